@@ -1,0 +1,50 @@
+/* command name -> handler.  One handler per request, each in handler/. */
+#include "dap_internal.h"
+
+#include <string.h>
+
+void dap_h_initialize(dap_session *, const cJSON *, const cJSON *);
+void dap_h_launch(dap_session *, const cJSON *, const cJSON *);
+void dap_h_attach(dap_session *, const cJSON *, const cJSON *);
+void dap_h_configuration_done(dap_session *, const cJSON *, const cJSON *);
+void dap_h_set_breakpoints(dap_session *, const cJSON *, const cJSON *);
+void dap_h_set_exception_breakpoints(dap_session *, const cJSON *, const cJSON *);
+void dap_h_threads(dap_session *, const cJSON *, const cJSON *);
+void dap_h_stack_trace(dap_session *, const cJSON *, const cJSON *);
+void dap_h_scopes(dap_session *, const cJSON *, const cJSON *);
+void dap_h_continue(dap_session *, const cJSON *, const cJSON *);
+void dap_h_pause(dap_session *, const cJSON *, const cJSON *);
+void dap_h_disconnect(dap_session *, const cJSON *, const cJSON *);
+void dap_h_next(dap_session *, const cJSON *, const cJSON *);
+void dap_h_step_in(dap_session *, const cJSON *, const cJSON *);
+void dap_h_step_out(dap_session *, const cJSON *, const cJSON *);
+
+static const struct {
+	const char *command;
+	dap_handler_fn fn;
+} handlers[] = {
+	{"initialize", dap_h_initialize},
+	{"launch", dap_h_launch},
+	{"attach", dap_h_attach},
+	{"configurationDone", dap_h_configuration_done},
+	{"setBreakpoints", dap_h_set_breakpoints},
+	{"setExceptionBreakpoints", dap_h_set_exception_breakpoints},
+	{"threads", dap_h_threads},
+	{"stackTrace", dap_h_stack_trace},
+	{"scopes", dap_h_scopes},
+	{"continue", dap_h_continue},
+	{"pause", dap_h_pause},
+	{"next", dap_h_next},
+	{"stepIn", dap_h_step_in},
+	{"stepOut", dap_h_step_out},
+	{"disconnect", dap_h_disconnect},
+	{"terminate", dap_h_disconnect},
+};
+
+dap_handler_fn dap_handler_find(const char *command)
+{
+	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (strcmp(handlers[i].command, command) == 0)
+			return handlers[i].fn;
+	return NULL;
+}

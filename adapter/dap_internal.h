@@ -1,0 +1,127 @@
+/* State and helpers shared by the session, the target glue and the request
+ * handlers.  Handlers get typed arguments from dap_args.h; they build
+ * response bodies with cJSON. */
+#ifndef DAP_INTERNAL_H
+#define DAP_INTERNAL_H
+
+#include <cjson/cJSON.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "dap_session.h"
+#include "dap_args.h"
+#include "dap_framing.h"
+#include "../goruntime/grt.h"
+
+typedef enum dap_state {
+	DAP_IDLE,        /* nothing launched */
+	DAP_CONFIGURING, /* launched, waiting for configurationDone */
+	DAP_RUNNING,
+	DAP_STOPPED,
+	DAP_TERMINATED,
+} dap_state;
+
+/* One breakpoint line the client asked for. */
+typedef struct dap_bp {
+	int id;
+	char *path;     /* client's path */
+	int req_line;
+	int line;       /* resolved line */
+	int verified;
+	char *message;  /* why not verified */
+	uint64_t *addrs; /* runtime addresses inserted */
+	size_t naddrs;
+	char *condition, *hit_condition, *log_message;
+	uint64_t hits;
+} dap_bp;
+
+/* What a DAP handle (frameId / variablesReference) stands for.  Handles
+ * die when the program resumes. */
+typedef struct dap_handle {
+	int kind; /* DAP_H_FRAME */
+	uint64_t goid;
+	pid_t tid;
+	int frame;
+} dap_handle;
+enum { DAP_H_FRAME = 1 };
+
+typedef struct dap_target {
+	core_proc *proc;
+	gdw_file *dw;
+	grt_target *rt;
+	char *tmp_binary; /* built by us: removed at the end */
+	char *tmp_dir;
+	int out_fd, err_fd; /* read ends of the program's stdout/stderr */
+	int attached;
+} dap_target;
+
+struct dap_session {
+	int in_fd, out_fd;
+	gd_log *log;
+	dap_framing *fr;
+	int seq;
+	int sigfd;
+	int done;
+	int exit_code;
+	dap_state state;
+	int lines_start_at1;
+
+	dap_args_launch cfg; /* launch/attach configuration */
+	int have_cfg;
+	dap_target *tgt;
+
+	dap_bp *bps;
+	size_t nbps, capbps;
+	int next_bp_id;
+
+	dap_handle *handles;
+	size_t nhandles, caphandles;
+
+	uint64_t cur_goid; /* the goroutine the user is on */
+	grt_step *step;    /* the next/stepIn/stepOut under way */
+	int exited_sent;
+};
+
+/* ---- messages ---- */
+void dap_respond(dap_session *s, const cJSON *req, cJSON *body);
+void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void dap_event(dap_session *s, const char *event, cJSON *body);
+void dap_output(dap_session *s, const char *category, const char *text,
+		size_t len);
+
+/* ---- handles ---- */
+int dap_handle_new(dap_session *s, const dap_handle *h);
+const dap_handle *dap_handle_get(dap_session *s, int id);
+void dap_handles_reset(dap_session *s);
+
+/* ---- target (dap_target.c) ---- */
+int dap_target_launch(dap_session *s, gd_err *err);
+int dap_target_attach(dap_session *s, gd_err *err);
+void dap_target_end(dap_session *s);
+int dap_target_resume(dap_session *s, gd_err *err);
+int dap_target_pause(dap_session *s, gd_err *err);
+void dap_target_on_child(dap_session *s);
+void dap_target_drain_output(dap_session *s, int final);
+/* Reports a stop of all threads to the client. */
+void dap_target_report_stop(dap_session *s, const char *reason, uint64_t goid,
+			    const int *bp_ids, size_t nbp_ids);
+
+/* ---- breakpoints (dap_bp.c) ---- */
+/* Resolves and inserts bp (process must be stopped or not started). */
+void dap_bp_resolve(dap_session *s, dap_bp *bp);
+void dap_bp_uninstall(dap_session *s, dap_bp *bp);
+void dap_bp_free(dap_bp *bp);
+cJSON *dap_bp_json(const dap_bp *bp);
+/* Breakpoints inserted at runtime address addr (ids into *ids, count). */
+size_t dap_bp_at(dap_session *s, uint64_t addr, int **ids);
+/* Client path <-> binary path through substitutePath. */
+char *dap_path_to_binary(dap_session *s, const char *client_path);
+char *dap_path_to_client(dap_session *s, const char *binary_path);
+
+/* ---- handlers ---- */
+typedef void (*dap_handler_fn)(dap_session *s, const cJSON *req,
+			       const cJSON *args);
+dap_handler_fn dap_handler_find(const char *command);
+
+#endif

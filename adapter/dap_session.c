@@ -1,0 +1,291 @@
+#include "dap_internal.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#define DAP_MAX_MESSAGE (64u << 20)
+
+int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
+		    gd_err *err)
+{
+	*out = NULL;
+	dap_session *s = calloc(1, sizeof(*s));
+	if (!s)
+		return gd_err_set(err, "out of memory");
+	s->in_fd = in_fd;
+	s->out_fd = out_fd;
+	s->log = log;
+	s->next_bp_id = 1;
+	s->lines_start_at1 = 1;
+	s->sigfd = -1;
+	if (dap_framing_new(&s->fr, DAP_MAX_MESSAGE, err) < 0) {
+		free(s);
+		return -1;
+	}
+	/* Child stops arrive as SIGCHLD on a signalfd so one poll() serves
+	 * the client and the debuggee. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	if (sigprocmask(SIG_BLOCK, &set, NULL) < 0) {
+		dap_session_free(s);
+		return gd_err_sys(err, "sigprocmask");
+	}
+	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->sigfd < 0) {
+		dap_session_free(s);
+		return gd_err_sys(err, "signalfd");
+	}
+	*out = s;
+	return 0;
+}
+
+void dap_session_free(dap_session *s)
+{
+	if (!s)
+		return;
+	dap_target_end(s);
+	for (size_t i = 0; i < s->nbps; i++)
+		dap_bp_free(&s->bps[i]);
+	free(s->bps);
+	free(s->handles);
+	if (s->have_cfg)
+		dap_args_launch_free(&s->cfg);
+	dap_framing_free(s->fr);
+	if (s->sigfd >= 0)
+		close(s->sigfd);
+	free(s);
+}
+
+static void send_json(dap_session *s, cJSON *msg)
+{
+	gd_err err = GD_ERR_INIT;
+	cJSON_AddNumberToObject(msg, "seq", ++s->seq);
+	char *txt = cJSON_PrintUnformatted(msg);
+	if (!txt) {
+		gd_log_info(s->log, "cannot serialise a message");
+		return;
+	}
+	if (dap_framing_write(s->out_fd, txt, strlen(txt), &err) < 0) {
+		gd_log_info(s->log, "write to client: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		s->done = 1;
+	}
+	gd_log_debug(s->log, "-> %s", txt);
+	free(txt);
+}
+
+static cJSON *response_base(const cJSON *req, int success)
+{
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "type", "response");
+	const cJSON *seq = cJSON_GetObjectItemCaseSensitive(req, "seq");
+	cJSON_AddNumberToObject(m, "request_seq",
+				cJSON_IsNumber(seq) ? seq->valuedouble : 0);
+	cJSON_AddBoolToObject(m, "success", success);
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(req, "command");
+	cJSON_AddStringToObject(m, "command",
+				cJSON_IsString(cmd) ? cmd->valuestring : "");
+	return m;
+}
+
+void dap_respond(dap_session *s, const cJSON *req, cJSON *body)
+{
+	cJSON *m = response_base(req, 1);
+	if (body)
+		cJSON_AddItemToObject(m, "body", body);
+	send_json(s, m);
+	cJSON_Delete(m);
+}
+
+void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
+{
+	char *text = NULL;
+	va_list ap;
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	cJSON *m = response_base(req, 0);
+	cJSON_AddStringToObject(m, "message", text ? text : "error");
+	cJSON *body = cJSON_AddObjectToObject(m, "body");
+	cJSON *e = cJSON_AddObjectToObject(body, "error");
+	cJSON_AddNumberToObject(e, "id", 1);
+	cJSON_AddStringToObject(e, "format", text ? text : "error");
+	cJSON_AddBoolToObject(e, "showUser", 1);
+	gd_log_info(s->log, "error response: %s", text ? text : "error");
+	send_json(s, m);
+	cJSON_Delete(m);
+	free(text);
+}
+
+void dap_event(dap_session *s, const char *event, cJSON *body)
+{
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "type", "event");
+	cJSON_AddStringToObject(m, "event", event);
+	if (body)
+		cJSON_AddItemToObject(m, "body", body);
+	send_json(s, m);
+	cJSON_Delete(m);
+}
+
+void dap_output(dap_session *s, const char *category, const char *text,
+		size_t len)
+{
+	char *copy = malloc(len + 1);
+	if (!copy)
+		return;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "category", category);
+	cJSON_AddStringToObject(b, "output", copy);
+	dap_event(s, "output", b);
+	free(copy);
+}
+
+/* ---- handles ---- */
+int dap_handle_new(dap_session *s, const dap_handle *h)
+{
+	if (s->nhandles == s->caphandles) {
+		size_t cap = s->caphandles ? s->caphandles * 2 : 64;
+		dap_handle *n = realloc(s->handles, cap * sizeof(*n));
+		if (!n)
+			return 0;
+		s->handles = n;
+		s->caphandles = cap;
+	}
+	s->handles[s->nhandles++] = *h;
+	return (int)s->nhandles; /* 0 is never a valid handle */
+}
+
+const dap_handle *dap_handle_get(dap_session *s, int id)
+{
+	if (id <= 0 || (size_t)id > s->nhandles)
+		return NULL;
+	return &s->handles[id - 1];
+}
+
+void dap_handles_reset(dap_session *s)
+{
+	s->nhandles = 0;
+}
+
+/* ---- dispatch ---- */
+static void handle_message(dap_session *s, const char *body, size_t len)
+{
+	cJSON *msg = cJSON_ParseWithLength(body, len);
+	if (!msg) {
+		gd_log_info(s->log, "ignoring a message that is not valid JSON");
+		fprintf(stderr, "godap: ignoring a message that is not valid JSON\n");
+		return;
+	}
+	gd_log_debug(s->log, "<- %.*s", (int)(len > 2000 ? 2000 : len), body);
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(msg, "type");
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
+	if (!cJSON_IsString(type) || strcmp(type->valuestring, "request") != 0) {
+		gd_log_info(s->log, "ignoring a message that is not a request");
+	} else if (!cJSON_IsString(cmd)) {
+		dap_respond_error(s, msg, "request has no 'command'");
+	} else {
+		dap_handler_fn fn = dap_handler_find(cmd->valuestring);
+		const cJSON *args = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
+		if (!fn)
+			dap_respond_error(s, msg, "unsupported request '%s'",
+					  cmd->valuestring);
+		else
+			fn(s, msg, args);
+	}
+	cJSON_Delete(msg);
+}
+
+static void read_client(dap_session *s)
+{
+	char buf[65536];
+	ssize_t n = read(s->in_fd, buf, sizeof(buf));
+	if (n < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return;
+		gd_log_info(s->log, "read from client failed: %s", strerror(errno));
+		s->done = 1;
+		return;
+	}
+	if (n == 0) {
+		gd_log_info(s->log, "client closed the connection");
+		s->done = 1;
+		return;
+	}
+	if (dap_framing_feed(s->fr, buf, (size_t)n) < 0) {
+		s->done = 1;
+		return;
+	}
+	for (;;) {
+		char *body = NULL;
+		size_t len = 0;
+		gd_err err = GD_ERR_INIT;
+		int rc = dap_framing_next(s->fr, &body, &len, &err);
+		if (rc < 0) {
+			fprintf(stderr, "godap: %s\n", gd_err_msg(&err));
+			gd_log_info(s->log, "framing: %s", gd_err_msg(&err));
+			gd_err_clear(&err);
+			continue;
+		}
+		if (rc == 0)
+			break;
+		handle_message(s, body, len);
+		free(body);
+		if (s->done)
+			break;
+	}
+}
+
+static void drain_sigfd(dap_session *s)
+{
+	struct signalfd_siginfo si;
+	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+}
+
+int dap_session_run(dap_session *s)
+{
+	while (!s->done) {
+		struct pollfd pf[4];
+		int n = 0;
+		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
+		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
+		int out_i = -1, err_i = -1;
+		if (s->tgt && s->tgt->out_fd >= 0) {
+			out_i = n;
+			pf[n++] = (struct pollfd){s->tgt->out_fd, POLLIN, 0};
+		}
+		if (s->tgt && s->tgt->err_fd >= 0) {
+			err_i = n;
+			pf[n++] = (struct pollfd){s->tgt->err_fd, POLLIN, 0};
+		}
+		if (poll(pf, (nfds_t)n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			gd_log_info(s->log, "poll: %s", strerror(errno));
+			break;
+		}
+		if ((out_i >= 0 && pf[out_i].revents) ||
+		    (err_i >= 0 && pf[err_i].revents))
+			dap_target_drain_output(s, 0);
+		if (pf[1].revents) {
+			drain_sigfd(s);
+			dap_target_on_child(s);
+		}
+		if (pf[0].revents)
+			read_client(s);
+	}
+	dap_target_end(s);
+	return s->exit_code;
+}

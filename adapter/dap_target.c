@@ -1,0 +1,465 @@
+/* The debug target as the session sees it: start, stop, resume, end. */
+#include "dap_internal.h"
+#include "dap_build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* The adapter's environment with the launch 'env' merged in (a null value
+ * unsets a variable). */
+static char **merged_env(const dap_args_launch *c)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = calloc(n + c->nenv + 1, sizeof(char *));
+	if (!env)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(environ[i], '=');
+		size_t klen = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+		int overridden = 0;
+		for (size_t j = 0; j < c->nenv; j++)
+			if (strlen(c->env[j].name) == klen &&
+			    strncmp(c->env[j].name, environ[i], klen) == 0)
+				overridden = 1;
+		if (!overridden)
+			env[k++] = strdup(environ[i]);
+	}
+	for (size_t j = 0; j < c->nenv; j++) {
+		if (!c->env[j].value)
+			continue;
+		char *kv;
+		if (asprintf(&kv, "%s=%s", c->env[j].name, c->env[j].value) < 0)
+			kv = NULL;
+		env[k++] = kv;
+	}
+	env[k] = NULL;
+	for (size_t i = 0; i < k; i++) {
+		if (!env[i]) { /* allocation failed somewhere */
+			for (size_t j = 0; j < k; j++)
+				free(env[j]);
+			free(env);
+			return NULL;
+		}
+	}
+	return env;
+}
+
+static void free_strv(char **v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; v[i]; i++)
+		free(v[i]);
+	free(v);
+}
+
+static int open_dwarf(dap_session *s, const char *path, gd_err *err)
+{
+	if (gdw_open(&s->tgt->dw, path, err) < 0)
+		return -1;
+	return 0;
+}
+
+static dap_target *target_new(void)
+{
+	dap_target *t = calloc(1, sizeof(*t));
+	if (t)
+		t->out_fd = t->err_fd = -1;
+	return t;
+}
+
+int dap_target_launch(dap_session *s, gd_err *err)
+{
+	const dap_args_launch *c = &s->cfg;
+	dap_target *t = target_new();
+	if (!t)
+		return gd_err_set(err, "out of memory");
+	s->tgt = t;
+	char **env = merged_env(c);
+	if (!env)
+		return gd_err_set(err, "out of memory");
+	int rc = -1;
+	int opipe[2] = {-1, -1}, epipe[2] = {-1, -1}, devnull = -1;
+	char **argv = NULL;
+	const char *binary = c->program;
+
+	if (!c->mode || strcmp(c->mode, "exec") != 0) {
+		if (dap_build(s, env, &t->tmp_binary, &t->tmp_dir, err) < 0)
+			goto out;
+		binary = t->tmp_binary;
+	} else {
+		struct stat st;
+		if (stat(binary, &st) < 0) {
+			gd_err_sys(err, "program '%s' cannot be run", binary);
+			goto out;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			gd_err_set(err, "program '%s' is a directory; mode "
+				   "\"exec\" needs a built Go binary", binary);
+			goto out;
+		}
+	}
+	if (open_dwarf(s, binary, err) < 0)
+		goto out;
+	if (access(binary, X_OK) < 0) {
+		gd_err_sys(err, "program '%s' is not executable", binary);
+		goto out;
+	}
+
+	argv = calloc(c->nargs + 2, sizeof(char *));
+	if (!argv) {
+		gd_err_set(err, "out of memory");
+		goto out;
+	}
+	argv[0] = (char *)(c->mode && strcmp(c->mode, "exec") == 0 ? c->program : binary);
+	for (size_t i = 0; i < c->nargs; i++)
+		argv[i + 1] = c->args[i];
+
+	if (pipe2(opipe, O_CLOEXEC) < 0 || pipe2(epipe, O_CLOEXEC) < 0) {
+		gd_err_sys(err, "pipe");
+		goto out;
+	}
+	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	core_launch_opts o = {
+		.path = binary, .argv = argv, .envp = env,
+		.cwd = c->cwd && c->cwd[0] ? c->cwd : NULL,
+		.stdin_fd = devnull, .stdout_fd = opipe[1], .stderr_fd = epipe[1],
+	};
+	if (core_launch(&t->proc, &o, s->log, err) < 0)
+		goto out;
+	t->out_fd = opipe[0];
+	t->err_fd = epipe[0];
+	opipe[0] = epipe[0] = -1;
+	fcntl(t->out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(t->err_fd, F_SETFL, O_NONBLOCK);
+	if (grt_open(&t->rt, t->dw, t->proc, err) < 0)
+		goto out;
+	gd_log_info(s->log, "target %s, Go %s", binary, grt_go_version(t->rt));
+	rc = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (opipe[i] >= 0)
+			close(opipe[i]);
+		if (epipe[i] >= 0)
+			close(epipe[i]);
+	}
+	if (devnull >= 0)
+		close(devnull);
+	free(argv);
+	free_strv(env);
+	return rc;
+}
+
+int dap_target_attach(dap_session *s, gd_err *err)
+{
+	dap_target *t = target_new();
+	if (!t)
+		return gd_err_set(err, "out of memory");
+	s->tgt = t;
+	t->attached = 1;
+	pid_t pid = (pid_t)s->cfg.process_id;
+	char *exe = NULL;
+	if (asprintf(&exe, "/proc/%d/exe", (int)pid) < 0)
+		return gd_err_set(err, "out of memory");
+	char *path = realpath(exe, NULL);
+	free(exe);
+	if (!path)
+		return gd_err_sys(err, "no process %d", (int)pid);
+	int rc = open_dwarf(s, path, err);
+	free(path);
+	if (rc < 0)
+		return -1;
+	if (core_attach(&t->proc, pid, s->log, err) < 0)
+		return -1;
+	return grt_open(&t->rt, t->dw, t->proc, err);
+}
+
+/* Reads what the program wrote.  final: the program is gone, so read until
+ * end of file, but never wait long (a child of the program may hold the
+ * pipe open). */
+void dap_target_drain_output(dap_session *s, int final)
+{
+	dap_target *t = s->tgt;
+	if (!t)
+		return;
+	int *fds[2] = {&t->out_fd, &t->err_fd};
+	const char *cat[2] = {"stdout", "stderr"};
+	for (int i = 0; i < 2; i++) {
+		char buf[65536];
+		for (;;) {
+			if (*fds[i] < 0)
+				break;
+			ssize_t n = read(*fds[i], buf, sizeof(buf));
+			if (n > 0) {
+				dap_output(s, cat[i], buf, (size_t)n);
+				continue;
+			}
+			if (n == 0) {
+				close(*fds[i]);
+				*fds[i] = -1;
+				break;
+			}
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN && final) {
+				struct pollfd pf = {*fds[i], POLLIN, 0};
+				if (poll(&pf, 1, 200) > 0)
+					continue;
+			}
+			break;
+		}
+	}
+}
+
+static void send_exit(dap_session *s, int code)
+{
+	if (s->exited_sent)
+		return;
+	s->exited_sent = 1;
+	dap_target_drain_output(s, 1);
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddNumberToObject(b, "exitCode", code);
+	dap_event(s, "exited", b);
+	dap_event(s, "terminated", NULL);
+	s->state = DAP_TERMINATED;
+}
+
+/* The process vanished during a stop or resume: its exit status is with
+ * core. */
+static void report_exit_from_core(dap_session *s)
+{
+	core_stop st;
+	int code = 0;
+	if (core_wait(s->tgt->proc, 0, &st, NULL) == 1 &&
+	    st.kind == CORE_STOP_EXITED)
+		code = st.exit_code;
+	send_exit(s, code);
+}
+
+void dap_target_report_stop(dap_session *s, const char *reason, uint64_t goid,
+			    const int *bp_ids, size_t nbp_ids)
+{
+	s->state = DAP_STOPPED;
+	s->cur_goid = goid;
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "reason", reason);
+	cJSON_AddNumberToObject(b, "threadId", (double)goid);
+	cJSON_AddBoolToObject(b, "allThreadsStopped", 1);
+	if (nbp_ids) {
+		cJSON *ids = cJSON_AddArrayToObject(b, "hitBreakpointIds");
+		for (size_t i = 0; i < nbp_ids; i++)
+			cJSON_AddItemToArray(ids, cJSON_CreateNumber(bp_ids[i]));
+	}
+	dap_event(s, "stopped", b);
+}
+
+/* Thread id to report for a thread: its goroutine, else the OS thread. */
+static uint64_t thread_id_for(dap_session *s, pid_t tid)
+{
+	uint64_t goid = 0;
+	grt_invalidate(s->tgt->rt);
+	if (grt_thread_goid(s->tgt->rt, tid, &goid, NULL) < 0 || goid == 0)
+		return (uint64_t)tid;
+	return goid;
+}
+
+static void stop_and_report(dap_session *s, pid_t tid, const char *reason,
+			    const int *ids, size_t nids)
+{
+	gd_err err = GD_ERR_INIT;
+	if (core_stop_all(s->tgt->proc, &err) < 0) {
+		gd_log_info(s->log, "stop: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+	/* Whatever stopped us ends a step: its breakpoints go while every
+	 * thread is still. */
+	grt_step_end(s->step);
+	s->step = NULL;
+	if (core_exited(s->tgt->proc)) {
+		report_exit_from_core(s);
+		return;
+	}
+	dap_handles_reset(s);
+	dap_target_report_stop(s, reason, thread_id_for(s, tid), ids, nids);
+}
+
+static void handle_stop(dap_session *s, const core_stop *st)
+{
+	gd_err err = GD_ERR_INIT;
+	switch (st->kind) {
+	case CORE_STOP_EXITED:
+		send_exit(s, st->exit_code);
+		return;
+	case CORE_STOP_BREAKPOINT: {
+		int *ids = NULL;
+		size_t n = dap_bp_at(s, st->addr, &ids);
+		if (n) {
+			/* A user breakpoint wins over a step under way, on
+			 * any goroutine. */
+			stop_and_report(s, st->tid, "breakpoint", ids, n);
+			free(ids);
+			return;
+		}
+		free(ids);
+		if (!s->step)
+			break; /* not a user breakpoint (any more): go on */
+		switch (grt_step_on_bp(s->step, st->tid, st->addr, &err)) {
+		case GRT_STEP_DONE:
+			stop_and_report(s, st->tid, "step", NULL, 0);
+			return;
+		case GRT_STEP_GONE:
+			grt_step_end(s->step);
+			s->step = NULL;
+			break;
+		case GRT_STEP_RESUME:
+		case GRT_STEP_NOT_OURS:
+			break;
+		}
+		gd_err_clear(&err);
+		break;
+	}
+	case CORE_STOP_TRAP:
+		/* runtime.Breakpoint() or an int3 compiled into the program. */
+		stop_and_report(s, st->tid, "breakpoint", NULL, 0);
+		return;
+	case CORE_STOP_STEP:
+	case CORE_STOP_WATCH:
+		stop_and_report(s, st->tid, "step", NULL, 0);
+		return;
+	case CORE_STOP_NONE:
+		return;
+	}
+	if (core_resume_thread(s->tgt->proc, st->tid, &err) < 0) {
+		gd_log_info(s->log, "resume: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+}
+
+void dap_target_on_child(dap_session *s)
+{
+	if (!s->tgt || !s->tgt->proc || s->state != DAP_RUNNING)
+		return;
+	while (s->state == DAP_RUNNING) {
+		core_stop st;
+		gd_err err = GD_ERR_INIT;
+		int rc = core_wait(s->tgt->proc, 0, &st, &err);
+		if (rc < 0) {
+			gd_log_info(s->log, "wait: %s", gd_err_msg(&err));
+			gd_err_clear(&err);
+			return;
+		}
+		if (rc == 0)
+			return;
+		handle_stop(s, &st);
+	}
+}
+
+int dap_target_resume(dap_session *s, gd_err *err)
+{
+	dap_target *t = s->tgt;
+	if (!t || !t->proc)
+		return gd_err_set(err, "no program is running");
+	if (core_exited(t->proc)) {
+		report_exit_from_core(s);
+		return 0;
+	}
+	dap_handles_reset(s);
+	grt_invalidate(t->rt);
+	if (core_resume_all(t->proc, err) < 0)
+		return -1;
+	s->state = DAP_RUNNING;
+	/* Stops that happened meanwhile are picked up by the SIGCHLD path. */
+	return 0;
+}
+
+/* The goroutine to show after a pause: the user's last one if it still
+ * exists, else one running user code, else the lowest id. */
+static uint64_t pick_goroutine(dap_session *s)
+{
+	const grt_goroutine *gs;
+	size_t n;
+	if (grt_goroutines(s->tgt->rt, &gs, &n, NULL) < 0 || n == 0)
+		return core_pid(s->tgt->proc);
+	uint64_t best = 0, running = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (gs[i].goid == s->cur_goid && s->cur_goid)
+			return s->cur_goid;
+		if (grt_is_system(s->tgt->rt, &gs[i]))
+			continue;
+		if (gs[i].tid && !running)
+			running = gs[i].goid;
+		if (!best || gs[i].goid < best)
+			best = gs[i].goid;
+	}
+	return running ? running : best ? best : gs[0].goid;
+}
+
+int dap_target_pause(dap_session *s, gd_err *err)
+{
+	dap_target *t = s->tgt;
+	if (!t || !t->proc)
+		return gd_err_set(err, "no program is running");
+	if (s->state != DAP_RUNNING)
+		return 0;
+	if (core_stop_all(t->proc, err) < 0)
+		return -1;
+	grt_step_end(s->step);
+	s->step = NULL;
+	if (core_exited(t->proc)) {
+		report_exit_from_core(s);
+		return 0;
+	}
+	grt_invalidate(t->rt);
+	dap_handles_reset(s);
+	dap_target_report_stop(s, "pause", pick_goroutine(s), NULL, 0);
+	return 0;
+}
+
+void dap_target_end(dap_session *s)
+{
+	dap_target *t = s->tgt;
+	if (!t)
+		return;
+	if (t->proc && !core_exited(t->proc) && s->step) {
+		if (s->state == DAP_RUNNING)
+			core_stop_all(t->proc, NULL);
+		grt_step_end(s->step);
+	}
+	s->step = NULL;
+	grt_close(t->rt);
+	if (t->proc) {
+		if (t->attached) {
+			gd_err err = GD_ERR_INIT;
+			if (core_detach(t->proc, &err) < 0)
+				gd_log_info(s->log, "detach: %s", gd_err_msg(&err));
+			gd_err_clear(&err);
+		}
+		core_free(t->proc);
+	}
+	if (t->dw)
+		gdw_close(t->dw);
+	if (t->out_fd >= 0)
+		close(t->out_fd);
+	if (t->err_fd >= 0)
+		close(t->err_fd);
+	if (t->tmp_binary && t->tmp_dir)
+		unlink(t->tmp_binary);
+	if (t->tmp_dir)
+		rmdir(t->tmp_dir);
+	free(t->tmp_binary);
+	free(t->tmp_dir);
+	free(t);
+	s->tgt = NULL;
+}

@@ -1,0 +1,21 @@
+#include "../dap_internal.h"
+
+/* A launched program is killed; an attached one is detached and keeps
+ * running unless terminateDebuggee says otherwise. */
+void dap_h_disconnect(dap_session *s, const cJSON *req, const cJSON *args)
+{
+	dap_args_disconnect a;
+	gd_err err = GD_ERR_INIT;
+	if (dap_args_disconnect_parse(args, &a, &err) < 0) {
+		gd_err_clear(&err);
+		a.terminate_debuggee = -1;
+	}
+	if (s->tgt && s->tgt->attached && a.terminate_debuggee == 1 &&
+	    s->tgt->proc && !core_exited(s->tgt->proc)) {
+		core_kill(s->tgt->proc);
+	}
+	dap_target_end(s);
+	dap_respond(s, req, NULL);
+	s->done = 1;
+	s->exit_code = 0;
+}

@@ -1,0 +1,20 @@
+#include "../dap_internal.h"
+
+/* Capabilities list only what works in this build. */
+void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
+{
+	dap_args_initialize a;
+	gd_err err = GD_ERR_INIT;
+	if (dap_args_initialize_parse(args, &a, &err) < 0) {
+		dap_respond_error(s, req, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	s->lines_start_at1 = a.lines_start_at1;
+	dap_args_initialize_free(&a);
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddBoolToObject(b, "supportsConfigurationDoneRequest", 1);
+	cJSON_AddBoolToObject(b, "supportTerminateDebuggee", 1);
+	cJSON_AddArrayToObject(b, "exceptionBreakpointFilters");
+	dap_respond(s, req, b);
+}

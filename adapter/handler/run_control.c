@@ -1,0 +1,46 @@
+/* continue and pause. */
+#include "../dap_internal.h"
+
+void dap_h_continue(dap_session *s, const cJSON *req, const cJSON *args)
+{
+	dap_args_step a;
+	gd_err err = GD_ERR_INIT;
+	if (dap_args_step_parse(args, &a, &err) < 0) {
+		dap_respond_error(s, req, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	dap_args_step_free(&a);
+	if (s->state == DAP_RUNNING) {
+		cJSON *b = cJSON_CreateObject();
+		cJSON_AddBoolToObject(b, "allThreadsContinued", 1);
+		dap_respond(s, req, b);
+		return;
+	}
+	if (s->state != DAP_STOPPED) {
+		dap_respond_error(s, req, "continue: the program is not stopped");
+		return;
+	}
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddBoolToObject(b, "allThreadsContinued", 1);
+	dap_respond(s, req, b);
+	if (dap_target_resume(s, &err) < 0) {
+		gd_log_info(s->log, "continue: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+}
+
+void dap_h_pause(dap_session *s, const cJSON *req, const cJSON *args)
+{
+	(void)args;
+	gd_err err = GD_ERR_INIT;
+	if (s->state != DAP_RUNNING) {
+		dap_respond(s, req, NULL); /* already stopped: nothing to do */
+		return;
+	}
+	dap_respond(s, req, NULL);
+	if (dap_target_pause(s, &err) < 0) {
+		gd_log_info(s->log, "pause: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+}

@@ -1,0 +1,99 @@
+#include "../dap_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int is_runtime(const char *fn)
+{
+	return strncmp(fn, "runtime.", 8) == 0 ||
+	       strncmp(fn, "internal/runtime/", 17) == 0;
+}
+
+/* The function a goroutine is "in": its topmost frame outside the runtime
+ * (a goroutine parked in a channel receive is in main.worker, not in
+ * runtime.gopark). */
+static const char *user_func(grt_target *rt, const grt_goroutine *g)
+{
+	grt_frame *fs;
+	size_t n;
+	int complete;
+	const char *name = "?";
+	if (grt_stack(rt, g->goid, 0, 16, &fs, &n, &complete, NULL) < 0)
+		return name;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_runtime(fs[i].func)) {
+			name = fs[i].func;
+			break;
+		}
+	}
+	if (strcmp(name, "?") == 0 && n)
+		name = fs[0].func;
+	free(fs);
+	return name;
+}
+
+static void add_thread(cJSON *list, uint64_t id, const char *name)
+{
+	cJSON *t = cJSON_CreateObject();
+	cJSON_AddNumberToObject(t, "id", (double)id);
+	cJSON_AddStringToObject(t, "name", name);
+	cJSON_AddItemToArray(list, t);
+}
+
+void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
+{
+	(void)args;
+	cJSON *body = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(body, "threads");
+	if (!s->tgt || !s->tgt->proc || s->state == DAP_TERMINATED ||
+	    core_exited(s->tgt->proc)) {
+		dap_respond(s, req, body);
+		return;
+	}
+	if (s->state == DAP_RUNNING) {
+		/* Goroutines cannot be read while the program runs; the
+		 * client asks again at the next stop. */
+		add_thread(list, s->cur_goid ? s->cur_goid : 1, "running");
+		dap_respond(s, req, body);
+		return;
+	}
+	grt_target *rt = s->tgt->rt;
+	const grt_goroutine *gs;
+	size_t n;
+	gd_err err = GD_ERR_INIT;
+	if (grt_goroutines(rt, &gs, &n, &err) < 0) {
+		cJSON_Delete(body);
+		dap_respond_error(s, req, "threads: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	gd_buf name = GD_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const grt_goroutine *g = &gs[i];
+		if (s->cfg.hide_system_goroutines && g->goid != s->cur_goid &&
+		    grt_is_system(rt, g))
+			continue;
+		gd_buf_reset(&name);
+		gd_buf_printf(&name, "[Go %lu] %s", (unsigned long)g->goid,
+			      user_func(rt, g));
+		const char *why = g->status == GRT_GWAITING
+					  ? grt_waitreason(rt, g->waitreason)
+					  : NULL;
+		if (why)
+			gd_buf_printf(&name, " (%s)", why);
+		add_thread(list, g->goid, name.data);
+	}
+	if (n == 0) {
+		/* Before the runtime has made any goroutine (stop on entry):
+		 * show the OS threads. */
+		for (size_t i = 0; i < core_thread_count(s->tgt->proc); i++) {
+			pid_t tid = core_thread_tid(s->tgt->proc, i);
+			gd_buf_reset(&name);
+			gd_buf_printf(&name, "Thread %d", (int)tid);
+			add_thread(list, (uint64_t)tid, name.data);
+		}
+	}
+	gd_buf_free(&name);
+	dap_respond(s, req, body);
+}

@@ -1,0 +1,115 @@
+/* core/: Linux ptrace process control.  Knows nothing of Go or DAP.
+ *
+ * Threads are attached with PTRACE_SEIZE (so PTRACE_INTERRUPT can stop them
+ * without queueing a signal) and new ones are followed with
+ * PTRACE_O_TRACECLONE.  The model is all-stop: the upper layer is told of one
+ * thread's stop while the others keep running, then either resumes that
+ * thread or stops them all.  A breakpoint hit that another thread makes
+ * while everything is being stopped is not lost: its PC is rewound onto the
+ * int3 so the hit replays when the thread resumes.
+ *
+ * Error convention: common/gd_err.h. */
+#ifndef CORE_H
+#define CORE_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include "../common/gd_err.h"
+#include "../common/gd_log.h"
+
+typedef struct core_proc core_proc;
+
+typedef struct core_launch_opts {
+	const char *path;      /* executable, run with execve: no shell */
+	char *const *argv;     /* argv[0] included */
+	char *const *envp;     /* full environment */
+	const char *cwd;       /* NULL: inherit */
+	int stdin_fd;          /* fds dup2'ed onto 0,1,2 in the child; -1 keeps */
+	int stdout_fd;
+	int stderr_fd;
+} core_launch_opts;
+
+/* Starts the program and returns with it stopped right after execve, one
+ * thread, nothing run yet.  The program dies with us (PTRACE_O_EXITKILL). */
+int core_launch(core_proc **out, const core_launch_opts *o, gd_log *log,
+		gd_err *err);
+/* Seizes every thread of a running process and stops them all. */
+int core_attach(core_proc **out, pid_t pid, gd_log *log, gd_err *err);
+/* Launched: kills and reaps.  Attached: removes breakpoints, detaches and
+ * lets it run.  Always frees. */
+void core_free(core_proc *p);
+int core_kill(core_proc *p);
+int core_detach(core_proc *p, gd_err *err);
+
+pid_t core_pid(const core_proc *p);
+int core_launched(const core_proc *p);
+int core_exited(const core_proc *p);
+
+/* ---- threads ---- */
+size_t core_thread_count(const core_proc *p);
+pid_t core_thread_tid(const core_proc *p, size_t i);
+int core_thread_stopped(const core_proc *p, pid_t tid);
+
+/* ---- stops ---- */
+typedef enum core_stop_kind {
+	CORE_STOP_NONE = 0,
+	CORE_STOP_BREAKPOINT, /* our int3 at addr; PC already set back to addr */
+	CORE_STOP_STEP,       /* a single step we asked for finished */
+	CORE_STOP_WATCH,      /* hardware watchpoint slot `slot` fired */
+	CORE_STOP_TRAP,       /* an int3 that is not ours (PC after it) */
+	CORE_STOP_EXITED,     /* the process is gone */
+} core_stop_kind;
+
+typedef struct core_stop {
+	core_stop_kind kind;
+	pid_t tid;
+	uint64_t addr;
+	int slot;
+	int exit_code;   /* WIFEXITED */
+	int exit_signal; /* WIFSIGNALED: the signal, else 0 */
+} core_stop;
+
+/* Handles whatever waitpid has for us.  Returns 1 and fills *out when a
+ * thread stopped for a reason the upper layer must decide on (that thread
+ * stays stopped; the others run on), 0 when nothing is pending (only with
+ * block == 0), -1 on error.  Clone/exit/signal bookkeeping happens here. */
+int core_wait(core_proc *p, int block, core_stop *out, gd_err *err);
+
+/* Stops every running thread and waits until all are stopped. */
+int core_stop_all(core_proc *p, gd_err *err);
+/* Resumes every stopped thread (stepping over a breakpoint first where a
+ * thread was reported at one). */
+int core_resume_all(core_proc *p, gd_err *err);
+/* Resumes one thread while the others run (steps it over its breakpoint
+ * first; that needs the others stopped for an instant). */
+int core_resume_thread(core_proc *p, pid_t tid, gd_err *err);
+/* Single-steps one stopped thread by one instruction, synchronously; the
+ * other threads stay as they are.  *exited is set if the process died. */
+int core_step_thread(core_proc *p, pid_t tid, int *exited, gd_err *err);
+
+/* ---- registers (cached while the thread is stopped) ---- */
+int core_regs(core_proc *p, pid_t tid, struct user_regs_struct *out,
+	      gd_err *err);
+int core_set_regs(core_proc *p, pid_t tid, const struct user_regs_struct *r,
+		  gd_err *err);
+
+/* ---- memory ---- */
+/* One process_vm_readv per call; a short read is an error. */
+int core_read(core_proc *p, uint64_t addr, void *buf, size_t len, gd_err *err);
+/* Like core_read, but shows the original bytes under our breakpoints. */
+int core_read_text(core_proc *p, uint64_t addr, void *buf, size_t len,
+		   gd_err *err);
+int core_write(core_proc *p, uint64_t addr, const void *buf, size_t len,
+	       gd_err *err);
+/* Reads /proc/pid/auxv entry `type`; -1 if absent. */
+int core_auxv(core_proc *p, uint64_t type, uint64_t *val, gd_err *err);
+
+/* ---- software breakpoints (reference-counted per address) ---- */
+int core_bp_add(core_proc *p, uint64_t addr, gd_err *err);
+int core_bp_del(core_proc *p, uint64_t addr, gd_err *err);
+int core_bp_has(const core_proc *p, uint64_t addr);
+
+#endif

@@ -1,0 +1,52 @@
+#include "core_internal.h"
+
+#include <stdlib.h>
+
+core_bp *core__bp(const core_proc *p, uint64_t addr)
+{
+	for (size_t i = 0; i < p->nbps; i++)
+		if (p->bps[i].addr == addr)
+			return &p->bps[i];
+	return NULL;
+}
+
+int core_bp_has(const core_proc *p, uint64_t addr)
+{
+	return core__bp(p, addr) != NULL;
+}
+
+int core_bp_add(core_proc *p, uint64_t addr, gd_err *err)
+{
+	core_bp *bp = core__bp(p, addr);
+	if (bp) {
+		bp->refs++;
+		return 0;
+	}
+	uint8_t orig;
+	if (core_read(p, addr, &orig, 1, err) < 0)
+		return gd_err_wrap(err, "breakpoint at %#lx", (unsigned long)addr);
+	if (p->nbps == p->capbps) {
+		size_t cap = p->capbps ? p->capbps * 2 : 32;
+		core_bp *n = realloc(p->bps, cap * sizeof(*n));
+		if (!n)
+			return gd_err_set(err, "out of memory");
+		p->bps = n;
+		p->capbps = cap;
+	}
+	if (core__poke_byte(p, addr, 0xCC, err) < 0)
+		return gd_err_wrap(err, "breakpoint at %#lx", (unsigned long)addr);
+	p->bps[p->nbps++] = (core_bp){addr, orig, 1};
+	return 0;
+}
+
+int core_bp_del(core_proc *p, uint64_t addr, gd_err *err)
+{
+	core_bp *bp = core__bp(p, addr);
+	if (!bp)
+		return 0;
+	if (--bp->refs > 0)
+		return 0;
+	int rc = core__poke_byte(p, addr, bp->orig, err);
+	*bp = p->bps[--p->nbps];
+	return rc;
+}

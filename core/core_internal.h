@@ -1,0 +1,53 @@
+/* Shared by the core_*.c files only. */
+#ifndef CORE_INTERNAL_H
+#define CORE_INTERNAL_H
+
+#include "core.h"
+
+enum { CT_RUNNING, CT_STOPPED };
+
+typedef struct core_thread {
+	pid_t tid;
+	int state;
+	int pending_sig;   /* delivered on the next resume */
+	uint64_t stepover; /* reported at this breakpoint: step over it first */
+	int regs_valid;
+	struct user_regs_struct regs;
+} core_thread;
+
+typedef struct core_bp {
+	uint64_t addr;
+	uint8_t orig;
+	int refs;
+} core_bp;
+
+struct core_proc {
+	pid_t pid;
+	int launched;
+	int exited;
+	int exit_reported;
+	int exit_code;
+	int exit_signal;
+	int stopping; /* inside core_stop_all: keep every stop */
+	int memfd;    /* /proc/pid/mem, for writes */
+	gd_log *log;
+
+	core_thread *threads;
+	size_t nthreads, capthreads;
+
+	core_bp *bps;
+	size_t nbps, capbps;
+};
+
+core_thread *core__thread(core_proc *p, pid_t tid);
+core_thread *core__thread_add(core_proc *p, pid_t tid);
+void core__thread_remove(core_proc *p, pid_t tid);
+int core__cont(core_proc *p, core_thread *t, gd_err *err);
+core_bp *core__bp(const core_proc *p, uint64_t addr);
+int core__poke_byte(core_proc *p, uint64_t addr, uint8_t b, gd_err *err);
+int core__open_mem(core_proc *p, gd_err *err);
+
+#define CORE_PTRACE_OPTS                                                   \
+	(PTRACE_O_EXITKILL | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC)
+
+#endif

@@ -1,0 +1,304 @@
+#include "core_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static core_proc *proc_new(pid_t pid, gd_log *log)
+{
+	core_proc *p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	p->memfd = -1;
+	p->log = log;
+	return p;
+}
+
+static void proc_release(core_proc *p)
+{
+	if (p->memfd >= 0)
+		close(p->memfd);
+	free(p->threads);
+	free(p->bps);
+	free(p);
+}
+
+/* Child side: never returns.  Reports an execve failure's errno through the
+ * close-on-exec pipe so the parent can say what went wrong. */
+static void child_exec(const core_launch_opts *o, int gate_rd, int errpipe_wr)
+{
+	int e;
+	char c;
+	/* The tracer's signal mask and ignored signals must not leak into
+	 * the program. */
+	sigset_t none;
+	sigemptyset(&none);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		goto fail;
+	signal(SIGPIPE, SIG_DFL);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		goto fail;
+	/* Own process group: the IDE's Ctrl-C in a terminal must not hit it. */
+	if (setpgid(0, 0) < 0)
+		goto fail;
+	if (o->stdin_fd >= 0 && dup2(o->stdin_fd, 0) < 0)
+		goto fail;
+	if (o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0)
+		goto fail;
+	if (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0)
+		goto fail;
+	if (o->cwd && chdir(o->cwd) < 0)
+		goto fail;
+	/* Wait until the parent has seized us. */
+	while (read(gate_rd, &c, 1) < 0 && errno == EINTR)
+		;
+	execve(o->path, o->argv, o->envp);
+fail:
+	e = errno;
+	if (write(errpipe_wr, &e, sizeof(e)) < 0)
+		_exit(126);
+	_exit(127);
+}
+
+int core_launch(core_proc **out, const core_launch_opts *o, gd_log *log,
+		gd_err *err)
+{
+	int gate[2], errp[2];
+	*out = NULL;
+	if (pipe2(gate, O_CLOEXEC) < 0)
+		return gd_err_sys(err, "pipe");
+	if (pipe2(errp, O_CLOEXEC) < 0) {
+		close(gate[0]);
+		close(gate[1]);
+		return gd_err_sys(err, "pipe");
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		gd_err_sys(err, "fork");
+		goto fail_pipes;
+	}
+	if (pid == 0) {
+		close(gate[1]);
+		close(errp[0]);
+		child_exec(o, gate[0], errp[1]);
+	}
+	close(gate[0]);
+	close(errp[1]);
+	gate[0] = errp[1] = -1;
+
+	if (ptrace(PTRACE_SEIZE, pid, 0, (void *)(long)CORE_PTRACE_OPTS) < 0) {
+		gd_err_sys(err, "ptrace(PTRACE_SEIZE, %d)", (int)pid);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		goto fail_pipes;
+	}
+	close(gate[1]); /* lets the child execve */
+	gate[1] = -1;
+
+	int e = 0;
+	ssize_t n;
+	while ((n = read(errp[0], &e, sizeof(e))) < 0 && errno == EINTR)
+		;
+	close(errp[0]);
+	errp[0] = -1;
+	if (n == (ssize_t)sizeof(e)) {
+		/* The child failed before or at execve and exits. */
+		int st;
+		while (waitpid(pid, &st, __WALL) == pid && !WIFEXITED(st) &&
+		       !WIFSIGNALED(st))
+			ptrace(PTRACE_CONT, pid, 0, 0);
+		errno = e;
+		return gd_err_sys(err, "cannot start %s", o->path);
+	}
+
+	/* The exec succeeded (the error pipe closed on exec): wait for the
+	 * PTRACE_EVENT_EXEC stop. */
+	for (;;) {
+		int st;
+		if (waitpid(pid, &st, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			gd_err_sys(err, "waitpid");
+			kill(pid, SIGKILL);
+			return -1;
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			return gd_err_set(err, "%s exited during exec",
+					  o->path);
+		if (WIFSTOPPED(st) && (st >> 8) == (SIGTRAP | (PTRACE_EVENT_EXEC << 8)))
+			break;
+		/* Anything else before exec: pass signals on. */
+		int sig = WSTOPSIG(st);
+		if (sig == SIGTRAP || sig == SIGSTOP || (st >> 16))
+			sig = 0;
+		if (ptrace(PTRACE_CONT, pid, 0, (void *)(long)sig) < 0) {
+			gd_err_sys(err, "ptrace(PTRACE_CONT)");
+			kill(pid, SIGKILL);
+			return -1;
+		}
+	}
+
+	core_proc *p = proc_new(pid, log);
+	if (!p || !core__thread_add(p, pid)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		if (p)
+			proc_release(p);
+		return gd_err_set(err, "out of memory");
+	}
+	p->launched = 1;
+	core__thread(p, pid)->state = CT_STOPPED;
+	if (core__open_mem(p, err) < 0) {
+		core_free(p);
+		return -1;
+	}
+	gd_log_info(log, "core: launched %s as pid %d", o->path, (int)pid);
+	*out = p;
+	return 0;
+
+fail_pipes:
+	if (gate[0] >= 0)
+		close(gate[0]);
+	if (gate[1] >= 0)
+		close(gate[1]);
+	if (errp[0] >= 0)
+		close(errp[0]);
+	if (errp[1] >= 0)
+		close(errp[1]);
+	return -1;
+}
+
+/* Seizes every thread listed in /proc/pid/task; threads may be born while
+ * we do it, so repeat until a pass finds nothing new. */
+static int seize_all(core_proc *p, gd_err *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
+	for (;;) {
+		int added = 0;
+		DIR *d = opendir(path);
+		if (!d)
+			return gd_err_sys(err, "cannot open %s", path);
+		struct dirent *de;
+		while ((de = readdir(d))) {
+			pid_t tid = (pid_t)atoi(de->d_name);
+			if (tid <= 0 || core__thread(p, tid))
+				continue;
+			long opts = PTRACE_O_TRACECLONE;
+			if (ptrace(PTRACE_SEIZE, tid, 0, (void *)opts) < 0) {
+				if (errno == ESRCH)
+					continue; /* thread just exited */
+				gd_err_sys(err, "ptrace(PTRACE_SEIZE, %d)",
+					   (int)tid);
+				closedir(d);
+				return -1;
+			}
+			if (!core__thread_add(p, tid)) {
+				closedir(d);
+				return gd_err_set(err, "out of memory");
+			}
+			added = 1;
+		}
+		closedir(d);
+		if (!added)
+			return 0;
+	}
+}
+
+int core_attach(core_proc **out, pid_t pid, gd_log *log, gd_err *err)
+{
+	*out = NULL;
+	if (pid <= 0)
+		return gd_err_set(err, "invalid process id %d", (int)pid);
+	if (kill(pid, 0) < 0)
+		return gd_err_sys(err, "no process %d", (int)pid);
+	core_proc *p = proc_new(pid, log);
+	if (!p)
+		return gd_err_set(err, "out of memory");
+	if (seize_all(p, err) < 0) {
+		for (size_t i = 0; i < p->nthreads; i++)
+			ptrace(PTRACE_DETACH, p->threads[i].tid, 0, 0);
+		proc_release(p);
+		return gd_err_wrap(err, "attach to %d", (int)pid);
+	}
+	if (core__open_mem(p, err) < 0 || core_stop_all(p, err) < 0) {
+		core_free(p);
+		return -1;
+	}
+	gd_log_info(log, "core: attached to pid %d (%zu threads)", (int)pid,
+		    p->nthreads);
+	*out = p;
+	return 0;
+}
+
+int core_kill(core_proc *p)
+{
+	if (p->exited)
+		return 0;
+	kill(p->pid, SIGKILL);
+	/* Reap every thread; the leader's exit comes last. */
+	for (;;) {
+		int st;
+		pid_t w = waitpid(-1, &st, __WALL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (w == p->pid && (WIFEXITED(st) || WIFSIGNALED(st)))
+			break;
+	}
+	p->exited = 1;
+	p->nthreads = 0;
+	return 0;
+}
+
+int core_detach(core_proc *p, gd_err *err)
+{
+	if (p->exited)
+		return 0;
+	if (core_stop_all(p, err) < 0)
+		return -1;
+	for (size_t i = 0; i < p->nbps; i++)
+		core__poke_byte(p, p->bps[i].addr, p->bps[i].orig, NULL);
+	p->nbps = 0;
+	for (size_t i = 0; i < p->nthreads; i++) {
+		core_thread *t = &p->threads[i];
+		/* A PC rewound onto a removed int3 must reach the kernel. */
+		if (t->regs_valid == 2)
+			ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs);
+		if (ptrace(PTRACE_DETACH, t->tid, 0,
+			   (void *)(long)t->pending_sig) < 0 &&
+		    errno != ESRCH)
+			gd_err_sys(err, "ptrace(PTRACE_DETACH, %d)",
+				   (int)t->tid);
+	}
+	p->nthreads = 0;
+	p->exited = 1; /* no longer ours */
+	return 0;
+}
+
+void core_free(core_proc *p)
+{
+	if (!p)
+		return;
+	if (!p->exited) {
+		if (p->launched)
+			core_kill(p);
+		else
+			core_detach(p, NULL);
+	}
+	proc_release(p);
+}
+
+pid_t core_pid(const core_proc *p) { return p->pid; }
+int core_launched(const core_proc *p) { return p->launched; }
+int core_exited(const core_proc *p) { return p->exited; }

@@ -1,0 +1,121 @@
+#include "core_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+int core__open_mem(core_proc *p, gd_err *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)p->pid);
+	p->memfd = open(path, O_RDWR | O_CLOEXEC);
+	if (p->memfd < 0)
+		return gd_err_sys(err, "open %s", path);
+	return 0;
+}
+
+int core_regs(core_proc *p, pid_t tid, struct user_regs_struct *out,
+	      gd_err *err)
+{
+	core_thread *t = core__thread(p, tid);
+	if (!t)
+		return gd_err_set(err, "no thread %d", (int)tid);
+	if (t->state != CT_STOPPED)
+		return gd_err_set(err, "thread %d is running", (int)tid);
+	if (!t->regs_valid) {
+		if (ptrace(PTRACE_GETREGS, tid, 0, &t->regs) < 0)
+			return gd_err_sys(err, "ptrace(PTRACE_GETREGS, %d)",
+					  (int)tid);
+		t->regs_valid = 1;
+	}
+	*out = t->regs;
+	return 0;
+}
+
+int core_set_regs(core_proc *p, pid_t tid, const struct user_regs_struct *r,
+		  gd_err *err)
+{
+	core_thread *t = core__thread(p, tid);
+	if (!t || t->state != CT_STOPPED)
+		return gd_err_set(err, "thread %d is not stopped", (int)tid);
+	t->regs = *r;
+	t->regs_valid = 2; /* written back before the thread runs */
+	return 0;
+}
+
+int core_read(core_proc *p, uint64_t addr, void *buf, size_t len, gd_err *err)
+{
+	if (len == 0)
+		return 0;
+	struct iovec local = {buf, len};
+	struct iovec remote = {(void *)(uintptr_t)addr, len};
+	ssize_t n = process_vm_readv(p->pid, &local, 1, &remote, 1, 0);
+	if (n == (ssize_t)len)
+		return 0;
+	if (n < 0 && errno != EFAULT && errno != EIO) {
+		/* process_vm_readv can be refused (e.g. by a security
+		 * module); /proc/pid/mem works for a tracer. */
+		n = pread(p->memfd, buf, len, (off_t)addr);
+		if (n == (ssize_t)len)
+			return 0;
+	}
+	return gd_err_set(err, "cannot read %zu bytes of memory at %#lx", len,
+			  (unsigned long)addr);
+}
+
+int core_read_text(core_proc *p, uint64_t addr, void *buf, size_t len,
+		   gd_err *err)
+{
+	if (core_read(p, addr, buf, len, err) < 0)
+		return -1;
+	uint8_t *b = buf;
+	for (size_t i = 0; i < p->nbps; i++) {
+		uint64_t a = p->bps[i].addr;
+		if (a >= addr && a < addr + len)
+			b[a - addr] = p->bps[i].orig;
+	}
+	return 0;
+}
+
+int core_write(core_proc *p, uint64_t addr, const void *buf, size_t len,
+	       gd_err *err)
+{
+	ssize_t n = pwrite(p->memfd, buf, len, (off_t)addr);
+	if (n != (ssize_t)len)
+		return gd_err_set(err, "cannot write %zu bytes of memory at %#lx",
+				  len, (unsigned long)addr);
+	return 0;
+}
+
+int core__poke_byte(core_proc *p, uint64_t addr, uint8_t b, gd_err *err)
+{
+	return core_write(p, addr, &b, 1, err);
+}
+
+int core_auxv(core_proc *p, uint64_t type, uint64_t *val, gd_err *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)p->pid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gd_err_sys(err, "open %s", path);
+	uint64_t kv[2];
+	int rc = -1;
+	while (read(fd, kv, sizeof(kv)) == (ssize_t)sizeof(kv)) {
+		if (kv[0] == 0)
+			break;
+		if (kv[0] == type) {
+			*val = kv[1];
+			rc = 0;
+			break;
+		}
+	}
+	close(fd);
+	if (rc < 0)
+		gd_err_set(err, "auxv entry %lu not found", (unsigned long)type);
+	return rc;
+}

@@ -1,0 +1,443 @@
+#include "core_internal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#ifndef TRAP_HWBKPT
+#define TRAP_HWBKPT 4
+#endif
+#ifndef TRAP_TRACE
+#define TRAP_TRACE 2
+#endif
+
+core_thread *core__thread(core_proc *p, pid_t tid)
+{
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i].tid == tid)
+			return &p->threads[i];
+	return NULL;
+}
+
+core_thread *core__thread_add(core_proc *p, pid_t tid)
+{
+	core_thread *t = core__thread(p, tid);
+	if (t)
+		return t;
+	if (p->nthreads == p->capthreads) {
+		size_t cap = p->capthreads ? p->capthreads * 2 : 16;
+		core_thread *n = realloc(p->threads, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		p->threads = n;
+		p->capthreads = cap;
+	}
+	t = &p->threads[p->nthreads++];
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->state = CT_RUNNING;
+	return t;
+}
+
+void core__thread_remove(core_proc *p, pid_t tid)
+{
+	for (size_t i = 0; i < p->nthreads; i++) {
+		if (p->threads[i].tid == tid) {
+			p->threads[i] = p->threads[--p->nthreads];
+			return;
+		}
+	}
+}
+
+size_t core_thread_count(const core_proc *p) { return p->nthreads; }
+
+pid_t core_thread_tid(const core_proc *p, size_t i)
+{
+	return i < p->nthreads ? p->threads[i].tid : -1;
+}
+
+int core_thread_stopped(const core_proc *p, pid_t tid)
+{
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i].tid == tid)
+			return p->threads[i].state == CT_STOPPED;
+	return 0;
+}
+
+int core__cont(core_proc *p, core_thread *t, gd_err *err)
+{
+	if (t->regs_valid == 2 &&
+	    ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs) < 0 && errno != ESRCH)
+		return gd_err_sys(err, "ptrace(PTRACE_SETREGS, %d)", (int)t->tid);
+	int sig = t->pending_sig;
+	t->pending_sig = 0;
+	t->regs_valid = 0;
+	t->stepover = 0;
+	if (ptrace(PTRACE_CONT, t->tid, 0, (void *)(long)sig) < 0) {
+		if (errno == ESRCH) {
+			/* Died under us (exit_group in progress); its exit
+			 * status will tell. */
+			t->state = CT_RUNNING;
+			return 0;
+		}
+		return gd_err_sys(err, "ptrace(PTRACE_CONT, %d)", (int)t->tid);
+	}
+	(void)p;
+	t->state = CT_RUNNING;
+	return 0;
+}
+
+static void note_exit(core_proc *p, int st)
+{
+	p->exited = 1;
+	p->nthreads = 0;
+	if (WIFEXITED(st)) {
+		p->exit_code = WEXITSTATUS(st);
+		p->exit_signal = 0;
+	} else {
+		p->exit_code = 128 + WTERMSIG(st);
+		p->exit_signal = WTERMSIG(st);
+	}
+}
+
+static int fill_exit(core_proc *p, core_stop *out)
+{
+	if (p->exit_reported)
+		return 0;
+	p->exit_reported = 1;
+	memset(out, 0, sizeof(*out));
+	out->kind = CORE_STOP_EXITED;
+	out->tid = p->pid;
+	out->exit_code = p->exit_code;
+	out->exit_signal = p->exit_signal;
+	return 1;
+}
+
+/* A SIGTRAP without a ptrace event: our int3, a step, a watchpoint, or the
+ * program's own int3.  Returns 1 with *out filled when the upper layer must
+ * decide, 0 when it was handled here. */
+static int classify_trap(core_proc *p, core_thread *t, core_stop *out,
+			 gd_err *err)
+{
+	siginfo_t si;
+	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0)
+		return gd_err_sys(err, "ptrace(PTRACE_GETSIGINFO, %d)", (int)t->tid);
+	struct user_regs_struct r;
+	if (core_regs(p, t->tid, &r, err) < 0)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->tid = t->tid;
+	if (si.si_code == TRAP_TRACE) {
+		out->kind = CORE_STOP_STEP;
+		out->addr = r.rip;
+		return 1;
+	}
+	if (si.si_code == TRAP_HWBKPT) {
+		out->kind = CORE_STOP_WATCH;
+		out->addr = r.rip;
+		return 1;
+	}
+	if (si.si_code == SI_KERNEL || si.si_code == TRAP_BRKPT) {
+		uint64_t at = r.rip - 1;
+		if (core__bp(p, at)) {
+			t->regs.rip = at;
+			t->regs_valid = 2;
+			if (p->stopping)
+				return 0; /* replays on resume */
+			out->kind = CORE_STOP_BREAKPOINT;
+			out->addr = at;
+			t->stepover = at;
+			return 1;
+		}
+		uint8_t b = 0;
+		if (core_read(p, at, &b, 1, NULL) == 0 && b != 0xCC) {
+			/* A hit on a breakpoint removed since: run the
+			 * instruction that is there now. */
+			t->regs.rip = at;
+			t->regs_valid = 2;
+			return 0;
+		}
+		out->kind = CORE_STOP_TRAP;
+		out->addr = r.rip;
+		return 1;
+	}
+	/* A SIGTRAP sent by someone (kill): hand it to the program. */
+	t->pending_sig = SIGTRAP;
+	return 0;
+}
+
+/* Processes one waitpid status.  Returns 1 when *out holds a stop for the
+ * upper layer, 0 otherwise. */
+static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
+			 gd_err *err)
+{
+	if (WIFEXITED(st) || WIFSIGNALED(st)) {
+		if (tid == p->pid) {
+			note_exit(p, st);
+			return fill_exit(p, out);
+		}
+		core__thread_remove(p, tid);
+		return 0;
+	}
+	if (!WIFSTOPPED(st))
+		return 0;
+	core_thread *t = core__thread(p, tid);
+	if (!t) {
+		/* A new thread's first stop can beat its parent's CLONE event. */
+		t = core__thread_add(p, tid);
+		if (!t)
+			return gd_err_set(err, "out of memory");
+	}
+	t->state = CT_STOPPED;
+	t->regs_valid = 0;
+	int sig = WSTOPSIG(st);
+	int event = st >> 16;
+
+	if (event == PTRACE_EVENT_CLONE) {
+		unsigned long child = 0;
+		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &child) == 0 &&
+		    !core__thread_add(p, (pid_t)child))
+			return gd_err_set(err, "out of memory");
+		gd_log_debug(p->log, "core: thread %d cloned %lu", (int)tid,
+			     child);
+		if (!p->stopping && core__cont(p, t, err) < 0)
+			return -1;
+		return 0;
+	}
+	if (event == PTRACE_EVENT_STOP || event == PTRACE_EVENT_EXEC) {
+		/* PTRACE_INTERRUPT, a new thread's birth, or a group-stop:
+		 * nothing for the upper layer.  Outside a stop-all it is a
+		 * leftover interrupt, so the thread goes on. */
+		if (!p->stopping && core__cont(p, t, err) < 0)
+			return -1;
+		return 0;
+	}
+	if (event)
+		return p->stopping ? 0 : core__cont(p, t, err);
+	if (sig == SIGTRAP) {
+		int rc = classify_trap(p, t, out, err);
+		if (rc != 0)
+			return rc;
+		if (!p->stopping && core__cont(p, t, err) < 0)
+			return -1;
+		return 0;
+	}
+	/* Any other signal belongs to the program (SIGURG preemption,
+	 * SIGSEGV turned into a panic, SIGPROF...): pass it on. */
+	t->pending_sig = sig;
+	if (!p->stopping && core__cont(p, t, err) < 0)
+		return -1;
+	return 0;
+}
+
+int core_wait(core_proc *p, int block, core_stop *out, gd_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (p->exited)
+		return fill_exit(p, out);
+	for (;;) {
+		int st;
+		pid_t w = waitpid(-1, &st, __WALL | (block ? 0 : WNOHANG));
+		if (w == 0)
+			return 0;
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD) {
+				p->exited = 1;
+				p->nthreads = 0;
+				return fill_exit(p, out);
+			}
+			return gd_err_sys(err, "waitpid");
+		}
+		int rc = handle_status(p, w, st, out, err);
+		if (rc != 0)
+			return rc;
+	}
+}
+
+static int any_running(const core_proc *p)
+{
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i].state == CT_RUNNING)
+			return 1;
+	return 0;
+}
+
+int core_stop_all(core_proc *p, gd_err *err)
+{
+	if (p->exited)
+		return 0;
+	p->stopping = 1;
+	for (size_t i = 0; i < p->nthreads; i++) {
+		core_thread *t = &p->threads[i];
+		if (t->state == CT_RUNNING &&
+		    ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0 && errno != ESRCH) {
+			p->stopping = 0;
+			return gd_err_sys(err, "ptrace(PTRACE_INTERRUPT, %d)",
+					  (int)t->tid);
+		}
+	}
+	int rc = 0;
+	while (!p->exited && any_running(p)) {
+		int st;
+		pid_t w = waitpid(-1, &st, __WALL);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ECHILD) {
+				p->exited = 1;
+				p->nthreads = 0;
+				break;
+			}
+			rc = gd_err_sys(err, "waitpid");
+			break;
+		}
+		core_stop ignored;
+		pid_t before = (pid_t)p->nthreads;
+		if (handle_status(p, w, st, &ignored, err) < 0) {
+			rc = -1;
+			break;
+		}
+		/* Threads born during the stop start stopped, but a clone
+		 * event can name a child not yet seen: interrupt it too. */
+		for (size_t i = (size_t)before; i < p->nthreads; i++)
+			if (p->threads[i].state == CT_RUNNING)
+				ptrace(PTRACE_INTERRUPT, p->threads[i].tid, 0, 0);
+	}
+	p->stopping = 0;
+	return rc;
+}
+
+/* Steps t over the breakpoint it was reported at, if that breakpoint is
+ * still there and t still sits on it.  Other threads must be stopped. */
+static int step_over(core_proc *p, core_thread *t, gd_err *err)
+{
+	uint64_t at = t->stepover;
+	t->stepover = 0;
+	if (!at || !core__bp(p, at))
+		return 0;
+	struct user_regs_struct r;
+	if (core_regs(p, t->tid, &r, err) < 0)
+		return -1;
+	if (r.rip != at)
+		return 0;
+	int exited = 0;
+	return core_step_thread(p, t->tid, &exited, err);
+}
+
+int core_resume_all(core_proc *p, gd_err *err)
+{
+	if (p->exited)
+		return 0;
+	for (size_t i = 0; i < p->nthreads; i++) {
+		core_thread *t = &p->threads[i];
+		if (t->state == CT_STOPPED && t->stepover &&
+		    step_over(p, t, err) < 0)
+			return -1;
+		if (p->exited)
+			return 0;
+	}
+	for (size_t i = 0; i < p->nthreads; i++) {
+		core_thread *t = &p->threads[i];
+		if (t->state == CT_STOPPED && core__cont(p, t, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int core_resume_thread(core_proc *p, pid_t tid, gd_err *err)
+{
+	core_thread *t = core__thread(p, tid);
+	if (!t || p->exited)
+		return 0;
+	if (t->state != CT_STOPPED)
+		return 0;
+	if (t->stepover && core__bp(p, t->stepover)) {
+		/* Lifting the int3 while others run would let them pass it. */
+		if (core_stop_all(p, err) < 0)
+			return -1;
+		return core_resume_all(p, err);
+	}
+	return core__cont(p, t, err);
+}
+
+int core_step_thread(core_proc *p, pid_t tid, int *exited, gd_err *err)
+{
+	*exited = 0;
+	core_thread *t = core__thread(p, tid);
+	if (!t || t->state != CT_STOPPED)
+		return gd_err_set(err, "thread %d is not stopped", (int)tid);
+	struct user_regs_struct r;
+	if (core_regs(p, tid, &r, err) < 0)
+		return -1;
+	core_bp *bp = core__bp(p, r.rip);
+	if (bp && core__poke_byte(p, bp->addr, bp->orig, err) < 0)
+		return -1;
+	if (t->regs_valid == 2 &&
+	    ptrace(PTRACE_SETREGS, tid, 0, &t->regs) < 0) {
+		gd_err_sys(err, "ptrace(PTRACE_SETREGS, %d)", (int)tid);
+		goto restore;
+	}
+	t->stepover = 0;
+	int held_sig = t->pending_sig;
+	t->pending_sig = 0;
+	for (;;) {
+		t->regs_valid = 0;
+		if (ptrace(PTRACE_SINGLESTEP, tid, 0, 0) < 0) {
+			gd_err_sys(err, "ptrace(PTRACE_SINGLESTEP, %d)", (int)tid);
+			goto restore;
+		}
+		t->state = CT_RUNNING;
+		int st;
+		pid_t w;
+		while ((w = waitpid(tid, &st, __WALL)) < 0 && errno == EINTR)
+			;
+		if (w < 0) {
+			gd_err_sys(err, "waitpid(%d)", (int)tid);
+			goto restore;
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			if (tid == p->pid)
+				note_exit(p, st);
+			else
+				core__thread_remove(p, tid);
+			*exited = 1;
+			return 0;
+		}
+		t->state = CT_STOPPED;
+		int sig = WSTOPSIG(st), event = st >> 16;
+		if (event == PTRACE_EVENT_CLONE) {
+			unsigned long child = 0;
+			if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &child) == 0)
+				core__thread_add(p, (pid_t)child);
+			/* The clone syscall completed: that was the step. */
+			break;
+		}
+		if (event)
+			continue; /* leftover interrupt: step again */
+		if (sig == SIGTRAP) {
+			siginfo_t si;
+			if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 &&
+			    si.si_code != TRAP_TRACE && si.si_code != TRAP_HWBKPT &&
+			    si.si_code != SI_KERNEL && si.si_code != TRAP_BRKPT)
+				held_sig = SIGTRAP;
+			break;
+		}
+		/* A signal arrived before the instruction ran: hold it for
+		 * the next resume and try the step again. */
+		held_sig = sig;
+	}
+	t->pending_sig = held_sig;
+	t->regs_valid = 0;
+	if (bp)
+		return core__poke_byte(p, bp->addr, 0xCC, err);
+	return 0;
+restore:
+	if (bp)
+		core__poke_byte(p, bp->addr, 0xCC, NULL);
+	return -1;
+}

@@ -1,0 +1,160 @@
+/* Subprograms: per-CU lists of concrete DW_TAG_subprogram DIEs (top level
+ * of the CU, as Go emits them), pc -> function and the name index. */
+#include "gdw_internal.h"
+
+#include <dwarf.h>
+#include <stdlib.h>
+
+static int cmp_func(const void *a, const void *b)
+{
+	const gdw_cfunc *x = a, *y = b;
+	if (x->lowpc != y->lowpc)
+		return x->lowpc < y->lowpc ? -1 : 1;
+	return x->highpc < y->highpc ? -1 : x->highpc > y->highpc;
+}
+
+static int load_funcs(gdw_file *f, gdw_cu *cu, gd_err *err)
+{
+	Dwarf_Die die, child;
+	if (gdw__cu_die(f, cu, &die, err) < 0)
+		return -1;
+	size_t cap = 0;
+	int r = dwarf_child(&die, &child);
+	if (r < 0)
+		return gd_err_set(err, "%s: bad DIE: %s", f->path, dwarf_errmsg(-1));
+	for (; r == 0; r = dwarf_siblingof(&child, &child)) {
+		if (dwarf_tag(&child) != DW_TAG_subprogram)
+			continue;
+		Dwarf_Addr lo, hi;
+		if (dwarf_lowpc(&child, &lo) != 0 || dwarf_highpc(&child, &hi) != 0 ||
+		    hi <= lo)
+			continue; /* abstract (inlined-only) or declaration */
+		if (cu->nfuncs == cap) {
+			size_t nc = cap ? cap * 2 : 64;
+			gdw_cfunc *nf = realloc(cu->funcs, nc * sizeof(*nf));
+			if (!nf)
+				return gd_err_set(err, "out of memory");
+			cu->funcs = nf;
+			cap = nc;
+		}
+		int decl_line = 0;
+		if (dwarf_decl_line(&child, &decl_line) != 0)
+			decl_line = 0;
+		const char *name = dwarf_diename(&child);
+		cu->funcs[cu->nfuncs++] = (gdw_cfunc){
+			.name = name ? name : "?", .lowpc = lo, .highpc = hi,
+			.off = dwarf_dieoffset(&child), .decl_line = decl_line};
+	}
+	if (r < 0)
+		return gd_err_set(err, "%s: bad DIE: %s", f->path, dwarf_errmsg(-1));
+	if (cu->nfuncs)
+		qsort(cu->funcs, cu->nfuncs, sizeof(*cu->funcs), cmp_func);
+	return 0;
+}
+
+int gdw__cu_funcs(gdw_file *f, gdw_cu *cu, gd_err *err)
+{
+	if (cu->funcs_state > 0)
+		return 0;
+	if (cu->funcs_state < 0)
+		return gd_err_set(err, "%s: unreadable subprograms", f->path);
+	if (load_funcs(f, cu, err) < 0) {
+		free(cu->funcs);
+		cu->funcs = NULL;
+		cu->nfuncs = 0;
+		cu->funcs_state = -1;
+		return -1;
+	}
+	cu->funcs_state = 1;
+	return 0;
+}
+
+void gdw__func_finish(gdw_file *f, gdw_cu *cu, gdw_cfunc *fn)
+{
+	if (fn->body_done)
+		return;
+	fn->body_pc = fn->lowpc;
+	if (gdw__cu_lines(f, cu, NULL) == 0) {
+		for (size_t i = gdw__rows_lower(cu, fn->lowpc);
+		     i < cu->nrows && cu->rows[i].addr < fn->highpc; i++) {
+			if (cu->rows[i].prologue_end && !cu->rows[i].end_seq) {
+				fn->body_pc = cu->rows[i].addr;
+				break;
+			}
+		}
+	}
+	Dwarf_Die die;
+	if (dwarf_offdie(f->dw, fn->off, &die))
+		fn->decl_file = dwarf_decl_file(&die);
+	fn->body_done = 1;
+}
+
+static void fill(gdw_file *f, gdw_cu *cu, gdw_cfunc *fn, gdw_func *out)
+{
+	gdw__func_finish(f, cu, fn);
+	out->name = fn->name;
+	out->lowpc = fn->lowpc;
+	out->highpc = fn->highpc;
+	out->body_pc = fn->body_pc;
+	out->decl_file = fn->decl_file;
+	out->decl_line = fn->decl_line;
+	out->die_offset = fn->off;
+}
+
+int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
+{
+	gdw_cu *cu = gdw__cu_for_pc(f, pc);
+	if (!cu || gdw__cu_funcs(f, cu, NULL) < 0)
+		return -1;
+	size_t lo = 0, hi = cu->nfuncs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cu->funcs[mid].lowpc <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || pc >= cu->funcs[lo - 1].highpc)
+		return -1;
+	fill(f, cu, &cu->funcs[lo - 1], out);
+	return 0;
+}
+
+static int build_names(gdw_file *f)
+{
+	if (gdw__cus_load(f, NULL) < 0)
+		return -1;
+	for (size_t c = 0; c < f->ncus; c++) {
+		gdw_cu *cu = &f->cus[c];
+		if (gdw__cu_funcs(f, cu, NULL) < 0)
+			continue; /* skip an unreadable CU, keep the rest */
+		for (size_t i = 0; i < cu->nfuncs; i++)
+			if (gdw__map_put(&f->func_names, cu->funcs[i].name,
+					 (size_t)c << 32 | i, 0) < 0)
+				return -1;
+	}
+	return 0;
+}
+
+int gdw_func_by_name(gdw_file *f, const char *name, gdw_func *out)
+{
+	if (f->fnames_state == 0) {
+		if (build_names(f) < 0) {
+			gdw__map_free(&f->func_names);
+			f->fnames_state = -1;
+		} else {
+			f->fnames_state = 1;
+		}
+	}
+	size_t v;
+	if (f->fnames_state < 0 || gdw__map_get(&f->func_names, name, &v) < 0)
+		return -1;
+	gdw_cu *cu = &f->cus[v >> 32];
+	fill(f, cu, &cu->funcs[v & 0xffffffffu], out);
+	return 0;
+}
+
+void gdw__funcs_free(gdw_file *f)
+{
+	gdw__map_free(&f->func_names);
+}

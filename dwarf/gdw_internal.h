@@ -1,0 +1,185 @@
+/* dwarf/: private state shared by the gdw_*.c files.  Not for other modules. */
+#ifndef GDW_INTERNAL_H
+#define GDW_INTERNAL_H
+
+#include "gdw.h"
+
+#include <elfutils/libdw.h>
+#include <libelf.h>
+#include <stdint.h>
+
+/* ---- string -> size_t map (gdw_map.c); keys are not copied ---- */
+typedef struct gdw_map_ent {
+	const char *key;
+	size_t val;
+} gdw_map_ent;
+
+typedef struct gdw_map {
+	gdw_map_ent *tab; /* open addressing, power-of-two capacity */
+	size_t cap, n;
+} gdw_map;
+
+/* Inserts key (keeps the existing value if key is present and !replace).
+ * 0 ok, -1 out of memory. */
+int gdw__map_put(gdw_map *m, const char *key, size_t val, int replace);
+/* 0 and *val if present, -1 if absent. */
+int gdw__map_get(const gdw_map *m, const char *key, size_t *val);
+void gdw__map_free(gdw_map *m);
+
+/* ---- symbols (gdw_sym.c) ---- */
+typedef struct gdw_sym {
+	const char *name; /* owned by libelf */
+	uint64_t value, size;
+	unsigned char type; /* STT_* */
+} gdw_sym;
+
+typedef struct gdw_symref {
+	uint64_t value, size;
+	size_t sym; /* index into gdw_file.syms */
+} gdw_symref;
+
+/* ---- one line-table row (gdw_cu.c loads them) ---- */
+typedef struct gdw_lrow {
+	uint64_t addr;
+	const char *file; /* owned by libdw */
+	int line;
+	uint8_t is_stmt, prologue_end, end_seq;
+} gdw_lrow;
+
+/* ---- a concrete subprogram (gdw_func.c) ---- */
+typedef struct gdw_cfunc {
+	const char *name; /* owned by libdw (inline DW_FORM_string) */
+	uint64_t lowpc, highpc;
+	uint64_t body_pc;       /* valid when body_done */
+	const char *decl_file;  /* valid when body_done */
+	Dwarf_Off off;
+	int decl_line;
+	int body_done;
+} gdw_cfunc;
+
+/* A code scope for breakpoint grouping: a concrete subprogram or one
+ * inlined instance (gdw_scope.c). */
+typedef struct gdw_scope {
+	Dwarf_Off off;
+	int decl_line;
+	int is_inline;
+	int decl_done;
+	const char *decl_file; /* valid when decl_done; may be NULL */
+} gdw_scope;
+
+/* Flattened, non-overlapping address -> innermost scope map. */
+typedef struct gdw_seg {
+	uint64_t lo, hi;
+	size_t scope;
+} gdw_seg;
+
+typedef struct gdw_cu {
+	Dwarf_Off off; /* offset of the CU DIE */
+	int version;
+
+	int lines_state; /* 0 not loaded, 1 loaded, -1 failed */
+	gdw_lrow *rows;  /* sorted by address (end_seq first at a tie) */
+	size_t nrows;
+
+	int funcs_state;
+	gdw_cfunc *funcs; /* sorted by lowpc */
+	size_t nfuncs;
+
+	int scopes_state;
+	gdw_scope *scopes;
+	size_t nscopes;
+	gdw_seg *segs; /* sorted by lo */
+	size_t nsegs;
+} gdw_cu;
+
+typedef struct gdw_curange {
+	uint64_t lo, hi;
+	size_t cu;
+} gdw_curange;
+
+/* One source file of the program and the CUs whose line tables name it. */
+typedef struct gdw_srcfile {
+	char *name; /* heap */
+	size_t *cus;
+	size_t ncus, cap;
+} gdw_srcfile;
+
+struct gdw_types; /* gdw_type.c */
+
+struct gdw_file {
+	char *path;
+	int fd;
+	Elf *elf;
+	Dwarf *dw;
+	uint64_t entry;
+	int pie;
+	uint64_t first_load;
+
+	/* symbols */
+	int syms_state;
+	gdw_sym *syms; /* every named, defined symbol */
+	size_t nsyms;
+	gdw_map sym_names; /* name -> index into syms */
+	gdw_symref *funcs_by_addr; /* sized STT_FUNC symbols by address */
+	size_t nfuncs_by_addr;
+
+	/* compile units */
+	int cus_state;
+	gdw_cu *cus;
+	size_t ncus;
+	gdw_curange *ranges; /* sorted by lo */
+	size_t nranges;
+
+	/* source file -> CUs */
+	int files_state;
+	gdw_srcfile *files;
+	size_t nfiles;
+	gdw_map file_names; /* name -> index into files */
+
+	/* function name index: value = cu << 32 | func index */
+	int fnames_state;
+	gdw_map func_names;
+
+	struct gdw_types *types;
+};
+
+/* gdw_file.c */
+Dwarf *gdw__dwarf(gdw_file *f);
+struct gdw_types **gdw__types_slot(gdw_file *f);
+
+/* gdw_type.c */
+void gdw__types_free(struct gdw_types *t);
+int gdw__type_die(gdw_file *f, const char *name, Dwarf_Die *out,
+		  gd_err *err);
+
+/* gdw_sym.c */
+void gdw__syms_free(gdw_file *f);
+
+/* gdw_cu.c */
+int gdw__cus_load(gdw_file *f, gd_err *err);
+/* The CU whose ranges hold pc; NULL if none. */
+gdw_cu *gdw__cu_for_pc(gdw_file *f, uint64_t pc);
+int gdw__cu_die(gdw_file *f, const gdw_cu *cu, Dwarf_Die *out,
+		gd_err *err);
+int gdw__cu_lines(gdw_file *f, gdw_cu *cu, gd_err *err);
+/* Index of the first row with addr >= pc (nrows if none). */
+size_t gdw__rows_lower(const gdw_cu *cu, uint64_t pc);
+void gdw__cus_free(gdw_file *f);
+
+/* gdw_func.c */
+int gdw__cu_funcs(gdw_file *f, gdw_cu *cu, gd_err *err);
+/* Fills body_pc/decl_file of fn (needs the CU's lines). */
+void gdw__func_finish(gdw_file *f, gdw_cu *cu, gdw_cfunc *fn);
+void gdw__funcs_free(gdw_file *f);
+
+/* gdw_scope.c */
+int gdw__cu_scopes(gdw_file *f, gdw_cu *cu, gd_err *err);
+/* Innermost scope holding pc, or (size_t)-1. */
+size_t gdw__scope_at(const gdw_cu *cu, uint64_t pc);
+const char *gdw__scope_decl_file(gdw_file *f, gdw_scope *s);
+
+/* gdw_lhdr.c: source files named by each CU's line-program header. */
+int gdw__files_load(gdw_file *f, gd_err *err);
+void gdw__files_free(gdw_file *f);
+
+#endif

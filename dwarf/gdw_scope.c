@@ -1,0 +1,230 @@
+/* Code scopes of a CU -- each concrete subprogram and each inlined
+ * instance -- flattened into a sorted, non-overlapping address map that
+ * gives the innermost scope of a pc.  Used to pick one breakpoint address
+ * per function or inlined instance. */
+#include "gdw_internal.h"
+
+#include <dwarf.h>
+#include <stdlib.h>
+
+typedef struct interval {
+	uint64_t lo, hi;
+	size_t scope;
+	int depth;
+} interval;
+
+typedef struct builder {
+	gdw_file *f;
+	gdw_cu *cu;
+	interval *iv;
+	size_t niv, ivcap, scap;
+} builder;
+
+#define MAX_DEPTH 512
+
+static int push_scope(builder *b, Dwarf_Die *die, int is_inline)
+{
+	gdw_cu *cu = b->cu;
+	if (cu->nscopes == b->scap) {
+		size_t nc = b->scap ? b->scap * 2 : 64;
+		gdw_scope *ns = realloc(cu->scopes, nc * sizeof(*ns));
+		if (!ns)
+			return -1;
+		cu->scopes = ns;
+		b->scap = nc;
+	}
+	int dl = 0;
+	if (dwarf_decl_line(die, &dl) != 0)
+		dl = 0;
+	cu->scopes[cu->nscopes++] = (gdw_scope){
+		.off = dwarf_dieoffset(die), .decl_line = dl, .is_inline = is_inline};
+	return 0;
+}
+
+static int push_iv(builder *b, uint64_t lo, uint64_t hi, int depth)
+{
+	if (hi <= lo)
+		return 0;
+	if (b->niv == b->ivcap) {
+		size_t nc = b->ivcap ? b->ivcap * 2 : 256;
+		interval *ni = realloc(b->iv, nc * sizeof(*ni));
+		if (!ni)
+			return -1;
+		b->iv = ni;
+		b->ivcap = nc;
+	}
+	b->iv[b->niv++] = (interval){lo, hi, b->cu->nscopes - 1, depth};
+	return 0;
+}
+
+/* Collects the inlined instances below die (through lexical blocks). */
+static int walk(builder *b, Dwarf_Die *die, int depth)
+{
+	if (depth > MAX_DEPTH)
+		return 0;
+	Dwarf_Die c;
+	int r = dwarf_child(die, &c);
+	for (; r == 0; r = dwarf_siblingof(&c, &c)) {
+		int tag = dwarf_tag(&c);
+		if (tag == DW_TAG_inlined_subroutine) {
+			if (push_scope(b, &c, 1) < 0)
+				return -1;
+			ptrdiff_t o = 0;
+			Dwarf_Addr base, lo, hi;
+			while ((o = dwarf_ranges(&c, o, &base, &lo, &hi)) > 0)
+				if (push_iv(b, lo, hi, depth) < 0)
+					return -1;
+			if (walk(b, &c, depth + 1) < 0)
+				return -1;
+		} else if (tag == DW_TAG_lexical_block) {
+			if (walk(b, &c, depth) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int cmp_iv(const void *a, const void *b)
+{
+	const interval *x = a, *y = b;
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	if (x->depth != y->depth)
+		return x->depth < y->depth ? -1 : 1;
+	return x->hi > y->hi ? -1 : x->hi < y->hi;
+}
+
+static int emit(gdw_cu *cu, size_t *cap, uint64_t lo, uint64_t hi, size_t s)
+{
+	if (hi <= lo)
+		return 0;
+	if (cu->nsegs == *cap) {
+		size_t nc = *cap ? *cap * 2 : 64;
+		gdw_seg *ns = realloc(cu->segs, nc * sizeof(*ns));
+		if (!ns)
+			return -1;
+		cu->segs = ns;
+		*cap = nc;
+	}
+	cu->segs[cu->nsegs++] = (gdw_seg){lo, hi, s};
+	return 0;
+}
+
+/* Sweep over properly nested intervals, innermost wins. */
+static int flatten(builder *b)
+{
+	gdw_cu *cu = b->cu;
+	qsort(b->iv, b->niv, sizeof(*b->iv), cmp_iv);
+	interval *st = malloc((b->niv ? b->niv : 1) * sizeof(*st));
+	if (!st)
+		return -1;
+	size_t n = 0, cap = 0;
+	uint64_t cur = 0;
+	int rc = -1;
+	for (size_t i = 0; i < b->niv; i++) {
+		interval iv = b->iv[i];
+		while (n && st[n - 1].hi <= iv.lo) {
+			if (cur < st[n - 1].hi &&
+			    emit(cu, &cap, cur, st[n - 1].hi, st[n - 1].scope) < 0)
+				goto out;
+			if (cur < st[n - 1].hi)
+				cur = st[n - 1].hi;
+			n--;
+		}
+		if (n) {
+			if (emit(cu, &cap, cur, iv.lo, st[n - 1].scope) < 0)
+				goto out;
+			if (iv.hi > st[n - 1].hi)
+				iv.hi = st[n - 1].hi; /* clamp to the parent */
+		}
+		cur = iv.lo;
+		if (iv.hi > iv.lo)
+			st[n++] = iv;
+	}
+	while (n) {
+		if (cur < st[n - 1].hi) {
+			if (emit(cu, &cap, cur, st[n - 1].hi, st[n - 1].scope) < 0)
+				goto out;
+			cur = st[n - 1].hi;
+		}
+		n--;
+	}
+	rc = 0;
+out:
+	free(st);
+	return rc;
+}
+
+static int build(gdw_file *f, gdw_cu *cu, gd_err *err)
+{
+	if (gdw__cu_funcs(f, cu, err) < 0)
+		return -1;
+	builder b = {.f = f, .cu = cu};
+	int rc = -1;
+	for (size_t i = 0; i < cu->nfuncs; i++) {
+		Dwarf_Die die;
+		if (!dwarf_offdie(f->dw, cu->funcs[i].off, &die)) {
+			gd_err_set(err, "%s: bad DIE: %s", f->path, dwarf_errmsg(-1));
+			goto out;
+		}
+		if (push_scope(&b, &die, 0) < 0 ||
+		    push_iv(&b, cu->funcs[i].lowpc, cu->funcs[i].highpc, 0) < 0 ||
+		    walk(&b, &die, 1) < 0) {
+			gd_err_set(err, "out of memory");
+			goto out;
+		}
+	}
+	if (flatten(&b) < 0) {
+		gd_err_set(err, "out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	free(b.iv);
+	return rc;
+}
+
+int gdw__cu_scopes(gdw_file *f, gdw_cu *cu, gd_err *err)
+{
+	if (cu->scopes_state > 0)
+		return 0;
+	if (cu->scopes_state < 0)
+		return gd_err_set(err, "%s: unreadable function scopes", f->path);
+	if (build(f, cu, err) < 0) {
+		free(cu->scopes);
+		free(cu->segs);
+		cu->scopes = NULL;
+		cu->segs = NULL;
+		cu->nscopes = cu->nsegs = 0;
+		cu->scopes_state = -1;
+		return -1;
+	}
+	cu->scopes_state = 1;
+	return 0;
+}
+
+size_t gdw__scope_at(const gdw_cu *cu, uint64_t pc)
+{
+	size_t lo = 0, hi = cu->nsegs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cu->segs[mid].lo <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || pc >= cu->segs[lo - 1].hi)
+		return (size_t)-1;
+	return cu->segs[lo - 1].scope;
+}
+
+const char *gdw__scope_decl_file(gdw_file *f, gdw_scope *s)
+{
+	if (!s->decl_done) {
+		Dwarf_Die die;
+		s->decl_file = dwarf_offdie(f->dw, s->off, &die)
+				       ? dwarf_decl_file(&die) : NULL;
+		s->decl_done = 1;
+	}
+	return s->decl_file;
+}

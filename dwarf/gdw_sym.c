@@ -1,0 +1,133 @@
+/* ELF .symtab index: name -> symbol, and sized functions by address.
+ * Built on the first lookup. */
+#include "gdw_internal.h"
+
+#include <gelf.h>
+#include <stdlib.h>
+
+static int cmp_by_addr(const void *a, const void *b)
+{
+	const gdw_symref *x = a, *y = b;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x->size > y->size ? -1 : x->size < y->size; /* bigger first */
+}
+
+static int build(gdw_file *f)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	while ((scn = elf_nextscn(f->elf, scn)) != NULL) {
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			break;
+	}
+	if (!scn || sh.sh_entsize == 0)
+		return 0; /* no symbols: every lookup fails */
+	Elf_Data *d = elf_getdata(scn, NULL);
+	if (!d)
+		return -1;
+	size_t n = sh.sh_size / sh.sh_entsize;
+	f->syms = calloc(n ? n : 1, sizeof(*f->syms));
+	if (!f->syms)
+		return -1;
+	size_t nfunc = 0;
+	for (size_t i = 1; i < n; i++) {
+		GElf_Sym s;
+		if (!gelf_getsym(d, (int)i, &s) || s.st_shndx == SHN_UNDEF ||
+		    s.st_name == 0)
+			continue;
+		const char *name = elf_strptr(f->elf, sh.sh_link, s.st_name);
+		if (!name || !*name)
+			continue;
+		gdw_sym *g = &f->syms[f->nsyms];
+		g->name = name;
+		g->value = s.st_value;
+		g->size = s.st_size;
+		g->type = (unsigned char)GELF_ST_TYPE(s.st_info);
+		/* Globals win over locals of the same name. */
+		int replace = GELF_ST_BIND(s.st_info) != STB_LOCAL;
+		if (gdw__map_put(&f->sym_names, name, f->nsyms, replace) < 0)
+			return -1;
+		if (g->type == STT_FUNC && g->size)
+			nfunc++;
+		f->nsyms++;
+	}
+	f->funcs_by_addr = calloc(nfunc ? nfunc : 1, sizeof(*f->funcs_by_addr));
+	if (!f->funcs_by_addr)
+		return -1;
+	for (size_t i = 0; i < f->nsyms; i++) {
+		const gdw_sym *g = &f->syms[i];
+		if (g->type == STT_FUNC && g->size)
+			f->funcs_by_addr[f->nfuncs_by_addr++] =
+				(gdw_symref){g->value, g->size, i};
+	}
+	qsort(f->funcs_by_addr, f->nfuncs_by_addr, sizeof(*f->funcs_by_addr),
+	      cmp_by_addr);
+	return 0;
+}
+
+static int ensure(gdw_file *f)
+{
+	if (f->syms_state == 0) {
+		if (build(f) < 0) {
+			gdw__syms_free(f);
+			f->syms_state = -1;
+		} else {
+			f->syms_state = 1;
+		}
+	}
+	return f->syms_state > 0 ? 0 : -1;
+}
+
+int gdw_sym_lookup(gdw_file *f, const char *name, uint64_t *addr,
+		   uint64_t *size)
+{
+	size_t i;
+	if (ensure(f) < 0 || gdw__map_get(&f->sym_names, name, &i) < 0)
+		return -1;
+	if (addr)
+		*addr = f->syms[i].value;
+	if (size)
+		*size = f->syms[i].size;
+	return 0;
+}
+
+const char *gdw_sym_func_at(gdw_file *f, uint64_t pc, uint64_t *start,
+			    uint64_t *size)
+{
+	if (ensure(f) < 0)
+		return NULL;
+	/* Last function starting at or before pc. */
+	size_t lo = 0, hi = f->nfuncs_by_addr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->funcs_by_addr[mid].value <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Walk back over symbols sharing an address (bigger sorts first). */
+	while (lo > 0) {
+		const gdw_symref *s = &f->funcs_by_addr[--lo];
+		if (pc - s->value < s->size) {
+			if (start)
+				*start = s->value;
+			if (size)
+				*size = s->size;
+			return f->syms[s->sym].name;
+		}
+		if (lo == 0 || f->funcs_by_addr[lo - 1].value != s->value)
+			break;
+	}
+	return NULL;
+}
+
+void gdw__syms_free(gdw_file *f)
+{
+	free(f->syms);
+	free(f->funcs_by_addr);
+	gdw__map_free(&f->sym_names);
+	f->syms = NULL;
+	f->funcs_by_addr = NULL;
+	f->nsyms = f->nfuncs_by_addr = 0;
+}

@@ -1,0 +1,220 @@
+/* Named types: a name -> DIE index over the top-level DIEs of every CU,
+ * built on the first lookup (Go puts nearly all types in one runtime CU,
+ * but a few elsewhere). */
+#include "gdw_internal.h"
+#include "gdw_type.h"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct type_ent {
+	const char *name; /* owned by libdw's section data */
+	Dwarf_Off off;
+} type_ent;
+
+struct gdw_types {
+	type_ent *tab; /* open addressing, power-of-two size */
+	size_t cap, n;
+};
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 1099511628211ull;
+	return h;
+}
+
+static int insert(struct gdw_types *t, const char *name, Dwarf_Off off)
+{
+	if ((t->n + 1) * 2 > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 4096;
+		type_ent *nt = calloc(cap, sizeof(*nt));
+		if (!nt)
+			return -1;
+		for (size_t i = 0; i < t->cap; i++) {
+			if (!t->tab[i].name)
+				continue;
+			size_t j = hash_str(t->tab[i].name) & (cap - 1);
+			while (nt[j].name)
+				j = (j + 1) & (cap - 1);
+			nt[j] = t->tab[i];
+		}
+		free(t->tab);
+		t->tab = nt;
+		t->cap = cap;
+	}
+	size_t j = hash_str(name) & (t->cap - 1);
+	while (t->tab[j].name) {
+		if (strcmp(t->tab[j].name, name) == 0)
+			return 0; /* first definition wins */
+		j = (j + 1) & (t->cap - 1);
+	}
+	t->tab[j] = (type_ent){name, off};
+	t->n++;
+	return 0;
+}
+
+static int is_type_tag(int tag)
+{
+	switch (tag) {
+	case DW_TAG_base_type: case DW_TAG_structure_type:
+	case DW_TAG_typedef: case DW_TAG_pointer_type:
+	case DW_TAG_array_type: case DW_TAG_subroutine_type:
+	case DW_TAG_unspecified_type:
+		return 1;
+	}
+	return 0;
+}
+
+static struct gdw_types *types(gdw_file *f, gd_err *err)
+{
+	struct gdw_types **slot = gdw__types_slot(f);
+	if (*slot)
+		return *slot;
+	struct gdw_types *t = calloc(1, sizeof(*t));
+	if (!t) {
+		gd_err_set(err, "out of memory");
+		return NULL;
+	}
+	Dwarf *dw = gdw__dwarf(f);
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, die;
+		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &die) == 0) {
+			do {
+				if (!is_type_tag(dwarf_tag(&die)))
+					continue;
+				const char *name = dwarf_diename(&die);
+				if (name && insert(t, name, dwarf_dieoffset(&die)) < 0) {
+					free(t->tab);
+					free(t);
+					gd_err_set(err, "out of memory");
+					return NULL;
+				}
+			} while (dwarf_siblingof(&die, &die) == 0);
+		}
+		off = next;
+	}
+	*slot = t;
+	return t;
+}
+
+void gdw__types_free(struct gdw_types *t)
+{
+	if (!t)
+		return;
+	free(t->tab);
+	free(t);
+}
+
+int gdw__type_die(gdw_file *f, const char *name, Dwarf_Die *out, gd_err *err)
+{
+	struct gdw_types *t = types(f, err);
+	if (!t)
+		return -1;
+	if (t->cap) {
+		size_t j = hash_str(name) & (t->cap - 1);
+		while (t->tab[j].name) {
+			if (strcmp(t->tab[j].name, name) == 0) {
+				if (!dwarf_offdie(gdw__dwarf(f), t->tab[j].off, out))
+					break;
+				return 0;
+			}
+			j = (j + 1) & (t->cap - 1);
+		}
+	}
+	return gd_err_set(err, "type %s not found in the debug info", name);
+}
+
+/* Follows typedefs (Go emits `main.T` as a typedef of the struct). */
+static int strip_typedefs(Dwarf_Die *d)
+{
+	for (int i = 0; i < 16 && dwarf_tag(d) == DW_TAG_typedef; i++) {
+		Dwarf_Attribute a;
+		if (!dwarf_attr(d, DW_AT_type, &a) || !dwarf_formref_die(&a, d))
+			return -1;
+	}
+	return 0;
+}
+
+static int find_member(Dwarf_Die *st, const char *name, size_t len,
+		       Dwarf_Die *out)
+{
+	Dwarf_Die c;
+	if (dwarf_child(st, &c) != 0)
+		return -1;
+	do {
+		if (dwarf_tag(&c) != DW_TAG_member)
+			continue;
+		const char *n = dwarf_diename(&c);
+		if (n && strlen(n) == len && strncmp(n, name, len) == 0) {
+			*out = c;
+			return 0;
+		}
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return -1;
+}
+
+static int member_walk(gdw_file *f, const char *type_name, const char *path,
+		       uint64_t *off, gd_err *err)
+{
+	Dwarf_Die d;
+	if (gdw__type_die(f, type_name, &d, err) < 0)
+		return -1;
+	uint64_t total = 0;
+	const char *p = path;
+	while (*p) {
+		const char *dot = strchr(p, '.');
+		size_t len = dot ? (size_t)(dot - p) : strlen(p);
+		Dwarf_Die m;
+		if (strip_typedefs(&d) < 0 || dwarf_tag(&d) != DW_TAG_structure_type ||
+		    find_member(&d, p, len, &m) < 0)
+			return gd_err_set(err, "%s has no field %s", type_name, path);
+		Dwarf_Attribute a;
+		Dwarf_Word w = 0;
+		if (dwarf_attr(&m, DW_AT_data_member_location, &a) &&
+		    dwarf_formudata(&a, &w) != 0)
+			return gd_err_set(err, "%s.%s: unsupported member location",
+					  type_name, path);
+		total += w;
+		if (!dot)
+			break;
+		if (!dwarf_attr(&m, DW_AT_type, &a) || !dwarf_formref_die(&a, &d))
+			return gd_err_set(err, "%s.%s: member without a type",
+					  type_name, path);
+		p = dot + 1;
+	}
+	*off = total;
+	return 0;
+}
+
+int gdw_member_offset(gdw_file *f, const char *type_name, const char *path,
+		      uint64_t *off, gd_err *err)
+{
+	return member_walk(f, type_name, path, off, err);
+}
+
+int gdw_has_member(gdw_file *f, const char *type_name, const char *path)
+{
+	uint64_t off;
+	return member_walk(f, type_name, path, &off, NULL) == 0;
+}
+
+int gdw_type_size(gdw_file *f, const char *type_name, uint64_t *size,
+		  gd_err *err)
+{
+	Dwarf_Die d;
+	if (gdw__type_die(f, type_name, &d, err) < 0)
+		return -1;
+	if (strip_typedefs(&d) < 0)
+		return gd_err_set(err, "type %s: broken typedef", type_name);
+	int s = dwarf_bytesize(&d);
+	if (s < 0)
+		return gd_err_set(err, "type %s has no size", type_name);
+	*size = (uint64_t)s;
+	return 0;
+}

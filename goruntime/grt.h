@@ -1,0 +1,110 @@
+/* goruntime/: what is Go-specific.  Reads the Go runtime's own structures
+ * (g, m, allgs) out of a stopped process through core/, with layouts taken
+ * from the binary's DWARF through dwarf/.
+ *
+ * Error convention: common/gd_err.h. */
+#ifndef GRT_H
+#define GRT_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../common/gd_err.h"
+#include "../core/core.h"
+#include "../dwarf/gdw.h"
+
+typedef struct grt_target grt_target;
+
+/* Ties a DWARF view of the binary to its process.  Computes the load bias,
+ * the Go version and the runtime layouts it will need. */
+int grt_open(grt_target **out, gdw_file *f, core_proc *p, gd_err *err);
+void grt_close(grt_target *t);
+
+gdw_file *grt_dwarf(grt_target *t);
+core_proc *grt_core(grt_target *t);
+/* Runtime address = DWARF address + bias (non-zero for PIE only). */
+uint64_t grt_bias(const grt_target *t);
+/* "go1.22.12"; "" when unknown. */
+const char *grt_go_version(const grt_target *t);
+/* Called when the process resumes: cached reads of runtime state die. */
+void grt_invalidate(grt_target *t);
+
+/* ---- goroutines ---- */
+enum {
+	GRT_GIDLE = 0, GRT_GRUNNABLE = 1, GRT_GRUNNING = 2, GRT_GSYSCALL = 3,
+	GRT_GWAITING = 4, GRT_GDEAD = 6, GRT_GCOPYSTACK = 8,
+	GRT_GPREEMPTED = 9,
+};
+
+typedef struct grt_goroutine {
+	uint64_t goid;
+	uint64_t gaddr;
+	uint32_t status;        /* without the _Gscan bit */
+	uint8_t waitreason;
+	uint64_t sched_pc, sched_sp, sched_bp;
+	uint64_t startpc, gopc;
+	pid_t tid;              /* thread running it, 0 if none */
+} grt_goroutine;
+
+/* Every goroutine from runtime.allgs that is not dead, in allgs order.
+ * The array is owned by t and valid until grt_invalidate. */
+int grt_goroutines(grt_target *t, const grt_goroutine **list, size_t *n,
+		   gd_err *err);
+/* Looks a goroutine up by id (not by g address: g's are reused).
+ * NULL when no such goroutine. */
+const grt_goroutine *grt_goroutine_by_id(grt_target *t, uint64_t goid,
+					 gd_err *err);
+/* The user goroutine a stopped thread runs: 0 if none (idle thread, inside
+ * runtime.clone, before the runtime has set TLS). */
+int grt_thread_goid(grt_target *t, pid_t tid, uint64_t *goid, gd_err *err);
+/* The wait reason as the runtime spells it ("chan receive"), or NULL. */
+const char *grt_waitreason(grt_target *t, uint8_t reason);
+/* 1 if the runtime would call it a system goroutine. */
+int grt_is_system(grt_target *t, const grt_goroutine *g);
+
+/* ---- stacks ---- */
+typedef struct grt_frame {
+	uint64_t pc;   /* runtime address */
+	uint64_t sp;   /* the frame's SP */
+	uint64_t cfa;
+	const char *func; /* owned by the dwarf file; "?" when unknown */
+	const char *file; /* may be NULL */
+	int line;
+	uint64_t func_entry;
+} grt_frame;
+
+/* Unwinds goroutine goid (or, with goid == 0, thread tid) up to max frames.
+ * *frames is heap-allocated; caller frees.  *complete is 1 if the walk
+ * reached the bottom (goexit/mstart/rt0_go) rather than max. */
+int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
+	      grt_frame **frames, size_t *n, int *complete, gd_err *err);
+
+/* Address of a symbol in the running process (bias applied). */
+int grt_sym(grt_target *t, const char *name, uint64_t *addr);
+
+#endif
+
+/* ---- goroutine-aware stepping (grt_step.c) ----
+ * A step is a set of breakpoints tagged with the goroutine and the stack
+ * frame it steps in.  Any thread may hit them; only the stepping goroutine,
+ * in the right frame, ends the step, wherever the scheduler has put it. */
+typedef enum grt_step_kind { GRT_STEP_OVER, GRT_STEP_IN, GRT_STEP_OUT } grt_step_kind;
+typedef enum grt_step_verdict {
+	GRT_STEP_NOT_OURS, /* not a step breakpoint */
+	GRT_STEP_RESUME,   /* another goroutine or frame: let it run on */
+	GRT_STEP_DONE,     /* the step ended on this thread */
+	GRT_STEP_GONE,     /* the goroutine finished: the step is over, run on */
+} grt_step_verdict;
+typedef struct grt_step grt_step;
+
+/* The process is stopped.  Inserts the step's breakpoints; the caller
+ * then resumes every thread. */
+int grt_step_begin(grt_target *t, uint64_t goid, grt_step_kind kind,
+		   grt_step **out, gd_err *err);
+/* Thread tid stopped at breakpoint addr while the step is armed. */
+grt_step_verdict grt_step_on_bp(grt_step *st, pid_t tid, uint64_t addr,
+				gd_err *err);
+/* Removes the step's breakpoints and frees it (NULL is fine). */
+void grt_step_end(grt_step *st);
+uint64_t grt_step_goid(const grt_step *st);

@@ -1,0 +1,227 @@
+#include "grt_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define GSCAN 0x1000u
+
+static uint64_t get_u64(const uint8_t *b, uint64_t off)
+{
+	uint64_t v;
+	memcpy(&v, b + off, sizeof(v));
+	return v;
+}
+
+static int push(grt_target *t, const grt_goroutine *g)
+{
+	if (t->ngs == t->capgs) {
+		size_t cap = t->capgs ? t->capgs * 2 : 64;
+		grt_goroutine *n = realloc(t->gs, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		t->gs = n;
+		t->capgs = cap;
+	}
+	t->gs[t->ngs++] = *g;
+	return 0;
+}
+
+/* Which thread runs which goroutine: ask every stopped thread. */
+static void assign_threads(grt_target *t)
+{
+	size_t nt = core_thread_count(t->proc);
+	for (size_t i = 0; i < nt; i++) {
+		pid_t tid = core_thread_tid(t->proc, i);
+		uint64_t goid = 0;
+		if (!core_thread_stopped(t->proc, tid) ||
+		    grt_thread_goid(t, tid, &goid, NULL) < 0 || goid == 0)
+			continue;
+		for (size_t k = 0; k < t->ngs; k++)
+			if (t->gs[k].goid == goid)
+				t->gs[k].tid = tid;
+	}
+}
+
+static int load(grt_target *t, gd_err *err)
+{
+	if (t->gs_valid)
+		return 0;
+	t->ngs = 0;
+	uint64_t len, arr;
+	if (grt__read_u64(t, t->allglen_addr, &len, err) < 0 ||
+	    grt__read_u64(t, t->allgs_addr, &arr, err) < 0)
+		return gd_err_wrap(err, "reading runtime.allgs");
+	if (len == 0) {
+		t->gs_valid = 1;
+		return 0;
+	}
+	if (len > (1u << 26))
+		return gd_err_set(err, "runtime.allglen is implausible (%lu)",
+				  (unsigned long)len);
+	uint64_t *ptrs = malloc(len * sizeof(*ptrs));
+	uint8_t *gb = malloc(t->L.g_size);
+	if (!ptrs || !gb) {
+		free(ptrs);
+		free(gb);
+		return gd_err_set(err, "out of memory");
+	}
+	int rc = 0;
+	if (core_read(t->proc, arr, ptrs, len * sizeof(*ptrs), err) < 0) {
+		rc = gd_err_wrap(err, "reading runtime.allgs");
+		goto out;
+	}
+	const grt_layout *L = &t->L;
+	for (uint64_t i = 0; i < len; i++) {
+		if (!ptrs[i] || core_read(t->proc, ptrs[i], gb, L->g_size, NULL) < 0)
+			continue;
+		grt_goroutine g = {0};
+		uint32_t st;
+		memcpy(&st, gb + L->g_atomicstatus, sizeof(st));
+		g.status = st & ~GSCAN;
+		if (g.status == GRT_GDEAD || g.status == GRT_GIDLE ||
+		    g.status > 11)
+			continue;
+		g.gaddr = ptrs[i];
+		g.goid = get_u64(gb, L->g_goid);
+		g.waitreason = gb[L->g_waitreason];
+		g.sched_pc = get_u64(gb, L->g_sched_pc);
+		g.sched_sp = get_u64(gb, L->g_sched_sp);
+		g.sched_bp = get_u64(gb, L->g_sched_bp);
+		if (g.status == GRT_GSYSCALL) {
+			/* The user context at syscall entry is the honest
+			 * place to unwind from. */
+			g.sched_pc = get_u64(gb, L->g_syscallpc);
+			g.sched_sp = get_u64(gb, L->g_syscallsp);
+			if (L->has_syscallbp)
+				g.sched_bp = get_u64(gb, L->g_syscallbp);
+		}
+		g.startpc = get_u64(gb, L->g_startpc);
+		g.gopc = get_u64(gb, L->g_gopc);
+		if (push(t, &g) < 0) {
+			rc = gd_err_set(err, "out of memory");
+			goto out;
+		}
+	}
+	assign_threads(t);
+	t->gs_valid = 1;
+out:
+	free(ptrs);
+	free(gb);
+	return rc;
+}
+
+int grt_goroutines(grt_target *t, const grt_goroutine **list, size_t *n,
+		   gd_err *err)
+{
+	if (load(t, err) < 0)
+		return -1;
+	*list = t->gs;
+	*n = t->ngs;
+	return 0;
+}
+
+const grt_goroutine *grt_goroutine_by_id(grt_target *t, uint64_t goid,
+					 gd_err *err)
+{
+	if (load(t, err) < 0)
+		return NULL;
+	for (size_t i = 0; i < t->ngs; i++)
+		if (t->gs[i].goid == goid)
+			return &t->gs[i];
+	return NULL;
+}
+
+int grt_thread_goid(grt_target *t, pid_t tid, uint64_t *goid, gd_err *err)
+{
+	*goid = 0;
+	struct user_regs_struct r;
+	if (core_regs(t->proc, tid, &r, err) < 0)
+		return -1;
+	uint64_t pc = r.rip - t->bias;
+	/* A thread still inside runtime.clone has no goroutine yet (its R14
+	 * and TLS still describe its parent or nothing). */
+	if (pc >= t->clone_lo && pc < t->clone_hi)
+		return 0;
+	if (r.fs_base < 8)
+		return 0;
+	uint64_t g;
+	if (grt__read_u64(t, r.fs_base - 8, &g, NULL) < 0 || g == 0)
+		return 0;
+	uint64_t id;
+	if (grt__read_u64(t, g + t->L.g_goid, &id, NULL) < 0)
+		return 0;
+	if (id != 0) {
+		*goid = id;
+		return 0;
+	}
+	/* g0 or gsignal: the goroutine it works for is m.curg, if any. */
+	uint64_t m, curg;
+	if (grt__read_u64(t, g + t->L.g_m, &m, NULL) < 0 || m == 0 ||
+	    grt__read_u64(t, m + t->L.m_curg, &curg, NULL) < 0 || curg == 0)
+		return 0;
+	if (grt__read_u64(t, curg + t->L.g_goid, &id, NULL) < 0)
+		return 0;
+	*goid = id;
+	return 0;
+}
+
+static int read_waitreasons(grt_target *t)
+{
+	t->waitreasons_read = 1;
+	uint64_t addr, size;
+	if (gdw_sym_lookup(t->dw, "runtime.waitReasonStrings", &addr, &size) < 0)
+		return -1;
+	size_t n = size / 16;
+	if (n == 0 || n > 256)
+		return -1;
+	uint64_t *hdr = malloc(n * 16);
+	t->waitreasons = calloc(n, sizeof(char *));
+	if (!hdr || !t->waitreasons) {
+		free(hdr);
+		return -1;
+	}
+	if (core_read(t->proc, addr + t->bias, hdr, n * 16, NULL) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			uint64_t p = hdr[2 * i], len = hdr[2 * i + 1];
+			if (!p || len > 256)
+				continue;
+			char *s = malloc(len + 1);
+			if (s && core_read(t->proc, p, s, len, NULL) == 0) {
+				s[len] = '\0';
+				t->waitreasons[i] = s;
+			} else {
+				free(s);
+			}
+		}
+	}
+	t->nwaitreasons = n;
+	free(hdr);
+	return 0;
+}
+
+const char *grt_waitreason(grt_target *t, uint8_t reason)
+{
+	if (!t->waitreasons_read)
+		read_waitreasons(t);
+	if (reason < t->nwaitreasons && t->waitreasons[reason] &&
+	    t->waitreasons[reason][0])
+		return t->waitreasons[reason];
+	return NULL;
+}
+
+int grt_is_system(grt_target *t, const grt_goroutine *g)
+{
+	uint64_t start, size;
+	const char *fn = gdw_sym_func_at(t->dw, g->startpc - t->bias, &start,
+					 &size);
+	if (!fn)
+		return 0;
+	if (strcmp(fn, "runtime.main") == 0 ||
+	    strcmp(fn, "runtime.corostart") == 0 ||
+	    strcmp(fn, "runtime.handleAsyncEvent") == 0)
+		return 0;
+	/* The finalizer and cleanup goroutines count as user code only while
+	 * they run user functions; without reading fingStatus we call them
+	 * system, as Delve does. */
+	return strncmp(fn, "runtime.", 8) == 0;
+}

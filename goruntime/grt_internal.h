@@ -1,0 +1,41 @@
+/* Shared by the grt_*.c files only. */
+#ifndef GRT_INTERNAL_H
+#define GRT_INTERNAL_H
+
+#include "grt.h"
+
+/* Offsets inside runtime structures, read from DWARF at open. */
+typedef struct grt_layout {
+	uint64_t g_size;
+	uint64_t g_stack_lo, g_stack_hi;
+	uint64_t g_m, g_sched_pc, g_sched_sp, g_sched_bp;
+	uint64_t g_syscallsp, g_syscallpc, g_syscallbp;
+	int has_syscallbp;
+	uint64_t g_atomicstatus, g_goid, g_waitreason;
+	uint64_t g_startpc, g_gopc;
+	uint64_t m_curg, m_procid;
+} grt_layout;
+
+struct grt_target {
+	gdw_file *dw;
+	core_proc *proc;
+	uint64_t bias;
+	char version[32];
+	grt_layout L;
+	uint64_t allgs_addr, allglen_addr;
+	uint64_t clone_lo, clone_hi; /* runtime.clone, DWARF addresses */
+
+	/* Valid until grt_invalidate. */
+	int gs_valid;
+	grt_goroutine *gs;
+	size_t ngs, capgs;
+
+	/* runtime.waitReasonStrings, read once. */
+	char **waitreasons;
+	size_t nwaitreasons;
+	int waitreasons_read;
+};
+
+int grt__read_u64(grt_target *t, uint64_t addr, uint64_t *v, gd_err *err);
+
+#endif
