@@ -1,6 +1,7 @@
 /* mode "debug" / "test": builds the program with optimisations and inlining
  * off, into a temporary directory removed when the session ends. */
 #include "dap_internal.h"
+#include "../common/gd_buf.h"
 #include "dap_build.h"
 
 #include <errno.h>

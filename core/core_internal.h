@@ -37,6 +37,11 @@ struct core_proc {
 
 	core_bp *bps;
 	size_t nbps, capbps;
+
+	/* Threads whose exit was reaped before their parent's clone event
+	 * was seen: that event must not bring them back. */
+	pid_t early_exits[64];
+	size_t nearly_exits;
 };
 
 core_thread *core__thread(core_proc *p, pid_t tid);

@@ -169,6 +169,32 @@ static int classify_trap(core_proc *p, core_thread *t, core_stop *out,
 	return 0;
 }
 
+static int exited_early(core_proc *p, pid_t tid)
+{
+	size_t n = p->nearly_exits < 64 ? p->nearly_exits : 64;
+	for (size_t i = 0; i < n; i++) {
+		if (p->early_exits[i] == tid) {
+			p->early_exits[i] = 0;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* Asks a running thread to stop.  A thread that no longer exists is
+ * forgotten (its exit may have been reaped elsewhere). */
+static int interrupt(core_proc *p, size_t i, gd_err *err)
+{
+	core_thread *t = &p->threads[i];
+	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) == 0)
+		return 0;
+	if (errno == ESRCH) {
+		*t = p->threads[--p->nthreads];
+		return 1;
+	}
+	return gd_err_sys(err, "ptrace(PTRACE_INTERRUPT, %d)", (int)t->tid);
+}
+
 /* Processes one waitpid status.  Returns 1 when *out holds a stop for the
  * upper layer, 0 otherwise. */
 static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
@@ -179,6 +205,8 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 			note_exit(p, st);
 			return fill_exit(p, out);
 		}
+		if (!core__thread(p, tid))
+			p->early_exits[p->nearly_exits++ % 64] = tid;
 		core__thread_remove(p, tid);
 		return 0;
 	}
@@ -199,6 +227,7 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 	if (event == PTRACE_EVENT_CLONE) {
 		unsigned long child = 0;
 		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &child) == 0 &&
+		    !exited_early(p, (pid_t)child) &&
 		    !core__thread_add(p, (pid_t)child))
 			return gd_err_set(err, "out of memory");
 		gd_log_debug(p->log, "core: thread %d cloned %lu", (int)tid,
@@ -272,14 +301,16 @@ int core_stop_all(core_proc *p, gd_err *err)
 	if (p->exited)
 		return 0;
 	p->stopping = 1;
-	for (size_t i = 0; i < p->nthreads; i++) {
-		core_thread *t = &p->threads[i];
-		if (t->state == CT_RUNNING &&
-		    ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) < 0 && errno != ESRCH) {
+	for (size_t i = 0; i < p->nthreads;) {
+		int rc = 0;
+		if (p->threads[i].state == CT_RUNNING)
+			rc = interrupt(p, i, err);
+		if (rc < 0) {
 			p->stopping = 0;
-			return gd_err_sys(err, "ptrace(PTRACE_INTERRUPT, %d)",
-					  (int)t->tid);
+			return -1;
 		}
+		if (rc == 0)
+			i++;
 	}
 	int rc = 0;
 	while (!p->exited && any_running(p)) {
@@ -304,9 +335,11 @@ int core_stop_all(core_proc *p, gd_err *err)
 		}
 		/* Threads born during the stop start stopped, but a clone
 		 * event can name a child not yet seen: interrupt it too. */
-		for (size_t i = (size_t)before; i < p->nthreads; i++)
-			if (p->threads[i].state == CT_RUNNING)
-				ptrace(PTRACE_INTERRUPT, p->threads[i].tid, 0, 0);
+		for (size_t i = (size_t)before; i < p->nthreads;) {
+			if (p->threads[i].state != CT_RUNNING ||
+			    interrupt(p, i, NULL) != 1)
+				i++;
+		}
 	}
 	p->stopping = 0;
 	return rc;

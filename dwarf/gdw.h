@@ -32,7 +32,8 @@ int gdw_is_pie(const gdw_file *f);        /* ET_DYN */
 /* Lowest p_vaddr of the PT_LOAD segments (for computing the PIE bias). */
 uint64_t gdw_first_load_vaddr(const gdw_file *f);
 
-/* Raw (decompressed) section bytes, owned by f; -1 if absent. */
+/* Raw (decompressed) section bytes, owned by f; -1 if absent.  addr may be
+ * NULL. */
 int gdw_section(gdw_file *f, const char *name, const uint8_t **data,
 		size_t *size, uint64_t *addr);
 
@@ -60,10 +61,13 @@ typedef struct gdw_line_addrs {
 /* Breakpoint addresses for path:line.  path is matched against the DWARF
  * file names exactly (absolute paths).  For each distinct function (or
  * inlined instance) that has is_stmt rows on `line`, the lowest such
- * address.  A line with no code moves forward to the next line of the same
+ * address; an address that is a function's entry is replaced by its body_pc
+ * (the func line breaks after the prologue, never in the stack-growth
+ * tail).  A line with no code moves forward to the next line of the same
  * file that has code (out->line says which) -- but not past the end of the
- * function that contains the requested line.  Errors: "file not found in
- * the program's debug info" / "no code at or after line N". */
+ * innermost function (or inlined instance) whose line extent holds the
+ * requested line.  addrs are sorted, distinct.  Errors: "PATH: file not
+ * found in the program's debug info" / "no code at or after line N". */
 int gdw_line_addrs_for(gdw_file *f, const char *path, int line,
 		       gdw_line_addrs *out, gd_err *err);
 /* 1 if path is a source file of the program, else 0. */

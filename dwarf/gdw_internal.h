@@ -105,6 +105,7 @@ typedef struct gdw_srcfile {
 } gdw_srcfile;
 
 struct gdw_types; /* gdw_type.c */
+struct gdw_vcache; /* gdw_types.c: type facts, members, variables */
 
 struct gdw_file {
 	char *path;
@@ -141,11 +142,15 @@ struct gdw_file {
 	gdw_map func_names;
 
 	struct gdw_types *types;
+	struct gdw_vcache *vcache;
 };
 
 /* gdw_file.c */
 Dwarf *gdw__dwarf(gdw_file *f);
 struct gdw_types **gdw__types_slot(gdw_file *f);
+
+/* gdw_types.c */
+void gdw__vcache_free(struct gdw_vcache *c);
 
 /* gdw_type.c */
 void gdw__types_free(struct gdw_types *t);

@@ -40,6 +40,30 @@ static int cmp_keyed(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+/* Appends the rows of cu in [lowpc, highpc) to *k. */
+static int take_rows(const gdw_cu *cu, uint64_t lowpc, uint64_t highpc,
+		     keyed **k, size_t *nk, size_t *cap)
+{
+	for (size_t i = gdw__rows_lower(cu, lowpc);
+	     i < cu->nrows && cu->rows[i].addr < highpc; i++) {
+		const gdw_lrow *lr = &cu->rows[i];
+		if (lr->end_seq)
+			continue;
+		if (*nk == *cap) {
+			size_t nc = *cap ? *cap * 2 : 64;
+			keyed *nkp = realloc(*k, nc * sizeof(*nkp));
+			if (!nkp)
+				return -1;
+			*k = nkp;
+			*cap = nc;
+		}
+		(*k)[*nk] = (keyed){{lr->addr, lr->line, lr->is_stmt,
+				     lr->prologue_end, lr->file}, *nk};
+		(*nk)++;
+	}
+	return 0;
+}
+
 int gdw_rows_in(gdw_file *f, uint64_t lowpc, uint64_t highpc, gdw_row **rows,
 		size_t *n, gd_err *err)
 {
@@ -49,62 +73,59 @@ int gdw_rows_in(gdw_file *f, uint64_t lowpc, uint64_t highpc, gdw_row **rows,
 		return -1;
 	keyed *k = NULL;
 	size_t nk = 0, cap = 0, ncu = 0;
-	size_t last_cu = (size_t)-1;
-	for (size_t r = 0; r < f->nranges && f->ranges[r].lo < highpc; r++) {
+	size_t *done = NULL; /* CUs already taken (normally just one) */
+	int rc = -1;
+	size_t r = 0, hi = f->nranges;
+	while (r < hi) { /* first range starting at or after lowpc */
+		size_t mid = r + (hi - r) / 2;
+		if (f->ranges[mid].lo < lowpc)
+			r = mid + 1;
+		else
+			hi = mid;
+	}
+	r = r > 8 ? r - 8 : 0; /* the one holding lowpc, and some slack */
+	for (; r < f->nranges && f->ranges[r].lo < highpc; r++) {
 		const gdw_curange *cr = &f->ranges[r];
-		if (cr->hi <= lowpc || cr->cu == last_cu)
+		if (cr->hi <= lowpc)
 			continue;
-		/* A CU has few ranges; skip one whose rows we already took. */
-		int seen = 0;
-		for (size_t q = 0; q < r && !seen; q++)
-			seen = f->ranges[q].cu == cr->cu && f->ranges[q].lo < highpc &&
-			       f->ranges[q].hi > lowpc;
-		last_cu = cr->cu;
-		if (seen)
+		size_t q;
+		for (q = 0; q < ncu && done[q] != cr->cu; q++)
+			;
+		if (q < ncu)
 			continue;
+		size_t *nd = realloc(done, (ncu + 1) * sizeof(*nd));
+		if (!nd) {
+			gd_err_set(err, "out of memory");
+			goto out;
+		}
+		done = nd;
+		done[ncu++] = cr->cu;
 		gdw_cu *cu = &f->cus[cr->cu];
-		if (gdw__cu_lines(f, cu, err) < 0) {
-			free(k);
-			return -1;
-		}
-		ncu++;
-		for (size_t i = gdw__rows_lower(cu, lowpc);
-		     i < cu->nrows && cu->rows[i].addr < highpc; i++) {
-			const gdw_lrow *lr = &cu->rows[i];
-			if (lr->end_seq)
-				continue;
-			if (nk == cap) {
-				size_t nc = cap ? cap * 2 : 64;
-				keyed *nkp = realloc(k, nc * sizeof(*nkp));
-				if (!nkp) {
-					free(k);
-					return gd_err_set(err, "out of memory");
-				}
-				k = nkp;
-				cap = nc;
-			}
-			k[nk] = (keyed){{lr->addr, lr->line, lr->is_stmt,
-					 lr->prologue_end, lr->file}, nk};
-			nk++;
+		if (gdw__cu_lines(f, cu, err) < 0)
+			goto out;
+		if (take_rows(cu, lowpc, highpc, &k, &nk, &cap) < 0) {
+			gd_err_set(err, "out of memory");
+			goto out;
 		}
 	}
-	if (!nk) {
-		free(k);
-		return 0;
+	if (nk) {
+		if (ncu > 1)
+			qsort(k, nk, sizeof(*k), cmp_keyed);
+		gdw_row *o = malloc(nk * sizeof(*o));
+		if (!o) {
+			gd_err_set(err, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < nk; i++)
+			o[i] = k[i].r;
+		*rows = o;
+		*n = nk;
 	}
-	if (ncu > 1)
-		qsort(k, nk, sizeof(*k), cmp_keyed);
-	gdw_row *out = malloc(nk * sizeof(*out));
-	if (!out) {
-		free(k);
-		return gd_err_set(err, "out of memory");
-	}
-	for (size_t i = 0; i < nk; i++)
-		out[i] = k[i].r;
+	rc = 0;
+out:
 	free(k);
-	*rows = out;
-	*n = nk;
-	return 0;
+	free(done);
+	return rc;
 }
 
 /* ---- file:line -> addresses ---- */

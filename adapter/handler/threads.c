@@ -1,4 +1,5 @@
 #include "../dap_internal.h"
+#include "../../common/gd_buf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

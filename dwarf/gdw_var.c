@@ -1,0 +1,406 @@
+/* Variables (gdw_var.h): a function's parameters and the locals whose
+ * lexical block covers a pc, package globals, and location expressions
+ * evaluated into pieces (memory, register, constant). */
+#include "gdw_vcache.h"
+
+#include <dwarf.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct varlist {
+	gdw_var *v;
+	size_t n, cap;
+} varlist;
+
+static int push_var(varlist *l, const gdw_var *v)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 32;
+		gdw_var *n = realloc(l->v, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		l->v = n;
+		l->cap = cap;
+	}
+	l->v[l->n++] = *v;
+	return 0;
+}
+
+static int make_var(Dwarf_Die *d, uint64_t func, int depth, gdw_var *out)
+{
+	Dwarf_Die t;
+	const char *name = dwarf_diename(d);
+	if (!name || gdw__die_type(d, &t) < 0)
+		return -1;
+	memset(out, 0, sizeof(*out));
+	out->name = name;
+	out->type = dwarf_dieoffset(&t);
+	out->die = dwarf_dieoffset(d);
+	out->func_die = func;
+	out->is_param = dwarf_tag(d) == DW_TAG_formal_parameter;
+	out->depth = depth;
+	Dwarf_Attribute a;
+	bool flag = false;
+	if (dwarf_attr(d, DW_AT_variable_parameter, &a) &&
+	    dwarf_formflag(&a, &flag) == 0)
+		out->is_result = flag;
+	if (dwarf_decl_line(d, &out->decl_line) != 0)
+		out->decl_line = 0;
+	return 0;
+}
+
+static int walk(Dwarf_Die *scope, uint64_t func, uint64_t pc, int line,
+		int depth, varlist *l)
+{
+	Dwarf_Die c;
+	if (dwarf_child(scope, &c) != 0)
+		return 0;
+	do {
+		int tag = dwarf_tag(&c);
+		if (tag == DW_TAG_lexical_block) {
+			if (dwarf_haspc(&c, pc) == 1 &&
+			    walk(&c, func, pc, line, depth + 1, l) < 0)
+				return -1;
+			continue;
+		}
+		if (tag != DW_TAG_formal_parameter && tag != DW_TAG_variable)
+			continue;
+		gdw_var v;
+		if (make_var(&c, func, depth, &v) < 0)
+			continue;
+		/* Locals come into view at their declaration line. */
+		if (!v.is_param && line > 0 && v.decl_line > line)
+			continue;
+		if (push_var(l, &v) < 0)
+			return -1;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return 0;
+}
+
+static int cmp_order(const void *a, const void *b)
+{
+	const gdw_var *x = a, *y = b;
+	if (x->is_param != y->is_param)
+		return y->is_param - x->is_param;
+	if (x->is_param)
+		return x->die < y->die ? -1 : x->die > y->die;
+	if (x->depth != y->depth)
+		return y->depth - x->depth; /* innermost first */
+	return x->die < y->die ? -1 : x->die > y->die;
+}
+
+int gdw_vars_at(gdw_file *f, uint64_t pc, int line, gdw_var **out,
+		size_t *n, gd_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	gdw_func fn;
+	if (gdw_func_at(f, pc, &fn) < 0)
+		return gd_err_set(err, "no function at %#lx", (unsigned long)pc);
+	Dwarf_Die d;
+	if (!dwarf_offdie(gdw__dwarf(f), fn.die_offset, &d))
+		return gd_err_set(err, "%s: bad subprogram DIE", fn.name);
+	varlist l = {0};
+	if (walk(&d, fn.die_offset, pc, line, 0, &l) < 0) {
+		free(l.v);
+		return gd_err_set(err, "out of memory");
+	}
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), cmp_order);
+	for (size_t i = 0; i < l.n; i++)
+		for (size_t j = 0; j < l.n; j++)
+			if (j != i && l.v[j].depth > l.v[i].depth &&
+			    strcmp(l.v[j].name, l.v[i].name) == 0)
+				l.v[i].shadowed = 1;
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+/* ---- globals ---- */
+static int cmp_glob(const void *a, const void *b)
+{
+	return strcmp(((const gdw_globent *)a)->name, ((const gdw_globent *)b)->name);
+}
+
+static int load_globals(gdw_file *f, struct gdw_vcache *c)
+{
+	Dwarf *dw = gdw__dwarf(f);
+	Dwarf_Off off = 0, next;
+	size_t hsize, cap = 0;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, die;
+		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &die) == 0) {
+			do {
+				if (dwarf_tag(&die) != DW_TAG_variable)
+					continue;
+				const char *name = dwarf_diename(&die);
+				if (!name)
+					continue;
+				if (c->nglobs == cap) {
+					cap = cap ? cap * 2 : 1024;
+					gdw_globent *n = realloc(c->globs, cap * sizeof(*n));
+					if (!n)
+						return -1;
+					c->globs = n;
+				}
+				c->globs[c->nglobs++] = (gdw_globent){name, dwarf_dieoffset(&die)};
+			} while (dwarf_siblingof(&die, &die) == 0);
+		}
+		off = next;
+	}
+	if (c->nglobs)
+		qsort(c->globs, c->nglobs, sizeof(*c->globs), cmp_glob);
+	return 0;
+}
+
+static struct gdw_vcache *globals_index(gdw_file *f, gd_err *err)
+{
+	struct gdw_vcache *c = gdw__vcache(f, err);
+	if (!c)
+		return NULL;
+	if (!c->glob_state)
+		c->glob_state = load_globals(f, c) < 0 ? -1 : 1;
+	if (c->glob_state < 0) {
+		gd_err_set(err, "cannot index the package variables");
+		return NULL;
+	}
+	return c;
+}
+
+static size_t glob_lower(const struct gdw_vcache *c, const char *name)
+{
+	size_t lo = 0, hi = c->nglobs;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (strcmp(c->globs[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int glob_var(gdw_file *f, const gdw_globent *g, gdw_var *out)
+{
+	Dwarf_Die d;
+	if (!dwarf_offdie(gdw__dwarf(f), g->off, &d) || make_var(&d, 0, 0, out) < 0)
+		return -1;
+	return 0;
+}
+
+int gdw_globals(gdw_file *f, const char *prefix, gdw_var **out, size_t *n,
+		gd_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	struct gdw_vcache *c = globals_index(f, err);
+	if (!c)
+		return -1;
+	size_t plen = strlen(prefix);
+	varlist l = {0};
+	for (size_t i = glob_lower(c, prefix);
+	     i < c->nglobs && strncmp(c->globs[i].name, prefix, plen) == 0; i++) {
+		/* "main." must not match "main.T.x"-style compiler temps with
+		 * a second dot... but package paths have dots too: keep only
+		 * names without a further '.' after the prefix. */
+		if (strchr(c->globs[i].name + plen, '.'))
+			continue;
+		gdw_var v;
+		if (glob_var(f, &c->globs[i], &v) < 0)
+			continue;
+		if (push_var(&l, &v) < 0) {
+			free(l.v);
+			return gd_err_set(err, "out of memory");
+		}
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+int gdw_global(gdw_file *f, const char *name, gdw_var *out)
+{
+	struct gdw_vcache *c = globals_index(f, NULL);
+	if (!c)
+		return -1;
+	size_t i = glob_lower(c, name);
+	if (i >= c->nglobs || strcmp(c->globs[i].name, name) != 0)
+		return -1;
+	return glob_var(f, &c->globs[i], out);
+}
+
+/* ---- location expressions ---- */
+typedef struct pieces {
+	gdw_piece *p;
+	size_t n, cap;
+} pieces;
+
+static int add_piece(pieces *ps, const gdw_piece *p)
+{
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? ps->cap * 2 : 4;
+		gdw_piece *n = realloc(ps->p, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		ps->p = n;
+		ps->cap = cap;
+	}
+	ps->p[ps->n++] = *p;
+	return 0;
+}
+
+static int reg_val(const gdw_regs *r, unsigned reg, uint64_t *v, gd_err *err)
+{
+	if (reg >= GDW_NREGS || !(r->valid & (1ull << reg)))
+		return gd_err_set(err, "register %u is not known in this frame",
+				  reg);
+	*v = r->r[reg];
+	return 0;
+}
+
+static int frame_base(gdw_file *f, const gdw_var *v, uint64_t pc,
+		      const gdw_regs *regs, uint64_t *fb, gd_err *err)
+{
+	Dwarf_Die d;
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t nops;
+	if (!v->func_die || !dwarf_offdie(gdw__dwarf(f), v->func_die, &d) ||
+	    !dwarf_attr(&d, DW_AT_frame_base, &a) ||
+	    dwarf_getlocation_addr(&a, pc, &ops, &nops, 1) < 1 || nops < 1)
+		return gd_err_set(err, "%s: no frame base", v->name);
+	switch (ops[0].atom) {
+	case DW_OP_call_frame_cfa:
+		if (!regs->have_cfa)
+			return gd_err_set(err, "frame address unknown");
+		*fb = regs->cfa;
+		return 0;
+	case DW_OP_breg0 ... DW_OP_breg31: {
+		uint64_t r = 0;
+		if (reg_val(regs, ops[0].atom - DW_OP_breg0, &r, err) < 0)
+			return -1;
+		*fb = r + (int64_t)ops[0].number;
+		return 0;
+	}
+	}
+	return gd_err_set(err, "%s: unsupported frame base", v->name);
+}
+
+static int eval_ops(gdw_file *f, const gdw_var *v, uint64_t pc,
+		    const gdw_regs *regs, const Dwarf_Op *ops, size_t nops,
+		    pieces *ps, gd_err *err)
+{
+	uint64_t st[64];
+	size_t sp = 0;
+	int reg = -1, stack_value = 0;
+#define PUSH(x) do { if (sp == 64) return gd_err_set(err, "location too deep"); \
+		     st[sp++] = (x); } while (0)
+#define NEED(k) do { if (sp < (k)) return gd_err_set(err, "bad location"); } while (0)
+	for (size_t i = 0; i < nops; i++) {
+		const Dwarf_Op *o = &ops[i];
+		uint64_t x = 0;
+		switch (o->atom) {
+		case DW_OP_addr: PUSH(o->number); break;
+		case DW_OP_fbreg:
+			if (frame_base(f, v, pc, regs, &x, err) < 0)
+				return -1;
+			PUSH(x + (int64_t)o->number);
+			break;
+		case DW_OP_call_frame_cfa:
+			if (!regs->have_cfa)
+				return gd_err_set(err, "frame address unknown");
+			PUSH(regs->cfa);
+			break;
+		case DW_OP_breg0 ... DW_OP_breg31:
+			if (reg_val(regs, o->atom - DW_OP_breg0, &x, err) < 0)
+				return -1;
+			PUSH(x + (int64_t)o->number);
+			break;
+		case DW_OP_bregx:
+			if (reg_val(regs, (unsigned)o->number, &x, err) < 0)
+				return -1;
+			PUSH(x + (int64_t)o->number2);
+			break;
+		case DW_OP_reg0 ... DW_OP_reg31: reg = o->atom - DW_OP_reg0; break;
+		case DW_OP_regx: reg = (int)o->number; break;
+		case DW_OP_lit0 ... DW_OP_lit31: PUSH(o->atom - DW_OP_lit0); break;
+		case DW_OP_const1u: case DW_OP_const2u: case DW_OP_const4u:
+		case DW_OP_const8u: case DW_OP_constu:
+		case DW_OP_const1s: case DW_OP_const2s: case DW_OP_const4s:
+		case DW_OP_const8s: case DW_OP_consts:
+			PUSH(o->number);
+			break;
+		case DW_OP_plus_uconst: NEED(1); st[sp - 1] += o->number; break;
+		case DW_OP_plus: NEED(2); st[sp - 2] += st[sp - 1]; sp--; break;
+		case DW_OP_minus: NEED(2); st[sp - 2] -= st[sp - 1]; sp--; break;
+		case DW_OP_stack_value: stack_value = 1; break;
+		case DW_OP_piece: {
+			gdw_piece p = {.size = o->number};
+			if (reg >= 0) {
+				p.kind = GDW_P_REG;
+				p.reg = reg;
+			} else if (sp) {
+				p.kind = stack_value ? GDW_P_VALUE : GDW_P_MEM;
+				p.addr = p.value = st[--sp];
+			} else {
+				p.kind = GDW_P_GONE;
+			}
+			if (add_piece(ps, &p) < 0)
+				return gd_err_set(err, "out of memory");
+			reg = -1;
+			stack_value = 0;
+			sp = 0;
+			break;
+		}
+		default:
+			return gd_err_set(err, "%s: unsupported DWARF location "
+					  "operation %#x", v->name, o->atom);
+		}
+	}
+	if (reg >= 0 || sp) {
+		gdw_piece p = {0};
+		if (reg >= 0) {
+			p.kind = GDW_P_REG;
+			p.reg = reg;
+		} else {
+			p.kind = stack_value ? GDW_P_VALUE : GDW_P_MEM;
+			p.addr = p.value = st[sp - 1];
+		}
+		if (add_piece(ps, &p) < 0)
+			return gd_err_set(err, "out of memory");
+	}
+#undef PUSH
+#undef NEED
+	return 0;
+}
+
+int gdw_var_location(gdw_file *f, const gdw_var *v, uint64_t pc,
+		     const gdw_regs *regs, gdw_piece **out, size_t *n,
+		     gd_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	Dwarf_Die d;
+	Dwarf_Attribute a;
+	if (!dwarf_offdie(gdw__dwarf(f), v->die, &d))
+		return gd_err_set(err, "%s: bad DIE", v->name);
+	if (!dwarf_attr(&d, DW_AT_location, &a))
+		return 0;
+	Dwarf_Op *ops;
+	size_t nops;
+	int r = dwarf_getlocation_addr(&a, pc, &ops, &nops, 1);
+	if (r < 0)
+		return gd_err_set(err, "%s: unreadable location: %s", v->name,
+				  dwarf_errmsg(-1));
+	if (r == 0 || nops == 0)
+		return 0;
+	pieces ps = {0};
+	if (eval_ops(f, v, pc, regs, ops, nops, &ps, err) < 0) {
+		free(ps.p);
+		return -1;
+	}
+	*out = ps.p;
+	*n = ps.n;
+	return 0;
+}

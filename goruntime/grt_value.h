@@ -1,0 +1,149 @@
+/* goruntime/: Go values of a stopped process.  A value is a DWARF type
+ * plus either an address in the debuggee or the value's own bytes (for
+ * values in registers or computed by the evaluator).  Nothing is read
+ * before it is needed, and a big slice or map is read only in the range
+ * asked for.
+ *
+ * Display text follows Delve's DAP server (service/dap convertVariable,
+ * service/api prettyprint) so vscode-go users see the same thing.
+ *
+ * Error convention: common/gd_err.h. */
+#ifndef GRT_VALUE_H
+#define GRT_VALUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "grt.h"
+#include "../common/gd_buf.h"
+#include "../dwarf/gdw_var.h"
+#include "expr/gx.h"
+
+typedef struct grt_value {
+	gdw_tref type;
+	int has_addr;
+	uint64_t addr;   /* when has_addr */
+	uint8_t *bytes;  /* else: the value's bytes (heap, owned) */
+	size_t nbytes;
+	char *unreadable; /* why it cannot be shown (heap), or NULL */
+} grt_value;
+
+void grt_value_free(grt_value *v);
+int grt_value_copy(grt_value *dst, const grt_value *src);
+/* A value at addr / made of the given bytes (copied). */
+grt_value grt_value_at(gdw_tref type, uint64_t addr);
+int grt_value_of_bytes(grt_value *out, gdw_tref type, const void *b,
+		       size_t n);
+/* Reads len bytes at offset off of the value. */
+int grt_value_read(grt_target *t, const grt_value *v, uint64_t off,
+		   void *buf, size_t len, gd_err *err);
+gdw_kind grt_value_kind(grt_target *t, const grt_value *v);
+/* Go type name as Delve prints it ("main.Point", "[]int"); "" if none. */
+const char *grt_value_type_name(grt_target *t, const grt_value *v);
+
+/* ---- scopes: one frame of one goroutine ---- */
+typedef struct grt_scope {
+	grt_target *t;
+	uint64_t goid;
+	pid_t tid;
+	int frame;
+	uint64_t pc;     /* runtime address */
+	uint64_t dwpc;   /* DWARF address to look things up at */
+	int line;
+	const char *func; /* owned by the dwarf file */
+	gdw_regs regs;
+} grt_scope;
+
+/* Opens frame `frame` of goroutine goid (or of thread tid when goid is 0). */
+int grt_scope_open(grt_target *t, uint64_t goid, pid_t tid, int frame,
+		   grt_scope *out, gd_err *err);
+
+typedef struct grt_var {
+	char *name;      /* heap */
+	grt_value v;
+	int is_arg;      /* parameter or result */
+	int shadowed;
+} grt_var;
+
+/* Arguments then locals of the scope (compiler temporaries and the
+ * generic dictionary hidden; ~rN results shown). */
+int grt_scope_vars(grt_scope *s, grt_var **out, size_t *n, gd_err *err);
+/* Package variables of the scope's package, names without the package
+ * prefix; *pkg receives the package (heap). */
+int grt_scope_globals(grt_scope *s, char **pkg, grt_var **out, size_t *n,
+		      gd_err *err);
+void grt_vars_free(grt_var *v, size_t n);
+/* One variable by name: locals (innermost wins) then, for "pkg.name",
+ * package globals; -1 with "could not find symbol value for x". */
+int grt_scope_lookup(grt_scope *s, const char *name, grt_value *out,
+		     gd_err *err);
+
+/* ---- display ---- */
+/* The single-line text Delve shows for a top-level value. */
+int grt_format(grt_target *t, const grt_value *v, gd_buf *out);
+
+typedef enum grt_child_kind {
+	GRT_CH_FIELD,   /* struct field, complex part, chan field: name */
+	GRT_CH_INDEX,   /* array/slice element [i] */
+	GRT_CH_MAPENT,  /* map entry: key + v */
+	GRT_CH_DEREF,   /* pointer target (name "") */
+	GRT_CH_IFACE,   /* interface data (name "data") */
+} grt_child_kind;
+
+typedef struct grt_child {
+	grt_child_kind kind;
+	char *name;      /* heap: field name, "[3]", "", "data" */
+	uint64_t index;  /* INDEX / MAPENT: position */
+	grt_value v;
+	grt_value key;   /* MAPENT */
+	int embedded;
+} grt_child;
+
+/* How many children v has: indexed (array/slice/map entries) and named
+ * (fields...).  Cheap: never walks a map. */
+int grt_child_counts(grt_target *t, const grt_value *v, uint64_t *indexed,
+		     uint64_t *named, gd_err *err);
+/* 1 if the client may expand v. */
+int grt_expandable(grt_target *t, const grt_value *v);
+/* Children [start, start+count) (count 0: all).  Heap array. */
+int grt_children(grt_target *t, const grt_value *v, uint64_t start,
+		 uint64_t count, grt_child **out, size_t *n, gd_err *err);
+void grt_children_free(grt_child *c, size_t n);
+
+/* ---- scalars ---- */
+/* For bool, integer, float kinds (and pointers as integers). */
+int grt_value_int(grt_target *t, const grt_value *v, int64_t *i,
+		  uint64_t *u, double *f, gd_err *err);
+
+/* ---- evaluation (grt_eval.c) ---- */
+/* Evaluates a parsed expression in the scope. */
+int grt_eval(grt_scope *s, const gx_expr *e, grt_value *out, gd_err *err);
+/* For breakpoint conditions: the expression must be a bool. */
+int grt_eval_bool(grt_scope *s, const gx_expr *e, bool *out, gd_err *err);
+/* For logpoints: the display text of the value. */
+int grt_eval_text(grt_scope *s, const gx_expr *e, gd_buf *out, gd_err *err);
+/* lhs = rhs (Go assignment rules for bool, numbers, runes, pointers). */
+int grt_assign(grt_scope *s, const gx_expr *lhs, const char *rhs,
+	       gd_err *err);
+/* Stores into an addressable value. */
+int grt_value_set(grt_scope *s, const grt_value *dst, const char *rhs,
+		  gd_err *err);
+
+/* ---- internals shared by grt_value/format/map/iface/eval ---- */
+int grt__deref(grt_target *t, const grt_value *p, grt_value *out,
+	       gd_err *err);
+int grt__field(grt_target *t, const grt_value *v, const char *name,
+	       grt_value *out, gd_err *err);
+int grt__iface_data(grt_target *t, const grt_value *v, grt_value *out,
+		    int *is_nil, gd_err *err);
+int grt__map_len(grt_target *t, const grt_value *m, uint64_t *len,
+		 gd_err *err);
+/* Calls fn for map entries [start, start+count) in memory order. */
+typedef int (*grt_map_fn)(void *ctx, uint64_t i, const grt_value *k,
+			  const grt_value *v);
+int grt__map_iter(grt_target *t, const grt_value *m, uint64_t start,
+		  uint64_t count, grt_map_fn fn, void *ctx, gd_err *err);
+int grt__go_minor(grt_target *t);
+
+#endif

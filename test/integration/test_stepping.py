@@ -1,0 +1,205 @@
+"""Goroutine-aware execution (issue 3): next / stepIn / stepOut stay on the
+user's goroutine whichever thread runs it; goroutines listed; pause; stacks
+of parked goroutines; threads born and dying under the debugger.
+
+Each scenario runs with GOMAXPROCS=1 and GOMAXPROCS=8, for every Go
+toolchain and godap binary under test.
+"""
+
+import os
+import time
+
+import pytest
+
+from godap_testlib import (RUN_TIMEOUT, TIMEOUT, disconnect, fixture_dir,
+                           fixture_src, marker_line, set_breakpoints, stack,
+                           start, top_frame, wait_exited, wait_stopped)
+
+SRC = fixture_src("stepping")
+
+
+def L(marker):
+    return marker_line(SRC, marker)
+
+
+@pytest.fixture(params=["1", "8"], ids=["procs1", "procs8"])
+def gomaxprocs(request):
+    return request.param
+
+
+def launch_stepping(godap, go_tc, procs, args, bps):
+    c = godap.start(go_tc)
+    start(c, fixture_dir("stepping"), args=args,
+          env={"GOMAXPROCS": procs}, breakpoints={SRC: bps})
+    return c
+
+
+def step(c, command, tid, reason="step"):
+    c.request_ok(command, {"threadId": tid})
+    ev = wait_stopped(c, reason)
+    return ev
+
+
+def line_of(c, tid):
+    f = top_frame(c, tid)
+    return f["line"], f["name"]
+
+
+# Lines of work() and which may follow which in one `next`.
+def work_transitions():
+    a, f, b, i, cc, d = (L("STEP_A"), L("STEP_FOR"), L("STEP_B"),
+                         L("STEP_IF"), L("STEP_C"), L("STEP_D"))
+    return {a: {f}, f: {b, d}, b: {i}, i: {cc, f}, cc: {f}}
+
+
+def test_next_stays_on_goroutine_among_200(godap, go_tc, gomaxprocs):
+    """200 goroutines run work(); after the first one hits a breakpoint in it,
+    100 `next`s all stop on that goroutine, on lines that can follow."""
+    c = launch_stepping(godap, go_tc, gomaxprocs, ["many", "200"], [L("STEP_A")])
+    ev = wait_stopped(c, "breakpoint")
+    g = ev["threadId"]
+    assert line_of(c, g) == (L("STEP_A"), "main.work")
+    # The user's breakpoint would (rightly) stop other goroutines: clear it.
+    set_breakpoints(c, SRC, [])
+    trans = work_transitions()
+    line = L("STEP_A")
+    for n in range(100):
+        ev = step(c, "next", g)
+        assert ev["threadId"] == g, f"next #{n} stopped on goroutine {ev['threadId']}, not {g}"
+        new, name = line_of(c, g)
+        assert name == "main.work", (n, name)
+        assert new in trans[line], f"next #{n}: line {line} -> {new}"
+        line = new
+    disconnect(c)
+
+
+def test_next_across_park_and_wake(godap, go_tc, gomaxprocs):
+    """The goroutine parks on a channel in the middle of `next`; another
+    goroutine wakes it; the step ends on it, on the next line."""
+    c = launch_stepping(godap, go_tc, gomaxprocs, ["block"], [L("BLK_RECV")])
+    ev = wait_stopped(c, "breakpoint")
+    g = ev["threadId"]
+    ev = step(c, "next", g)
+    assert ev["threadId"] == g
+    assert line_of(c, g) == (L("BLK_AFTER"), "main.blockme")
+    ev = step(c, "next", g)
+    assert line_of(c, g) == (L("BLK_RET"), "main.blockme")
+    disconnect(c)
+
+
+def test_step_out_returns_to_caller(godap, go_tc, gomaxprocs):
+    c = launch_stepping(godap, go_tc, gomaxprocs, ["caller"], [L("ADD_BODY")])
+    ev = wait_stopped(c, "breakpoint")
+    g = ev["threadId"]
+    ev = step(c, "stepOut", g)
+    assert ev["threadId"] == g
+    assert line_of(c, g) == (L("CALL_ADD"), "main.caller")
+    ev = step(c, "next", g)
+    assert line_of(c, g) == (L("AFTER_ADD"), "main.caller")
+    disconnect(c)
+
+
+def test_step_in_enters_callee_and_next_returns(godap, go_tc, gomaxprocs):
+    c = launch_stepping(godap, go_tc, gomaxprocs, ["caller"], [L("CALL_ADD")])
+    ev = wait_stopped(c, "breakpoint")
+    g = ev["threadId"]
+    step(c, "stepIn", g)
+    line, name = line_of(c, g)
+    assert name == "main.add"
+    # The stop is on add's declaration or its first statement.
+    assert line in (L("ADD_BODY") - 1, L("ADD_BODY")), line
+    if line != L("ADD_BODY"):
+        step(c, "next", g)
+        assert line_of(c, g) == (L("ADD_BODY"), "main.add")
+    step(c, "next", g)  # return c
+    step(c, "next", g)  # back in the caller
+    assert line_of(c, g)[1] == "main.caller"
+    # stepIn on a line without calls behaves as next.
+    while line_of(c, g)[0] != L("AFTER_ADD"):
+        step(c, "next", g)
+    step(c, "stepIn", g)
+    assert line_of(c, g)[1] == "main.caller"
+    disconnect(c)
+
+
+def test_instruction_step(godap, go_tc):
+    c = launch_stepping(godap, go_tc, "1", ["caller"], [L("ADD_BODY")])
+    g = wait_stopped(c, "breakpoint")["threadId"]
+    pc0 = int(top_frame(c, g)["instructionPointerReference"], 16)
+    c.request_ok("next", {"threadId": g, "granularity": "instruction"})
+    ev = wait_stopped(c, "step")
+    assert ev["threadId"] == g
+    pc1 = int(top_frame(c, g)["instructionPointerReference"], 16)
+    assert 0 < pc1 - pc0 <= 15, (hex(pc0), hex(pc1))
+    disconnect(c)
+
+
+def test_pause_busy_program(godap, go_tc, gomaxprocs):
+    c = launch_stepping(godap, go_tc, gomaxprocs, ["many", "8"], [])
+    time.sleep(0.5)
+    c.request_ok("pause", {"threadId": 1})
+    ev = wait_stopped(c, "pause")
+    g = ev["threadId"]
+    threads = c.request_ok("threads")["threads"]
+    assert any(t["id"] == g for t in threads), (g, threads)
+    frames = stack(c, g)["stackFrames"]
+    assert frames and frames[-1]["name"] in ("runtime.goexit", "runtime.main", "main.main") or len(frames) > 0
+    # Continue and pause again: still fine.
+    c.request_ok("continue", {"threadId": g})
+    time.sleep(0.2)
+    c.request_ok("pause", {"threadId": g})
+    wait_stopped(c, "pause")
+    disconnect(c)
+
+
+def test_threads_10000_goroutines_and_parked_stack(godap, go_tc):
+    c = launch_stepping(godap, go_tc, "8", ["park", "10000"], [L("READY")])
+    ev = wait_stopped(c, "breakpoint", timeout=RUN_TIMEOUT * 2)
+    t0 = time.monotonic()
+    threads = c.request_ok("threads", timeout=60)["threads"]
+    elapsed = time.monotonic() - t0
+    parked = [t for t in threads if "main.parked" in t["name"]]
+    assert len(parked) == 10000, (len(parked), threads[:5])
+    assert "(chan receive)" in parked[0]["name"], parked[0]
+    assert any(t["id"] == ev["threadId"] for t in threads)
+    # A parked goroutine's stack: through the runtime to goexit.
+    frames = stack(c, parked[0]["id"])["stackFrames"]
+    names = [f["name"] for f in frames]
+    assert "main.parked" in names, names
+    assert names[-1] == "runtime.goexit", names
+    pf = frames[names.index("main.parked")]
+    assert pf["line"] == L("PARKED")
+    print(f"threads with 10000 goroutines: {elapsed:.3f}s")
+    disconnect(c)
+
+
+def test_hide_system_goroutines(godap, go_tc):
+    c = godap.start(go_tc)
+    start(c, fixture_dir("stepping"), args=["park", "10"],
+          hideSystemGoroutines=True, breakpoints={SRC: [L("READY")]})
+    wait_stopped(c, "breakpoint")
+    names = [t["name"] for t in c.request_ok("threads")["threads"]]
+    assert not any("runtime." in n.split("] ", 1)[1].split(" (")[0] for n in names), names
+    assert sum("main.parked" in n for n in names) == 10
+    disconnect(c)
+
+
+def test_thread_churn_continue_pause_cycles(godap, go_tc, gomaxprocs):
+    """Threads are born and die constantly; continue/pause cycles never hang
+    and never lose a stop."""
+    seconds = int(os.environ.get("GODAP_CHURN_SECONDS", "60"))
+    if gomaxprocs == "1" or "asan" in str(godap.binary):
+        seconds = min(seconds, 10)
+    c = launch_stepping(godap, go_tc, gomaxprocs, ["churn", str(seconds + 30)], [])
+    deadline = time.monotonic() + seconds
+    cycles = 0
+    while time.monotonic() < deadline:
+        time.sleep(0.02)
+        c.request_ok("pause", {"threadId": 1})
+        ev = wait_stopped(c, "pause", timeout=TIMEOUT)
+        c.request_ok("threads")
+        c.request_ok("continue", {"threadId": ev["threadId"]})
+        cycles += 1
+    assert cycles > 10
+    print(f"{cycles} pause/continue cycles in {seconds}s")
+    disconnect(c)
