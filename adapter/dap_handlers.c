@@ -12,9 +12,14 @@ void dap_h_set_exception_breakpoints(dap_session *, const cJSON *, const cJSON *
 void dap_h_threads(dap_session *, const cJSON *, const cJSON *);
 void dap_h_stack_trace(dap_session *, const cJSON *, const cJSON *);
 void dap_h_scopes(dap_session *, const cJSON *, const cJSON *);
+void dap_h_variables(dap_session *, const cJSON *, const cJSON *);
+void dap_h_evaluate(dap_session *, const cJSON *, const cJSON *);
+void dap_h_set_variable(dap_session *, const cJSON *, const cJSON *);
+void dap_h_set_expression(dap_session *, const cJSON *, const cJSON *);
 void dap_h_continue(dap_session *, const cJSON *, const cJSON *);
 void dap_h_pause(dap_session *, const cJSON *, const cJSON *);
 void dap_h_disconnect(dap_session *, const cJSON *, const cJSON *);
+void dap_h_exception_info(dap_session *, const cJSON *, const cJSON *);
 void dap_h_next(dap_session *, const cJSON *, const cJSON *);
 void dap_h_step_in(dap_session *, const cJSON *, const cJSON *);
 void dap_h_step_out(dap_session *, const cJSON *, const cJSON *);
@@ -32,8 +37,13 @@ static const struct {
 	{"threads", dap_h_threads},
 	{"stackTrace", dap_h_stack_trace},
 	{"scopes", dap_h_scopes},
+	{"variables", dap_h_variables},
+	{"evaluate", dap_h_evaluate},
+	{"setVariable", dap_h_set_variable},
+	{"setExpression", dap_h_set_expression},
 	{"continue", dap_h_continue},
 	{"pause", dap_h_pause},
+	{"exceptionInfo", dap_h_exception_info},
 	{"next", dap_h_next},
 	{"stepIn", dap_h_step_in},
 	{"stepOut", dap_h_step_out},

@@ -38,12 +38,21 @@ typedef struct dap_bp {
 /* What a DAP handle (frameId / variablesReference) stands for.  Handles
  * die when the program resumes. */
 typedef struct dap_handle {
-	int kind; /* DAP_H_FRAME */
+	int kind; /* DAP_H_FRAME, DAP_H_SCOPE, DAP_H_VALUE */
 	uint64_t goid;
 	pid_t tid;
 	int frame;
 } dap_handle;
-enum { DAP_H_FRAME = 1 };
+enum { DAP_H_FRAME = 1, DAP_H_SCOPE = 2, DAP_H_VALUE = 3 };
+/* What a scope or value handle holds besides its frame, in an array
+ * parallel to the handles (dap_handle stays a plain value). */
+struct grt_value;
+typedef struct dap_handle_ext {
+	int scope;              /* DAP_H_SCOPE: DAP_SCOPE_* */
+	struct grt_value *val;  /* DAP_H_VALUE: owned */
+	char *expr;             /* the expression naming it (owned) or NULL */
+} dap_handle_ext;
+enum { DAP_SCOPE_LOCALS = 1, DAP_SCOPE_GLOBALS, DAP_SCOPE_REGISTERS };
 
 typedef struct dap_target {
 	core_proc *proc;
@@ -76,6 +85,14 @@ struct dap_session {
 
 	dap_handle *handles;
 	size_t nhandles, caphandles;
+	dap_handle_ext *hext; /* parallel to handles, caphandles long */
+
+	/* Exception filters (unrecovered-panic, runtime-fatal-throw). */
+	int exc_panic, exc_throw;           /* enabled by the client */
+	int exc_panic_set, exc_throw_set;   /* breakpoints in place */
+	grt_exc_sites exc_sites;
+	char *exc_id, *exc_desc, *exc_stack; /* the last exception stop */
+	uint64_t exc_goid;
 
 	uint64_t cur_goid; /* the goroutine the user is on */
 	grt_step *step;    /* the next/stepIn/stepOut under way */
@@ -93,6 +110,11 @@ void dap_output(dap_session *s, const char *category, const char *text,
 /* ---- handles ---- */
 int dap_handle_new(dap_session *s, const dap_handle *h);
 const dap_handle *dap_handle_get(dap_session *s, int id);
+/* Like dap_handle_new; the handle takes ownership of ext's contents. */
+int dap_handle_new_ext(dap_session *s, const dap_handle *h,
+		       const dap_handle_ext *ext);
+/* NULL if id is not a handle. */
+const dap_handle_ext *dap_handle_ext_get(dap_session *s, int id);
 void dap_handles_reset(dap_session *s);
 
 /* ---- target (dap_target.c) ---- */
@@ -107,6 +129,15 @@ void dap_target_drain_output(dap_session *s, int final);
 void dap_target_report_stop(dap_session *s, const char *reason, uint64_t goid,
 			    const int *bp_ids, size_t nbp_ids);
 
+/* ---- exceptions (dap_exc.c) ---- */
+/* Puts the exception breakpoints in line with the filters (the process
+ * must be stopped). */
+void dap_exc_sync(dap_session *s);
+/* If addr is an exception site whose filter is on: records the exception
+ * and returns its stop description, else returns 0. */
+int dap_exc_hit(dap_session *s, pid_t tid, uint64_t addr);
+void dap_exc_clear(dap_session *s);
+
 /* ---- breakpoints (dap_bp.c) ---- */
 /* Resolves and inserts bp (process must be stopped or not started). */
 void dap_bp_resolve(dap_session *s, dap_bp *bp);
@@ -118,6 +149,14 @@ size_t dap_bp_at(dap_session *s, uint64_t addr, int **ids);
 /* Client path <-> binary path through substitutePath. */
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
+
+/* ---- variables (dap_vars.c) ---- */
+/* A DAP Variable for value v (ownership of v moves to the handle when it
+ * is expandable; v is freed otherwise).  evalname may be NULL. */
+cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
+		    struct grt_value *v, const dap_handle *frame);
+/* Frees what a handle owns (called when handles die). */
+void dap_handle_release(dap_handle_ext *h);
 
 /* ---- handlers ---- */
 typedef void (*dap_handler_fn)(dap_session *s, const cJSON *req,

@@ -24,6 +24,7 @@ int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
 	s->log = log;
 	s->next_bp_id = 1;
 	s->lines_start_at1 = 1;
+	s->exc_panic = s->exc_throw = 1; /* Delve's defaults */
 	s->sigfd = -1;
 	if (dap_framing_new(&s->fr, DAP_MAX_MESSAGE, err) < 0) {
 		free(s);
@@ -52,10 +53,13 @@ void dap_session_free(dap_session *s)
 	if (!s)
 		return;
 	dap_target_end(s);
+	dap_exc_clear(s);
 	for (size_t i = 0; i < s->nbps; i++)
 		dap_bp_free(&s->bps[i]);
 	free(s->bps);
+	dap_handles_reset(s);
 	free(s->handles);
+	free(s->hext);
 	if (s->have_cfg)
 		dap_args_launch_free(&s->cfg);
 	dap_framing_free(s->fr);
@@ -153,7 +157,8 @@ void dap_output(dap_session *s, const char *category, const char *text,
 }
 
 /* ---- handles ---- */
-int dap_handle_new(dap_session *s, const dap_handle *h)
+int dap_handle_new_ext(dap_session *s, const dap_handle *h,
+		       const dap_handle_ext *ext)
 {
 	if (s->nhandles == s->caphandles) {
 		size_t cap = s->caphandles ? s->caphandles * 2 : 64;
@@ -161,10 +166,20 @@ int dap_handle_new(dap_session *s, const dap_handle *h)
 		if (!n)
 			return 0;
 		s->handles = n;
+		dap_handle_ext *ne = realloc(s->hext, cap * sizeof(*ne));
+		if (!ne)
+			return 0;
+		s->hext = ne;
 		s->caphandles = cap;
 	}
+	s->hext[s->nhandles] = ext ? *ext : (dap_handle_ext){0, NULL, NULL};
 	s->handles[s->nhandles++] = *h;
 	return (int)s->nhandles; /* 0 is never a valid handle */
+}
+
+int dap_handle_new(dap_session *s, const dap_handle *h)
+{
+	return dap_handle_new_ext(s, h, NULL);
 }
 
 const dap_handle *dap_handle_get(dap_session *s, int id)
@@ -174,8 +189,17 @@ const dap_handle *dap_handle_get(dap_session *s, int id)
 	return &s->handles[id - 1];
 }
 
+const dap_handle_ext *dap_handle_ext_get(dap_session *s, int id)
+{
+	if (id <= 0 || (size_t)id > s->nhandles)
+		return NULL;
+	return &s->hext[id - 1];
+}
+
 void dap_handles_reset(dap_session *s)
 {
+	for (size_t i = 0; i < s->nhandles; i++)
+		dap_handle_release(&s->hext[i]);
 	s->nhandles = 0;
 }
 

@@ -295,6 +295,51 @@ static void stop_and_report(dap_session *s, pid_t tid, const char *reason,
 	dap_target_report_stop(s, reason, thread_id_for(s, tid), ids, nids);
 }
 
+/* The goroutine to show after a pause: the user's last one if it still
+ * exists, else one running user code, else the lowest id. */
+static uint64_t pick_goroutine(dap_session *s)
+{
+	const grt_goroutine *gs;
+	size_t n;
+	if (grt_goroutines(s->tgt->rt, &gs, &n, NULL) < 0 || n == 0)
+		return core_pid(s->tgt->proc);
+	uint64_t best = 0, running = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (gs[i].goid == s->cur_goid && s->cur_goid)
+			return s->cur_goid;
+		if (grt_is_system(s->tgt->rt, &gs[i]))
+			continue;
+		if (gs[i].tid && !running)
+			running = gs[i].goid;
+		if (!best || gs[i].goid < best)
+			best = gs[i].goid;
+	}
+	return running ? running : best ? best : gs[0].goid;
+}
+
+static void stop_and_report_exc(dap_session *s, pid_t tid)
+{
+	gd_err err = GD_ERR_INIT;
+	if (core_stop_all(s->tgt->proc, &err) < 0)
+		gd_err_clear(&err);
+	grt_step_end(s->step);
+	s->step = NULL;
+	dap_handles_reset(s);
+	s->state = DAP_STOPPED;
+	(void)tid;
+	/* A fatal error from the scheduler (deadlock) runs on no goroutine:
+	 * show the one the user had, or one of the program's. */
+	uint64_t id = s->exc_goid ? s->exc_goid : pick_goroutine(s);
+	s->cur_goid = id;
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "reason", "exception");
+	cJSON_AddStringToObject(b, "description", s->exc_desc);
+	cJSON_AddStringToObject(b, "text", s->exc_desc);
+	cJSON_AddNumberToObject(b, "threadId", (double)id);
+	cJSON_AddBoolToObject(b, "allThreadsStopped", 1);
+	dap_event(s, "stopped", b);
+}
+
 static void handle_stop(dap_session *s, const core_stop *st)
 {
 	gd_err err = GD_ERR_INIT;
@@ -303,6 +348,10 @@ static void handle_stop(dap_session *s, const core_stop *st)
 		send_exit(s, st->exit_code);
 		return;
 	case CORE_STOP_BREAKPOINT: {
+		if (dap_exc_hit(s, st->tid, st->addr)) {
+			stop_and_report_exc(s, st->tid);
+			return;
+		}
 		int *ids = NULL;
 		size_t n = dap_bp_at(s, st->addr, &ids);
 		if (n) {
@@ -376,34 +425,13 @@ int dap_target_resume(dap_session *s, gd_err *err)
 		return 0;
 	}
 	dap_handles_reset(s);
+	dap_exc_clear(s);
 	grt_invalidate(t->rt);
 	if (core_resume_all(t->proc, err) < 0)
 		return -1;
 	s->state = DAP_RUNNING;
 	/* Stops that happened meanwhile are picked up by the SIGCHLD path. */
 	return 0;
-}
-
-/* The goroutine to show after a pause: the user's last one if it still
- * exists, else one running user code, else the lowest id. */
-static uint64_t pick_goroutine(dap_session *s)
-{
-	const grt_goroutine *gs;
-	size_t n;
-	if (grt_goroutines(s->tgt->rt, &gs, &n, NULL) < 0 || n == 0)
-		return core_pid(s->tgt->proc);
-	uint64_t best = 0, running = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (gs[i].goid == s->cur_goid && s->cur_goid)
-			return s->cur_goid;
-		if (grt_is_system(s->tgt->rt, &gs[i]))
-			continue;
-		if (gs[i].tid && !running)
-			running = gs[i].goid;
-		if (!best || gs[i].goid < best)
-			best = gs[i].goid;
-	}
-	return running ? running : best ? best : gs[0].goid;
 }
 
 int dap_target_pause(dap_session *s, gd_err *err)

@@ -117,9 +117,17 @@ int gdw__die_type(Dwarf_Die *d, Dwarf_Die *out)
 static int attr_u(Dwarf_Die *d, int at, Dwarf_Word *v)
 {
 	Dwarf_Attribute a;
-	if (!dwarf_attr(d, (unsigned)at, &a) || dwarf_formudata(&a, v) != 0)
+	if (!dwarf_attr(d, (unsigned)at, &a))
 		return -1;
-	return 0;
+	/* DW_AT_go_runtime_type is written as DW_FORM_addr. */
+	if (dwarf_whatform(&a) == DW_FORM_addr) {
+		Dwarf_Addr x;
+		if (dwarf_formaddr(&a, &x) != 0)
+			return -1;
+		*v = x;
+		return 0;
+	}
+	return dwarf_formudata(&a, v) == 0 ? 0 : -1;
 }
 
 static gdw_tref attr_ref(Dwarf_Die *d, int at)

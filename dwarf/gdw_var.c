@@ -77,15 +77,17 @@ static int walk(Dwarf_Die *scope, uint64_t func, uint64_t pc, int line,
 	return 0;
 }
 
+/* Delve's order: arguments, then locals; each by depth (outer first) and
+ * declaration line. */
 static int cmp_order(const void *a, const void *b)
 {
 	const gdw_var *x = a, *y = b;
 	if (x->is_param != y->is_param)
 		return y->is_param - x->is_param;
-	if (x->is_param)
-		return x->die < y->die ? -1 : x->die > y->die;
 	if (x->depth != y->depth)
-		return y->depth - x->depth; /* innermost first */
+		return x->depth - y->depth;
+	if (x->decl_line != y->decl_line)
+		return x->decl_line - y->decl_line;
 	return x->die < y->die ? -1 : x->die > y->die;
 }
 
@@ -250,6 +252,104 @@ static int add_piece(pieces *ps, const gdw_piece *p)
 	return 0;
 }
 
+static uint64_t uleb(const uint8_t **p, const uint8_t *end)
+{
+	uint64_t v = 0;
+	for (int sh = 0; *p < end && sh < 64; sh += 7) {
+		uint8_t b = *(*p)++;
+		v |= (uint64_t)(b & 0x7f) << sh;
+		if (!(b & 0x80))
+			break;
+	}
+	return v;
+}
+
+static int64_t sleb(const uint8_t **p, const uint8_t *end)
+{
+	int64_t v = 0;
+	int sh = 0;
+	uint8_t b = 0;
+	while (*p < end && sh < 64) {
+		b = *(*p)++;
+		v |= (int64_t)(b & 0x7f) << sh;
+		sh += 7;
+		if (!(b & 0x80))
+			break;
+	}
+	if (sh < 64 && (b & 0x40))
+		v |= -((int64_t)1 << sh);
+	return v;
+}
+
+/* Go 1.25+ writes single expressions as DW_FORM_block1 in DWARF 5 units,
+ * which libdw refuses ("not a location list value"): decode the few
+ * operations Go emits ourselves. */
+static int decode_block(Dwarf_Attribute *a, Dwarf_Op *ops, size_t cap,
+			size_t *n)
+{
+	Dwarf_Block blk;
+	if (dwarf_formblock(a, &blk) != 0)
+		return -1;
+	const uint8_t *p = blk.data, *end = blk.data + blk.length;
+	size_t k = 0;
+	while (p < end && k < cap) {
+		Dwarf_Op *o = &ops[k++];
+		memset(o, 0, sizeof(*o));
+		o->atom = *p++;
+		switch (o->atom) {
+		case DW_OP_addr:
+			if (end - p < 8)
+				return -1;
+			memcpy(&o->number, p, 8);
+			p += 8;
+			break;
+		case DW_OP_fbreg: case DW_OP_consts:
+		case DW_OP_breg0 ... DW_OP_breg31:
+			o->number = (Dwarf_Word)sleb(&p, end);
+			break;
+		case DW_OP_piece: case DW_OP_plus_uconst: case DW_OP_constu:
+		case DW_OP_regx:
+			o->number = uleb(&p, end);
+			break;
+		case DW_OP_bregx:
+			o->number = uleb(&p, end);
+			o->number2 = (Dwarf_Word)sleb(&p, end);
+			break;
+		case DW_OP_const1u: o->number = *p++; break;
+		case DW_OP_const1s: o->number = (Dwarf_Word)(int8_t)*p++; break;
+		case DW_OP_call_frame_cfa: case DW_OP_stack_value:
+		case DW_OP_plus: case DW_OP_minus:
+		case DW_OP_lit0 ... DW_OP_lit31:
+		case DW_OP_reg0 ... DW_OP_reg31:
+			break;
+		default:
+			return -1;
+		}
+		if (p > end)
+			return -1;
+	}
+	*n = k;
+	return 0;
+}
+
+/* A single expression (exprloc/block) or the location-list entry that
+ * covers pc: 1 found, 0 none, -1 error.  ops points into buf or libdw. */
+static int loc_at(Dwarf_Attribute *a, uint64_t pc, Dwarf_Op **ops, size_t *n,
+		  Dwarf_Op *buf, size_t cap)
+{
+	switch (dwarf_whatform(a)) {
+	case DW_FORM_exprloc: case DW_FORM_block: case DW_FORM_block1:
+	case DW_FORM_block2: case DW_FORM_block4:
+		if (dwarf_getlocation(a, ops, n) == 0)
+			return 1;
+		if (decode_block(a, buf, cap, n) < 0)
+			return -1;
+		*ops = buf;
+		return 1;
+	}
+	return dwarf_getlocation_addr(a, pc, ops, n, 1);
+}
+
 static int reg_val(const gdw_regs *r, unsigned reg, uint64_t *v, gd_err *err)
 {
 	if (reg >= GDW_NREGS || !(r->valid & (1ull << reg)))
@@ -264,11 +364,11 @@ static int frame_base(gdw_file *f, const gdw_var *v, uint64_t pc,
 {
 	Dwarf_Die d;
 	Dwarf_Attribute a;
-	Dwarf_Op *ops;
+	Dwarf_Op *ops, buf[8];
 	size_t nops;
 	if (!v->func_die || !dwarf_offdie(gdw__dwarf(f), v->func_die, &d) ||
 	    !dwarf_attr(&d, DW_AT_frame_base, &a) ||
-	    dwarf_getlocation_addr(&a, pc, &ops, &nops, 1) < 1 || nops < 1)
+	    loc_at(&a, pc, &ops, &nops, buf, 8) < 1 || nops < 1)
 		return gd_err_set(err, "%s: no frame base", v->name);
 	switch (ops[0].atom) {
 	case DW_OP_call_frame_cfa:
@@ -387,9 +487,9 @@ int gdw_var_location(gdw_file *f, const gdw_var *v, uint64_t pc,
 		return gd_err_set(err, "%s: bad DIE", v->name);
 	if (!dwarf_attr(&d, DW_AT_location, &a))
 		return 0;
-	Dwarf_Op *ops;
+	Dwarf_Op *ops, buf[64];
 	size_t nops;
-	int r = dwarf_getlocation_addr(&a, pc, &ops, &nops, 1);
+	int r = loc_at(&a, pc, &ops, &nops, buf, 64);
 	if (r < 0)
 		return gd_err_set(err, "%s: unreadable location: %s", v->name,
 				  dwarf_errmsg(-1));

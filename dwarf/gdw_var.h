@@ -81,8 +81,8 @@ typedef struct gdw_var {
 
 /* Parameters, then locals of the (non-inlined) function containing pc
  * (a DWARF address), whose lexical block covers pc and that are declared
- * at or before `line` (0: no line filter).  Innermost first among the
- * locals.  Heap array; caller frees.  -1 when pc is in no function. */
+ * at or before `line` (0: no line filter).  Sorted as Delve lists them:
+ * parameters, then locals by depth (outer first) and declaration line.  Heap array; caller frees.  -1 when pc is in no function. */
 int gdw_vars_at(gdw_file *f, uint64_t pc, int line, gdw_var **out,
 		size_t *n, gd_err *err);
 

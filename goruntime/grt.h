@@ -108,3 +108,19 @@ grt_step_verdict grt_step_on_bp(grt_step *st, pid_t tid, uint64_t addr,
 /* Removes the step's breakpoints and frees it (NULL is fine). */
 void grt_step_end(grt_step *st);
 uint64_t grt_step_goid(const grt_step *st);
+
+/* ---- panics and fatal errors (grt_panic.c) ---- */
+typedef struct grt_exc_sites {
+	uint64_t fatalpanic; /* runtime.fatalpanic entry: unrecovered panic */
+	uint64_t throw_;     /* runtime.throw entry: runtime fatal error */
+	uint64_t fatal;      /* runtime.fatal entry: user fatal error (1.21+) */
+} grt_exc_sites;
+
+/* Entry addresses (0 where the symbol is absent).  Breakpoints go on the
+ * entry itself: the arguments are still in their registers there. */
+void grt_exception_sites(grt_target *t, grt_exc_sites *out);
+/* At fatalpanic's entry on thread tid: the panic value as Go prints it
+ * ("runtime error: index out of range [5] with length 3").  Heap string. */
+int grt_panic_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
+/* At throw/fatal's entry: the message string argument.  Heap string. */
+int grt_throw_message(grt_target *t, pid_t tid, char **msg, gd_err *err);

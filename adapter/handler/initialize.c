@@ -15,6 +15,21 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddBoolToObject(b, "supportsConfigurationDoneRequest", 1);
 	cJSON_AddBoolToObject(b, "supportTerminateDebuggee", 1);
-	cJSON_AddArrayToObject(b, "exceptionBreakpointFilters");
+	cJSON_AddBoolToObject(b, "supportsSetVariable", 1);
+	cJSON_AddBoolToObject(b, "supportsSetExpression", 1);
+	cJSON_AddBoolToObject(b, "supportsEvaluateForHovers", 1);
+	cJSON_AddBoolToObject(b, "supportsExceptionInfoRequest", 1);
+	cJSON *filters = cJSON_AddArrayToObject(b, "exceptionBreakpointFilters");
+	static const char *const f[][2] = {
+		{"unrecovered-panic", "Unrecovered panics"},
+		{"runtime-fatal-throw", "Runtime fatal errors"},
+	};
+	for (size_t i = 0; i < 2; i++) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "filter", f[i][0]);
+		cJSON_AddStringToObject(e, "label", f[i][1]);
+		cJSON_AddBoolToObject(e, "default", 1);
+		cJSON_AddItemToArray(filters, e);
+	}
 	dap_respond(s, req, b);
 }

@@ -8,6 +8,7 @@ static void started(dap_session *s, const cJSON *req)
 {
 	s->state = DAP_CONFIGURING;
 	dap_respond(s, req, NULL);
+	dap_exc_sync(s);
 	/* Breakpoints sent before the program existed resolve now. */
 	for (size_t i = 0; i < s->nbps; i++) {
 		dap_bp_resolve(s, &s->bps[i]);

@@ -1,11 +1,49 @@
 #include "../dap_internal.h"
 
-/* Variables come with the values work; until then a frame has no scopes,
- * which clients show as an empty Variables view. */
+/* Locals (arguments first, as Delve lists them), then Globals of the
+ * frame's package and Registers when the launch configuration asks. */
+static void add_scope(dap_session *s, cJSON *list, const dap_handle *fr,
+		      int scope, const char *name, int expensive)
+{
+	dap_handle h = *fr;
+	dap_handle_ext x = {scope, NULL, NULL};
+	h.kind = DAP_H_SCOPE;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", name);
+	cJSON_AddNumberToObject(o, "variablesReference",
+				dap_handle_new_ext(s, &h, &x));
+	cJSON_AddBoolToObject(o, "expensive", expensive);
+	cJSON_AddItemToArray(list, o);
+}
+
 void dap_h_scopes(dap_session *s, const cJSON *req, const cJSON *args)
 {
-	(void)args;
+	dap_args_scopes a;
+	gd_err err = GD_ERR_INIT;
+	if (dap_args_scopes_parse(args, &a, &err) < 0) {
+		dap_respond_error(s, req, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	const dap_handle *hp = dap_handle_get(s, a.frame_id);
+	dap_args_scopes_free(&a);
+	if (s->state != DAP_STOPPED || !s->tgt) {
+		dap_respond_error(s, req, "scopes: the program is not stopped");
+		return;
+	}
+	if (!hp || hp->kind != DAP_H_FRAME) {
+		dap_respond_error(s, req, "scopes: unknown frame id %d "
+				  "(frame ids die when the program resumes)",
+				  a.frame_id);
+		return;
+	}
+	dap_handle fr = *hp; /* handles may move as new ones are made */
 	cJSON *b = cJSON_CreateObject();
-	cJSON_AddArrayToObject(b, "scopes");
+	cJSON *list = cJSON_AddArrayToObject(b, "scopes");
+	add_scope(s, list, &fr, DAP_SCOPE_LOCALS, "Locals", 0);
+	if (s->cfg.show_global_variables)
+		add_scope(s, list, &fr, DAP_SCOPE_GLOBALS, "Globals", 1);
+	if (s->cfg.show_registers)
+		add_scope(s, list, &fr, DAP_SCOPE_REGISTERS, "Registers", 1);
 	dap_respond(s, req, b);
 }

@@ -1,0 +1,64 @@
+/* Values as DAP Variables, and the value handles behind
+ * variablesReference (they die with every resume, like frame ids). */
+#include "dap_internal.h"
+#include "../goruntime/grt_value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void dap_handle_release(dap_handle_ext *h)
+{
+	if (h->val) {
+		grt_value_free(h->val);
+		free(h->val);
+	}
+	free(h->expr);
+	h->val = NULL;
+	h->expr = NULL;
+}
+
+cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
+		    grt_value *v, const dap_handle *frame)
+{
+	grt_target *t = s->tgt->rt;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "name", name);
+	gd_buf b = GD_BUF_INIT;
+	grt_format(t, v, &b);
+	cJSON_AddStringToObject(o, "value", b.data ? b.data : "");
+	gd_buf_free(&b);
+	cJSON_AddStringToObject(o, "type", grt_value_type_name(t, v));
+	if (evalname && *evalname)
+		cJSON_AddStringToObject(o, "evaluateName", evalname);
+	uint64_t indexed = 0, named = 0;
+	int ref = 0;
+	if (!v->unreadable && grt_child_counts(t, v, &indexed, &named, NULL) == 0 &&
+	    indexed + named > 0) {
+		dap_handle h = {0};
+		dap_handle_ext x = {0};
+		h.kind = DAP_H_VALUE;
+		if (frame) {
+			h.goid = frame->goid;
+			h.tid = frame->tid;
+			h.frame = frame->frame;
+		}
+		x.val = malloc(sizeof(*x.val));
+		x.expr = evalname ? strdup(evalname) : NULL;
+		if (x.val) {
+			*x.val = *v;
+			memset(v, 0, sizeof(*v));
+			ref = dap_handle_new_ext(s, &h, &x);
+			if (!ref)
+				dap_handle_release(&x);
+		} else {
+			free(x.expr);
+		}
+	}
+	grt_value_free(v);
+	cJSON_AddNumberToObject(o, "variablesReference", ref);
+	if (ref && indexed)
+		cJSON_AddNumberToObject(o, "indexedVariables", (double)indexed);
+	if (ref && named && !indexed)
+		cJSON_AddNumberToObject(o, "namedVariables", (double)named);
+	return o;
+}

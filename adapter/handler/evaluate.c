@@ -1,0 +1,87 @@
+#include "../dap_internal.h"
+#include "../../goruntime/grt_value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The frame an expression is evaluated in: the given frame id, else the
+ * top frame of the current goroutine. */
+static int eval_frame(dap_session *s, int has_frame, int frame_id,
+		      dap_handle *out, gd_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = DAP_H_FRAME;
+	if (has_frame) {
+		const dap_handle *h = dap_handle_get(s, frame_id);
+		if (!h || h->kind != DAP_H_FRAME)
+			return gd_err_set(err, "unknown frame id %d", frame_id);
+		*out = *h;
+		return 0;
+	}
+	out->goid = s->cur_goid;
+	return 0;
+}
+
+void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
+{
+	dap_args_evaluate a;
+	gd_err err = GD_ERR_INIT;
+	if (dap_args_evaluate_parse(args, &a, &err) < 0) {
+		dap_respond_error(s, req, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	if (s->state != DAP_STOPPED || !s->tgt) {
+		dap_args_evaluate_free(&a);
+		dap_respond_error(s, req, "evaluate: the program is not stopped");
+		return;
+	}
+	dap_handle fr;
+	grt_scope sc;
+	gx_expr *e = NULL;
+	grt_value v;
+	if (eval_frame(s, a.has_frame_id, a.frame_id, &fr, &err) < 0 ||
+	    grt_scope_open(s->tgt->rt, fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
+	    gx_parse(a.expression, &e, &err) < 0)
+		goto fail;
+	if (gx_is_const(e->root)) {
+		/* Untyped constants print as Go would (strings included). */
+		gx_value c;
+		if (gx_const_eval(e->root, &c, &err) < 0)
+			goto fail;
+		gd_buf b = GD_BUF_INIT;
+		gx_value_format(&c, &b);
+		gx_value_free(&c);
+		cJSON *body = cJSON_CreateObject();
+		cJSON_AddStringToObject(body, "result", b.data ? b.data : "");
+		cJSON_AddNumberToObject(body, "variablesReference", 0);
+		gd_buf_free(&b);
+		gx_expr_free(e);
+		dap_args_evaluate_free(&a);
+		dap_respond(s, req, body);
+		return;
+	}
+	if (grt_eval(&sc, e, &v, &err) < 0)
+		goto fail;
+	cJSON *o = dap_var_json(s, a.expression, a.expression, &v, &fr);
+	cJSON *body = cJSON_CreateObject();
+	cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "value");
+	cJSON_AddStringToObject(body, "result", cJSON_IsString(val) ? val->valuestring : "");
+	const char *keys[] = {"type", "variablesReference", "indexedVariables",
+			      "namedVariables"};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		cJSON *it = cJSON_DetachItemFromObjectCaseSensitive(o, keys[i]);
+		if (it)
+			cJSON_AddItemToObject(body, keys[i], it);
+	}
+	cJSON_Delete(o);
+	gx_expr_free(e);
+	dap_args_evaluate_free(&a);
+	dap_respond(s, req, body);
+	return;
+fail:
+	gx_expr_free(e);
+	dap_respond_error(s, req, "%s", gd_err_msg(&err));
+	gd_err_clear(&err);
+	dap_args_evaluate_free(&a);
+}

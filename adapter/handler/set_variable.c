@@ -1,0 +1,145 @@
+/* setVariable and setExpression: bools, numbers, runes and pointers (the
+ * value is a Go expression: 42, -1.5, 'x', nil, &v, 0xc000010000). */
+#include "../dap_internal.h"
+#include "../../goruntime/grt_value.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void respond_value(dap_session *s, const cJSON *req, grt_value *v,
+			  const dap_handle *fr)
+{
+	cJSON *o = dap_var_json(s, "", NULL, v, fr);
+	cJSON *body = cJSON_CreateObject();
+	const char *keys[] = {"value", "type", "variablesReference",
+			      "indexedVariables", "namedVariables"};
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		cJSON *it = cJSON_DetachItemFromObjectCaseSensitive(o, keys[i]);
+		if (it)
+			cJSON_AddItemToObject(body, keys[i], it);
+	}
+	cJSON_Delete(o);
+	dap_respond(s, req, body);
+}
+
+/* The child of a value handle called name, as `variables` named it. */
+static int find_child(dap_session *s, const dap_handle_ext *h, const char *name,
+		      grt_value *out, gd_err *err)
+{
+	grt_child *cs;
+	size_t n;
+	if (grt_children(s->tgt->rt, h->val, 0, 0, &cs, &n, err) < 0)
+		return -1;
+	int r = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(cs[i].name, name) != 0)
+			continue;
+		*out = cs[i].v;
+		memset(&cs[i].v, 0, sizeof(cs[i].v));
+		r = 0;
+		break;
+	}
+	grt_children_free(cs, n);
+	if (r < 0)
+		gd_err_set(err, "no variable named %s here", name);
+	return r;
+}
+
+void dap_h_set_variable(dap_session *s, const cJSON *req, const cJSON *args)
+{
+	dap_args_set_variable a;
+	gd_err err = GD_ERR_INIT;
+	if (dap_args_set_variable_parse(args, &a, &err) < 0) {
+		dap_respond_error(s, req, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	grt_scope sc;
+	grt_value dst = {0}, nv = {0};
+	const dap_handle *hp = dap_handle_get(s, a.variables_reference);
+	if (s->state != DAP_STOPPED || !s->tgt) {
+		gd_err_set(&err, "the program is not stopped");
+		goto fail;
+	}
+	if (!hp || (hp->kind != DAP_H_SCOPE && hp->kind != DAP_H_VALUE)) {
+		gd_err_set(&err, "unknown variablesReference %d", a.variables_reference);
+		goto fail;
+	}
+	dap_handle h = *hp;
+	dap_handle_ext x = *dap_handle_ext_get(s, a.variables_reference);
+	if (grt_scope_open(s->tgt->rt, h.goid, h.tid, h.frame, &sc, &err) < 0)
+		goto fail;
+	if (h.kind == DAP_H_SCOPE) {
+		if (x.scope == DAP_SCOPE_REGISTERS) {
+			gd_err_set(&err, "registers cannot be set");
+			goto fail;
+		}
+		if (a.name[0] == '(') {
+			gd_err_set(&err, "%s is shadowed: it cannot be set", a.name);
+			goto fail;
+		}
+		if (grt_scope_lookup(&sc, a.name, &dst, &err) < 0)
+			goto fail;
+	} else if (find_child(s, &x, a.name, &dst, &err) < 0) {
+		goto fail;
+	}
+	if (grt_value_set(&sc, &dst, a.value, &err) < 0)
+		goto fail;
+	if (grt_value_copy(&nv, &dst) < 0) {
+		gd_err_set(&err, "out of memory");
+		goto fail;
+	}
+	grt_value_free(&dst);
+	dap_args_set_variable_free(&a);
+	respond_value(s, req, &nv, &h);
+	return;
+fail:
+	grt_value_free(&dst);
+	dap_respond_error(s, req, "setVariable: %s", gd_err_msg(&err));
+	gd_err_clear(&err);
+	dap_args_set_variable_free(&a);
+}
+
+void dap_h_set_expression(dap_session *s, const cJSON *req, const cJSON *args)
+{
+	dap_args_set_expression a;
+	gd_err err = GD_ERR_INIT;
+	if (dap_args_set_expression_parse(args, &a, &err) < 0) {
+		dap_respond_error(s, req, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	dap_handle fr = {0};
+	fr.kind = DAP_H_FRAME;
+	fr.goid = s->cur_goid;
+	gx_expr *e = NULL;
+	grt_scope sc;
+	grt_value v = {0};
+	if (s->state != DAP_STOPPED || !s->tgt) {
+		gd_err_set(&err, "the program is not stopped");
+		goto fail;
+	}
+	if (a.has_frame_id) {
+		const dap_handle *h = dap_handle_get(s, a.frame_id);
+		if (!h || h->kind != DAP_H_FRAME) {
+			gd_err_set(&err, "unknown frame id %d", a.frame_id);
+			goto fail;
+		}
+		fr = *h;
+	}
+	if (grt_scope_open(s->tgt->rt, fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
+	    gx_parse(a.expression, &e, &err) < 0 ||
+	    grt_eval(&sc, e, &v, &err) < 0 ||
+	    grt_value_set(&sc, &v, a.value, &err) < 0)
+		goto fail;
+	gx_expr_free(e);
+	dap_args_set_expression_free(&a);
+	respond_value(s, req, &v, &fr);
+	return;
+fail:
+	grt_value_free(&v);
+	gx_expr_free(e);
+	dap_respond_error(s, req, "setExpression: %s", gd_err_msg(&err));
+	gd_err_clear(&err);
+	dap_args_set_expression_free(&a);
+}

@@ -1,0 +1,175 @@
+#include "../dap_internal.h"
+#include "../../goruntime/grt_value.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/user.h>
+
+static char *joinf(const char *fmt, const char *a, const char *b)
+{
+	if (!a || !*a)
+		return NULL;
+	size_t len = strlen(fmt) + strlen(a) + (b ? strlen(b) : 0) + 1;
+	char *s = malloc(len);
+	if (s)
+		snprintf(s, len, fmt, a, b ? b : "");
+	return s;
+}
+
+static void scope_vars(dap_session *s, const dap_handle *h,
+		       const dap_handle_ext *x, cJSON *list,
+		       gd_err *err, int *failed)
+{
+	grt_scope sc;
+	if (grt_scope_open(s->tgt->rt, h->goid, h->tid, h->frame, &sc, err) < 0) {
+		*failed = 1;
+		return;
+	}
+	if (x->scope == DAP_SCOPE_REGISTERS) {
+		static const char *names[17] = {"rax", "rdx", "rcx", "rbx", "rsi",
+			"rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12",
+			"r13", "r14", "r15", "rip"};
+		for (int i = 0; i < 17; i++) {
+			if (!(sc.regs.valid & (1ull << i)))
+				continue;
+			char v[32];
+			snprintf(v, sizeof(v), "%#018llx", (unsigned long long)sc.regs.r[i]);
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "name", names[i]);
+			cJSON_AddStringToObject(o, "value", v);
+			cJSON_AddNumberToObject(o, "variablesReference", 0);
+			cJSON_AddItemToArray(list, o);
+		}
+		return;
+	}
+	grt_var *vs;
+	size_t n;
+	char *pkg = NULL;
+	int r = x->scope == DAP_SCOPE_GLOBALS
+			? grt_scope_globals(&sc, &pkg, &vs, &n, err)
+			: grt_scope_vars(&sc, &vs, &n, err);
+	if (r < 0) {
+		free(pkg);
+		*failed = 1;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char *name = vs[i].shadowed ? joinf("(%s)", vs[i].name, NULL)
+					    : strdup(vs[i].name);
+		char *ev = vs[i].shadowed || vs[i].name[0] == '~' ? NULL
+			 : pkg ? joinf("%s.%s", pkg, vs[i].name) : strdup(vs[i].name);
+		cJSON_AddItemToArray(list, dap_var_json(s, name ? name : "?", ev,
+							&vs[i].v, h));
+		free(name);
+		free(ev);
+	}
+	free(pkg);
+	grt_vars_free(vs, n);
+}
+
+static void value_children(dap_session *s, const dap_handle *h,
+			   const dap_handle_ext *x,
+			   const dap_args_variables *a, cJSON *list,
+			   gd_err *err, int *failed)
+{
+	grt_target *t = s->tgt->rt;
+	grt_child *cs;
+	size_t n;
+	if (a->filter == DAP_VARS_NAMED &&
+	    (grt_value_kind(t, x->val) == GDW_K_SLICE ||
+	     grt_value_kind(t, x->val) == GDW_K_ARRAY ||
+	     grt_value_kind(t, x->val) == GDW_K_MAP))
+		return;
+	if (grt_children(t, x->val, (uint64_t)a->start, (uint64_t)a->count,
+			 &cs, &n, err) < 0) {
+		*failed = 1;
+		return;
+	}
+	const char *pe = x->expr;
+	for (size_t i = 0; i < n; i++) {
+		grt_child *c = &cs[i];
+		char *ev = NULL;
+		char idx[32];
+		switch (c->kind) {
+		case GRT_CH_FIELD:
+			if (grt_value_kind(t, x->val) == GDW_K_STRUCT)
+				ev = joinf("%s.%s", pe, c->name);
+			break;
+		case GRT_CH_INDEX:
+			snprintf(idx, sizeof(idx), "[%llu]", (unsigned long long)c->index);
+			ev = joinf("%s%s", pe, idx);
+			break;
+		case GRT_CH_DEREF:
+			ev = joinf("(*%s)%s", pe, NULL);
+			break;
+		case GRT_CH_IFACE:
+		case GRT_CH_MAPENT:
+			break;
+		}
+		if (c->kind == GRT_CH_MAPENT) {
+			/* Delve: a scalar key names the entry; otherwise key and
+			 * value are two variables. */
+			gd_buf kb = GD_BUF_INIT;
+			grt_format(t, &c->key, &kb);
+			if (!grt_expandable(t, &c->key)) {
+				char *vev = joinf("%s[%s]", pe, kb.data);
+				cJSON_AddItemToArray(list, dap_var_json(s, kb.data ? kb.data : "",
+									vev, &c->v, h));
+				free(vev);
+			} else {
+				char kn[48], vn[48];
+				snprintf(kn, sizeof(kn), "[key %llu]", (unsigned long long)c->index);
+				snprintf(vn, sizeof(vn), "[val %llu]", (unsigned long long)c->index);
+				cJSON_AddItemToArray(list, dap_var_json(s, kn, NULL, &c->key, h));
+				cJSON_AddItemToArray(list, dap_var_json(s, vn, NULL, &c->v, h));
+			}
+			gd_buf_free(&kb);
+		} else {
+			cJSON_AddItemToArray(list, dap_var_json(s, c->name, ev, &c->v, h));
+		}
+		free(ev);
+	}
+	grt_children_free(cs, n);
+}
+
+void dap_h_variables(dap_session *s, const cJSON *req, const cJSON *args)
+{
+	dap_args_variables a;
+	gd_err err = GD_ERR_INIT;
+	if (dap_args_variables_parse(args, &a, &err) < 0) {
+		dap_respond_error(s, req, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	if (s->state != DAP_STOPPED || !s->tgt) {
+		dap_respond_error(s, req, "variables: the program is not stopped");
+		return;
+	}
+	const dap_handle *hp = dap_handle_get(s, a.variables_reference);
+	if (!hp || (hp->kind != DAP_H_SCOPE && hp->kind != DAP_H_VALUE)) {
+		dap_respond_error(s, req, "variables: unknown variablesReference %d "
+				  "(references die when the program resumes)",
+				  a.variables_reference);
+		return;
+	}
+	/* A copy: making child handles may move the handle array.  The copy
+	 * borrows val/expr, which live until the next resume. */
+	dap_handle h = *hp;
+	dap_handle_ext x = *dap_handle_ext_get(s, a.variables_reference);
+	cJSON *b = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(b, "variables");
+	int failed = 0;
+	if (h.kind == DAP_H_SCOPE)
+		scope_vars(s, &h, &x, list, &err, &failed);
+	else
+		value_children(s, &h, &x, &a, list, &err, &failed);
+	dap_args_variables_free(&a);
+	if (failed) {
+		cJSON_Delete(b);
+		dap_respond_error(s, req, "variables: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	dap_respond(s, req, b);
+}

@@ -1,0 +1,531 @@
+#!/usr/bin/env python3
+"""godap vs Delve: a few DAP benchmarks on the same machine, in the same run.
+
+    python3 bench/run.py [--reps N] [--only start,next,threads,cond]
+
+Builds bench/fixtures once (go build -gcflags='all=-N -l'), launches both
+debuggers in mode "exec" (build time is not measured), alternates them
+R times per scenario and prints medians and dlv/godap ratios.  Results go
+to bench/results/latest.json as well.  Figures are medians of wall-clock
+times on whatever machine this is: compare ratios, never absolute times.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.abspath(os.path.join(HERE, ".."))
+sys.path.insert(0, os.path.join(REPO, "test", "integration"))
+sys.path.insert(0, HERE)
+
+import dap_client  # noqa: E402
+from dap_client import DapClient, DapError  # noqa: E402
+from dap_tcp import TcpDapClient  # noqa: E402
+
+FIXTURES = os.path.join(HERE, "fixtures")
+RESULTS = os.path.join(HERE, "results")
+SCENARIOS = ["start", "next", "threads", "cond"]
+DEBUGGERS = ["godap", "dlv"]
+
+T_REQ = 60.0        # an ordinary request
+T_STOP = 120.0      # launch .. first stop, one `next`
+T_COND = 600.0      # running the whole conditional-breakpoint loop
+
+START_GOROUTINES = 10
+NEXT_GOROUTINES = 1000
+PARK_GOROUTINES = 10000
+COND_N = 200000
+
+
+# ---------------------------------------------------------------- helpers
+
+def marker_line(path, marker):
+    rx = re.compile(r"//\s*" + re.escape(marker) + r"\b")
+    with open(path, encoding="utf-8") as f:
+        hits = [i + 1 for i, line in enumerate(f) if rx.search(line)]
+    if len(hits) != 1:
+        raise SystemExit(f"marker {marker} occurs {len(hits)} times in {path}")
+    return hits[0]
+
+
+def vm_hwm_kib(pid):
+    """Peak resident set size (VmHWM) of pid in KiB, or None."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def go_version():
+    try:
+        return subprocess.run(["go", "version"], capture_output=True, text=True,
+                              timeout=30).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"unknown ({e})"
+
+
+def dlv_version(dlv):
+    try:
+        out = subprocess.run([dlv, "version"], capture_output=True, text=True, timeout=30).stdout
+        m = re.search(r"Version:\s*(\S+)", out)
+        return m.group(1) if m else out.strip()
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"unknown ({e})"
+
+
+def build_fixtures(outdir):
+    bins = {}
+    for name in ("busy", "cond"):
+        src = os.path.join(FIXTURES, name)
+        out = os.path.join(outdir, name)
+        cmd = ["go", "build", "-gcflags=all=-N -l", "-o", out, "."]
+        r = subprocess.run(cmd, cwd=src, capture_output=True, text=True, timeout=900)
+        if r.returncode != 0:
+            raise SystemExit(f"building {name} failed:\n{r.stdout}{r.stderr}")
+        bins[name] = out
+    return bins
+
+
+# ---------------------------------------------------------------- sessions
+
+class Session:
+    """One debugger (godap on stdio or dlv dap on TCP) and its debuggee."""
+
+    def __init__(self, kind, cfg, log_path):
+        self.kind = kind
+        self.seen_pids = set()
+        if kind == "godap":
+            self.c = DapClient([cfg.godap], log_path=log_path, name="godap")
+        else:
+            self.c = TcpDapClient([cfg.dlv, "dap", "--listen", "127.0.0.1:0"],
+                                  log_path=log_path, name="dlv")
+        self.pid = self.c.pid
+
+    def note_pids(self):
+        """Remembers the adapter's descendants (the debuggee) for cleanup."""
+        try:
+            self.seen_pids.update(dap_client.descendants_of(self.pid))
+        except OSError:
+            pass
+
+    def initialize(self):
+        return self.c.request_ok("initialize", {
+            "clientID": "godap-bench", "clientName": "godap bench",
+            "adapterID": "go", "pathFormat": "path",
+            "linesStartAt1": True, "columnsStartAt1": True,
+            "supportsVariableType": True, "supportsRunInTerminalRequest": False,
+            "locale": "en-us",
+        }, timeout=T_REQ)
+
+    def send_launch(self, program, args, env=None):
+        a = {"request": "launch", "name": "bench", "type": "go", "mode": "exec",
+             "program": program, "args": list(args), "env": env or {},
+             "stopOnEntry": False}
+        return self.c.send_request("launch", a, timeout=T_REQ)
+
+    def set_bps(self, path, bps):
+        body = self.c.request_ok("setBreakpoints", {
+            "source": {"path": path, "name": os.path.basename(path)},
+            "breakpoints": bps, "lines": [b["line"] for b in bps],
+        }, timeout=T_REQ)
+        return body.get("breakpoints") or []
+
+    def wait_stopped(self, timeout=T_STOP):
+        ev = self.c.wait_event("stopped", timeout)
+        self.note_pids()
+        return ev.get("body") or {}
+
+    def close(self):
+        """disconnect (terminating the debuggee), then make sure the adapter
+        and everything it started are gone."""
+        self.note_pids()
+        if self.c.proc.poll() is None:
+            try:
+                seq = self.c.send_request("disconnect", {"restart": False,
+                                                         "terminateDebuggee": True}, timeout=5)
+                self.c.wait_response(seq, 15)
+            except Exception:
+                pass
+        try:
+            self.c.shutdown(grace=5.0)
+        except Exception:
+            self.c.kill()
+        kill_pids(self.seen_pids)
+
+
+def kill_pids(pids):
+    for p in pids:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    deadline = time.monotonic() + 10
+    for p in pids:
+        while dap_client.pid_alive(p) and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def start_session(kind, cfg, scen, rep, program, args, bp_path, bps, env=None):
+    """initialize, launch, initialized, setBreakpoints, configurationDone.
+    Returns (session, t_launch_sent, t_config_done, breakpoints)."""
+    log = os.path.join(cfg.logdir, f"{scen}-{rep}-{kind}.log")
+    s = Session(kind, cfg, log)
+    try:
+        s.initialize()
+        t_launch = time.monotonic()
+        seq = s.send_launch(program, args, env)
+        resp = s.c.wait_response(seq, T_STOP)
+        if not resp.get("success"):
+            raise DapError(f"launch failed: {resp.get('message')} {resp.get('body')}")
+        s.c.wait_event("initialized", T_REQ)
+        s.note_pids()
+        got = s.set_bps(bp_path, bps)
+        t_cfg = time.monotonic()
+        s.c.request_ok("configurationDone", timeout=T_REQ)
+        return s, t_launch, t_cfg, got
+    except BaseException:
+        s.close()
+        raise
+
+
+# ---------------------------------------------------------------- scenarios
+
+def scen_start(kind, cfg, rep):
+    src = os.path.join(FIXTURES, "busy", "main.go")
+    s, t0, _, bps = start_session(kind, cfg, "start", rep, cfg.bins["busy"],
+                                  ["busy", str(START_GOROUTINES)], src,
+                                  [{"line": marker_line(src, "BENCH_BP")}])
+    try:
+        if not bps or not bps[0].get("verified"):
+            raise DapError(f"breakpoint not verified: {bps}")
+        body = s.wait_stopped(T_STOP)
+        t1 = time.monotonic()
+        if body.get("reason") != "breakpoint":
+            raise DapError(f"first stop is {body}, not a breakpoint")
+        rss = vm_hwm_kib(s.pid)
+        return {"launch_to_stop_ms": (t1 - t0) * 1000.0,
+                "peak_rss_mib": rss / 1024.0 if rss else None}
+    finally:
+        s.close()
+
+
+def scen_next(kind, cfg, rep):
+    src = os.path.join(FIXTURES, "busy", "main.go")
+    s, _, _, bps = start_session(kind, cfg, "next", rep, cfg.bins["busy"],
+                                 ["busy", str(NEXT_GOROUTINES)], src,
+                                 [{"line": marker_line(src, "BENCH_BP")}])
+    try:
+        body = s.wait_stopped(T_STOP)
+        g = body.get("threadId")
+        if not isinstance(g, int):
+            raise DapError(f"stopped event without threadId: {body}")
+        s.set_bps(src, [])
+        lat, switches, others = [], 0, []
+        for n in range(cfg.nexts):
+            t0 = time.monotonic()
+            s.c.request_ok("next", {"threadId": g}, timeout=T_STOP)
+            ev = s.wait_stopped(T_STOP)
+            lat.append((time.monotonic() - t0) * 1000.0)
+            if ev.get("threadId") != g:
+                switches += 1
+                others.append(ev.get("threadId"))
+        return {"next_median_ms": statistics.median(lat),
+                "goroutine_switches": switches,
+                "_nexts": cfg.nexts, "_switched_to": others[:10],
+                "_latencies_ms": [round(x, 2) for x in lat]}
+    finally:
+        s.close()
+
+
+def scen_threads(kind, cfg, rep):
+    src = os.path.join(FIXTURES, "busy", "main.go")
+    s, _, _, _ = start_session(kind, cfg, "threads", rep, cfg.bins["busy"],
+                               ["park", str(PARK_GOROUTINES)], src,
+                               [{"line": marker_line(src, "BENCH_READY")}])
+    try:
+        body = s.wait_stopped(T_STOP)
+        if body.get("reason") != "breakpoint":
+            raise DapError(f"first stop is {body}, not a breakpoint")
+        times, counts = [], []
+        for _ in range(cfg.thread_calls):
+            t0 = time.monotonic()
+            b = s.c.request_ok("threads", timeout=T_STOP)
+            times.append((time.monotonic() - t0) * 1000.0)
+            counts.append(len(b.get("threads") or []))
+        return {"threads_median_ms": statistics.median(times),
+                "threads_returned": max(counts),
+                "_counts": counts}
+    finally:
+        s.close()
+
+
+def read_local(s, tid, name):
+    """The value (string) of variable `name` in the top frame, or None."""
+    try:
+        st = s.c.request_ok("stackTrace", {"threadId": tid, "startFrame": 0, "levels": 1},
+                            timeout=T_REQ)
+        fid = st["stackFrames"][0]["id"]
+        scopes = s.c.request_ok("scopes", {"frameId": fid}, timeout=T_REQ)["scopes"]
+        for sc in scopes:
+            ref = sc.get("variablesReference")
+            if not ref:
+                continue
+            vs = s.c.request_ok("variables", {"variablesReference": ref},
+                                timeout=T_REQ).get("variables") or []
+            for v in vs:
+                if v.get("name") == name:
+                    return v.get("value")
+    except Exception:
+        return None
+    return None
+
+
+class Unsupported(Exception):
+    pass
+
+
+def scen_cond(kind, cfg, rep):
+    src = os.path.join(FIXTURES, "cond", "main.go")
+    n = cfg.cond_n
+    cond = f"i == {n - 1}"
+    s, _, t0, bps = start_session(kind, cfg, "cond", rep, cfg.bins["cond"], [str(n)], src,
+                                  [{"line": marker_line(src, "BENCH_COND"), "condition": cond}])
+    try:
+        if not bps or not bps[0].get("verified"):
+            raise Unsupported(f"setBreakpoints answered verified:false "
+                              f"({bps[0].get('message') if bps else 'no breakpoint'})")
+        deadline = time.monotonic() + T_COND
+        # The loop ends in an exit if the condition never holds.
+        while True:
+            with s.c._lock:
+                ended = any(m["type"] == "event" and m.get("event") in ("exited", "terminated")
+                            for m in s.c.messages)
+            if ended and not s.c.events("stopped"):
+                raise DapError("program ended without stopping: condition never held")
+            try:
+                body = s.wait_stopped(1.0)
+                break
+            except dap_client.DapTimeout:
+                if time.monotonic() > deadline:
+                    raise
+        t1 = time.monotonic()
+        val = read_local(s, body.get("threadId"), "i")
+        if val is not None and val.strip() != str(n - 1):
+            raise Unsupported(f"condition ignored: stopped with i = {val}")
+        secs = t1 - t0
+        return {"cond_time_s": secs, "hits_per_s": n / secs,
+                "_i_at_stop": val}
+    finally:
+        s.close()
+
+
+RUNNERS = {"start": scen_start, "next": scen_next, "threads": scen_threads, "cond": scen_cond}
+
+# scenario -> [(metric key, label, unit format, ratio wanted)]
+METRICS = {
+    "start": [("launch_to_stop_ms", "launch -> 1st breakpoint stop (ms)", "{:.0f}", True),
+              ("peak_rss_mib", "adapter peak RSS VmHWM (MiB)", "{:.1f}", True)],
+    "next": [("next_median_ms", f"next latency, median of nexts (ms)", "{:.1f}", True),
+             ("goroutine_switches", "goroutine switches per run", "{:g}", False)],
+    "threads": [("threads_median_ms", "threads request (ms)", "{:.1f}", True),
+                ("threads_returned", "threads returned", "{:g}", False)],
+    "cond": [("cond_time_s", "configurationDone -> stop (s)", "{:.2f}", True),
+             ("hits_per_s", "condition evaluations per s", "{:.0f}", True)],
+}
+
+
+# ---------------------------------------------------------------- cleanup check
+
+def leftover_processes(root_pid):
+    """Our descendants in state t/T/Z (stopped, traced or zombie), plus any
+    godap/dlv/fixture process still alive anywhere under us."""
+    table = dap_client.process_table()
+    bad = []
+    for p in dap_client.descendants_of(root_pid, table):
+        st, _, comm = table[p]
+        if st in ("t", "T", "Z") or comm in ("godap", "dlv", "busy", "cond"):
+            bad.append((p, st, comm))
+    return bad
+
+
+def stray_fixture_processes(bin_dir):
+    """Fixture processes (from our temporary bin dir) anywhere on the machine."""
+    out = []
+    for p, (st, _, comm) in dap_client.process_table().items():
+        exe = ""
+        try:
+            exe = os.readlink(f"/proc/{p}/exe")
+        except OSError:
+            pass
+        if exe.startswith(bin_dir + os.sep):
+            out.append((p, st, comm))
+    return out
+
+
+# ---------------------------------------------------------------- main
+
+def fmt(v, f):
+    return "-" if v is None else f.format(v)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--only", default=",".join(SCENARIOS),
+                    help="comma-separated scenarios: " + ",".join(SCENARIOS))
+    ap.add_argument("--godap", default=os.path.join(REPO, "build", "adapter", "godap"))
+    ap.add_argument("--dlv", default=shutil.which("dlv") or os.path.expanduser("~/go/bin/dlv"))
+    ap.add_argument("--nexts", type=int, default=50)
+    ap.add_argument("--thread-calls", type=int, default=5)
+    ap.add_argument("--cond-n", type=int, default=COND_N)
+    ap.add_argument("--debuggers", default="godap,dlv")
+    ap.add_argument("--json", default=os.path.join(RESULTS, "latest.json"))
+    cfg = ap.parse_args()
+    only = [x.strip() for x in cfg.only.split(",") if x.strip()]
+    for x in only:
+        if x not in RUNNERS:
+            ap.error(f"unknown scenario {x!r}")
+    dbgs = [x.strip() for x in cfg.debuggers.split(",") if x.strip()]
+
+    tmp = tempfile.mkdtemp(prefix="godap-bench-")
+    cfg.logdir = os.path.join(tmp, "logs")
+    os.makedirs(cfg.logdir)
+    # A private copy: the lead may rebuild build/ while we run.
+    if not os.access(cfg.godap, os.X_OK):
+        raise SystemExit(f"no godap binary at {cfg.godap}")
+    godap_copy = os.path.join(tmp, "godap")
+    shutil.copy2(cfg.godap, godap_copy)
+    cfg.godap = godap_copy
+    bindir = os.path.join(tmp, "bin")
+    os.makedirs(bindir)
+    print(f"building fixtures into {bindir} ...", flush=True)
+    cfg.bins = build_fixtures(bindir)
+
+    info = {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "go": go_version(), "dlv": dlv_version(cfg.dlv),
+        "nproc": os.cpu_count(), "machine": platform.machine(),
+        "kernel": platform.release(), "reps": cfg.reps,
+        "godap_commit": subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
+                                       capture_output=True, text=True).stdout.strip(),
+        "params": {"start_goroutines": START_GOROUTINES, "next_goroutines": NEXT_GOROUTINES,
+                   "nexts": cfg.nexts, "park_goroutines": PARK_GOROUTINES,
+                   "thread_calls": cfg.thread_calls, "cond_n": cfg.cond_n},
+        "logs": cfg.logdir,
+    }
+    print(f"{info['go']}; dlv {info['dlv']}; nproc {info['nproc']}; reps {cfg.reps}; logs in {cfg.logdir}",
+          flush=True)
+
+    results = {}
+    try:
+        for scen in only:
+            res = results[scen] = {d: {"runs": [], "errors": []} for d in dbgs}
+            for rep in range(cfg.reps):
+                order = dbgs if rep % 2 == 0 else list(reversed(dbgs))
+                for d in order:
+                    t = time.monotonic()
+                    try:
+                        m = RUNNERS[scen](d, cfg, rep)
+                        res[d]["runs"].append(m)
+                        short = {k: (round(v, 2) if isinstance(v, float) else v)
+                                 for k, v in m.items() if not k.startswith("_")}
+                        print(f"  {scen} rep {rep + 1}/{cfg.reps} {d:5s}: {short}", flush=True)
+                    except Unsupported as e:
+                        res[d]["unsupported"] = str(e)
+                        print(f"  {scen} rep {rep + 1}/{cfg.reps} {d:5s}: n/a (unsupported): {e}",
+                              flush=True)
+                    except Exception as e:  # one failure must not stop the run
+                        msg = f"{type(e).__name__}: {e}"
+                        res[d]["errors"].append(msg[:2000])
+                        print(f"  {scen} rep {rep + 1}/{cfg.reps} {d:5s}: ERROR {msg[:600]}",
+                              flush=True)
+                        if not isinstance(e, DapError):
+                            traceback.print_exc()
+                    finally:
+                        res[d]["runs_s"] = res[d].get("runs_s", []) + [round(time.monotonic() - t, 2)]
+            for d in dbgs:
+                med = {}
+                for key, _, _, _ in METRICS[scen]:
+                    vals = [r[key] for r in res[d]["runs"] if r.get(key) is not None]
+                    med[key] = statistics.median(vals) if vals else None
+                    res[d].setdefault("values", {})[key] = vals
+                res[d]["median"] = med
+    finally:
+        bad = leftover_processes(os.getpid())
+        stray = stray_fixture_processes(bindir)
+        kill_pids([p for p, _, _ in bad + stray])
+        still = leftover_processes(os.getpid()) + stray_fixture_processes(bindir)
+        info["leftover_processes"] = [list(x) for x in bad + stray]
+        info["leftover_after_kill"] = [list(x) for x in still]
+
+    # ---- table
+    rows = [("scenario", "metric", "godap", "dlv", "dlv/godap")]
+    for scen in only:
+        for key, label, f, ratio in METRICS[scen]:
+            cells = []
+            for d in ("godap", "dlv"):
+                r = results[scen].get(d)
+                if r is None:
+                    cells.append("-")
+                elif r.get("unsupported") and not r["runs"]:
+                    cells.append("n/a (unsupported)")
+                elif r["median"].get(key) is None:
+                    cells.append("error" if r["errors"] else "-")
+                else:
+                    cells.append(fmt(r["median"][key], f) +
+                                 (f" ({len(r['errors'])} err)" if r["errors"] else ""))
+            rt = "-"
+            try:
+                g = results[scen]["godap"]["median"][key]
+                v = results[scen]["dlv"]["median"][key]
+                if ratio and g and v is not None:
+                    rt = f"{v / g:.2f}"
+                    if key == "hits_per_s":
+                        rt = f"{v / g:.3f}"
+            except (KeyError, TypeError):
+                pass
+            rows.append((scen, label, cells[0], cells[1], rt))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    print()
+    print(f"godap bench — {info['date']} — {info['go']} — dlv {info['dlv']} — "
+          f"nproc {info['nproc']} ({info['machine']}) — medians of {cfg.reps} reps")
+    for i, r in enumerate(rows):
+        print("  ".join(c.ljust(widths[j]) if j < 2 else c.rjust(widths[j]) for j, c in enumerate(r)))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    for scen in only:
+        for d in dbgs:
+            r = results[scen][d]
+            if r["errors"]:
+                print(f"! {scen}/{d}: {len(r['errors'])} error(s); first: {r['errors'][0][:400]}")
+            if r.get("unsupported"):
+                print(f"! {scen}/{d}: n/a (unsupported): {r['unsupported']}")
+    if info["leftover_processes"]:
+        print(f"! leftover processes killed at the end: {info['leftover_processes']}")
+    if info["leftover_after_kill"]:
+        print(f"! processes still there after the kill: {info['leftover_after_kill']}")
+
+    os.makedirs(os.path.dirname(cfg.json), exist_ok=True)
+    with open(cfg.json, "w") as f:
+        json.dump({"info": info, "results": results, "table": rows}, f, indent=1)
+    print(f"wrote {cfg.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1137 @@
+/* Go expressions evaluated in a frame (grt_value.h): names, package
+ * globals, selectors through pointers, index, slicing, *p, &x, arithmetic
+ * and comparisons with Go's typing rules, conversions between numeric
+ * types, len/cap, nil comparisons; and assignment of scalars. */
+#include "grt_internal.h"
+#include "grt_value.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* An operand: a typed value, or an untyped constant. */
+typedef struct ev {
+	grt_value v;
+	int is_const;
+	gx_value c; /* c.s owned when is_const and STRING */
+} ev;
+
+typedef struct ctx {
+	grt_scope *s;
+	grt_target *t;
+	const gx_expr *e;
+	gd_err *err;
+} ctx;
+
+static void ev_free(ev *x)
+{
+	grt_value_free(&x->v);
+	if (x->is_const)
+		gx_value_free(&x->c);
+	memset(x, 0, sizeof(*x));
+}
+
+static int eval(ctx *c, const gx_node *n, ev *out);
+
+static int fail(ctx *c, const gx_node *n, const char *fmt, const char *a)
+{
+	return gx_errorf(c->e, n ? n->pos : 0, c->err, fmt, a);
+}
+
+static const gdw_tinfo *tinfo(ctx *c, gdw_tref r)
+{
+	const gdw_tinfo *ti;
+	return gdw_type_info(c->t->dw, r, &ti, NULL) < 0 ? NULL : ti;
+}
+
+static int is_int(gdw_kind k) { return k >= GDW_K_INT && k <= GDW_K_UINTPTR; }
+static int is_signed(gdw_kind k) { return k >= GDW_K_INT && k <= GDW_K_INT64; }
+static int is_float(gdw_kind k) { return k == GDW_K_FLOAT32 || k == GDW_K_FLOAT64; }
+static int is_num(gdw_kind k) { return is_int(k) || is_float(k); }
+
+static int type_named(ctx *c, const gx_node *n, const char *name, gdw_tref *out)
+{
+	if (gdw_type_by_name(c->t->dw, name, out) < 0)
+		return fail(c, n, "type %s is not in the program", name);
+	return 0;
+}
+
+/* A typed scalar from host numbers. */
+static int make_scalar(ctx *c, const gx_node *n, gdw_tref type, int64_t i,
+		       uint64_t u, double f, grt_value *out)
+{
+	const gdw_tinfo *ti = tinfo(c, type);
+	if (!ti)
+		return fail(c, n, "%s", "unknown type");
+	uint8_t b[8] = {0};
+	if (ti->kind == GDW_K_FLOAT32) {
+		float x = (float)f;
+		memcpy(b, &x, 4);
+	} else if (ti->kind == GDW_K_FLOAT64) {
+		memcpy(b, &f, 8);
+	} else if (is_signed(ti->kind)) {
+		memcpy(b, &i, 8);
+	} else {
+		memcpy(b, &u, 8);
+	}
+	if (grt_value_of_bytes(out, type, b, ti->size > 8 ? 8 : ti->size) < 0)
+		return gd_err_set(c->err, "out of memory");
+	return 0;
+}
+
+static int make_bool(ctx *c, const gx_node *n, int b, ev *out)
+{
+	gdw_tref bt;
+	memset(out, 0, sizeof(*out));
+	if (gdw_type_by_name(c->t->dw, "bool", &bt) < 0) {
+		out->is_const = 1;
+		out->c.kind = GX_V_BOOL;
+		out->c.b = b;
+		return 0;
+	}
+	uint8_t v = (uint8_t)(b != 0);
+	if (grt_value_of_bytes(&out->v, bt, &v, 1) < 0)
+		return fail(c, n, "%s", "out of memory");
+	return 0;
+}
+
+/* ---- names ---- */
+static int eval_ident(ctx *c, const gx_node *n, ev *out)
+{
+	gd_err e = GD_ERR_INIT;
+	if (grt_scope_lookup(c->s, n->name, &out->v, &e) < 0) {
+		gd_err_clear(&e);
+		return fail(c, n, "could not find symbol value for %s", n->name);
+	}
+	return 0;
+}
+
+/* Field lookup, promoting through embedded structs (breadth first, one
+ * level deep per round). */
+static int field_of(ctx *c, const grt_value *v, const char *name,
+		    grt_value *out, int depth)
+{
+	if (gdw_type_member(c->t->dw, v->type, name))
+		return grt__field(c->t, v, name, out, NULL);
+	if (depth > 4)
+		return -1;
+	const gdw_member *ms;
+	size_t n;
+	if (gdw_type_members(c->t->dw, v->type, &ms, &n, NULL) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!ms[i].embedded)
+			continue;
+		grt_value e;
+		if (grt__field(c->t, v, ms[i].name, &e, NULL) < 0)
+			continue;
+		if (grt_value_kind(c->t, &e) == GDW_K_PTR) {
+			grt_value d;
+			if (grt__deref(c->t, &e, &d, NULL) < 0) {
+				grt_value_free(&e);
+				continue;
+			}
+			grt_value_free(&e);
+			e = d;
+		}
+		int r = field_of(c, &e, name, out, depth + 1);
+		grt_value_free(&e);
+		if (r == 0)
+			return 0;
+	}
+	return -1;
+}
+
+static int eval_selector(ctx *c, const gx_node *n, ev *out)
+{
+	const gx_node *x = n->x;
+	if (x->kind == GX_N_PKGPATH || x->kind == GX_N_IDENT) {
+		const char *pkg = x->name;
+		size_t len = strlen(pkg) + strlen(n->name) + 2;
+		char *full = malloc(len);
+		if (!full)
+			return gd_err_set(c->err, "out of memory");
+		snprintf(full, len, "%s.%s", pkg, n->name);
+		gdw_var g;
+		int is_var = 0;
+		if (x->kind == GX_N_IDENT) {
+			grt_value tmp;
+			gd_err e = GD_ERR_INIT;
+			/* A local named like a package shadows the package. */
+			is_var = grt_scope_lookup(c->s, pkg, &tmp, &e) == 0 &&
+				 gdw_global(c->t->dw, pkg, &g) < 0;
+			gd_err_clear(&e);
+			if (is_var)
+				grt_value_free(&tmp);
+		}
+		if (!is_var && gdw_global(c->t->dw, full, &g) == 0) {
+			gd_err e = GD_ERR_INIT;
+			int r = grt_scope_lookup(c->s, full, &out->v, &e);
+			gd_err_clear(&e);
+			free(full);
+			if (r < 0)
+				return fail(c, n, "could not read %s", n->name);
+			return 0;
+		}
+		free(full);
+		if (x->kind == GX_N_PKGPATH)
+			return fail(c, n, "no package variable %s", n->name);
+	}
+	ev b = {0};
+	if (eval(c, x, &b) < 0)
+		return -1;
+	if (b.is_const) {
+		ev_free(&b);
+		return fail(c, n, "%s", "a constant has no fields");
+	}
+	grt_value v = b.v;
+	memset(&b.v, 0, sizeof(b.v));
+	while (grt_value_kind(c->t, &v) == GDW_K_PTR) {
+		grt_value d;
+		if (grt__deref(c->t, &v, &d, c->err) < 0) {
+			grt_value_free(&v);
+			return gx_errorf(c->e, n->oppos, c->err, "nil pointer dereference");
+		}
+		grt_value_free(&v);
+		v = d;
+	}
+	gdw_kind k = grt_value_kind(c->t, &v);
+	int r = -1;
+	if (k == GDW_K_STRUCT)
+		r = field_of(c, &v, n->name, &out->v, 0);
+	if (r < 0) {
+		char *tn = strdup(grt_value_type_name(c->t, &v));
+		grt_value_free(&v);
+		gx_errorf(c->e, n->oppos, c->err, "%s has no field or method %s",
+			  tn ? tn : "value", n->name);
+		free(tn);
+		return -1;
+	}
+	grt_value_free(&v);
+	return 0;
+}
+
+/* ---- numbers ---- */
+typedef struct num {
+	gdw_kind k;
+	int64_t i;
+	uint64_t u;
+	double f;
+} num;
+
+static int to_num(ctx *c, const gx_node *n, const ev *x, num *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (x->is_const) {
+		switch (x->c.kind) {
+		case GX_V_INT: case GX_V_RUNE:
+			out->k = GDW_K_INT64;
+			if (!gx_value_to_int64(&x->c, &out->i)) {
+				if (!gx_value_to_uint64(&x->c, &out->u))
+					return fail(c, n, "%s", "constant overflows");
+				out->k = GDW_K_UINT64;
+				out->f = (double)out->u;
+				return 0;
+			}
+			out->u = (uint64_t)out->i;
+			out->f = (double)out->i;
+			return 0;
+		case GX_V_FLOAT:
+			out->k = GDW_K_FLOAT64;
+			out->f = x->c.f;
+			out->i = (int64_t)x->c.f;
+			return 0;
+		case GX_V_BOOL:
+			out->k = GDW_K_BOOL;
+			out->u = x->c.b;
+			return 0;
+		default:
+			return fail(c, n, "%s", "not a number");
+		}
+	}
+	gdw_kind k = grt_value_kind(c->t, &x->v);
+	if (!is_num(k) && k != GDW_K_BOOL)
+		return fail(c, n, "%s is not a number",
+			    grt_value_type_name(c->t, &x->v));
+	out->k = k;
+	return grt_value_int(c->t, &x->v, &out->i, &out->u, &out->f, c->err);
+}
+
+/* Untyped constant c converted to type `type` (Go's assignability of
+ * constants: integer constants fit; floats only into float types). */
+static int const_to(ctx *cx, const gx_node *n, const gx_value *c, gdw_tref type,
+		    grt_value *out)
+{
+	const gdw_tinfo *ti = tinfo(cx, type);
+	if (!ti)
+		return fail(cx, n, "%s", "unknown type");
+	gdw_kind k = ti->kind;
+	if (c->kind == GX_V_BOOL) {
+		if (k != GDW_K_BOOL)
+			return fail(cx, n, "cannot use a bool as %s", ti->name);
+		uint8_t b = c->b;
+		return grt_value_of_bytes(out, type, &b, 1) < 0 ? -1 : 0;
+	}
+	if (c->kind == GX_V_NIL) {
+		if (k != GDW_K_PTR && k != GDW_K_UNSAFEPTR && k != GDW_K_MAP &&
+		    k != GDW_K_CHAN && k != GDW_K_FUNC)
+			return fail(cx, n, "cannot use nil as %s", ti->name);
+		uint64_t z = 0;
+		return grt_value_of_bytes(out, type, &z, 8) < 0 ? -1 : 0;
+	}
+	if (c->kind == GX_V_INT || c->kind == GX_V_RUNE) {
+		int64_t i;
+		uint64_t u;
+		if (is_float(k)) {
+			double f = gx_value_to_int64(c, &i) ? (double)i : 0;
+			return make_scalar(cx, n, type, 0, 0, f, out);
+		}
+		if (k == GDW_K_PTR || k == GDW_K_UNSAFEPTR)
+			k = GDW_K_UINT64; /* an address */
+		if (!is_int(k))
+			return fail(cx, n, "cannot use an integer as %s", ti->name);
+		unsigned bits = (unsigned)(ti->size * 8);
+		if (is_signed(k)) {
+			if (!gx_value_to_int64(c, &i) ||
+			    (bits < 64 && (i < -(INT64_C(1) << (bits - 1)) ||
+					   i >= (INT64_C(1) << (bits - 1)))))
+				return fail(cx, n, "constant overflows %s", ti->name);
+			return make_scalar(cx, n, type, i, 0, 0, out);
+		}
+		if (!gx_value_to_uint64(c, &u) || (bits < 64 && u >> bits))
+			return fail(cx, n, "constant overflows %s", ti->name);
+		return make_scalar(cx, n, type, 0, u, 0, out);
+	}
+	if (c->kind == GX_V_FLOAT) {
+		if (is_float(k))
+			return make_scalar(cx, n, type, 0, 0, c->f, out);
+		if (is_int(k) && c->f == floor(c->f))
+			return make_scalar(cx, n, type, (int64_t)c->f, (uint64_t)c->f, 0, out);
+		return fail(cx, n, "constant truncated to %s", ti->name);
+	}
+	return fail(cx, n, "cannot use this constant as %s", ti->name);
+}
+
+/* Reads a string value into host memory (bounded). */
+static int host_string(ctx *c, const gx_node *n, const ev *x, char **s,
+		       size_t *len)
+{
+	if (x->is_const) {
+		if (x->c.kind != GX_V_STRING)
+			return fail(c, n, "%s", "not a string");
+		*s = malloc(x->c.len + 1);
+		if (!*s)
+			return -1;
+		memcpy(*s, x->c.s, x->c.len);
+		*len = x->c.len;
+		return 0;
+	}
+	if (grt_value_kind(c->t, &x->v) != GDW_K_STRING)
+		return fail(c, n, "%s is not a string", grt_value_type_name(c->t, &x->v));
+	uint64_t h[2];
+	if (grt_value_read(c->t, &x->v, 0, h, 16, c->err) < 0)
+		return -1;
+	if (h[1] > (1u << 24))
+		return fail(c, n, "%s", "string too long to compare");
+	*s = malloc(h[1] + 1);
+	if (!*s)
+		return -1;
+	if (h[1] && core_read(c->t->proc, h[0], *s, h[1], c->err) < 0) {
+		free(*s);
+		return -1;
+	}
+	*len = h[1];
+	return 0;
+}
+
+static int is_nilable(gdw_kind k)
+{
+	return k == GDW_K_PTR || k == GDW_K_UNSAFEPTR || k == GDW_K_MAP ||
+	       k == GDW_K_CHAN || k == GDW_K_FUNC || k == GDW_K_SLICE ||
+	       k == GDW_K_INTERFACE;
+}
+
+static int nil_compare(ctx *c, const gx_node *n, const ev *x, ev *out)
+{
+	gdw_kind k = grt_value_kind(c->t, &x->v);
+	if (!is_nilable(k))
+		return fail(c, n, "cannot compare %s to nil",
+			    grt_value_type_name(c->t, &x->v));
+	uint64_t w = 0;
+	if (grt_value_read(c->t, &x->v, 0, &w, 8, c->err) < 0)
+		return -1;
+	int isnil = w == 0;
+	return make_bool(c, n, n->op == GX_T_EQL ? isnil : !isnil, out);
+}
+
+static int cmp_result(gx_tok op, int cmp)
+{
+	switch (op) {
+	case GX_T_EQL: return cmp == 0;
+	case GX_T_NEQ: return cmp != 0;
+	case GX_T_LSS: return cmp < 0;
+	case GX_T_LEQ: return cmp <= 0;
+	case GX_T_GTR: return cmp > 0;
+	default: return cmp >= 0;
+	}
+}
+
+static int is_cmp(gx_tok op)
+{
+	return op == GX_T_EQL || op == GX_T_NEQ || op == GX_T_LSS ||
+	       op == GX_T_LEQ || op == GX_T_GTR || op == GX_T_GEQ;
+}
+
+static int eval_binary(ctx *c, const gx_node *n, ev *out)
+{
+	if (n->op == GX_T_LAND || n->op == GX_T_LOR) {
+		bool l;
+		ev a = {0};
+		if (eval(c, n->x, &a) < 0)
+			return -1;
+		num na;
+		int r = to_num(c, n->x, &a, &na);
+		ev_free(&a);
+		if (r < 0 || na.k != GDW_K_BOOL)
+			return r < 0 ? -1 : fail(c, n->x, "%s", "operand is not a bool");
+		l = na.u != 0;
+		if ((n->op == GX_T_LAND && !l) || (n->op == GX_T_LOR && l))
+			return make_bool(c, n, l, out);
+		ev b = {0};
+		if (eval(c, n->y, &b) < 0)
+			return -1;
+		num nb;
+		r = to_num(c, n->y, &b, &nb);
+		ev_free(&b);
+		if (r < 0 || nb.k != GDW_K_BOOL)
+			return r < 0 ? -1 : fail(c, n->y, "%s", "operand is not a bool");
+		return make_bool(c, n, nb.u != 0, out);
+	}
+	ev a = {0}, b = {0};
+	if (eval(c, n->x, &a) < 0)
+		return -1;
+	if (eval(c, n->y, &b) < 0) {
+		ev_free(&a);
+		return -1;
+	}
+	int r = -1;
+	/* nil comparisons */
+	if ((a.is_const && a.c.kind == GX_V_NIL) || (b.is_const && b.c.kind == GX_V_NIL)) {
+		if (a.is_const && b.is_const)
+			r = fail(c, n, "%s", "invalid operation: nil == nil");
+		else if (n->op != GX_T_EQL && n->op != GX_T_NEQ)
+			r = fail(c, n, "%s", "nil can only be compared with == or !=");
+		else
+			r = nil_compare(c, n, a.is_const ? &b : &a, out);
+		goto done;
+	}
+	/* strings */
+	int astr = a.is_const ? a.c.kind == GX_V_STRING : grt_value_kind(c->t, &a.v) == GDW_K_STRING;
+	int bstr = b.is_const ? b.c.kind == GX_V_STRING : grt_value_kind(c->t, &b.v) == GDW_K_STRING;
+	if (astr || bstr) {
+		if (!(astr && bstr)) {
+			r = gx_errorf(c->e, n->oppos, c->err,
+				      "invalid operation: mismatched types");
+			goto done;
+		}
+		if (!is_cmp(n->op)) {
+			r = gx_errorf(c->e, n->oppos, c->err,
+				      "operator %s not supported on strings here",
+				      gx_tok_str(n->op));
+			goto done;
+		}
+		char *sa = NULL, *sb = NULL;
+		size_t la = 0, lb = 0;
+		if (host_string(c, n->x, &a, &sa, &la) == 0 &&
+		    host_string(c, n->y, &b, &sb, &lb) == 0) {
+			size_t m = la < lb ? la : lb;
+			int cmp = memcmp(sa, sb, m);
+			if (!cmp)
+				cmp = la < lb ? -1 : la > lb;
+			r = make_bool(c, n, cmp_result(n->op, cmp), out);
+		}
+		free(sa);
+		free(sb);
+		goto done;
+	}
+	/* numbers: Go's rule: typed operands must have identical types; a
+	 * constant takes the other operand's type */
+	if (!a.is_const && !b.is_const && a.v.type != b.v.type) {
+		char *ta = strdup(grt_value_type_name(c->t, &a.v));
+		gx_errorf(c->e, n->oppos, c->err,
+			  "invalid operation: mismatched types %s and %s",
+			  ta ? ta : "?", grt_value_type_name(c->t, &b.v));
+		free(ta);
+		goto done;
+	}
+	gdw_tref type = a.is_const ? b.v.type : a.v.type;
+	num x, y;
+	if (to_num(c, n->x, &a, &x) < 0 || to_num(c, n->y, &b, &y) < 0)
+		goto done;
+	gdw_kind k = type ? (tinfo(c, type) ? tinfo(c, type)->kind : GDW_K_INVALID)
+			  : (x.k == GDW_K_FLOAT64 || y.k == GDW_K_FLOAT64 ? GDW_K_FLOAT64 : GDW_K_INT64);
+	if (k == GDW_K_BOOL) {
+		if (n->op != GX_T_EQL && n->op != GX_T_NEQ) {
+			r = gx_errorf(c->e, n->oppos, c->err,
+				      "operator %s not defined on bool", gx_tok_str(n->op));
+			goto done;
+		}
+		r = make_bool(c, n, cmp_result(n->op, (x.u != 0) - (y.u != 0)), out);
+		goto done;
+	}
+	if (type && a.is_const && is_int(k) && a.c.kind == GX_V_FLOAT && x.f != floor(x.f)) {
+		r = fail(c, n->x, "%s", "constant truncated to integer");
+		goto done;
+	}
+	if (type && b.is_const && is_int(k) && b.c.kind == GX_V_FLOAT && y.f != floor(y.f)) {
+		r = fail(c, n->y, "%s", "constant truncated to integer");
+		goto done;
+	}
+	if (is_cmp(n->op)) {
+		int cmp;
+		if (is_float(k))
+			cmp = x.f < y.f ? -1 : x.f > y.f;
+		else if (is_signed(k) || (!type && x.k != GDW_K_UINT64))
+			cmp = x.i < y.i ? -1 : x.i > y.i;
+		else
+			cmp = x.u < y.u ? -1 : x.u > y.u;
+		r = make_bool(c, n, cmp_result(n->op, cmp), out);
+		goto done;
+	}
+	if (!type) {
+		r = fail(c, n, "%s", "constant expression (should have been folded)");
+		goto done;
+	}
+	int64_t ri = 0;
+	uint64_t ru = 0;
+	double rf = 0;
+	if (is_float(k)) {
+		switch (n->op) {
+		case GX_T_ADD: rf = x.f + y.f; break;
+		case GX_T_SUB: rf = x.f - y.f; break;
+		case GX_T_MUL: rf = x.f * y.f; break;
+		case GX_T_QUO: rf = x.f / y.f; break;
+		default:
+			r = gx_errorf(c->e, n->oppos, c->err,
+				      "operator %s not defined on floats", gx_tok_str(n->op));
+			goto done;
+		}
+	} else {
+		if ((n->op == GX_T_QUO || n->op == GX_T_REM) && y.u == 0) {
+			r = gx_errorf(c->e, n->oppos, c->err, "integer divide by zero");
+			goto done;
+		}
+		int sg = is_signed(k);
+		switch (n->op) {
+		case GX_T_ADD: ru = x.u + y.u; break;
+		case GX_T_SUB: ru = x.u - y.u; break;
+		case GX_T_MUL: ru = x.u * y.u; break;
+		case GX_T_QUO: ru = sg ? (uint64_t)(x.i / y.i) : x.u / y.u; break;
+		case GX_T_REM: ru = sg ? (uint64_t)(x.i % y.i) : x.u % y.u; break;
+		case GX_T_AND: ru = x.u & y.u; break;
+		case GX_T_OR: ru = x.u | y.u; break;
+		case GX_T_XOR: ru = x.u ^ y.u; break;
+		case GX_T_AND_NOT: ru = x.u & ~y.u; break;
+		case GX_T_SHL: ru = y.u >= 64 ? 0 : x.u << y.u; break;
+		case GX_T_SHR: ru = y.u >= 64 ? (sg && x.i < 0 ? ~0ull : 0)
+					     : sg ? (uint64_t)(x.i >> y.u) : x.u >> y.u; break;
+		default:
+			r = gx_errorf(c->e, n->oppos, c->err, "operator %s not supported",
+				      gx_tok_str(n->op));
+			goto done;
+		}
+		/* wrap to the type's width, like Go */
+		const gdw_tinfo *ti = tinfo(c, type);
+		unsigned bits = ti ? (unsigned)ti->size * 8 : 64;
+		if (bits < 64) {
+			ru &= (1ull << bits) - 1;
+			if (sg && (ru >> (bits - 1)))
+				ru |= ~((1ull << bits) - 1);
+		}
+		ri = (int64_t)ru;
+	}
+	r = make_scalar(c, n, type, ri, ru, rf, &out->v);
+done:
+	ev_free(&a);
+	ev_free(&b);
+	return r;
+}
+
+/* ---- unary ---- */
+static int eval_unary(ctx *c, const gx_node *n, ev *out)
+{
+	ev x = {0};
+	if (n->op == GX_T_AND) {
+		if (eval(c, n->x, &x) < 0)
+			return -1;
+		if (x.is_const || !x.v.has_addr) {
+			ev_free(&x);
+			return fail(c, n, "%s", "cannot take the address of this value");
+		}
+		const gdw_tinfo *ti = tinfo(c, x.v.type);
+		size_t len = strlen(ti ? ti->name : "") + 2;
+		char *pn = malloc(len);
+		gdw_tref pt;
+		int r = -1;
+		if (pn) {
+			snprintf(pn, len, "*%s", ti ? ti->name : "");
+			if (gdw_type_by_name(c->t->dw, pn, &pt) == 0) {
+				r = grt_value_of_bytes(&out->v, pt, &x.v.addr, 8);
+			} else {
+				fail(c, n, "type %s is not in the program", pn);
+			}
+			free(pn);
+		}
+		ev_free(&x);
+		return r;
+	}
+	if (eval(c, n->x, &x) < 0)
+		return -1;
+	if (n->op == GX_T_MUL) {
+		if (x.is_const) {
+			ev_free(&x);
+			return fail(c, n, "%s", "invalid indirect of a constant");
+		}
+		gdw_kind k = grt_value_kind(c->t, &x.v);
+		if (k != GDW_K_PTR) {
+			char *tn = strdup(grt_value_type_name(c->t, &x.v));
+			gx_errorf(c->e, n->pos, c->err, "invalid indirect of %s (type %s)",
+				  n->x->name ? n->x->name : "value", tn ? tn : "?");
+			free(tn);
+			ev_free(&x);
+			return -1;
+		}
+		int r = grt__deref(c->t, &x.v, &out->v, NULL);
+		ev_free(&x);
+		if (r < 0)
+			return fail(c, n, "%s", "nil pointer dereference");
+		return 0;
+	}
+	num v;
+	if (to_num(c, n->x, &x, &v) < 0) {
+		ev_free(&x);
+		return -1;
+	}
+	gdw_tref type = x.v.type;
+	ev_free(&x);
+	if (n->op == GX_T_NOT) {
+		if (v.k != GDW_K_BOOL)
+			return fail(c, n, "%s", "operator ! not defined on a number");
+		return make_bool(c, n, !v.u, out);
+	}
+	if (v.k == GDW_K_BOOL)
+		return fail(c, n, "operator %s not defined on bool", gx_tok_str(n->op));
+	switch (n->op) {
+	case GX_T_ADD:
+		return make_scalar(c, n, type, v.i, v.u, v.f, &out->v);
+	case GX_T_SUB:
+		return make_scalar(c, n, type, -v.i, (uint64_t)-(int64_t)v.u, -v.f, &out->v);
+	case GX_T_XOR:
+		if (is_float(v.k))
+			return fail(c, n, "%s", "operator ^ not defined on floats");
+		return make_scalar(c, n, type, ~v.i, ~v.u, 0, &out->v);
+	default:
+		return fail(c, n, "operator %s not supported", gx_tok_str(n->op));
+	}
+}
+
+/* ---- index / slice ---- */
+static int index_value(ctx *c, const gx_node *n, ev *idx, uint64_t len,
+		       uint64_t *out)
+{
+	num v;
+	if (to_num(c, n, idx, &v) < 0)
+		return -1;
+	if (!is_int(v.k) && !(idx->is_const && v.k == GDW_K_INT64))
+		return fail(c, n, "%s", "index must be an integer");
+	if (is_signed(v.k) && v.i < 0)
+		return fail(c, n, "invalid index %s (index must be non-negative)", "");
+	if (v.u >= len)
+		return gx_errorf(c->e, n->pos, c->err,
+				 "index out of range [%" PRIu64 "] with length %" PRIu64,
+				 v.u, len);
+	*out = v.u;
+	return 0;
+}
+
+typedef struct mapfind {
+	ctx *c;
+	const ev *key;
+	grt_value *out;
+	int found;
+} mapfind;
+
+static int key_equal(ctx *c, const grt_value *k, const ev *key)
+{
+	gdw_kind kk = grt_value_kind(c->t, k);
+	if (kk == GDW_K_STRING) {
+		ev tmp = {0};
+		tmp.v = *k;
+		char *a = NULL, *b = NULL;
+		size_t la, lb;
+		int eq = 0;
+		if (host_string(c, NULL, &tmp, &a, &la) == 0 &&
+		    host_string(c, NULL, key, &b, &lb) == 0)
+			eq = la == lb && memcmp(a, b, la) == 0;
+		free(a);
+		free(b);
+		return eq;
+	}
+	num x, y;
+	ev tmp = {0};
+	tmp.v = *k;
+	if (to_num(c, NULL, &tmp, &x) < 0 || to_num(c, NULL, key, &y) < 0)
+		return 0;
+	if (is_float(kk))
+		return x.f == y.f;
+	return x.u == y.u;
+}
+
+static int find_entry(void *vctx, uint64_t i, const grt_value *k,
+		      const grt_value *v)
+{
+	(void)i;
+	mapfind *m = vctx;
+	if (m->found || !key_equal(m->c, k, m->key))
+		return 0;
+	m->found = 1;
+	return grt_value_copy(m->out, v);
+}
+
+static int eval_index(ctx *c, const gx_node *n, ev *out)
+{
+	ev x = {0}, y = {0};
+	if (eval(c, n->x, &x) < 0)
+		return -1;
+	if (eval(c, n->y, &y) < 0) {
+		ev_free(&x);
+		return -1;
+	}
+	int r = -1;
+	if (x.is_const) {
+		r = fail(c, n, "%s", "cannot index a constant");
+		goto done;
+	}
+	grt_value *v = &x.v;
+	if (grt_value_kind(c->t, v) == GDW_K_PTR) {
+		grt_value d;
+		if (grt__deref(c->t, v, &d, NULL) == 0 &&
+		    grt_value_kind(c->t, &d) == GDW_K_ARRAY) {
+			grt_value_free(v);
+			*v = d;
+		}
+	}
+	const gdw_tinfo *ti = tinfo(c, v->type);
+	if (!ti)
+		goto done;
+	uint64_t i;
+	switch (ti->kind) {
+	case GDW_K_ARRAY: {
+		const gdw_tinfo *ei = tinfo(c, ti->elem);
+		if (!ei || index_value(c, n->y, &y, (uint64_t)ti->count, &i) < 0)
+			break;
+		if (v->has_addr)
+			out->v = grt_value_at(ti->elem, v->addr + i * ei->size);
+		else
+			grt_value_of_bytes(&out->v, ti->elem, v->bytes + i * ei->size, ei->size);
+		r = 0;
+		break;
+	}
+	case GDW_K_SLICE: case GDW_K_STRING: {
+		uint64_t h[3] = {0};
+		if (grt_value_read(c->t, v, 0, h, ti->kind == GDW_K_SLICE ? 24 : 16, c->err) < 0 ||
+		    index_value(c, n->y, &y, h[1], &i) < 0)
+			break;
+		if (ti->kind == GDW_K_SLICE) {
+			const gdw_tinfo *ei = tinfo(c, ti->elem);
+			if (!ei)
+				break;
+			out->v = grt_value_at(ti->elem, h[0] + i * ei->size);
+		} else {
+			gdw_tref bt;
+			if (type_named(c, n, "uint8", &bt) < 0)
+				break;
+			out->v = grt_value_at(bt, h[0] + i);
+		}
+		r = 0;
+		break;
+	}
+	case GDW_K_MAP: {
+		mapfind m = {c, &y, &out->v, 0};
+		if (grt__map_iter(c->t, v, 0, 0, find_entry, &m, c->err) < 0)
+			break;
+		if (!m.found) {
+			/* Go yields the zero value; Delve reports the miss. */
+			r = gx_errorf(c->e, n->y->pos, c->err, "key not found");
+			break;
+		}
+		r = 0;
+		break;
+	}
+	default:
+		r = gx_errorf(c->e, n->oppos, c->err, "cannot index %s",
+			      ti->name);
+	}
+done:
+	ev_free(&x);
+	ev_free(&y);
+	return r;
+}
+
+static int eval_slice(ctx *c, const gx_node *n, ev *out)
+{
+	ev x = {0};
+	if (eval(c, n->x, &x) < 0)
+		return -1;
+	int r = -1;
+	const gdw_tinfo *ti = x.is_const ? NULL : tinfo(c, x.v.type);
+	uint64_t h[3] = {0};
+	gdw_tref rtype = 0;
+	if (!ti) {
+		r = fail(c, n, "%s", "cannot slice this value");
+		goto done;
+	}
+	if (ti->kind == GDW_K_SLICE || ti->kind == GDW_K_STRING) {
+		if (grt_value_read(c->t, &x.v, 0, h, ti->kind == GDW_K_SLICE ? 24 : 16, c->err) < 0)
+			goto done;
+		if (ti->kind == GDW_K_STRING)
+			h[2] = h[1];
+		rtype = x.v.type;
+	} else if (ti->kind == GDW_K_ARRAY && x.v.has_addr) {
+		const gdw_tinfo *ei = tinfo(c, ti->elem);
+		size_t len = strlen(ei ? ei->name : "") + 3;
+		char *sn = malloc(len);
+		if (!sn)
+			goto done;
+		snprintf(sn, len, "[]%s", ei ? ei->name : "");
+		int ok = gdw_type_by_name(c->t->dw, sn, &rtype) == 0;
+		if (!ok)
+			fail(c, n, "type %s is not in the program", sn);
+		free(sn);
+		if (!ok)
+			goto done;
+		h[0] = x.v.addr;
+		h[1] = h[2] = (uint64_t)ti->count;
+	} else {
+		r = fail(c, n, "cannot slice %s", ti->name);
+		goto done;
+	}
+	uint64_t lo = 0, hi = h[1], mx = h[2];
+	const gx_node *parts[3] = {n->lo, n->hi, n->max};
+	uint64_t *dst[3] = {&lo, &hi, &mx};
+	for (int k = 0; k < 3; k++) {
+		if (!parts[k])
+			continue;
+		ev e = {0};
+		num v;
+		if (eval(c, parts[k], &e) < 0)
+			goto done;
+		int rr = to_num(c, parts[k], &e, &v);
+		ev_free(&e);
+		if (rr < 0)
+			goto done;
+		*dst[k] = v.u;
+	}
+	if (lo > hi || hi > mx || mx > h[2]) {
+		r = gx_errorf(c->e, n->oppos, c->err,
+			      "slice bounds out of range [%" PRIu64 ":%" PRIu64 "] with capacity %" PRIu64,
+			      lo, hi, h[2]);
+		goto done;
+	}
+	uint64_t esize = 1;
+	const gdw_tinfo *rti = tinfo(c, rtype);
+	if (rti && rti->kind == GDW_K_SLICE) {
+		const gdw_tinfo *ei = tinfo(c, rti->elem);
+		esize = ei ? ei->size : 1;
+	}
+	uint64_t nh[3] = {h[0] + lo * esize, hi - lo, mx - lo};
+	r = grt_value_of_bytes(&out->v, rtype, nh, rti && rti->kind == GDW_K_STRING ? 16 : 24);
+done:
+	ev_free(&x);
+	return r;
+}
+
+/* ---- calls: len, cap, conversions ---- */
+static int eval_call(ctx *c, const gx_node *n, ev *out)
+{
+	const gx_node *f = n->x;
+	if (f->kind != GX_N_IDENT)
+		return fail(c, n, "%s", "function calls are not supported");
+	if (n->nargs != 1)
+		return fail(c, n, "%s expects one argument", f->name);
+	ev a = {0};
+	if (eval(c, n->args[0], &a) < 0)
+		return -1;
+	int r = -1;
+	if (strcmp(f->name, "len") == 0 || strcmp(f->name, "cap") == 0) {
+		int is_cap = f->name[0] == 'c';
+		uint64_t v = 0;
+		if (a.is_const && a.c.kind == GX_V_STRING && !is_cap) {
+			v = a.c.len;
+		} else if (a.is_const) {
+			r = fail(c, n, "invalid argument for %s", f->name);
+			goto done;
+		} else {
+			const gdw_tinfo *ti = tinfo(c, a.v.type);
+			uint64_t h[3] = {0};
+			switch (ti ? ti->kind : GDW_K_INVALID) {
+			case GDW_K_STRING:
+				if (is_cap)
+					goto bad;
+				if (grt_value_read(c->t, &a.v, 0, h, 16, c->err) < 0)
+					goto done;
+				v = h[1];
+				break;
+			case GDW_K_SLICE:
+				if (grt_value_read(c->t, &a.v, 0, h, 24, c->err) < 0)
+					goto done;
+				v = is_cap ? h[2] : h[1];
+				break;
+			case GDW_K_ARRAY:
+				v = (uint64_t)ti->count;
+				break;
+			case GDW_K_MAP:
+				if (is_cap)
+					goto bad;
+				if (grt__map_len(c->t, &a.v, &v, c->err) < 0)
+					goto done;
+				break;
+			case GDW_K_CHAN: {
+				uint64_t p;
+				if (grt_value_read(c->t, &a.v, 0, &p, 8, c->err) < 0)
+					goto done;
+				if (p) {
+					const gdw_tinfo *li = tinfo(c, ti->layout);
+					grt_value hc = grt_value_at(li ? li->elem : 0, p), q;
+					if (grt__field(c->t, &hc, is_cap ? "dataqsiz" : "qcount", &q, c->err) < 0)
+						goto done;
+					grt_value_int(c->t, &q, NULL, &v, NULL, NULL);
+				}
+				break;
+			}
+			default:
+			bad:
+				r = fail(c, n->args[0], "invalid argument for %s", f->name);
+				goto done;
+			}
+		}
+		gdw_tref it;
+		if (type_named(c, n, "int", &it) < 0)
+			goto done;
+		r = make_scalar(c, n, it, (int64_t)v, v, 0, &out->v);
+		goto done;
+	}
+	/* conversion to a numeric type */
+	gdw_tref tt;
+	if (gdw_type_by_name(c->t->dw, f->name, &tt) < 0) {
+		r = fail(c, f, "undefined: %s (function calls are not supported)", f->name);
+		goto done;
+	}
+	const gdw_tinfo *ti = tinfo(c, tt);
+	if (!ti || !is_num(ti->kind)) {
+		r = fail(c, n, "conversion to %s is not supported", f->name);
+		goto done;
+	}
+	num v;
+	if (to_num(c, n->args[0], &a, &v) < 0 || v.k == GDW_K_BOOL) {
+		if (v.k == GDW_K_BOOL)
+			fail(c, n, "cannot convert a bool to %s", f->name);
+		goto done;
+	}
+	if (is_float(v.k))
+		r = make_scalar(c, n, tt, (int64_t)v.f, (uint64_t)(int64_t)v.f, v.f, &out->v);
+	else
+		r = make_scalar(c, n, tt, v.i, v.u, is_signed(v.k) || v.k == GDW_K_INT64 ? (double)v.i : (double)v.u, &out->v);
+	/* integer narrowing wraps like Go */
+	if (r == 0 && is_int(ti->kind) && ti->size < 8) {
+		int64_t i;
+		uint64_t u;
+		grt_value_int(c->t, &out->v, &i, &u, NULL, NULL);
+	}
+done:
+	ev_free(&a);
+	return r;
+}
+
+static int eval(ctx *c, const gx_node *n, ev *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (gx_is_const(n)) {
+		if (gx_const_fold(n, &out->c, c->err) < 0)
+			return -1;
+		out->is_const = 1;
+		return 0;
+	}
+	switch (n->kind) {
+	case GX_N_IDENT:
+		return eval_ident(c, n, out);
+	case GX_N_SELECTOR:
+		return eval_selector(c, n, out);
+	case GX_N_INDEX:
+		return eval_index(c, n, out);
+	case GX_N_SLICE:
+		return eval_slice(c, n, out);
+	case GX_N_UNARY:
+		return eval_unary(c, n, out);
+	case GX_N_BINARY:
+		return eval_binary(c, n, out);
+	case GX_N_CALL:
+		return eval_call(c, n, out);
+	case GX_N_TYPEASSERT:
+		return fail(c, n, "%s", "type assertions are not supported");
+	default:
+		return fail(c, n, "%s", "unsupported expression");
+	}
+}
+
+/* Untyped constants are given their default type for display. */
+static int materialize(ctx *c, const gx_node *n, ev *x, grt_value *out)
+{
+	if (!x->is_const) {
+		*out = x->v;
+		memset(&x->v, 0, sizeof(x->v));
+		return 0;
+	}
+	const char *dt = NULL;
+	switch (x->c.kind) {
+	case GX_V_BOOL: dt = "bool"; break;
+	case GX_V_INT: dt = "int"; break;
+	case GX_V_RUNE: dt = "int32"; break;
+	case GX_V_FLOAT: dt = "float64"; break;
+	default:
+		break;
+	}
+	gdw_tref t;
+	if (!dt || gdw_type_by_name(c->t->dw, dt, &t) < 0)
+		return fail(c, n, "%s", "constant of this kind cannot be shown as a value");
+	return const_to(c, n, &x->c, t, out);
+}
+
+static const gx_node *root(grt_scope *s, const gx_expr *e)
+{
+	(void)s;
+	return e->root;
+}
+
+int grt_eval(grt_scope *s, const gx_expr *e, grt_value *out, gd_err *err)
+{
+	ctx c = {s, s->t, e, err};
+	ev x = {0};
+	memset(out, 0, sizeof(*out));
+	const gx_node *n = root(s, e);
+	if (eval(&c, n, &x) < 0) {
+		/* "a/b.c": try the plain-Go reading when the package one fails */
+		if (e->alt) {
+			gd_err_clear(err);
+			n = e->alt;
+			if (eval(&c, n, &x) < 0)
+				return -1;
+		} else {
+			return -1;
+		}
+	}
+	int r = materialize(&c, n, &x, out);
+	ev_free(&x);
+	return r;
+}
+
+int grt_eval_text(grt_scope *s, const gx_expr *e, gd_buf *out, gd_err *err)
+{
+	ctx c = {s, s->t, e, err};
+	ev x = {0};
+	if (eval(&c, e->root, &x) < 0)
+		return -1;
+	int r = 0;
+	if (x.is_const) {
+		r = gx_value_format(&x.c, out);
+	} else {
+		r = grt_format(s->t, &x.v, out);
+	}
+	ev_free(&x);
+	return r;
+}
+
+int grt_eval_bool(grt_scope *s, const gx_expr *e, bool *out, gd_err *err)
+{
+	if (!e)
+		return -1;
+	ctx c = {s, s->t, e, err};
+	ev x = {0};
+	if (eval(&c, e->root, &x) < 0)
+		return -1;
+	num v;
+	int r = to_num(&c, e->root, &x, &v);
+	ev_free(&x);
+	if (r < 0 || v.k != GDW_K_BOOL) {
+		if (r == 0)
+			gx_errorf(e, e->root->pos, err, "condition is not a bool");
+		return -1;
+	}
+	*out = v.u != 0;
+	return 0;
+}
+
+/* ---- assignment ---- */
+int grt_value_set(grt_scope *s, const grt_value *dst, const char *rhs,
+		  gd_err *err)
+{
+	grt_target *t = s->t;
+	if (!dst->has_addr)
+		return gd_err_set(err, "cannot assign: the value is not in memory "
+				  "(register or computed)");
+	const gdw_tinfo *ti;
+	if (gdw_type_info(t->dw, dst->type, &ti, err) < 0)
+		return -1;
+	gdw_kind k = ti->kind;
+	if (k == GDW_K_STRING || k == GDW_K_MAP || k == GDW_K_SLICE ||
+	    k == GDW_K_STRUCT || k == GDW_K_ARRAY || k == GDW_K_INTERFACE ||
+	    k == GDW_K_CHAN || k == GDW_K_FUNC)
+		return gd_err_set(err, "cannot set a value of type %s: only bools, "
+				  "numbers, runes and pointers can be set",
+				  ti->name);
+	gx_expr *e;
+	if (gx_parse(rhs, &e, err) < 0)
+		return -1;
+	ctx c = {s, t, e, err};
+	ev x = {0};
+	grt_value nv = {0};
+	int r = -1;
+	if (eval(&c, e->root, &x) < 0)
+		goto out;
+	if (x.is_const) {
+		if (const_to(&c, e->root, &x.c, dst->type, &nv) < 0)
+			goto out;
+	} else {
+		const gdw_tinfo *xi;
+		if (gdw_type_info(t->dw, x.v.type, &xi, err) < 0)
+			goto out;
+		if (x.v.type != dst->type && strcmp(xi->name, ti->name) != 0) {
+			gx_errorf(e, 0, err, "cannot use %s (type %s) as %s", rhs,
+				  xi->name, ti->name);
+			goto out;
+		}
+		if (grt_value_copy(&nv, &x.v) < 0)
+			goto out;
+	}
+	uint8_t buf[16];
+	size_t sz = ti->size > sizeof(buf) ? sizeof(buf) : ti->size;
+	if (grt_value_read(t, &nv, 0, buf, sz, err) < 0)
+		goto out;
+	r = core_write(t->proc, dst->addr, buf, sz, err);
+out:
+	grt_value_free(&nv);
+	ev_free(&x);
+	gx_expr_free(e);
+	return r;
+}
+
+int grt_assign(grt_scope *s, const gx_expr *lhs, const char *rhs, gd_err *err)
+{
+	grt_value v;
+	if (grt_eval(s, lhs, &v, err) < 0)
+		return -1;
+	int r = grt_value_set(s, &v, rhs, err);
+	grt_value_free(&v);
+	return r;
+}

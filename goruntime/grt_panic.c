@@ -1,0 +1,230 @@
+/* What a panic or a fatal error says, read at the runtime function that
+ * is about to print it and exit. */
+#include "grt_internal.h"
+#include "../dwarf/gdw_type.h"
+#include "../common/gd_buf.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { K_BOOL = 1, K_INT = 2, K_INT64 = 6, K_UINT = 7, K_UINTPTR = 12,
+       K_FLOAT32 = 13, K_FLOAT64 = 14, K_STRING = 24 };
+
+void grt_exception_sites(grt_target *t, grt_exc_sites *out)
+{
+	memset(out, 0, sizeof(*out));
+	grt_sym(t, "runtime.fatalpanic", &out->fatalpanic);
+	grt_sym(t, "runtime.throw", &out->throw_);
+	grt_sym(t, "runtime.fatal", &out->fatal);
+}
+
+static int read_gostring(grt_target *t, uint64_t ptr, uint64_t len,
+			 gd_buf *out, gd_err *err)
+{
+	if (len > (1u << 20))
+		len = 1u << 20; /* a panic message longer than this is cut */
+	char *s = malloc(len + 1);
+	if (!s)
+		return gd_err_set(err, "out of memory");
+	if (len && core_read(t->proc, ptr, s, len, err) < 0) {
+		free(s);
+		return -1;
+	}
+	gd_buf_append(out, s, len);
+	free(s);
+	return 0;
+}
+
+int grt_throw_message(grt_target *t, pid_t tid, char **msg, gd_err *err)
+{
+	struct user_regs_struct r;
+	if (core_regs(t->proc, tid, &r, err) < 0)
+		return -1;
+	gd_buf b = GD_BUF_INIT;
+	/* throw(s string) / fatal(s string): ABIInternal puts s in RAX, RBX. */
+	if (read_gostring(t, r.rax, r.rbx, &b, err) < 0) {
+		gd_buf_free(&b);
+		return -1;
+	}
+	*msg = gd_buf_detach(&b);
+	return 0;
+}
+
+/* The type's name from its runtime descriptor: Str is an offset from the
+ * module's types section to an abi.Name (flag byte, uvarint length,
+ * bytes). */
+static int type_name(grt_target *t, uint64_t typ, gd_buf *out)
+{
+	uint64_t types_field, str_off, md;
+	if (grt_sym(t, "runtime.firstmoduledata", &md) < 0 ||
+	    gdw_member_offset(t->dw, "runtime.moduledata", "types", &types_field, NULL) < 0 ||
+	    gdw_member_offset(t->dw, "internal/abi.Type", "Str", &str_off, NULL) < 0)
+		return -1;
+	uint64_t types;
+	int32_t off;
+	uint8_t tflag;
+	uint64_t tflag_off;
+	if (grt__read_u64(t, md + types_field, &types, NULL) < 0 ||
+	    core_read(t->proc, typ + str_off, &off, 4, NULL) < 0 ||
+	    gdw_member_offset(t->dw, "internal/abi.Type", "TFlag", &tflag_off, NULL) < 0 ||
+	    core_read(t->proc, typ + tflag_off, &tflag, 1, NULL) < 0)
+		return -1;
+	uint8_t hdr[11];
+	uint64_t name = types + (uint64_t)(int64_t)off;
+	if (core_read(t->proc, name, hdr, sizeof(hdr), NULL) < 0)
+		return -1;
+	uint64_t len = 0;
+	size_t i = 1;
+	for (int shift = 0; i < sizeof(hdr); shift += 7) {
+		len |= (uint64_t)(hdr[i] & 0x7f) << shift;
+		if (!(hdr[i++] & 0x80))
+			break;
+	}
+	gd_buf s = GD_BUF_INIT;
+	if (read_gostring(t, name + i, len, &s, NULL) < 0) {
+		gd_buf_free(&s);
+		return -1;
+	}
+	/* TFlagExtraStar: the stored name has a '*' that is not there. */
+	const char *p = s.data ? s.data : "";
+	if ((tflag & 2) && *p == '*')
+		p++;
+	gd_buf_puts(out, p);
+	gd_buf_free(&s);
+	return 0;
+}
+
+static int go_minor(grt_target *t)
+{
+	int major = 0, minor = 0;
+	if (sscanf(t->version, "go%d.%d", &major, &minor) != 2)
+		return 0;
+	return minor;
+}
+
+/* printpanicval: basic kinds print their value; a named basic type prints
+ * as T(v); anything else as (T) address. */
+static int format_eface(grt_target *t, uint64_t typ, uint64_t data,
+			gd_buf *out, gd_err *err)
+{
+	if (!typ) {
+		gd_buf_puts(out, "nil");
+		return 0;
+	}
+	uint64_t kind_off, tflag_off;
+	if (gdw_member_offset(t->dw, "internal/abi.Type", "Kind_", &kind_off, err) < 0 ||
+	    gdw_member_offset(t->dw, "internal/abi.Type", "TFlag", &tflag_off, err) < 0)
+		return -1;
+	uint8_t kind, tflag;
+	if (core_read(t->proc, typ + kind_off, &kind, 1, err) < 0 ||
+	    core_read(t->proc, typ + tflag_off, &tflag, 1, err) < 0)
+		return -1;
+	/* Pointer-shaped values live in the data word itself: the flag moved
+	 * from Kind_ to TFlag in Go 1.26. */
+	int direct = go_minor(t) >= 26 ? (tflag & 0x20) != 0 : (kind & 0x20) != 0;
+	kind &= 0x1f;
+	gd_buf name = GD_BUF_INIT;
+	type_name(t, typ, &name);
+	const char *tn = name.data ? name.data : "?";
+	static const char *const basic[] = {
+		[K_BOOL] = "bool", [2] = "int", [3] = "int8", [4] = "int16",
+		[5] = "int32", [6] = "int64", [7] = "uint", [8] = "uint8",
+		[9] = "uint16", [10] = "uint32", [11] = "uint64",
+		[12] = "uintptr", [13] = "float32", [14] = "float64",
+		[24] = "string"};
+	int named = !(kind < sizeof(basic) / sizeof(basic[0]) && basic[kind] &&
+		      strcmp(basic[kind], tn) == 0);
+	int rc = 0;
+	gd_buf v = GD_BUF_INIT;
+	uint64_t raw = 0;
+	static const int sizes[] = {[1] = 1, [2] = 8, [3] = 1, [4] = 2, [5] = 4,
+				    [6] = 8, [7] = 8, [8] = 1, [9] = 2, [10] = 4,
+				    [11] = 8, [12] = 8, [13] = 4, [14] = 8};
+	if (kind == K_STRING) {
+		uint64_t hdr[2];
+		if (core_read(t->proc, data, hdr, sizeof(hdr), err) < 0 ||
+		    read_gostring(t, hdr[0], hdr[1], &v, err) < 0)
+			rc = -1;
+	} else if (kind >= K_BOOL && kind <= K_FLOAT64) {
+		if (direct)
+			raw = data;
+		else if (core_read(t->proc, data, &raw, (size_t)sizes[kind], err) < 0)
+			rc = -1;
+		if (rc == 0) {
+			if (kind == K_BOOL) {
+				gd_buf_puts(&v, (raw & 0xff) ? "true" : "false");
+			} else if (kind >= K_INT && kind <= K_INT64) {
+				int bits = sizes[kind] * 8;
+				int64_t x = bits == 64 ? (int64_t)raw
+					  : (int64_t)(raw << (64 - bits)) >> (64 - bits);
+				gd_buf_printf(&v, "%" PRId64, x);
+			} else if (kind >= K_UINT && kind <= K_UINTPTR) {
+				int bits = sizes[kind] * 8;
+				uint64_t x = bits == 64 ? raw : raw & ((1ull << bits) - 1);
+				gd_buf_printf(&v, "%" PRIu64, x);
+			} else {
+				double d;
+				if (kind == K_FLOAT32) {
+					float fl;
+					uint32_t u = (uint32_t)raw;
+					memcpy(&fl, &u, 4);
+					d = fl;
+				} else {
+					memcpy(&d, &raw, 8);
+				}
+				/* Go's print() style: +1.500000e+000 */
+				char tmp[64];
+				snprintf(tmp, sizeof(tmp), "%+.6e", d);
+				char *e = strchr(tmp, 'e');
+				if (e && (e[1] == '+' || e[1] == '-') && strlen(e + 2) < 3) {
+					char exp[8];
+					snprintf(exp, sizeof(exp), "%03d", atoi(e + 2));
+					e[2] = '\0';
+					gd_buf_printf(&v, "%s%s", tmp, exp);
+				} else {
+					gd_buf_puts(&v, tmp);
+				}
+			}
+		}
+	} else {
+		gd_buf_printf(out, "(%s) %#" PRIx64, tn, data);
+		gd_buf_free(&name);
+		return 0;
+	}
+	if (rc == 0) {
+		const char *vs = v.data ? v.data : "";
+		if (!named)
+			gd_buf_puts(out, vs);
+		else if (kind == K_STRING)
+			gd_buf_printf(out, "%s(\"%s\")", tn, vs);
+		else
+			gd_buf_printf(out, "%s(%s)", tn, vs);
+	}
+	gd_buf_free(&v);
+	gd_buf_free(&name);
+	return rc;
+}
+
+int grt_panic_message(grt_target *t, pid_t tid, char **msg, gd_err *err)
+{
+	struct user_regs_struct r;
+	if (core_regs(t->proc, tid, &r, err) < 0)
+		return -1;
+	uint64_t arg_off;
+	if (gdw_member_offset(t->dw, "runtime._panic", "arg", &arg_off, err) < 0)
+		return -1;
+	/* fatalpanic(msgs *_panic): msgs in RAX.  preprintpanics has already
+	 * turned error and Stringer values into their strings. */
+	uint64_t eface[2];
+	if (!r.rax || core_read(t->proc, r.rax + arg_off, eface, sizeof(eface), err) < 0)
+		return gd_err_set(err, "cannot read the panic value");
+	gd_buf b = GD_BUF_INIT;
+	if (format_eface(t, eface[0], eface[1], &b, err) < 0) {
+		gd_buf_free(&b);
+		return -1;
+	}
+	*msg = gd_buf_detach(&b);
+	return 0;
+}
