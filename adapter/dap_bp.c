@@ -1,7 +1,10 @@
 /* Line breakpoints: resolution through the line tables, insertion through
  * core, and the JSON the client sees. */
 #include "dap_internal.h"
+#include "../goruntime/grt_value.h"
+#include "../dwarf/gdw.h"
 
+#include <capstone/capstone.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +49,24 @@ static void set_message(dap_bp *bp, const char *msg)
 	bp->message = msg ? strdup(msg) : NULL;
 }
 
+/* A condition that does not parse makes the breakpoint unverified. */
+static int check_expr(dap_bp *bp, const char *src)
+{
+	gx_expr *e = NULL;
+	gd_err err = GD_ERR_INIT;
+	if (gx_parse(src, &e, &err) < 0) {
+		char *m = NULL;
+		if (asprintf(&m, "invalid condition: %s", gd_err_msg(&err)) < 0)
+			m = NULL;
+		set_message(bp, m);
+		free(m);
+		gd_err_clear(&err);
+		return -1;
+	}
+	gx_expr_free(e);
+	return 0;
+}
+
 void dap_bp_uninstall(dap_session *s, dap_bp *bp)
 {
 	if (s->tgt && s->tgt->proc && !core_exited(s->tgt->proc)) {
@@ -57,13 +78,176 @@ void dap_bp_uninstall(dap_session *s, dap_bp *bp)
 	bp->naddrs = 0;
 }
 
+/* Inserts the breakpoint at every runtime address in la. */
+static void install(dap_session *s, dap_bp *bp, const uint64_t *addrs,
+		    size_t n)
+{
+	gd_err err = GD_ERR_INIT;
+	bp->addrs = calloc(n ? n : 1, sizeof(uint64_t));
+	if (!bp->addrs) {
+		set_message(bp, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (core_bp_add(s->tgt->proc, addrs[i], &err) < 0) {
+			gd_log_info(s->log, "breakpoint: %s", gd_err_msg(&err));
+			gd_err_clear(&err);
+			continue;
+		}
+		bp->addrs[bp->naddrs++] = addrs[i];
+	}
+	if (bp->naddrs == 0) {
+		set_message(bp, "could not insert the breakpoint");
+		return;
+	}
+	bp->verified = 1;
+	set_message(bp, NULL);
+}
+
+typedef struct func_search {
+	const char *query;
+	uint64_t *addrs;
+	size_t n, cap;
+	uint64_t bias;
+	const char *file;
+	int line;
+	int oom;
+} func_search;
+
+static int func_cb(const gdw_func *fn, void *ctx)
+{
+	func_search *fs = ctx;
+	if (!grt_func_name_matches(fs->query, fn->name))
+		return 0;
+	if (fs->n == fs->cap) {
+		size_t cap = fs->cap ? fs->cap * 2 : 8;
+		uint64_t *a = realloc(fs->addrs, cap * sizeof(*a));
+		if (!a) {
+			fs->oom = 1;
+			return 1;
+		}
+		fs->addrs = a;
+		fs->cap = cap;
+	}
+	/* After the prologue: arguments are in place and a stack growth
+	 * re-running the prologue does not hit it twice. */
+	fs->addrs[fs->n++] = fn->body_pc + fs->bias;
+	if (!fs->file && fn->decl_file) {
+		fs->file = fn->decl_file;
+		fs->line = fn->decl_line;
+	}
+	return 0;
+}
+
+static void resolve_func(dap_session *s, dap_bp *bp)
+{
+	func_search fs = {.query = bp->func, .bias = grt_bias(s->tgt->rt)};
+	gd_err err = GD_ERR_INIT;
+	if (gdw_func_each(s->tgt->dw, func_cb, &fs, &err) < 0) {
+		set_message(bp, gd_err_msg(&err));
+		gd_err_clear(&err);
+		free(fs.addrs);
+		return;
+	}
+	if (fs.oom || fs.n == 0) {
+		char *m = NULL;
+		if (asprintf(&m, "no function named '%s' in the program", bp->func) < 0)
+			m = NULL;
+		set_message(bp, fs.oom ? "out of memory" : m);
+		free(m);
+		free(fs.addrs);
+		return;
+	}
+	if (fs.file) {
+		free(bp->path);
+		bp->path = dap_path_to_client(s, fs.file);
+		bp->line = fs.line;
+	}
+	install(s, bp, fs.addrs, fs.n);
+	free(fs.addrs);
+}
+
+/* An instruction breakpoint must sit on an instruction boundary of a
+ * known function: decode from the function's start up to it. */
+static void resolve_instr(dap_session *s, dap_bp *bp)
+{
+	uint64_t bias = grt_bias(s->tgt->rt);
+	gdw_func fn;
+	if (gdw_func_at(s->tgt->dw, bp->instr - bias, &fn) < 0) {
+		set_message(bp, "the address is not in any function of the program");
+		return;
+	}
+	size_t len = (size_t)(bp->instr - bias - fn.lowpc) + 16;
+	uint8_t *code = malloc(len);
+	csh cs;
+	int ok = 0;
+	if (code && core_read_text(s->tgt->proc, fn.lowpc + bias, code, len, NULL) == 0 &&
+	    cs_open(CS_ARCH_X86, CS_MODE_64, &cs) == CS_ERR_OK) {
+		const uint8_t *p = code;
+		size_t left = len;
+		uint64_t a = fn.lowpc + bias;
+		cs_insn *insn = cs_malloc(cs);
+		while (insn && a < bp->instr &&
+		       cs_disasm_iter(cs, &p, &left, &a, insn))
+			;
+		ok = a == bp->instr;
+		if (insn)
+			cs_free(insn, 1);
+		cs_close(&cs);
+	}
+	free(code);
+	if (!ok) {
+		set_message(bp, "the address is not at an instruction boundary");
+		return;
+	}
+	const char *file;
+	int line;
+	if (gdw_pc_line(s->tgt->dw, bp->instr - bias, &file, &line) == 0) {
+		free(bp->path);
+		bp->path = dap_path_to_client(s, file);
+		bp->line = line;
+	}
+	install(s, bp, &bp->instr, 1);
+}
+
 void dap_bp_resolve(dap_session *s, dap_bp *bp)
 {
 	dap_bp_uninstall(s, bp);
 	bp->verified = 0;
 	bp->line = bp->req_line;
-	if (!s->tgt || !s->tgt->dw || !s->tgt->proc) {
+	if (!s->tgt || !s->tgt->dw || !s->tgt->proc || !s->tgt->rt) {
 		set_message(bp, "the program is not started yet");
+		return;
+	}
+	if (bp->hit_condition && !bp->hitcond) {
+		gd_err err = GD_ERR_INIT;
+		gx_hitcond *h = calloc(1, sizeof(*h));
+		if (!h || gx_hitcond_parse(bp->hit_condition, h, &err) < 0) {
+			set_message(bp, h ? gd_err_msg(&err) : "out of memory");
+			gd_err_clear(&err);
+			free(h);
+			return;
+		}
+		bp->hitcond = h;
+	}
+	if (bp->condition && check_expr(bp, bp->condition) < 0)
+		return;
+	if (bp->log_message) {
+		gx_logmsg m;
+		gd_err err = GD_ERR_INIT;
+		if (gx_logmsg_parse(bp->log_message, &m, &err) < 0) {
+			set_message(bp, gd_err_msg(&err));
+			gd_err_clear(&err);
+			return;
+		}
+		gx_logmsg_free(&m);
+	}
+	if (bp->kind == DAP_BP_FUNC) {
+		resolve_func(s, bp);
+		return;
+	}
+	if (bp->kind == DAP_BP_INSTR) {
+		resolve_instr(s, bp);
 		return;
 	}
 	char *bin = dap_path_to_binary(s, bp->path);
@@ -80,34 +264,19 @@ void dap_bp_resolve(dap_session *s, dap_bp *bp)
 		return;
 	}
 	free(bin);
-	bp->addrs = calloc(la.n ? la.n : 1, sizeof(uint64_t));
-	if (!bp->addrs) {
-		free(la.addrs);
-		set_message(bp, "out of memory");
-		return;
-	}
 	uint64_t bias = grt_bias(s->tgt->rt);
-	for (size_t i = 0; i < la.n; i++) {
-		uint64_t a = la.addrs[i] + bias;
-		if (core_bp_add(s->tgt->proc, a, &err) < 0) {
-			gd_log_info(s->log, "breakpoint: %s", gd_err_msg(&err));
-			gd_err_clear(&err);
-			continue;
-		}
-		bp->addrs[bp->naddrs++] = a;
-	}
+	for (size_t i = 0; i < la.n; i++)
+		la.addrs[i] += bias;
+	install(s, bp, la.addrs, la.n);
 	free(la.addrs);
-	if (bp->naddrs == 0) {
-		set_message(bp, "could not insert the breakpoint");
-		return;
-	}
-	bp->line = la.line;
-	bp->verified = 1;
-	set_message(bp, NULL);
+	if (bp->verified)
+		bp->line = la.line;
 }
 
 void dap_bp_free(dap_bp *bp)
 {
+	free(bp->func);
+	free(bp->hitcond);
 	free(bp->path);
 	free(bp->message);
 	free(bp->addrs);
@@ -122,9 +291,16 @@ cJSON *dap_bp_json(const dap_bp *bp)
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddNumberToObject(j, "id", bp->id);
 	cJSON_AddBoolToObject(j, "verified", bp->verified);
-	cJSON_AddNumberToObject(j, "line", bp->line);
 	if (bp->message)
 		cJSON_AddStringToObject(j, "message", bp->message);
+	if (bp->kind == DAP_BP_INSTR) {
+		char ref[32];
+		snprintf(ref, sizeof(ref), "0x%lx", (unsigned long)bp->instr);
+		cJSON_AddStringToObject(j, "instructionReference", ref);
+	}
+	if (!bp->path || bp->line <= 0)
+		return j;
+	cJSON_AddNumberToObject(j, "line", bp->line);
 	cJSON *src = cJSON_AddObjectToObject(j, "source");
 	const char *slash = strrchr(bp->path, '/');
 	cJSON_AddStringToObject(src, "name", slash ? slash + 1 : bp->path);
@@ -132,21 +308,154 @@ cJSON *dap_bp_json(const dap_bp *bp)
 	return j;
 }
 
-size_t dap_bp_at(dap_session *s, uint64_t addr, int **ids)
+void dap_bp_event(dap_session *s, const dap_bp *bp)
+{
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "reason", "changed");
+	cJSON_AddItemToObject(b, "breakpoint", dap_bp_json(bp));
+	dap_event(s, "breakpoint", b);
+}
+
+int dap_bp_push(dap_session *s, dap_bp *bp)
+{
+	if (s->nbps == s->capbps) {
+		size_t cap = s->capbps ? s->capbps * 2 : 16;
+		dap_bp *n = realloc(s->bps, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		s->bps = n;
+		s->capbps = cap;
+	}
+	s->bps[s->nbps++] = *bp;
+	return 0;
+}
+
+void dap_bp_remove_kind(dap_session *s, int kind, const char *path)
+{
+	for (size_t i = 0; i < s->nbps;) {
+		dap_bp *bp = &s->bps[i];
+		if (bp->kind == kind &&
+		    (!path || (bp->path && strcmp(bp->path, path) == 0))) {
+			dap_bp_uninstall(s, bp);
+			dap_bp_free(bp);
+			s->bps[i] = s->bps[--s->nbps];
+		} else {
+			i++;
+		}
+	}
+}
+
+/* Runs the interpolations of a logpoint in the hitting frame. */
+static void logpoint(dap_session *s, dap_bp *bp, grt_scope *sc, int have_scope)
+{
+	gx_logmsg m;
+	gd_err err = GD_ERR_INIT;
+	if (gx_logmsg_parse(bp->log_message, &m, &err) < 0) {
+		gd_err_clear(&err);
+		return;
+	}
+	gd_buf out = GD_BUF_INIT;
+	for (size_t i = 0; i < m.nparts; i++) {
+		gx_logpart *p = &m.parts[i];
+		if (!p->is_expr) {
+			gd_buf_append(&out, p->text, p->len);
+			continue;
+		}
+		if (!have_scope || grt_eval_text(sc, p->expr, &out, &err) < 0) {
+			gd_buf_printf(&out, "<%s: %s>", p->text,
+				      have_scope ? gd_err_msg(&err) : "no frame");
+			gd_err_clear(&err);
+		}
+	}
+	gx_logmsg_free(&m);
+	gd_buf_puts(&out, "\n");
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddStringToObject(b, "category", "console");
+	cJSON_AddStringToObject(b, "output", out.data ? out.data : "\n");
+	if (bp->path) {
+		cJSON *src = cJSON_AddObjectToObject(b, "source");
+		cJSON_AddStringToObject(src, "path", bp->path);
+		cJSON_AddNumberToObject(b, "line", bp->line);
+	}
+	dap_event(s, "output", b);
+	gd_buf_free(&out);
+}
+
+/* Breakpoint hit: the condition (evaluated here, in the frame that hit,
+ * with no round trip to the client), then the hit count and its
+ * condition, then a logpoint prints instead of stopping.  A condition that
+ * fails to evaluate stops, and says why. */
+size_t dap_bp_hit(dap_session *s, pid_t tid, uint64_t addr, int **ids)
 {
 	size_t n = 0;
 	*ids = NULL;
+	grt_scope sc;
+	int have_scope = -1;
 	for (size_t i = 0; i < s->nbps; i++) {
-		for (size_t k = 0; k < s->bps[i].naddrs; k++) {
-			if (s->bps[i].addrs[k] != addr)
-				continue;
-			int *m = realloc(*ids, (n + 1) * sizeof(int));
-			if (!m)
-				return n;
-			*ids = m;
-			(*ids)[n++] = s->bps[i].id;
-			break;
+		dap_bp *bp = &s->bps[i];
+		int at = 0;
+		for (size_t k = 0; k < bp->naddrs && !at; k++)
+			at = bp->addrs[k] == addr;
+		if (!at)
+			continue;
+		if ((bp->condition || bp->log_message) && have_scope < 0) {
+			uint64_t goid = 0;
+			grt_invalidate(s->tgt->rt);
+			grt_thread_goid(s->tgt->rt, tid, &goid, NULL);
+			have_scope = grt_scope_open(s->tgt->rt, goid, goid ? 0 : tid,
+						    0, &sc, NULL) == 0;
 		}
+		int stop = 1;
+		if (bp->condition) {
+			gx_expr *e = NULL;
+			gd_err err = GD_ERR_INIT;
+			bool val = false;
+			if (!have_scope || gx_parse(bp->condition, &e, &err) < 0 ||
+			    grt_eval_bool(&sc, e, &val, &err) < 0) {
+				char *m = NULL;
+				if (asprintf(&m, "breakpoint condition '%s' failed: %s\n",
+					     bp->condition, have_scope ? gd_err_msg(&err)
+					     : "the frame cannot be read") >= 0) {
+					dap_output(s, "console", m, strlen(m));
+					free(m);
+				}
+				gd_err_clear(&err);
+				val = true; /* tell the user: stop */
+			}
+			gx_expr_free(e);
+			stop = val;
+		}
+		if (!stop)
+			continue;
+		bp->hits++;
+		if (bp->hitcond && !gx_hitcond_match(bp->hitcond, bp->hits))
+			continue;
+		if (bp->log_message) {
+			logpoint(s, bp, &sc, have_scope == 1);
+			continue;
+		}
+		int *m = realloc(*ids, (n + 1) * sizeof(int));
+		if (!m)
+			break;
+		*ids = m;
+		(*ids)[n++] = bp->id;
 	}
 	return n;
+}
+
+int dap_with_stopped(dap_session *s, gd_err *err)
+{
+	int running = s->state == DAP_RUNNING && s->tgt && s->tgt->proc;
+	if (running && core_stop_all(s->tgt->proc, err) < 0)
+		return -1;
+	return running;
+}
+
+void dap_with_stopped_end(dap_session *s, int was_running)
+{
+	gd_err err = GD_ERR_INIT;
+	if (was_running && dap_target_resume(s, &err) < 0) {
+		gd_log_info(s->log, "resume: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
 }

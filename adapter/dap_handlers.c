@@ -20,6 +20,9 @@ void dap_h_continue(dap_session *, const cJSON *, const cJSON *);
 void dap_h_pause(dap_session *, const cJSON *, const cJSON *);
 void dap_h_disconnect(dap_session *, const cJSON *, const cJSON *);
 void dap_h_exception_info(dap_session *, const cJSON *, const cJSON *);
+void dap_h_set_function_breakpoints(dap_session *, const cJSON *, const cJSON *);
+void dap_h_set_instruction_breakpoints(dap_session *, const cJSON *, const cJSON *);
+void dap_h_breakpoint_locations(dap_session *, const cJSON *, const cJSON *);
 void dap_h_next(dap_session *, const cJSON *, const cJSON *);
 void dap_h_step_in(dap_session *, const cJSON *, const cJSON *);
 void dap_h_step_out(dap_session *, const cJSON *, const cJSON *);
@@ -44,6 +47,9 @@ static const struct {
 	{"continue", dap_h_continue},
 	{"pause", dap_h_pause},
 	{"exceptionInfo", dap_h_exception_info},
+	{"setFunctionBreakpoints", dap_h_set_function_breakpoints},
+	{"setInstructionBreakpoints", dap_h_set_instruction_breakpoints},
+	{"breakpointLocations", dap_h_breakpoint_locations},
 	{"next", dap_h_next},
 	{"stepIn", dap_h_step_in},
 	{"stepOut", dap_h_step_out},

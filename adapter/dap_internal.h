@@ -21,10 +21,16 @@ typedef enum dap_state {
 	DAP_TERMINATED,
 } dap_state;
 
-/* One breakpoint line the client asked for. */
+enum { DAP_BP_LINE, DAP_BP_FUNC, DAP_BP_INSTR };
+
+/* One breakpoint the client asked for: a source line, a function or an
+ * instruction address. */
 typedef struct dap_bp {
 	int id;
-	char *path;     /* client's path */
+	int kind;
+	char *func;     /* DAP_BP_FUNC: the name as typed */
+	uint64_t instr; /* DAP_BP_INSTR: the address asked for */
+	char *path;     /* client's path (for a function: where it is) */
 	int req_line;
 	int line;       /* resolved line */
 	int verified;
@@ -33,6 +39,7 @@ typedef struct dap_bp {
 	size_t naddrs;
 	char *condition, *hit_condition, *log_message;
 	uint64_t hits;
+	void *hitcond;  /* parsed hit condition (gx_hitcond) */
 } dap_bp;
 
 /* What a DAP handle (frameId / variablesReference) stands for.  Handles
@@ -144,8 +151,19 @@ void dap_bp_resolve(dap_session *s, dap_bp *bp);
 void dap_bp_uninstall(dap_session *s, dap_bp *bp);
 void dap_bp_free(dap_bp *bp);
 cJSON *dap_bp_json(const dap_bp *bp);
-/* Breakpoints inserted at runtime address addr (ids into *ids, count). */
-size_t dap_bp_at(dap_session *s, uint64_t addr, int **ids);
+/* Thread tid hit addr: counts the hits, applies conditions, prints
+ * logpoints.  Returns the ids of the breakpoints that want a stop. */
+size_t dap_bp_hit(dap_session *s, pid_t tid, uint64_t addr, int **ids);
+/* Sends a 'breakpoint' event (reason "changed") for bp. */
+void dap_bp_event(dap_session *s, const dap_bp *bp);
+/* Replaces every breakpoint of kind (and, for lines, of path) with the
+ * requested ones; fills `list` with their JSON. */
+int dap_bp_push(dap_session *s, dap_bp *bp);
+void dap_bp_remove_kind(dap_session *s, int kind, const char *path);
+/* Runs fn with every thread stopped: directly when the program is
+ * stopped, behind a stop the user never sees when it runs. */
+int dap_with_stopped(dap_session *s, gd_err *err);
+void dap_with_stopped_end(dap_session *s, int was_running);
 /* Client path <-> binary path through substitutePath. */
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);

@@ -353,7 +353,7 @@ static void handle_stop(dap_session *s, const core_stop *st)
 			return;
 		}
 		int *ids = NULL;
-		size_t n = dap_bp_at(s, st->addr, &ids);
+		size_t n = dap_bp_hit(s, st->tid, st->addr, &ids);
 		if (n) {
 			/* A user breakpoint wins over a step under way, on
 			 * any goroutine. */

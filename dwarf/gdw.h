@@ -106,6 +106,12 @@ int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out);
  * use).  -1 if none. */
 int gdw_func_by_name(gdw_file *f, const char *name, gdw_func *out);
 
+/* Calls cb for every concrete subprogram of the program (loads every CU's
+ * function list: meant for name searches, not for hot paths).  cb returns
+ * non-zero to stop early. */
+int gdw_func_each(gdw_file *f, int (*cb)(const gdw_func *fn, void *ctx),
+		  void *ctx, gd_err *err);
+
 /* ---- call frame information (.debug_frame) ---- */
 /* Canonical frame address at pc, given the register values of that frame
  * (DWARF x86-64 register numbering: 6 = rbp, 7 = rsp, 16 = rip).  Return

@@ -158,3 +158,22 @@ void gdw__funcs_free(gdw_file *f)
 {
 	gdw__map_free(&f->func_names);
 }
+
+int gdw_func_each(gdw_file *f, int (*cb)(const gdw_func *fn, void *ctx),
+		  void *ctx, gd_err *err)
+{
+	if (gdw__cus_load(f, err) < 0)
+		return -1;
+	for (size_t c = 0; c < f->ncus; c++) {
+		gdw_cu *cu = &f->cus[c];
+		if (gdw__cu_funcs(f, cu, NULL) < 0)
+			continue;
+		for (size_t i = 0; i < cu->nfuncs; i++) {
+			gdw_func out;
+			fill(f, cu, &cu->funcs[i], &out);
+			if (cb(&out, ctx))
+				return 0;
+		}
+	}
+	return 0;
+}

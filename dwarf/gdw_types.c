@@ -10,7 +10,7 @@
 
 enum {
 	AT_GO_KIND = 0x2900, AT_GO_KEY = 0x2901, AT_GO_ELEM = 0x2902,
-	AT_GO_EMBEDDED = 0x2903, AT_GO_RTYPE = 0x2904,
+	AT_GO_EMBEDDED = 0x2903, AT_GO_RTYPE = 0x2904, AT_GO_DICT_INDEX = 0x2906,
 };
 
 /* ---- uint64 -> pointer map ---- */
@@ -214,6 +214,10 @@ static int compute_info(gdw_file *f, gdw_tref t, gdw_tinfo *ti, gd_err *err)
 	ti->ref = t;
 	const char *name = dwarf_diename(&d);
 	ti->name = name ? name : "";
+	ti->dict_index = -1;
+	Dwarf_Word di;
+	if (attr_u(&d, AT_GO_DICT_INDEX, &di) == 0)
+		ti->dict_index = (int)di;
 	Dwarf_Die cur = d;
 	for (int hop = 0; hop < 32; hop++) {
 		Dwarf_Word w;

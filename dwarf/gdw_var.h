@@ -39,6 +39,8 @@ typedef struct gdw_tinfo {
 	uint64_t rtype;   /* DW_AT_go_runtime_type of the first DIE in the
 			     typedef chain that has one; 0 if none */
 	int is_iface_empty; /* interface{}-shaped (eface: _type, data) */
+	int dict_index;   /* DW_AT_go_dict_index of a generic type parameter
+			     (.paramN typedef); -1 if none */
 } gdw_tinfo;
 
 /* Facts about a type.  The result is cached and owned by f. */

@@ -124,3 +124,10 @@ void grt_exception_sites(grt_target *t, grt_exc_sites *out);
 int grt_panic_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
 /* At throw/fatal's entry: the message string argument.  Heap string. */
 int grt_throw_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
+
+/* ---- function names (grt_funcname.c) ---- */
+/* Does a user's function breakpoint name (main.worker, net/http.Get,
+ * (*T).Method, T.Method, pkg.Generic) denote the DWARF function name
+ * full (main.(*T).Method, main.Sum[go.shape.int])?  Go's rules: exact,
+ * instantiations of a generic, or a suffix at a package boundary. */
+int grt_func_name_matches(const char *query, const char *full);

@@ -19,6 +19,18 @@ static int types_base(grt_target *t, uint64_t *base, gd_err *err)
 	return grt__read_u64(t, md + off, base, err);
 }
 
+int grt__rtype_type(grt_target *t, uint64_t rtype, gdw_tref *out,
+		    gd_err *err)
+{
+	uint64_t base;
+	if (types_base(t, &base, err) < 0)
+		return -1;
+	if (rtype < base || gdw_type_by_rtype(t->dw, rtype - base, out) < 0)
+		return gd_err_set(err, "unknown dynamic type at %#lx",
+				  (unsigned long)rtype);
+	return 0;
+}
+
 /* Whether values of the type are stored directly in the data word. */
 static int direct_iface(grt_target *t, uint64_t rtype, int *direct,
 			gd_err *err)
@@ -60,13 +72,9 @@ int grt__iface_data(grt_target *t, const grt_value *v, grt_value *out,
 		if (grt__read_u64(t, w[0] + 8, &rtype, err) < 0)
 			return -1;
 	}
-	uint64_t base;
-	if (types_base(t, &base, err) < 0)
-		return -1;
 	gdw_tref dyn;
-	if (rtype < base || gdw_type_by_rtype(t->dw, rtype - base, &dyn) < 0)
-		return gd_err_set(err, "unknown dynamic type at %#lx",
-				  (unsigned long)rtype);
+	if (grt__rtype_type(t, rtype, &dyn, err) < 0)
+		return -1;
 	int direct;
 	if (direct_iface(t, rtype, &direct, err) < 0)
 		return -1;

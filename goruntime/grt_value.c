@@ -270,6 +270,32 @@ static int load_var(grt_scope *s, const gdw_var *dv, grt_value *out)
 	return 0;
 }
 
+/* A variable of type-parameter type gets its real type from the generic
+ * dictionary (.dict[dict_index] is the *abi.Type). */
+static void resolve_generic(grt_scope *s, const gdw_var *all, size_t n,
+			    grt_value *v)
+{
+	const gdw_tinfo *ti;
+	if (gdw_type_info(s->t->dw, v->type, &ti, NULL) < 0 || ti->dict_index < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(all[i].name, ".dict") != 0)
+			continue;
+		grt_value d;
+		uint64_t dict, rt;
+		gdw_tref real;
+		if (load_var(s, &all[i], &d) < 0)
+			return;
+		int ok = grt_value_read(s->t, &d, 0, &dict, 8, NULL) == 0 && dict &&
+			 grt__read_u64(s->t, dict + 8 * (uint64_t)ti->dict_index, &rt, NULL) == 0 &&
+			 grt__rtype_type(s->t, rt, &real, NULL) == 0;
+		grt_value_free(&d);
+		if (ok)
+			v->type = real;
+		return;
+	}
+}
+
 static int hidden(const char *name)
 {
 	/* Generic dictionaries and compiler temporaries (autotmp_N,
@@ -305,6 +331,7 @@ static int build_vars(grt_scope *s, const gdw_var *dv, size_t ndv,
 			grt_vars_free(vs, k + 1);
 			return gd_err_set(err, "out of memory");
 		}
+		resolve_generic(s, dv, ndv, &v->v);
 		v->is_arg = dv[i].is_param;
 		v->shadowed = dv[i].shadowed;
 		k++;
@@ -381,6 +408,8 @@ int grt_scope_lookup(grt_scope *s, const char *name, grt_value *out,
 				best = &dv[i];
 		if (best) {
 			int r = load_var(s, best, out);
+			if (r == 0)
+				resolve_generic(s, dv, ndv, out);
 			free(dv);
 			return r;
 		}

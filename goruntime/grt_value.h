@@ -148,5 +148,8 @@ typedef int (*grt_map_fn)(void *ctx, uint64_t i, const grt_value *k,
 int grt__map_iter(grt_target *t, const grt_value *m, uint64_t start,
 		  uint64_t count, grt_map_fn fn, void *ctx, gd_err *err);
 int grt__go_minor(grt_target *t);
+/* The DWARF type of a runtime type descriptor address. */
+int grt__rtype_type(grt_target *t, uint64_t rtype, gdw_tref *out,
+		    gd_err *err);
 
 #endif

@@ -19,6 +19,13 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 	cJSON_AddBoolToObject(b, "supportsSetExpression", 1);
 	cJSON_AddBoolToObject(b, "supportsEvaluateForHovers", 1);
 	cJSON_AddBoolToObject(b, "supportsExceptionInfoRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsFunctionBreakpoints", 1);
+	cJSON_AddBoolToObject(b, "supportsConditionalBreakpoints", 1);
+	cJSON_AddBoolToObject(b, "supportsHitConditionalBreakpoints", 1);
+	cJSON_AddBoolToObject(b, "supportsLogPoints", 1);
+	cJSON_AddBoolToObject(b, "supportsInstructionBreakpoints", 1);
+	cJSON_AddBoolToObject(b, "supportsBreakpointLocationsRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsSteppingGranularity", 1);
 	cJSON *filters = cJSON_AddArrayToObject(b, "exceptionBreakpointFilters");
 	static const char *const f[][2] = {
 		{"unrecovered-panic", "Unrecovered panics"},

@@ -3,20 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int push_bp(dap_session *s, dap_bp *bp)
-{
-	if (s->nbps == s->capbps) {
-		size_t cap = s->capbps ? s->capbps * 2 : 16;
-		dap_bp *n = realloc(s->bps, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		s->bps = n;
-		s->capbps = cap;
-	}
-	s->bps[s->nbps++] = *bp;
-	return 0;
-}
-
 static char *dup_or_null(const char *s)
 {
 	return s && s[0] ? strdup(s) : NULL;
@@ -40,15 +26,7 @@ void dap_h_set_breakpoints(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_args_set_breakpoints_free(&a);
 		return;
 	}
-	for (size_t i = 0; i < s->nbps;) {
-		if (strcmp(s->bps[i].path, a.source_path) == 0) {
-			dap_bp_uninstall(s, &s->bps[i]);
-			dap_bp_free(&s->bps[i]);
-			s->bps[i] = s->bps[--s->nbps];
-		} else {
-			i++;
-		}
-	}
+	dap_bp_remove_kind(s, DAP_BP_LINE, a.source_path);
 	cJSON *body = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(body, "breakpoints");
 	for (size_t i = 0; i < a.nbreakpoints; i++) {
@@ -65,7 +43,7 @@ void dap_h_set_breakpoints(dap_session *s, const cJSON *req, const cJSON *args)
 		}
 		dap_bp_resolve(s, &bp);
 		cJSON_AddItemToArray(list, dap_bp_json(&bp));
-		if (push_bp(s, &bp) < 0)
+		if (dap_bp_push(s, &bp) < 0)
 			dap_bp_free(&bp);
 	}
 	if (running && dap_target_resume(s, &err) < 0) {

@@ -81,8 +81,9 @@ static void value_children(dap_session *s, const dap_handle *h,
 	     grt_value_kind(t, x->val) == GDW_K_ARRAY ||
 	     grt_value_kind(t, x->val) == GDW_K_MAP))
 		return;
-	if (grt_children(t, x->val, (uint64_t)a->start, (uint64_t)a->count,
-			 &cs, &n, err) < 0) {
+	/* Without a count Delve returns what it loaded: 64 elements. */
+	uint64_t count = a->count ? (uint64_t)a->count : 64;
+	if (grt_children(t, x->val, (uint64_t)a->start, count, &cs, &n, err) < 0) {
 		*failed = 1;
 		return;
 	}

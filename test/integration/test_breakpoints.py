@@ -1,0 +1,227 @@
+"""Breakpoints beyond plain lines (issue 5): conditions, hit conditions,
+logpoints, function and instruction breakpoints, breakpointLocations."""
+
+import pytest
+
+from godap_testlib import (RUN_TIMEOUT, TIMEOUT, disconnect, fixture_dir,
+                           fixture_src, initialize, launch, marker_line,
+                           stack, top_frame, wait_exited, wait_stopped)
+
+SRC = fixture_src("bpfeatures")
+
+
+def L(m):
+    return marker_line(SRC, m)
+
+
+def begin(godap, go_tc):
+    c = godap.start(go_tc)
+    initialize(c)
+    r = launch(c, fixture_dir("bpfeatures"))
+    assert r["success"], r.get("message")
+    c.wait_event("initialized", TIMEOUT)
+    return c
+
+
+def set_line_bps(c, bps):
+    body = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": bps})
+    return body["breakpoints"]
+
+
+def evaluate(c, tid, expr):
+    fid = stack(c, tid, 0, 1)["stackFrames"][0]["id"]
+    return c.request_ok("evaluate", {"expression": expr, "frameId": fid, "context": "watch"})["result"]
+
+
+def stops_until_exit(c, limit=20):
+    """Continues through every stop; returns [(threadId, i)] for each."""
+    seen = []
+    while True:
+        ev = next_event(c)
+        if ev["event"] == "exited":
+            return seen
+        tid = ev["body"]["threadId"]
+        seen.append((tid, evaluate(c, tid, "i")))
+        assert len(seen) <= limit, seen
+        c.request_ok("continue", {"threadId": tid})
+
+
+def next_event(c):
+    def find():
+        for i, m in enumerate(c.messages):
+            if i in c._consumed or m["type"] != "event":
+                continue
+            if m.get("event") == "stopped":
+                c._consumed.add(i)
+                return m
+            if m.get("event") == "exited":
+                return m
+        return None
+    return c._wait("stopped or exited event", find, RUN_TIMEOUT)
+
+
+def test_condition_stops_at_matching_iteration(godap, go_tc):
+    c = begin(godap, go_tc)
+    bps = set_line_bps(c, [{"line": L("LOOP_BODY"), "condition": "i == 7777"}])
+    assert bps[0]["verified"], bps
+    c.request_ok("configurationDone")
+    assert stops_until_exit(c) == [(1, "7777")]
+    assert wait_exited(c) == 0
+    disconnect(c)
+
+
+@pytest.mark.parametrize("hit,expected", [
+    ("5", ["4"]),
+    ("== 3", ["2"]),
+    ("% 2500", ["2499", "4999", "7499", "9999"]),
+    ("> 9997", ["9997", "9998", "9999"]),
+    (">= 9999", ["9998", "9999"]),
+    ("< 3", ["0", "1"]),
+    ("<= 2", ["0", "1"]),
+])
+def test_hit_conditions(godap, go_tc, hit, expected):
+    c = begin(godap, go_tc)
+    set_line_bps(c, [{"line": L("LOOP_BODY"), "hitCondition": hit}])
+    c.request_ok("configurationDone")
+    assert [i for _, i in stops_until_exit(c)] == expected
+    disconnect(c)
+
+
+def test_hit_condition_counts_only_true_conditions(godap, go_tc):
+    c = begin(godap, go_tc)
+    set_line_bps(c, [{"line": L("LOOP_BODY"), "condition": "i % 1000 == 0", "hitCondition": "3"}])
+    c.request_ok("configurationDone")
+    assert [i for _, i in stops_until_exit(c)] == ["2000"]
+    disconnect(c)
+
+
+def test_logpoint_prints_and_never_stops(godap, go_tc):
+    c = begin(godap, go_tc)
+    set_line_bps(c, [{"line": L("LOGME"), "logMessage": "logme i={i} sink={sink} {{x}}"}])
+    c.request_ok("configurationDone")
+    assert wait_exited(c) == 0
+    assert not c.events("stopped")
+    lines = [m["body"]["output"] for m in c.events("output")
+             if m["body"].get("category") == "console" and "logme" in m["body"]["output"]]
+    assert len(lines) == 1000, len(lines)
+    total = 0
+    for i, text in enumerate(lines):
+        assert text == f"logme i={i} sink={total} {{x}}\n", text
+        total += i
+    disconnect(c)
+
+
+def test_bad_condition_unverified_and_bad_hit_condition(godap, go_tc):
+    c = begin(godap, go_tc)
+    bps = set_line_bps(c, [{"line": L("LOOP_BODY"), "condition": "i == )"},
+                           {"line": L("LOGME"), "hitCondition": "often"}])
+    assert bps[0]["verified"] is False and "1:6" in bps[0]["message"], bps[0]
+    assert bps[1]["verified"] is False and "hit condition" in bps[1]["message"], bps[1]
+    c.request_ok("configurationDone")
+    assert wait_exited(c) == 0
+    disconnect(c)
+
+
+def test_condition_failing_at_run_time_stops_and_says_why(godap, go_tc):
+    c = begin(godap, go_tc)
+    set_line_bps(c, [{"line": L("LOOP_BODY"), "condition": "nosuchvar == 1"}])
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "breakpoint")
+    msgs = [m["body"]["output"] for m in c.events("output")]
+    assert any("nosuchvar" in m and "failed" in m for m in msgs), msgs
+    assert top_frame(c, ev["threadId"])["line"] == L("LOOP_BODY")
+    disconnect(c)
+
+
+@pytest.mark.parametrize("name,func", [
+    ("main.loop", "main.loop"),
+    ("loop", "main.loop"),
+    ("(*T).Inc", "main.(*T).Inc"),
+    ("main.(*T).Inc", "main.(*T).Inc"),
+    ("T.Get", "main.T.Get"),
+])
+def test_function_breakpoint_forms(godap, go_tc, name, func):
+    c = begin(godap, go_tc)
+    bps = c.request_ok("setFunctionBreakpoints", {"breakpoints": [{"name": name}]})["breakpoints"]
+    assert bps[0]["verified"], bps
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "breakpoint")
+    assert ev["hitBreakpointIds"] == [bps[0]["id"]]
+    assert top_frame(c, ev["threadId"])["name"] == func
+    disconnect(c)
+
+
+def test_function_breakpoint_generic_all_instantiations(godap, go_tc):
+    c = begin(godap, go_tc)
+    bps = c.request_ok("setFunctionBreakpoints", {"breakpoints": [{"name": "main.Sum"}]})["breakpoints"]
+    assert bps[0]["verified"], bps
+    c.request_ok("configurationDone")
+    names = []
+    for _ in range(2):
+        ev = wait_stopped(c, "breakpoint")
+        names.append(top_frame(c, ev["threadId"])["name"])
+        c.request_ok("continue", {"threadId": ev["threadId"]})
+    assert all(n.startswith("main.Sum[") for n in names), names
+    assert len(set(names)) == 2, names
+    assert wait_exited(c) == 0
+    disconnect(c)
+
+
+def test_function_breakpoint_unknown_and_condition(godap, go_tc):
+    c = begin(godap, go_tc)
+    bps = c.request_ok("setFunctionBreakpoints", {"breakpoints": [
+        {"name": "main.nope"}, {"name": "main.logme", "condition": "i == 500"}]})["breakpoints"]
+    assert bps[0]["verified"] is False and "main.nope" in bps[0]["message"]
+    assert bps[1]["verified"] is True
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "breakpoint")
+    assert evaluate(c, ev["threadId"], "i") == "500"
+    disconnect(c)
+
+
+def test_instruction_breakpoint(godap, go_tc):
+    c = begin(godap, go_tc)
+    set_line_bps(c, [{"line": L("LOOP_BODY")}])
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "breakpoint")
+    ip = top_frame(c, ev["threadId"])["instructionPointerReference"]
+    set_line_bps(c, [])
+    bps = c.request_ok("setInstructionBreakpoints", {"breakpoints": [
+        {"instructionReference": ip}, {"instructionReference": ip, "offset": 1}]})["breakpoints"]
+    assert bps[0]["verified"] is True, bps
+    assert bps[1]["verified"] is False and "boundary" in bps[1]["message"], bps
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "breakpoint")
+    assert ev["hitBreakpointIds"] == [bps[0]["id"]]
+    assert top_frame(c, ev["threadId"])["instructionPointerReference"] == ip
+    assert evaluate(c, ev["threadId"], "i") == "1"
+    disconnect(c)
+
+
+def test_breakpoint_locations(godap, go_tc):
+    c = begin(godap, go_tc)
+    body = L("LOOP_BODY")
+    got = c.request_ok("breakpointLocations", {"source": {"path": SRC}, "line": body - 3, "endLine": body + 2})
+    lines = [b["line"] for b in got["breakpoints"]]
+    assert body in lines and body - 2 not in lines, lines  # body-2 is blank
+    assert body - 3 in lines  # total := 0
+    disconnect(c)
+
+
+def test_breakpoint_added_while_running(godap, go_tc):
+    """setBreakpoints while the program runs takes effect without a pause."""
+    c = godap.start(go_tc)
+    initialize(c)
+    src = fixture_src("stepping")
+    assert launch(c, fixture_dir("stepping"), args=["spin"])["success"]
+    c.wait_event("initialized", TIMEOUT)
+    c.request_ok("configurationDone")
+    import time
+    time.sleep(0.3)
+    assert not c.events("stopped")
+    bps = c.request_ok("setBreakpoints", {"source": {"path": src}, "breakpoints": [
+        {"line": marker_line(src, "SPIN_BODY")}]})["breakpoints"]
+    assert bps[0]["verified"]
+    ev = wait_stopped(c, "breakpoint")
+    assert top_frame(c, ev["threadId"])["name"] == "main.spinner"
+    disconnect(c)
