@@ -23,6 +23,8 @@ void dap_h_exception_info(dap_session *, const cJSON *, const cJSON *);
 void dap_h_set_function_breakpoints(dap_session *, const cJSON *, const cJSON *);
 void dap_h_set_instruction_breakpoints(dap_session *, const cJSON *, const cJSON *);
 void dap_h_breakpoint_locations(dap_session *, const cJSON *, const cJSON *);
+void dap_h_data_breakpoint_info(dap_session *, const cJSON *, const cJSON *);
+void dap_h_set_data_breakpoints(dap_session *, const cJSON *, const cJSON *);
 void dap_h_next(dap_session *, const cJSON *, const cJSON *);
 void dap_h_step_in(dap_session *, const cJSON *, const cJSON *);
 void dap_h_step_out(dap_session *, const cJSON *, const cJSON *);
@@ -50,6 +52,8 @@ static const struct {
 	{"setFunctionBreakpoints", dap_h_set_function_breakpoints},
 	{"setInstructionBreakpoints", dap_h_set_instruction_breakpoints},
 	{"breakpointLocations", dap_h_breakpoint_locations},
+	{"dataBreakpointInfo", dap_h_data_breakpoint_info},
+	{"setDataBreakpoints", dap_h_set_data_breakpoints},
 	{"next", dap_h_next},
 	{"stepIn", dap_h_step_in},
 	{"stepOut", dap_h_step_out},

@@ -101,6 +101,15 @@ struct dap_session {
 	char *exc_id, *exc_desc, *exc_stack; /* the last exception stop */
 	uint64_t exc_goid;
 
+	/* Data breakpoints, one per debug register. */
+	struct dap_watch {
+		int active, id;
+		uint64_t addr;
+		int len, rw, kind; /* kind: gdw_kind of the value */
+		char *name;
+		uint64_t old;
+	} watches[4];
+
 	uint64_t cur_goid; /* the goroutine the user is on */
 	grt_step *step;    /* the next/stepIn/stepOut under way */
 	int exited_sent;
@@ -144,6 +153,11 @@ void dap_exc_sync(dap_session *s);
  * and returns its stop description, else returns 0. */
 int dap_exc_hit(dap_session *s, pid_t tid, uint64_t addr);
 void dap_exc_clear(dap_session *s);
+
+/* ---- data breakpoints (dap_watch.c) ---- */
+/* Slot `slot` fired on thread tid: stop and tell the user what changed. */
+void dap_watch_hit(dap_session *s, pid_t tid, int slot);
+void dap_watch_clear(dap_session *s);
 
 /* ---- breakpoints (dap_bp.c) ---- */
 /* Resolves and inserts bp (process must be stopped or not started). */

@@ -383,8 +383,13 @@ static void handle_stop(dap_session *s, const core_stop *st)
 		/* runtime.Breakpoint() or an int3 compiled into the program. */
 		stop_and_report(s, st->tid, "breakpoint", NULL, 0);
 		return;
-	case CORE_STOP_STEP:
 	case CORE_STOP_WATCH:
+		if (st->slot >= 0 && st->slot < 4 && s->watches[st->slot].active) {
+			dap_watch_hit(s, st->tid, st->slot);
+			return;
+		}
+		break;
+	case CORE_STOP_STEP:
 		stop_and_report(s, st->tid, "step", NULL, 0);
 		return;
 	case CORE_STOP_NONE:
@@ -460,6 +465,7 @@ void dap_target_end(dap_session *s)
 	dap_target *t = s->tgt;
 	if (!t)
 		return;
+	dap_watch_clear(s);
 	if (t->proc && !core_exited(t->proc) && s->step) {
 		if (s->state == DAP_RUNNING)
 			core_stop_all(t->proc, NULL);

@@ -236,16 +236,32 @@ def scen_next(kind, cfg, rep):
         if not isinstance(g, int):
             raise DapError(f"stopped event without threadId: {body}")
         s.set_bps(src, [])
-        lat, switches, others = [], 0, []
+        lat, switches, others, timeouts, slow = [], 0, [], 0, 0
+        t_all = time.monotonic()
         for n in range(cfg.nexts):
             t0 = time.monotonic()
-            s.c.request_ok("next", {"threadId": g}, timeout=T_STOP)
-            ev = s.wait_stopped(T_STOP)
-            lat.append((time.monotonic() - t0) * 1000.0)
+            s.c.request_ok("next", {"threadId": g}, timeout=T_REQ)
+            try:
+                ev = s.wait_stopped(cfg.next_timeout)
+            except dap_client.DapTimeout:
+                # Counted at the timeout (a lower bound); pause to get the
+                # target back and go on with the next `next`.
+                timeouts += 1
+                lat.append(cfg.next_timeout * 1000.0)
+                s.c.request_ok("pause", {"threadId": g}, timeout=T_REQ)
+                s.wait_stopped(T_STOP)
+                continue
+            dt = time.monotonic() - t0
+            lat.append(dt * 1000.0)
+            if dt > 1.0:
+                slow += 1
             if ev.get("threadId") != g:
                 switches += 1
                 others.append(ev.get("threadId"))
         return {"next_median_ms": statistics.median(lat),
+                "next_total_s": time.monotonic() - t_all,
+                "nexts_over_1s": slow,
+                "next_timeouts": timeouts,
                 "goroutine_switches": switches,
                 "_nexts": cfg.nexts, "_switched_to": others[:10],
                 "_latencies_ms": [round(x, 2) for x in lat]}
@@ -342,6 +358,9 @@ METRICS = {
     "start": [("launch_to_stop_ms", "launch -> 1st breakpoint stop (ms)", "{:.0f}", True),
               ("peak_rss_mib", "adapter peak RSS VmHWM (MiB)", "{:.1f}", True)],
     "next": [("next_median_ms", f"next latency, median of nexts (ms)", "{:.1f}", True),
+             ("next_total_s", "all nexts of a run, wall time (s)", "{:.2f}", True),
+             ("nexts_over_1s", "nexts taking > 1 s, per run", "{:g}", False),
+             ("next_timeouts", "nexts timed out (then paused), per run", "{:g}", False),
              ("goroutine_switches", "goroutine switches per run", "{:g}", False)],
     "threads": [("threads_median_ms", "threads request (ms)", "{:.1f}", True),
                 ("threads_returned", "threads returned", "{:g}", False)],
@@ -392,6 +411,10 @@ def main():
     ap.add_argument("--godap", default=os.path.join(REPO, "build", "adapter", "godap"))
     ap.add_argument("--dlv", default=shutil.which("dlv") or os.path.expanduser("~/go/bin/dlv"))
     ap.add_argument("--nexts", type=int, default=50)
+    ap.add_argument("--next-timeout", type=float, default=30.0,
+                    help="seconds one `next` may take before it is counted as timed out")
+    ap.add_argument("--cond-reps", type=int, default=None,
+                    help="repetitions of cond (default: --reps); Delve needs minutes per run")
     ap.add_argument("--thread-calls", type=int, default=5)
     ap.add_argument("--cond-n", type=int, default=COND_N)
     ap.add_argument("--debuggers", default="godap,dlv")
@@ -436,7 +459,9 @@ def main():
     try:
         for scen in only:
             res = results[scen] = {d: {"runs": [], "errors": []} for d in dbgs}
-            for rep in range(cfg.reps):
+            reps = cfg.cond_reps if (scen == "cond" and cfg.cond_reps) else cfg.reps
+            info.setdefault("reps_per_scenario", {})[scen] = reps
+            for rep in range(reps):
                 order = dbgs if rep % 2 == 0 else list(reversed(dbgs))
                 for d in order:
                     t = time.monotonic()
@@ -445,15 +470,15 @@ def main():
                         res[d]["runs"].append(m)
                         short = {k: (round(v, 2) if isinstance(v, float) else v)
                                  for k, v in m.items() if not k.startswith("_")}
-                        print(f"  {scen} rep {rep + 1}/{cfg.reps} {d:5s}: {short}", flush=True)
+                        print(f"  {scen} rep {rep + 1}/{reps} {d:5s}: {short}", flush=True)
                     except Unsupported as e:
                         res[d]["unsupported"] = str(e)
-                        print(f"  {scen} rep {rep + 1}/{cfg.reps} {d:5s}: n/a (unsupported): {e}",
+                        print(f"  {scen} rep {rep + 1}/{reps} {d:5s}: n/a (unsupported): {e}",
                               flush=True)
                     except Exception as e:  # one failure must not stop the run
                         msg = f"{type(e).__name__}: {e}"
                         res[d]["errors"].append(msg[:2000])
-                        print(f"  {scen} rep {rep + 1}/{cfg.reps} {d:5s}: ERROR {msg[:600]}",
+                        print(f"  {scen} rep {rep + 1}/{reps} {d:5s}: ERROR {msg[:600]}",
                               flush=True)
                         if not isinstance(e, DapError):
                             traceback.print_exc()
@@ -504,7 +529,7 @@ def main():
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     print()
     print(f"godap bench — {info['date']} — {info['go']} — dlv {info['dlv']} — "
-          f"nproc {info['nproc']} ({info['machine']}) — medians of {cfg.reps} reps")
+          f"nproc {info['nproc']} ({info['machine']}) — medians of reps {info.get('reps_per_scenario')}")
     for i, r in enumerate(rows):
         print("  ".join(c.ljust(widths[j]) if j < 2 else c.rjust(widths[j]) for j, c in enumerate(r)))
         if i == 0:

@@ -112,4 +112,14 @@ int core_bp_add(core_proc *p, uint64_t addr, gd_err *err);
 int core_bp_del(core_proc *p, uint64_t addr, gd_err *err);
 int core_bp_has(const core_proc *p, uint64_t addr);
 
+/* ---- hardware watchpoints (x86 debug registers DR0-DR3) ----
+ * Set on every thread (all must be stopped) and on threads born later.
+ * len is 1, 2, 4 or 8 (addr aligned to it); rw is CORE_HW_WRITE or
+ * CORE_HW_READWRITE.  A hit is a CORE_STOP_WATCH with its slot, reported
+ * after the access (the PC is past the accessing instruction). */
+enum { CORE_HW_SLOTS = 4, CORE_HW_WRITE = 1, CORE_HW_READWRITE = 3 };
+int core_hw_set(core_proc *p, int slot, uint64_t addr, int len, int rw,
+		gd_err *err);
+int core_hw_clear(core_proc *p, int slot, gd_err *err);
+
 #endif

@@ -13,7 +13,14 @@ typedef struct core_thread {
 	uint64_t stepover; /* reported at this breakpoint: step over it first */
 	int regs_valid;
 	struct user_regs_struct regs;
+	int fresh; /* born under us, not yet seen stopped */
 } core_thread;
+
+typedef struct core_hw {
+	int active;
+	uint64_t addr;
+	int len, rw;
+} core_hw;
 
 typedef struct core_bp {
 	uint64_t addr;
@@ -42,6 +49,8 @@ struct core_proc {
 	 * was seen: that event must not bring them back. */
 	pid_t early_exits[64];
 	size_t nearly_exits;
+
+	core_hw hw[CORE_HW_SLOTS];
 };
 
 core_thread *core__thread(core_proc *p, pid_t tid);
@@ -49,6 +58,10 @@ core_thread *core__thread_add(core_proc *p, pid_t tid);
 void core__thread_remove(core_proc *p, pid_t tid);
 int core__cont(core_proc *p, core_thread *t, gd_err *err);
 core_bp *core__bp(const core_proc *p, uint64_t addr);
+/* Loads the watchpoints into a stopped thread's debug registers. */
+int core__hw_apply(core_proc *p, pid_t tid, gd_err *err);
+/* Which slot fired (reads and clears DR6); -1 if none. */
+int core__hw_slot(core_proc *p, pid_t tid);
 int core__poke_byte(core_proc *p, uint64_t addr, uint8_t b, gd_err *err);
 int core__open_mem(core_proc *p, gd_err *err);
 

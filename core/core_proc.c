@@ -39,6 +39,7 @@ core_thread *core__thread_add(core_proc *p, pid_t tid)
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
 	t->state = CT_RUNNING;
+	t->fresh = 1;
 	return t;
 }
 
@@ -138,6 +139,11 @@ static int classify_trap(core_proc *p, core_thread *t, core_stop *out,
 	if (si.si_code == TRAP_HWBKPT) {
 		out->kind = CORE_STOP_WATCH;
 		out->addr = r.rip;
+		out->slot = core__hw_slot(p, t->tid);
+		if (p->stopping || out->slot < 0)
+			return 0; /* a watch hit while stopping: the value
+				     has changed all the same; not lost, the
+				     next stop shows it */
 		return 1;
 	}
 	if (si.si_code == SI_KERNEL || si.si_code == TRAP_BRKPT) {
@@ -223,6 +229,12 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 	t->regs_valid = 0;
 	int sig = WSTOPSIG(st);
 	int event = st >> 16;
+	if (t->fresh) {
+		/* Debug registers are not inherited by clone. */
+		t->fresh = 0;
+		if (core__hw_apply(p, tid, err) < 0)
+			return -1;
+	}
 
 	if (event == PTRACE_EVENT_CLONE) {
 		unsigned long child = 0;

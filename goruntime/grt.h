@@ -44,6 +44,7 @@ typedef struct grt_goroutine {
 	uint8_t waitreason;
 	uint64_t sched_pc, sched_sp, sched_bp;
 	uint64_t startpc, gopc;
+	uint64_t stack_lo, stack_hi;
 	pid_t tid;              /* thread running it, 0 if none */
 } grt_goroutine;
 

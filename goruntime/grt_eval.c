@@ -466,6 +466,16 @@ static int eval_binary(ctx *c, const gx_node *n, ev *out)
 		goto done;
 	}
 	gdw_tref type = a.is_const ? b.v.type : a.v.type;
+	/* the constant operand must be representable in the other's type */
+	if (a.is_const != b.is_const && !is_cmp(n->op) &&
+	    (a.is_const ? a.c.kind : b.c.kind) != GX_V_FLOAT) {
+		grt_value tmp = {0};
+		int ok = const_to(c, a.is_const ? n->x : n->y,
+				  a.is_const ? &a.c : &b.c, type, &tmp);
+		grt_value_free(&tmp);
+		if (ok < 0)
+			goto done;
+	}
 	num x, y;
 	if (to_num(c, n->x, &a, &x) < 0 || to_num(c, n->y, &b, &y) < 0)
 		goto done;
@@ -856,7 +866,10 @@ done:
 static int eval_call(ctx *c, const gx_node *n, ev *out)
 {
 	const gx_node *f = n->x;
-	if (f->kind != GX_N_IDENT)
+	gdw_tref conv;
+	if (f->kind != GX_N_IDENT ||
+	    (strcmp(f->name, "len") != 0 && strcmp(f->name, "cap") != 0 &&
+	     gdw_type_by_name(c->t->dw, f->name, &conv) < 0))
 		return fail(c, n, "%s", "function calls are not supported");
 	if (n->nargs != 1)
 		return fail(c, n, "%s expects one argument", f->name);

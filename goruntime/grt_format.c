@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { F_TOP = 1, F_TYPE = 2 };
 enum { MAX_STRING = 512, MAX_ARRAY = 64, MAX_RECURSE = 1 };
@@ -176,6 +177,89 @@ static int put_string(grt_target *t, const grt_value *v, gd_buf *b)
 	return 0;
 }
 
+/* time.Duration.String(). */
+static void put_duration(gd_buf *b, int64_t d)
+{
+	uint64_t u = d < 0 ? (uint64_t)0 - (uint64_t)d : (uint64_t)d;
+	const char *sign = d < 0 ? "-" : "";
+	if (u == 0) {
+		gd_buf_puts(b, "0s");
+		return;
+	}
+	if (u < 1000000000ull) {
+		const char *unit = u < 1000 ? "ns" : u < 1000000 ? "µs" : "ms";
+		uint64_t div = u < 1000 ? 1 : u < 1000000 ? 1000 : 1000000;
+		gd_buf_printf(b, "%s%" PRIu64, sign, u / div);
+		if (u % div) {
+			char frac[16];
+			snprintf(frac, sizeof(frac), "%0*" PRIu64, div == 1000 ? 3 : 6, u % div);
+			size_t n = strlen(frac);
+			while (n && frac[n - 1] == '0')
+				frac[--n] = '\0';
+			gd_buf_printf(b, ".%s", frac);
+		}
+		gd_buf_puts(b, unit);
+		return;
+	}
+	uint64_t sec = u / 1000000000ull, ns = u % 1000000000ull;
+	gd_buf_puts(b, sign);
+	if (sec >= 3600)
+		gd_buf_printf(b, "%" PRIu64 "h", sec / 3600);
+	if (sec >= 60)
+		gd_buf_printf(b, "%" PRIu64 "m", sec / 60 % 60);
+	gd_buf_printf(b, "%" PRIu64, sec % 60);
+	if (ns) {
+		char frac[16];
+		snprintf(frac, sizeof(frac), "%09" PRIu64, ns);
+		size_t n = strlen(frac);
+		while (n && frac[n - 1] == '0')
+			frac[--n] = '\0';
+		gd_buf_printf(b, ".%s", frac);
+	}
+	gd_buf_puts(b, "s");
+}
+
+/* Delve's formatTime: RFC 3339, plus ", +monotonic" when present. */
+static int put_time(grt_target *t, const grt_value *v, gd_buf *b)
+{
+	grt_value w, e, l;
+	uint64_t wall = 0, locp = 0;
+	int64_t ext = 0;
+	if (grt__field(t, v, "wall", &w, NULL) < 0)
+		return -1;
+	int ok = grt_value_int(t, &w, NULL, &wall, NULL, NULL) == 0;
+	grt_value_free(&w);
+	if (!ok || grt__field(t, v, "ext", &e, NULL) < 0)
+		return -1;
+	ok = grt_value_int(t, &e, &ext, NULL, NULL, NULL) == 0;
+	grt_value_free(&e);
+	if (!ok || grt__field(t, v, "loc", &l, NULL) < 0)
+		return -1;
+	grt_value_read(t, &l, 0, &locp, 8, NULL);
+	grt_value_free(&l);
+	int mono = (wall >> 63) != 0;
+	int64_t unix_s = mono ? (int64_t)(wall << 1 >> 31) - 2682288000LL
+			      : ext - 62135596800LL;
+	time_t tt = (time_t)unix_s;
+	struct tm tm;
+	/* nil loc is UTC; any other location is shown as the debugger's
+	 * local zone (Delve loads it by name) */
+	if (locp ? !localtime_r(&tt, &tm) : !gmtime_r(&tt, &tm))
+		return -1;
+	char buf[64];
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	gd_buf_puts(b, buf);
+	long off = locp ? tm.tm_gmtoff : 0;
+	if (off == 0)
+		gd_buf_puts(b, "Z");
+	else
+		gd_buf_printf(b, "%c%02ld:%02ld", off < 0 ? '-' : '+',
+			      labs(off) / 3600, labs(off) / 60 % 60);
+	if (mono)
+		gd_buf_printf(b, ", %+" PRId64, ext);
+	return 0;
+}
+
 static int put_scalar(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 		      gd_buf *b)
 {
@@ -225,6 +309,12 @@ static int put_scalar(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 	case GDW_K_INT: case GDW_K_INT8: case GDW_K_INT16: case GDW_K_INT32:
 	case GDW_K_INT64:
 		grt_value_int(t, v, &i, NULL, NULL, NULL);
+		if (strcmp(ti->name, "time.Duration") == 0) {
+			/* readable, in the "descr (value)" shape Delve uses */
+			put_duration(b, i);
+			gd_buf_printf(b, " (%" PRId64 ")", i);
+			return 0;
+		}
 		gd_buf_printf(b, "%" PRId64, i);
 		return 0;
 	default:
@@ -319,6 +409,15 @@ static int fmt_struct(grt_target *t, const grt_value *v, int flags, int level,
 		put_vtype(t, v, b);
 		gd_buf_printf(b, ")(%#" PRIx64 ")", v->has_addr ? v->addr : 0);
 		return 0;
+	}
+	if (strcmp(grt_value_type_name(t, v), "time.Time") == 0) {
+		gd_buf tb = GD_BUF_INIT;
+		if (put_time(t, v, &tb) == 0) {
+			put_vtype(t, v, b);
+			gd_buf_printf(b, "(%s)", tb.data);
+			flags &= ~F_TYPE;
+		}
+		gd_buf_free(&tb);
 	}
 	if (flags & F_TYPE) {
 		put_vtype(t, v, b);

@@ -95,6 +95,8 @@ static int load(grt_target *t, gd_err *err)
 			if (L->has_syscallbp)
 				g.sched_bp = get_u64(gb, L->g_syscallbp);
 		}
+		g.stack_lo = get_u64(gb, L->g_stack_lo);
+		g.stack_hi = get_u64(gb, L->g_stack_hi);
 		g.startpc = get_u64(gb, L->g_startpc);
 		g.gopc = get_u64(gb, L->g_gopc);
 		if (push(t, &g) < 0) {

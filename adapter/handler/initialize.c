@@ -26,6 +26,7 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 	cJSON_AddBoolToObject(b, "supportsInstructionBreakpoints", 1);
 	cJSON_AddBoolToObject(b, "supportsBreakpointLocationsRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsSteppingGranularity", 1);
+	cJSON_AddBoolToObject(b, "supportsDataBreakpoints", 1);
 	cJSON *filters = cJSON_AddArrayToObject(b, "exceptionBreakpointFilters");
 	static const char *const f[][2] = {
 		{"unrecovered-panic", "Unrecovered panics"},

@@ -225,3 +225,37 @@ def test_breakpoint_added_while_running(godap, go_tc):
     ev = wait_stopped(c, "breakpoint")
     assert top_frame(c, ev["threadId"])["name"] == "main.spinner"
     disconnect(c)
+
+
+def test_write_watchpoint_on_global(godap, go_tc):
+    c = begin(godap, go_tc)
+    set_line_bps(c, [{"line": L("LOOP_BODY")}])
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "breakpoint")
+    tid = ev["threadId"]
+    fid = stack(c, tid, 0, 1)["stackFrames"][0]["id"]
+    info = c.request_ok("dataBreakpointInfo", {"name": "main.counter", "frameId": fid})
+    assert info["dataId"], info
+    assert "write" in info["accessTypes"]
+    # A goroutine-stack variable is refused with a reason.
+    local = c.request_ok("dataBreakpointInfo", {"name": "total", "frameId": fid})
+    assert local["dataId"] is None and "stack" in local["description"], local
+    bps = c.request_ok("setDataBreakpoints", {"breakpoints": [
+        {"dataId": info["dataId"], "accessType": "write"}]})["breakpoints"]
+    assert bps[0]["verified"], bps
+    set_line_bps(c, [])
+    c.request_ok("continue", {"threadId": tid})
+    for old, new in (("0", "10"), ("10", "20")):
+        ev = wait_stopped(c, "data breakpoint")
+        assert ev["description"] == f"main.counter changed from {old} to {new}", ev
+        assert ev["hitBreakpointIds"] == [bps[0]["id"]]
+        f = top_frame(c, ev["threadId"])
+        assert f["name"] == "main.bump" and f["line"] == L("COUNTER_WRITE"), f
+        c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "data breakpoint")
+    assert ev["description"] == "main.counter changed from 20 to 30", ev
+    c.request_ok("setDataBreakpoints", {"breakpoints": []})
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    assert wait_exited(c) == 0
+    assert "counter 50" in c.output_text("stdout")
+    disconnect(c)
