@@ -399,6 +399,13 @@ def stray_fixture_processes(bin_dir):
 
 # ---------------------------------------------------------------- main
 
+def write_json(path, info, results, rows):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".tmp", "w") as f:
+        json.dump({"info": info, "results": results, "table": rows}, f, indent=1)
+    os.replace(path + ".tmp", path)
+
+
 def fmt(v, f):
     return "-" if v is None else f.format(v)
 
@@ -491,6 +498,8 @@ def main():
                     med[key] = statistics.median(vals) if vals else None
                     res[d].setdefault("values", {})[key] = vals
                 res[d]["median"] = med
+            # Partial results survive a run cut short.
+            write_json(cfg.json, info, results, None)
     finally:
         bad = leftover_processes(os.getpid())
         stray = stray_fixture_processes(bindir)
@@ -546,9 +555,7 @@ def main():
     if info["leftover_after_kill"]:
         print(f"! processes still there after the kill: {info['leftover_after_kill']}")
 
-    os.makedirs(os.path.dirname(cfg.json), exist_ok=True)
-    with open(cfg.json, "w") as f:
-        json.dump({"info": info, "results": results, "table": rows}, f, indent=1)
+    write_json(cfg.json, info, results, rows)
     print(f"wrote {cfg.json}")
 
 

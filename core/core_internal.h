@@ -51,6 +51,10 @@ struct core_proc {
 	size_t nearly_exits;
 
 	core_hw hw[CORE_HW_SLOTS];
+
+	uint64_t scratch; /* a page of ours in the program, for displaced
+			     steps; 0 if none */
+	int scratch_failed;
 };
 
 core_thread *core__thread(core_proc *p, pid_t tid);
@@ -60,6 +64,9 @@ int core__cont(core_proc *p, core_thread *t, gd_err *err);
 core_bp *core__bp(const core_proc *p, uint64_t addr);
 /* Loads the watchpoints into a stopped thread's debug registers. */
 int core__hw_apply(core_proc *p, pid_t tid, gd_err *err);
+/* Runs t's instruction under its breakpoint out of line and resumes t
+ * alone.  1: cannot (the caller stops everything instead). */
+int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err);
 /* Which slot fired (reads and clears DR6); -1 if none. */
 int core__hw_slot(core_proc *p, pid_t tid);
 int core__poke_byte(core_proc *p, uint64_t addr, uint8_t b, gd_err *err);

@@ -402,6 +402,11 @@ int core_resume_thread(core_proc *p, pid_t tid, gd_err *err)
 	if (t->state != CT_STOPPED)
 		return 0;
 	if (t->stepover && core__bp(p, t->stepover)) {
+		int rc = core__displaced_resume(p, t, err);
+		if (rc <= 0)
+			return rc;
+		gd_log_debug(p->log, "core: stepping %d over %#lx with every "
+			     "thread stopped", (int)tid, (unsigned long)t->stepover);
 		/* Lifting the int3 while others run would let them pass it. */
 		if (core_stop_all(p, err) < 0)
 			return -1;

@@ -4,6 +4,7 @@
  * nesting loaded). */
 #include "grt_internal.h"
 #include "grt_value.h"
+#include "grt_text.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -18,138 +19,9 @@ enum { MAX_STRING = 512, MAX_ARRAY = 64, MAX_RECURSE = 1 };
 static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
 		 gd_buf *b);
 
-/* Delve's ShortenType: package paths dropped from qualified names
- * ("github.com/a/b.T" -> "b.T") in every component of the type. */
-static void put_type(gd_buf *b, const char *name)
-{
-	const char *seg = name;
-	for (const char *p = name;; p++) {
-		int word = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			   (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' ||
-			   *p == '/' || (unsigned char)*p >= 0x80;
-		if (word)
-			continue;
-		const char *slash = NULL;
-		for (const char *q = seg; q < p; q++)
-			if (*q == '/')
-				slash = q;
-		const char *from = slash ? slash + 1 : seg;
-		gd_buf_append(b, from, (size_t)(p - from));
-		if (!*p)
-			break;
-		gd_buf_append(b, p, 1);
-		seg = p + 1;
-	}
-}
-
 static void put_vtype(grt_target *t, const grt_value *v, gd_buf *b)
 {
-	put_type(b, grt_value_type_name(t, v));
-}
-
-/* strconv.FormatFloat(f, 'f', -1, bits): shortest digits that read back
- * to the same value, never in exponent form. */
-static void put_float(gd_buf *b, double f, int bits)
-{
-	if (isnan(f)) {
-		gd_buf_puts(b, "NaN");
-		return;
-	}
-	if (isinf(f)) {
-		gd_buf_puts(b, f > 0 ? "+Inf" : "-Inf");
-		return;
-	}
-	char e[64];
-	for (int p = 1; p <= 17; p++) {
-		snprintf(e, sizeof(e), "%.*e", p - 1, f);
-		double back = strtod(e, NULL);
-		if (bits == 32 ? (float)back == (float)f : back == f)
-			break;
-	}
-	/* e = "[-]d.ddde[+-]xx": rebuild without the exponent. */
-	char digits[32];
-	size_t nd = 0;
-	const char *p = e;
-	int neg = 0;
-	if (*p == '-') {
-		neg = 1;
-		p++;
-	}
-	for (; *p && *p != 'e'; p++)
-		if (*p != '.' && nd < sizeof(digits) - 1)
-			digits[nd++] = *p;
-	int exp = *p == 'e' ? atoi(p + 1) : 0;
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	if (neg)
-		gd_buf_puts(b, "-");
-	int point = exp + 1; /* digits before the decimal point */
-	if (point <= 0) {
-		gd_buf_puts(b, "0.");
-		for (int i = 0; i < -point; i++)
-			gd_buf_puts(b, "0");
-		gd_buf_append(b, digits, nd);
-	} else if ((size_t)point >= nd) {
-		gd_buf_append(b, digits, nd);
-		for (size_t i = nd; i < (size_t)point; i++)
-			gd_buf_puts(b, "0");
-	} else {
-		gd_buf_append(b, digits, (size_t)point);
-		gd_buf_puts(b, ".");
-		gd_buf_append(b, digits + point, nd - (size_t)point);
-	}
-}
-
-/* Go's %q for a byte string. */
-static void put_quoted(gd_buf *b, const uint8_t *s, size_t n)
-{
-	gd_buf_puts(b, "\"");
-	for (size_t i = 0; i < n;) {
-		uint8_t c = s[i];
-		uint32_t r = c;
-		size_t len = 1;
-		if (c >= 0x80) {
-			size_t need = c >= 0xf0 && c < 0xf8 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
-			int ok = need && i + need <= n;
-			if (ok) {
-				r = c & (0xff >> (need + 1));
-				for (size_t k = 1; k < need; k++) {
-					if ((s[i + k] & 0xc0) != 0x80)
-						ok = 0;
-					r = (r << 6) | (s[i + k] & 0x3f);
-				}
-			}
-			if (ok && ((need == 2 && r < 0x80) || (need == 3 && r < 0x800) ||
-				   (need == 4 && r < 0x10000) || r > 0x10ffff ||
-				   (r >= 0xd800 && r < 0xe000)))
-				ok = 0;
-			if (!ok) {
-				gd_buf_printf(b, "\\x%02x", c);
-				i++;
-				continue;
-			}
-			len = need;
-		}
-		i += len;
-		switch (r) {
-		case '\a': gd_buf_puts(b, "\\a"); continue;
-		case '\b': gd_buf_puts(b, "\\b"); continue;
-		case '\f': gd_buf_puts(b, "\\f"); continue;
-		case '\n': gd_buf_puts(b, "\\n"); continue;
-		case '\r': gd_buf_puts(b, "\\r"); continue;
-		case '\t': gd_buf_puts(b, "\\t"); continue;
-		case '\v': gd_buf_puts(b, "\\v"); continue;
-		case '\\': gd_buf_puts(b, "\\\\"); continue;
-		case '"': gd_buf_puts(b, "\\\""); continue;
-		}
-		if (r < 0x20 || r == 0x7f)
-			gd_buf_printf(b, "\\x%02x", r);
-		else if (r >= 0x80 && r < 0xa0)
-			gd_buf_printf(b, "\\u%04x", r);
-		else
-			gd_buf_append(b, s + i - len, len);
-	}
-	gd_buf_puts(b, "\"");
+	grt_text_type(b, grt_value_type_name(t, v));
 }
 
 static int put_string(grt_target *t, const grt_value *v, gd_buf *b)
@@ -172,51 +44,9 @@ static int put_string(grt_target *t, const grt_value *v, gd_buf *b)
 		int k = snprintf((char *)s + n, 32, "...+%" PRIu64 " more", len - n);
 		n += (uint64_t)k;
 	}
-	put_quoted(b, s, n);
+	grt_text_quote(b, s, n);
 	free(s);
 	return 0;
-}
-
-/* time.Duration.String(). */
-static void put_duration(gd_buf *b, int64_t d)
-{
-	uint64_t u = d < 0 ? (uint64_t)0 - (uint64_t)d : (uint64_t)d;
-	const char *sign = d < 0 ? "-" : "";
-	if (u == 0) {
-		gd_buf_puts(b, "0s");
-		return;
-	}
-	if (u < 1000000000ull) {
-		const char *unit = u < 1000 ? "ns" : u < 1000000 ? "µs" : "ms";
-		uint64_t div = u < 1000 ? 1 : u < 1000000 ? 1000 : 1000000;
-		gd_buf_printf(b, "%s%" PRIu64, sign, u / div);
-		if (u % div) {
-			char frac[16];
-			snprintf(frac, sizeof(frac), "%0*" PRIu64, div == 1000 ? 3 : 6, u % div);
-			size_t n = strlen(frac);
-			while (n && frac[n - 1] == '0')
-				frac[--n] = '\0';
-			gd_buf_printf(b, ".%s", frac);
-		}
-		gd_buf_puts(b, unit);
-		return;
-	}
-	uint64_t sec = u / 1000000000ull, ns = u % 1000000000ull;
-	gd_buf_puts(b, sign);
-	if (sec >= 3600)
-		gd_buf_printf(b, "%" PRIu64 "h", sec / 3600);
-	if (sec >= 60)
-		gd_buf_printf(b, "%" PRIu64 "m", sec / 60 % 60);
-	gd_buf_printf(b, "%" PRIu64, sec % 60);
-	if (ns) {
-		char frac[16];
-		snprintf(frac, sizeof(frac), "%09" PRIu64, ns);
-		size_t n = strlen(frac);
-		while (n && frac[n - 1] == '0')
-			frac[--n] = '\0';
-		gd_buf_printf(b, ".%s", frac);
-	}
-	gd_buf_puts(b, "s");
 }
 
 /* Delve's formatTime: RFC 3339, plus ", +monotonic" when present. */
@@ -277,21 +107,21 @@ static int put_scalar(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 	case GDW_K_FLOAT32: {
 		float x;
 		memcpy(&x, raw, 4);
-		put_float(b, x, 32);
+		grt_text_float(b, x, 32);
 		return 0;
 	}
 	case GDW_K_FLOAT64:
 		memcpy(&f, raw, 8);
-		put_float(b, f, 64);
+		grt_text_float(b, f, 64);
 		return 0;
 	case GDW_K_COMPLEX64: {
 		float re, im;
 		memcpy(&re, raw, 4);
 		memcpy(&im, raw + 4, 4);
 		gd_buf_puts(b, "(");
-		put_float(b, re, 32);
+		grt_text_float(b, re, 32);
 		gd_buf_puts(b, " + ");
-		put_float(b, im, 32);
+		grt_text_float(b, im, 32);
 		gd_buf_puts(b, "i)");
 		return 0;
 	}
@@ -300,9 +130,9 @@ static int put_scalar(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 		memcpy(&re, raw, 8);
 		memcpy(&im, raw + 8, 8);
 		gd_buf_puts(b, "(");
-		put_float(b, re, 64);
+		grt_text_float(b, re, 64);
 		gd_buf_puts(b, " + ");
-		put_float(b, im, 64);
+		grt_text_float(b, im, 64);
 		gd_buf_puts(b, "i)");
 		return 0;
 	}
@@ -311,7 +141,7 @@ static int put_scalar(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 		grt_value_int(t, v, &i, NULL, NULL, NULL);
 		if (strcmp(ti->name, "time.Duration") == 0) {
 			/* readable, in the "descr (value)" shape Delve uses */
-			put_duration(b, i);
+			grt_text_duration(b, i);
 			gd_buf_printf(b, " (%" PRId64 ")", i);
 			return 0;
 		}
@@ -845,6 +675,17 @@ int grt_children(grt_target *t, const grt_value *v, uint64_t start,
 		if (gdw_type_info(t->dw, ti->elem, &ei, err) < 0)
 			return -1;
 		uint64_t end = count && start + count < len ? start + count : len;
+		/* One read for the page of elements; each child keeps its
+		 * bytes as a cache. */
+		uint8_t *page = NULL;
+		uint64_t plen = end > start ? (end - start) * ei->size : 0;
+		int addressed = v->has_addr || ti->kind == GDW_K_SLICE;
+		if (addressed && plen && plen <= (4u << 20) && ei->size <= 256 &&
+		    (page = malloc(plen)) &&
+		    core_read(t->proc, base + start * ei->size, page, plen, NULL) < 0) {
+			free(page);
+			page = NULL;
+		}
 		for (uint64_t i = start; i < end; i++) {
 			char name[32];
 			snprintf(name, sizeof(name), "[%" PRIu64 "]", i);
@@ -854,8 +695,13 @@ int grt_children(grt_target *t, const grt_value *v, uint64_t start,
 				break;
 			}
 			c->index = i;
-			if (v->has_addr || ti->kind == GDW_K_SLICE) {
+			if (addressed) {
 				c->v = grt_value_at(ti->elem, base + i * ei->size);
+				if (page && ei->size &&
+				    (c->v.bytes = malloc(ei->size))) {
+					memcpy(c->v.bytes, page + (i - start) * ei->size, ei->size);
+					c->v.nbytes = ei->size;
+				}
 			} else if (grt_value_of_bytes(&c->v, ti->elem,
 						      v->bytes + i * ei->size,
 						      ei->size) < 0) {
@@ -863,6 +709,7 @@ int grt_children(grt_target *t, const grt_value *v, uint64_t start,
 				break;
 			}
 		}
+		free(page);
 		break;
 	}
 	case GDW_K_MAP:

@@ -15,6 +15,15 @@ void grt_value_free(grt_value *v)
 	memset(v, 0, sizeof(*v));
 }
 
+void grt_value_drop_cache(grt_value *v)
+{
+	if (v->has_addr) {
+		free(v->bytes);
+		v->bytes = NULL;
+		v->nbytes = 0;
+	}
+}
+
 int grt_value_copy(grt_value *dst, const grt_value *src)
 {
 	*dst = *src;
@@ -63,6 +72,10 @@ int grt_value_read(grt_target *t, const grt_value *v, uint64_t off,
 		return gd_err_set(err, "%s", v->unreadable);
 	if (!len)
 		return 0;
+	if (v->bytes && off <= v->nbytes && len <= v->nbytes - off) {
+		memcpy(buf, v->bytes + off, len);
+		return 0;
+	}
 	if (v->has_addr) {
 		if (core_read(t->proc, v->addr + off, buf, len, err) < 0)
 			return gd_err_wrap(err, "reading %#lx",
@@ -125,17 +138,20 @@ int grt__field(grt_target *t, const grt_value *v, const char *name,
 	if (!m)
 		return gd_err_set(err, "%s has no field %s",
 				  grt_value_type_name(t, v), name);
-	if (v->has_addr) {
-		*out = grt_value_at(m->type, v->addr + m->off);
-		return 0;
-	}
 	const gdw_tinfo *ti;
 	if (gdw_type_info(t->dw, m->type, &ti, err) < 0)
 		return -1;
-	if (m->off + ti->size > v->nbytes)
+	int cached = v->bytes && m->off + ti->size <= v->nbytes;
+	if (v->has_addr && !cached) {
+		*out = grt_value_at(m->type, v->addr + m->off);
+		return 0;
+	}
+	if (!cached)
 		return gd_err_set(err, "value too short");
 	if (grt_value_of_bytes(out, m->type, v->bytes + m->off, ti->size) < 0)
 		return gd_err_set(err, "out of memory");
+	out->has_addr = v->has_addr;
+	out->addr = v->addr + m->off;
 	return 0;
 }
 
@@ -321,6 +337,15 @@ static int build_vars(grt_scope *s, const gdw_var *dv, size_t ndv,
 	grt_var *vs = calloc(ndv ? ndv : 1, sizeof(*vs));
 	if (!vs)
 		return gd_err_set(err, "out of memory");
+	/* One read for the whole frame: most locals live in it. */
+	uint8_t *frame = NULL;
+	uint64_t lo = s->regs.r[7], hi = s->regs.cfa;
+	if (s->regs.have_cfa && (s->regs.valid & (1ull << 7)) && hi > lo &&
+	    hi - lo <= (1u << 20) && (frame = malloc(hi - lo)) &&
+	    core_read(s->t->proc, lo, frame, hi - lo, NULL) < 0) {
+		free(frame);
+		frame = NULL;
+	}
 	size_t k = 0;
 	for (size_t i = 0; i < ndv; i++) {
 		if (hidden(dv[i].name + strip))
@@ -328,14 +353,24 @@ static int build_vars(grt_scope *s, const gdw_var *dv, size_t ndv,
 		grt_var *v = &vs[k];
 		v->name = strdup(dv[i].name + strip);
 		if (!v->name || load_var(s, &dv[i], &v->v) < 0) {
+			free(frame);
 			grt_vars_free(vs, k + 1);
 			return gd_err_set(err, "out of memory");
 		}
 		resolve_generic(s, dv, ndv, &v->v);
+		const gdw_tinfo *ti;
+		if (frame && v->v.has_addr && !v->v.bytes &&
+		    gdw_type_info(s->t->dw, v->v.type, &ti, NULL) == 0 &&
+		    v->v.addr >= lo && v->v.addr + ti->size <= hi && ti->size &&
+		    (v->v.bytes = malloc(ti->size))) {
+			memcpy(v->v.bytes, frame + (v->v.addr - lo), ti->size);
+			v->v.nbytes = ti->size;
+		}
 		v->is_arg = dv[i].is_param;
 		v->shadowed = dv[i].shadowed;
 		k++;
 	}
+	free(frame);
 	*out = vs;
 	*n = k;
 	return 0;

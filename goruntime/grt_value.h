@@ -27,12 +27,16 @@ typedef struct grt_value {
 	gdw_tref type;
 	int has_addr;
 	uint64_t addr;   /* when has_addr */
-	uint8_t *bytes;  /* else: the value's bytes (heap, owned) */
+	uint8_t *bytes;  /* the value's bytes (heap, owned): the value itself
+			    when !has_addr, else a copy of the memory read
+			    ahead (a cache, valid until the process runs) */
 	size_t nbytes;
 	char *unreadable; /* why it cannot be shown (heap), or NULL */
 } grt_value;
 
 void grt_value_free(grt_value *v);
+/* Forgets the bytes read ahead of an addressed value (after a write). */
+void grt_value_drop_cache(grt_value *v);
 int grt_value_copy(grt_value *dst, const grt_value *src);
 /* A value at addr / made of the given bytes (copied). */
 grt_value grt_value_at(gdw_tref type, uint64_t addr);

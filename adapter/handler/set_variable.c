@@ -6,9 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Memory changed: values read ahead by live handles may be stale. */
+static void drop_caches(dap_session *s)
+{
+	for (size_t i = 0; i < s->nhandles; i++)
+		if (s->hext[i].val)
+			grt_value_drop_cache(s->hext[i].val);
+}
+
 static void respond_value(dap_session *s, const cJSON *req, grt_value *v,
 			  const dap_handle *fr)
 {
+	drop_caches(s);
 	cJSON *o = dap_var_json(s, "", NULL, v, fr);
 	cJSON *body = cJSON_CreateObject();
 	const char *keys[] = {"value", "type", "variablesReference",
@@ -89,6 +98,7 @@ void dap_h_set_variable(dap_session *s, const cJSON *req, const cJSON *args)
 		gd_err_set(&err, "out of memory");
 		goto fail;
 	}
+	grt_value_drop_cache(&nv);
 	grt_value_free(&dst);
 	dap_args_set_variable_free(&a);
 	respond_value(s, req, &nv, &h);
@@ -134,6 +144,7 @@ void dap_h_set_expression(dap_session *s, const cJSON *req, const cJSON *args)
 		goto fail;
 	gx_expr_free(e);
 	dap_args_set_expression_free(&a);
+	grt_value_drop_cache(&v);
 	respond_value(s, req, &v, &fr);
 	return;
 fail:

@@ -379,7 +379,7 @@ BAD = [
     ("1 +", "expected operand"),
     ("len(1)", "invalid argument"),
     ('neg + "a"', "mismatched types"),
-    ("ok + 1", "not defined on bool"),
+    ("ok + 1", "cannot use an integer as bool"),
     ("in[0]", "cannot index main.Inner"),
     ("big[5:2]", "slice bounds out of range"),
     ("u8 + 300", "constant overflows uint8"),

@@ -1,0 +1,277 @@
+/* Displaced stepping: a thread sitting on a breakpoint runs the original
+ * instruction from a scratch page instead of at its own address, so the
+ * int3 stays in place and the other threads never stop.  That turns a
+ * false condition or a logpoint into one thread's stop, not the program's.
+ *
+ * The scratch page is mapped into the program at exec by a remote mmap.
+ * Instructions that depend on where they run are relocated (RIP-relative
+ * operands) or emulated (direct CALL/JMP); the rest (conditional jumps,
+ * RET, indirect branches, syscalls) fall back to stopping everything. */
+#include "core_internal.h"
+
+#include <capstone/capstone.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/wait.h>
+
+#define SCRATCH_HINT 0x300000ull /* near a non-PIE Go text: RIP-relative
+				    displacements still fit in 32 bits */
+
+/* Some `syscall` instruction's bytes in the program's first executable
+ * mapping: executing them from there needs no write to the text that
+ * other threads are running. */
+static int find_syscall_insn(core_proc *p, uint64_t *at, gd_err *err)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return gd_err_sys(err, "open %s", path);
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = gd_err_set(err, "no syscall instruction found");
+	while (getline(&line, &cap, f) > 0) {
+		unsigned long lo, hi;
+		char perms[8];
+		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 ||
+		    perms[2] != 'x')
+			continue;
+		size_t len = hi - lo > (1u << 22) ? (1u << 22) : hi - lo;
+		uint8_t *buf = malloc(len);
+		if (buf && core_read_text(p, lo, buf, len, NULL) == 0) {
+			const uint8_t *hit = memmem(buf, len, "\x0f\x05", 2);
+			if (hit) {
+				*at = lo + (uint64_t)(hit - buf);
+				gd_err_clear(err);
+				rc = 0;
+			}
+		}
+		free(buf);
+		if (rc == 0)
+			break;
+	}
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/* Maps the scratch page by making thread t (stopped, not inside a
+ * system call) run mmap, then puts its registers back. */
+static int scratch_map(core_proc *p, core_thread *t, gd_err *err)
+{
+	uint64_t sys = 0;
+	if (find_syscall_insn(p, &sys, err) < 0)
+		return -1;
+	struct user_regs_struct saved, r;
+	if (core_regs(p, t->tid, &saved, err) < 0)
+		return -1;
+	r = saved;
+	r.rip = sys;
+	r.rax = 9; /* mmap */
+	r.rdi = SCRATCH_HINT;
+	r.rsi = 4096;
+	r.rdx = PROT_READ | PROT_EXEC;
+	r.r10 = MAP_PRIVATE | MAP_ANONYMOUS;
+	r.r8 = (uint64_t)-1;
+	r.r9 = 0;
+	int rc = -1;
+	if (ptrace(PTRACE_SETREGS, t->tid, 0, &r) < 0 ||
+	    ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0) {
+		gd_err_sys(err, "remote mmap");
+		goto restore;
+	}
+	for (;;) {
+		int st;
+		pid_t w = waitpid(t->tid, &st, __WALL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 || !WIFSTOPPED(st)) {
+			gd_err_set(err, "remote mmap: the thread did not stop");
+			goto restore;
+		}
+		if ((st >> 16) == 0 && WSTOPSIG(st) == SIGTRAP)
+			break;
+		if ((st >> 16) == 0)
+			t->pending_sig = WSTOPSIG(st);
+		if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0) {
+			gd_err_sys(err, "remote mmap");
+			goto restore;
+		}
+	}
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) < 0 || r.rip != sys + 2) {
+		gd_err_set(err, "remote mmap: the system call did not run");
+		goto restore;
+	}
+	if ((int64_t)r.rax < 0 && (int64_t)r.rax > -4096) {
+		gd_err_set(err, "remote mmap failed: %s", strerror((int)-(int64_t)r.rax));
+		goto restore;
+	}
+	p->scratch = r.rax;
+	gd_log_debug(p->log, "core: scratch page at %#lx", (unsigned long)r.rax);
+	rc = 0;
+restore:
+	ptrace(PTRACE_SETREGS, t->tid, 0, &saved);
+	t->regs = saved;
+	t->regs_valid = 1;
+	return rc;
+}
+
+/* Decodes the original instruction at addr.  Returns the length, or 0 if
+ * it cannot be displaced; fills the relocated bytes, or marks an emulated
+ * direct branch (*target set, *is_call for CALL). */
+static size_t prepare(core_proc *p, uint64_t addr, uint8_t *out, int *emulate,
+		      uint64_t *target, int *is_call)
+{
+	uint8_t code[16];
+	if (core_read_text(p, addr, code, sizeof(code), NULL) < 0)
+		return 0;
+	csh cs;
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+		return 0;
+	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+	cs_insn *insn;
+	size_t len = 0;
+	*emulate = 0;
+	if (cs_disasm(cs, code, sizeof(code), addr, 1, &insn) != 1) {
+		cs_close(&cs);
+		return 0;
+	}
+	const cs_detail *d = insn->detail;
+	int branch = 0;
+	for (int i = 0; i < d->groups_count; i++) {
+		uint8_t g = d->groups[i];
+		if (g == X86_GRP_JUMP || g == X86_GRP_CALL || g == X86_GRP_RET ||
+		    g == X86_GRP_INT || g == X86_GRP_IRET)
+			branch = 1;
+	}
+	const cs_x86 *x = &d->x86;
+	len = insn->size;
+	if (branch) {
+		int direct = x->op_count == 1 && x->operands[0].type == X86_OP_IMM;
+		if (direct && (insn->id == X86_INS_CALL || insn->id == X86_INS_JMP)) {
+			*emulate = 1;
+			*target = (uint64_t)x->operands[0].imm;
+			*is_call = insn->id == X86_INS_CALL;
+		} else {
+			len = 0;
+		}
+	} else if (insn->id == X86_INS_SYSCALL || insn->id == X86_INS_INT3) {
+		len = 0;
+	} else {
+		memcpy(out, code, len);
+		int riprel = 0;
+		for (int i = 0; i < x->op_count; i++)
+			if (x->operands[i].type == X86_OP_MEM &&
+			    x->operands[i].mem.base == X86_REG_RIP)
+				riprel = 1;
+		if (riprel) {
+			/* The displacement is relative to the next
+			 * instruction: keep the target the same. */
+			int64_t nd = x->disp + (int64_t)(addr - p->scratch);
+			if (x->encoding.disp_size != 4 || nd != (int32_t)nd) {
+				len = 0;
+			} else {
+				int32_t d32 = (int32_t)nd;
+				memcpy(out + x->encoding.disp_offset, &d32, 4);
+			}
+		}
+	}
+	cs_free(insn, 1);
+	cs_close(&cs);
+	return len;
+}
+
+int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err)
+{
+	if (!p->scratch && !p->scratch_failed) {
+		gd_err serr = GD_ERR_INIT;
+		if (scratch_map(p, t, &serr) < 0) {
+			p->scratch_failed = 1;
+			gd_log_info(p->log, "core: no scratch page (%s): breakpoints "
+				    "that do not stop will briefly stop every "
+				    "thread", gd_err_msg(&serr));
+			gd_err_clear(&serr);
+		}
+	}
+	if (!p->scratch)
+		return 1;
+	uint64_t addr = t->stepover;
+	struct user_regs_struct r;
+	if (core_regs(p, t->tid, &r, err) < 0)
+		return -1;
+	if (r.rip != addr) {
+		gd_log_debug(p->log, "core: thread %d at %#lx, not at %#lx", (int)t->tid,
+			     (unsigned long)r.rip, (unsigned long)addr);
+		return 1;
+	}
+	uint8_t buf[16];
+	int emulate = 0, is_call = 0;
+	uint64_t target = 0;
+	size_t len = prepare(p, addr, buf, &emulate, &target, &is_call);
+	if (len == 0) {
+		gd_log_debug(p->log, "core: cannot displace the instruction at %#lx",
+			     (unsigned long)addr);
+		return 1;
+	}
+	if (emulate) {
+		if (is_call) {
+			uint64_t ret = addr + len;
+			r.rsp -= 8;
+			if (core_write(p, r.rsp, &ret, 8, err) < 0)
+				return -1;
+		}
+		r.rip = target;
+		if (core_set_regs(p, t->tid, &r, err) < 0)
+			return -1;
+		return core__cont(p, t, err);
+	}
+	if (core_write(p, p->scratch, buf, len, err) < 0)
+		return -1;
+	r.rip = p->scratch;
+	if (ptrace(PTRACE_SETREGS, t->tid, 0, &r) < 0)
+		return gd_err_sys(err, "ptrace(PTRACE_SETREGS, %d)", (int)t->tid);
+	t->regs_valid = 0;
+	int held = t->pending_sig;
+	t->pending_sig = 0;
+	for (;;) {
+		if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0)
+			return gd_err_sys(err, "ptrace(PTRACE_SINGLESTEP, %d)", (int)t->tid);
+		int st;
+		pid_t w;
+		while ((w = waitpid(t->tid, &st, __WALL)) < 0 && errno == EINTR)
+			;
+		if (w < 0)
+			return gd_err_sys(err, "waitpid(%d)", (int)t->tid);
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			/* Let the main wait loop see the exit: nothing to
+			 * resume here. */
+			core__thread_remove(p, t->tid);
+			return 0;
+		}
+		int sig = WSTOPSIG(st), event = st >> 16;
+		if (event)
+			continue; /* a leftover interrupt: step again */
+		if (sig == SIGTRAP)
+			break;
+		held = sig; /* hold it until the instruction has run */
+	}
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) < 0)
+		return gd_err_sys(err, "ptrace(PTRACE_GETREGS, %d)", (int)t->tid);
+	if (r.rip != p->scratch + len) {
+		/* The instruction faulted: the fault PC is in the scratch
+		 * page; put it back where the program expects it. */
+		r.rip = addr + (r.rip - p->scratch);
+	} else {
+		r.rip = addr + len;
+	}
+	t->regs = r;
+	t->regs_valid = 2;
+	t->pending_sig = held;
+	t->stepover = 0;
+	return core__cont(p, t, err);
+}

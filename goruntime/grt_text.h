@@ -1,0 +1,21 @@
+/* goruntime/: pure text helpers for value display (no process, no DWARF),
+ * each matching what Go or Delve prints.  Unit-tested in
+ * test/unit/test_values_fmt.c. */
+#ifndef GRT_TEXT_H
+#define GRT_TEXT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gd_buf.h"
+
+/* Delve's ShortenType: "github.com/a/b.T" -> "b.T", in every component. */
+void grt_text_type(gd_buf *b, const char *name);
+/* strconv.FormatFloat(f, 'f', -1, bits) (bits 32 or 64); +Inf -Inf NaN. */
+void grt_text_float(gd_buf *b, double f, int bits);
+/* strconv.Quote of a byte string (invalid UTF-8 as \xNN). */
+void grt_text_quote(gd_buf *b, const uint8_t *s, size_t n);
+/* time.Duration(d).String(). */
+void grt_text_duration(gd_buf *b, int64_t d);
+
+#endif
