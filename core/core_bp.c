@@ -35,7 +35,7 @@ int core_bp_add(core_proc *p, uint64_t addr, gd_err *err)
 	}
 	if (core__poke_byte(p, addr, 0xCC, err) < 0)
 		return gd_err_wrap(err, "breakpoint at %#lx", (unsigned long)addr);
-	p->bps[p->nbps++] = (core_bp){addr, orig, 1};
+	p->bps[p->nbps++] = (core_bp){.addr = addr, .orig = orig, .refs = 1};
 	return 0;
 }
 

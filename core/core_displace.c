@@ -209,10 +209,23 @@ int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err)
 			     (unsigned long)r.rip, (unsigned long)addr);
 		return 1;
 	}
-	uint8_t buf[16];
-	int emulate = 0, is_call = 0;
-	uint64_t target = 0;
-	size_t len = prepare(p, addr, buf, &emulate, &target, &is_call);
+	core_bp *bp = core__bp(p, addr);
+	if (!bp)
+		return 1;
+	if (bp->disp_state == 0) {
+		int emulate = 0, is_call = 0;
+		uint64_t target = 0;
+		size_t n = prepare(p, addr, bp->disp_bytes, &emulate, &target, &is_call);
+		bp->disp_state = n ? 1 : -1;
+		bp->disp_len = (uint8_t)n;
+		bp->disp_emulate = (uint8_t)emulate;
+		bp->disp_call = (uint8_t)is_call;
+		bp->disp_target = target;
+	}
+	const uint8_t *buf = bp->disp_bytes;
+	int emulate = bp->disp_emulate, is_call = bp->disp_call;
+	uint64_t target = bp->disp_target;
+	size_t len = bp->disp_state > 0 ? bp->disp_len : 0;
 	if (len == 0) {
 		gd_log_debug(p->log, "core: cannot displace the instruction at %#lx",
 			     (unsigned long)addr);

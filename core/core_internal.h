@@ -26,6 +26,12 @@ typedef struct core_bp {
 	uint64_t addr;
 	uint8_t orig;
 	int refs;
+	/* The original instruction, prepared for a displaced step once:
+	 * 0 not yet, 1 ready, -1 cannot be displaced. */
+	int disp_state;
+	uint8_t disp_len, disp_emulate, disp_call;
+	uint8_t disp_bytes[16];
+	uint64_t disp_target;
 } core_bp;
 
 struct core_proc {
