@@ -237,6 +237,7 @@ def scen_next(kind, cfg, rep):
             raise DapError(f"stopped event without threadId: {body}")
         s.set_bps(src, [])
         lat, switches, others, timeouts, slow = [], 0, [], 0, 0
+        aborted = None
         t_all = time.monotonic()
         for n in range(cfg.nexts):
             t0 = time.monotonic()
@@ -248,8 +249,14 @@ def scen_next(kind, cfg, rep):
                 # target back and go on with the next `next`.
                 timeouts += 1
                 lat.append(cfg.next_timeout * 1000.0)
-                s.c.request_ok("pause", {"threadId": g}, timeout=T_REQ)
-                s.wait_stopped(T_STOP)
+                s.c.send_request("pause", {"threadId": g}, timeout=T_REQ)
+                try:
+                    s.wait_stopped(T_STOP)
+                except dap_client.DapTimeout:
+                    # Neither the step nor the pause ended: keep what we have.
+                    aborted = f"next #{n + 1} and the pause after it did not stop within " \
+                              f"{cfg.next_timeout + T_STOP:.0f}s"
+                    break
                 continue
             dt = time.monotonic() - t0
             lat.append(dt * 1000.0)
@@ -263,7 +270,8 @@ def scen_next(kind, cfg, rep):
                 "nexts_over_1s": slow,
                 "next_timeouts": timeouts,
                 "goroutine_switches": switches,
-                "_nexts": cfg.nexts, "_switched_to": others[:10],
+                "_nexts": cfg.nexts, "_nexts_done": len(lat), "_aborted": aborted,
+                "_switched_to": others[:10],
                 "_latencies_ms": [round(x, 2) for x in lat]}
     finally:
         s.close()
@@ -422,6 +430,8 @@ def main():
                     help="seconds one `next` may take before it is counted as timed out")
     ap.add_argument("--cond-reps", type=int, default=None,
                     help="repetitions of cond (default: --reps); Delve needs minutes per run")
+    ap.add_argument("--next-reps", type=int, default=None,
+                    help="repetitions of next (default: --reps); a run can take minutes")
     ap.add_argument("--thread-calls", type=int, default=5)
     ap.add_argument("--cond-n", type=int, default=COND_N)
     ap.add_argument("--debuggers", default="godap,dlv")
@@ -466,7 +476,7 @@ def main():
     try:
         for scen in only:
             res = results[scen] = {d: {"runs": [], "errors": []} for d in dbgs}
-            reps = cfg.cond_reps if (scen == "cond" and cfg.cond_reps) else cfg.reps
+            reps = {"cond": cfg.cond_reps, "next": cfg.next_reps}.get(scen) or cfg.reps
             info.setdefault("reps_per_scenario", {})[scen] = reps
             for rep in range(reps):
                 order = dbgs if rep % 2 == 0 else list(reversed(dbgs))
@@ -478,6 +488,8 @@ def main():
                         short = {k: (round(v, 2) if isinstance(v, float) else v)
                                  for k, v in m.items() if not k.startswith("_")}
                         print(f"  {scen} rep {rep + 1}/{reps} {d:5s}: {short}", flush=True)
+                        if m.get("_aborted"):
+                            print(f"    (cut short: {m['_aborted']})", flush=True)
                     except Unsupported as e:
                         res[d]["unsupported"] = str(e)
                         print(f"  {scen} rep {rep + 1}/{reps} {d:5s}: n/a (unsupported): {e}",

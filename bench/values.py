@@ -126,6 +126,7 @@ def run_one(kind, args, program, logdir):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reps", type=int, default=9)
+    ap.add_argument("--logdir", help="keep the DAP logs here")
     ap.add_argument("--godap", default=os.path.join(REPO, "build", "adapter", "godap"))
     ap.add_argument("--dlv", default=shutil.which("dlv") or os.path.expanduser("~/go/bin/dlv"))
     ap.add_argument("--go", default=shutil.which("go") or "go")
@@ -139,7 +140,7 @@ def main():
             if kind == "dlv" and not os.access(args.dlv or "", os.X_OK):
                 print("dlv not found: Delve column skipped")
                 continue
-            results[kind] = run_one(kind, args, program, tmp)
+            results[kind] = run_one(kind, args, program, args.logdir or tmp)
         labels = list(results["godap"])
         print(f"{'request':28} {'godap':>10} {'dlv':>10} {'godap/dlv':>10}")
         def med(kind, lab):

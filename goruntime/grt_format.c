@@ -484,6 +484,8 @@ int grt_format(grt_target *t, const grt_value *v, gd_buf *out)
 }
 
 /* ---- children ---- */
+static int chan_int(grt_target *t, const grt_value *h, const char *f,
+		    uint64_t *out);
 static int ptr_word(grt_target *t, const grt_value *v, uint64_t *p)
 {
 	return grt_value_read(t, v, 0, p, 8, NULL);
@@ -538,7 +540,11 @@ int grt_child_counts(grt_target *t, const grt_value *v, uint64_t *indexed,
 			if (gdw_type_info(t->dw, ti->layout, &li, err) < 0 ||
 			    gdw_type_members(t->dw, li->elem, &ms, &n, err) < 0)
 				return -1;
-			*named = n;
+			grt_value h = grt_value_at(li->elem, p);
+			uint64_t q = 0;
+			if (chan_int(t, &h, "qcount", &q) < 0 || q > (1u << 20))
+				q = 0;
+			*named = n + q;
 		}
 		break;
 	case GDW_K_COMPLEX64: case GDW_K_COMPLEX128:
@@ -641,6 +647,39 @@ static int complex_kids(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 		grt_child *c = add_kid(k, GRT_CH_FIELD, names[i]);
 		if (!c || grt_value_of_bytes(&c->v, ft, raw + i * half, (size_t)half) < 0)
 			return gd_err_set(err, "out of memory");
+	}
+	return 0;
+}
+
+static int chan_int(grt_target *t, const grt_value *h, const char *f,
+		    uint64_t *out)
+{
+	grt_value x;
+	if (grt__field(t, h, f, &x, NULL) < 0)
+		return -1;
+	int r = grt_value_int(t, &x, NULL, out, NULL, NULL);
+	grt_value_free(&x);
+	return r;
+}
+
+/* The buffered elements, oldest first: "buf[0]"... after the fields. */
+static int chan_buffer_kids(grt_target *t, const grt_value *h, gdw_tref et,
+			    kids *k, gd_err *err)
+{
+	uint64_t qcount, size, recvx, buf;
+	const gdw_tinfo *ei;
+	if (chan_int(t, h, "qcount", &qcount) < 0 ||
+	    chan_int(t, h, "dataqsiz", &size) < 0 ||
+	    chan_int(t, h, "recvx", &recvx) < 0 || chan_int(t, h, "buf", &buf) < 0 ||
+	    gdw_type_info(t->dw, et, &ei, NULL) < 0 || !size || qcount > size)
+		return 0;
+	for (uint64_t i = 0; i < qcount; i++) {
+		char name[40];
+		snprintf(name, sizeof(name), "buf[%" PRIu64 "]", i);
+		grt_child *c = add_kid(k, GRT_CH_FIELD, name);
+		if (!c)
+			return gd_err_set(err, "out of memory");
+		c->v = grt_value_at(et, buf + ((recvx + i) % size) * ei->size);
 	}
 	return 0;
 }
@@ -756,6 +795,8 @@ int grt_children(grt_target *t, const grt_value *v, uint64_t start,
 		}
 		grt_value h = grt_value_at(li->elem, p);
 		r = struct_kids(t, &h, &k, err);
+		if (r == 0)
+			r = chan_buffer_kids(t, &h, ti->elem, &k, err);
 		break;
 	}
 	case GDW_K_COMPLEX64: case GDW_K_COMPLEX128:

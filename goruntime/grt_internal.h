@@ -36,6 +36,13 @@ struct grt_target {
 	int waitreasons_read;
 };
 
+/* Unwinds a thread stopped outside Go's DWARF with libunwind-ptrace:
+ * fills up to max frames, then the registers of the first Go frame.
+ * 0 when a Go frame was reached. */
+struct grt_frame;
+int grt__native_unwind(grt_target *t, pid_t tid, struct grt_frame *out,
+		       size_t max, size_t *n, uint64_t *pc, uint64_t *sp,
+		       uint64_t *bp);
 int grt__read_u64(grt_target *t, uint64_t addr, uint64_t *v, gd_err *err);
 
 #endif

@@ -56,8 +56,9 @@ static void describe(grt_target *t, grt_frame *fr, int exact_pc)
  * registers, unless the thread is on the system stack (then the goroutine's
  * own frames start at its saved g.sched); a parked one from g.sched. */
 static int start_regs(grt_target *t, uint64_t goid, pid_t tid, uint64_t *pc,
-		      uint64_t *sp, uint64_t *bp, gd_err *err)
+		      uint64_t *sp, uint64_t *bp, pid_t *live, gd_err *err)
 {
+	*live = 0;
 	const grt_goroutine *g = NULL;
 	if (goid) {
 		g = grt_goroutine_by_id(t, goid, err);
@@ -81,6 +82,7 @@ static int start_regs(grt_target *t, uint64_t goid, pid_t tid, uint64_t *pc,
 			*pc = r.rip;
 			*sp = r.rsp;
 			*bp = r.rbp;
+			*live = tid;
 			return 0;
 		}
 	}
@@ -99,14 +101,29 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 	*n = 0;
 	*complete = 0;
 	uint64_t pc = 0, sp = 0, bp = 0;
-	if (start_regs(t, goid, tid, &pc, &sp, &bp, err) < 0)
+	pid_t live;
+	if (start_regs(t, goid, tid, &pc, &sp, &bp, &live, err) < 0)
 		return -1;
-	size_t cap = 32;
+	size_t cap = 32 > max ? 32 : max < 1024 ? max : 1024;
 	grt_frame *fs = malloc(cap * sizeof(*fs));
 	if (!fs)
 		return gd_err_set(err, "out of memory");
 	size_t k = 0;
 	int exact = 1; /* frame 0's PC is where the thread is */
+	gdw_func fn0;
+	if (live && gdw_func_at(t->dw, pc - t->bias, &fn0) < 0) {
+		/* Stopped in code Go's DWARF does not describe (the vDSO, C):
+		 * walk out of it natively first. */
+		size_t nn = 0;
+		int reached = grt__native_unwind(t, live, fs, cap < max ? cap : max,
+						 &nn, &pc, &sp, &bp) == 0;
+		for (size_t i = 0; i < nn; i++)
+			describe(t, &fs[i], i == 0);
+		k = nn;
+		exact = 0;
+		if (!reached && nn)
+			pc = 0; /* no way back into Go code from there */
+	}
 	while (k < max && pc) {
 		if (k == cap) {
 			cap *= 2;

@@ -115,8 +115,15 @@ static void value_children(dap_session *s, const dap_handle *h,
 			grt_format(t, &c->key, &kb);
 			if (!grt_expandable(t, &c->key)) {
 				char *vev = joinf("%s[%s]", pe, kb.data);
-				cJSON_AddItemToArray(list, dap_var_json(s, kb.data ? kb.data : "",
-									vev, &c->v, h));
+				/* Delve types the pair "K: V" */
+				char *kv = joinf("%s: %s", grt_value_type_name(t, &c->key),
+						 grt_value_type_name(t, &c->v));
+				cJSON *o = dap_var_json(s, kb.data ? kb.data : "", vev, &c->v, h);
+				if (kv)
+					cJSON_ReplaceItemInObjectCaseSensitive(o, "type",
+									      cJSON_CreateString(kv));
+				cJSON_AddItemToArray(list, o);
+				free(kv);
 				free(vev);
 			} else {
 				char kn[48], vn[48];

@@ -217,6 +217,10 @@ def test_values_nested_and_special(godap, go_tc):
     kk = children(c, vs["keyMap"])
     assert [(k["name"], k["value"]) for k in kk] == [
         ("[key 0]", 'main.Inner {A: 2, B: "y"}'), ("[val 0]", '"two"')]
+    chk = by_name(children(c, vs["ch"]))
+    assert vs["ch"]["namedVariables"] == len(chk)
+    assert chk["buf[0]"]["value"] == '"m1"' and chk["buf[1]"]["value"] == '"m2"', chk
+    assert chk["qcount"]["value"] == "2 = 0x2" and chk["dataqsiz"]["value"] == "3 = 0x3"
     sm = children(c, vs["structMap"])
     assert [(k["name"], k["value"], k["evaluateName"]) for k in sm] == [
         ('"a"', 'main.Inner {A: 1, B: "x"}', 'structMap["a"]')]
@@ -255,6 +259,7 @@ def test_values_paging_big_map(godap, go_tc):
             k = int(kv["name"])
             assert kv["value"] == str(k + 1), kv
             assert kv["evaluateName"] == f"bigMap[{k}]"
+            assert kv["type"] == "int: int"
             assert 0 <= k < 100000
             assert k not in seen, f"key {k} on two pages"
             seen.add(k)
@@ -495,3 +500,26 @@ def test_initialize_advertises_value_requests(godap, go_tc):
         assert body.get(cap) is True, (cap, body)
     c.request("disconnect", {}, timeout=TIMEOUT)
     c.wait_exit(TIMEOUT)
+
+
+def test_values_optimized_build(godap, go_tc):
+    """Without -N -l: location lists, registers, "optimized away" — every
+    variable of every frame is shown or says why not, nothing fails."""
+    c = godap.start(go_tc)
+    src = VALUES2
+    prog = go_tc.build("values2", gcflags="")
+    bps = start(c, prog, "exec", {src: [marker_line(src, "BPRESULTS"),
+                                        marker_line(src, "BPMAIN")]})[src]
+    assert bps[0]["verified"], bps
+    for _ in range(2):
+        tid = wait_stopped(c, "breakpoint")["threadId"]
+        frames = c.request_ok("stackTrace", {"threadId": tid})["stackFrames"]
+        for fr in frames[:4]:
+            sc = c.request_ok("scopes", {"frameId": fr["id"]})["scopes"]
+            for v in variables(c, sc[0]["variablesReference"]):
+                assert isinstance(v["value"], str) and v["value"], v
+                if v["variablesReference"]:
+                    variables(c, v["variablesReference"])
+        c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    disconnect(c)

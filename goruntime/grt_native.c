@@ -1,0 +1,57 @@
+/* Frames outside Go's DWARF (the vDSO, C code of a cgo program): the
+ * thread's live registers are unwound with libunwind-ptrace, which reads
+ * .eh_frame of whatever is mapped there, until a PC that Go's own call
+ * frame information covers. */
+#include "grt_internal.h"
+
+#include <libunwind-ptrace.h>
+#include <string.h>
+
+int grt__native_unwind(grt_target *t, pid_t tid, grt_frame *out, size_t max,
+		       size_t *n, uint64_t *pc, uint64_t *sp, uint64_t *bp)
+{
+	*n = 0;
+	unw_addr_space_t as = unw_create_addr_space(&_UPT_accessors, 0);
+	if (!as)
+		return -1;
+	void *ui = _UPT_create(tid);
+	if (!ui) {
+		unw_destroy_addr_space(as);
+		return -1;
+	}
+	unw_cursor_t c;
+	int rc = -1;
+	if (unw_init_remote(&c, as, ui) < 0)
+		goto out;
+	for (;;) {
+		unw_word_t ip, rsp, rbp;
+		if (unw_get_reg(&c, UNW_REG_IP, &ip) < 0 ||
+		    unw_get_reg(&c, UNW_REG_SP, &rsp) < 0 ||
+		    unw_get_reg(&c, UNW_X86_64_RBP, &rbp) < 0)
+			break;
+		uint64_t regs[17] = {0}, cfa;
+		regs[7] = rsp;
+		regs[6] = rbp;
+		if (*n > 0 && gdw_cfa(t->dw, ip - t->bias - 1, regs, &cfa) == 0) {
+			/* Back in Go code: the caller takes over. */
+			*pc = ip;
+			*sp = rsp;
+			*bp = rbp;
+			rc = 0;
+			break;
+		}
+		if (*n == max)
+			break;
+		grt_frame *fr = &out[(*n)++];
+		memset(fr, 0, sizeof(*fr));
+		fr->pc = ip;
+		fr->sp = rsp;
+		fr->func = "?";
+		if (unw_step(&c) <= 0)
+			break;
+	}
+out:
+	_UPT_destroy(ui);
+	unw_destroy_addr_space(as);
+	return rc;
+}

@@ -1,0 +1,27 @@
+"""A cgo program: frames outside Go's DWARF (the dynamic loader, C code)
+are walked with libunwind-ptrace; a goroutine inside a C call shows its Go
+callers."""
+
+import time
+
+from godap_testlib import (disconnect, fixture_dir, stack, start,
+                           wait_exited, wait_stopped)
+
+
+def test_cgo_entry_and_c_call(godap, go_tc):
+    c = godap.start(go_tc)
+    start(c, fixture_dir("cgo"), stopOnEntry=True, env={"CGO_ENABLED": "1"})
+    ev = wait_stopped(c, "entry")
+    frames = stack(c, ev["threadId"])["stackFrames"]
+    # The dynamic loader's entry: one native frame, no source.
+    assert 1 <= len(frames) <= 4 and "source" not in frames[0], frames
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    time.sleep(1.0)
+    c.request_ok("pause", {"threadId": 1})
+    ev = wait_stopped(c, "pause")
+    names = [f["name"] for f in stack(c, 1)["stackFrames"]]
+    assert "main._Cfunc_csleep" in names and "main.main" in names, names
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    assert wait_exited(c) == 0
+    assert "cgo done" in c.output_text("stdout")
+    disconnect(c)
