@@ -437,6 +437,10 @@ def main():
     ap.add_argument("--debuggers", default="godap,dlv")
     ap.add_argument("--json", default=os.path.join(RESULTS, "latest.json"))
     cfg = ap.parse_args()
+    # Interrupted (also when started in the background, where SIGINT is
+    # ignored): unwind through the cleanup below instead of dying.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     only = [x.strip() for x in cfg.only.split(",") if x.strip()]
     for x in only:
         if x not in RUNNERS:

@@ -242,6 +242,7 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 		    !exited_early(p, (pid_t)child) &&
 		    !core__thread_add(p, (pid_t)child))
 			return gd_err_set(err, "out of memory");
+		t = core__thread(p, tid); /* the table may have moved */
 		gd_log_debug(p->log, "core: thread %d cloned %lu", (int)tid,
 			     child);
 		if (!p->stopping && core__cont(p, t, err) < 0)
@@ -464,6 +465,7 @@ int core_step_thread(core_proc *p, pid_t tid, int *exited, gd_err *err)
 			unsigned long child = 0;
 			if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &child) == 0)
 				core__thread_add(p, (pid_t)child);
+			t = core__thread(p, tid); /* the table may have moved */
 			/* The clone syscall completed: that was the step. */
 			break;
 		}

@@ -507,10 +507,12 @@ def test_values_optimized_build(godap, go_tc):
     variable of every frame is shown or says why not, nothing fails."""
     c = godap.start(go_tc)
     src = VALUES2
-    prog = go_tc.build("values2", gcflags="")
-    bps = start(c, prog, "exec", {src: [marker_line(src, "BPRESULTS"),
-                                        marker_line(src, "BPMAIN")]})[src]
-    assert bps[0]["verified"], bps
+    # (a distinct ldflags keeps it apart from the -N -l build: go_tc.build
+    # names its output directory after fixture and ldflags only)
+    prog = go_tc.build("values2", ldflags="-X main.variant=optimized", gcflags="")
+    bps = start(c, prog, "exec", {src: [marker_line(src, "BPMAIN"),
+                                        marker_line(src, "BPAFTER")]})[src]
+    assert all(b["verified"] for b in bps), bps
     for _ in range(2):
         tid = wait_stopped(c, "breakpoint")["threadId"]
         frames = c.request_ok("stackTrace", {"threadId": tid})["stackFrames"]
