@@ -32,8 +32,13 @@ cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 		cJSON_AddStringToObject(o, "evaluateName", evalname);
 	uint64_t indexed = 0, named = 0;
 	int ref = 0;
+	const char *mname, *mtype;
+	gd_buf mtext = GD_BUF_INIT;
 	if (!v->unreadable && grt_child_counts(t, v, &indexed, &named, NULL) == 0 &&
-	    indexed + named > 0) {
+	    indexed > 0 && grt_meta_child(t, v, &mname, &mtext, &mtype))
+		named++;
+	gd_buf_free(&mtext);
+	if (!v->unreadable && indexed + named > 0) {
 		dap_handle h = {0};
 		dap_handle_ext x = {0};
 		h.kind = DAP_H_VALUE;
@@ -58,7 +63,7 @@ cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 	cJSON_AddNumberToObject(o, "variablesReference", ref);
 	if (ref && indexed)
 		cJSON_AddNumberToObject(o, "indexedVariables", (double)indexed);
-	if (ref && named && !indexed)
+	if (ref && named)
 		cJSON_AddNumberToObject(o, "namedVariables", (double)named);
 	return o;
 }

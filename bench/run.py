@@ -241,9 +241,15 @@ def scen_next(kind, cfg, rep):
         t_all = time.monotonic()
         for n in range(cfg.nexts):
             t0 = time.monotonic()
-            s.c.request_ok("next", {"threadId": g}, timeout=T_REQ)
+            # The latency is request -> stopped; Delve sometimes answers the
+            # request itself only much later, so the response is not waited
+            # for separately (a failed one is an error below).
+            seq = s.c.send_request("next", {"threadId": g}, timeout=T_REQ)
             try:
                 ev = s.wait_stopped(cfg.next_timeout)
+                resp = s.c.wait_response(seq, T_REQ)
+                if not resp.get("success"):
+                    raise DapError(f"next #{n + 1} failed: {resp.get('message')}")
             except dap_client.DapTimeout:
                 # Counted at the timeout (a lower bound); pause to get the
                 # target back and go on with the next `next`.

@@ -106,6 +106,10 @@ int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out);
  * use).  -1 if none. */
 int gdw_func_by_name(gdw_file *f, const char *name, gdw_func *out);
 
+/* 1 if fn is a compiler-made wrapper (DW_AT_trampoline: method-value,
+ * pointer-receiver and ABI wrappers). */
+int gdw_func_is_trampoline(gdw_file *f, const gdw_func *fn);
+
 /* Calls cb for every concrete subprogram of the program (loads every CU's
  * function list: meant for name searches, not for hot paths).  cb returns
  * non-zero to stop early. */

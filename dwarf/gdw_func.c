@@ -177,3 +177,11 @@ int gdw_func_each(gdw_file *f, int (*cb)(const gdw_func *fn, void *ctx),
 	}
 	return 0;
 }
+
+int gdw_func_is_trampoline(gdw_file *f, const gdw_func *fn)
+{
+	Dwarf_Die die;
+	if (!dwarf_offdie(f->dw, fn->die_offset, &die))
+		return 0;
+	return dwarf_hasattr(&die, DW_AT_trampoline) != 0;
+}

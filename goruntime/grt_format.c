@@ -825,3 +825,84 @@ int grt_children(grt_target *t, const grt_value *v, uint64_t start,
 	*n = k.n;
 	return 0;
 }
+
+int grt_meta_child(grt_target *t, const grt_value *v, const char **name,
+		   gd_buf *text, const char **type)
+{
+	const gdw_tinfo *ti, *ei;
+	if (v->unreadable || gdw_type_info(t->dw, v->type, &ti, NULL) < 0)
+		return 0;
+	if (ti->kind == GDW_K_MAP) {
+		uint64_t len;
+		if (grt__map_len(t, v, &len, NULL) < 0 || !len)
+			return 0;
+		*name = "len()";
+		*type = "int";
+		gd_buf_printf(text, "%" PRIu64, len);
+		return 1;
+	}
+	if ((ti->kind != GDW_K_SLICE && ti->kind != GDW_K_ARRAY) ||
+	    gdw_type_info(t->dw, ti->elem, &ei, NULL) < 0 ||
+	    (ei->kind != GDW_K_UINT8 && ei->kind != GDW_K_INT32))
+		return 0;
+	uint64_t base = v->addr, len = (uint64_t)ti->count;
+	if (ti->kind == GDW_K_SLICE) {
+		uint64_t h[3];
+		if (grt_value_read(t, v, 0, h, 24, NULL) < 0)
+			return 0;
+		base = h[0];
+		len = h[1];
+	} else if (!v->has_addr) {
+		return 0;
+	}
+	if (!base || !len)
+		return 0;
+	/* Delve loads up to MaxStringLen elements for it. */
+	uint64_t n = len < MAX_STRING ? len : MAX_STRING;
+	uint8_t *raw = malloc(n * ei->size);
+	if (!raw || core_read(t->proc, base, raw, n * ei->size, NULL) < 0) {
+		free(raw);
+		return 0;
+	}
+	gd_buf s = GD_BUF_INIT;
+	if (ei->kind == GDW_K_UINT8) {
+		gd_buf_append(&s, raw, (size_t)n);
+	} else {
+		for (uint64_t i = 0; i < n; i++) {
+			int32_t r;
+			memcpy(&r, raw + 4 * i, 4);
+			uint32_t c = r < 0 || r > 0x10ffff || (r >= 0xd800 && r < 0xe000)
+					     ? 0xfffd : (uint32_t)r;
+			char u[4];
+			size_t k;
+			if (c < 0x80) {
+				u[0] = (char)c;
+				k = 1;
+			} else if (c < 0x800) {
+				u[0] = (char)(0xc0 | c >> 6);
+				u[1] = (char)(0x80 | (c & 0x3f));
+				k = 2;
+			} else if (c < 0x10000) {
+				u[0] = (char)(0xe0 | c >> 12);
+				u[1] = (char)(0x80 | ((c >> 6) & 0x3f));
+				u[2] = (char)(0x80 | (c & 0x3f));
+				k = 3;
+			} else {
+				u[0] = (char)(0xf0 | c >> 18);
+				u[1] = (char)(0x80 | ((c >> 12) & 0x3f));
+				u[2] = (char)(0x80 | ((c >> 6) & 0x3f));
+				u[3] = (char)(0x80 | (c & 0x3f));
+				k = 4;
+			}
+			gd_buf_append(&s, u, k);
+		}
+	}
+	free(raw);
+	if (n < len)
+		gd_buf_printf(&s, "...+%" PRIu64 " more", len - n);
+	grt_text_quote(text, (const uint8_t *)(s.data ? s.data : ""), s.len);
+	gd_buf_free(&s);
+	*name = "string()";
+	*type = "string";
+	return 1;
+}

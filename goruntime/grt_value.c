@@ -403,6 +403,11 @@ static char *func_package(const char *fn)
 	return strndup(fn, (size_t)(dot - fn));
 }
 
+char *grt_scope_package(const grt_scope *s)
+{
+	return func_package(s->func ? s->func : "");
+}
+
 int grt_scope_globals(grt_scope *s, char **pkg, grt_var **out, size_t *n,
 		      gd_err *err)
 {

@@ -81,6 +81,9 @@ int grt_scope_vars(grt_scope *s, grt_var **out, size_t *n, gd_err *err);
 int grt_scope_globals(grt_scope *s, char **pkg, grt_var **out, size_t *n,
 		      gd_err *err);
 void grt_vars_free(grt_var *v, size_t n);
+/* The package of the scope's function ("main", "net/http"; heap), or
+ * NULL. */
+char *grt_scope_package(const grt_scope *s);
 /* One variable by name: locals (innermost wins) then, for "pkg.name",
  * package globals; -1 with "could not find symbol value for x". */
 int grt_scope_lookup(grt_scope *s, const char *name, grt_value *out,
@@ -117,6 +120,12 @@ int grt_expandable(grt_target *t, const grt_value *v);
 int grt_children(grt_target *t, const grt_value *v, uint64_t start,
 		 uint64_t count, grt_child **out, size_t *n, gd_err *err);
 void grt_children_free(grt_child *c, size_t n);
+
+/* Delve's metadata children of lists and maps: "len()" of a non-empty
+ * map, "string()" of a non-empty []byte/[]rune (or array).  1 and the
+ * variable's name/text when v has one, else 0. */
+int grt_meta_child(grt_target *t, const grt_value *v, const char **name,
+		   gd_buf *text, const char **type);
 
 /* ---- scalars ---- */
 /* For bool, integer, float kinds (and pointers as integers). */

@@ -1,4 +1,8 @@
 #include "../dap_internal.h"
+#include "../../goruntime/grt_value.h"
+
+#include <stdio.h>
+#include <stdlib.h>
 
 /* Locals (arguments first, as Delve lists them), then Globals of the
  * frame's package and Registers when the launch configuration asks. */
@@ -41,8 +45,18 @@ void dap_h_scopes(dap_session *s, const cJSON *req, const cJSON *args)
 	cJSON *b = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(b, "scopes");
 	add_scope(s, list, &fr, DAP_SCOPE_LOCALS, "Locals", 0);
-	if (s->cfg.show_global_variables)
-		add_scope(s, list, &fr, DAP_SCOPE_GLOBALS, "Globals", 1);
+	if (s->cfg.show_global_variables) {
+		/* Delve: the current package's globals only, named after it */
+		grt_scope sc;
+		char *pkg = NULL, *name = NULL;
+		if (grt_scope_open(s->tgt->rt, fr.goid, fr.tid, fr.frame, &sc, NULL) == 0)
+			pkg = grt_scope_package(&sc);
+		if (pkg && asprintf(&name, "Globals (package %s)", pkg) < 0)
+			name = NULL;
+		add_scope(s, list, &fr, DAP_SCOPE_GLOBALS, name ? name : "Globals", 1);
+		free(name);
+		free(pkg);
+	}
 	if (s->cfg.show_registers)
 		add_scope(s, list, &fr, DAP_SCOPE_REGISTERS, "Registers", 1);
 	dap_respond(s, req, b);

@@ -76,10 +76,27 @@ static void value_children(dap_session *s, const dap_handle *h,
 	grt_target *t = s->tgt->rt;
 	grt_child *cs;
 	size_t n;
-	if (a->filter == DAP_VARS_NAMED &&
-	    (grt_value_kind(t, x->val) == GDW_K_SLICE ||
-	     grt_value_kind(t, x->val) == GDW_K_ARRAY ||
-	     grt_value_kind(t, x->val) == GDW_K_MAP))
+	gdw_kind k = grt_value_kind(t, x->val);
+	int listy = k == GDW_K_SLICE || k == GDW_K_ARRAY || k == GDW_K_MAP;
+	if (listy && a->filter != DAP_VARS_INDEXED) {
+		/* Delve's metadata: len() of maps, string() of byte lists */
+		const char *mname, *mtype;
+		gd_buf mt = GD_BUF_INIT;
+		if (grt_meta_child(t, x->val, &mname, &mt, &mtype)) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "name", mname);
+			cJSON_AddStringToObject(o, "value", mt.data ? mt.data : "");
+			cJSON_AddStringToObject(o, "type", mtype);
+			char *ev = k == GDW_K_MAP ? joinf("len(%s)%s", x->expr, NULL) : NULL;
+			if (ev)
+				cJSON_AddStringToObject(o, "evaluateName", ev);
+			free(ev);
+			cJSON_AddNumberToObject(o, "variablesReference", 0);
+			cJSON_AddItemToArray(list, o);
+		}
+		gd_buf_free(&mt);
+	}
+	if (a->filter == DAP_VARS_NAMED && listy)
 		return;
 	/* Without a count Delve returns what it loaded: 64 elements. */
 	uint64_t count = a->count ? (uint64_t)a->count : 64;

@@ -308,8 +308,10 @@ def no_leftover_processes(request):
                 os.kill(p, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        time.sleep(0.2)
+        end = time.monotonic() + 2.0
         for p, *_ in survivors:
+            while dap_client.pid_alive(p) and time.monotonic() < end:
+                time.sleep(0.02)
             _reap(p)
         lines = [f"  pid {p} state {st} ppid {pp} {comm!r}: {cmd}"
                  for p, st, pp, comm, cmd in survivors]

@@ -122,6 +122,22 @@ def test_step_in_enters_callee_and_next_returns(godap, go_tc, gomaxprocs):
     disconnect(c)
 
 
+def test_step_in_through_interface_and_closure(godap, go_tc):
+    c = launch_stepping(godap, go_tc, "1", ["iface"], [L("IFACE_CALL"), L("CLOSURE_CALL")])
+    g = wait_stopped(c, "breakpoint")["threadId"]
+    step(c, "stepIn", g)
+    line, name = line_of(c, g)
+    assert name == "main.Sq.Area", name
+    assert line in (L("AREA_BODY") - 1, L("AREA_BODY"))
+    c.request_ok("continue", {"threadId": g})
+    g = wait_stopped(c, "breakpoint")["threadId"]
+    assert line_of(c, g)[0] == L("CLOSURE_CALL")
+    step(c, "stepIn", g)
+    line, name = line_of(c, g)
+    assert name == "main.closureCall.func1", name
+    disconnect(c)
+
+
 def test_instruction_step(godap, go_tc):
     c = launch_stepping(godap, go_tc, "1", ["caller"], [L("ADD_BODY")])
     g = wait_stopped(c, "breakpoint")["threadId"]

@@ -142,7 +142,9 @@ def test_values_basic_children(godap, go_tc):
                               ("[2]", "3", "vArray[2]")]
     assert kids("vSlice") == [("[0]", '"a"', "vSlice[0]"), ("[1]", '"b"', "vSlice[1]"),
                               ("[2]", '"c"', "vSlice[2]")]
-    assert kids("vMap") == [('"one"', "1", 'vMap["one"]'), ('"two"', "2", 'vMap["two"]')]
+    assert kids("vMap") == [("len()", "2", "len(vMap)"), ('"one"', "1", 'vMap["one"]'),
+                            ('"two"', "2", 'vMap["two"]')]
+    assert vs["vMap"]["namedVariables"] == 1
     assert kids("vStruct") == [("X", "1", "vStruct.X"), ("Y", "2", "vStruct.Y"),
                                ("Name", '"p"', "vStruct.Name")]
     assert kids("vPointer") == [("", 'main.Point {X: 1, Y: 2, Name: "p"}', "(*vPointer)")]
@@ -214,16 +216,24 @@ def test_values_nested_and_special(godap, go_tc):
     assert outk["Base"]["value"] == "main.Base {ID: 9}"
     assert outk["Base"]["evaluateName"] == "out.Base"
     assert outk["Ptr"]["evaluateName"] == "out.Ptr"
-    kk = children(c, vs["keyMap"])
+    kk = children(c, vs["keyMap"], filter="indexed", start=0, count=1)
     assert [(k["name"], k["value"]) for k in kk] == [
         ("[key 0]", 'main.Inner {A: 2, B: "y"}'), ("[val 0]", '"two"')]
+    # Delve's string() of a []byte, in the named children
+    assert vs["bytes"]["namedVariables"] == 1 and vs["bytes"]["indexedVariables"] == 5
+    named = children(c, vs["bytes"], filter="named")
+    assert [(k["name"], k["value"], k["type"]) for k in named] == [
+        ("string()", '"hello"', "string")]
+    assert len(children(c, vs["bytes"], filter="indexed", start=0, count=5)) == 5
     chk = by_name(children(c, vs["ch"]))
     assert vs["ch"]["namedVariables"] == len(chk)
     assert chk["buf[0]"]["value"] == '"m1"' and chk["buf[1]"]["value"] == '"m2"', chk
     assert chk["qcount"]["value"] == "2 = 0x2" and chk["dataqsiz"]["value"] == "3 = 0x3"
     sm = children(c, vs["structMap"])
-    assert [(k["name"], k["value"], k["evaluateName"]) for k in sm] == [
+    assert [(k["name"], k["value"], k.get("evaluateName")) for k in sm] == [
+        ("len()", "1", "len(structMap)"),
         ('"a"', 'main.Inner {A: 1, B: "x"}', 'structMap["a"]')]
+    assert sm[1]["type"] == "string: main.Inner"
     disconnect(c)
 
 
@@ -297,7 +307,7 @@ def test_values_globals_and_registers_scopes(godap, go_tc):
     c, tid = stop_at(godap, go_tc, "values2", ["BPMAIN"], showGlobalVariables=True,
                      showRegisters=True)
     fid, sc = scopes(c, tid)
-    assert [s["name"] for s in sc] == ["Locals", "Globals", "Registers"]
+    assert [s["name"] for s in sc] == ["Locals", "Globals (package main)", "Registers"]
     gl = by_name(variables(c, sc[1]["variablesReference"]))
     assert gl["counter"]["value"] == "7"
     assert gl["counter"]["evaluateName"] == "main.counter"
@@ -524,4 +534,47 @@ def test_values_optimized_build(godap, go_tc):
                     variables(c, v["variablesReference"])
         c.request_ok("continue", {"threadId": tid})
     assert wait_exited(c) == 0
+    disconnect(c)
+
+
+def test_set_variable_kinds(godap, go_tc):
+    """Runes, bytes, bools, pointers (nil, &x, an address) and complex
+    refusal, checked by reading back through evaluate."""
+    c, tid = stop_at(godap, go_tc, "values", ["BPVALUES"])
+    fid, sc = scopes(c, tid)
+    ref = sc[0]["variablesReference"]
+
+    def setv(name, value):
+        return c.request("setVariable", {"variablesReference": ref, "name": name,
+                                         "value": value})
+
+    def ev(expr):
+        r = evaluate(c, fid, expr)
+        assert r["success"], r
+        return r["body"]["result"]
+
+    for name, value, want in [("vRune", "'x'", "120"), ("vByte", "'z'", "122 = 0x7a"),
+                              ("vBool", "false", "false"), ("vInt8", "-128", "-128"),
+                              ("vUint16", "0xffff", "65535 = 0xffff"),
+                              ("vFloat32", "0.25", "0.25"), ("vUintptr", "1", "1 = 0x1"),
+                              ("vNamed", "-1.5", "-1.5"),
+                              ("vNilPointer", "&vStruct", '*main.Point {X: 1, Y: 2, Name: "p"}'),
+                              ("vPointer", "nil", "*main.Point nil")]:
+        r = setv(name, value)
+        assert r["success"], (name, value, r)
+        assert r["body"]["value"] == want, (name, r["body"])
+        assert ev(name) == want, name
+    addr = ev("uintptr(0)")  # conversions of constants work too
+    assert addr == "0 = 0x0"
+    r = setv("vPointer", "vNilPointer")
+    assert r["success"] and r["body"]["value"] == '*main.Point {X: 1, Y: 2, Name: "p"}', r
+    for name, value, want in [("vInt8", "128", "overflows int8"),
+                              ("vBool", "0", "cannot use an integer as bool"),
+                              ("vPointer", "vInt", "cannot use vInt (type int) as *main.Point"),
+                              ("vComplex64", "1", "cannot use an integer as complex64"),
+                              ("vMap", "nil", "cannot set a value of type map[string]int"),
+                              ("vString", '"x"', "cannot set a value of type string"),
+                              ("nosuch", "1", "could not find symbol value for nosuch")]:
+        r = setv(name, value)
+        assert not r["success"] and want in r["message"], (name, value, r)
     disconnect(c)
