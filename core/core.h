@@ -99,6 +99,11 @@ int core_set_regs(core_proc *p, pid_t tid, const struct user_regs_struct *r,
 /* ---- memory ---- */
 /* One process_vm_readv per call; a short read is an error. */
 int core_read(core_proc *p, uint64_t addr, void *buf, size_t len, gd_err *err);
+/* Reads n regions of `each` bytes (at addrs[i]) into buf (n * each bytes),
+ * up to 1024 regions per process_vm_readv.  A region that cannot be read
+ * is zero-filled and ok[i] (if ok is not NULL) set to 0. */
+int core_read_many(core_proc *p, const uint64_t *addrs, size_t n, size_t each,
+		   void *buf, uint8_t *ok, gd_err *err);
 /* Like core_read, but shows the original bytes under our breakpoints. */
 int core_read_text(core_proc *p, uint64_t addr, void *buf, size_t len,
 		   gd_err *err);

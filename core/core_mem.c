@@ -67,6 +67,36 @@ int core_read(core_proc *p, uint64_t addr, void *buf, size_t len, gd_err *err)
 			  (unsigned long)addr);
 }
 
+int core_read_many(core_proc *p, const uint64_t *addrs, size_t n, size_t each,
+		   void *buf, uint8_t *ok, gd_err *err)
+{
+	enum { BATCH = 1024 };
+	struct iovec local[BATCH], remote[BATCH];
+	uint8_t *out = buf;
+	for (size_t base = 0; base < n; base += BATCH) {
+		size_t k = n - base < BATCH ? n - base : BATCH;
+		for (size_t i = 0; i < k; i++) {
+			local[i] = (struct iovec){out + (base + i) * each, each};
+			remote[i] = (struct iovec){(void *)(uintptr_t)addrs[base + i], each};
+		}
+		ssize_t got = process_vm_readv(p->pid, local, k, remote, k, 0);
+		/* process_vm_readv stops at the first region it cannot read:
+		 * read the rest one by one. */
+		size_t whole = got > 0 ? (size_t)got / each : 0;
+		for (size_t i = 0; i < k; i++) {
+			int good = i < whole ||
+				   core_read(p, addrs[base + i], out + (base + i) * each,
+					     each, NULL) == 0;
+			if (!good)
+				memset(out + (base + i) * each, 0, each);
+			if (ok)
+				ok[base + i] = (uint8_t)good;
+		}
+	}
+	(void)err;
+	return 0;
+}
+
 int core_read_text(core_proc *p, uint64_t addr, void *buf, size_t len,
 		   gd_err *err)
 {

@@ -42,6 +42,32 @@ static void assign_threads(grt_target *t)
 	}
 }
 
+/* Bottom-up merge sort of the index by goid (qsort's comparator could
+ * not see the goroutine array without a global). */
+static void sort_by_goid(grt_target *t)
+{
+	size_t n = t->ngs;
+	uint32_t *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	if (!tmp)
+		return;
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n;
+			size_t hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t a = lo, b = mid, k = lo;
+			while (a < mid && b < hi)
+				tmp[k++] = t->gs[t->byid[a]].goid <= t->gs[t->byid[b]].goid
+						   ? t->byid[a++] : t->byid[b++];
+			while (a < mid)
+				tmp[k++] = t->byid[a++];
+			while (b < hi)
+				tmp[k++] = t->byid[b++];
+		}
+		memcpy(t->byid, tmp, n * sizeof(*tmp));
+	}
+	free(tmp);
+}
+
 static int load(grt_target *t, gd_err *err)
 {
 	if (t->gs_valid)
@@ -59,10 +85,12 @@ static int load(grt_target *t, gd_err *err)
 		return gd_err_set(err, "runtime.allglen is implausible (%lu)",
 				  (unsigned long)len);
 	uint64_t *ptrs = malloc(len * sizeof(*ptrs));
-	uint8_t *gb = malloc(t->L.g_size);
-	if (!ptrs || !gb) {
+	uint8_t *all = malloc(len * t->L.g_size);
+	uint8_t *ok = malloc(len);
+	if (!ptrs || !all || !ok) {
 		free(ptrs);
-		free(gb);
+		free(all);
+		free(ok);
 		return gd_err_set(err, "out of memory");
 	}
 	int rc = 0;
@@ -70,9 +98,12 @@ static int load(grt_target *t, gd_err *err)
 		rc = gd_err_wrap(err, "reading runtime.allgs");
 		goto out;
 	}
+	/* Every g in a few system calls: 10 000 goroutines are common. */
+	core_read_many(t->proc, ptrs, len, t->L.g_size, all, ok, NULL);
 	const grt_layout *L = &t->L;
 	for (uint64_t i = 0; i < len; i++) {
-		if (!ptrs[i] || core_read(t->proc, ptrs[i], gb, L->g_size, NULL) < 0)
+		const uint8_t *gb = all + i * L->g_size;
+		if (!ptrs[i] || !ok[i])
 			continue;
 		grt_goroutine g = {0};
 		uint32_t st;
@@ -105,10 +136,20 @@ static int load(grt_target *t, gd_err *err)
 		}
 	}
 	assign_threads(t);
+	free(t->byid);
+	t->byid = malloc((t->ngs ? t->ngs : 1) * sizeof(*t->byid));
+	if (!t->byid) {
+		rc = gd_err_set(err, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < t->ngs; i++)
+		t->byid[i] = (uint32_t)i;
+	sort_by_goid(t);
 	t->gs_valid = 1;
 out:
 	free(ptrs);
-	free(gb);
+	free(all);
+	free(ok);
 	return rc;
 }
 
@@ -127,9 +168,17 @@ const grt_goroutine *grt_goroutine_by_id(grt_target *t, uint64_t goid,
 {
 	if (load(t, err) < 0)
 		return NULL;
-	for (size_t i = 0; i < t->ngs; i++)
-		if (t->gs[i].goid == goid)
-			return &t->gs[i];
+	size_t lo = 0, hi = t->ngs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t id = t->gs[t->byid[mid]].goid;
+		if (id == goid)
+			return &t->gs[t->byid[mid]];
+		if (id < goid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 

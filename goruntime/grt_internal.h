@@ -29,6 +29,7 @@ struct grt_target {
 	int gs_valid;
 	grt_goroutine *gs;
 	size_t ngs, capgs;
+	uint32_t *byid; /* indices into gs sorted by goid */
 
 	/* runtime.waitReasonStrings, read once. */
 	char **waitreasons;

@@ -114,6 +114,7 @@ void grt_close(grt_target *t)
 	if (!t)
 		return;
 	free(t->gs);
+	free(t->byid);
 	for (size_t i = 0; i < t->nwaitreasons; i++)
 		free(t->waitreasons[i]);
 	free(t->waitreasons);
