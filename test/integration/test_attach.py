@@ -1,0 +1,54 @@
+"""attach (processId): the program is caught where it runs, breakpoints
+work, and on disconnect it is detached and keeps running."""
+
+import os
+import signal
+import subprocess
+import time
+
+from godap_testlib import (TIMEOUT, disconnect, fixture_src, initialize,
+                           marker_line, set_breakpoints, top_frame,
+                           wait_gone, wait_stopped)
+
+import dap_client
+
+
+def test_attach_break_detach(godap, go_tc):
+    exe = go_tc.build("forever")
+    prog = subprocess.Popen([exe], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert prog.stdout.readline().strip() == b"forever: started"
+        c = godap.start(go_tc)
+        initialize(c)
+        c.request_ok("attach", {"request": "attach", "mode": "local", "processId": prog.pid})
+        c.wait_event("initialized", TIMEOUT)
+        src = fixture_src("forever")
+        bps = set_breakpoints(c, src, [marker_line(src, "BPTICK")])
+        assert bps[0]["verified"], bps
+        c.request_ok("configurationDone")
+        # Attached programs stay stopped where they were caught.
+        wait_stopped(c, "pause")
+        c.request_ok("continue", {"threadId": 1})
+        ev = wait_stopped(c, "breakpoint")
+        assert top_frame(c, ev["threadId"])["name"] == "main.tick"
+        set_breakpoints(c, src, [])
+        disconnect(c)
+        # Detached, not killed: it still runs and is not traced.
+        time.sleep(0.3)
+        assert prog.poll() is None
+        with open(f"/proc/{prog.pid}/status") as f:
+            status = f.read()
+        assert "TracerPid:\t0" in status, status
+        state = [l for l in status.splitlines() if l.startswith("State:")][0]
+        assert "t (tracing stop)" not in state and "T (stopped)" not in state, state
+    finally:
+        prog.kill()
+        prog.wait()
+
+
+def test_attach_bad_pid(godap, go_tc):
+    c = godap.start(go_tc)
+    initialize(c)
+    r = c.request("attach", {"request": "attach", "mode": "local", "processId": 999999})
+    assert r["success"] is False and "999999" in r["message"], r
+    disconnect(c)
