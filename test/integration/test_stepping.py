@@ -138,6 +138,30 @@ def test_step_in_through_interface_and_closure(godap, go_tc):
     disconnect(c)
 
 
+def test_next_over_go_statement_stays(godap, go_tc, gomaxprocs):
+    c = launch_stepping(godap, go_tc, gomaxprocs, ["spawn"], [L("GO_STMT")])
+    g = wait_stopped(c, "breakpoint")["threadId"]
+    ev = step(c, "next", g)
+    assert ev["threadId"] == g
+    assert line_of(c, g) == (L("AFTER_GO"), "main.spawn")
+    disconnect(c)
+
+
+def test_panic_recovered_during_next_ends_step(godap, go_tc):
+    c = launch_stepping(godap, go_tc, "1", ["recover"], [L("RECOVER_PANIC")])
+    g = wait_stopped(c, "breakpoint")["threadId"]
+    ev = step(c, "next", g)
+    assert ev["threadId"] == g
+    line, name = line_of(c, g)
+    # The deferred recover() stops the panic; the goroutine resumes at
+    # recoverStep's deferred-return site: its closing line, same frame.
+    assert (name, line) == ("main.recoverStep", L("RECOVER_END")), (name, line)
+    c.request_ok("continue", {"threadId": g})
+    wait_exited(c)
+    assert "recovered -1" in c.output_text("stdout")
+    disconnect(c)
+
+
 def test_instruction_step(godap, go_tc):
     c = launch_stepping(godap, go_tc, "1", ["caller"], [L("ADD_BODY")])
     g = wait_stopped(c, "breakpoint")["threadId"]
