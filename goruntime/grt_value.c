@@ -316,8 +316,7 @@ static int hidden(const char *name)
 {
 	/* Generic dictionaries and compiler temporaries (autotmp_N,
 	 * &x escape slots) are not the user's. */
-	return name[0] == '.' || strncmp(name, "autotmp", 7) == 0 ||
-	       name[0] == '&';
+	return name[0] == '.' || strncmp(name, "autotmp", 7) == 0;
 }
 
 void grt_vars_free(grt_var *v, size_t n)
@@ -351,13 +350,22 @@ static int build_vars(grt_scope *s, const gdw_var *dv, size_t ndv,
 		if (hidden(dv[i].name + strip))
 			continue;
 		grt_var *v = &vs[k];
-		v->name = strdup(dv[i].name + strip);
+		/* "&x": x escaped to the heap; the slot holds its address */
+		int escaped = dv[i].name[strip] == '&';
+		v->name = strdup(dv[i].name + strip + escaped);
 		if (!v->name || load_var(s, &dv[i], &v->v) < 0) {
 			free(frame);
 			grt_vars_free(vs, k + 1);
 			return gd_err_set(err, "out of memory");
 		}
 		resolve_generic(s, dv, ndv, &v->v);
+		if (escaped && !v->v.unreadable) {
+			grt_value d;
+			if (grt__deref(s->t, &v->v, &d, NULL) == 0) {
+				grt_value_free(&v->v);
+				v->v = d;
+			}
+		}
 		const gdw_tinfo *ti;
 		if (frame && v->v.has_addr && !v->v.bytes &&
 		    gdw_type_info(s->t->dw, v->v.type, &ti, NULL) == 0 &&
@@ -442,14 +450,23 @@ int grt_scope_lookup(grt_scope *s, const char *name, grt_value *out,
 	if (s->dwpc && gdw_vars_at(s->t->dw, s->dwpc, s->line, &dv, &ndv, NULL) == 0) {
 		/* Innermost first among locals; parameters are at depth 0. */
 		const gdw_var *best = NULL;
-		for (size_t i = 0; i < ndv; i++)
-			if (strcmp(dv[i].name, name) == 0 &&
+		for (size_t i = 0; i < ndv; i++) {
+			const char *n = dv[i].name + (dv[i].name[0] == '&');
+			if (strcmp(n, name) == 0 &&
 			    (!best || dv[i].depth > best->depth))
 				best = &dv[i];
+		}
 		if (best) {
 			int r = load_var(s, best, out);
 			if (r == 0)
 				resolve_generic(s, dv, ndv, out);
+			if (r == 0 && best->name[0] == '&' && !out->unreadable) {
+				grt_value d;
+				if (grt__deref(s->t, out, &d, NULL) == 0) {
+					grt_value_free(out);
+					*out = d;
+				}
+			}
 			free(dv);
 			return r;
 		}

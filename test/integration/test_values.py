@@ -186,6 +186,7 @@ def test_values_nested_and_special(godap, go_tc):
         "nilCh": "chan int nil",
         "arr": '[2]main.Inner [{A: 1, B: ""},{A: 2, B: ""}]',
         "neg": "-7",
+        "esc": "4",  # escaped to the heap: "&esc" in DWARF
         "f": "0.1",
         "u8": "200 = 0xc8",
         "ok": "true",
@@ -381,6 +382,7 @@ GOOD = [
     ("long[2:4]", '"ab"'),
     ("int8(neg)", "-7"),
     ("in", 'main.Inner {A: 5, B: "five"}'),
+    ("esc*10", "40"),
 ]
 
 BAD = [
