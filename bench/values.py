@@ -85,7 +85,7 @@ def run_one(kind, args, program, logdir):
     c, tid = start(kind, args, program, logdir)
     res = {}
     try:
-        frame = c.request_ok("stackTrace", {"threadId": tid, "levels": 1}, timeout=T)
+        frame = c.request_ok("stackTrace", {"threadId": tid, "levels": 1}, timeout=30)
         fid = frame["stackFrames"][0]["id"]
         times = []
         refs = {}
@@ -140,7 +140,17 @@ def main():
             if kind == "dlv" and not os.access(args.dlv or "", os.X_OK):
                 print("dlv not found: Delve column skipped")
                 continue
-            results[kind] = run_one(kind, args, program, args.logdir or tmp)
+            for attempt in range(3):
+                try:
+                    results[kind] = run_one(kind, args, program, args.logdir or tmp)
+                    break
+                except dap_client.DapTimeout as e:
+                    # seen with dlv 1.27.2 on go1.26 binaries: a stackTrace
+                    # right after the stop never answered; start again
+                    print(f"{kind}: attempt {attempt + 1} stuck: "
+                          f"{str(e).splitlines()[0]}", file=sys.stderr)
+        if "godap" not in results:
+            raise SystemExit("godap never answered")
         labels = list(results["godap"])
         print(f"{'request':28} {'godap':>10} {'dlv':>10} {'godap/dlv':>10}")
         def med(kind, lab):

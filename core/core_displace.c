@@ -271,6 +271,12 @@ int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err)
 			continue; /* a leftover interrupt: step again */
 		if (sig == SIGTRAP)
 			break;
+		if (core__is_fault(sig)) {
+			/* The instruction faulted (a nil check, say): the
+			 * program must see the fault at its own address. */
+			held = sig;
+			break;
+		}
 		held = sig; /* hold it until the instruction has run */
 	}
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) < 0)

@@ -4,6 +4,8 @@
 
 #include "core.h"
 
+#include <signal.h>
+
 enum { CT_RUNNING, CT_STOPPED };
 
 typedef struct core_thread {
@@ -77,6 +79,13 @@ int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err);
 int core__hw_slot(core_proc *p, pid_t tid);
 int core__poke_byte(core_proc *p, uint64_t addr, uint8_t b, gd_err *err);
 int core__open_mem(core_proc *p, gd_err *err);
+
+/* A signal raised by the instruction itself: retrying the step would only
+ * raise it again, so it is delivered instead. */
+static inline int core__is_fault(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE || sig == SIGILL;
+}
 
 #define CORE_PTRACE_OPTS                                                   \
 	(PTRACE_O_EXITKILL | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC)

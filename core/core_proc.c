@@ -480,8 +480,11 @@ int core_step_thread(core_proc *p, pid_t tid, int *exited, gd_err *err)
 			break;
 		}
 		/* A signal arrived before the instruction ran: hold it for
-		 * the next resume and try the step again. */
+		 * the next resume and try the step again -- unless the
+		 * instruction itself raised it. */
 		held_sig = sig;
+		if (core__is_fault(sig))
+			break;
 	}
 	t->pending_sig = held_sig;
 	t->regs_valid = 0;

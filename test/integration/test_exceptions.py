@@ -114,3 +114,27 @@ def test_filters_off_lets_program_die(godap, go_tc):
     assert wait_exited(c) == 2
     assert "index out of range" in c.output_text("stderr")
     disconnect(c)
+
+
+def test_fault_under_instruction_steps_and_conditional_breakpoint(godap, go_tc):
+    """An instruction that faults (a nil dereference) under a single step or
+    a displaced step is not retried forever: the program gets its fault and
+    panics as it would without a debugger."""
+    c = godap.start(go_tc)
+    line = marker_line(SRC, "NIL_DEREF")
+    start(c, fixture_dir("panics"), args=["nil"], breakpoints={SRC: [line]})
+    ev = wait_stopped(c, "breakpoint")
+    g = ev["threadId"]
+    for _ in range(40):
+        c.request_ok("next", {"threadId": g, "granularity": "instruction"})
+        ev = wait_stopped(c)
+        if ev["reason"] == "exception":
+            break
+        assert ev["reason"] == "step", ev
+        f = stack(c, g, 0, 1)["stackFrames"][0]
+        if f["name"] != "main.main":
+            break  # the fault took us into the runtime's panic path
+    c.request_ok("continue", {"threadId": g})
+    ev = wait_stopped(c, "exception")
+    assert "nil pointer dereference" in ev["description"], ev
+    disconnect(c)
