@@ -84,7 +84,6 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 /* Address of a symbol in the running process (bias applied). */
 int grt_sym(grt_target *t, const char *name, uint64_t *addr);
 
-#endif
 
 /* ---- goroutine-aware stepping (grt_step.c) ----
  * A step is a set of breakpoints tagged with the goroutine and the stack
@@ -132,3 +131,5 @@ int grt_throw_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
  * full (main.(*T).Method, main.Sum[go.shape.int])?  Go's rules: exact,
  * instantiations of a generic, or a suffix at a package boundary. */
 int grt_func_name_matches(const char *query, const char *full);
+
+#endif

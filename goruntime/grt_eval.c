@@ -967,6 +967,50 @@ done:
 	return r;
 }
 
+/* x.(T): the dynamic value when its type is T. */
+static int eval_assert(ctx *c, const gx_node *n, ev *out)
+{
+	ev x = {0};
+	if (eval(c, n->x, &x) < 0)
+		return -1;
+	if (x.is_const || grt_value_kind(c->t, &x.v) != GDW_K_INTERFACE) {
+		ev_free(&x);
+		return gx_errorf(c->e, n->oppos, c->err,
+				 "invalid operation: not an interface");
+	}
+	char *want = gx_dump_str(n->y);
+	/* the dump parenthesises "*T": compare without the parentheses */
+	char *w = want;
+	if (w && w[0] == '(' && w[strlen(w) - 1] == ')') {
+		w[strlen(w) - 1] = '\0';
+		w++;
+	}
+	grt_value d = {0};
+	int is_nil = 0, r = -1;
+	if (!want) {
+		r = gd_err_set(c->err, "out of memory");
+	} else if (grt__iface_data(c->t, &x.v, &d, &is_nil, c->err) < 0) {
+		r = -1;
+	} else if (is_nil) {
+		r = gx_errorf(c->e, n->oppos, c->err,
+			      "interface conversion: interface is nil, not %s", w);
+	} else if (strcmp(grt_value_type_name(c->t, &d), w) != 0) {
+		char *have = strdup(grt_value_type_name(c->t, &d));
+		r = gx_errorf(c->e, n->oppos, c->err,
+			      "interface conversion: %s is %s, not %s",
+			      grt_value_type_name(c->t, &x.v), have ? have : "?", w);
+		free(have);
+	} else {
+		out->v = d;
+		memset(&d, 0, sizeof(d));
+		r = 0;
+	}
+	grt_value_free(&d);
+	free(want);
+	ev_free(&x);
+	return r;
+}
+
 static int eval(ctx *c, const gx_node *n, ev *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -992,7 +1036,7 @@ static int eval(ctx *c, const gx_node *n, ev *out)
 	case GX_N_CALL:
 		return eval_call(c, n, out);
 	case GX_N_TYPEASSERT:
-		return fail(c, n, "%s", "type assertions are not supported");
+		return eval_assert(c, n, out);
 	default:
 		return fail(c, n, "%s", "unsupported expression");
 	}

@@ -166,12 +166,24 @@ static int elems(grt_target *t, gdw_tref et, uint64_t base, uint64_t len,
 		return 0;
 	}
 	uint64_t n = len < MAX_ARRAY ? len : MAX_ARRAY;
+	/* One read for the elements shown; each borrows its bytes. */
+	uint8_t *all = NULL;
+	if (n * ei->size <= (1u << 20) && (all = malloc(n * ei->size + 1)) &&
+	    core_read(t->proc, base, all, n * ei->size, NULL) < 0) {
+		free(all);
+		all = NULL;
+	}
 	for (uint64_t i = 0; i < n; i++) {
 		grt_value e = grt_value_at(et, base + i * ei->size);
+		if (all) {
+			e.bytes = all + i * ei->size;
+			e.nbytes = ei->size;
+		}
 		fmt_v(t, &e, 0, level + 1, b);
 		if (i != n - 1)
 			gd_buf_puts(b, ",");
 	}
+	free(all);
 	if (n != len)
 		gd_buf_printf(b, ",...+%" PRIu64 " more", len - n);
 	gd_buf_puts(b, "]");

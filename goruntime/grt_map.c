@@ -52,12 +52,23 @@ static gdw_tref elem_of(grt_target *t, gdw_tref r)
 
 /* Emits one entry; keys/values bigger than 128 bytes are stored as
  * pointers in the slot. */
-static int emit(walk *w, gdw_tref kslot, uint64_t kaddr, gdw_tref vslot,
-		uint64_t vaddr)
+static int emit(walk *w, gdw_tref kslot, uint64_t kaddr, const uint8_t *kb,
+		gdw_tref vslot, uint64_t vaddr, const uint8_t *vb)
 {
 	if (w->idx++ < w->start)
 		return 0;
 	grt_value k = grt_value_at(kslot, kaddr), v = grt_value_at(vslot, vaddr);
+	/* The slot bytes were read with the group: lend them as the read
+	 * cache (the callback copies what it keeps). */
+	const gdw_tinfo *ki = info(w->t, kslot), *vi = info(w->t, vslot);
+	if (kb && ki) {
+		k.bytes = (uint8_t *)kb;
+		k.nbytes = ki->size;
+	}
+	if (vb && vi) {
+		v.bytes = (uint8_t *)vb;
+		v.nbytes = vi->size;
+	}
 	if (kslot != w->ktype && grt_value_kind(w->t, &k) == GDW_K_PTR &&
 	    grt__deref(w->t, &k, &k, w->err) < 0)
 		return -1;
@@ -112,8 +123,9 @@ static int swiss_groups(walk *w, const swiss *s, uint64_t addr, uint64_t n)
 		for (int j = 0; j < 8 && !done(w) && r == 0; j++) {
 			if ((ctrl >> (8 * j)) & 0x80)
 				continue; /* empty or deleted */
-			uint64_t slot = addr + g * s->gsize + s->slots_off + (uint64_t)j * s->ssize;
-			r = emit(w, s->kslot, slot + s->koff, s->vslot, slot + s->voff);
+			uint64_t so = g * s->gsize + s->slots_off + (uint64_t)j * s->ssize;
+			r = emit(w, s->kslot, addr + so + s->koff, buf + so + s->koff,
+				 s->vslot, addr + so + s->voff, buf + so + s->voff);
 		}
 	}
 	free(buf);
@@ -222,8 +234,10 @@ static int bucket_chain(walk *w, const buckets *b, uint64_t addr,
 		for (int j = 0; j < 8 && !done(w) && r == 0; j++) {
 			if (buf[j] < 5)
 				continue; /* empty, or evacuated to the new buckets */
-			r = emit(w, b->kslot, addr + b->keys_off + (uint64_t)j * b->ksize,
-				 b->vslot, addr + b->vals_off + (uint64_t)j * b->vsize);
+			uint64_t ko = b->keys_off + (uint64_t)j * b->ksize;
+			uint64_t vo = b->vals_off + (uint64_t)j * b->vsize;
+			r = emit(w, b->kslot, addr + ko, buf + ko, b->vslot, addr + vo,
+				 buf + vo);
 		}
 		memcpy(&addr, buf + b->ovf_off, 8);
 	}

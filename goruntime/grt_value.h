@@ -15,10 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* grt.h has declarations after its include guard: include it once. */
-#ifndef GRT_H
 #include "grt.h"
-#endif
 #include "../common/gd_buf.h"
 #include "../dwarf/gdw_var.h"
 #include "expr/gx.h"

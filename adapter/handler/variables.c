@@ -99,7 +99,7 @@ static void value_children(dap_session *s, const dap_handle *h,
 	if (a->filter == DAP_VARS_NAMED && listy)
 		return;
 	/* Without a count Delve returns what it loaded: 64 elements. */
-	uint64_t count = a->count ? (uint64_t)a->count : 64;
+	uint64_t count = a->count ? (uint64_t)a->count : listy ? 64 : 0;
 	if (grt_children(t, x->val, (uint64_t)a->start, count, &cs, &n, err) < 0) {
 		*failed = 1;
 		return;

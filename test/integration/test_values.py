@@ -383,6 +383,8 @@ GOOD = [
     ("int8(neg)", "-7"),
     ("in", 'main.Inner {A: 5, B: "five"}'),
     ("esc*10", "40"),
+    ("myErr.(*main.MyErr).Code", "42"),
+    ("myErr.(*main.MyErr)", "*main.MyErr {Code: 42}"),
 ]
 
 BAD = [
@@ -402,6 +404,8 @@ BAD = [
     ("u8 + 300", "constant overflows uint8"),
     ("neg == nil", "cannot compare int to nil"),
     ("f()", "function calls are not supported"),
+    ("myErr.(main.Inner)", "interface conversion: error is *main.MyErr, not main.Inner"),
+    ("neg.(int)", "not an interface"),
 ]
 
 
