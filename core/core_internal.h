@@ -60,6 +60,16 @@ struct core_proc {
 
 	core_hw hw[CORE_HW_SLOTS];
 
+	/* Wait statuses reaped but not handled yet.  waitpid(-1) favours
+	 * some threads over others: a thread that re-stops at once would be
+	 * seen again and again while another's stop waits.  So every
+	 * status available is reaped first, then handled in order. */
+	struct core_wstatus {
+		pid_t tid;
+		int status;
+	} *q;
+	size_t qhead, qlen, qcap;
+
 	uint64_t scratch; /* a page of ours in the program, for displaced
 			     steps; 0 if none */
 	int scratch_failed;

@@ -29,6 +29,7 @@ static void proc_release(core_proc *p)
 		close(p->memfd);
 	free(p->threads);
 	free(p->bps);
+	free(p->q);
 	free(p);
 }
 

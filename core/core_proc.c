@@ -275,29 +275,65 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 	return 0;
 }
 
-int core_wait(core_proc *p, int block, core_stop *out, gd_err *err)
+static int queue_push(core_proc *p, pid_t tid, int st)
 {
-	memset(out, 0, sizeof(*out));
-	if (p->exited)
-		return fill_exit(p, out);
+	if (p->qlen == p->qcap) {
+		size_t cap = p->qcap ? p->qcap * 2 : 64;
+		struct core_wstatus *n = realloc(p->q, cap * sizeof(*n));
+		if (!n)
+			return -1;
+		p->q = n;
+		p->qcap = cap;
+	}
+	p->q[p->qlen++] = (struct core_wstatus){tid, st};
+	return 0;
+}
+
+/* Reaps every status available now (blocking for the first one when
+ * block is set).  1 if any was queued, 0 if none, -1 on error. */
+static int queue_fill(core_proc *p, int block, gd_err *err)
+{
+	p->qhead = p->qlen = 0;
 	for (;;) {
 		int st;
-		pid_t w = waitpid(-1, &st, __WALL | (block ? 0 : WNOHANG));
+		pid_t w = waitpid(-1, &st, __WALL | (block && !p->qlen ? 0 : WNOHANG));
 		if (w == 0)
-			return 0;
+			break;
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == ECHILD) {
+				if (p->qlen)
+					break;
 				p->exited = 1;
 				p->nthreads = 0;
-				return fill_exit(p, out);
+				return 0;
 			}
 			return gd_err_sys(err, "waitpid");
 		}
-		int rc = handle_status(p, w, st, out, err);
-		if (rc != 0)
-			return rc;
+		if (queue_push(p, w, st) < 0)
+			return gd_err_set(err, "out of memory");
+	}
+	return p->qlen > 0;
+}
+
+int core_wait(core_proc *p, int block, core_stop *out, gd_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	for (;;) {
+		while (p->qhead < p->qlen) {
+			struct core_wstatus ws = p->q[p->qhead++];
+			int rc = handle_status(p, ws.tid, ws.status, out, err);
+			if (rc != 0)
+				return rc;
+		}
+		if (p->exited)
+			return fill_exit(p, out);
+		int rc = queue_fill(p, block, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0 && !p->exited)
+			return 0;
 	}
 }
 
@@ -314,6 +350,20 @@ int core_stop_all(core_proc *p, gd_err *err)
 	if (p->exited)
 		return 0;
 	p->stopping = 1;
+	/* Stops already reaped are handled as part of this stop: their
+	 * breakpoint hits are rewound to replay later. */
+	while (p->qhead < p->qlen) {
+		struct core_wstatus ws = p->q[p->qhead++];
+		core_stop ignored;
+		if (handle_status(p, ws.tid, ws.status, &ignored, err) < 0) {
+			p->stopping = 0;
+			return -1;
+		}
+	}
+	if (p->exited) {
+		p->stopping = 0;
+		return 0;
+	}
 	for (size_t i = 0; i < p->nthreads;) {
 		int rc = 0;
 		if (p->threads[i].state == CT_RUNNING)
