@@ -1,4 +1,5 @@
 #include "grt_internal.h"
+#include "../dwarf/gdw_type.h"
 
 #include <capstone/capstone.h>
 #include <stdlib.h>
@@ -142,6 +143,50 @@ static int arm_calls(grt_step *st, const gdw_row *rows, size_t nrows,
 	return rc;
 }
 
+static void arm_wrapper_targets(grt_step *st, const gdw_func *w, int depth,
+				gd_err *err);
+
+/* Deferred calls of the stepping frame: the goroutine's _defer records
+ * whose sp is that frame's (code built with -N has no open-coded defers,
+ * so every defer is on the chain).  A `next` that runs them on return
+ * stops in them, as the user steps through the code that really runs. */
+static int arm_defers(grt_step *st, const grt_frame *fr, gd_err *err)
+{
+	grt_target *t = st->t;
+	uint64_t g_defer, d_sp, d_fn, d_link;
+	if (gdw_member_offset(t->dw, "runtime.g", "_defer", &g_defer, NULL) < 0 ||
+	    gdw_member_offset(t->dw, "runtime._defer", "sp", &d_sp, NULL) < 0 ||
+	    gdw_member_offset(t->dw, "runtime._defer", "fn", &d_fn, NULL) < 0 ||
+	    gdw_member_offset(t->dw, "runtime._defer", "link", &d_link, NULL) < 0)
+		return 0; /* a runtime without the chain: nothing to arm */
+	uint64_t d;
+	if (grt__read_u64(t, st->gaddr + g_defer, &d, NULL) < 0)
+		return 0;
+	for (int i = 0; d && i < 1000; i++) {
+		uint64_t sp, fn, code;
+		if (grt__read_u64(t, d + d_sp, &sp, NULL) < 0 ||
+		    grt__read_u64(t, d + d_fn, &fn, NULL) < 0)
+			break;
+		if (sp >= fr->sp && sp < fr->cfa && fn &&
+		    grt__read_u64(t, fn, &code, NULL) == 0) {
+			/* Go 1.26 defers a compiler wrapper (deferwrap) that
+			 * calls the user's function. */
+			gdw_func callee;
+			if (gdw_func_at(t->dw, code - t->bias, &callee) == 0 &&
+			    !is_runtime(callee.name)) {
+				if (is_wrapper(t->dw, &callee))
+					arm_wrapper_targets(st, &callee, 0, err);
+				else if (add_bp(st, callee.body_pc + t->bias,
+						SB_ENTRY, err) < 0)
+					return -1;
+			}
+		}
+		if (grt__read_u64(t, d + d_link, &d, NULL) < 0)
+			break;
+	}
+	return 0;
+}
+
 int grt_step_begin(grt_target *t, uint64_t goid, grt_step_kind kind,
 		   grt_step **out, gd_err *err)
 {
@@ -203,6 +248,8 @@ int grt_step_begin(grt_target *t, uint64_t goid, grt_step_kind kind,
 		}
 		if (rc == 0 && kind == GRT_STEP_IN && k == 0)
 			rc = arm_calls(st, rows, nrows, fn.highpc, line, err);
+		if (rc == 0)
+			rc = arm_defers(st, &fs[k], err);
 		free(rows);
 	}
 	if (rc == 0 && k + 1 < nf) {

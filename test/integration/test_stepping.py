@@ -153,14 +153,28 @@ def test_panic_recovered_during_next_ends_step(godap, go_tc):
     ev = step(c, "next", g)
     assert ev["threadId"] == g
     line, name = line_of(c, g)
-    # The deferred recover() stops the panic; the goroutine resumes at
-    # recoverStep's deferred-return site, same frame: the closing line, or
-    # (Go 1.22) the code the defer statement's line owns.
-    assert name == "main.recoverStep", name
-    assert line in (L("RECOVER_END"), L("RECOVER_DEFER")), line
+    # The panic runs recoverStep's deferred function, where the step
+    # stops (as a `next` on a return line stops in deferred calls).
+    assert name == "main.recoverStep.func1", (name, line)
     c.request_ok("continue", {"threadId": g})
     wait_exited(c)
     assert "recovered -1" in c.output_text("stdout")
+    disconnect(c)
+
+
+def test_next_on_return_stops_in_deferred_call(godap, go_tc):
+    c = launch_stepping(godap, go_tc, "1", ["defer"], [L("DEFER_RET")])
+    g = wait_stopped(c, "breakpoint")["threadId"]
+    ev = step(c, "next", g)
+    assert ev["threadId"] == g
+    line, name = line_of(c, g)
+    if name == "main.deferred":
+        # Go 1.26 runs the deferred calls from the closing line.
+        assert line == L("DEFER_END"), line
+        step(c, "next", g)
+        line, name = line_of(c, g)
+    assert name == "main.deferred.func1", name
+    assert line in (L("DEFER_DECL"), L("DEFER_BODY")), line
     disconnect(c)
 
 
