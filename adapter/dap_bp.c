@@ -21,26 +21,28 @@ static char *subst(const char *path, const char *from, const char *to)
 	return r;
 }
 
-char *dap_path_to_binary(dap_session *s, const char *client_path)
+/* substitutePath maps {from: client prefix, to: binary prefix}; the first
+ * rule that matches wins, in either direction. */
+static char *map_path(dap_session *s, const char *path, int to_binary)
 {
 	for (size_t i = 0; s->have_cfg && i < s->cfg.nsubstitute_path; i++) {
-		char *r = subst(client_path, s->cfg.substitute_path[i].from,
-				s->cfg.substitute_path[i].to);
+		const char *from = s->cfg.substitute_path[i].from;
+		const char *to = s->cfg.substitute_path[i].to;
+		char *r = to_binary ? subst(path, from, to) : subst(path, to, from);
 		if (r)
 			return r;
 	}
-	return strdup(client_path);
+	return strdup(path);
+}
+
+char *dap_path_to_binary(dap_session *s, const char *client_path)
+{
+	return map_path(s, client_path, 1);
 }
 
 char *dap_path_to_client(dap_session *s, const char *binary_path)
 {
-	for (size_t i = 0; s->have_cfg && i < s->cfg.nsubstitute_path; i++) {
-		char *r = subst(binary_path, s->cfg.substitute_path[i].to,
-				s->cfg.substitute_path[i].from);
-		if (r)
-			return r;
-	}
-	return strdup(binary_path);
+	return map_path(s, binary_path, 0);
 }
 
 static void set_message(dap_bp *bp, const char *msg)
@@ -458,4 +460,46 @@ void dap_with_stopped_end(dap_session *s, int was_running)
 		gd_log_info(s->log, "resume: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 	}
+}
+
+static char *dup_nonempty(const char *s)
+{
+	return s && s[0] ? strdup(s) : NULL;
+}
+
+void dap_bp_replace(dap_session *s, const cJSON *req, int kind,
+		    const char *path, const dap_bp_spec *specs, size_t n)
+{
+	gd_err err = GD_ERR_INIT;
+	int running = dap_with_stopped(s, &err);
+	if (running < 0) {
+		dap_respond_error(s, req, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	dap_bp_remove_kind(s, kind, path);
+	cJSON *body = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(body, "breakpoints");
+	for (size_t i = 0; i < n; i++) {
+		const dap_bp_spec *sp = &specs[i];
+		dap_bp bp = {0};
+		bp.id = s->next_bp_id++;
+		bp.kind = kind;
+		bp.path = dup_nonempty(sp->path);
+		bp.req_line = sp->line;
+		bp.func = dup_nonempty(sp->func);
+		bp.instr = sp->instr;
+		bp.condition = dup_nonempty(sp->condition);
+		bp.hit_condition = dup_nonempty(sp->hit_condition);
+		bp.log_message = dup_nonempty(sp->log_message);
+		if (sp->error)
+			bp.message = strdup(sp->error);
+		else
+			dap_bp_resolve(s, &bp);
+		cJSON_AddItemToArray(list, dap_bp_json(&bp));
+		if (dap_bp_push(s, &bp) < 0)
+			dap_bp_free(&bp);
+	}
+	dap_with_stopped_end(s, running);
+	dap_respond(s, req, body);
 }

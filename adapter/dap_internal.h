@@ -174,6 +174,20 @@ void dap_bp_event(dap_session *s, const dap_bp *bp);
  * requested ones; fills `list` with their JSON. */
 int dap_bp_push(dap_session *s, dap_bp *bp);
 void dap_bp_remove_kind(dap_session *s, int kind, const char *path);
+/* What a set*Breakpoints request asks for one breakpoint. */
+typedef struct dap_bp_spec {
+	const char *path;  /* lines */
+	int line;
+	const char *func;  /* functions */
+	uint64_t instr;    /* instructions */
+	const char *error; /* set: unverified with this message */
+	const char *condition, *hit_condition, *log_message;
+} dap_bp_spec;
+/* Replaces every breakpoint of kind (for lines: of that file) with the
+ * specs, resolving each, and answers req with their state.  While the
+ * program runs this happens behind a stop the user never sees. */
+void dap_bp_replace(dap_session *s, const cJSON *req, int kind,
+		    const char *path, const dap_bp_spec *specs, size_t n);
 /* Runs fn with every thread stopped: directly when the program is
  * stopped, behind a stop the user never sees when it runs. */
 int dap_with_stopped(dap_session *s, gd_err *err);

@@ -9,53 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct type_ent {
-	const char *name; /* owned by libdw's section data */
-	Dwarf_Off off;
-} type_ent;
-
 struct gdw_types {
-	type_ent *tab; /* open addressing, power-of-two size */
-	size_t cap, n;
+	gdw_map names; /* type name -> DIE offset */
 };
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	while (*s)
-		h = (h ^ (uint8_t)*s++) * 1099511628211ull;
-	return h;
-}
-
-static int insert(struct gdw_types *t, const char *name, Dwarf_Off off)
-{
-	if ((t->n + 1) * 2 > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 4096;
-		type_ent *nt = calloc(cap, sizeof(*nt));
-		if (!nt)
-			return -1;
-		for (size_t i = 0; i < t->cap; i++) {
-			if (!t->tab[i].name)
-				continue;
-			size_t j = hash_str(t->tab[i].name) & (cap - 1);
-			while (nt[j].name)
-				j = (j + 1) & (cap - 1);
-			nt[j] = t->tab[i];
-		}
-		free(t->tab);
-		t->tab = nt;
-		t->cap = cap;
-	}
-	size_t j = hash_str(name) & (t->cap - 1);
-	while (t->tab[j].name) {
-		if (strcmp(t->tab[j].name, name) == 0)
-			return 0; /* first definition wins */
-		j = (j + 1) & (t->cap - 1);
-	}
-	t->tab[j] = (type_ent){name, off};
-	t->n++;
-	return 0;
-}
 
 static int is_type_tag(int tag)
 {
@@ -89,8 +45,9 @@ static struct gdw_types *types(gdw_file *f, gd_err *err)
 				if (!is_type_tag(dwarf_tag(&die)))
 					continue;
 				const char *name = dwarf_diename(&die);
-				if (name && insert(t, name, dwarf_dieoffset(&die)) < 0) {
-					free(t->tab);
+				if (name && gdw__map_put(&t->names, name,
+							 (size_t)dwarf_dieoffset(&die), 0) < 0) {
+					gdw__map_free(&t->names);
 					free(t);
 					gd_err_set(err, "out of memory");
 					return NULL;
@@ -107,7 +64,7 @@ void gdw__types_free(struct gdw_types *t)
 {
 	if (!t)
 		return;
-	free(t->tab);
+	gdw__map_free(&t->names);
 	free(t);
 }
 
@@ -116,17 +73,10 @@ int gdw__type_die(gdw_file *f, const char *name, Dwarf_Die *out, gd_err *err)
 	struct gdw_types *t = types(f, err);
 	if (!t)
 		return -1;
-	if (t->cap) {
-		size_t j = hash_str(name) & (t->cap - 1);
-		while (t->tab[j].name) {
-			if (strcmp(t->tab[j].name, name) == 0) {
-				if (!dwarf_offdie(gdw__dwarf(f), t->tab[j].off, out))
-					break;
-				return 0;
-			}
-			j = (j + 1) & (t->cap - 1);
-		}
-	}
+	size_t off;
+	if (gdw__map_get(&t->names, name, &off) == 0 &&
+	    dwarf_offdie(gdw__dwarf(f), (Dwarf_Off)off, out))
+		return 0;
 	return gd_err_set(err, "type %s not found in the debug info", name);
 }
 

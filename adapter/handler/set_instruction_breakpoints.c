@@ -3,11 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *dup_or_null(const char *s)
-{
-	return s && s[0] ? strdup(s) : NULL;
-}
-
 /* instructionReference ("0x4a5f20", as stackTrace and disassemble give
  * them) plus a byte offset. */
 void dap_h_set_instruction_breakpoints(dap_session *s, const cJSON *req,
@@ -20,36 +15,35 @@ void dap_h_set_instruction_breakpoints(dap_session *s, const cJSON *req,
 		gd_err_clear(&err);
 		return;
 	}
-	int running = dap_with_stopped(s, &err);
-	if (running < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+	size_t n = a.nbreakpoints;
+	dap_bp_spec *specs = calloc(n ? n : 1, sizeof(*specs));
+	char **msgs = calloc(n ? n : 1, sizeof(*msgs));
+	if (!specs || !msgs) {
+		free(specs);
+		free(msgs);
 		dap_args_set_instruction_breakpoints_free(&a);
+		dap_respond_error(s, req, "out of memory");
 		return;
 	}
-	dap_bp_remove_kind(s, DAP_BP_INSTR, NULL);
-	cJSON *body = cJSON_CreateObject();
-	cJSON *list = cJSON_AddArrayToObject(body, "breakpoints");
-	for (size_t i = 0; i < a.nbreakpoints; i++) {
-		dap_bp bp = {0};
-		bp.id = s->next_bp_id++;
-		bp.kind = DAP_BP_INSTR;
-		bp.condition = dup_or_null(a.breakpoints[i].condition);
-		bp.hit_condition = dup_or_null(a.breakpoints[i].hit_condition);
+	for (size_t i = 0; i < n; i++) {
 		uint64_t base = 0;
+		specs[i] = (dap_bp_spec){
+			.condition = a.breakpoints[i].condition,
+			.hit_condition = a.breakpoints[i].hit_condition,
+		};
 		if (dap_args_memory_reference(a.breakpoints[i].instruction_reference,
 					      &base, &err) < 0) {
-			bp.message = strdup(gd_err_msg(&err));
+			msgs[i] = strdup(gd_err_msg(&err));
+			specs[i].error = msgs[i] ? msgs[i] : "bad instructionReference";
 			gd_err_clear(&err);
 		} else {
-			bp.instr = base + (uint64_t)a.breakpoints[i].offset;
-			dap_bp_resolve(s, &bp);
+			specs[i].instr = base + (uint64_t)a.breakpoints[i].offset;
 		}
-		cJSON_AddItemToArray(list, dap_bp_json(&bp));
-		if (dap_bp_push(s, &bp) < 0)
-			dap_bp_free(&bp);
 	}
+	dap_bp_replace(s, req, DAP_BP_INSTR, NULL, specs, n);
+	for (size_t i = 0; i < n; i++)
+		free(msgs[i]);
+	free(msgs);
+	free(specs);
 	dap_args_set_instruction_breakpoints_free(&a);
-	dap_with_stopped_end(s, running);
-	dap_respond(s, req, body);
 }

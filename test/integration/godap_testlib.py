@@ -151,3 +151,19 @@ def wait_gone(pid, timeout=10.0):
             return True
         time.sleep(0.05)
     return False
+
+
+def next_stop_or_exit(c, timeout=RUN_TIMEOUT):
+    """The next unconsumed `stopped` event (consumed) or `exited` event (left
+    for wait_exited)."""
+    def find():
+        for i, m in enumerate(c.messages):
+            if i in c._consumed or m["type"] != "event":
+                continue
+            if m.get("event") == "stopped":
+                c._consumed.add(i)
+                return m
+            if m.get("event") == "exited":
+                return m
+        return None
+    return c._wait("stopped or exited event", find, timeout)

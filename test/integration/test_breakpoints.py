@@ -3,7 +3,7 @@ logpoints, function and instruction breakpoints, breakpointLocations."""
 
 import pytest
 
-from godap_testlib import (RUN_TIMEOUT, TIMEOUT, disconnect, fixture_dir,
+from godap_testlib import (next_stop_or_exit, RUN_TIMEOUT, TIMEOUT, disconnect, fixture_dir,
                            fixture_src, initialize, launch, marker_line,
                            stack, top_frame, wait_exited, wait_stopped)
 
@@ -37,27 +37,13 @@ def stops_until_exit(c, limit=20):
     """Continues through every stop; returns [(threadId, i)] for each."""
     seen = []
     while True:
-        ev = next_event(c)
+        ev = next_stop_or_exit(c)
         if ev["event"] == "exited":
             return seen
         tid = ev["body"]["threadId"]
         seen.append((tid, evaluate(c, tid, "i")))
         assert len(seen) <= limit, seen
         c.request_ok("continue", {"threadId": tid})
-
-
-def next_event(c):
-    def find():
-        for i, m in enumerate(c.messages):
-            if i in c._consumed or m["type"] != "event":
-                continue
-            if m.get("event") == "stopped":
-                c._consumed.add(i)
-                return m
-            if m.get("event") == "exited":
-                return m
-        return None
-    return c._wait("stopped or exited event", find, RUN_TIMEOUT)
 
 
 def test_condition_stops_at_matching_iteration(godap, go_tc):

@@ -4,26 +4,11 @@ prints it; a recovered panic does not stop."""
 
 import pytest
 
-from godap_testlib import (TIMEOUT, disconnect, fixture_dir, fixture_src,
+from godap_testlib import (next_stop_or_exit, TIMEOUT, disconnect, fixture_dir, fixture_src,
                            initialize, launch, marker_line, stack, start,
                            wait_exited, wait_stopped)
 
 SRC = fixture_src("panics")
-
-
-def next_stop_or_exit(c):
-    """The next unconsumed stopped (consumed) or exited (left) event."""
-    def find():
-        for i, m in enumerate(c.messages):
-            if i in c._consumed or m["type"] != "event":
-                continue
-            if m.get("event") == "stopped":
-                c._consumed.add(i)
-                return m
-            if m.get("event") == "exited":
-                return m
-        return None
-    return c._wait("stopped or exited event", find, TIMEOUT * 2)
 
 
 def run_to_exception(godap, go_tc, mode, **extra):
