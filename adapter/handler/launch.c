@@ -12,10 +12,7 @@ static void started(dap_session *s, const cJSON *req)
 	/* Breakpoints sent before the program existed resolve now. */
 	for (size_t i = 0; i < s->nbps; i++) {
 		dap_bp_resolve(s, &s->bps[i]);
-		cJSON *b = cJSON_CreateObject();
-		cJSON_AddStringToObject(b, "reason", "changed");
-		cJSON_AddItemToObject(b, "breakpoint", dap_bp_json(&s->bps[i]));
-		dap_event(s, "breakpoint", b);
+		dap_bp_event(s, &s->bps[i]);
 	}
 	dap_event(s, "initialized", NULL);
 }
