@@ -245,3 +245,20 @@ def test_write_watchpoint_on_global(godap, go_tc):
     assert wait_exited(c) == 0
     assert "counter 50" in c.output_text("stdout")
     disconnect(c)
+
+
+def test_breakpoint_set_before_launch_resolves_at_launch(godap, go_tc):
+    c = godap.start(go_tc)
+    initialize(c)
+    early = set_line_bps(c, [{"line": L("LOGME")}])
+    assert early[0]["verified"] is False and "not started" in early[0]["message"]
+    r = launch(c, fixture_dir("bpfeatures"))
+    assert r["success"], r
+    ev = c.wait_event("breakpoint", TIMEOUT)
+    assert ev["body"]["breakpoint"]["id"] == early[0]["id"]
+    assert ev["body"]["breakpoint"]["verified"] is True
+    c.wait_event("initialized", TIMEOUT)
+    c.request_ok("configurationDone")
+    stop = wait_stopped(c, "breakpoint")
+    assert stop["hitBreakpointIds"] == [early[0]["id"]]
+    disconnect(c)
