@@ -310,6 +310,19 @@ cJSON *dap_bp_json(const dap_bp *bp)
 	return j;
 }
 
+const char *dap_bp_reason(dap_session *s, int id)
+{
+	for (size_t i = 0; i < s->nbps; i++) {
+		if (s->bps[i].id != id)
+			continue;
+		if (s->bps[i].kind == DAP_BP_FUNC)
+			return "function breakpoint";
+		if (s->bps[i].kind == DAP_BP_INSTR)
+			return "instruction breakpoint";
+	}
+	return "breakpoint";
+}
+
 void dap_bp_event(dap_session *s, const dap_bp *bp)
 {
 	cJSON *b = cJSON_CreateObject();

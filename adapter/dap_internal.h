@@ -168,6 +168,9 @@ cJSON *dap_bp_json(const dap_bp *bp);
 /* Thread tid hit addr: counts the hits, applies conditions, prints
  * logpoints.  Returns the ids of the breakpoints that want a stop. */
 size_t dap_bp_hit(dap_session *s, pid_t tid, uint64_t addr, int **ids);
+/* The stopped reason DAP has for a hit of breakpoint id: "breakpoint",
+ * "function breakpoint" or "instruction breakpoint" (as Delve reports). */
+const char *dap_bp_reason(dap_session *s, int id);
 /* Sends a 'breakpoint' event (reason "changed") for bp. */
 void dap_bp_event(dap_session *s, const dap_bp *bp);
 /* Replaces every breakpoint of kind (and, for lines, of path) with the

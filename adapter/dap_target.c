@@ -357,7 +357,7 @@ static void handle_stop(dap_session *s, const core_stop *st)
 		if (n) {
 			/* A user breakpoint wins over a step under way, on
 			 * any goroutine. */
-			stop_and_report(s, st->tid, "breakpoint", ids, n);
+			stop_and_report(s, st->tid, dap_bp_reason(s, ids[0]), ids, n);
 			free(ids);
 			return;
 		}

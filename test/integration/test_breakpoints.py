@@ -131,7 +131,7 @@ def test_function_breakpoint_forms(godap, go_tc, name, func):
     bps = c.request_ok("setFunctionBreakpoints", {"breakpoints": [{"name": name}]})["breakpoints"]
     assert bps[0]["verified"], bps
     c.request_ok("configurationDone")
-    ev = wait_stopped(c, "breakpoint")
+    ev = wait_stopped(c, "function breakpoint")
     assert ev["hitBreakpointIds"] == [bps[0]["id"]]
     assert top_frame(c, ev["threadId"])["name"] == func
     disconnect(c)
@@ -144,7 +144,7 @@ def test_function_breakpoint_generic_all_instantiations(godap, go_tc):
     c.request_ok("configurationDone")
     names = []
     for _ in range(2):
-        ev = wait_stopped(c, "breakpoint")
+        ev = wait_stopped(c, "function breakpoint")
         names.append(top_frame(c, ev["threadId"])["name"])
         c.request_ok("continue", {"threadId": ev["threadId"]})
     assert all(n.startswith("main.Sum[") for n in names), names
@@ -160,7 +160,7 @@ def test_function_breakpoint_unknown_and_condition(godap, go_tc):
     assert bps[0]["verified"] is False and "main.nope" in bps[0]["message"]
     assert bps[1]["verified"] is True
     c.request_ok("configurationDone")
-    ev = wait_stopped(c, "breakpoint")
+    ev = wait_stopped(c, "function breakpoint")
     assert evaluate(c, ev["threadId"], "i") == "500"
     disconnect(c)
 
@@ -177,7 +177,7 @@ def test_instruction_breakpoint(godap, go_tc):
     assert bps[0]["verified"] is True, bps
     assert bps[1]["verified"] is False and "boundary" in bps[1]["message"], bps
     c.request_ok("continue", {"threadId": ev["threadId"]})
-    ev = wait_stopped(c, "breakpoint")
+    ev = wait_stopped(c, "instruction breakpoint")
     assert ev["hitBreakpointIds"] == [bps[0]["id"]]
     assert top_frame(c, ev["threadId"])["instructionPointerReference"] == ip
     assert evaluate(c, ev["threadId"], "i") == "1"

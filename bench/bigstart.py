@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Start-up on a big binary: cmd/go built from GOROOT with -gcflags=all=-N -l
+(~22 MB, hundreds of CUs), launched in mode exec by godap and by Delve in the
+same run: time from `launch` to the stop at a function breakpoint on
+main.main, and the adapter's peak RSS.  Prints medians and the ratio.
+
+    python3 bench/bigstart.py [--reps 5]
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "test", "integration"))
+
+from dap_client import DapClient  # noqa: E402
+from dap_tcp import TcpDapClient  # noqa: E402
+
+
+def peak_rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def one(kind, godap, dlv, prog):
+    c = (DapClient([godap], name="godap") if kind == "godap"
+         else TcpDapClient([dlv, "dap", "--listen", "127.0.0.1:0"], name="dlv"))
+    try:
+        t0 = time.monotonic()
+        c.request_ok("initialize", {"clientID": "bench", "adapterID": "go",
+                                    "linesStartAt1": True, "columnsStartAt1": True,
+                                    "pathFormat": "path"}, timeout=60)
+        c.request_ok("launch", {"request": "launch", "mode": "exec",
+                                "program": prog, "args": ["version"]}, timeout=120)
+        c.wait_event("initialized", 60)
+        bps = c.request_ok("setFunctionBreakpoints",
+                           {"breakpoints": [{"name": "main.main"}]}, timeout=60)
+        assert bps["breakpoints"][0].get("verified"), bps
+        c.request_ok("configurationDone", timeout=60)
+        ev = c.wait_event("stopped", 120)
+        dt = time.monotonic() - t0
+        rss = peak_rss_mib(c.pid)
+        return dt, rss, ev["body"].get("reason")
+    finally:
+        try:
+            c.request("disconnect", {"terminateDebuggee": True}, timeout=30)
+        except Exception:
+            pass
+        c.shutdown()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--godap", default=os.path.join(HERE, "..", "build", "adapter", "godap"))
+    ap.add_argument("--dlv", default=os.path.expanduser("~/go/bin/dlv"))
+    a = ap.parse_args()
+    goroot = subprocess.check_output(["go", "env", "GOROOT"], text=True).strip()
+    prog = "/tmp/godap-bench-gocmd"
+    if not os.path.exists(prog):
+        subprocess.check_call(["go", "build", "-gcflags=all=-N -l", "-o", prog, "."],
+                              cwd=os.path.join(goroot, "src", "cmd", "go"))
+    size = os.path.getsize(prog) / 1e6
+    res = {"godap": [], "dlv": []}
+    for _ in range(a.reps):
+        for kind in ("godap", "dlv"):
+            if kind == "dlv" and not os.path.exists(a.dlv):
+                continue
+            dt, rss, reason = one(kind, a.godap, a.dlv, prog)
+            res[kind].append((dt, rss))
+            print(f"  {kind:5s} {dt * 1000:7.0f} ms  {rss:6.1f} MiB  ({reason})", flush=True)
+    print(f"cmd/go -N -l ({size:.1f} MB), launch -> stop at main.main, medians of {a.reps}:")
+    g = [x for x, _ in res["godap"]]
+    gr = [x for _, x in res["godap"]]
+    line = f"  godap {statistics.median(g) * 1000:.0f} ms, peak RSS {statistics.median(gr):.1f} MiB"
+    if res["dlv"]:
+        d = [x for x, _ in res["dlv"]]
+        dr = [x for _, x in res["dlv"]]
+        line += (f"; dlv {statistics.median(d) * 1000:.0f} ms, peak RSS {statistics.median(dr):.1f} MiB;"
+                 f" dlv/godap time {statistics.median(d) / statistics.median(g):.2f}, "
+                 f"RSS {statistics.median(dr) / statistics.median(gr):.2f}")
+    print(line)
+
+
+if __name__ == "__main__":
+    main()
