@@ -260,6 +260,9 @@ const char *grt_waitreason(grt_target *t, uint8_t reason)
 	return NULL;
 }
 
+/* runtime.fingRunningFinalizer: fingCreated is 1, this the next bit. */
+#define FING_RUNNING_FINALIZER 2u
+
 int grt_is_system(grt_target *t, const grt_goroutine *g)
 {
 	uint64_t start, size;
@@ -271,8 +274,25 @@ int grt_is_system(grt_target *t, const grt_goroutine *g)
 	    strcmp(fn, "runtime.corostart") == 0 ||
 	    strcmp(fn, "runtime.handleAsyncEvent") == 0)
 		return 0;
-	/* The finalizer and cleanup goroutines count as user code only while
-	 * they run user functions; without reading fingStatus we call them
-	 * system, as Delve does. */
+	/* The finalizer and cleanup goroutines are user goroutines while they
+	 * call back into user code: the runtime's own isSystemGoroutine rule
+	 * (fingStatus's fingRunningFinalizer bit, g.runningCleanups). */
+	if (strcmp(fn, "runtime.runFinalizers") == 0 ||
+	    strcmp(fn, "runtime.runfinq") == 0) {
+		uint32_t st = 0;
+		if (t->fingstatus_addr &&
+		    core_read(t->proc, t->fingstatus_addr, &st, sizeof(st),
+			      NULL) == 0)
+			return (st & FING_RUNNING_FINALIZER) == 0;
+		return 1;
+	}
+	if (strcmp(fn, "runtime.runCleanups") == 0) {
+		uint8_t running = 0; /* atomic.Bool is one byte */
+		if (t->L.has_runningcleanups &&
+		    core_read(t->proc, g->gaddr + t->L.g_runningcleanups,
+			      &running, sizeof(running), NULL) == 0)
+			return running == 0;
+		return 1;
+	}
 	return strncmp(fn, "runtime.", 8) == 0;
 }

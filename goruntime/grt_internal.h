@@ -14,6 +14,9 @@ typedef struct grt_layout {
 	uint64_t g_atomicstatus, g_goid, g_waitreason;
 	uint64_t g_startpc, g_gopc;
 	uint64_t m_curg, m_procid;
+	/* g.runningCleanups (Go 1.25+), 0 when absent. */
+	uint64_t g_runningcleanups;
+	int has_runningcleanups;
 } grt_layout;
 
 struct grt_target {
@@ -24,6 +27,7 @@ struct grt_target {
 	grt_layout L;
 	uint64_t allgs_addr, allglen_addr;
 	uint64_t clone_lo, clone_hi; /* runtime.clone, DWARF addresses */
+	uint64_t fingstatus_addr;     /* runtime.fingStatus, 0 if absent */
 
 	/* Valid until grt_invalidate. */
 	int gs_valid;

@@ -70,6 +70,12 @@ static int read_layout(grt_target *t, gd_err *err)
 	if (L->has_syscallbp &&
 	    member(t, "runtime.g", "syscallbp", &L->g_syscallbp, err) < 0)
 		return -1;
+	L->has_runningcleanups =
+		gdw_has_member(t->dw, "runtime.g", "runningCleanups");
+	if (L->has_runningcleanups &&
+	    member(t, "runtime.g", "runningCleanups", &L->g_runningcleanups,
+		   err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -101,6 +107,9 @@ int grt_open(grt_target **out, gdw_file *f, core_proc *p, gd_err *err)
 	t->allglen_addr += t->bias;
 	if (gdw_sym_lookup(f, "runtime.clone", &t->clone_lo, &size) == 0)
 		t->clone_hi = t->clone_lo + size;
+	if (gdw_sym_lookup(f, "runtime.fingStatus", &t->fingstatus_addr,
+			   &size) == 0)
+		t->fingstatus_addr += t->bias;
 	if (read_layout(t, err) < 0) {
 		free(t);
 		return -1;

@@ -7,6 +7,7 @@ toolchain and godap binary under test.
 """
 
 import os
+import re
 import time
 
 import pytest
@@ -237,6 +238,37 @@ def test_hide_system_goroutines(godap, go_tc):
     names = [t["name"] for t in c.request_ok("threads")["threads"]]
     assert not any("runtime." in n.split("] ", 1)[1].split(" (")[0] for n in names), names
     assert sum("main.parked" in n for n in names) == 10
+    disconnect(c)
+
+
+def _hidden_view(c):
+    return {t["id"]: t["name"] for t in c.request_ok("threads")["threads"]}
+
+
+@pytest.mark.parametrize("mode,marker,fn", [
+    ("finalizer", "FINALIZER", "main.finalize"),
+    ("cleanup", "CLEANUP", "main.cleanupFn")])
+def test_finalizer_goroutines_are_user_code_while_in_user_code(godap, go_tc, mode, marker, fn):
+    """The runtime's rule: the finalizer goroutine (and, Go 1.24+, a cleanup
+    goroutine) is a system goroutine except while it runs user code. With
+    hideSystemGoroutines, a stop inside the finalizer still lists it, and
+    the other goroutines of the runtime stay hidden."""
+    minor = int(re.match(r"go1\.(\d+)", go_tc.version).group(1))
+    if mode == "cleanup" and minor < 24:
+        pytest.skip("runtime.AddCleanup needs Go 1.24")
+    src = SRC if mode == "finalizer" else os.path.join(os.path.dirname(SRC), "cleanup_go124.go")
+    line = marker_line(src, marker)
+    c = godap.start(go_tc)
+    start(c, fixture_dir("stepping"), args=[mode], hideSystemGoroutines=True,
+          breakpoints={src: [line]})
+    ev = wait_stopped(c, "breakpoint")
+    g = ev["threadId"]
+    view = _hidden_view(c)
+    assert g in view, (g, view)
+    assert fn in view[g], view[g]
+    assert top_frame(c, g)["line"] == line
+    # The only other goroutine listed is main's (in time.Sleep).
+    assert set(view) == {1, g}, view
     disconnect(c)
 
 
