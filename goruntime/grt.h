@@ -73,6 +73,7 @@ typedef struct grt_frame {
 	const char *file; /* may be NULL */
 	int line;
 	uint64_t func_entry;
+	int exact_pc; /* pc is where execution is, not a return address */
 } grt_frame;
 
 /* Unwinds goroutine goid (or, with goid == 0, thread tid) up to max frames.

@@ -53,12 +53,16 @@ static void describe(grt_target *t, grt_frame *fr, int exact_pc)
 }
 
 /* Where to start: a goroutine on a thread starts from the thread's
- * registers, unless the thread is on the system stack (then the goroutine's
- * own frames start at its saved g.sched); a parked one from g.sched. */
+ * registers; a parked one from g.sched.  *sys says the thread runs the
+ * goroutine from the system stack (g0: systemstack, mcall, morestack, a cgo
+ * call) or the signal stack: the walk then crosses back to the goroutine's
+ * own stack where the runtime left it (sched, or the signal's context). */
 static int start_regs(grt_target *t, uint64_t goid, pid_t tid, uint64_t *pc,
-		      uint64_t *sp, uint64_t *bp, pid_t *live, gd_err *err)
+		      uint64_t *sp, uint64_t *bp, pid_t *live,
+		      const grt_goroutine **gout, int *sys, gd_err *err)
 {
 	*live = 0;
+	*sys = 0;
 	const grt_goroutine *g = NULL;
 	if (goid) {
 		g = grt_goroutine_by_id(t, goid, err);
@@ -67,30 +71,80 @@ static int start_regs(grt_target *t, uint64_t goid, pid_t tid, uint64_t *pc,
 					  (unsigned long)goid);
 		tid = g->tid;
 	}
+	*gout = g;
 	if (tid) {
 		struct user_regs_struct r;
 		if (core_regs(t->proc, tid, &r, err) < 0)
 			return -1;
-		int on_gstack = 1;
 		if (g) {
 			uint64_t cur = 0;
 			if (r.fs_base >= 8)
 				grt__read_u64(t, r.fs_base - 8, &cur, NULL);
-			on_gstack = (cur == g->gaddr);
+			*sys = (cur != g->gaddr);
 		}
-		if (on_gstack || !g || !g->sched_pc) {
-			*pc = r.rip;
-			*sp = r.rsp;
-			*bp = r.rbp;
-			*live = tid;
-			return 0;
-		}
+		*pc = r.rip;
+		*sp = r.rsp;
+		*bp = r.rbp;
+		*live = tid;
+		return 0;
 	}
 	if (!g)
 		return gd_err_set(err, "no goroutine or thread to unwind");
 	*pc = g->sched_pc;
 	*sp = g->sched_sp;
 	*bp = g->sched_bp;
+	return 0;
+}
+
+/* Where the system stack hands back to the goroutine's stack. */
+enum { SYS_NONE, SYS_FOLLOW, SYS_RESUME };
+static int sys_switch(const char *fn)
+{
+	/* systemstack returns normally: its own frame continues on the
+	 * goroutine stack at sched.sp (the runtime's traceback does the same). */
+	if (strcmp(fn, "runtime.systemstack") == 0)
+		return SYS_FOLLOW;
+	/* These never return to the goroutine by their frame: the goroutine
+	 * resumes from the g.sched they saved. */
+	if (strcmp(fn, "runtime.mcall") == 0 ||
+	    strcmp(fn, "runtime.morestack") == 0 ||
+	    strcmp(fn, "runtime.asmcgocall") == 0)
+		return SYS_RESUME;
+	return SYS_NONE;
+}
+
+/* The registers the kernel saved when it delivered a signal: runtime.sigtramp
+ * is entered with the rt_sigframe's return address at SP, so its CFA is the
+ * ucontext; uc_mcontext (struct sigcontext) starts 40 bytes in. */
+#define UC_MCONTEXT 40
+#define SC_RBP (UC_MCONTEXT + 10 * 8)
+#define SC_RSP (UC_MCONTEXT + 15 * 8)
+#define SC_RIP (UC_MCONTEXT + 16 * 8)
+
+static int signal_context(grt_target *t, uint64_t cfa, uint64_t *pc,
+			  uint64_t *sp, uint64_t *bp)
+{
+	if (grt__read_u64(t, cfa + SC_RIP, pc, NULL) < 0 ||
+	    grt__read_u64(t, cfa + SC_RSP, sp, NULL) < 0 ||
+	    grt__read_u64(t, cfa + SC_RBP, bp, NULL) < 0)
+		return -1;
+	return *pc && *sp ? 0 : -1;
+}
+
+static int cfa_of(grt_target *t, uint64_t pc, uint64_t sp, uint64_t bp,
+		  int exact, uint64_t *cfa)
+{
+	uint64_t regs[17] = {0};
+	regs[6] = bp;
+	regs[7] = sp;
+	regs[16] = pc - t->bias;
+	if (gdw_cfa(t->dw, exact ? pc - t->bias : pc - t->bias - 1, regs,
+		    cfa) == 0)
+		return 0;
+	/* No CFI: trust the frame pointer chain. */
+	if (!bp || bp < sp)
+		return -1;
+	*cfa = bp + 16;
 	return 0;
 }
 
@@ -102,7 +156,9 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 	*complete = 0;
 	uint64_t pc = 0, sp = 0, bp = 0;
 	pid_t live;
-	if (start_regs(t, goid, tid, &pc, &sp, &bp, &live, err) < 0)
+	const grt_goroutine *g;
+	int sys;
+	if (start_regs(t, goid, tid, &pc, &sp, &bp, &live, &g, &sys, err) < 0)
 		return -1;
 	size_t cap = 32 > max ? 32 : max < 1024 ? max : 1024;
 	grt_frame *fs = malloc(cap * sizeof(*fs));
@@ -117,8 +173,10 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 		size_t nn = 0;
 		int reached = grt__native_unwind(t, live, fs, cap < max ? cap : max,
 						 &nn, &pc, &sp, &bp) == 0;
-		for (size_t i = 0; i < nn; i++)
+		for (size_t i = 0; i < nn; i++) {
 			describe(t, &fs[i], i == 0);
+			fs[i].exact_pc = i == 0;
+		}
 		k = nn;
 		exact = 0;
 		if (!reached && nn)
@@ -137,25 +195,44 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 		grt_frame *fr = &fs[k++];
 		fr->pc = pc;
 		fr->sp = sp;
+		fr->exact_pc = exact;
 		describe(t, fr, exact);
-		if (is_bottom(fr->func)) {
+		int sw = sys ? sys_switch(fr->func) : SYS_NONE;
+		if (sw == SYS_RESUME && g->sched_pc) {
+			fr->cfa = 0;
+			pc = g->sched_pc;
+			sp = g->sched_sp;
+			bp = g->sched_bp;
+			exact = 1;
+			sys = 0;
+			continue;
+		}
+		if (sw == SYS_FOLLOW && g->sched_sp) {
+			sp = fr->sp = g->sched_sp;
+			bp = g->sched_bp;
+			sys = 0;
+		}
+		int sigframe = strcmp(fr->func, "runtime.sigtramp") == 0;
+		if (is_bottom(fr->func) && !sigframe) {
 			*complete = 1;
 			fr->cfa = 0;
 			break;
 		}
-		uint64_t regs[17] = {0};
-		regs[6] = bp;
-		regs[7] = sp;
-		regs[16] = pc - t->bias;
 		uint64_t cfa;
-		if (gdw_cfa(t->dw, exact ? pc - t->bias : pc - t->bias - 1,
-			    regs, &cfa) < 0) {
-			/* No CFI: trust the frame pointer chain. */
-			if (!bp || bp < sp)
-				break;
-			cfa = bp + 16;
-		}
+		if (cfa_of(t, pc, sp, bp, exact, &cfa) < 0)
+			break;
 		fr->cfa = cfa;
+		if (sigframe) {
+			/* Cross into the code the signal interrupted. */
+			if (signal_context(t, cfa, &pc, &sp, &bp) < 0) {
+				*complete = 1;
+				break;
+			}
+			exact = 1;
+			if (g)
+				sys = !(sp >= g->stack_lo && sp < g->stack_hi);
+			continue;
+		}
 		uint64_t ret;
 		if (grt__read_u64(t, cfa - 8, &ret, NULL) < 0)
 			break;

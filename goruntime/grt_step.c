@@ -224,7 +224,7 @@ int grt_step_begin(grt_target *t, uint64_t goid, grt_step_kind kind,
 
 	int rc = 0;
 	gdw_func fn;
-	uint64_t look = fs[k].pc - t->bias - (k > 0 ? 1 : 0);
+	uint64_t look = fs[k].pc - t->bias - (fs[k].exact_pc ? 0 : 1);
 	if (gdw_func_at(t->dw, look, &fn) < 0) {
 		rc = gd_err_set(err, "no debug information for %s", fs[k].func);
 		goto out;

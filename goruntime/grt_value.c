@@ -187,7 +187,7 @@ int grt_scope_open(grt_target *t, uint64_t goid, pid_t tid, int frame,
 	}
 	grt_frame *fr = &fs[frame];
 	out->pc = fr->pc;
-	out->dwpc = fr->pc - t->bias - (frame > 0 ? 1 : 0);
+	out->dwpc = fr->pc - t->bias - (fr->exact_pc ? 0 : 1);
 	out->func = fr->func;
 	out->line = fr->line;
 	if (fr->cfa) {

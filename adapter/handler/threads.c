@@ -20,17 +20,23 @@ static const char *user_func(grt_target *rt, const grt_goroutine *g)
 	size_t n;
 	int complete;
 	const char *name = "?";
-	if (grt_stack(rt, g->goid, 0, 16, &fs, &n, &complete, NULL) < 0)
-		return name;
-	for (size_t i = 0; i < n; i++) {
-		if (!is_runtime(fs[i].func)) {
-			name = fs[i].func;
-			break;
+	/* 16 frames reach user code unless the goroutine's thread is deep in
+	 * the runtime's system stack: look deeper only then. */
+	for (size_t depth = 16; depth <= 256; depth *= 4) {
+		if (grt_stack(rt, g->goid, 0, depth, &fs, &n, &complete, NULL) < 0)
+			return name;
+		for (size_t i = 0; i < n; i++) {
+			if (!is_runtime(fs[i].func)) {
+				name = fs[i].func;
+				break;
+			}
 		}
+		if (strcmp(name, "?") == 0 && n)
+			name = fs[0].func;
+		free(fs);
+		if (!is_runtime(name) || complete || n < depth)
+			break;
 	}
-	if (strcmp(name, "?") == 0 && n)
-		name = fs[0].func;
-	free(fs);
 	return name;
 }
 

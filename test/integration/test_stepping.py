@@ -272,6 +272,66 @@ def test_finalizer_goroutines_are_user_code_while_in_user_code(godap, go_tc, mod
     disconnect(c)
 
 
+def _stop_at_function(godap, go_tc, mode, fn, condition=None, first_line=None):
+    c = godap.start(go_tc)
+    start(c, fixture_dir("stepping"), args=[mode],
+          breakpoints={SRC: [first_line]} if first_line else None)
+    if first_line:
+        ev = wait_stopped(c, "breakpoint")
+    bp = {"name": fn}
+    if condition:
+        bp["condition"] = condition
+    r = c.request_ok("setFunctionBreakpoints", {"breakpoints": [bp]})
+    assert r["breakpoints"][0]["verified"], r
+    if first_line:
+        c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "function breakpoint")
+    frames = stack(c, ev["threadId"])["stackFrames"]
+    return c, ev, frames
+
+
+def test_stack_through_systemstack(godap, go_tc):
+    """A goroutine whose thread runs readmemstats_m on the system stack:
+    its stack starts where the thread is, on g0, and continues on the
+    goroutine's own stack after runtime.systemstack."""
+    c, ev, frames = _stop_at_function(godap, go_tc, "sysstack", "runtime.readmemstats_m")
+    names = [f["name"] for f in frames]
+    assert ev["threadId"] == 1
+    assert names[0] == "runtime.readmemstats_m", names
+    i = names.index("runtime.systemstack")
+    assert names[i + 1] == "runtime.ReadMemStats", names
+    assert names[i + 2] == "main.memStats", names
+    assert frames[i + 2]["line"] == L("SYSSTACK_CALL")
+    assert names[-1] == "runtime.goexit", names
+    disconnect(c)
+
+
+def test_stack_through_mcall(godap, go_tc):
+    """park_m runs on g0 through mcall for the goroutine that parks: its
+    stack goes on from the gopark that called mcall."""
+    c, ev, frames = _stop_at_function(godap, go_tc, "block", "runtime.park_m")
+    names = [f["name"] for f in frames]
+    assert names[:3] == ["runtime.park_m", "runtime.mcall", "runtime.gopark"], names
+    assert names[-1] == "runtime.goexit", names
+    disconnect(c)
+
+
+def test_stack_through_signal_handler(godap, go_tc):
+    """A nil dereference: the thread is in the runtime's SIGSEGV handler on
+    the signal stack; the goroutine's stack crosses the signal frame to the
+    faulting instruction in main.nilDeref."""
+    c, ev, frames = _stop_at_function(godap, go_tc, "sigsegv", "runtime.sighandler",
+                                      condition="sig == 11", first_line=L("NIL_DEREF"))
+    names = [f["name"] for f in frames]
+    i = names.index("runtime.sigtramp")
+    assert names[0] == "runtime.sighandler", names
+    assert names[i + 1] == "main.nilDeref", names
+    assert frames[i + 1]["line"] == L("NIL_DEREF")
+    assert names[i + 2] == "main.main", names
+    assert names[-1] == "runtime.goexit", names
+    disconnect(c)
+
+
 def test_thread_churn_continue_pause_cycles(godap, go_tc, gomaxprocs):
     """Threads are born and die constantly; continue/pause cycles never hang
     and never lose a stop."""
