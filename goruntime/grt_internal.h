@@ -35,6 +35,11 @@ struct grt_target {
 	size_t ngs, capgs;
 	uint32_t *byid; /* indices into gs sorted by goid */
 
+	/* Names of native (C) functions met while unwinding, kept until
+	 * grt_close so frames can point at them. */
+	char **cnames;
+	size_t ncnames, capcnames;
+
 	/* runtime.waitReasonStrings, read once. */
 	char **waitreasons;
 	size_t nwaitreasons;
@@ -48,6 +53,8 @@ struct grt_frame;
 int grt__native_unwind(grt_target *t, pid_t tid, struct grt_frame *out,
 		       size_t max, size_t *n, uint64_t *pc, uint64_t *sp,
 		       uint64_t *bp);
+/* An interned copy of name, owned by t; NULL when out of memory. */
+const char *grt__intern(grt_target *t, const char *name);
 int grt__read_u64(grt_target *t, uint64_t addr, uint64_t *v, gd_err *err);
 
 #endif

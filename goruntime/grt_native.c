@@ -5,7 +5,34 @@
 #include "grt_internal.h"
 
 #include <libunwind-ptrace.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* The symbol libunwind finds for the cursor's frame (from the ELF symbol
+ * table of whatever object is mapped there), interned in t. */
+static const char *native_name(grt_target *t, unw_cursor_t *c)
+{
+	size_t cap = 128;
+	char *buf = NULL;
+	const char *name = NULL;
+	while (cap <= 65536) {
+		char *nb = realloc(buf, cap);
+		if (!nb)
+			break;
+		buf = nb;
+		unw_word_t off;
+		int rc = unw_get_proc_name(c, buf, cap, &off);
+		if (rc == 0) {
+			name = grt__intern(t, buf);
+			break;
+		}
+		if (rc != -UNW_ENOMEM)
+			break;
+		cap *= 2;
+	}
+	free(buf);
+	return name;
+}
 
 int grt__native_unwind(grt_target *t, pid_t tid, grt_frame *out, size_t max,
 		       size_t *n, uint64_t *pc, uint64_t *sp, uint64_t *bp)
@@ -46,7 +73,9 @@ int grt__native_unwind(grt_target *t, pid_t tid, grt_frame *out, size_t max,
 		memset(fr, 0, sizeof(*fr));
 		fr->pc = ip;
 		fr->sp = rsp;
-		fr->func = "?";
+		fr->func = native_name(t, &c);
+		if (!fr->func)
+			fr->func = "?";
 		if (unw_step(&c) <= 0)
 			break;
 	}

@@ -127,7 +127,30 @@ void grt_close(grt_target *t)
 	for (size_t i = 0; i < t->nwaitreasons; i++)
 		free(t->waitreasons[i]);
 	free(t->waitreasons);
+	for (size_t i = 0; i < t->ncnames; i++)
+		free(t->cnames[i]);
+	free(t->cnames);
 	free(t);
+}
+
+const char *grt__intern(grt_target *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncnames; i++)
+		if (strcmp(t->cnames[i], name) == 0)
+			return t->cnames[i];
+	if (t->ncnames == t->capcnames) {
+		size_t cap = t->capcnames ? 2 * t->capcnames : 16;
+		char **nn = realloc(t->cnames, cap * sizeof(*nn));
+		if (!nn)
+			return NULL;
+		t->cnames = nn;
+		t->capcnames = cap;
+	}
+	char *copy = strdup(name);
+	if (!copy)
+		return NULL;
+	t->cnames[t->ncnames++] = copy;
+	return copy;
 }
 
 gdw_file *grt_dwarf(grt_target *t) { return t->dw; }

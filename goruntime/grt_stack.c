@@ -174,7 +174,10 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 		int reached = grt__native_unwind(t, live, fs, cap < max ? cap : max,
 						 &nn, &pc, &sp, &bp) == 0;
 		for (size_t i = 0; i < nn; i++) {
+			const char *native = fs[i].func;
 			describe(t, &fs[i], i == 0);
+			if (strcmp(fs[i].func, "?") == 0)
+				fs[i].func = native;
 			fs[i].exact_pc = i == 0;
 		}
 		k = nn;

@@ -21,6 +21,10 @@ def test_cgo_entry_and_c_call(godap, go_tc):
     ev = wait_stopped(c, "pause")
     names = [f["name"] for f in stack(c, 1)["stackFrames"]]
     assert "main._Cfunc_csleep" in names and "main.main" in names, names
+    # The thread is in C on the system stack: the C frames come first,
+    # named from the libraries' symbols, then the Go callers.
+    assert "usleep" in names, names
+    assert names.index("usleep") < names.index("main._Cfunc_csleep"), names
     c.request_ok("continue", {"threadId": ev["threadId"]})
     assert wait_exited(c) == 0
     assert "cgo done" in c.output_text("stdout")
