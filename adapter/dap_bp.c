@@ -54,19 +54,12 @@ static void set_message(dap_bp *bp, const char *msg)
 /* A condition that does not parse makes the breakpoint unverified. */
 static int check_expr(dap_bp *bp, const char *src)
 {
-	gx_expr *e = NULL;
-	gd_err err = GD_ERR_INIT;
-	if (gx_parse(src, &e, &err) < 0) {
-		char *m = NULL;
-		if (asprintf(&m, "invalid condition: %s", gd_err_msg(&err)) < 0)
-			m = NULL;
-		set_message(bp, m);
-		free(m);
-		gd_err_clear(&err);
-		return -1;
-	}
-	gx_expr_free(e);
-	return 0;
+	char *m = dap_cond_check(src);
+	if (!m)
+		return 0;
+	set_message(bp, m);
+	free(m);
+	return -1;
 }
 
 void dap_bp_uninstall(dap_session *s, dap_bp *bp)
@@ -396,6 +389,54 @@ static void logpoint(dap_session *s, dap_bp *bp, grt_scope *sc, int have_scope)
 	gd_buf_free(&out);
 }
 
+/* 1 when the condition holds in the scope, or cannot be evaluated (then
+ * the user is told why, and the program stops). */
+static int condition_holds(dap_session *s, const char *cond, grt_scope *sc,
+			   int have_scope)
+{
+	gx_expr *e = NULL;
+	gd_err err = GD_ERR_INIT;
+	bool val = false;
+	if (!have_scope || gx_parse(cond, &e, &err) < 0 ||
+	    grt_eval_bool(sc, e, &val, &err) < 0) {
+		char *m = NULL;
+		if (asprintf(&m, "breakpoint condition '%s' failed: %s\n", cond,
+			     have_scope ? gd_err_msg(&err)
+					: "the frame cannot be read") >= 0) {
+			dap_output(s, "console", m, strlen(m));
+			free(m);
+		}
+		gd_err_clear(&err);
+		val = true;
+	}
+	gx_expr_free(e);
+	return val;
+}
+
+int dap_cond_holds(dap_session *s, pid_t tid, const char *cond)
+{
+	uint64_t goid = 0;
+	grt_scope sc;
+	grt_invalidate(s->tgt->rt);
+	grt_thread_goid(s->tgt->rt, tid, &goid, NULL);
+	int have = grt_scope_open(s->tgt->rt, goid, goid ? 0 : tid, 0, &sc,
+				  NULL) == 0;
+	return condition_holds(s, cond, &sc, have);
+}
+
+char *dap_cond_check(const char *cond)
+{
+	gx_expr *e = NULL;
+	gd_err err = GD_ERR_INIT;
+	char *m = NULL;
+	if (gx_parse(cond, &e, &err) < 0 &&
+	    asprintf(&m, "invalid condition: %s", gd_err_msg(&err)) < 0)
+		m = strdup("invalid condition");
+	gd_err_clear(&err);
+	gx_expr_free(e);
+	return m;
+}
+
 /* Breakpoint hit: the condition (evaluated here, in the frame that hit,
  * with no round trip to the client), then the hit count and its
  * condition, then a logpoint prints instead of stopping.  A condition that
@@ -421,25 +462,8 @@ size_t dap_bp_hit(dap_session *s, pid_t tid, uint64_t addr, int **ids)
 						    0, &sc, NULL) == 0;
 		}
 		int stop = 1;
-		if (bp->condition) {
-			gx_expr *e = NULL;
-			gd_err err = GD_ERR_INIT;
-			bool val = false;
-			if (!have_scope || gx_parse(bp->condition, &e, &err) < 0 ||
-			    grt_eval_bool(&sc, e, &val, &err) < 0) {
-				char *m = NULL;
-				if (asprintf(&m, "breakpoint condition '%s' failed: %s\n",
-					     bp->condition, have_scope ? gd_err_msg(&err)
-					     : "the frame cannot be read") >= 0) {
-					dap_output(s, "console", m, strlen(m));
-					free(m);
-				}
-				gd_err_clear(&err);
-				val = true; /* tell the user: stop */
-			}
-			gx_expr_free(e);
-			stop = val;
-		}
+		if (bp->condition)
+			stop = condition_holds(s, bp->condition, &sc, have_scope == 1);
 		if (!stop)
 			continue;
 		bp->hits++;

@@ -108,6 +108,9 @@ struct dap_session {
 		int len, rw, kind; /* kind: gdw_kind of the value */
 		char *name;
 		uint64_t old;
+		char *condition;
+		void *hitcond; /* gx_hitcond, NULL without a hitCondition */
+		uint64_t hits;
 	} watches[4];
 
 	uint64_t cur_goid; /* the goroutine the user is on */
@@ -156,7 +159,10 @@ void dap_exc_clear(dap_session *s);
 
 /* ---- data breakpoints (dap_watch.c) ---- */
 /* Slot `slot` fired on thread tid: stop and tell the user what changed. */
-void dap_watch_hit(dap_session *s, pid_t tid, int slot);
+/* A watch hit on thread tid: 1 when it stopped the program and told the
+ * client, 0 when its condition or hit condition says go on (the caller
+ * resumes the thread). */
+int dap_watch_hit(dap_session *s, pid_t tid, int slot);
 void dap_watch_clear(dap_session *s);
 
 /* ---- breakpoints (dap_bp.c) ---- */
@@ -168,6 +174,11 @@ cJSON *dap_bp_json(const dap_bp *bp);
 /* Thread tid hit addr: counts the hits, applies conditions, prints
  * logpoints.  Returns the ids of the breakpoints that want a stop. */
 size_t dap_bp_hit(dap_session *s, pid_t tid, uint64_t addr, int **ids);
+/* A breakpoint condition evaluated in the top frame of tid's goroutine: 1
+ * when it holds or cannot be evaluated (the user is told why). */
+int dap_cond_holds(dap_session *s, pid_t tid, const char *cond);
+/* NULL when cond parses, else the message saying why not (caller frees). */
+char *dap_cond_check(const char *cond);
 /* The stopped reason DAP has for a hit of breakpoint id: "breakpoint",
  * "function breakpoint" or "instruction breakpoint" (as Delve reports). */
 const char *dap_bp_reason(dap_session *s, int id);

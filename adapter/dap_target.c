@@ -384,10 +384,9 @@ static void handle_stop(dap_session *s, const core_stop *st)
 		stop_and_report(s, st->tid, "breakpoint", NULL, 0);
 		return;
 	case CORE_STOP_WATCH:
-		if (st->slot >= 0 && st->slot < 4 && s->watches[st->slot].active) {
-			dap_watch_hit(s, st->tid, st->slot);
+		if (st->slot >= 0 && st->slot < 4 && s->watches[st->slot].active &&
+		    dap_watch_hit(s, st->tid, st->slot))
 			return;
-		}
 		break;
 	case CORE_STOP_STEP:
 		stop_and_report(s, st->tid, "step", NULL, 0);

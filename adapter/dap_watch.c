@@ -3,6 +3,7 @@
  * setDataBreakpoints arms up to four of them. */
 #include "dap_internal.h"
 #include "../goruntime/grt_value.h"
+#include "../goruntime/expr/gx.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -202,6 +203,8 @@ void dap_watch_clear(dap_session *s)
 		    !core_exited(s->tgt->proc))
 			core_hw_clear(s->tgt->proc, i, NULL);
 		free(s->watches[i].name);
+		free(s->watches[i].condition);
+		free(s->watches[i].hitcond);
 		memset(&s->watches[i], 0, sizeof(s->watches[i]));
 	}
 }
@@ -240,6 +243,7 @@ void dap_h_set_data_breakpoints(dap_session *s, const cJSON *req,
 		uint64_t addr;
 		int len, kind;
 		const char *name;
+		gx_hitcond hc;
 		const char *at = a.breakpoints[i].access_type;
 		int rw = !at || strcmp(at, "write") == 0 ? CORE_HW_WRITE
 			 : strcmp(at, "readWrite") == 0 ? CORE_HW_READWRITE : 0;
@@ -248,6 +252,15 @@ void dap_h_set_data_breakpoints(dap_session *s, const cJSON *req,
 		} else if (!rw) {
 			msg = "x86 debug registers cannot watch reads alone; "
 			      "use readWrite";
+		} else if (a.breakpoints[i].condition && a.breakpoints[i].condition[0] &&
+			   (owned = dap_cond_check(a.breakpoints[i].condition))) {
+			msg = owned;
+		} else if (a.breakpoints[i].hit_condition &&
+			   a.breakpoints[i].hit_condition[0] &&
+			   gx_hitcond_parse(a.breakpoints[i].hit_condition, &hc, &err) < 0) {
+			owned = strdup(gd_err_msg(&err));
+			msg = owned ? owned : "invalid hit condition";
+			gd_err_clear(&err);
 		} else if (slot >= 4) {
 			msg = "at most 4 data breakpoints (x86 has 4 debug registers)";
 		} else if (core_hw_set(s->tgt->proc, slot, addr, len, rw, &err) < 0) {
@@ -264,6 +277,14 @@ void dap_h_set_data_breakpoints(dap_session *s, const cJSON *req,
 			w->kind = kind;
 			w->name = strdup(name);
 			core_read(s->tgt->proc, addr, &w->old, (size_t)len, NULL);
+			const char *c = a.breakpoints[i].condition;
+			const char *h = a.breakpoints[i].hit_condition;
+			w->condition = c && c[0] ? strdup(c) : NULL;
+			if (h && h[0]) {
+				w->hitcond = malloc(sizeof(hc));
+				if (w->hitcond)
+					memcpy(w->hitcond, &hc, sizeof(hc));
+			}
 		}
 		s->next_bp_id++;
 		cJSON_AddBoolToObject(bp, "verified", msg == NULL);
@@ -277,16 +298,27 @@ void dap_h_set_data_breakpoints(dap_session *s, const cJSON *req,
 	dap_respond(s, req, body);
 }
 
-void dap_watch_hit(dap_session *s, pid_t tid, int slot)
+int dap_watch_hit(dap_session *s, pid_t tid, int slot)
 {
+	struct dap_watch *w = &s->watches[slot];
+	uint64_t now = 0;
+	core_read(s->tgt->proc, w->addr, &now, (size_t)w->len, NULL);
+	/* Like a line breakpoint's: the condition in the writer's frame, then
+	 * the hit count, with only this thread stopped. */
+	if (w->condition && !dap_cond_holds(s, tid, w->condition)) {
+		w->old = now;
+		return 0;
+	}
+	w->hits++;
+	if (w->hitcond && !gx_hitcond_match(w->hitcond, w->hits)) {
+		w->old = now;
+		return 0;
+	}
 	gd_err err = GD_ERR_INIT;
 	if (core_stop_all(s->tgt->proc, &err) < 0)
 		gd_err_clear(&err);
 	grt_step_end(s->step);
 	s->step = NULL;
-	struct dap_watch *w = &s->watches[slot];
-	uint64_t now = 0;
-	core_read(s->tgt->proc, w->addr, &now, (size_t)w->len, NULL);
 	char o[64], n[64];
 	format_val(w->old, w->len, w->kind, o, sizeof(o));
 	format_val(now, w->len, w->kind, n, sizeof(n));
@@ -311,4 +343,5 @@ void dap_watch_hit(dap_session *s, pid_t tid, int slot)
 	cJSON_AddItemToArray(ids, cJSON_CreateNumber(w->id));
 	dap_event(s, "stopped", b);
 	free(desc);
+	return 1;
 }

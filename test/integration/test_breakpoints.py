@@ -247,6 +247,62 @@ def test_write_watchpoint_on_global(godap, go_tc):
     disconnect(c)
 
 
+def _watch_counter(godap, go_tc, **bp):
+    c = begin(godap, go_tc)
+    set_line_bps(c, [{"line": L("LOOP_BODY")}])
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "breakpoint")
+    fid = stack(c, ev["threadId"], 0, 1)["stackFrames"][0]["id"]
+    info = c.request_ok("dataBreakpointInfo", {"name": "main.counter", "frameId": fid})
+    bps = c.request_ok("setDataBreakpoints", {"breakpoints": [
+        dict(dataId=info["dataId"], accessType="write", **bp)]})["breakpoints"]
+    set_line_bps(c, [])
+    return c, ev, bps
+
+
+def test_watchpoint_condition_in_writers_frame(godap, go_tc):
+    """The condition is evaluated in the writing frame (bump's i); writes
+    where it is false go on without a stop."""
+    c, ev, bps = _watch_counter(godap, go_tc, condition="i == 3")
+    assert bps[0]["verified"], bps
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "data breakpoint")
+    assert ev["description"] == "main.counter changed from 30 to 40", ev
+    assert top_frame(c, ev["threadId"])["line"] == L("COUNTER_WRITE")
+    r = c.request_ok("evaluate", {"expression": "i", "frameId":
+                                  stack(c, ev["threadId"], 0, 1)["stackFrames"][0]["id"]})
+    assert r["result"] == "3"
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    assert wait_exited(c) == 0
+    assert "counter 50" in c.output_text("stdout")
+    disconnect(c)
+
+
+def test_watchpoint_hit_condition(godap, go_tc):
+    c, ev, bps = _watch_counter(godap, go_tc, hitCondition="% 2")
+    assert bps[0]["verified"], bps
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    for old, new in (("10", "20"), ("30", "40")):
+        ev = wait_stopped(c, "data breakpoint")
+        assert ev["description"] == f"main.counter changed from {old} to {new}", ev
+        c.request_ok("continue", {"threadId": ev["threadId"]})
+    assert wait_exited(c) == 0
+    disconnect(c)
+
+
+def test_watchpoint_bad_conditions_unverified(godap, go_tc):
+    c, ev, bps = _watch_counter(godap, go_tc, condition="i ==")
+    assert not bps[0]["verified"] and "invalid condition" in bps[0]["message"], bps
+    fid = stack(c, ev["threadId"], 0, 1)["stackFrames"][0]["id"]
+    info_id = c.request_ok("dataBreakpointInfo", {"name": "main.counter", "frameId": fid})["dataId"]
+    bps = c.request_ok("setDataBreakpoints", {"breakpoints": [
+        {"dataId": info_id, "accessType": "write", "hitCondition": "every 3"}]})["breakpoints"]
+    assert not bps[0]["verified"] and "invalid hit condition" in bps[0]["message"], bps
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    assert wait_exited(c) == 0
+    disconnect(c)
+
+
 def test_breakpoint_set_before_launch_resolves_at_launch(godap, go_tc):
     c = godap.start(go_tc)
     initialize(c)
