@@ -294,7 +294,10 @@ int dap_session_run(dap_session *s)
 			err_i = n;
 			pf[n++] = (struct pollfd){s->tgt->err_fd, POLLIN, 0};
 		}
-		if (poll(pf, (nfds_t)n, -1) < 0) {
+		/* A held stop has no SIGCHLD to wake us: look at once. */
+		int held = s->tgt && s->tgt->proc && s->state == DAP_RUNNING &&
+			   core_has_held(s->tgt->proc);
+		if (poll(pf, (nfds_t)n, held ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			gd_log_info(s->log, "poll: %s", strerror(errno));
@@ -303,7 +306,7 @@ int dap_session_run(dap_session *s)
 		if ((out_i >= 0 && pf[out_i].revents) ||
 		    (err_i >= 0 && pf[err_i].revents))
 			dap_target_drain_output(s, 0);
-		if (pf[1].revents) {
+		if (pf[1].revents || held) {
 			drain_sigfd(s);
 			dap_target_on_child(s);
 		}

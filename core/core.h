@@ -77,6 +77,9 @@ typedef struct core_stop {
  * stays stopped; the others run on), 0 when nothing is pending (only with
  * block == 0), -1 on error.  Clone/exit/signal bookkeeping happens here. */
 int core_wait(core_proc *p, int block, core_stop *out, gd_err *err);
+/* 1 when a stop is waiting that no SIGCHLD will announce (a watchpoint hit
+ * held over a stop of every thread): call core_wait without waiting. */
+int core_has_held(const core_proc *p);
 
 /* Stops every running thread and waits until all are stopped. */
 int core_stop_all(core_proc *p, gd_err *err);

@@ -16,6 +16,10 @@ typedef struct core_thread {
 	int regs_valid;
 	struct user_regs_struct regs;
 	int fresh; /* born under us, not yet seen stopped */
+	/* A watchpoint hit (slot + 1) met while stopping every thread: the
+	 * write is done and cannot be replayed, so the thread stays stopped
+	 * on resume and core_wait reports the hit then. */
+	int held_watch;
 } core_thread;
 
 typedef struct core_hw {

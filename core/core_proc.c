@@ -73,6 +73,12 @@ int core__cont(core_proc *p, core_thread *t, gd_err *err)
 	if (t->regs_valid == 2 &&
 	    ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs) < 0 && errno != ESRCH)
 		return gd_err_sys(err, "ptrace(PTRACE_SETREGS, %d)", (int)t->tid);
+	if (t->held_watch) {
+		/* Stays stopped: core_wait reports its watch hit next. */
+		t->regs_valid = 0;
+		t->stepover = 0;
+		return 0;
+	}
 	int sig = t->pending_sig;
 	t->pending_sig = 0;
 	t->regs_valid = 0;
@@ -140,10 +146,12 @@ static int classify_trap(core_proc *p, core_thread *t, core_stop *out,
 		out->kind = CORE_STOP_WATCH;
 		out->addr = r.rip;
 		out->slot = core__hw_slot(p, t->tid);
-		if (p->stopping || out->slot < 0)
-			return 0; /* a watch hit while stopping: the value
-				     has changed all the same; not lost, the
-				     next stop shows it */
+		if (out->slot < 0)
+			return 0;
+		if (p->stopping) {
+			t->held_watch = out->slot + 1;
+			return 0;
+		}
 		return 1;
 	}
 	if (si.si_code == SI_KERNEL || si.si_code == TRAP_BRKPT) {
@@ -317,9 +325,43 @@ static int queue_fill(core_proc *p, int block, gd_err *err)
 	return p->qlen > 0;
 }
 
+/* A held watchpoint hit, reported as if it had just happened. */
+static int held_hit(core_proc *p, core_stop *out, gd_err *err)
+{
+	for (size_t i = 0; i < p->nthreads; i++) {
+		core_thread *t = &p->threads[i];
+		if (!t->held_watch || t->state != CT_STOPPED)
+			continue;
+		struct user_regs_struct r;
+		if (core_regs(p, t->tid, &r, err) < 0)
+			return -1;
+		out->kind = CORE_STOP_WATCH;
+		out->tid = t->tid;
+		out->addr = r.rip;
+		out->slot = t->held_watch - 1;
+		t->held_watch = 0;
+		return 1;
+	}
+	return 0;
+}
+
+int core_has_held(const core_proc *p)
+{
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i].held_watch &&
+		    p->threads[i].state == CT_STOPPED)
+			return 1;
+	return 0;
+}
+
 int core_wait(core_proc *p, int block, core_stop *out, gd_err *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (!p->exited && !p->stopping) {
+		int rc = held_hit(p, out, err);
+		if (rc != 0)
+			return rc;
+	}
 	for (;;) {
 		while (p->qhead < p->qlen) {
 			struct core_wstatus ws = p->q[p->qhead++];

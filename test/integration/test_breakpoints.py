@@ -1,11 +1,14 @@
 """Breakpoints beyond plain lines (issue 5): conditions, hit conditions,
 logpoints, function and instruction breakpoints, breakpointLocations."""
 
+import re
+
 import pytest
 
 from godap_testlib import (next_stop_or_exit, RUN_TIMEOUT, TIMEOUT, disconnect, fixture_dir,
                            fixture_src, initialize, launch, marker_line,
-                           stack, top_frame, wait_exited, wait_stopped)
+                           set_breakpoints, stack, start, top_frame,
+                           wait_exited, wait_stopped)
 
 SRC = fixture_src("bpfeatures")
 
@@ -300,6 +303,45 @@ def test_watchpoint_bad_conditions_unverified(godap, go_tc):
     assert not bps[0]["verified"] and "invalid hit condition" in bps[0]["message"], bps
     c.request_ok("continue", {"threadId": ev["threadId"]})
     assert wait_exited(c) == 0
+    disconnect(c)
+
+
+def test_simultaneous_watch_hits_are_all_reported(godap, go_tc):
+    """Two goroutines write w1 and w2 at once: a hit that lands while
+    every thread is being stopped for the other is held and reported after
+    the next continue, so each variable's stops go 0->1->2->...->40 with no
+    write missed."""
+    src = fixture_src("watchpair")
+    c = godap.start(go_tc)
+    start(c, fixture_dir("watchpair"), env={"GOMAXPROCS": "4"},
+          breakpoints={src: [marker_line(src, "START")]})
+    ev = wait_stopped(c, "breakpoint")
+    fid = stack(c, ev["threadId"], 0, 1)["stackFrames"][0]["id"]
+    ids = [c.request_ok("dataBreakpointInfo", {"name": n, "frameId": fid})["dataId"]
+           for n in ("main.w1", "main.w2")]
+    bps = c.request_ok("setDataBreakpoints", {"breakpoints": [
+        {"dataId": d, "accessType": "write"} for d in ids]})["breakpoints"]
+    assert all(b["verified"] for b in bps), bps
+    set_breakpoints(c, src, [])
+    seen = {"main.w1": [0], "main.w2": [0]}
+    goroutine = {}
+    tid = ev["threadId"]
+    rx = re.compile(r"(main\.w[12]) changed from (\d+) to (\d+)$")
+    for _ in range(80):
+        c.request_ok("continue", {"threadId": tid})
+        ev = wait_stopped(c, "data breakpoint")
+        tid = ev["threadId"]
+        m = rx.match(ev["description"])
+        assert m, ev
+        name, old, new = m.group(1), int(m.group(2)), int(m.group(3))
+        assert old == seen[name][-1] and new == old + 1, (name, seen[name], ev)
+        seen[name].append(new)
+        assert goroutine.setdefault(name, tid) == tid, (name, goroutine, tid)
+        assert top_frame(c, tid)["line"] == marker_line(src, "WRITE")
+    assert seen["main.w1"][-1] == 40 and seen["main.w2"][-1] == 40
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    assert "w 40 40" in c.output_text("stdout")
     disconnect(c)
 
 
