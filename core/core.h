@@ -96,6 +96,9 @@ int core_step_thread(core_proc *p, pid_t tid, int *exited, gd_err *err);
 /* ---- registers (cached while the thread is stopped) ---- */
 int core_regs(core_proc *p, pid_t tid, struct user_regs_struct *out,
 	      gd_err *err);
+/* The x87/SSE state (XMM0-15 in xmm_space) of a stopped thread. */
+int core_fpregs(core_proc *p, pid_t tid, struct user_fpregs_struct *out,
+		gd_err *err);
 int core_set_regs(core_proc *p, pid_t tid, const struct user_regs_struct *r,
 		  gd_err *err);
 

@@ -36,6 +36,19 @@ int core_regs(core_proc *p, pid_t tid, struct user_regs_struct *out,
 	return 0;
 }
 
+int core_fpregs(core_proc *p, pid_t tid, struct user_fpregs_struct *out,
+		gd_err *err)
+{
+	core_thread *t = core__thread(p, tid);
+	if (!t)
+		return gd_err_set(err, "no thread %d", (int)tid);
+	if (t->state != CT_STOPPED)
+		return gd_err_set(err, "thread %d is running", (int)tid);
+	if (ptrace(PTRACE_GETFPREGS, tid, 0, out) < 0)
+		return gd_err_sys(err, "ptrace(PTRACE_GETFPREGS, %d)", (int)tid);
+	return 0;
+}
+
 int core_set_regs(core_proc *p, pid_t tid, const struct user_regs_struct *r,
 		  gd_err *err)
 {

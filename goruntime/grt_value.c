@@ -207,8 +207,14 @@ int grt_scope_open(grt_target *t, uint64_t goid, pid_t tid, int frame,
 		/* Registers belong to the frame only when the thread is
 		 * really in it (not on the system stack). */
 		if (th && core_regs(t->proc, th, &r, NULL) == 0 &&
-		    r.rsp == fr->sp && r.rip == fr->pc)
+		    r.rsp == fr->sp && r.rip == fr->pc) {
 			fill_regs(&out->regs, &r);
+			struct user_fpregs_struct fp;
+			if (core_fpregs(t->proc, th, &fp, NULL) == 0) {
+				memcpy(out->xmm, fp.xmm_space, sizeof(out->xmm));
+				out->have_xmm = 1;
+			}
+		}
 	}
 	free(fs);
 	return 0;
@@ -267,6 +273,9 @@ static int load_var(grt_scope *s, const gdw_var *dv, grt_value *out)
 			if (ps[i].reg < 17 && (s->regs.valid & (1ull << ps[i].reg)) &&
 			    len <= 8)
 				memcpy(b + off, &s->regs.r[ps[i].reg], len);
+			else if (ps[i].reg >= 17 && ps[i].reg < 33 && s->have_xmm &&
+				 len <= 16)
+				memcpy(b + off, s->xmm[ps[i].reg - 17], len);
 			else if (!out->unreadable)
 				out->unreadable = strdup("register not available in this frame");
 			break;

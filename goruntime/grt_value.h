@@ -57,6 +57,10 @@ typedef struct grt_scope {
 	int line;
 	const char *func; /* owned by the dwarf file */
 	gdw_regs regs;
+	/* XMM0-15 (DWARF registers 17-32): frame 0 of a thread only, as Go
+	 * keeps no vector register across calls. */
+	int have_xmm;
+	uint8_t xmm[16][16];
 } grt_scope;
 
 /* Opens frame `frame` of goroutine goid (or of thread tid when goid is 0). */

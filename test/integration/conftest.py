@@ -167,6 +167,8 @@ class GoToolchain:
             return self._built[key]
         src = os.path.join(FIXTURES, fixture)
         tag = fixture + ("-ld" + re.sub(r"\W", "_", ldflags) if ldflags else "")
+        if gcflags != "all=-N -l":
+            tag += "-gc" + re.sub(r"\W", "_", gcflags or "none")
         outdir = os.path.join(self.cache_dir, tag)
         os.makedirs(outdir, exist_ok=True)
         out = os.path.join(outdir, fixture)

@@ -543,6 +543,29 @@ def test_values_optimized_build(godap, go_tc):
     disconnect(c)
 
 
+def test_values_float_arguments_in_xmm(godap, go_tc):
+    """An optimized build keeps float arguments in XMM registers
+    (DW_OP_reg17/reg18): read from the thread's SSE state in frame 0."""
+    c = godap.start(go_tc)
+    src = fixture_src("optimized")
+    bps = start(c, go_tc.build("optimized", gcflags=""), "exec",
+                {src: [marker_line(src, "FLOAT_BP")]}, args=["a", "b"])[src]
+    assert bps[0]["verified"], bps
+    tid = wait_stopped(c, "breakpoint")["threadId"]
+    fr = c.request_ok("stackTrace", {"threadId": tid})["stackFrames"][0]
+    assert fr["name"] == "main.scale"
+    sc = c.request_ok("scopes", {"frameId": fr["id"]})["scopes"]
+    got = {v["name"]: v["value"] for v in variables(c, sc[0]["variablesReference"])}
+    assert got["x"] == "2.5" and got["k"] == "4" and got["n"] == "3", got
+    r = c.request_ok("evaluate", {"expression": "x * float64(k) + float64(n)",
+                                  "frameId": fr["id"], "context": "watch"})
+    assert r["result"] == "13", r
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    assert "13" in c.output_text("stdout")
+    disconnect(c)
+
+
 def test_set_variable_kinds(godap, go_tc):
     """Runes, bytes, bools, pointers (nil, &x, an address) and complex
     refusal, checked by reading back through evaluate."""
