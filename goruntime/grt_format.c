@@ -5,6 +5,7 @@
 #include "grt_internal.h"
 #include "grt_value.h"
 #include "grt_text.h"
+#include "../dwarf/gdw_type.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -49,7 +50,96 @@ static int put_string(grt_target *t, const grt_value *v, gd_buf *b)
 	return 0;
 }
 
-/* Delve's formatTime: RFC 3339, plus ", +monotonic" when present. */
+/* The layout of time.Location and its zones, from DWARF. */
+struct loc_layout {
+	uint64_t zone, tx, cstart, cend, czone;
+	uint64_t zone_size, zone_offset, zone_isdst;
+	uint64_t tx_size, tx_index;
+};
+
+static int loc_layout(grt_target *t, struct loc_layout *L)
+{
+	gdw_file *f = t->dw;
+	return gdw_member_offset(f, "time.Location", "zone", &L->zone, NULL) < 0 ||
+	       gdw_member_offset(f, "time.Location", "tx", &L->tx, NULL) < 0 ||
+	       gdw_member_offset(f, "time.Location", "cacheStart", &L->cstart, NULL) < 0 ||
+	       gdw_member_offset(f, "time.Location", "cacheEnd", &L->cend, NULL) < 0 ||
+	       gdw_member_offset(f, "time.Location", "cacheZone", &L->czone, NULL) < 0 ||
+	       gdw_type_size(f, "time.zone", &L->zone_size, NULL) < 0 ||
+	       gdw_member_offset(f, "time.zone", "offset", &L->zone_offset, NULL) < 0 ||
+	       gdw_member_offset(f, "time.zone", "isDST", &L->zone_isdst, NULL) < 0 ||
+	       gdw_type_size(f, "time.zoneTrans", &L->tx_size, NULL) < 0 ||
+	       gdw_member_offset(f, "time.zoneTrans", "index", &L->tx_index, NULL) < 0
+		       ? -1 : 0;
+}
+
+static int read_i64(grt_target *t, uint64_t addr, int64_t *v)
+{
+	return core_read(t->proc, addr, v, sizeof(*v), NULL);
+}
+
+/* The UTC offset the program's Location gives at unix second sec, looked up
+ * the way time.Location.lookup does: the cached zone, else the last
+ * transition at or before sec, else the first standard zone.  After the
+ * last transition Go applies the TZ rule string (extend); we keep the last
+ * transition's zone.  1 found, 0 the Location has no zones yet (time.Local
+ * before the program first used it), -1 unreadable. */
+static int loc_offset(grt_target *t, uint64_t loc, int64_t sec, int64_t *off)
+{
+	struct loc_layout L;
+	if (loc_layout(t, &L) < 0)
+		return -1;
+	uint64_t zp, zn, txp, txn, czone;
+	int64_t cs, ce;
+	if (grt__read_u64(t, loc + L.zone, &zp, NULL) < 0 ||
+	    grt__read_u64(t, loc + L.zone + 8, &zn, NULL) < 0 ||
+	    grt__read_u64(t, loc + L.tx, &txp, NULL) < 0 ||
+	    grt__read_u64(t, loc + L.tx + 8, &txn, NULL) < 0 ||
+	    read_i64(t, loc + L.cstart, &cs) < 0 ||
+	    read_i64(t, loc + L.cend, &ce) < 0 ||
+	    grt__read_u64(t, loc + L.czone, &czone, NULL) < 0)
+		return -1;
+	if (zn == 0)
+		return 0;
+	if (czone && cs <= sec && sec < ce)
+		return read_i64(t, czone + L.zone_offset, off) < 0 ? -1 : 1;
+	uint64_t zi = 0;
+	int64_t first = 0;
+	if (txn && txn < (1u << 20) && read_i64(t, txp, &first) == 0 &&
+	    sec >= first) {
+		uint64_t lo = 0, hi = txn; /* last tx with when <= sec */
+		while (hi - lo > 1) {
+			uint64_t mid = lo + (hi - lo) / 2;
+			int64_t when;
+			if (read_i64(t, txp + mid * L.tx_size, &when) < 0)
+				return -1;
+			if (when <= sec)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		uint8_t idx;
+		if (core_read(t->proc, txp + lo * L.tx_size + L.tx_index, &idx,
+			      1, NULL) < 0)
+			return -1;
+		zi = idx;
+	} else {
+		for (uint64_t i = 0; i < zn && i < 256; i++) {
+			uint8_t dst = 1;
+			if (core_read(t->proc, zp + i * L.zone_size + L.zone_isdst,
+				      &dst, 1, NULL) == 0 && !dst) {
+				zi = i;
+				break;
+			}
+		}
+	}
+	if (zi >= zn)
+		return -1;
+	return read_i64(t, zp + zi * L.zone_size + L.zone_offset, off) < 0 ? -1 : 1;
+}
+
+/* Delve's formatTime: RFC 3339 in the Time's own location, plus
+ * ", +monotonic" when present. */
 static int put_time(grt_target *t, const grt_value *v, gd_buf *b)
 {
 	grt_value w, e, l;
@@ -70,21 +160,30 @@ static int put_time(grt_target *t, const grt_value *v, gd_buf *b)
 	int mono = (wall >> 63) != 0;
 	int64_t unix_s = mono ? (int64_t)(wall << 1 >> 31) - 2682288000LL
 			      : ext - 62135596800LL;
-	time_t tt = (time_t)unix_s;
+	int64_t off = 0;
 	struct tm tm;
-	/* nil loc is UTC; any other location is shown as the debugger's
-	 * local zone (Delve loads it by name) */
-	if (locp ? !localtime_r(&tt, &tm) : !gmtime_r(&tt, &tm))
-		return -1;
+	int found = locp ? loc_offset(t, locp, unix_s, &off) : 1;
+	if (found == 1) {
+		time_t tt = (time_t)(unix_s + off);
+		if (!gmtime_r(&tt, &tm))
+			return -1;
+	} else {
+		/* time.Local not yet loaded by the program: the zone it
+		 * would load is this machine's. */
+		time_t tt = (time_t)unix_s;
+		if (!localtime_r(&tt, &tm))
+			return -1;
+		off = tm.tm_gmtoff;
+	}
 	char buf[64];
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 	gd_buf_puts(b, buf);
-	long off = locp ? tm.tm_gmtoff : 0;
 	if (off == 0)
 		gd_buf_puts(b, "Z");
 	else
-		gd_buf_printf(b, "%c%02ld:%02ld", off < 0 ? '-' : '+',
-			      labs(off) / 3600, labs(off) / 60 % 60);
+		gd_buf_printf(b, "%c%02" PRId64 ":%02" PRId64, off < 0 ? '-' : '+',
+			      (off < 0 ? -off : off) / 3600,
+			      (off < 0 ? -off : off) / 60 % 60);
 	if (mono)
 		gd_buf_printf(b, ", %+" PRId64, ext);
 	return 0;

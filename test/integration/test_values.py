@@ -196,6 +196,12 @@ def test_values_nested_and_special(godap, go_tc):
     }
     for name, value in expect.items():
         assert vs[name]["value"] == value, (name, vs[name]["value"])
+    # Times in their own Location: a fixed zone (the Location's cached
+    # zone) and a tzdata zone on both sides of a DST transition.
+    for name, shown in (("whenJST", "2023-05-17T19:30:00+09:00"),
+                        ("whenNYWinter", "2023-01-17T05:30:00-05:00"),
+                        ("whenNYSummer", "2023-07-17T06:30:00-04:00")):
+        assert vs[name]["value"].startswith(f"time.Time({shown})"), (name, vs[name]["value"])
     # long strings: Delve's 512-byte cut, the rest counted inside the quotes
     assert vs["long"]["value"] == '"' + "ab" * 256 + '...+288 more"'
     assert vs["long"]["variablesReference"] == 0
