@@ -107,6 +107,7 @@ typedef struct func_search {
 	const char *file;
 	int line;
 	int oom;
+	gdw_file *dw;
 } func_search;
 
 static int func_cb(const gdw_func *fn, void *ctx)
@@ -126,19 +127,41 @@ static int func_cb(const gdw_func *fn, void *ctx)
 	}
 	/* After the prologue: arguments are in place and a stack growth
 	 * re-running the prologue does not hit it twice. */
-	fs->addrs[fs->n++] = fn->body_pc + fs->bias;
+	uint64_t at = fn->body_pc + fs->bias;
+	for (size_t i = 0; i < fs->n; i++)
+		if (fs->addrs[i] == at)
+			return 0;
+	fs->addrs[fs->n++] = at;
 	if (!fs->file && fn->decl_file) {
 		fs->file = fn->decl_file;
 		fs->line = fn->decl_line;
+	} else if (!fs->file) {
+		/* Go's abstract (inlined) functions carry no decl_file: say
+		 * where the instance's code is. */
+		const char *file;
+		int line;
+		if (gdw_pc_line(fs->dw, fn->body_pc, &file, &line) == 0) {
+			fs->file = file;
+			fs->line = line;
+		}
 	}
 	return 0;
 }
 
+static int func_match(const char *name, void *ctx)
+{
+	return grt_func_name_matches(((func_search *)ctx)->query, name);
+}
+
+/* Every out-of-line copy (all instantiations of a generic) and every
+ * inlined instance of an optimized build. */
 static void resolve_func(dap_session *s, dap_bp *bp)
 {
-	func_search fs = {.query = bp->func, .bias = grt_bias(s->tgt->rt)};
+	func_search fs = {.query = bp->func, .bias = grt_bias(s->tgt->rt),
+			  .dw = s->tgt->dw};
 	gd_err err = GD_ERR_INIT;
-	if (gdw_func_each(s->tgt->dw, func_cb, &fs, &err) < 0) {
+	if (gdw_func_each(s->tgt->dw, func_cb, &fs, &err) < 0 ||
+	    gdw_inlined_each(s->tgt->dw, func_match, func_cb, &fs, &err) < 0) {
 		set_message(bp, gd_err_msg(&err));
 		gd_err_clear(&err);
 		free(fs.addrs);

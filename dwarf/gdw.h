@@ -115,6 +115,13 @@ int gdw_func_is_trampoline(gdw_file *f, const gdw_func *fn);
  * non-zero to stop early. */
 int gdw_func_each(gdw_file *f, int (*cb)(const gdw_func *fn, void *ctx),
 		  void *ctx, gd_err *err);
+/* The inlined instances of the functions whose name match accepts: cb gets
+ * each as a gdw_func whose lowpc/body_pc is the instance's entry and whose
+ * name and declaration are the abstract function's.  Reads every CU's
+ * scopes only when some inlined function matches. */
+int gdw_inlined_each(gdw_file *f, int (*match)(const char *name, void *ctx),
+		     int (*cb)(const gdw_func *fn, void *ctx), void *ctx,
+		     gd_err *err);
 
 /* ---- call frame information (.debug_frame) ---- */
 /* Canonical frame address at pc, given the register values of that frame

@@ -153,7 +153,8 @@ static int ensure_sorted(gdw_lrow *rows, size_t n)
 		return -1;
 	for (i = 0; i < n; i++)
 		k[i] = (keyed_row){rows[i], i};
-	qsort(k, n, sizeof(*k), cmp_keyed);
+	if (n)
+		qsort(k, n, sizeof(*k), cmp_keyed);
 	for (i = 0; i < n; i++)
 		rows[i] = k[i].r;
 	free(k);
@@ -233,6 +234,7 @@ void gdw__cus_free(gdw_file *f)
 		gdw_cu *c = &f->cus[i];
 		free(c->rows);
 		free(c->funcs);
+		free(c->abstracts);
 		free(c->scopes);
 		free(c->segs);
 	}

@@ -18,7 +18,7 @@ static int load_funcs(gdw_file *f, gdw_cu *cu, gd_err *err)
 	Dwarf_Die die, child;
 	if (gdw__cu_die(f, cu, &die, err) < 0)
 		return -1;
-	size_t cap = 0;
+	size_t cap = 0, acap = 0;
 	int r = dwarf_child(&die, &child);
 	if (r < 0)
 		return gd_err_set(err, "%s: bad DIE: %s", f->path, dwarf_errmsg(-1));
@@ -26,9 +26,21 @@ static int load_funcs(gdw_file *f, gdw_cu *cu, gd_err *err)
 		if (dwarf_tag(&child) != DW_TAG_subprogram)
 			continue;
 		Dwarf_Addr lo, hi;
+		if (dwarf_hasattr(&child, DW_AT_inline)) {
+			if (cu->nabstracts == acap) {
+				size_t nc = acap ? acap * 2 : 16;
+				Dwarf_Off *na = realloc(cu->abstracts, nc * sizeof(*na));
+				if (!na)
+					return gd_err_set(err, "out of memory");
+				cu->abstracts = na;
+				acap = nc;
+			}
+			cu->abstracts[cu->nabstracts++] = dwarf_dieoffset(&child);
+			continue;
+		}
 		if (dwarf_lowpc(&child, &lo) != 0 || dwarf_highpc(&child, &hi) != 0 ||
 		    hi <= lo)
-			continue; /* abstract (inlined-only) or declaration */
+			continue; /* declaration */
 		if (cu->nfuncs == cap) {
 			size_t nc = cap ? cap * 2 : 64;
 			gdw_cfunc *nf = realloc(cu->funcs, nc * sizeof(*nf));
@@ -62,6 +74,9 @@ int gdw__cu_funcs(gdw_file *f, gdw_cu *cu, gd_err *err)
 		free(cu->funcs);
 		cu->funcs = NULL;
 		cu->nfuncs = 0;
+		free(cu->abstracts);
+		cu->abstracts = NULL;
+		cu->nabstracts = 0;
 		cu->funcs_state = -1;
 		return -1;
 	}
@@ -184,4 +199,75 @@ int gdw_func_is_trampoline(gdw_file *f, const gdw_func *fn)
 	if (!dwarf_offdie(f->dw, fn->die_offset, &die))
 		return 0;
 	return dwarf_hasattr(&die, DW_AT_trampoline) != 0;
+}
+
+static int off_cmp(const void *a, const void *b)
+{
+	Dwarf_Off x = *(const Dwarf_Off *)a, y = *(const Dwarf_Off *)b;
+	return x < y ? -1 : x > y;
+}
+
+int gdw_inlined_each(gdw_file *f, int (*match)(const char *name, void *ctx),
+		     int (*cb)(const gdw_func *fn, void *ctx), void *ctx,
+		     gd_err *err)
+{
+	if (gdw__cus_load(f, err) < 0)
+		return -1;
+	/* The abstract functions asked for; most often none (a -N -l build
+	 * inlines nothing), and then no CU's scopes are read. */
+	Dwarf_Off *want = NULL;
+	size_t nwant = 0, cap = 0;
+	for (size_t c = 0; c < f->ncus; c++) {
+		gdw_cu *cu = &f->cus[c];
+		if (gdw__cu_funcs(f, cu, NULL) < 0)
+			continue;
+		for (size_t i = 0; i < cu->nabstracts; i++) {
+			Dwarf_Die d;
+			const char *name;
+			if (!dwarf_offdie(f->dw, cu->abstracts[i], &d) ||
+			    !(name = dwarf_diename(&d)) || !match(name, ctx))
+				continue;
+			if (nwant == cap) {
+				size_t nc = cap ? cap * 2 : 8;
+				Dwarf_Off *nw = realloc(want, nc * sizeof(*nw));
+				if (!nw) {
+					free(want);
+					return gd_err_set(err, "out of memory");
+				}
+				want = nw;
+				cap = nc;
+			}
+			want[nwant++] = cu->abstracts[i];
+		}
+	}
+	if (!nwant)
+		return 0;
+	qsort(want, nwant, sizeof(*want), off_cmp);
+	int stop = 0;
+	for (size_t c = 0; c < f->ncus && !stop; c++) {
+		gdw_cu *cu = &f->cus[c];
+		if (gdw__cu_scopes(f, cu, NULL) < 0)
+			continue;
+		for (size_t i = 0; i < cu->nscopes && !stop; i++) {
+			gdw_scope *sc = &cu->scopes[i];
+			if (!sc->is_inline || !sc->entry ||
+			    !bsearch(&sc->origin, want, nwant, sizeof(*want), off_cmp))
+				continue;
+			Dwarf_Die d;
+			if (!dwarf_offdie(f->dw, sc->origin, &d))
+				continue;
+			int line = 0;
+			if (dwarf_decl_line(&d, &line) != 0)
+				line = 0;
+			const char *name = dwarf_diename(&d);
+			gdw_func out = {
+				.name = name ? name : "?", .lowpc = sc->entry,
+				.highpc = sc->entry, .body_pc = sc->entry,
+				.decl_file = dwarf_decl_file(&d), .decl_line = line,
+				.die_offset = sc->origin};
+			stop = cb(&out, ctx);
+		}
+	}
+	free(want);
+	return 0;
 }

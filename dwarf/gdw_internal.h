@@ -65,6 +65,8 @@ typedef struct gdw_scope {
 	int is_inline;
 	int decl_done;
 	const char *decl_file; /* valid when decl_done; may be NULL */
+	Dwarf_Off origin;      /* inlined: the abstract subprogram */
+	uint64_t entry;        /* inlined: where the instance starts */
 } gdw_scope;
 
 /* Flattened, non-overlapping address -> innermost scope map. */
@@ -84,6 +86,9 @@ typedef struct gdw_cu {
 	int funcs_state;
 	gdw_cfunc *funcs; /* sorted by lowpc */
 	size_t nfuncs;
+	/* Abstract (inlined-only) subprograms: DIE offsets. */
+	Dwarf_Off *abstracts;
+	size_t nabstracts;
 
 	int scopes_state;
 	gdw_scope *scopes;

@@ -295,7 +295,8 @@ static int resolve(gdw_file *f, hit *v, size_t n, const char *path, int line,
 		if (group_addr(f, &v[i], &v[j], target, &a) == 0)
 			out->addrs[out->n++] = a;
 	}
-	qsort(out->addrs, out->n, sizeof(*out->addrs), cmp_u64);
+	if (out->n)
+		qsort(out->addrs, out->n, sizeof(*out->addrs), cmp_u64);
 	size_t k = 0;
 	for (size_t i = 0; i < out->n; i++)
 		if (k == 0 || out->addrs[k - 1] != out->addrs[i])

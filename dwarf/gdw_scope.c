@@ -69,11 +69,23 @@ static int walk(builder *b, Dwarf_Die *die, int depth)
 		if (tag == DW_TAG_inlined_subroutine) {
 			if (push_scope(b, &c, 1) < 0)
 				return -1;
+			gdw_scope *sc = &b->cu->scopes[b->cu->nscopes - 1];
+			Dwarf_Attribute a;
+			Dwarf_Die origin;
+			if (dwarf_attr(&c, DW_AT_abstract_origin, &a) &&
+			    dwarf_formref_die(&a, &origin))
+				sc->origin = dwarf_dieoffset(&origin);
+			Dwarf_Addr entry;
+			if (dwarf_entrypc(&c, &entry) == 0)
+				sc->entry = entry;
 			ptrdiff_t o = 0;
 			Dwarf_Addr base, lo, hi;
-			while ((o = dwarf_ranges(&c, o, &base, &lo, &hi)) > 0)
+			while ((o = dwarf_ranges(&c, o, &base, &lo, &hi)) > 0) {
+				if (!sc->entry)
+					sc->entry = lo;
 				if (push_iv(b, lo, hi, depth) < 0)
 					return -1;
+			}
 			if (walk(b, &c, depth + 1) < 0)
 				return -1;
 		} else if (tag == DW_TAG_lexical_block) {
@@ -114,7 +126,8 @@ static int emit(gdw_cu *cu, size_t *cap, uint64_t lo, uint64_t hi, size_t s)
 static int flatten(builder *b)
 {
 	gdw_cu *cu = b->cu;
-	qsort(b->iv, b->niv, sizeof(*b->iv), cmp_iv);
+	if (b->niv)
+		qsort(b->iv, b->niv, sizeof(*b->iv), cmp_iv);
 	interval *st = malloc((b->niv ? b->niv : 1) * sizeof(*st));
 	if (!st)
 		return -1;

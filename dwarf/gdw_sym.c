@@ -61,8 +61,9 @@ static int build(gdw_file *f)
 			f->funcs_by_addr[f->nfuncs_by_addr++] =
 				(gdw_symref){g->value, g->size, i};
 	}
-	qsort(f->funcs_by_addr, f->nfuncs_by_addr, sizeof(*f->funcs_by_addr),
-	      cmp_by_addr);
+	if (f->nfuncs_by_addr)
+		qsort(f->funcs_by_addr, f->nfuncs_by_addr,
+		      sizeof(*f->funcs_by_addr), cmp_by_addr);
 	return 0;
 }
 

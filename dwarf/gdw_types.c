@@ -399,7 +399,8 @@ static int load_rtypes(gdw_file *f, struct gdw_vcache *c)
 		}
 		off = next;
 	}
-	qsort(c->rt, c->nrt, sizeof(*c->rt), cmp_rt);
+	if (c->nrt)
+		qsort(c->rt, c->nrt, sizeof(*c->rt), cmp_rt);
 	return 0;
 }
 

@@ -345,6 +345,29 @@ def test_simultaneous_watch_hits_are_all_reported(godap, go_tc):
     disconnect(c)
 
 
+def test_function_breakpoint_on_inlined_function(godap, go_tc):
+    """An optimized build inlines main.bump at both calls and keeps no
+    out-of-line copy: the function breakpoint covers both inlined
+    instances (found through DW_TAG_inlined_subroutine)."""
+    src = fixture_src("optimized")
+    c = godap.start(go_tc)
+    initialize(c)
+    assert launch(c, go_tc.build("optimized", gcflags=""), "exec")["success"]
+    c.wait_event("initialized", TIMEOUT)
+    bp = c.request_ok("setFunctionBreakpoints", {"breakpoints": [{"name": "main.bump"}]})["breakpoints"][0]
+    assert bp["verified"] and bp["line"] == marker_line(src, "BUMP_BODY"), bp
+    c.request_ok("configurationDone")
+    for _ in range(2):
+        ev = wait_stopped(c, "function breakpoint")
+        assert ev["hitBreakpointIds"] == [bp["id"]]
+        f = top_frame(c, ev["threadId"])
+        assert f["line"] == marker_line(src, "BUMP_BODY") and f["source"]["path"] == src, f
+        c.request_ok("continue", {"threadId": ev["threadId"]})
+    assert wait_exited(c) == 0
+    assert "bumped 4 34" in c.output_text("stdout")
+    disconnect(c)
+
+
 def test_breakpoint_set_before_launch_resolves_at_launch(godap, go_tc):
     c = godap.start(go_tc)
     initialize(c)
