@@ -19,7 +19,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "test", "integration"))
 
 from dap_client import DapClient  # noqa: E402
-from dap_tcp import TcpDapClient  # noqa: E402
+from dap_tcp import TcpDapClient, finish  # noqa: E402
 
 
 def peak_rss_mib(pid):
@@ -50,11 +50,7 @@ def one(kind, godap, dlv, prog):
         rss = peak_rss_mib(c.pid)
         return dt, rss, ev["body"].get("reason")
     finally:
-        try:
-            c.request("disconnect", {"terminateDebuggee": True}, timeout=30)
-        except Exception:
-            pass
-        c.shutdown()
+        finish(c, 30)
 
 
 def main():

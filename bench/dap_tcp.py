@@ -147,3 +147,14 @@ class TcpDapClient(dap_client.DapClient):
         except OSError:
             pass
         return killed
+
+
+def finish(c, timeout=15):
+    """Ends a benchmark's session whatever state it is in: disconnect with
+    the debuggee terminated (errors ignored: the adapter may be stuck), then
+    stop the adapter."""
+    try:
+        c.request("disconnect", {"terminateDebuggee": True}, timeout=timeout)
+    except Exception:
+        pass
+    c.shutdown()

@@ -25,7 +25,7 @@ sys.path.insert(0, os.path.join(REPO, "test", "integration"))
 sys.path.insert(0, HERE)
 
 import dap_client  # noqa: E402
-from dap_tcp import TcpDapClient  # noqa: E402
+from dap_tcp import TcpDapClient, finish  # noqa: E402
 
 SRC_DIR = os.path.join(REPO, "test", "fixtures", "values2")
 SRC = os.path.join(SRC_DIR, "main.go")
@@ -120,11 +120,7 @@ def run_one(kind, args, program, logdir):
             if len(times) < args.reps:
                 break  # the debugger is stuck: stop asking it
     finally:
-        try:
-            c.request("disconnect", {"terminateDebuggee": True}, timeout=15)
-        except Exception:
-            pass
-        c.shutdown()
+        finish(c, 15)
     return res
 
 

@@ -18,14 +18,25 @@ int core__open_mem(core_proc *p, gd_err *err)
 	return 0;
 }
 
-int core_regs(core_proc *p, pid_t tid, struct user_regs_struct *out,
-	      gd_err *err)
+/* The thread tid when it is ours and stopped, else NULL with *err set. */
+static core_thread *stopped_thread(core_proc *p, pid_t tid, gd_err *err)
 {
 	core_thread *t = core__thread(p, tid);
 	if (!t)
-		return gd_err_set(err, "no thread %d", (int)tid);
-	if (t->state != CT_STOPPED)
-		return gd_err_set(err, "thread %d is running", (int)tid);
+		gd_err_set(err, "no thread %d", (int)tid);
+	else if (t->state != CT_STOPPED)
+		gd_err_set(err, "thread %d is running", (int)tid);
+	else
+		return t;
+	return NULL;
+}
+
+int core_regs(core_proc *p, pid_t tid, struct user_regs_struct *out,
+	      gd_err *err)
+{
+	core_thread *t = stopped_thread(p, tid, err);
+	if (!t)
+		return -1;
 	if (!t->regs_valid) {
 		if (ptrace(PTRACE_GETREGS, tid, 0, &t->regs) < 0)
 			return gd_err_sys(err, "ptrace(PTRACE_GETREGS, %d)",
@@ -39,11 +50,8 @@ int core_regs(core_proc *p, pid_t tid, struct user_regs_struct *out,
 int core_fpregs(core_proc *p, pid_t tid, struct user_fpregs_struct *out,
 		gd_err *err)
 {
-	core_thread *t = core__thread(p, tid);
-	if (!t)
-		return gd_err_set(err, "no thread %d", (int)tid);
-	if (t->state != CT_STOPPED)
-		return gd_err_set(err, "thread %d is running", (int)tid);
+	if (!stopped_thread(p, tid, err))
+		return -1;
 	if (ptrace(PTRACE_GETFPREGS, tid, 0, out) < 0)
 		return gd_err_sys(err, "ptrace(PTRACE_GETFPREGS, %d)", (int)tid);
 	return 0;
