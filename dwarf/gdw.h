@@ -115,6 +115,16 @@ int gdw_func_is_trampoline(gdw_file *f, const gdw_func *fn);
  * non-zero to stop early. */
 int gdw_func_each(gdw_file *f, int (*cb)(const gdw_func *fn, void *ctx),
 		  void *ctx, gd_err *err);
+/* The inlined calls pc is in, innermost first: each with the inlined
+ * function's name and the file and line of its call in the function that
+ * encloses it.  Heap array (caller frees), n == 0 outside inlined code. */
+typedef struct gdw_inl {
+	const char *name;      /* owned by f */
+	const char *call_file; /* owned by f; may be NULL */
+	int call_line;
+	uint64_t die;          /* the DW_TAG_inlined_subroutine */
+} gdw_inl;
+int gdw_inline_chain(gdw_file *f, uint64_t pc, gdw_inl **out, size_t *n);
 /* The inlined instances of the functions whose name match accepts: cb gets
  * each as a gdw_func whose lowpc/body_pc is the instance's entry and whose
  * name and declaration are the abstract function's.  Reads every CU's

@@ -67,6 +67,7 @@ typedef struct gdw_scope {
 	const char *decl_file; /* valid when decl_done; may be NULL */
 	Dwarf_Off origin;      /* inlined: the abstract subprogram */
 	uint64_t entry;        /* inlined: where the instance starts */
+	size_t parent;         /* enclosing scope's index, (size_t)-1 at top */
 } gdw_scope;
 
 /* Flattened, non-overlapping address -> innermost scope map. */

@@ -16,6 +16,7 @@ typedef struct interval {
 typedef struct builder {
 	gdw_file *f;
 	gdw_cu *cu;
+	size_t parent; /* scope the walk is inside */
 	interval *iv;
 	size_t niv, ivcap, scap;
 } builder;
@@ -37,7 +38,8 @@ static int push_scope(builder *b, Dwarf_Die *die, int is_inline)
 	if (dwarf_decl_line(die, &dl) != 0)
 		dl = 0;
 	cu->scopes[cu->nscopes++] = (gdw_scope){
-		.off = dwarf_dieoffset(die), .decl_line = dl, .is_inline = is_inline};
+		.off = dwarf_dieoffset(die), .decl_line = dl, .is_inline = is_inline,
+		.parent = is_inline ? b->parent : (size_t)-1};
 	return 0;
 }
 
@@ -86,7 +88,11 @@ static int walk(builder *b, Dwarf_Die *die, int depth)
 				if (push_iv(b, lo, hi, depth) < 0)
 					return -1;
 			}
-			if (walk(b, &c, depth + 1) < 0)
+			size_t outer = b->parent;
+			b->parent = b->cu->nscopes - 1;
+			int rc = walk(b, &c, depth + 1);
+			b->parent = outer;
+			if (rc < 0)
 				return -1;
 		} else if (tag == DW_TAG_lexical_block) {
 			if (walk(b, &c, depth) < 0)
@@ -180,6 +186,7 @@ static int build(gdw_file *f, gdw_cu *cu, gd_err *err)
 			gd_err_set(err, "%s: bad DIE: %s", f->path, dwarf_errmsg(-1));
 			goto out;
 		}
+		b.parent = cu->nscopes; /* the function pushed next */
 		if (push_scope(&b, &die, 0) < 0 ||
 		    push_iv(&b, cu->funcs[i].lowpc, cu->funcs[i].highpc, 0) < 0 ||
 		    walk(&b, &die, 1) < 0) {
@@ -240,4 +247,71 @@ const char *gdw__scope_decl_file(gdw_file *f, gdw_scope *s)
 		s->decl_done = 1;
 	}
 	return s->decl_file;
+}
+
+/* The name of the file a DW_AT_call_file index names in the CU's table. */
+static const char *call_file(Dwarf_Die *die, Dwarf_Word idx)
+{
+	Dwarf_Die cu;
+	Dwarf_Files *files;
+	size_t n;
+	if (!dwarf_diecu(die, &cu, NULL, NULL) ||
+	    dwarf_getsrcfiles(&cu, &files, &n) != 0 || idx >= n)
+		return NULL;
+	return dwarf_filesrc(files, idx, NULL, NULL);
+}
+
+int gdw_inline_chain(gdw_file *f, uint64_t pc, gdw_inl **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	gdw_cu *cu = gdw__cu_for_pc(f, pc);
+	if (!cu || gdw__cu_scopes(f, cu, NULL) < 0 || !cu->nsegs)
+		return 0;
+	size_t lo = 0, hi = cu->nsegs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cu->segs[mid].lo <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || pc >= cu->segs[lo - 1].hi)
+		return 0;
+	size_t depth = 0;
+	for (size_t s = cu->segs[lo - 1].scope;
+	     s != (size_t)-1 && s < cu->nscopes && cu->scopes[s].is_inline;
+	     s = cu->scopes[s].parent)
+		depth++;
+	if (!depth)
+		return 0;
+	gdw_inl *v = calloc(depth, sizeof(*v));
+	if (!v)
+		return -1;
+	size_t k = 0;
+	for (size_t s = cu->segs[lo - 1].scope; k < depth; s = cu->scopes[s].parent) {
+		gdw_scope *sc = &cu->scopes[s];
+		Dwarf_Die d, o;
+		v[k].die = sc->off;
+		v[k].name = "?";
+		if (dwarf_offdie(f->dw, sc->off, &d)) {
+			Dwarf_Attribute a;
+			Dwarf_Word w;
+			if (dwarf_attr(&d, DW_AT_call_line, &a) &&
+			    dwarf_formudata(&a, &w) == 0)
+				v[k].call_line = (int)w;
+			if (dwarf_attr(&d, DW_AT_call_file, &a) &&
+			    dwarf_formudata(&a, &w) == 0)
+				v[k].call_file = call_file(&d, w);
+		}
+		if (sc->origin && dwarf_offdie(f->dw, sc->origin, &o)) {
+			const char *name = dwarf_diename(&o);
+			if (name)
+				v[k].name = name;
+		}
+		k++;
+	}
+	*out = v;
+	*n = depth;
+	return 0;
 }

@@ -109,7 +109,9 @@ struct gdw_vcache *gdw__vcache(gdw_file *f, gd_err *err)
 int gdw__die_type(Dwarf_Die *d, Dwarf_Die *out)
 {
 	Dwarf_Attribute a;
-	if (!dwarf_attr(d, DW_AT_type, &a) || !dwarf_formref_die(&a, out))
+	/* Integrated: a variable of an inlined call has its type on the
+	 * abstract origin. */
+	if (!dwarf_attr_integrate(d, DW_AT_type, &a) || !dwarf_formref_die(&a, out))
 		return -1;
 	return 0;
 }

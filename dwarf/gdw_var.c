@@ -41,7 +41,7 @@ static int make_var(Dwarf_Die *d, uint64_t func, int depth, gdw_var *out)
 	out->depth = depth;
 	Dwarf_Attribute a;
 	bool flag = false;
-	if (dwarf_attr(d, DW_AT_variable_parameter, &a) &&
+	if (dwarf_attr_integrate(d, DW_AT_variable_parameter, &a) &&
 	    dwarf_formflag(&a, &flag) == 0)
 		out->is_result = flag;
 	if (dwarf_decl_line(d, &out->decl_line) != 0)
@@ -94,13 +94,21 @@ static int cmp_order(const void *a, const void *b)
 int gdw_vars_at(gdw_file *f, uint64_t pc, int line, gdw_var **out,
 		size_t *n, gd_err *err)
 {
+	return gdw_vars_in(f, pc, 0, line, out, n, err);
+}
+
+int gdw_vars_in(gdw_file *f, uint64_t pc, uint64_t inl_die, int line,
+		gdw_var **out, size_t *n, gd_err *err)
+{
 	*out = NULL;
 	*n = 0;
 	gdw_func fn;
 	if (gdw_func_at(f, pc, &fn) < 0)
 		return gd_err_set(err, "no function at %#lx", (unsigned long)pc);
 	Dwarf_Die d;
-	if (!dwarf_offdie(gdw__dwarf(f), fn.die_offset, &d))
+	/* The variables of an inlined call are children of its
+	 * DW_TAG_inlined_subroutine; its frame base is still the function's. */
+	if (!dwarf_offdie(gdw__dwarf(f), inl_die ? inl_die : fn.die_offset, &d))
 		return gd_err_set(err, "%s: bad subprogram DIE", fn.name);
 	varlist l = {0};
 	if (walk(&d, fn.die_offset, pc, line, 0, &l) < 0) {

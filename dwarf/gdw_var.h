@@ -87,6 +87,10 @@ typedef struct gdw_var {
  * parameters, then locals by depth (outer first) and declaration line.  Heap array; caller frees.  -1 when pc is in no function. */
 int gdw_vars_at(gdw_file *f, uint64_t pc, int line, gdw_var **out,
 		size_t *n, gd_err *err);
+/* The same for the inlined call inl_die (a DW_TAG_inlined_subroutine
+ * containing pc); inl_die 0 is gdw_vars_at. */
+int gdw_vars_in(gdw_file *f, uint64_t pc, uint64_t inl_die, int line,
+		gdw_var **out, size_t *n, gd_err *err);
 
 /* Package-level variables whose name starts with prefix ("main.");
  * heap array, caller frees. */

@@ -74,6 +74,10 @@ typedef struct grt_frame {
 	int line;
 	uint64_t func_entry;
 	int exact_pc; /* pc is where execution is, not a return address */
+	/* Set by grt_stack_inline on a frame of an inlined call: its
+	 * DW_TAG_inlined_subroutine (the frame shares pc/sp/cfa with the
+	 * function it was inlined into). 0 for a real frame. */
+	uint64_t inl_die;
 } grt_frame;
 
 /* Unwinds goroutine goid (or, with goid == 0, thread tid) up to max frames.
@@ -81,6 +85,12 @@ typedef struct grt_frame {
  * reached the bottom (goexit/mstart/rt0_go) rather than max. */
 int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 	      grt_frame **frames, size_t *n, int *complete, gd_err *err);
+
+/* Rewrites a grt_stack result so that each inlined call is a frame of its
+ * own, innermost first, as the user wrote the calls (Delve shows them the
+ * same way).  Stepping works on the real frames and does not call it. */
+int grt_stack_inline(grt_target *t, grt_frame **frames, size_t *n,
+		     gd_err *err);
 
 /* Address of a symbol in the running process (bias applied). */
 int grt_sym(grt_target *t, const char *name, uint64_t *addr);

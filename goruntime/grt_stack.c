@@ -196,6 +196,7 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 			fs = nf;
 		}
 		grt_frame *fr = &fs[k++];
+		memset(fr, 0, sizeof(*fr));
 		fr->pc = pc;
 		fr->sp = sp;
 		fr->exact_pc = exact;
@@ -255,6 +256,55 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 	if (!pc)
 		*complete = 1;
 	*frames = fs;
+	*n = k;
+	return 0;
+}
+
+int grt_stack_inline(grt_target *t, grt_frame **frames, size_t *n,
+		     gd_err *err)
+{
+	grt_frame *in = *frames;
+	size_t cap = *n + 8, k = 0;
+	grt_frame *out = malloc(cap * sizeof(*out));
+	if (!out)
+		return gd_err_set(err, "out of memory");
+	for (size_t i = 0; i < *n; i++) {
+		gdw_inl *chain = NULL;
+		size_t depth = 0;
+		uint64_t look = in[i].pc - t->bias - (in[i].exact_pc ? 0 : 1);
+		if (in[i].file && gdw_inline_chain(t->dw, look, &chain, &depth) < 0)
+			depth = 0;
+		if (k + depth + 1 > cap) {
+			cap = 2 * (k + depth + 1);
+			grt_frame *no = realloc(out, cap * sizeof(*no));
+			if (!no) {
+				free(chain);
+				free(out);
+				return gd_err_set(err, "out of memory");
+			}
+			out = no;
+		}
+		for (size_t d = 0; d < depth; d++) {
+			grt_frame *fr = &out[k++];
+			*fr = in[i];
+			fr->func = chain[d].name;
+			fr->inl_die = chain[d].die;
+			if (d > 0) {
+				fr->file = chain[d - 1].call_file;
+				fr->line = chain[d - 1].call_line;
+			}
+		}
+		out[k] = in[i];
+		out[k].inl_die = 0;
+		if (depth) {
+			out[k].file = chain[depth - 1].call_file;
+			out[k].line = chain[depth - 1].call_line;
+		}
+		k++;
+		free(chain);
+	}
+	free(in);
+	*frames = out;
 	*n = k;
 	return 0;
 }

@@ -181,6 +181,10 @@ int grt_scope_open(grt_target *t, uint64_t goid, pid_t tid, int frame,
 		return gd_err_set(err, "bad frame %d", frame);
 	if (grt_stack(t, goid, tid, (size_t)frame + 1, &fs, &n, &complete, err) < 0)
 		return -1;
+	if (grt_stack_inline(t, &fs, &n, err) < 0) {
+		free(fs);
+		return -1;
+	}
 	if ((size_t)frame >= n) {
 		free(fs);
 		return gd_err_set(err, "no frame %d", frame);
@@ -190,6 +194,7 @@ int grt_scope_open(grt_target *t, uint64_t goid, pid_t tid, int frame,
 	out->dwpc = fr->pc - t->bias - (fr->exact_pc ? 0 : 1);
 	out->func = fr->func;
 	out->line = fr->line;
+	out->inl_die = fr->inl_die;
 	if (fr->cfa) {
 		out->regs.cfa = fr->cfa;
 		out->regs.have_cfa = 1;
@@ -197,7 +202,12 @@ int grt_scope_open(grt_target *t, uint64_t goid, pid_t tid, int frame,
 	out->regs.r[7] = fr->sp;
 	out->regs.r[16] = fr->pc;
 	out->regs.valid = (1ull << 7) | (1ull << 16);
-	if (frame == 0) {
+	/* The thread's registers are the innermost real frame's, and so
+	 * the inlined calls' in it too. */
+	int innermost = 1;
+	for (int j = 0; j < frame; j++)
+		innermost = innermost && fs[j].inl_die;
+	if (innermost) {
 		pid_t th = tid;
 		if (goid) {
 			const grt_goroutine *g = grt_goroutine_by_id(t, goid, NULL);
@@ -399,7 +409,7 @@ int grt_scope_vars(grt_scope *s, grt_var **out, size_t *n, gd_err *err)
 	size_t ndv;
 	*out = NULL;
 	*n = 0;
-	if (gdw_vars_at(s->t->dw, s->dwpc, s->line, &dv, &ndv, err) < 0)
+	if (gdw_vars_in(s->t->dw, s->dwpc, s->inl_die, s->line, &dv, &ndv, err) < 0)
 		return -1;
 	int r = build_vars(s, dv, ndv, 0, out, n, err);
 	free(dv);
@@ -456,7 +466,7 @@ int grt_scope_lookup(grt_scope *s, const char *name, grt_value *out,
 {
 	gdw_var *dv;
 	size_t ndv;
-	if (s->dwpc && gdw_vars_at(s->t->dw, s->dwpc, s->line, &dv, &ndv, NULL) == 0) {
+	if (s->dwpc && gdw_vars_in(s->t->dw, s->dwpc, s->inl_die, s->line, &dv, &ndv, NULL) == 0) {
 		/* Innermost first among locals; parameters are at depth 0. */
 		const gdw_var *best = NULL;
 		for (size_t i = 0; i < ndv; i++) {

@@ -56,6 +56,7 @@ typedef struct grt_scope {
 	uint64_t dwpc;   /* DWARF address to look things up at */
 	int line;
 	const char *func; /* owned by the dwarf file */
+	uint64_t inl_die; /* a frame of an inlined call: its DIE, else 0 */
 	gdw_regs regs;
 	/* XMM0-15 (DWARF registers 17-32): frame 0 of a thread only, as Go
 	 * keeps no vector register across calls. */

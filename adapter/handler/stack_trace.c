@@ -57,9 +57,19 @@ void dap_h_stack_trace(dap_session *s, const cJSON *req, const cJSON *args)
 		gd_err_clear(&err);
 		return;
 	}
+	if (grt_stack_inline(s->tgt->rt, &fs, &n, &err) < 0) {
+		free(fs);
+		dap_respond_error(s, req, "stackTrace: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
 	cJSON *body = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(body, "stackFrames");
 	int line_base = s->lines_start_at1 ? 0 : 1;
+	/* Inlined calls may have made more frames than asked for. */
+	int cut = n > want;
+	if (cut)
+		n = want;
 	for (size_t i = start; i < n; i++) {
 		dap_handle h = {DAP_H_FRAME, goid, tid, (int)i};
 		cJSON *f = cJSON_CreateObject();
@@ -85,7 +95,7 @@ void dap_h_stack_trace(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	/* More frames may exist past the depth we walked. */
 	cJSON_AddNumberToObject(body, "totalFrames",
-				(double)(complete || n < want ? n : n + levels));
+				(double)(!cut && (complete || n < want) ? n : n + levels));
 	free(fs);
 	dap_respond(s, req, body);
 }

@@ -357,14 +357,52 @@ def test_function_breakpoint_on_inlined_function(godap, go_tc):
     bp = c.request_ok("setFunctionBreakpoints", {"breakpoints": [{"name": "main.bump"}]})["breakpoints"][0]
     assert bp["verified"] and bp["line"] == marker_line(src, "BUMP_BODY"), bp
     c.request_ok("configurationDone")
-    for _ in range(2):
+    for call in ("BUMP_CALL1", "BUMP_CALL2"):
         ev = wait_stopped(c, "function breakpoint")
         assert ev["hitBreakpointIds"] == [bp["id"]]
-        f = top_frame(c, ev["threadId"])
-        assert f["line"] == marker_line(src, "BUMP_BODY") and f["source"]["path"] == src, f
+        # The inlined call is a frame of its own, as the user wrote it.
+        frames = stack(c, ev["threadId"])["stackFrames"]
+        got = [(f["name"], f["line"]) for f in frames[:2]]
+        assert got == [("main.bump", marker_line(src, "BUMP_BODY")),
+                       ("main.main", marker_line(src, call))], got
+        assert frames[0]["source"]["path"] == src
+        c.request_ok("scopes", {"frameId": frames[0]["id"]})
         c.request_ok("continue", {"threadId": ev["threadId"]})
     assert wait_exited(c) == 0
     assert "bumped 4 34" in c.output_text("stdout")
+    disconnect(c)
+
+
+def test_inlined_frame_variables(godap, go_tc):
+    """The variables of an inlined call come from its
+    DW_TAG_inlined_subroutine: clamp(n+30, 3, 25) inlined into main shows
+    v = 40 (in a register) in the main.clamp frame."""
+    src = fixture_src("optimized")
+    c = godap.start(go_tc)
+    initialize(c)
+    assert launch(c, go_tc.build("optimized", gcflags=""), "exec")["success"]
+    c.wait_event("initialized", TIMEOUT)
+    bp = c.request_ok("setFunctionBreakpoints", {"breakpoints": [{"name": "main.clamp"}]})["breakpoints"][0]
+    assert bp["verified"], bp
+    c.request_ok("configurationDone")
+    seen = []
+    for _ in range(2):
+        ev = wait_stopped(c, "function breakpoint")
+        frames = stack(c, ev["threadId"])["stackFrames"]
+        got = [(f["name"], f["line"]) for f in frames[:2]]
+        assert got == [("main.clamp", marker_line(src, "CLAMP_BODY")),
+                       ("main.main", marker_line(src, "CLAMP_CALLS"))], got
+        sc = c.request_ok("scopes", {"frameId": frames[0]["id"]})["scopes"]
+        vs = {}
+        for scope in sc:
+            for v in c.request_ok("variables", {"variablesReference":
+                                                scope["variablesReference"]})["variables"]:
+                vs[v["name"]] = v["value"]
+        seen.append(vs.get("v"))
+        c.request_ok("continue", {"threadId": ev["threadId"]})
+    assert "40" in seen, seen
+    assert wait_exited(c) == 0
+    assert "clamped 10 25" in c.output_text("stdout")
     disconnect(c)
 
 
