@@ -135,7 +135,7 @@ static int swiss_groups(walk *w, const swiss *s, uint64_t addr, uint64_t n)
 static int swiss_walk(walk *w, const grt_value *m)
 {
 	grt_target *t = w->t;
-	swiss s;
+	swiss s = {0};
 	if (swiss_types(t, m->type, &s, w->err) < 0)
 		return -1;
 	grt_value f;

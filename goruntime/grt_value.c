@@ -219,15 +219,25 @@ int grt_scope_open(grt_target *t, uint64_t goid, pid_t tid, int frame,
 		if (th && core_regs(t->proc, th, &r, NULL) == 0 &&
 		    r.rsp == fr->sp && r.rip == fr->pc) {
 			fill_regs(&out->regs, &r);
-			struct user_fpregs_struct fp;
-			if (core_fpregs(t->proc, th, &fp, NULL) == 0) {
-				memcpy(out->xmm, fp.xmm_space, sizeof(out->xmm));
-				out->have_xmm = 1;
-			}
+			out->xmm_tid = th;
 		}
 	}
 	free(fs);
 	return 0;
+}
+
+static int scope_xmm(grt_scope *s)
+{
+	if (s->xmm_state == 0) {
+		struct user_fpregs_struct fp;
+		s->xmm_state = -1;
+		if (s->xmm_tid &&
+		    core_fpregs(s->t->proc, s->xmm_tid, &fp, NULL) == 0) {
+			memcpy(s->xmm, fp.xmm_space, sizeof(s->xmm));
+			s->xmm_state = 1;
+		}
+	}
+	return s->xmm_state == 1;
 }
 
 static int load_var(grt_scope *s, const gdw_var *dv, grt_value *out)
@@ -283,8 +293,8 @@ static int load_var(grt_scope *s, const gdw_var *dv, grt_value *out)
 			if (ps[i].reg < 17 && (s->regs.valid & (1ull << ps[i].reg)) &&
 			    len <= 8)
 				memcpy(b + off, &s->regs.r[ps[i].reg], len);
-			else if (ps[i].reg >= 17 && ps[i].reg < 33 && s->have_xmm &&
-				 len <= 16)
+			else if (ps[i].reg >= 17 && ps[i].reg < 33 && len <= 16 &&
+				 scope_xmm(s))
 				memcpy(b + off, s->xmm[ps[i].reg - 17], len);
 			else if (!out->unreadable)
 				out->unreadable = strdup("register not available in this frame");

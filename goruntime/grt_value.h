@@ -58,9 +58,12 @@ typedef struct grt_scope {
 	const char *func; /* owned by the dwarf file */
 	uint64_t inl_die; /* a frame of an inlined call: its DIE, else 0 */
 	gdw_regs regs;
-	/* XMM0-15 (DWARF registers 17-32): frame 0 of a thread only, as Go
-	 * keeps no vector register across calls. */
-	int have_xmm;
+	/* XMM0-15 (DWARF registers 17-32): the innermost frame only, as Go
+	 * keeps no vector register across calls.  Read from xmm_tid when a
+	 * variable first needs them (most stops never do): 0 not yet, 1
+	 * read, -1 not available. */
+	pid_t xmm_tid;
+	int xmm_state;
 	uint8_t xmm[16][16];
 } grt_scope;
 
