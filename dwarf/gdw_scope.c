@@ -266,20 +266,11 @@ int gdw_inline_chain(gdw_file *f, uint64_t pc, gdw_inl **out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	gdw_cu *cu = gdw__cu_for_pc(f, pc);
-	if (!cu || gdw__cu_scopes(f, cu, NULL) < 0 || !cu->nsegs)
+	if (!cu || gdw__cu_scopes(f, cu, NULL) < 0)
 		return 0;
-	size_t lo = 0, hi = cu->nsegs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (cu->segs[mid].lo <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0 || pc >= cu->segs[lo - 1].hi)
-		return 0;
+	size_t inner = gdw__scope_at(cu, pc);
 	size_t depth = 0;
-	for (size_t s = cu->segs[lo - 1].scope;
+	for (size_t s = inner;
 	     s != (size_t)-1 && s < cu->nscopes && cu->scopes[s].is_inline;
 	     s = cu->scopes[s].parent)
 		depth++;
@@ -289,7 +280,7 @@ int gdw_inline_chain(gdw_file *f, uint64_t pc, gdw_inl **out, size_t *n)
 	if (!v)
 		return -1;
 	size_t k = 0;
-	for (size_t s = cu->segs[lo - 1].scope; k < depth; s = cu->scopes[s].parent) {
+	for (size_t s = inner; k < depth; s = cu->scopes[s].parent) {
 		gdw_scope *sc = &cu->scopes[s];
 		Dwarf_Die d, o;
 		v[k].die = sc->off;

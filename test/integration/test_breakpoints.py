@@ -345,18 +345,25 @@ def test_simultaneous_watch_hits_are_all_reported(godap, go_tc):
     disconnect(c)
 
 
+def _optimized_with_function_bp(godap, go_tc, name):
+    """The optimized fixture (no -N -l) launched with a function
+    breakpoint on name, configuration done."""
+    c = godap.start(go_tc)
+    initialize(c)
+    assert launch(c, go_tc.build("optimized", gcflags=""), "exec")["success"]
+    c.wait_event("initialized", TIMEOUT)
+    bp = c.request_ok("setFunctionBreakpoints", {"breakpoints": [{"name": name}]})["breakpoints"][0]
+    c.request_ok("configurationDone")
+    return c, bp
+
+
 def test_function_breakpoint_on_inlined_function(godap, go_tc):
     """An optimized build inlines main.bump at both calls and keeps no
     out-of-line copy: the function breakpoint covers both inlined
     instances (found through DW_TAG_inlined_subroutine)."""
     src = fixture_src("optimized")
-    c = godap.start(go_tc)
-    initialize(c)
-    assert launch(c, go_tc.build("optimized", gcflags=""), "exec")["success"]
-    c.wait_event("initialized", TIMEOUT)
-    bp = c.request_ok("setFunctionBreakpoints", {"breakpoints": [{"name": "main.bump"}]})["breakpoints"][0]
+    c, bp = _optimized_with_function_bp(godap, go_tc, "main.bump")
     assert bp["verified"] and bp["line"] == marker_line(src, "BUMP_BODY"), bp
-    c.request_ok("configurationDone")
     for call in ("BUMP_CALL1", "BUMP_CALL2"):
         ev = wait_stopped(c, "function breakpoint")
         assert ev["hitBreakpointIds"] == [bp["id"]]
@@ -378,13 +385,8 @@ def test_inlined_frame_variables(godap, go_tc):
     DW_TAG_inlined_subroutine: clamp(n+30, 3, 25) inlined into main shows
     v = 40 (in a register) in the main.clamp frame."""
     src = fixture_src("optimized")
-    c = godap.start(go_tc)
-    initialize(c)
-    assert launch(c, go_tc.build("optimized", gcflags=""), "exec")["success"]
-    c.wait_event("initialized", TIMEOUT)
-    bp = c.request_ok("setFunctionBreakpoints", {"breakpoints": [{"name": "main.clamp"}]})["breakpoints"][0]
+    c, bp = _optimized_with_function_bp(godap, go_tc, "main.clamp")
     assert bp["verified"], bp
-    c.request_ok("configurationDone")
     seen = []
     for _ in range(2):
         ev = wait_stopped(c, "function breakpoint")
