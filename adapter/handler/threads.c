@@ -14,6 +14,28 @@ static int is_runtime(const char *fn)
 /* The function a goroutine is "in": its topmost frame outside the runtime
  * (a goroutine parked in a channel receive is in main.worker, not in
  * runtime.gopark). */
+/* The function of frame fr the goroutine is really in: the innermost
+ * inlined call there outside the runtime, else the frame's own. */
+static const char *innermost(grt_target *rt, const grt_frame *fr)
+{
+	size_t n = 1;
+	grt_frame *one = malloc(sizeof(*one));
+	if (!one)
+		return fr->func;
+	*one = *fr;
+	const char *name = fr->func;
+	if (grt_stack_inline(rt, &one, &n, NULL) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			if (!is_runtime(one[i].func)) {
+				name = one[i].func;
+				break;
+			}
+		}
+	}
+	free(one);
+	return name;
+}
+
 static const char *user_func(grt_target *rt, const grt_goroutine *g)
 {
 	grt_frame *fs;
@@ -27,7 +49,7 @@ static const char *user_func(grt_target *rt, const grt_goroutine *g)
 			return name;
 		for (size_t i = 0; i < n; i++) {
 			if (!is_runtime(fs[i].func)) {
-				name = fs[i].func;
+				name = innermost(rt, &fs[i]);
 				break;
 			}
 		}

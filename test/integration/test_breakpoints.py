@@ -373,6 +373,8 @@ def test_function_breakpoint_on_inlined_function(godap, go_tc):
         assert got == [("main.bump", marker_line(src, "BUMP_BODY")),
                        ("main.main", marker_line(src, call))], got
         assert frames[0]["source"]["path"] == src
+        names = {t["id"]: t["name"] for t in c.request_ok("threads")["threads"]}
+        assert names[ev["threadId"]].startswith(f"[Go {ev['threadId']}] main.bump"), names
         c.request_ok("scopes", {"frameId": frames[0]["id"]})
         c.request_ok("continue", {"threadId": ev["threadId"]})
     assert wait_exited(c) == 0
