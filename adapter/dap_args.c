@@ -4,6 +4,7 @@
  * read each field through the helpers below (which word the messages),
  * and on any failure free what was filled and zero the struct again. */
 #include "dap_args.h"
+#include "../common/gd_array.h"
 
 #include "gd_buf.h"
 
@@ -405,14 +406,9 @@ typedef struct strv {
 
 static int strv_push(strv *s, char *str)
 {
-	if (s->n + 1 >= s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		char **v = realloc(s->v, cap * sizeof(*v));
-		if (!v)
-			return -1;
-		s->v = v;
-		s->cap = cap;
-	}
+	/* Room for str and the NULL that ends the vector. */
+	if (gd_grow(&s->v, &s->cap, s->n + 1, sizeof(*s->v), 8) < 0)
+		return -1;
 	s->v[s->n++] = str;
 	s->v[s->n] = NULL;
 	return 0;

@@ -1,6 +1,7 @@
 /* Line breakpoints: resolution through the line tables, insertion through
  * core, and the JSON the client sees. */
 #include "dap_internal.h"
+#include "../common/gd_array.h"
 #include "../goruntime/grt_value.h"
 #include "../dwarf/gdw.h"
 
@@ -115,15 +116,9 @@ static int func_cb(const gdw_func *fn, void *ctx)
 	func_search *fs = ctx;
 	if (!grt_func_name_matches(fs->query, fn->name))
 		return 0;
-	if (fs->n == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 8;
-		uint64_t *a = realloc(fs->addrs, cap * sizeof(*a));
-		if (!a) {
-			fs->oom = 1;
-			return 1;
-		}
-		fs->addrs = a;
-		fs->cap = cap;
+	if (gd_grow(&fs->addrs, &fs->cap, fs->n, sizeof(*fs->addrs), 8) < 0) {
+		fs->oom = 1;
+		return 1;
 	}
 	/* After the prologue: arguments are in place and a stack growth
 	 * re-running the prologue does not hit it twice. */
@@ -349,14 +344,8 @@ void dap_bp_event(dap_session *s, const dap_bp *bp)
 
 int dap_bp_push(dap_session *s, dap_bp *bp)
 {
-	if (s->nbps == s->capbps) {
-		size_t cap = s->capbps ? s->capbps * 2 : 16;
-		dap_bp *n = realloc(s->bps, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		s->bps = n;
-		s->capbps = cap;
-	}
+	if (gd_grow(&s->bps, &s->capbps, s->nbps, sizeof(*s->bps), 16) < 0)
+		return -1;
 	s->bps[s->nbps++] = *bp;
 	return 0;
 }
@@ -533,8 +522,7 @@ void dap_bp_replace(dap_session *s, const cJSON *req, int kind,
 	gd_err err = GD_ERR_INIT;
 	int running = dap_with_stopped(s, &err);
 	if (running < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	dap_bp_remove_kind(s, kind, path);

@@ -51,9 +51,9 @@ static char *stack_text(dap_session *s, uint64_t goid, pid_t tid)
 	int complete;
 	if (grt_stack(s->tgt->rt, goid, goid ? 0 : tid, 100, &fs, &n, &complete, NULL) < 0)
 		return gd_buf_detach(&b);
-	/* Inlined calls listed as Go's own traceback lists them; on failure
-	 * the real frames are still there to print. */
-	(void)grt_stack_inline(s->tgt->rt, &fs, &n, NULL);
+	/* Inlined calls listed as Go's own traceback lists them. */
+	if (grt_stack_inline(s->tgt->rt, &fs, &n, NULL) < 0)
+		return gd_buf_detach(&b);
 	if (goid)
 		gd_buf_printf(&b, "goroutine %lu [running]:\n", (unsigned long)goid);
 	else

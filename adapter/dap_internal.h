@@ -122,6 +122,8 @@ struct dap_session {
 void dap_respond(dap_session *s, const cJSON *req, cJSON *body);
 void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* An error response carrying err's message; clears err. */
+void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
 void dap_output(dap_session *s, const char *category, const char *text,
 		size_t len);

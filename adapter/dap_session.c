@@ -109,6 +109,12 @@ void dap_respond(dap_session *s, const cJSON *req, cJSON *body)
 	cJSON_Delete(m);
 }
 
+void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err)
+{
+	dap_respond_error(s, req, "%s", gd_err_msg(err));
+	gd_err_clear(err);
+}
+
 void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
 {
 	char *text = NULL;

@@ -142,8 +142,7 @@ void dap_h_data_breakpoint_info(dap_session *s, const cJSON *req,
 	dap_args_data_breakpoint_info a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_data_breakpoint_info_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	cJSON *b = cJSON_CreateObject();
@@ -215,8 +214,7 @@ void dap_h_set_data_breakpoints(dap_session *s, const cJSON *req,
 	dap_args_set_data_breakpoints a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_set_data_breakpoints_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	if (!s->tgt || !s->tgt->proc) {
@@ -227,8 +225,7 @@ void dap_h_set_data_breakpoints(dap_session *s, const cJSON *req,
 	int running = dap_with_stopped(s, &err);
 	if (running < 0) {
 		dap_args_set_data_breakpoints_free(&a);
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	dap_watch_clear(s);

@@ -1,4 +1,5 @@
 #include "core_internal.h"
+#include "../common/gd_array.h"
 
 #include <stdlib.h>
 
@@ -25,14 +26,8 @@ int core_bp_add(core_proc *p, uint64_t addr, gd_err *err)
 	uint8_t orig;
 	if (core_read(p, addr, &orig, 1, err) < 0)
 		return gd_err_wrap(err, "breakpoint at %#lx", (unsigned long)addr);
-	if (p->nbps == p->capbps) {
-		size_t cap = p->capbps ? p->capbps * 2 : 32;
-		core_bp *n = realloc(p->bps, cap * sizeof(*n));
-		if (!n)
-			return gd_err_set(err, "out of memory");
-		p->bps = n;
-		p->capbps = cap;
-	}
+	if (gd_grow(&p->bps, &p->capbps, p->nbps, sizeof(*p->bps), 32) < 0)
+		return gd_err_set(err, "out of memory");
 	if (core__poke_byte(p, addr, 0xCC, err) < 0)
 		return gd_err_wrap(err, "breakpoint at %#lx", (unsigned long)addr);
 	p->bps[p->nbps++] = (core_bp){.addr = addr, .orig = orig, .refs = 1};

@@ -1,4 +1,5 @@
 #include "core_internal.h"
+#include "../common/gd_array.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -27,14 +28,9 @@ core_thread *core__thread_add(core_proc *p, pid_t tid)
 	core_thread *t = core__thread(p, tid);
 	if (t)
 		return t;
-	if (p->nthreads == p->capthreads) {
-		size_t cap = p->capthreads ? p->capthreads * 2 : 16;
-		core_thread *n = realloc(p->threads, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		p->threads = n;
-		p->capthreads = cap;
-	}
+	if (gd_grow(&p->threads, &p->capthreads, p->nthreads,
+		    sizeof(*p->threads), 16) < 0)
+		return NULL;
 	t = &p->threads[p->nthreads++];
 	memset(t, 0, sizeof(*t));
 	t->tid = tid;
@@ -285,14 +281,8 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 
 static int queue_push(core_proc *p, pid_t tid, int st)
 {
-	if (p->qlen == p->qcap) {
-		size_t cap = p->qcap ? p->qcap * 2 : 64;
-		struct core_wstatus *n = realloc(p->q, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		p->q = n;
-		p->qcap = cap;
-	}
+	if (gd_grow(&p->q, &p->qcap, p->qlen, sizeof(*p->q), 64) < 0)
+		return -1;
 	p->q[p->qlen++] = (struct core_wstatus){tid, st};
 	return 0;
 }

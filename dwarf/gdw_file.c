@@ -144,6 +144,26 @@ int gdw_is_pie(const gdw_file *f) { return f->pie; }
 uint64_t gdw_first_load_vaddr(const gdw_file *f) { return f->first_load; }
 
 Dwarf *gdw__dwarf(gdw_file *f) { return f->dw; }
+
+int gdw__each_top_die(gdw_file *f, int (*fn)(Dwarf_Die *die, void *ctx),
+		      void *ctx)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (dwarf_nextcu(f->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, die;
+		if (dwarf_offdie(f->dw, off + hsize, &cu) &&
+		    dwarf_child(&cu, &die) == 0) {
+			do {
+				int rc = fn(&die, ctx);
+				if (rc)
+					return rc;
+			} while (dwarf_siblingof(&die, &die) == 0);
+		}
+		off = next;
+	}
+	return 0;
+}
 struct gdw_types **gdw__types_slot(gdw_file *f) { return &f->types; }
 
 int gdw_section(gdw_file *f, const char *name, const uint8_t **data,

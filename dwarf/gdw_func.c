@@ -1,6 +1,7 @@
 /* Subprograms: per-CU lists of concrete DW_TAG_subprogram DIEs (top level
  * of the CU, as Go emits them), pc -> function and the name index. */
 #include "gdw_internal.h"
+#include "../common/gd_array.h"
 
 #include <dwarf.h>
 #include <stdlib.h>
@@ -27,28 +28,19 @@ static int load_funcs(gdw_file *f, gdw_cu *cu, gd_err *err)
 			continue;
 		Dwarf_Addr lo, hi;
 		if (dwarf_hasattr(&child, DW_AT_inline)) {
-			if (cu->nabstracts == acap) {
-				size_t nc = acap ? acap * 2 : 16;
-				Dwarf_Off *na = realloc(cu->abstracts, nc * sizeof(*na));
-				if (!na)
-					return gd_err_set(err, "out of memory");
-				cu->abstracts = na;
-				acap = nc;
-			}
-			cu->abstracts[cu->nabstracts++] = dwarf_dieoffset(&child);
+			if (gd_grow(&cu->abstracts, &acap, cu->nabstracts,
+				    sizeof(*cu->abstracts), 16) < 0)
+				return gd_err_set(err, "out of memory");
+			const char *an = dwarf_diename(&child);
+			cu->abstracts[cu->nabstracts++] = (gdw_abstract){
+				.name = an ? an : "?", .off = dwarf_dieoffset(&child)};
 			continue;
 		}
 		if (dwarf_lowpc(&child, &lo) != 0 || dwarf_highpc(&child, &hi) != 0 ||
 		    hi <= lo)
 			continue; /* declaration */
-		if (cu->nfuncs == cap) {
-			size_t nc = cap ? cap * 2 : 64;
-			gdw_cfunc *nf = realloc(cu->funcs, nc * sizeof(*nf));
-			if (!nf)
-				return gd_err_set(err, "out of memory");
-			cu->funcs = nf;
-			cap = nc;
-		}
+		if (gd_grow(&cu->funcs, &cap, cu->nfuncs, sizeof(*cu->funcs), 64) < 0)
+			return gd_err_set(err, "out of memory");
 		int decl_line = 0;
 		if (dwarf_decl_line(&child, &decl_line) != 0)
 			decl_line = 0;
@@ -222,22 +214,13 @@ int gdw_inlined_each(gdw_file *f, int (*match)(const char *name, void *ctx),
 		if (gdw__cu_funcs(f, cu, NULL) < 0)
 			continue;
 		for (size_t i = 0; i < cu->nabstracts; i++) {
-			Dwarf_Die d;
-			const char *name;
-			if (!dwarf_offdie(f->dw, cu->abstracts[i], &d) ||
-			    !(name = dwarf_diename(&d)) || !match(name, ctx))
+			if (!match(cu->abstracts[i].name, ctx))
 				continue;
-			if (nwant == cap) {
-				size_t nc = cap ? cap * 2 : 8;
-				Dwarf_Off *nw = realloc(want, nc * sizeof(*nw));
-				if (!nw) {
-					free(want);
-					return gd_err_set(err, "out of memory");
-				}
-				want = nw;
-				cap = nc;
+			if (gd_grow(&want, &cap, nwant, sizeof(*want), 8) < 0) {
+				free(want);
+				return gd_err_set(err, "out of memory");
 			}
-			want[nwant++] = cu->abstracts[i];
+			want[nwant++] = cu->abstracts[i].off;
 		}
 	}
 	if (!nwant)

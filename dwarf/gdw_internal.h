@@ -47,6 +47,11 @@ typedef struct gdw_lrow {
 } gdw_lrow;
 
 /* ---- a concrete subprogram (gdw_func.c) ---- */
+typedef struct gdw_abstract {
+	const char *name; /* owned by libdw */
+	Dwarf_Off off;
+} gdw_abstract;
+
 typedef struct gdw_cfunc {
 	const char *name; /* owned by libdw (inline DW_FORM_string) */
 	uint64_t lowpc, highpc;
@@ -87,8 +92,8 @@ typedef struct gdw_cu {
 	int funcs_state;
 	gdw_cfunc *funcs; /* sorted by lowpc */
 	size_t nfuncs;
-	/* Abstract (inlined-only) subprograms: DIE offsets. */
-	Dwarf_Off *abstracts;
+	/* Abstract (inlined-only) subprograms: names and DIE offsets. */
+	gdw_abstract *abstracts;
 	size_t nabstracts;
 
 	int scopes_state;
@@ -153,6 +158,13 @@ struct gdw_file {
 
 /* gdw_file.c */
 Dwarf *gdw__dwarf(gdw_file *f);
+/* Calls fn on the top-level DIEs of every CU (the children of each CU
+ * DIE), in file order, and stops at the first non-zero return, which it
+ * returns.  Each index built on it (names of types, runtime types,
+ * globals) does its own pass when first needed, so start-up reads only
+ * what it asks for. */
+int gdw__each_top_die(gdw_file *f, int (*fn)(Dwarf_Die *die, void *ctx),
+		      void *ctx);
 struct gdw_types **gdw__types_slot(gdw_file *f);
 
 /* gdw_types.c */

@@ -5,6 +5,7 @@
  * they compare equal to what dwarf_linesrc() returns.  A header this
  * parser does not understand falls back to dwarf_getsrcfiles(). */
 #include "gdw_internal.h"
+#include "../common/gd_array.h"
 
 #include <dwarf.h>
 #include <stdlib.h>
@@ -118,14 +119,8 @@ static int add_file(gdw_file *f, size_t cu, const char *dir, const char *name)
 	gdw_srcfile *s = &f->files[idx];
 	if (s->ncus && s->cus[s->ncus - 1] == cu)
 		return 0;
-	if (s->ncus == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 2;
-		size_t *n = realloc(s->cus, nc * sizeof(*n));
-		if (!n)
-			return -1;
-		s->cus = n;
-		s->cap = nc;
-	}
+	if (gd_grow(&s->cus, &s->cap, s->ncus, sizeof(*s->cus), 2) < 0)
+		return -1;
 	s->cus[s->ncus++] = cu;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* Line-table queries: pc -> file:line, rows of an address range, and
  * file:line -> breakpoint addresses. */
 #include "gdw_internal.h"
+#include "../common/gd_array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -49,14 +50,8 @@ static int take_rows(const gdw_cu *cu, uint64_t lowpc, uint64_t highpc,
 		const gdw_lrow *lr = &cu->rows[i];
 		if (lr->end_seq)
 			continue;
-		if (*nk == *cap) {
-			size_t nc = *cap ? *cap * 2 : 64;
-			keyed *nkp = realloc(*k, nc * sizeof(*nkp));
-			if (!nkp)
-				return -1;
-			*k = nkp;
-			*cap = nc;
-		}
+		if (gd_grow(&*k, &*cap, *nk, sizeof(**k), 64) < 0)
+			return -1;
 		(*k)[*nk] = (keyed){{lr->addr, lr->line, lr->is_stmt,
 				     lr->prologue_end, lr->file}, *nk};
 		(*nk)++;
@@ -189,14 +184,8 @@ static int collect(gdw_file *f, const gdw_srcfile *src, const char *path,
 			}
 			if (!last_match)
 				continue;
-			if (h->n == h->cap) {
-				size_t nc = h->cap ? h->cap * 2 : 256;
-				hit *nv = realloc(h->v, nc * sizeof(*nv));
-				if (!nv)
-					return gd_err_set(err, "out of memory");
-				h->v = nv;
-				h->cap = nc;
-			}
+			if (gd_grow(&h->v, &h->cap, h->n, sizeof(*h->v), 256) < 0)
+				return gd_err_set(err, "out of memory");
 			hit *x = &h->v[h->n++];
 			*x = (hit){.addr = r->addr, .cu = src->cus[c],
 				   .scope = have_scopes ? gdw__scope_at(cu, r->addr)

@@ -3,6 +3,7 @@
  * gives the innermost scope of a pc.  Used to pick one breakpoint address
  * per function or inlined instance. */
 #include "gdw_internal.h"
+#include "../common/gd_array.h"
 
 #include <dwarf.h>
 #include <stdlib.h>
@@ -26,14 +27,8 @@ typedef struct builder {
 static int push_scope(builder *b, Dwarf_Die *die, int is_inline)
 {
 	gdw_cu *cu = b->cu;
-	if (cu->nscopes == b->scap) {
-		size_t nc = b->scap ? b->scap * 2 : 64;
-		gdw_scope *ns = realloc(cu->scopes, nc * sizeof(*ns));
-		if (!ns)
-			return -1;
-		cu->scopes = ns;
-		b->scap = nc;
-	}
+	if (gd_grow(&cu->scopes, &b->scap, cu->nscopes, sizeof(*cu->scopes), 64) < 0)
+		return -1;
 	int dl = 0;
 	if (dwarf_decl_line(die, &dl) != 0)
 		dl = 0;
@@ -47,14 +42,8 @@ static int push_iv(builder *b, uint64_t lo, uint64_t hi, int depth)
 {
 	if (hi <= lo)
 		return 0;
-	if (b->niv == b->ivcap) {
-		size_t nc = b->ivcap ? b->ivcap * 2 : 256;
-		interval *ni = realloc(b->iv, nc * sizeof(*ni));
-		if (!ni)
-			return -1;
-		b->iv = ni;
-		b->ivcap = nc;
-	}
+	if (gd_grow(&b->iv, &b->ivcap, b->niv, sizeof(*b->iv), 256) < 0)
+		return -1;
 	b->iv[b->niv++] = (interval){lo, hi, b->cu->nscopes - 1, depth};
 	return 0;
 }
@@ -116,14 +105,8 @@ static int emit(gdw_cu *cu, size_t *cap, uint64_t lo, uint64_t hi, size_t s)
 {
 	if (hi <= lo)
 		return 0;
-	if (cu->nsegs == *cap) {
-		size_t nc = *cap ? *cap * 2 : 64;
-		gdw_seg *ns = realloc(cu->segs, nc * sizeof(*ns));
-		if (!ns)
-			return -1;
-		cu->segs = ns;
-		*cap = nc;
-	}
+	if (gd_grow(&cu->segs, &*cap, cu->nsegs, sizeof(*cu->segs), 64) < 0)
+		return -1;
 	cu->segs[cu->nsegs++] = (gdw_seg){lo, hi, s};
 	return 0;
 }

@@ -25,6 +25,18 @@ static int is_type_tag(int tag)
 	return 0;
 }
 
+static int add_type_name(Dwarf_Die *die, void *ctx)
+{
+	struct gdw_types *t = ctx;
+	if (!is_type_tag(dwarf_tag(die)))
+		return 0;
+	const char *name = dwarf_diename(die);
+	if (name && gdw__map_put(&t->names, name, (size_t)dwarf_dieoffset(die),
+				 0) < 0)
+		return -1;
+	return 0;
+}
+
 static struct gdw_types *types(gdw_file *f, gd_err *err)
 {
 	struct gdw_types **slot = gdw__types_slot(f);
@@ -35,26 +47,11 @@ static struct gdw_types *types(gdw_file *f, gd_err *err)
 		gd_err_set(err, "out of memory");
 		return NULL;
 	}
-	Dwarf *dw = gdw__dwarf(f);
-	Dwarf_Off off = 0, next;
-	size_t hsize;
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu, die;
-		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &die) == 0) {
-			do {
-				if (!is_type_tag(dwarf_tag(&die)))
-					continue;
-				const char *name = dwarf_diename(&die);
-				if (name && gdw__map_put(&t->names, name,
-							 (size_t)dwarf_dieoffset(&die), 0) < 0) {
-					gdw__map_free(&t->names);
-					free(t);
-					gd_err_set(err, "out of memory");
-					return NULL;
-				}
-			} while (dwarf_siblingof(&die, &die) == 0);
-		}
-		off = next;
+	if (gdw__each_top_die(f, add_type_name, t) < 0) {
+		gdw__map_free(&t->names);
+		free(t);
+		gd_err_set(err, "out of memory");
+		return NULL;
 	}
 	*slot = t;
 	return t;

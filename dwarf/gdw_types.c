@@ -2,6 +2,7 @@
  * struct members, and the runtime-type index for interfaces.  Everything
  * is computed on first use and cached per DIE. */
 #include "gdw_vcache.h"
+#include "../common/gd_array.h"
 
 #include <dwarf.h>
 #include <stdbool.h>
@@ -303,13 +304,8 @@ static int load_members(gdw_file *f, gdw_tref t, gdw_members *ms, gd_err *err)
 	do {
 		if (dwarf_tag(&c) != DW_TAG_member)
 			continue;
-		if (ms->n == cap) {
-			cap = cap ? cap * 2 : 8;
-			gdw_member *nm = realloc(ms->m, cap * sizeof(*nm));
-			if (!nm)
-				return gd_err_set(err, "out of memory");
-			ms->m = nm;
-		}
+		if (gd_grow(&ms->m, &cap, ms->n, sizeof(*ms->m), 8) < 0)
+			return gd_err_set(err, "out of memory");
 		Dwarf_Word off = 0, emb = 0;
 		attr_u(&c, DW_AT_data_member_location, &off);
 		Dwarf_Attribute a;
@@ -377,30 +373,29 @@ static int cmp_rt(const void *a, const void *b)
 	return x->rtype < y->rtype ? -1 : x->rtype > y->rtype;
 }
 
+struct rt_build {
+	struct gdw_vcache *c;
+	size_t cap;
+};
+
+static int add_rtype(Dwarf_Die *die, void *ctx)
+{
+	struct rt_build *b = ctx;
+	struct gdw_vcache *c = b->c;
+	Dwarf_Word w;
+	if (attr_u(die, AT_GO_RTYPE, &w) < 0 || !w)
+		return 0;
+	if (gd_grow(&c->rt, &b->cap, c->nrt, sizeof(*c->rt), 4096) < 0)
+		return -1;
+	c->rt[c->nrt++] = (gdw_rtent){w, dwarf_dieoffset(die)};
+	return 0;
+}
+
 static int load_rtypes(gdw_file *f, struct gdw_vcache *c)
 {
-	Dwarf *dw = gdw__dwarf(f);
-	Dwarf_Off off = 0, next;
-	size_t hsize, cap = 0;
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu, die;
-		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &die) == 0) {
-			do {
-				Dwarf_Word w;
-				if (attr_u(&die, AT_GO_RTYPE, &w) < 0 || !w)
-					continue;
-				if (c->nrt == cap) {
-					cap = cap ? cap * 2 : 4096;
-					gdw_rtent *n = realloc(c->rt, cap * sizeof(*n));
-					if (!n)
-						return -1;
-					c->rt = n;
-				}
-				c->rt[c->nrt++] = (gdw_rtent){w, dwarf_dieoffset(&die)};
-			} while (dwarf_siblingof(&die, &die) == 0);
-		}
-		off = next;
-	}
+	struct rt_build b = {c, 0};
+	if (gdw__each_top_die(f, add_rtype, &b) < 0)
+		return -1;
 	if (c->nrt)
 		qsort(c->rt, c->nrt, sizeof(*c->rt), cmp_rt);
 	return 0;

@@ -2,6 +2,7 @@
  * lexical block covers a pc, package globals, and location expressions
  * evaluated into pieces (memory, register, constant). */
 #include "gdw_vcache.h"
+#include "../common/gd_array.h"
 
 #include <dwarf.h>
 #include <stdlib.h>
@@ -14,14 +15,8 @@ typedef struct varlist {
 
 static int push_var(varlist *l, const gdw_var *v)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 32;
-		gdw_var *n = realloc(l->v, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		l->v = n;
-		l->cap = cap;
-	}
+	if (gd_grow(&l->v, &l->cap, l->n, sizeof(*l->v), 32) < 0)
+		return -1;
 	l->v[l->n++] = *v;
 	return 0;
 }
@@ -133,32 +128,31 @@ static int cmp_glob(const void *a, const void *b)
 	return strcmp(((const gdw_globent *)a)->name, ((const gdw_globent *)b)->name);
 }
 
+struct glob_build {
+	struct gdw_vcache *c;
+	size_t cap;
+};
+
+static int add_global(Dwarf_Die *die, void *ctx)
+{
+	struct glob_build *b = ctx;
+	struct gdw_vcache *c = b->c;
+	if (dwarf_tag(die) != DW_TAG_variable)
+		return 0;
+	const char *name = dwarf_diename(die);
+	if (!name)
+		return 0;
+	if (gd_grow(&c->globs, &b->cap, c->nglobs, sizeof(*c->globs), 1024) < 0)
+		return -1;
+	c->globs[c->nglobs++] = (gdw_globent){name, dwarf_dieoffset(die)};
+	return 0;
+}
+
 static int load_globals(gdw_file *f, struct gdw_vcache *c)
 {
-	Dwarf *dw = gdw__dwarf(f);
-	Dwarf_Off off = 0, next;
-	size_t hsize, cap = 0;
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu, die;
-		if (dwarf_offdie(dw, off + hsize, &cu) && dwarf_child(&cu, &die) == 0) {
-			do {
-				if (dwarf_tag(&die) != DW_TAG_variable)
-					continue;
-				const char *name = dwarf_diename(&die);
-				if (!name)
-					continue;
-				if (c->nglobs == cap) {
-					cap = cap ? cap * 2 : 1024;
-					gdw_globent *n = realloc(c->globs, cap * sizeof(*n));
-					if (!n)
-						return -1;
-					c->globs = n;
-				}
-				c->globs[c->nglobs++] = (gdw_globent){name, dwarf_dieoffset(&die)};
-			} while (dwarf_siblingof(&die, &die) == 0);
-		}
-		off = next;
-	}
+	struct glob_build b = {c, 0};
+	if (gdw__each_top_die(f, add_global, &b) < 0)
+		return -1;
 	if (c->nglobs)
 		qsort(c->globs, c->nglobs, sizeof(*c->globs), cmp_glob);
 	return 0;
@@ -248,14 +242,8 @@ typedef struct pieces {
 
 static int add_piece(pieces *ps, const gdw_piece *p)
 {
-	if (ps->n == ps->cap) {
-		size_t cap = ps->cap ? ps->cap * 2 : 4;
-		gdw_piece *n = realloc(ps->p, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		ps->p = n;
-		ps->cap = cap;
-	}
+	if (gd_grow(&ps->p, &ps->cap, ps->n, sizeof(*ps->p), 4) < 0)
+		return -1;
 	ps->p[ps->n++] = *p;
 	return 0;
 }

@@ -88,7 +88,8 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 
 /* Rewrites a grt_stack result so that each inlined call is a frame of its
  * own, innermost first, as the user wrote the calls (Delve shows them the
- * same way).  Stepping works on the real frames and does not call it. */
+ * same way).  Stepping works on the real frames and does not call it.
+ * Out of memory, it frees *frames and leaves none. */
 int grt_stack_inline(grt_target *t, grt_frame **frames, size_t *n,
 		     gd_err *err);
 

@@ -3,6 +3,7 @@
  * default load limits: strings 512 bytes, 64 elements, one level of
  * nesting loaded). */
 #include "grt_internal.h"
+#include "../common/gd_array.h"
 #include "grt_value.h"
 #include "grt_text.h"
 #include "../dwarf/gdw_type.h"
@@ -50,14 +51,7 @@ static int put_string(grt_target *t, const grt_value *v, gd_buf *b)
 	return 0;
 }
 
-/* The layout of time.Location and its zones, from DWARF. */
-struct loc_layout {
-	uint64_t zone, tx, cstart, cend, czone;
-	uint64_t zone_size, zone_offset, zone_isdst;
-	uint64_t tx_size, tx_index;
-};
-
-static int loc_layout(grt_target *t, struct loc_layout *L)
+static int read_loc_layout(grt_target *t, grt_loclayout *L)
 {
 	gdw_file *f = t->dw;
 	return gdw_member_offset(f, "time.Location", "zone", &L->zone, NULL) < 0 ||
@@ -73,6 +67,14 @@ static int loc_layout(grt_target *t, struct loc_layout *L)
 		       ? -1 : 0;
 }
 
+/* The layout of time.Location and its zones, read from DWARF once. */
+static const grt_loclayout *loc_layout(grt_target *t)
+{
+	if (t->loc_state == 0)
+		t->loc_state = read_loc_layout(t, &t->loc) < 0 ? -1 : 1;
+	return t->loc_state == 1 ? &t->loc : NULL;
+}
+
 static int read_i64(grt_target *t, uint64_t addr, int64_t *v)
 {
 	return core_read(t->proc, addr, v, sizeof(*v), NULL);
@@ -86,23 +88,29 @@ static int read_i64(grt_target *t, uint64_t addr, int64_t *v)
  * before the program first used it), -1 unreadable. */
 static int loc_offset(grt_target *t, uint64_t loc, int64_t sec, int64_t *off)
 {
-	struct loc_layout L;
-	if (loc_layout(t, &L) < 0)
+	const grt_loclayout *L = loc_layout(t);
+	if (!L)
+		return -1;
+	/* The Location's header in one read: the fields up to cacheZone. */
+	uint8_t hdr[256];
+	size_t hlen = L->czone + 8;
+	if (hlen > sizeof(hdr) || L->zone + 16 > hlen || L->tx + 16 > hlen ||
+	    L->cstart + 8 > hlen || L->cend + 8 > hlen ||
+	    core_read(t->proc, loc, hdr, hlen, NULL) < 0)
 		return -1;
 	uint64_t zp, zn, txp, txn, czone;
 	int64_t cs, ce;
-	if (grt__read_u64(t, loc + L.zone, &zp, NULL) < 0 ||
-	    grt__read_u64(t, loc + L.zone + 8, &zn, NULL) < 0 ||
-	    grt__read_u64(t, loc + L.tx, &txp, NULL) < 0 ||
-	    grt__read_u64(t, loc + L.tx + 8, &txn, NULL) < 0 ||
-	    read_i64(t, loc + L.cstart, &cs) < 0 ||
-	    read_i64(t, loc + L.cend, &ce) < 0 ||
-	    grt__read_u64(t, loc + L.czone, &czone, NULL) < 0)
-		return -1;
+	memcpy(&zp, hdr + L->zone, 8);
+	memcpy(&zn, hdr + L->zone + 8, 8);
+	memcpy(&txp, hdr + L->tx, 8);
+	memcpy(&txn, hdr + L->tx + 8, 8);
+	memcpy(&cs, hdr + L->cstart, 8);
+	memcpy(&ce, hdr + L->cend, 8);
+	memcpy(&czone, hdr + L->czone, 8);
 	if (zn == 0)
 		return 0;
 	if (czone && cs <= sec && sec < ce)
-		return read_i64(t, czone + L.zone_offset, off) < 0 ? -1 : 1;
+		return read_i64(t, czone + L->zone_offset, off) < 0 ? -1 : 1;
 	uint64_t zi = 0;
 	int64_t first = 0;
 	if (txn && txn < (1u << 20) && read_i64(t, txp, &first) == 0 &&
@@ -111,7 +119,7 @@ static int loc_offset(grt_target *t, uint64_t loc, int64_t sec, int64_t *off)
 		while (hi - lo > 1) {
 			uint64_t mid = lo + (hi - lo) / 2;
 			int64_t when;
-			if (read_i64(t, txp + mid * L.tx_size, &when) < 0)
+			if (read_i64(t, txp + mid * L->tx_size, &when) < 0)
 				return -1;
 			if (when <= sec)
 				lo = mid;
@@ -119,14 +127,14 @@ static int loc_offset(grt_target *t, uint64_t loc, int64_t sec, int64_t *off)
 				hi = mid;
 		}
 		uint8_t idx;
-		if (core_read(t->proc, txp + lo * L.tx_size + L.tx_index, &idx,
+		if (core_read(t->proc, txp + lo * L->tx_size + L->tx_index, &idx,
 			      1, NULL) < 0)
 			return -1;
 		zi = idx;
 	} else {
 		for (uint64_t i = 0; i < zn && i < 256; i++) {
 			uint8_t dst = 1;
-			if (core_read(t->proc, zp + i * L.zone_size + L.zone_isdst,
+			if (core_read(t->proc, zp + i * L->zone_size + L->zone_isdst,
 				      &dst, 1, NULL) == 0 && !dst) {
 				zi = i;
 				break;
@@ -135,7 +143,7 @@ static int loc_offset(grt_target *t, uint64_t loc, int64_t sec, int64_t *off)
 	}
 	if (zi >= zn)
 		return -1;
-	return read_i64(t, zp + zi * L.zone_size + L.zone_offset, off) < 0 ? -1 : 1;
+	return read_i64(t, zp + zi * L->zone_size + L->zone_offset, off) < 0 ? -1 : 1;
 }
 
 /* Delve's formatTime: RFC 3339 in the Time's own location, plus
@@ -694,14 +702,8 @@ typedef struct kids {
 
 static grt_child *add_kid(kids *k, grt_child_kind kind, const char *name)
 {
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? k->cap * 2 : 16;
-		grt_child *n = realloc(k->c, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		k->c = n;
-		k->cap = cap;
-	}
+	if (gd_grow(&k->c, &k->cap, k->n, sizeof(*k->c), 16) < 0)
+		return NULL;
 	grt_child *c = &k->c[k->n];
 	memset(c, 0, sizeof(*c));
 	c->kind = kind;

@@ -1,4 +1,5 @@
 #include "grt_internal.h"
+#include "../common/gd_array.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +15,8 @@ static uint64_t get_u64(const uint8_t *b, uint64_t off)
 
 static int push(grt_target *t, const grt_goroutine *g)
 {
-	if (t->ngs == t->capgs) {
-		size_t cap = t->capgs ? t->capgs * 2 : 64;
-		grt_goroutine *n = realloc(t->gs, cap * sizeof(*n));
-		if (!n)
-			return -1;
-		t->gs = n;
-		t->capgs = cap;
-	}
+	if (gd_grow(&t->gs, &t->capgs, t->ngs, sizeof(*t->gs), 64) < 0)
+		return -1;
 	t->gs[t->ngs++] = *g;
 	return 0;
 }

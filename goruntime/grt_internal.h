@@ -19,6 +19,13 @@ typedef struct grt_layout {
 	int has_runningcleanups;
 } grt_layout;
 
+/* time.Location's layout, for showing a time.Time in its zone. */
+typedef struct grt_loclayout {
+	uint64_t zone, tx, cstart, cend, czone;
+	uint64_t zone_size, zone_offset, zone_isdst;
+	uint64_t tx_size, tx_index;
+} grt_loclayout;
+
 struct grt_target {
 	gdw_file *dw;
 	core_proc *proc;
@@ -39,6 +46,9 @@ struct grt_target {
 	 * grt_close so frames can point at them. */
 	char **cnames;
 	size_t ncnames, capcnames;
+
+	int loc_state; /* 0 not read, 1 loc valid, -1 no time.Location */
+	grt_loclayout loc;
 
 	/* runtime.waitReasonStrings, read once. */
 	char **waitreasons;

@@ -1,4 +1,5 @@
 #include "grt_internal.h"
+#include "../common/gd_array.h"
 #include "../dwarf/gdw_type.h"
 
 #include <elf.h>
@@ -138,14 +139,9 @@ const char *grt__intern(grt_target *t, const char *name)
 	for (size_t i = 0; i < t->ncnames; i++)
 		if (strcmp(t->cnames[i], name) == 0)
 			return t->cnames[i];
-	if (t->ncnames == t->capcnames) {
-		size_t cap = t->capcnames ? 2 * t->capcnames : 16;
-		char **nn = realloc(t->cnames, cap * sizeof(*nn));
-		if (!nn)
-			return NULL;
-		t->cnames = nn;
-		t->capcnames = cap;
-	}
+	if (gd_grow(&t->cnames, &t->capcnames, t->ncnames, sizeof(*t->cnames),
+		    16) < 0)
+		return NULL;
 	char *copy = strdup(name);
 	if (!copy)
 		return NULL;

@@ -267,7 +267,7 @@ int grt_stack_inline(grt_target *t, grt_frame **frames, size_t *n,
 	size_t cap = *n + 8, k = 0;
 	grt_frame *out = malloc(cap * sizeof(*out));
 	if (!out)
-		return gd_err_set(err, "out of memory");
+		goto oom;
 	for (size_t i = 0; i < *n; i++) {
 		gdw_inl *chain = NULL;
 		size_t depth = 0;
@@ -280,7 +280,7 @@ int grt_stack_inline(grt_target *t, grt_frame **frames, size_t *n,
 			if (!no) {
 				free(chain);
 				free(out);
-				return gd_err_set(err, "out of memory");
+				goto oom;
 			}
 			out = no;
 		}
@@ -307,4 +307,9 @@ int grt_stack_inline(grt_target *t, grt_frame **frames, size_t *n,
 	*frames = out;
 	*n = k;
 	return 0;
+oom:
+	free(in);
+	*frames = NULL;
+	*n = 0;
+	return gd_err_set(err, "out of memory");
 }

@@ -1,4 +1,5 @@
 #include "grt_internal.h"
+#include "../common/gd_array.h"
 #include "../dwarf/gdw_type.h"
 
 #include <capstone/capstone.h>
@@ -34,14 +35,8 @@ static int add_bp(grt_step *st, uint64_t addr, int type, gd_err *err)
 	for (size_t i = 0; i < st->n; i++)
 		if (st->bps[i].addr == addr && st->bps[i].type == type)
 			return 0;
-	if (st->n == st->cap) {
-		size_t cap = st->cap ? st->cap * 2 : 32;
-		step_bp *n = realloc(st->bps, cap * sizeof(*n));
-		if (!n)
-			return gd_err_set(err, "out of memory");
-		st->bps = n;
-		st->cap = cap;
-	}
+	if (gd_grow(&st->bps, &st->cap, st->n, sizeof(*st->bps), 32) < 0)
+		return gd_err_set(err, "out of memory");
 	if (core_bp_add(st->t->proc, addr, err) < 0)
 		return -1;
 	st->bps[st->n++] = (step_bp){addr, type};

@@ -179,12 +179,9 @@ int grt_scope_open(grt_target *t, uint64_t goid, pid_t tid, int frame,
 	int complete;
 	if (frame < 0)
 		return gd_err_set(err, "bad frame %d", frame);
-	if (grt_stack(t, goid, tid, (size_t)frame + 1, &fs, &n, &complete, err) < 0)
+	if (grt_stack(t, goid, tid, (size_t)frame + 1, &fs, &n, &complete, err) < 0 ||
+	    grt_stack_inline(t, &fs, &n, err) < 0)
 		return -1;
-	if (grt_stack_inline(t, &fs, &n, err) < 0) {
-		free(fs);
-		return -1;
-	}
 	if ((size_t)frame >= n) {
 		free(fs);
 		return gd_err_set(err, "no frame %d", frame);

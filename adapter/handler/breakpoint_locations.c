@@ -10,8 +10,7 @@ void dap_h_breakpoint_locations(dap_session *s, const cJSON *req,
 	dap_args_breakpoint_locations a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_breakpoint_locations_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	if (!s->tgt || !s->tgt->dw) {

@@ -27,8 +27,7 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	dap_args_evaluate a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_evaluate_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	if (s->state != DAP_STOPPED || !s->tgt) {
@@ -81,7 +80,6 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	return;
 fail:
 	gx_expr_free(e);
-	dap_respond_error(s, req, "%s", gd_err_msg(&err));
-	gd_err_clear(&err);
+	dap_respond_err(s, req, &err);
 	dap_args_evaluate_free(&a);
 }

@@ -5,8 +5,7 @@ void dap_h_exception_info(dap_session *s, const cJSON *req, const cJSON *args)
 	dap_args_exception_info a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_exception_info_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	dap_args_exception_info_free(&a);

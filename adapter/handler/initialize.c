@@ -6,8 +6,7 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 	dap_args_initialize a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_initialize_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	s->lines_start_at1 = a.lines_start_at1;

@@ -29,8 +29,7 @@ static int parse_cfg(dap_session *s, const cJSON *req, const cJSON *args,
 	int rc = attach ? dap_args_attach_parse(args, &a, &err)
 			: dap_args_launch_parse(args, &a, &err);
 	if (rc < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return -1;
 	}
 	if (s->have_cfg)
@@ -47,8 +46,7 @@ void dap_h_launch(dap_session *s, const cJSON *req, const cJSON *args)
 	gd_err err = GD_ERR_INIT;
 	if (dap_target_launch(s, &err) < 0) {
 		dap_target_end(s);
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	started(s, req);
@@ -61,8 +59,7 @@ void dap_h_attach(dap_session *s, const cJSON *req, const cJSON *args)
 	gd_err err = GD_ERR_INIT;
 	if (dap_target_attach(s, &err) < 0) {
 		dap_target_end(s);
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	started(s, req);

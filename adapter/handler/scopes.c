@@ -25,8 +25,7 @@ void dap_h_scopes(dap_session *s, const cJSON *req, const cJSON *args)
 	dap_args_scopes a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_scopes_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	const dap_handle *hp = dap_handle_get(s, a.frame_id);

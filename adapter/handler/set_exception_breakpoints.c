@@ -10,8 +10,7 @@ void dap_h_set_exception_breakpoints(dap_session *s, const cJSON *req,
 	dap_args_set_exception_breakpoints a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_set_exception_breakpoints_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	int panic = 0, thrown = 0;
@@ -33,8 +32,7 @@ void dap_h_set_exception_breakpoints(dap_session *s, const cJSON *req,
 	s->exc_throw = thrown;
 	int running = s->state == DAP_RUNNING && s->tgt && s->tgt->proc;
 	if (running && core_stop_all(s->tgt->proc, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	dap_exc_sync(s);

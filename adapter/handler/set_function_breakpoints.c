@@ -10,8 +10,7 @@ void dap_h_set_function_breakpoints(dap_session *s, const cJSON *req,
 	dap_args_set_function_breakpoints a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_set_function_breakpoints_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	dap_bp_spec *specs = calloc(a.nbreakpoints ? a.nbreakpoints : 1, sizeof(*specs));

@@ -11,8 +11,7 @@ void dap_h_set_instruction_breakpoints(dap_session *s, const cJSON *req,
 	dap_args_set_instruction_breakpoints a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_set_instruction_breakpoints_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	size_t n = a.nbreakpoints;

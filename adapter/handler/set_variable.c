@@ -59,8 +59,7 @@ void dap_h_set_variable(dap_session *s, const cJSON *req, const cJSON *args)
 	dap_args_set_variable a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_set_variable_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	grt_scope sc;
@@ -115,8 +114,7 @@ void dap_h_set_expression(dap_session *s, const cJSON *req, const cJSON *args)
 	dap_args_set_expression a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_set_expression_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	dap_handle fr = {0};

@@ -29,8 +29,7 @@ void dap_h_stack_trace(dap_session *s, const cJSON *req, const cJSON *args)
 	dap_args_stack_trace a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_stack_trace_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	if (s->state != DAP_STOPPED || !s->tgt) {
@@ -52,13 +51,8 @@ void dap_h_stack_trace(dap_session *s, const cJSON *req, const cJSON *args)
 	grt_frame *fs;
 	size_t n;
 	int complete;
-	if (grt_stack(s->tgt->rt, goid, tid, want, &fs, &n, &complete, &err) < 0) {
-		dap_respond_error(s, req, "stackTrace: %s", gd_err_msg(&err));
-		gd_err_clear(&err);
-		return;
-	}
-	if (grt_stack_inline(s->tgt->rt, &fs, &n, &err) < 0) {
-		free(fs);
+	if (grt_stack(s->tgt->rt, goid, tid, want, &fs, &n, &complete, &err) < 0 ||
+	    grt_stack_inline(s->tgt->rt, &fs, &n, &err) < 0) {
 		dap_respond_error(s, req, "stackTrace: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 		return;

@@ -40,8 +40,7 @@ static void step(dap_session *s, const cJSON *req, const cJSON *args,
 	dap_args_step a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_step_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	uint64_t goid = (uint64_t)a.thread_id;
@@ -58,8 +57,7 @@ static void step(dap_session *s, const cJSON *req, const cJSON *args,
 	grt_step_end(s->step);
 	s->step = NULL;
 	if (grt_step_begin(s->tgt->rt, goid, kind, &s->step, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	s->cur_goid = goid;

@@ -24,12 +24,12 @@ static const char *innermost(grt_target *rt, const grt_frame *fr)
 		return fr->func;
 	*one = *fr;
 	const char *name = fr->func;
-	if (grt_stack_inline(rt, &one, &n, NULL) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			if (!is_runtime(one[i].func)) {
-				name = one[i].func;
-				break;
-			}
+	if (grt_stack_inline(rt, &one, &n, NULL) < 0)
+		return name;
+	for (size_t i = 0; i < n; i++) {
+		if (!is_runtime(one[i].func)) {
+			name = one[i].func;
+			break;
 		}
 	}
 	free(one);

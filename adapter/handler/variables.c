@@ -163,8 +163,7 @@ void dap_h_variables(dap_session *s, const cJSON *req, const cJSON *args)
 	dap_args_variables a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_variables_parse(args, &a, &err) < 0) {
-		dap_respond_error(s, req, "%s", gd_err_msg(&err));
-		gd_err_clear(&err);
+		dap_respond_err(s, req, &err);
 		return;
 	}
 	if (s->state != DAP_STOPPED || !s->tgt) {
