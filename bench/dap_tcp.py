@@ -69,22 +69,8 @@ class TcpDapClient(dap_client.DapClient):
 
     def __init__(self, argv, env=None, cwd=None, log_path=None, name="dlv",
                  connect_timeout=30.0):
-        self.argv = list(argv)
-        self.name = name
-        self.log_path = log_path
-        self._log = open(log_path, "w", encoding="utf-8") if log_path else None
-        self._lock = threading.Condition()
-        self._seq = 0
-        self.messages = []
-        self._consumed = set()
-        self.responses = {}
-        self.outputs = []
-        self.protocol_errors = []
-        self.stderr_chunks = []
+        self._init_state(argv, log_path, name)
         self.server_stdout = []
-        self._last_in_seq = 0
-        self.eof = False
-        self._t0 = time.monotonic()
         server = subprocess.Popen(
             self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, env=env, cwd=cwd, bufsize=0,
@@ -101,11 +87,8 @@ class TcpDapClient(dap_client.DapClient):
             raise
         self.proc = _ServerProc(server, sock)
         self.pid = server.pid
-        self._reader = threading.Thread(target=self._read_loop, daemon=True)
-        self._errreader = threading.Thread(target=self._read_stderr, daemon=True)
+        self._start_readers()
         self._outreader = threading.Thread(target=self._drain_stdout, daemon=True)
-        self._reader.start()
-        self._errreader.start()
         self._outreader.start()
 
     def _read_address(self, server, timeout):

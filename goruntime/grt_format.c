@@ -197,6 +197,16 @@ static int put_time(grt_target *t, const grt_value *v, gd_buf *b)
 	return 0;
 }
 
+/* Go's %v of a complex: (re + imi), each part at its own precision. */
+static void put_complex(gd_buf *b, double re, double im, int bits)
+{
+	gd_buf_puts(b, "(");
+	grt_text_float(b, re, bits);
+	gd_buf_puts(b, " + ");
+	grt_text_float(b, im, bits);
+	gd_buf_puts(b, "i)");
+}
+
 static int put_scalar(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 		      gd_buf *b)
 {
@@ -225,22 +235,14 @@ static int put_scalar(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 		float re, im;
 		memcpy(&re, raw, 4);
 		memcpy(&im, raw + 4, 4);
-		gd_buf_puts(b, "(");
-		grt_text_float(b, re, 32);
-		gd_buf_puts(b, " + ");
-		grt_text_float(b, im, 32);
-		gd_buf_puts(b, "i)");
+		put_complex(b, re, im, 32);
 		return 0;
 	}
 	case GDW_K_COMPLEX128: {
 		double re, im;
 		memcpy(&re, raw, 8);
 		memcpy(&im, raw + 8, 8);
-		gd_buf_puts(b, "(");
-		grt_text_float(b, re, 64);
-		gd_buf_puts(b, " + ");
-		grt_text_float(b, im, 64);
-		gd_buf_puts(b, "i)");
+		put_complex(b, re, im, 64);
 		return 0;
 	}
 	case GDW_K_INT: case GDW_K_INT8: case GDW_K_INT16: case GDW_K_INT32:

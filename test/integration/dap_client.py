@@ -89,6 +89,17 @@ class DapClient:
     """One adapter process and its DAP conversation."""
 
     def __init__(self, argv, env=None, cwd=None, log_path=None, name="godap"):
+        self._init_state(argv, log_path, name)
+        self.proc = subprocess.Popen(
+            self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env=env, cwd=cwd, bufsize=0,
+            start_new_session=True)
+        self.pid = self.proc.pid
+        self._start_readers()
+
+    def _init_state(self, argv, log_path, name):
+        """The conversation's state, before any process is started
+        (subclasses that reach the adapter another way call it too)."""
         self.argv = list(argv)
         self.name = name
         self.log_path = log_path
@@ -104,11 +115,8 @@ class DapClient:
         self._last_in_seq = 0
         self.eof = False
         self._t0 = time.monotonic()
-        self.proc = subprocess.Popen(
-            self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE, env=env, cwd=cwd, bufsize=0,
-            start_new_session=True)
-        self.pid = self.proc.pid
+
+    def _start_readers(self):
         self._reader = threading.Thread(target=self._read_loop, daemon=True)
         self._errreader = threading.Thread(target=self._read_stderr, daemon=True)
         self._reader.start()
