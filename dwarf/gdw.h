@@ -47,6 +47,14 @@ int gdw_sym_lookup(gdw_file *f, const char *name, uint64_t *addr,
 const char *gdw_sym_func_at(gdw_file *f, uint64_t pc, uint64_t *start,
 			    uint64_t *size);
 
+/* The function or data symbol (sized STT_FUNC, else STT_OBJECT) whose
+ * range holds addr; NULL if none.  Name owned by f. */
+const char *gdw_sym_at(gdw_file *f, uint64_t addr, uint64_t *start);
+/* The last sized function symbol that starts below pc (whether or not it
+ * reaches pc); NULL if none.  For walking code backwards. */
+const char *gdw_sym_func_before(gdw_file *f, uint64_t pc, uint64_t *start,
+				uint64_t *size);
+
 /* ---- line tables ---- */
 /* File and line of pc (the row whose range holds pc).  -1 if unknown.
  * The returned file name is owned by f. */
