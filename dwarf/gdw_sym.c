@@ -181,6 +181,25 @@ const char *gdw_sym_func_before(gdw_file *f, uint64_t pc, uint64_t *start,
 	return f->syms[s->sym].name;
 }
 
+int gdw_sym_func_next(gdw_file *f, uint64_t pc, uint64_t *start)
+{
+	if (ensure(f) < 0)
+		return -1;
+	/* First function starting after pc. */
+	size_t lo = 0, hi = f->nfuncs_by_addr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->funcs_by_addr[mid].value <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == f->nfuncs_by_addr)
+		return -1;
+	*start = f->funcs_by_addr[lo].value;
+	return 0;
+}
+
 void gdw__syms_free(gdw_file *f)
 {
 	free(f->syms);

@@ -155,6 +155,17 @@ int grt_mem_read(grt_target *t, uint64_t addr, void *buf, size_t len,
 int grt_mem_write(grt_target *t, uint64_t addr, const void *buf, size_t len,
 		  gd_err *err);
 
+/* ---- loaded objects (grt_modules.c) ---- */
+typedef struct grt_module {
+	char *path;      /* heap; "[vdso]" for the vDSO */
+	uint64_t lo, hi; /* lowest and highest mapped address */
+	int is_exe;      /* the program itself */
+	int syms;        /* GDW_SYMS_*: what symbols the file carries */
+} grt_module;
+/* The executable and every shared object mapped, in address order. */
+int grt_modules(grt_target *t, grt_module **out, size_t *n, gd_err *err);
+void grt_modules_free(grt_module *v, size_t n);
+
 /* ---- source files (grt_srcfind.c) ---- */
 /* A readable local file holding the text of `path` as the binary names
  * it: the path itself, else the same file under this machine's GOROOT

@@ -103,15 +103,21 @@ static void hex_signed(gd_buf *b, int64_t v)
 
 /* name(SB) / name+off(SB) for a code or data address, 0 if no symbol.
  * Data symbols of the runtime's type and string tables (names with a
- * ':') are left as addresses, as Go's own tools do. */
+ * ':') are left as addresses, as Go's own tools do; functions of any
+ * name resolve. */
 static int sym_ref(dctx *c, uint64_t addr, int exact, gd_buf *b)
 {
 	uint64_t start;
 	uint64_t bias = c->t->bias;
 	if (addr < bias)
 		return 0;
-	const char *s = gdw_sym_at(c->t->dw, addr - bias, &start);
-	if (!s || strchr(s, ':') || (exact && start != addr - bias))
+	const char *s = gdw_sym_func_at(c->t->dw, addr - bias, &start, NULL);
+	if (!s) {
+		s = gdw_sym_at(c->t->dw, addr - bias, &start);
+		if (s && strchr(s, ':'))
+			s = NULL;
+	}
+	if (!s || (exact && start != addr - bias))
 		return 0;
 	if (start == addr - bias)
 		gd_buf_printf(b, "%s(SB)", s);
@@ -147,10 +153,55 @@ static int is_vector_reg(csh cs, unsigned reg)
 static int is_branch(const cs_insn *in)
 {
 	const cs_detail *d = in->detail;
+	if (strncmp(in->mnemonic, "loop", 4) == 0 ||
+	    strcmp(in->mnemonic, "jrcxz") == 0 || strcmp(in->mnemonic, "jecxz") == 0)
+		return 1;
 	for (uint8_t i = 0; i < d->groups_count; i++)
 		if (d->groups[i] == CS_GRP_JUMP || d->groups[i] == CS_GRP_CALL)
 			return 1;
 	return 0;
+}
+
+/* An immediate as the Go tools print it: an 8-, 16- or 32-bit
+ * immediate that the CPU sign-extends to a wider operand is shown
+ * signed; byte operands, shift counts and ENTER's are shown unsigned. */
+static int64_t imm_value(dctx *c, const cs_insn *in, const cs_x86_op *op)
+{
+	const cs_x86 *x = &in->detail->x86;
+	unsigned isz = x->encoding.imm_size;
+	uint64_t raw = (uint64_t)op->imm;
+	unsigned dsz = 0;
+	for (uint8_t i = 0; i < x->op_count; i++)
+		if (x->operands[i].type == X86_OP_REG ||
+		    x->operands[i].type == X86_OP_MEM) {
+			if (x->operands[i].type == X86_OP_REG &&
+			    is_vector_reg(c->cs, x->operands[i].reg))
+				continue;
+			dsz = x->operands[i].size;
+			break;
+		}
+	const char *m = in->mnemonic;
+	int unsigned_imm = dsz == 1 || strncmp(m, "sh", 2) == 0 ||
+			   strncmp(m, "sa", 2) == 0 || strncmp(m, "ro", 2) == 0 ||
+			   strncmp(m, "rc", 2) == 0 || strncmp(m, "bt", 2) == 0 ||
+			   strcmp(m, "enter") == 0;
+	if (isz == 1)
+		return unsigned_imm ? (int64_t)(raw & 0xff) : (int64_t)(int8_t)raw;
+	if (isz == 2)
+		return unsigned_imm ? (int64_t)(raw & 0xffff) : (int64_t)(int16_t)raw;
+	if (isz == 4)
+		return (int64_t)(int32_t)raw;
+	return op->imm;
+}
+
+/* A displacement as the Go tools print it: an 8-bit one signed, a
+ * 32-bit one as the unsigned 32-bit number it is encoded as. */
+static void disp_text(const cs_insn *in, int64_t disp, gd_buf *b)
+{
+	if (in->detail->x86.encoding.disp_size == 4 && disp < 0)
+		gd_buf_printf(b, "0x%" PRIx64, (uint64_t)(uint32_t)disp);
+	else
+		hex_signed(b, disp);
 }
 
 static void go_operand(dctx *c, const cs_insn *in, const cs_x86_op *op,
@@ -165,15 +216,8 @@ static void go_operand(dctx *c, const cs_insn *in, const cs_x86_op *op,
 			if (!sym_ref(c, (uint64_t)op->imm, 1, b))
 				gd_buf_printf(b, "0x%" PRIx64, (uint64_t)op->imm);
 		} else {
-			/* Sign-extended at the operand's size, as Go prints. */
-			int64_t v = op->imm;
-			if (op->size == 1)
-				v = (int8_t)v;
-			else if (op->size == 2)
-				v = (int16_t)v;
-			else if (op->size == 4)
-				v = (int32_t)v;
 			gd_buf_puts(b, "$");
+			int64_t v = imm_value(c, in, op);
 			if (v == (int32_t)v)
 				hex_signed(b, v);
 			else
@@ -190,20 +234,28 @@ static void go_operand(dctx *c, const cs_insn *in, const cs_x86_op *op,
 			uint64_t target = in->address + in->size + (uint64_t)m->disp;
 			if (sym_ref(c, target, 0, b))
 				break;
-			hex_signed(b, m->disp);
+			disp_text(in, m->disp, b);
 			gd_buf_puts(b, "(IP)");
 			break;
 		}
-		if (m->base == X86_REG_INVALID && m->index == X86_REG_INVALID) {
-			gd_buf_printf(b, "0x%" PRIx64,
-				      m->disp < 0 ? (uint64_t)(uint32_t)m->disp
-						  : (uint64_t)m->disp);
+		if (m->base == X86_REG_INVALID) {
+			if (m->disp == 0)
+				gd_buf_puts(b, "0");
+			else
+				gd_buf_printf(b, "0x%" PRIx64,
+					      m->disp < 0 ? (uint64_t)(uint32_t)m->disp
+							  : (uint64_t)m->disp);
+			if (m->index != X86_REG_INVALID) {
+				gd_buf_puts(b, "(");
+				go_reg(c->cs, m->index, b);
+				gd_buf_printf(b, "*%d)", m->scale);
+			}
 			break;
 		}
 		if (m->disp == 0)
 			gd_buf_puts(b, "0");
 		else
-			hex_signed(b, m->disp);
+			disp_text(in, m->disp, b);
 		if (m->base != X86_REG_INVALID) {
 			gd_buf_puts(b, "(");
 			go_reg(c->cs, m->base, b);
@@ -262,32 +314,45 @@ static char *go_text(dctx *c, const cs_insn *in)
 		name = "movsd_xmm";
 	else if (strcmp(word, "movabs") == 0)
 		name = "mov";
+	else if (strcmp(word, "int1") == 0)
+		name = "icebp";
 	for (const char *p = name; *p; p++) {
 		char ch = (char)toupper((unsigned char)*p);
 		gd_buf_append(&b, &ch, 1);
 	}
 	if (takes_suffix(word)) {
-		/* The size of the integer (non-vector) register or memory
-		 * operand: MOVQ, CVTSI2SDQ, TESTB. */
+		/* As the Go tools print it: a memory operand's size, else the
+		 * instruction's operand-size attribute (REX.W: Q, 0x66: W,
+		 * else L, even for byte registers; PUSH/POP default to Q). */
 		unsigned size = 0;
+		int has_mem = 0;
 		for (uint8_t i = 0; i < x->op_count; i++) {
 			const cs_x86_op *op = &x->operands[i];
-			if ((op->type == X86_OP_MEM && strcmp(word, "lea") != 0) ||
-			    (op->type == X86_OP_REG && !is_vector_reg(c->cs, op->reg)))
-				if (op->size > size)
-					size = op->size;
+			if (op->type == X86_OP_MEM && strcmp(word, "lea") != 0 &&
+			    strcmp(word, "nop") != 0) {
+				has_mem = 1;
+				size = op->size;
+			}
 		}
-		if (strcmp(word, "lea") == 0 && x->op_count > 0)
-			size = x->operands[0].size;
-		if (x->op_count == 0 && strcmp(word, "nop") == 0)
-			size = in->bytes[0] == 0x66 ? 2 : 4;
+		if (!has_mem) {
+			int push = strcmp(word, "push") == 0 || strcmp(word, "pop") == 0;
+			if (x->rex & 8)
+				size = 8;
+			else if (x->prefix[2] == 0x66)
+				size = 2;
+			else
+				size = push ? 8 : 4;
+		}
 		const char *suf = size == 1 ? "B" : size == 2 ? "W" :
 				  size == 4 ? "L" : size == 8 ? "Q" : "";
 		gd_buf_puts(&b, suf);
 	}
-	/* Operands in the Go order: the destination last. */
-	for (int i = (int)x->op_count - 1; i >= 0; i--) {
-		gd_buf_puts(&b, i == (int)x->op_count - 1 ? " " : ", ");
+	/* Operands in the Go order: the destination last; CMP keeps the
+	 * Intel order (the Go assembler compares left to right). */
+	int keep = strcmp(word, "cmp") == 0;
+	for (int k = 0; k < (int)x->op_count; k++) {
+		int i = keep ? k : (int)x->op_count - 1 - k;
+		gd_buf_puts(&b, k == 0 ? " " : ", ");
 		go_operand(c, in, &x->operands[i], &b);
 	}
 	return gd_buf_detach(&b);
@@ -482,10 +547,16 @@ int grt_disasm(grt_target *t, uint64_t addr, int64_t insn_offset,
 		uint64_t pos = addr;
 		size_t want = (size_t)last;
 		while (rc == 0 && v.n - anchor < want) {
+			/* Up to the end of pos's function, or outside functions
+			 * (padding) up to the next one, so that decoding
+			 * starts again at each function's first byte. */
 			uint64_t s0, sz, stop = UINT64_MAX;
 			if (pos >= t->bias &&
 			    gdw_sym_func_at(t->dw, pos - t->bias, &s0, &sz))
 				stop = s0 + sz + t->bias;
+			else if (pos >= t->bias &&
+				 gdw_sym_func_next(t->dw, pos - t->bias, &s0) == 0)
+				stop = s0 + t->bias;
 			else if (pos < UINT64_MAX - 64)
 				stop = pos + 64;
 			size_t before = v.n;

@@ -50,7 +50,8 @@ def finish(c):
 
 def objdump(go_tc, binary, func):
     """{address: Go-syntax text} of func as `go tool objdump` prints it."""
-    r = subprocess.run(["go", "tool", "objdump", "-s", "^" + re.escape(func) + "$", binary],
+    pat = func if "\\" in func else "^" + re.escape(func) + "$"
+    r = subprocess.run(["go", "tool", "objdump", "-s", pat, binary],
                        env=go_tc.full_env(), capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     out = {}
@@ -101,6 +102,31 @@ def test_disassemble_around_pc_go_syntax(godap, go_tc):
     syms = [i.get("symbol") for i in ins if i.get("symbol")]
     assert syms and all(s.startswith("main.main") for s in syms), syms
     assert ins[0]["location"]["path"] == SRC
+    finish(c)
+
+
+def test_disassemble_go_syntax_whole_package(godap, go_tc):
+    """Every instruction of the main package's functions, in Go syntax,
+    is what `go tool objdump` prints."""
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    want = objdump(go_tc, go_tc.build("surface"), "^main\\.")
+    # One request per run of consecutive instructions (per function).
+    addrs = sorted(want)
+    runs, cur = [], [addrs[0]]
+    for a in addrs[1:]:
+        if a - cur[-1] > 16:
+            runs.append(cur)
+            cur = []
+        cur.append(a)
+    runs.append(cur)
+    assert len(runs) >= 6, runs
+    bad = []
+    for run in runs:
+        ins = c.request_ok("disassemble", {"memoryReference": hex(run[0]),
+                                           "instructionCount": len(run) + 64})["instructions"]
+        got = {int(i["address"], 16): i["instruction"] for i in ins}
+        bad += [(hex(a), got.get(a), want[a]) for a in run if got.get(a) != want[a]]
+    assert not bad, bad[:10]
     finish(c)
 
 
@@ -229,3 +255,54 @@ def test_write_memory_seen_by_program(godap, go_tc):
     out = c.output_text("stdout")
     assert "before 153 222 -13\n" in out and "after 153 7 11 PT\n" in out, out
     disconnect(c)
+
+
+# ------------------------------------------------------------ sources, modules
+
+def goroot(go_tc):
+    return subprocess.run(["go", "env", "GOROOT"], env=go_tc.full_env(), capture_output=True,
+                          text=True, timeout=120).stdout.strip()
+
+
+def test_loaded_sources_and_source(godap, go_tc):
+    fixdir = os.path.dirname(SRC)
+    c, tid = stop_at(godap, go_tc, ["BP1"],
+                     substitutePath=[{"from": "/nonexistent/godap-src", "to": fixdir}])
+    srcs = c.request_ok("loadedSources")["sources"]
+    by_path = {s["path"]: s for s in srcs}
+    assert len(by_path) == len(srcs)
+    # The program's file, as the client knows it (substitutePath applied):
+    # not readable there, so it comes with a sourceReference.
+    mine = by_path["/nonexistent/godap-src/main.go"]
+    assert mine["name"] == "main.go" and mine["sourceReference"] > 0
+    # The standard library from the toolchain's GOROOT, readable here.
+    proc = os.path.join(goroot(go_tc), "src", "runtime", "proc.go")
+    assert proc in by_path and "sourceReference" not in by_path[proc], proc
+    assert any(p.endswith("/src/fmt/print.go") for p in by_path)
+    assert not any(p.startswith("<") for p in by_path)
+    text = c.request_ok("source", {"sourceReference": mine["sourceReference"],
+                                   "source": mine})["content"]
+    with open(SRC, encoding="utf-8") as f:
+        assert text == f.read()
+    # The stack frame's source carries the same reference.
+    fr = top_frame(c, tid)
+    assert fr["source"]["path"] == "/nonexistent/godap-src/main.go"
+    resp = c.request("source", {"source": {"path": "/nonexistent/elsewhere/x.go"}})
+    assert not resp["success"] and "not on this machine" in resp["message"], resp
+    finish(c)
+
+
+def test_modules(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    mods = c.request_ok("modules")["modules"]
+    exe = os.path.realpath(go_tc.build("surface"))
+    names = sorted(m["name"] for m in mods)
+    # A static Go program: the executable and the vDSO.
+    assert names == sorted([os.path.basename(exe), "[vdso]"]), mods
+    m = next(m for m in mods if m.get("path") == exe)
+    assert m["isUserCode"] is True
+    assert m["symbolStatus"] == "Symbols and debug info loaded."
+    lo, hi = (int(x, 16) for x in m["addressRange"].split("-"))
+    ip = int(top_frame(c, tid)["instructionPointerReference"], 16)
+    assert lo <= ip < hi
+    finish(c)
