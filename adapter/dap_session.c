@@ -1,4 +1,5 @@
 #include "dap_internal.h"
+#include "dap_utf8.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -160,6 +161,26 @@ void dap_output(dap_session *s, const char *category, const char *text,
 	cJSON_AddStringToObject(b, "output", copy);
 	dap_event(s, "output", b);
 	free(copy);
+}
+
+void dap_output_program(dap_session *s, const char *category, char *carry,
+			size_t *ncarry, const char *data, size_t len,
+			int final)
+{
+	gd_buf in = GD_BUF_INIT, text = GD_BUF_INIT;
+	if (gd_buf_append(&in, carry, *ncarry) < 0 ||
+	    gd_buf_append(&in, data, len) < 0) {
+		gd_buf_free(&in);
+		return;
+	}
+	size_t used = in.len ? dap_utf8_clean(in.data, in.len, final, &text) : 0;
+	*ncarry = in.len - used; /* at most 3 bytes */
+	if (*ncarry)
+		memcpy(carry, in.data + used, *ncarry);
+	if (text.len)
+		dap_output(s, category, text.data, text.len);
+	gd_buf_free(&in);
+	gd_buf_free(&text);
 }
 
 /* ---- handles ---- */

@@ -162,3 +162,24 @@ def test_deep_condition_and_logpoint(godap, go_tc):
     assert wait_exited(c) == 0
     disconnect(c)
     check_clean()
+
+
+# ------------------------------------------------------------ 6: output as UTF-8
+
+def test_output_utf8_split_and_invalid(godap, go_tc):
+    """A character cut at the 64 KiB read boundary arrives whole; invalid
+    bytes arrive as U+FFFD (each maximal invalid subpart, as Python's
+    errors="replace"); every output event is valid JSON (the client
+    records a protocol error otherwise)."""
+    c, _ = launch_faults(godap, go_tc, "utf8")
+    assert wait_exited(c) == 0
+    out = c.output_text("stdout")
+    assert "a" * 65535 + "\u00e9\n" in out, repr(out[65530:65545])
+    assert "bad:\ufffd\ufffd:end\n" in out, repr(out[-60:])
+    assert "cut:\ufffd\n" in out, repr(out[-60:])
+    assert out.endswith("done\n"), repr(out[-60:])
+    # The cut character was carried over, not replaced.
+    assert out.count("\ufffd") == 3, [b["output"][-30:] for b in c.outputs]
+    disconnect(c)
+    assert not c.protocol_errors, c.protocol_errors
+    check_clean()
