@@ -1,5 +1,6 @@
 #include "dap_internal.h"
 #include "dap_utf8.h"
+#include "dap_salvage.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -231,12 +232,38 @@ void dap_handles_reset(dap_session *s)
 }
 
 /* ---- dispatch ---- */
+
+/* A message that is not valid JSON: answered when its seq (and so the
+ * request it was) can still be read, logged in any case. */
+static void not_json(dap_session *s, const char *body, size_t len)
+{
+	const char *at = cJSON_GetErrorPtr();
+	size_t off = at && at >= body && at <= body + len ? (size_t)(at - body)
+							  : len;
+	dap_salvage sv;
+	if (dap_salvage_scan(body, len, &sv) < 0)
+		memset(&sv, 0, sizeof(sv));
+	gd_log_info(s->log, "a message that is not valid JSON (near byte %zu "
+		    "of %zu)%s", off, len,
+		    sv.have_seq && sv.is_request ? ": answered" : ": ignored");
+	if (sv.have_seq && sv.is_request) {
+		cJSON *req = cJSON_CreateObject();
+		if (req) {
+			cJSON_AddNumberToObject(req, "seq", (double)sv.seq);
+			cJSON_AddStringToObject(req, "command",
+						sv.command ? sv.command : "");
+			dap_respond_error(s, req, "the request is not valid JSON "
+					  "(near byte %zu of %zu)", off, len);
+			cJSON_Delete(req);
+		}
+	}
+	dap_salvage_free(&sv);
+}
 static void handle_message(dap_session *s, const char *body, size_t len)
 {
 	cJSON *msg = cJSON_ParseWithLength(body, len);
 	if (!msg) {
-		gd_log_info(s->log, "ignoring a message that is not valid JSON");
-		fprintf(stderr, "godap: ignoring a message that is not valid JSON\n");
+		not_json(s, body, len);
 		return;
 	}
 	gd_log_debug(s->log, "<- %.*s", (int)(len > 2000 ? 2000 : len), body);

@@ -183,3 +183,36 @@ def test_output_utf8_split_and_invalid(godap, go_tc):
     disconnect(c)
     assert not c.protocol_errors, c.protocol_errors
     check_clean()
+
+
+# ------------------------------------------------------------ 7: unparsable requests
+
+def test_unparsable_request_answered(godap, go_tc):
+    """A request whose JSON does not parse is answered (success false, its
+    request_seq and command) when its seq can be read, and logged when
+    not; the session goes on."""
+    c = godap.start(go_tc)
+    initialize(c)
+    seq = c.next_seq()
+    c.send_body(('{"seq": %d, "type": "request", "command": "evaluate", '
+                 '"arguments": {"expression": "\\ud800"}}' % seq).encode())
+    r = c.wait_response(seq, TIMEOUT)
+    assert r["success"] is False and r["command"] == "evaluate", r
+    assert "not valid JSON" in r["message"], r
+    # seq after the bad part, and a body cut short: still answered.
+    seq2 = c.next_seq()
+    c.send_body(('{"type": "request", "arguments": {"x": "\\ud800", "y": [1, {"z": "}"}]}, '
+                 '"command": "threads", "seq": %d}' % seq2).encode())
+    r = c.wait_response(seq2, TIMEOUT)
+    assert r["success"] is False and r["command"] == "threads", r
+    seq3 = c.next_seq()
+    c.send_body(('{"seq": %d, "type": "request", "command": "threads", "argu' % seq3).encode())
+    r = c.wait_response(seq3, TIMEOUT)
+    assert r["success"] is False and r["command"] == "threads", r
+    # No seq to answer: logged on stderr.
+    c.send_body(b'{"type": "request", "command": "\\ud800"}')
+    c.wait_stderr(lambda t: t.count("not valid JSON") >= 4, TIMEOUT)
+    # The session goes on.
+    assert c.request_ok("threads") is not None
+    disconnect(c)
+    check_clean()
