@@ -70,6 +70,50 @@ void dap_session_free(dap_session *s)
 	free(s);
 }
 
+/* The log must not keep what the user put in a launch's environment
+ * (tokens, passwords): "env" objects of request arguments are logged
+ * with their keys only. */
+static void log_message(dap_session *s, const char *dir, const cJSON *msg,
+			const char *text, size_t len)
+{
+	if (!s->log->verbose || !s->log->fp)
+		return;
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
+	const cJSON *env = cJSON_GetObjectItemCaseSensitive(args, "env");
+	char *red = NULL;
+	if (cJSON_IsObject(env)) {
+		cJSON *copy = cJSON_Duplicate(msg, 1);
+		cJSON *cenv = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(copy, "arguments"), "env");
+		for (cJSON *e = cenv ? cenv->child : NULL; e; e = e->next) {
+			if (cJSON_IsString(e)) {
+				if (!cJSON_SetValuestring(e, "(not logged)"))
+					cenv = NULL;
+			} else if (!cJSON_IsNull(e)) {
+				cenv = NULL; /* not a valid env: log none of it */
+			}
+			if (!cenv)
+				break;
+		}
+		if (!cenv) {
+			cJSON_Delete(copy);
+			copy = NULL;
+		}
+		red = copy ? cJSON_PrintUnformatted(copy) : NULL;
+		cJSON_Delete(copy);
+		if (!red) {
+			gd_log_debug(s->log, "%s (a message with env, not logged)",
+				     dir);
+			return;
+		}
+		text = red;
+		len = strlen(red);
+	}
+	gd_log_debug(s->log, "%s %.*s", dir, (int)(len > 2000 ? 2000 : len),
+		     text);
+	free(red);
+}
+
 static void send_json(dap_session *s, cJSON *msg)
 {
 	gd_err err = GD_ERR_INIT;
@@ -84,7 +128,7 @@ static void send_json(dap_session *s, cJSON *msg)
 		gd_err_clear(&err);
 		s->done = 1;
 	}
-	gd_log_debug(s->log, "-> %s", txt);
+	log_message(s, "->", msg, txt, strlen(txt));
 	free(txt);
 }
 
@@ -266,7 +310,7 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 		not_json(s, body, len);
 		return;
 	}
-	gd_log_debug(s->log, "<- %.*s", (int)(len > 2000 ? 2000 : len), body);
+	log_message(s, "<-", msg, body, len);
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(msg, "type");
 	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
 	if (!cJSON_IsString(type) || strcmp(type->valuestring, "request") != 0) {
