@@ -152,6 +152,12 @@ int grt_eval_text(grt_scope *s, const gx_expr *e, gd_buf *out, gd_err *err);
 /* lhs = rhs (Go assignment rules for bool, numbers, runes, pointers). */
 int grt_assign(grt_scope *s, const gx_expr *lhs, const char *rhs,
 	       gd_err *err);
+/* lhs = rhs, *out the value assigned to (caller frees).  m[k] = v goes
+ * through the runtime's map code (new keys too); strings and other values
+ * that need memory in the program are made with function calls, so the
+ * scope must allow them. */
+int grt_assign_expr(grt_scope *s, const gx_expr *lhs, const char *rhs,
+		    grt_value *out, gd_err *err);
 /* Stores into an addressable value. */
 int grt_value_set(grt_scope *s, const grt_value *dst, const char *rhs,
 		  gd_err *err);
