@@ -119,18 +119,33 @@ static int fill_exit(core_proc *p, core_stop *out)
 	return 1;
 }
 
+/* The trap is sure to be one of our int3s: just after one, and no
+ * watchpoint armed (a 1-byte store under a breakpoint would look the same). */
+static int known_int3(const core_proc *p, uint64_t rip)
+{
+	for (int i = 0; i < CORE_HW_SLOTS; i++)
+		if (p->hw[i].active)
+			return 0;
+	return core__bp(p, rip - 1) != NULL;
+}
+
 /* A SIGTRAP without a ptrace event: our int3, a step, a watchpoint, or the
  * program's own int3.  Returns 1 with *out filled when the upper layer must
  * decide, 0 when it was handled here. */
 static int classify_trap(core_proc *p, core_thread *t, core_stop *out,
 			 gd_err *err)
 {
-	siginfo_t si;
-	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0)
-		return gd_err_sys(err, "ptrace(PTRACE_GETSIGINFO, %d)", (int)t->tid);
 	struct user_regs_struct r;
 	if (core_regs(p, t->tid, &r, err) < 0)
 		return -1;
+	siginfo_t si;
+	if (known_int3(p, r.rip)) {
+		/* Single steps are waited for where they are made, so this
+		 * trap is our int3: no PTRACE_GETSIGINFO on the hot path. */
+		si.si_code = SI_KERNEL;
+	} else if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0) {
+		return gd_err_sys(err, "ptrace(PTRACE_GETSIGINFO, %d)", (int)t->tid);
+	}
 	memset(out, 0, sizeof(*out));
 	out->tid = t->tid;
 	if (si.si_code == TRAP_TRACE) {
@@ -231,6 +246,8 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 	}
 	t->state = CT_STOPPED;
 	t->regs_valid = 0;
+	if (t->in_scratch && core__scratch_fixup(p, t, err) < 0)
+		return -1;
 	int sig = WSTOPSIG(st);
 	int event = st >> 16;
 	int born_now = t->fresh;
