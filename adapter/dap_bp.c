@@ -368,15 +368,15 @@ void dap_bp_remove_kind(dap_session *s, int kind, const char *path)
 /* Runs the interpolations of a logpoint in the hitting frame. */
 static void logpoint(dap_session *s, dap_bp *bp, grt_scope *sc, int have_scope)
 {
-	gx_logmsg m;
+	const gx_logmsg *m;
 	gd_err err = GD_ERR_INIT;
-	if (gx_logmsg_parse(bp->log_message, &m, &err) < 0) {
+	if (grt_logmsg_parsed(s->tgt->rt, bp->log_message, &m, &err) < 0) {
 		gd_err_clear(&err);
 		return;
 	}
 	gd_buf out = GD_BUF_INIT;
-	for (size_t i = 0; i < m.nparts; i++) {
-		gx_logpart *p = &m.parts[i];
+	for (size_t i = 0; i < m->nparts; i++) {
+		const gx_logpart *p = &m->parts[i];
 		if (!p->is_expr) {
 			gd_buf_append(&out, p->text, p->len);
 			continue;
@@ -387,7 +387,6 @@ static void logpoint(dap_session *s, dap_bp *bp, grt_scope *sc, int have_scope)
 			gd_err_clear(&err);
 		}
 	}
-	gx_logmsg_free(&m);
 	gd_buf_puts(&out, "\n");
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddStringToObject(b, "category", "console");
@@ -406,10 +405,10 @@ static void logpoint(dap_session *s, dap_bp *bp, grt_scope *sc, int have_scope)
 static int condition_holds(dap_session *s, const char *cond, grt_scope *sc,
 			   int have_scope)
 {
-	gx_expr *e = NULL;
+	const gx_expr *e = NULL;
 	gd_err err = GD_ERR_INIT;
 	bool val = false;
-	if (!have_scope || gx_parse(cond, &e, &err) < 0 ||
+	if (!have_scope || grt_cond_parsed(s->tgt->rt, cond, &e, &err) < 0 ||
 	    grt_eval_bool(sc, e, &val, &err) < 0) {
 		char *m = NULL;
 		if (asprintf(&m, "breakpoint condition '%s' failed: %s\n", cond,
@@ -421,18 +420,16 @@ static int condition_holds(dap_session *s, const char *cond, grt_scope *sc,
 		gd_err_clear(&err);
 		val = true;
 	}
-	gx_expr_free(e);
 	return val;
 }
 
 int dap_cond_holds(dap_session *s, pid_t tid, const char *cond)
 {
-	uint64_t goid = 0;
 	grt_scope sc;
+	/* Frame 0 of the thread that hit, from its registers alone: no
+	 * goroutine is read for a condition (issue 14). */
 	grt_invalidate(s->tgt->rt);
-	grt_thread_goid(s->tgt->rt, tid, &goid, NULL);
-	int have = grt_scope_open(s->tgt->rt, goid, goid ? 0 : tid, 0, &sc,
-				  NULL) == 0;
+	int have = grt_scope_open(s->tgt->rt, 0, tid, 0, &sc, NULL) == 0;
 	return condition_holds(s, cond, &sc, have);
 }
 
@@ -467,11 +464,11 @@ size_t dap_bp_hit(dap_session *s, pid_t tid, uint64_t addr, int **ids)
 		if (!at)
 			continue;
 		if ((bp->condition || bp->log_message) && have_scope < 0) {
-			uint64_t goid = 0;
+			/* The hitting thread's frame 0 from its registers
+			 * alone: no goroutine read (issue 14). */
 			grt_invalidate(s->tgt->rt);
-			grt_thread_goid(s->tgt->rt, tid, &goid, NULL);
-			have_scope = grt_scope_open(s->tgt->rt, goid, goid ? 0 : tid,
-						    0, &sc, NULL) == 0;
+			have_scope = grt_scope_open(s->tgt->rt, 0, tid, 0, &sc,
+						    NULL) == 0;
 		}
 		int stop = 1;
 		if (bp->condition)

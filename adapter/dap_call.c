@@ -32,8 +32,10 @@ static int64_t now_ms(void)
 
 static void drain_sigfd(dap_session *s)
 {
-	struct signalfd_siginfo si;
-	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+	/* Only SIGCHLD (one pending at most) and SIGINT/SIGTERM come
+	 * here: one read takes them all; a full buffer reads again. */
+	struct signalfd_siginfo si[4];
+	while (read(s->sigfd, si, sizeof(si)) == (ssize_t)sizeof(si))
 		;
 }
 

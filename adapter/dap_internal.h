@@ -125,12 +125,20 @@ struct dap_session {
 	size_t nsrcrefs, capsrcrefs;
 
 	uint64_t cur_goid; /* the goroutine the user is on */
+	/* The last `threads` answer (serialised body), for the same stop
+	 * (grt_generation), goroutine and hide setting: a client asks again
+	 * and again at one stop (handler/threads.c). */
+	char *threads_body;
+	uint64_t threads_gen, threads_cur;
+	int threads_hide;
 	grt_step *step;    /* the next/stepIn/stepOut under way */
 	int exited_sent;
 };
 
 /* ---- messages ---- */
 void dap_respond(dap_session *s, const cJSON *req, cJSON *body);
+/* body: serialised JSON (an object), copied. */
+void dap_respond_raw(dap_session *s, const cJSON *req, const char *body);
 void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* An error response carrying err's message; clears err. */

@@ -59,6 +59,7 @@ void dap_session_free(dap_session *s)
 	for (size_t i = 0; i < s->nbps; i++)
 		dap_bp_free(&s->bps[i]);
 	free(s->bps);
+	free(s->threads_body);
 	dap_sources_free(s);
 	dap_handles_reset(s);
 	free(s->handles);
@@ -152,6 +153,14 @@ void dap_respond(dap_session *s, const cJSON *req, cJSON *body)
 	cJSON *m = response_base(req, 1);
 	if (body)
 		cJSON_AddItemToObject(m, "body", body);
+	send_json(s, m);
+	cJSON_Delete(m);
+}
+
+void dap_respond_raw(dap_session *s, const cJSON *req, const char *body)
+{
+	cJSON *m = response_base(req, 1);
+	cJSON_AddRawToObject(m, "body", body);
 	send_json(s, m);
 	cJSON_Delete(m);
 }
@@ -372,8 +381,10 @@ static void read_client(dap_session *s)
 
 static void drain_sigfd(dap_session *s)
 {
-	struct signalfd_siginfo si;
-	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+	/* Only SIGCHLD (one pending at most) and SIGINT/SIGTERM come
+	 * here: one read takes them all; a full buffer reads again. */
+	struct signalfd_siginfo si[4];
+	while (read(s->sigfd, si, sizeof(si)) == (ssize_t)sizeof(si))
 		;
 }
 

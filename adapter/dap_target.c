@@ -485,6 +485,8 @@ void dap_target_end(dap_session *s)
 		grt_step_end(s->step);
 	}
 	s->step = NULL;
+	free(s->threads_body); /* answers about this target */
+	s->threads_body = NULL;
 	grt_close(t->rt);
 	if (t->proc) {
 		if (t->attached) {

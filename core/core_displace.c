@@ -244,6 +244,44 @@ static int prepare_bp(core_proc *p, core_bp *bp, gd_err *err)
 	return 0;
 }
 
+/* One single step of t where it stands; signals met before the step are
+ * held in t->pending_sig (a fault ends it).  *gone: the thread exited. */
+static int step_in_slot(core_proc *p, core_thread *t,
+			struct user_regs_struct *r, int *gone, gd_err *err)
+{
+	if (t->regs_valid == 2 && ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs) < 0)
+		return gd_err_sys(err, "ptrace(PTRACE_SETREGS, %d)", (int)t->tid);
+	t->regs_valid = 0;
+	for (;;) {
+		if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0)
+			return gd_err_sys(err, "ptrace(PTRACE_SINGLESTEP, %d)", (int)t->tid);
+		int st;
+		pid_t w;
+		while ((w = waitpid(t->tid, &st, __WALL)) < 0 && errno == EINTR)
+			;
+		if (w < 0)
+			return gd_err_sys(err, "waitpid(%d)", (int)t->tid);
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			core__thread_remove(p, t->tid);
+			*gone = 1;
+			return 0;
+		}
+		int sig = WSTOPSIG(st), event = st >> 16;
+		if (event)
+			continue;
+		if (sig == SIGTRAP)
+			break;
+		t->pending_sig = sig;
+		if (core__is_fault(sig))
+			break;
+	}
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, r) < 0)
+		return gd_err_sys(err, "ptrace(PTRACE_GETREGS, %d)", (int)t->tid);
+	t->regs = *r;
+	t->regs_valid = 1;
+	return 0;
+}
+
 int core__scratch_fixup(core_proc *p, core_thread *t, gd_err *err)
 {
 	t->in_scratch = 0;
@@ -267,8 +305,24 @@ int core__scratch_fixup(core_proc *p, core_thread *t, gd_err *err)
 		if (!len)
 			return 0;
 	}
-	/* Before the jump: the instruction has not completed (a fault), so
-	 * it restarts at its own address; at the jump: it has. */
+	if (r.rip == slot) {
+		/* Stopped before the instruction ran (a signal at once, an
+		 * interrupt): finish it here, or the program would meet the
+		 * int3 again and the breakpoint count a second hit. */
+		int gone = 0;
+		if (step_in_slot(p, t, &r, &gone, err) < 0)
+			return -1;
+		if (gone)
+			return 1;
+		if (r.rip != slot + len) {
+			/* It faulted: at its own address for the program. */
+			r.rip = addr + (r.rip - slot);
+			t->regs = r;
+			t->regs_valid = 2;
+			return 0;
+		}
+	}
+	/* Past the instruction (at the jump back or beyond it). */
 	r.rip = r.rip < slot + len ? addr + (r.rip - slot) : addr + len;
 	t->regs = r;
 	t->regs_valid = 2;

@@ -88,6 +88,7 @@ struct core_proc {
 		int status;
 	} *q;
 	size_t qhead, qlen, qcap;
+	unsigned since_drain; /* statuses reaped one by one since a drain */
 
 	uint64_t scratch; /* a page of ours in the program, for displaced
 			     steps; 0 if none */
@@ -111,7 +112,8 @@ int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err);
 /* t stopped after being sent to a scratch slot: if its PC is still in the
  * scratch page, puts it back at the matching original address (a fault
  * there, a signal before the jump back) so that nobody, the program's
- * signal handlers included, ever sees a scratch PC. */
+ * signal handlers included, ever sees a scratch PC.  1: the thread exited
+ * meanwhile (t is gone). */
 int core__scratch_fixup(core_proc *p, core_thread *t, gd_err *err);
 /* Which slot fired (reads and clears DR6); -1 if none. */
 int core__hw_slot(core_proc *p, pid_t tid);

@@ -246,8 +246,11 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 	}
 	t->state = CT_STOPPED;
 	t->regs_valid = 0;
-	if (t->in_scratch && core__scratch_fixup(p, t, err) < 0)
-		return -1;
+	if (t->in_scratch) {
+		int rc = core__scratch_fixup(p, t, err);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
 	int sig = WSTOPSIG(st);
 	int event = st >> 16;
 	int born_now = t->fresh;
@@ -293,7 +296,9 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 		return 0;
 	}
 	/* Any other signal belongs to the program (SIGURG preemption,
-	 * SIGSEGV turned into a panic, SIGPROF...): pass it on. */
+	 * SIGSEGV turned into a panic, SIGPROF...): pass it on.  (A signal
+	 * held by a scratch-slot fixup just now is the same kind: the later
+	 * one wins.) */
 	t->pending_sig = sig;
 	if (!p->stopping && core__cont(p, t, err) < 0)
 		return -1;
@@ -308,11 +313,20 @@ static int queue_push(core_proc *p, pid_t tid, int st)
 	return 0;
 }
 
-/* Reaps every status available now (blocking for the first one when
- * block is set).  1 if any was queued, 0 if none, -1 on error. */
+/* Reaps statuses: every one available now (blocking for the first when
+ * block is set) -- or, between two such drains, just the next one, so that
+ * a breakpoint hit costs one waitpid, not one more that finds nothing.
+ * waitpid(-1) favours some threads, so every CORE_DRAIN_EVERY statuses
+ * (and whenever one is asked to block) all of them are reaped first: no
+ * thread's stop waits behind more than that many of another's.  1 if any
+ * was queued, 0 if none, -1 on error. */
+#define CORE_DRAIN_EVERY 16
 static int queue_fill(core_proc *p, int block, gd_err *err)
 {
 	p->qhead = p->qlen = 0;
+	int one = !block && p->since_drain < CORE_DRAIN_EVERY;
+	if (!one)
+		p->since_drain = 0;
 	for (;;) {
 		int st;
 		pid_t w = waitpid(-1, &st, __WALL | (block && !p->qlen ? 0 : WNOHANG));
@@ -332,6 +346,10 @@ static int queue_fill(core_proc *p, int block, gd_err *err)
 		}
 		if (queue_push(p, w, st) < 0)
 			return gd_err_set(err, "out of memory");
+		if (one) {
+			p->since_drain++;
+			break;
+		}
 	}
 	return p->qlen > 0;
 }

@@ -29,6 +29,9 @@ uint64_t grt_bias(const grt_target *t);
 const char *grt_go_version(const grt_target *t);
 /* Called when the process resumes: cached reads of runtime state die. */
 void grt_invalidate(grt_target *t);
+/* Changes at every grt_invalidate: what was read of a stop (e.g. an
+ * adapter's cached answer) holds while it stays the same. */
+uint64_t grt_generation(const grt_target *t);
 
 /* ---- goroutines ---- */
 enum {
@@ -54,6 +57,12 @@ int grt_goroutines(grt_target *t, const grt_goroutine **list, size_t *n,
 		   gd_err *err);
 /* Looks a goroutine up by id (not by g address: g's are reused).
  * NULL when no such goroutine. */
+/* The function each goroutine of grt_goroutines' list is in, for a thread
+ * list (its topmost frame outside the runtime, the innermost inlined call
+ * there): names[i] for list[i], owned by t, kept until grt_invalidate. */
+int grt_goroutine_funcs(grt_target *t, const char *const **names,
+			gd_err *err);
+
 const grt_goroutine *grt_goroutine_by_id(grt_target *t, uint64_t goid,
 					 gd_err *err);
 /* The user goroutine a stopped thread runs: 0 if none (idle thread, inside
