@@ -151,9 +151,10 @@ static ssize_t read_chunk(core_file *c, uint64_t addr, void *buf, size_t len,
 	}
 	if (core_only)
 		return -1;
-	/* Not in the core: the file mapped there, if any.  (Memory in no
-	 * segment at all was not mapped when the program died.) */
-	cf_file *f = s ? file_at(c, addr) : NULL;
+	/* Not in the core: the file mapped there, if any.  The kernel keeps
+	 * a segment with no contents for it; gcore leaves read-only file
+	 * mappings out altogether. */
+	cf_file *f = file_at(c, addr);
 	if (!f)
 		return -1;
 	if (f->fd == -1) {
@@ -168,8 +169,17 @@ static ssize_t read_chunk(core_file *c, uint64_t addr, void *buf, size_t len,
 	if (f->fd < 0)
 		return -1;
 	uint64_t n = f->end - addr;
-	if (s->vaddr + s->memsz - addr < n)
+	if (s && s->vaddr + s->memsz - addr < n)
 		n = s->vaddr + s->memsz - addr;
+	/* Stop where the next segment with contents starts. */
+	const cf_seg *next = NULL;
+	if (!s) {
+		for (size_t i = 0; i < c->nsegs && !next; i++)
+			if (c->segs[i].vaddr > addr)
+				next = &c->segs[i];
+		if (next && next->vaddr - addr < n)
+			n = next->vaddr - addr;
+	}
 	if (n > len)
 		n = len;
 	ssize_t got;
@@ -566,15 +576,16 @@ static void describe_ids(const uint8_t *b, size_t len, char *out, size_t cap)
 		if (desc > len || dsz > len - desc)
 			break;
 		const char *n = (const char *)b + name;
+		size_t nlen = strnlen(n, nsz);
 		int k = 0;
-		if (nsz == 4 && memcmp(n, "GNU", 4) == 0 && type == 3) {
+		if (nlen == 3 && memcmp(n, "GNU", 3) == 0 && type == 3) {
 			k = snprintf(out + used, cap - used, "%sGNU build id ",
 				     used ? ", " : "");
 			for (uint32_t i = 0; i < dsz && k >= 0 &&
 			     used + (size_t)k + 3 < cap; i++)
 				k += snprintf(out + used + k, cap - used - k,
 					      "%02x", b[desc + i]);
-		} else if (nsz == 3 && memcmp(n, "Go", 3) == 0 && type == 4) {
+		} else if (nlen == 2 && memcmp(n, "Go", 2) == 0 && type == 4) {
 			k = snprintf(out + used, cap - used, "%sGo build id %.*s",
 				     used ? ", " : "", (int)dsz,
 				     (const char *)b + desc);

@@ -10,6 +10,10 @@ void dap_h_configuration_done(dap_session *s, const cJSON *req,
 		return;
 	}
 	dap_respond(s, req, NULL);
+	if (core_is_corefile(s->tgt->proc)) {
+		dap_target_report_core(s);
+		return;
+	}
 	if (s->cfg.stop_on_entry || s->tgt->attached) {
 		/* Attached programs stay stopped where we caught them. */
 		pid_t pid = core_pid(s->tgt->proc);
