@@ -55,10 +55,12 @@ typedef struct core_backend {
 	int (*resume_all)(core_proc *p, gd_err *err);
 	int (*resume_thread)(core_proc *p, pid_t tid, gd_err *err);
 	int (*step_thread)(core_proc *p, pid_t tid, int *exited, gd_err *err);
+	int (*run_thread)(core_proc *p, pid_t tid, gd_err *err);
+	uint64_t (*thread_stepover)(const core_proc *p, pid_t tid);
+	void (*thread_set_stepover)(core_proc *p, pid_t tid, uint64_t addr);
+	void (*hold_new_threads)(core_proc *p, int hold);
 	int (*set_regs)(core_proc *p, pid_t tid,
 			const struct user_regs_struct *r, gd_err *err);
-	/* Left NULL in the ptrace backend until the function-call work adds
-	 * PTRACE_SETFPREGS. */
 	int (*set_fpregs)(core_proc *p, pid_t tid,
 			  const struct user_fpregs_struct *r, gd_err *err);
 	int (*write)(core_proc *p, uint64_t addr, const void *buf, size_t len,

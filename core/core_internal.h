@@ -51,6 +51,7 @@ struct core_live {
 	int exit_code;
 	int exit_signal;
 	int stopping; /* inside core_stop_all: keep every stop */
+	int hold_new; /* core_hold_new_threads: new threads stay stopped */
 	int memfd;    /* /proc/pid/mem, for writes */
 	gd_log *log;
 
@@ -111,6 +112,12 @@ int live_fpregs(core_live *p, pid_t tid, struct user_fpregs_struct *out,
 		gd_err *err);
 int live_set_regs(core_live *p, pid_t tid, const struct user_regs_struct *r,
 		  gd_err *err);
+int live_set_fpregs(core_live *p, pid_t tid,
+		    const struct user_fpregs_struct *in, gd_err *err);
+int live_run_thread(core_live *p, pid_t tid, gd_err *err);
+uint64_t live_thread_stepover(const core_live *p, pid_t tid);
+void live_thread_set_stepover(core_live *p, pid_t tid, uint64_t addr);
+void live_hold_new_threads(core_live *p, int hold);
 int live_read(core_live *p, uint64_t addr, void *buf, size_t len, gd_err *err);
 int live_read_many(core_live *p, const uint64_t *addrs, size_t n, size_t each,
 		   void *buf, uint8_t *ok, gd_err *err);

@@ -218,6 +218,27 @@ static int t_set_regs(core_proc *p, pid_t tid,
 {
 	return live_set_regs(L(p), tid, r, err);
 }
+static int t_set_fpregs(core_proc *p, pid_t tid,
+			const struct user_fpregs_struct *r, gd_err *err)
+{
+	return live_set_fpregs(L(p), tid, r, err);
+}
+static int t_run_thread(core_proc *p, pid_t tid, gd_err *err)
+{
+	return live_run_thread(L(p), tid, err);
+}
+static uint64_t t_thread_stepover(const core_proc *p, pid_t tid)
+{
+	return live_thread_stepover(CL(p), tid);
+}
+static void t_thread_set_stepover(core_proc *p, pid_t tid, uint64_t addr)
+{
+	live_thread_set_stepover(L(p), tid, addr);
+}
+static void t_hold_new_threads(core_proc *p, int hold)
+{
+	live_hold_new_threads(L(p), hold);
+}
 static int t_write(core_proc *p, uint64_t addr, const void *buf, size_t len,
 		   gd_err *err)
 {
@@ -276,7 +297,11 @@ const core_backend core__ptrace_backend = {
 	.resume_thread = t_resume_thread,
 	.step_thread = t_step_thread,
 	.set_regs = t_set_regs,
-	.set_fpregs = NULL, /* issue 10 adds PTRACE_SETFPREGS here */
+	.set_fpregs = t_set_fpregs,
+	.run_thread = t_run_thread,
+	.thread_stepover = t_thread_stepover,
+	.thread_set_stepover = t_thread_set_stepover,
+	.hold_new_threads = t_hold_new_threads,
 	.write = t_write,
 	.bp_add = t_bp_add,
 	.bp_del = t_bp_del,

@@ -148,6 +148,29 @@ int core_step_thread(core_proc *p, pid_t tid, int *exited, gd_err *err)
 				  : cannot(p, err);
 }
 
+int core_run_thread(core_proc *p, pid_t tid, gd_err *err)
+{
+	return p->be->run_thread ? p->be->run_thread(p, tid, err)
+				 : cannot(p, err);
+}
+
+uint64_t core_thread_stepover(const core_proc *p, pid_t tid)
+{
+	return p->be->thread_stepover ? p->be->thread_stepover(p, tid) : 0;
+}
+
+void core_thread_set_stepover(core_proc *p, pid_t tid, uint64_t addr)
+{
+	if (p->be->thread_set_stepover)
+		p->be->thread_set_stepover(p, tid, addr);
+}
+
+void core_hold_new_threads(core_proc *p, int hold)
+{
+	if (p->be->hold_new_threads)
+		p->be->hold_new_threads(p, hold);
+}
+
 int core_set_regs(core_proc *p, pid_t tid, const struct user_regs_struct *r,
 		  gd_err *err)
 {
