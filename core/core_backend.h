@@ -36,8 +36,7 @@ typedef struct core_backend {
 			 gd_err *err);
 	int (*auxv)(core_proc *p, uint64_t type, uint64_t *val, gd_err *err);
 	int (*exe_path)(core_proc *p, char **out, gd_err *err);
-	int (*mappings)(core_proc *p, core_mapping **out, size_t *n,
-			gd_err *err);
+	int (*maps)(core_proc *p, core_map **out, size_t *n, gd_err *err);
 	int (*stop_signal)(const core_proc *p, pid_t *tid, int *signo,
 			   int *code, uint64_t *addr);
 	/* libunwind over this target: see core_unwind.h. */
@@ -80,10 +79,5 @@ struct core_proc {
 /* The two backends. */
 extern const core_backend core__ptrace_backend;
 extern const core_backend core__file_backend;
-
-/* Reads /proc/<pid>/maps-style text into mappings (used by the ptrace
- * backend; kept apart so it can be tested). */
-int core__parse_maps(const char *text, core_mapping **out, size_t *n,
-		     gd_err *err);
 
 #endif

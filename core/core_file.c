@@ -31,6 +31,7 @@
 
 typedef struct cf_seg {
 	uint64_t vaddr, memsz, filesz, offset;
+	uint32_t flags; /* PF_R, PF_W, PF_X */
 } cf_seg;
 
 typedef struct cf_thread {
@@ -296,29 +297,59 @@ static int cf_exe_path(core_proc *p, char **out, gd_err *err)
 	return *out ? 0 : gd_err_set(err, "out of memory");
 }
 
-static int cf_mappings(core_proc *p, core_mapping **out, size_t *n,
-		       gd_err *err)
+static int map_cmp(const void *a, const void *b)
+{
+	const core_map *x = a, *y = b;
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
+}
+
+/* The segments, named after the files mapped there, and the files the
+ * core names whose contents it left out altogether (gcore does that). */
+static int cf_maps(core_proc *p, core_map **out, size_t *n, gd_err *err)
 {
 	core_file *c = CF(p);
-	core_mapping *m = calloc(c->nsegs ? c->nsegs : 1, sizeof(*m));
-	if (!m)
+	*out = NULL;
+	*n = 0;
+	core_map *v = calloc(c->nsegs + c->nfiles + 1, sizeof(*v));
+	if (!v)
 		return gd_err_set(err, "out of memory");
+	size_t k = 0;
 	for (size_t i = 0; i < c->nsegs; i++) {
-		m[i].start = c->segs[i].vaddr;
-		m[i].end = c->segs[i].vaddr + c->segs[i].memsz;
-		cf_file *f = file_at(c, m[i].start);
+		const cf_seg *s = &c->segs[i];
+		core_map *m = &v[k++];
+		m->lo = s->vaddr;
+		m->hi = s->vaddr + s->memsz;
+		m->read = (s->flags & PF_R) != 0;
+		m->write = (s->flags & PF_W) != 0;
+		m->exec = (s->flags & PF_X) != 0;
+		const cf_file *f = file_at(c, m->lo);
 		if (f) {
-			m[i].offset = f->offset + (m[i].start - f->start);
-			m[i].path = strdup(f->open_path);
-			if (!m[i].path) {
-				core_mappings_free(m, i);
-				return gd_err_set(err, "out of memory");
-			}
+			m->offset = f->offset + (m->lo - f->start);
+			m->path = strdup(f->open_path);
+			if (!m->path)
+				goto oom;
 		}
 	}
-	*out = m;
-	*n = c->nsegs;
+	for (size_t i = 0; i < c->nfiles; i++) {
+		const cf_file *f = &c->files[i];
+		if (seg_at(c, f->start))
+			continue;
+		core_map *m = &v[k++];
+		m->lo = f->start;
+		m->hi = f->end;
+		m->offset = f->offset;
+		m->read = 1; /* not writable: a writable one is in the core */
+		m->path = strdup(f->open_path);
+		if (!m->path)
+			goto oom;
+	}
+	qsort(v, k, sizeof(*v), map_cmp);
+	*out = v;
+	*n = k;
 	return 0;
+oom:
+	core_maps_free(v, k);
+	return gd_err_set(err, "out of memory");
 }
 
 static int cf_stop_signal(const core_proc *p, pid_t *tid, int *signo,
@@ -406,7 +437,7 @@ const core_backend core__file_backend = {
 	.read_text = cf_read, /* a core has no breakpoints of ours */
 	.auxv = cf_auxv,
 	.exe_path = cf_exe_path,
-	.mappings = cf_mappings,
+	.maps = cf_maps,
 	.stop_signal = cf_stop_signal,
 	.unwind_begin = cf_unwind_begin,
 	.unwind_end = cf_unwind_end,
@@ -735,7 +766,8 @@ static int open_core(core_file *c, gd_err *err)
 			    64) < 0)
 			return gd_err_set(err, "out of memory");
 		c->segs[c->nsegs++] = (cf_seg){ph.p_vaddr, ph.p_memsz,
-					       ph.p_filesz, ph.p_offset};
+					       ph.p_filesz, ph.p_offset,
+					       ph.p_flags};
 	}
 	if (!c->nthreads)
 		return gd_err_set(err, "core file '%s' has no threads (no "

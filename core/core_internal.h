@@ -125,6 +125,7 @@ int live_read_text(core_live *p, uint64_t addr, void *buf, size_t len,
 		   gd_err *err);
 int live_write(core_live *p, uint64_t addr, const void *buf, size_t len,
 	       gd_err *err);
+int live_maps(core_live *p, core_map **out, size_t *n, gd_err *err);
 int live_auxv(core_live *p, uint64_t type, uint64_t *val, gd_err *err);
 int live_bp_add(core_live *p, uint64_t addr, gd_err *err);
 int live_bp_del(core_live *p, uint64_t addr, gd_err *err);

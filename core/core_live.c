@@ -1,6 +1,6 @@
 /* The ptrace backend's table: the live process of core_proc.c and friends
  * behind the core_backend entries, plus what only the table asks for (the
- * executable, the mappings, libunwind-ptrace). */
+ * executable, libunwind-ptrace). */
 #include "core_internal.h"
 
 #include <errno.h>
@@ -12,8 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../common/gd_buf.h"
-#include "../common/gd_array.h"
 
 #define L(p) core__live(p)
 #define CL(p) core__clive(p)
@@ -73,85 +71,9 @@ static int t_exe_path(core_proc *p, char **out, gd_err *err)
 	return 0;
 }
 
-/* One line of /proc/pid/maps: "start-end perms offset dev inode  path". */
-static int parse_map_line(const char *line, core_mapping *m)
+static int t_maps(core_proc *p, core_map **out, size_t *n, gd_err *err)
 {
-	unsigned long long start, end, off;
-	int pos = 0;
-	if (sscanf(line, "%llx-%llx %*s %llx %*s %*s%n", &start, &end, &off,
-		   &pos) != 3)
-		return -1;
-	const char *path = line + pos;
-	while (*path == ' ' || *path == '\t')
-		path++;
-	m->start = start;
-	m->end = end;
-	m->offset = off;
-	m->path = NULL;
-	/* Only files: "[heap]", "[vdso]" and the like are not. */
-	if (*path == '/') {
-		size_t len = strcspn(path, "\n");
-		m->path = strndup(path, len);
-		if (!m->path)
-			return -2;
-	}
-	return 0;
-}
-
-int core__parse_maps(const char *text, core_mapping **out, size_t *n,
-		     gd_err *err)
-{
-	core_mapping *v = NULL;
-	size_t len = 0, cap = 0;
-	for (const char *line = text; line && *line;) {
-		core_mapping m;
-		int rc = parse_map_line(line, &m);
-		if (rc == -2 ||
-		    (rc == 0 && gd_grow(&v, &cap, len, sizeof(*v), 32) < 0)) {
-			if (rc == 0)
-				free(m.path);
-			core_mappings_free(v, len);
-			return gd_err_set(err, "out of memory");
-		}
-		if (rc == 0)
-			v[len++] = m;
-		line = strchr(line, '\n');
-		if (line)
-			line++;
-	}
-	*out = v;
-	*n = len;
-	return 0;
-}
-
-static int t_mappings(core_proc *p, core_mapping **out, size_t *n,
-		      gd_err *err)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)live_pid(L(p)));
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return gd_err_sys(err, "open %s", path);
-	gd_buf b = GD_BUF_INIT;
-	char chunk[4096];
-	for (;;) {
-		ssize_t k = read(fd, chunk, sizeof(chunk));
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			gd_err_sys(err, "read %s", path);
-			close(fd);
-			gd_buf_free(&b);
-			return -1;
-		}
-		if (k == 0)
-			break;
-		gd_buf_append(&b, chunk, (size_t)k);
-	}
-	close(fd);
-	int rc = core__parse_maps(b.data ? b.data : "", out, n, err);
-	gd_buf_free(&b);
-	return rc;
+	return live_maps(L(p), out, n, err);
 }
 
 static int t_stop_signal(const core_proc *p, pid_t *tid, int *signo,
@@ -283,7 +205,7 @@ const core_backend core__ptrace_backend = {
 	.read_text = t_read_text,
 	.auxv = t_auxv,
 	.exe_path = t_exe_path,
-	.mappings = t_mappings,
+	.maps = t_maps,
 	.stop_signal = t_stop_signal,
 	.unwind_begin = t_unwind_begin,
 	.unwind_end = t_unwind_end,

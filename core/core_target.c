@@ -70,16 +70,16 @@ int core_exe_path(core_proc *p, char **out, gd_err *err)
 	return p->be->exe_path(p, out, err);
 }
 
-int core_mappings(core_proc *p, core_mapping **out, size_t *n, gd_err *err)
+int core_maps(core_proc *p, core_map **out, size_t *n, gd_err *err)
 {
-	return p->be->mappings(p, out, n, err);
+	return p->be->maps(p, out, n, err);
 }
 
-void core_mappings_free(core_mapping *m, size_t n)
+void core_maps_free(core_map *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		free(m[i].path);
-	free(m);
+		free(v[i].path);
+	free(v);
 }
 
 int core_stop_signal(const core_proc *p, pid_t *tid, int *signo, int *code,

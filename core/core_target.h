@@ -72,14 +72,16 @@ int core_auxv(core_proc *p, uint64_t type, uint64_t *val, gd_err *err);
 /* The executable's path (caller frees). */
 int core_exe_path(core_proc *p, char **out, gd_err *err);
 
-/* One mapping of the address space; path is NULL for anonymous memory. */
-typedef struct core_mapping {
-	uint64_t start, end, offset; /* offset: in the file, in bytes */
-	char *path;
-} core_mapping;
-/* Every mapping, sorted by address (free with core_mappings_free). */
-int core_mappings(core_proc *p, core_mapping **out, size_t *n, gd_err *err);
-void core_mappings_free(core_mapping *m, size_t n);
+/* One mapping (a line of /proc/PID/maps; for a core file, a segment or a
+ * file the core names). */
+typedef struct core_map {
+	uint64_t lo, hi, offset;
+	int read, write, exec;
+	char *path; /* heap; NULL for an anonymous mapping; "[stack]" etc. */
+} core_map;
+/* The mappings in address order (heap array, free with core_maps_free). */
+int core_maps(core_proc *p, core_map **out, size_t *n, gd_err *err);
+void core_maps_free(core_map *v, size_t n);
 
 /* Why the program stopped, when the target knows it (a core file: the
  * signal that made the kernel dump it, on thread *tid, with the faulting

@@ -305,12 +305,16 @@ def test_core_refuses_run_control(godap, go_tc):
         ("setVariable", {"variablesReference": sc[0]["variablesReference"],
                          "name": "mode", "value": '"x"'}),
         ("setExpression", {"expression": "pt.X", "value": "1", "frameId": f["id"]}),
+        ("writeMemory", {"memoryReference": "0x400000", "data": "AA=="}),
     ]
     for cmd, args in refused:
         r = c.request(cmd, args)
         assert not r["success"], (cmd, r)
         assert r["message"] == CORE_MSG, (cmd, r)
         assert r["body"]["error"]["showUser"] is False
+    # A function call would run the program.
+    r = c.request("evaluate", {"expression": "sh.Area()", "frameId": f["id"], "context": "repl"})
+    assert not r["success"] and r["message"] == CORE_MSG, r
     # Nothing changed, and the session still answers.
     assert not c.events("continued")
     vs2 = scope_vars(c, user_frame(c, g, "main.main")["id"])
