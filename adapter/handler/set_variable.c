@@ -30,6 +30,7 @@ static void respond_value(dap_session *s, const cJSON *req, grt_value *v,
 	}
 	cJSON_Delete(o);
 	dap_respond(s, req, body);
+	dap_invalidated(s);
 }
 
 /* The child of a value handle called name, as `variables` named it. */
