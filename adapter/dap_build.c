@@ -80,7 +80,10 @@ int dap_build(dap_session *s, char *const envp[], char **binary,
 	} else {
 		char *a = strdup(c->program), *b = strdup(c->program);
 		dir = a ? strdup(dirname(a)) : NULL;
-		target = b ? strdup(basename(b)) : NULL;
+		/* "./" so that a file named "-toolexec=..." is a path to go
+		 * build, never one of its flags. */
+		if (b && asprintf(&target, "./%s", basename(b)) < 0)
+			target = NULL;
 		free(a);
 		free(b);
 	}

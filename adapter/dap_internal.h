@@ -68,6 +68,10 @@ typedef struct dap_target {
 	char *tmp_binary; /* built by us: removed at the end */
 	char *tmp_dir;
 	int out_fd, err_fd; /* read ends of the program's stdout/stderr */
+	/* The start of a UTF-8 character cut by the last read of stdout
+	 * [0] / stderr [1], sent with the next bytes. */
+	char carry[2][4];
+	size_t ncarry[2];
 	int attached;
 } dap_target;
 
@@ -82,6 +86,7 @@ struct dap_session {
 	dap_state state;
 	int lines_start_at1;
 	int client_invalidated; /* the client handles 'invalidated' events */
+	int columns_start_at1;
 
 	dap_args_launch cfg; /* launch/attach configuration */
 	int have_cfg;
@@ -133,6 +138,12 @@ void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
 void dap_output(dap_session *s, const char *category, const char *text,
 		size_t len);
+/* Program bytes as an output event: valid UTF-8 (see dap_utf8.h); a
+ * character cut at the end is kept in carry for the next call (final:
+ * the stream ended, send everything). */
+void dap_output_program(dap_session *s, const char *category, char *carry,
+			size_t *ncarry, const char *data, size_t len,
+			int final);
 /* After memory changed behind the views' back (writeMemory, setVariable,
  * setExpression): an 'invalidated' event for the variables, when
  * the client said it handles them. */

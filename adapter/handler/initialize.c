@@ -11,6 +11,7 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	s->lines_start_at1 = a.lines_start_at1;
 	s->client_invalidated = a.supports_invalidated_event;
+	s->columns_start_at1 = a.columns_start_at1;
 	dap_args_initialize_free(&a);
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddBoolToObject(b, "supportsConfigurationDoneRequest", 1);
@@ -32,6 +33,7 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 	cJSON_AddBoolToObject(b, "supportsWriteMemoryRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsLoadedSourcesRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsModulesRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsCompletionsRequest", 1);
 	cJSON *filters = cJSON_AddArrayToObject(b, "exceptionBreakpointFilters");
 	static const char *const f[][2] = {
 		{"unrecovered-panic", "Unrecovered panics"},
