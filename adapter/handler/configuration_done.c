@@ -4,6 +4,13 @@ void dap_h_configuration_done(dap_session *s, const cJSON *req,
 			      const cJSON *args)
 {
 	(void)args;
+	if (s->plain) {
+		/* noDebug: the program runs already (and may have ended). */
+		if (s->state == DAP_CONFIGURING)
+			s->state = DAP_RUNNING;
+		dap_respond(s, req, NULL);
+		return;
+	}
 	if (s->state != DAP_CONFIGURING) {
 		dap_respond_error(s, req, "configurationDone: no program was "
 				  "launched or attached");
