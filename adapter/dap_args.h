@@ -69,6 +69,8 @@ typedef struct dap_args_launch {
 	char **args;       /* program arguments */
 	size_t nargs;
 	char *cwd;
+	/* 'envFile' (one path or a list; later files win) merged with
+	 * 'env' (which wins): one entry per name. */
 	dap_args_env_var *env;
 	size_t nenv;
 	char **build_flags; /* a string is split on blanks, quotes kept */
@@ -92,6 +94,17 @@ int dap_args_launch_parse(const cJSON *args, dap_args_launch *out,
 int dap_args_attach_parse(const cJSON *args, dap_args_launch *out,
 			  gd_err *err);
 void dap_args_launch_free(dap_args_launch *a);
+
+/* The variables of an env file (vscode-go's envFile): one KEY=VALUE a
+ * line, blank lines and lines starting with '#' skipped, an optional
+ * leading `export `, values unquoted (a ' #' starts a comment, blanks
+ * around are dropped), in '...' (literal) or "..." (\n \t \r \" \\
+ * escapes).  A later line wins over an earlier one of the same name.
+ * `name` only words the messages ("FILE line N: ...").  On -1 nothing is
+ * left in *vars. */
+int dap_args_env_file_parse(const char *text, size_t len, const char *name,
+			    dap_args_env_var **vars, size_t *n, gd_err *err);
+void dap_args_env_free(dap_args_env_var *vars, size_t n);
 
 /* Splits a buildFlags string on blanks; '...' and "..." group words and
  * are removed (no escapes).  Exposed for tests. */
