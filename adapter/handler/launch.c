@@ -2,6 +2,8 @@
 #include "../dap_build.h"
 
 #include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,6 +14,26 @@ static void started(dap_session *s, const cJSON *req)
 {
 	s->state = DAP_CONFIGURING;
 	dap_respond(s, req, NULL);
+	/* The process event: which process the session debugs. */
+	pid_t pid = s->plain ? s->plain->pid
+		    : s->tgt && s->tgt->proc ? core_pid(s->tgt->proc) : 0;
+	cJSON *pe = cJSON_CreateObject();
+	const char *name = s->cfg.program;
+	char *exe = NULL;
+	if (!name && asprintf(&exe, "/proc/%d/exe", (int)pid) >= 0) {
+		char *real = realpath(exe, NULL);
+		free(exe);
+		exe = real;
+		name = exe;
+	}
+	cJSON_AddStringToObject(pe, "name", name ? name : "");
+	if (pid > 0)
+		cJSON_AddNumberToObject(pe, "systemProcessId", pid);
+	cJSON_AddBoolToObject(pe, "isLocalProcess", 1);
+	cJSON_AddStringToObject(pe, "startMethod",
+				s->cfg.attach ? "attach" : "launch");
+	free(exe);
+	dap_event(s, "process", pe);
 	if (s->tgt) {
 		dap_exc_sync(s);
 		/* Breakpoints sent before the program existed resolve now. */

@@ -1,0 +1,287 @@
+"""Sessions the way editors run them: mode test in the package directory,
+envFile, noDebug, terminate, disconnect without terminating, the build
+beside the message loop (progress, cancelled by disconnect), the process
+event, restart, attach that runs on, integratedTerminal.
+
+Fixtures: test/fixtures/session (one small program per feature, chosen by
+its first argument) and test/fixtures/testdir (a test reading testdata/).
+"""
+
+import os
+import signal
+import stat
+import subprocess
+import time
+
+import pytest
+
+import dap_client
+from godap_testlib import (LAUNCH_TIMEOUT, RUN_TIMEOUT, TIMEOUT, disconnect,
+                           fixture_dir, fixture_src, launch_args,
+                           marker_line, output_lines, set_breakpoints,
+                           top_frame, wait_exited, wait_gone, wait_stopped)
+
+SESSION = fixture_src("session")
+TESTDIR_TEST = fixture_src("testdir", "testdir_test.go")
+
+
+def init(c, progress=False, run_in_terminal=False):
+    return c.request_ok("initialize", {
+        "clientID": "godap-tests", "adapterID": "godap", "pathFormat": "path",
+        "linesStartAt1": True, "columnsStartAt1": True,
+        "supportsProgressReporting": progress,
+        "supportsRunInTerminalRequest": run_in_terminal,
+    })
+
+
+def launch_ok(c, program, mode="debug", **extra):
+    r = c.request("launch", launch_args(program, mode, **extra), timeout=LAUNCH_TIMEOUT)
+    assert r["success"], f"launch failed: {r.get('message')}"
+    c.wait_event("initialized", TIMEOUT)
+    return r
+
+
+def wait_file(path, timeout=LAUNCH_TIMEOUT):
+    """Waits until path exists and is not empty (written by a helper the
+    test started); fails after timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if os.path.exists(path) and os.path.getsize(path) > 0:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{path} never appeared")
+
+
+def tracer_of(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("TracerPid:"):
+                return int(line.split()[1])
+    return None
+
+
+def state_of(pid):
+    st = dap_client._proc_stat(pid)
+    return st[0] if st else None
+
+
+# ------------------------------------------------------------ mode test
+
+def test_test_mode_runs_in_package_dir(godap, go_tc):
+    """The test reads testdata/ relative to its cwd: under godap it must
+    run in the package directory, as under `go test`; no cwd given."""
+    c = godap.start(go_tc)
+    init(c, progress=True)
+    launch_ok(c, fixture_dir("testdir"), "test")
+    # The build told the user (output and, as asked, progress).
+    assert "Building " in c.output_text("console"), c.output_text()
+    start = c.wait_event("progressStart", TIMEOUT)["body"]
+    end = c.wait_event("progressEnd", TIMEOUT)["body"]
+    assert end["progressId"] == start["progressId"] and end.get("message") == "done"
+    proc = c.wait_event("process", TIMEOUT)["body"]
+    assert proc["startMethod"] == "launch" and proc["systemProcessId"] > 0, proc
+    line = marker_line(TESTDIR_TEST, "BPTESTDATA")
+    assert set_breakpoints(c, TESTDIR_TEST, [line])[0]["verified"]
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "breakpoint")
+    frame = top_frame(c, ev["threadId"])
+    assert frame["line"] == line
+    got = c.request_ok("evaluate", {"expression": "got", "frameId": frame["id"],
+                                    "context": "watch"})
+    assert got["result"] == '"hello from testdata"', got
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    assert wait_exited(c) == 0, c.output_text()
+    out = c.output_text("stdout")
+    assert f"testdir: cwd {os.path.realpath(fixture_dir('testdir'))}\n" in out, out
+    assert "PASS" in out, out
+    disconnect(c)
+
+
+def test_test_mode_cwd_given(godap, go_tc, tmp_path):
+    """An explicit cwd still wins: the test then fails to read testdata/."""
+    c = godap.start(go_tc)
+    init(c)
+    launch_ok(c, fixture_dir("testdir"), "test", cwd=str(tmp_path))
+    c.request_ok("configurationDone")
+    assert wait_exited(c) != 0
+    out = c.output_text("stdout")
+    assert f"testdir: cwd {tmp_path}\n" in out, out
+    assert "testdata/greeting.txt: no such file" in out, out
+    disconnect(c)
+
+
+# ------------------------------------------------------------ envFile
+
+def test_env_file(godap, go_tc, tmp_path):
+    f1 = tmp_path / "a.env"
+    f1.write_text("# first file\nGODAP_A=from file1\nexport GODAP_B='single # kept'\n"
+                  "GODAP_C=from file1\n")
+    f2 = tmp_path / "b.env"
+    f2.write_text('GODAP_A="second \\"file\\""  # a comment\n\nGODAP_D=d\n')
+    c = godap.start(go_tc, env={"GODAP_D": "from godap's env"})
+    init(c)
+    launch_ok(c, go_tc.build("session"), "exec", args=["env"],
+              envFile=[str(f1), str(f2)], env={"GODAP_C": "from env", "GODAP_D": None})
+    c.request_ok("configurationDone")
+    assert wait_exited(c) == 0
+    assert output_lines(c, "stdout") == [
+        'GODAP_A=second "file"',       # the later file wins
+        "GODAP_B=single # kept",       # quotes keep a '#'
+        "GODAP_C=from env",            # env wins over envFile
+        "GODAP_D=(unset)",             # a null in env unsets
+    ], c.output_text()
+    disconnect(c)
+
+
+def test_env_file_missing(godap, go_tc, tmp_path):
+    c = godap.start(go_tc)
+    init(c)
+    r = c.request("launch", launch_args(go_tc.build("session"), "exec",
+                                        envFile=str(tmp_path / "nope.env")))
+    assert not r["success"]
+    assert "cannot read envFile" in r["message"] and "nope.env" in r["message"], r
+    disconnect(c)
+
+
+# ------------------------------------------------------------ noDebug
+
+def test_no_debug(godap, go_tc):
+    """Built, run untraced; a breakpoint is accepted and never stops."""
+    c = godap.start(go_tc)
+    init(c)
+    launch_ok(c, fixture_dir("session"), "debug", args=["nodebug"], noDebug=True)
+    line = marker_line(SESSION, "BPNODEBUG")
+    bp = set_breakpoints(c, SESSION, [line])[0]
+    assert bp["verified"] is False and "noDebug" in bp.get("message", ""), bp
+    c.request_ok("configurationDone")
+    assert wait_exited(c) == 5
+    assert output_lines(c, "stdout") == ["nodebug: tracer 0", "nodebug: sum 3"], c.output_text()
+    assert not c.events("stopped")
+    disconnect(c)
+
+
+# ------------------------------------------------------------ terminate
+
+def test_terminate_lets_program_shut_down(godap, go_tc):
+    """terminate while stopped at a breakpoint: the program gets SIGTERM,
+    runs its shutdown (prints, exits 7), then exited and terminated."""
+    c = godap.start(go_tc)
+    body = init(c)
+    assert body.get("supportsTerminateRequest") is True, body
+    launch_ok(c, go_tc.build("session"), "exec", args=["term"])
+    set_breakpoints(c, SESSION, [marker_line(SESSION, "BPTERM")])
+    c.request_ok("configurationDone")
+    wait_stopped(c, "breakpoint")
+    set_breakpoints(c, SESSION, [])
+    c.request_ok("terminate")
+    assert wait_exited(c) == 7
+    assert output_lines(c, "stdout") == ["term: ready", "term: got SIGTERM, shutting down"], \
+        c.output_text()
+    disconnect(c)
+
+
+def test_terminate_twice_kills(godap, go_tc):
+    """A program that ignores SIGTERM is killed at the second terminate."""
+    c = godap.start(go_tc)
+    init(c)
+    launch_ok(c, go_tc.build("session"), "exec", args=["stubborn"])
+    c.request_ok("configurationDone")
+    c.wait_output("stubborn: ready\n", "stdout", RUN_TIMEOUT)
+    c.request_ok("terminate")
+    c.request_ok("terminate")
+    assert wait_exited(c) == 128 + signal.SIGKILL
+    disconnect(c)
+
+
+def test_terminate_no_debug(godap, go_tc):
+    c = godap.start(go_tc)
+    init(c)
+    launch_ok(c, go_tc.build("session"), "exec", args=["term"], noDebug=True)
+    c.request_ok("configurationDone")
+    c.wait_output("term: ready\n", "stdout", RUN_TIMEOUT)
+    c.request_ok("terminate")
+    assert wait_exited(c) == 7
+    assert "term: got SIGTERM, shutting down" in c.output_text("stdout")
+    disconnect(c)
+
+
+# ------------------------------------------------------------ disconnect
+
+def test_disconnect_without_terminating(godap, go_tc):
+    """terminateDebuggee false: the launched program is detached and runs
+    on after godap has gone, untraced and not stopped."""
+    c = godap.start(go_tc)
+    init(c)
+    launch_ok(c, go_tc.build("session"), "exec", args=["quiet"])
+    pid = c.wait_event("process", TIMEOUT)["body"]["systemProcessId"]
+    # A breakpoint it never reaches: removed from the code at the detach.
+    set_breakpoints(c, SESSION, [marker_line(SESSION, "BPCOUNT")])
+    c.request_ok("configurationDone")
+    c.wait_output("quiet: ready\n", "stdout", RUN_TIMEOUT)
+    try:
+        disconnect(c, terminateDebuggee=False)
+        assert dap_client.pid_alive(pid)
+        assert tracer_of(pid) == 0
+        assert state_of(pid) not in ("t", "T", "Z"), state_of(pid)
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        assert wait_gone(pid)
+
+
+# ------------------------------------------------------------ the build
+
+SLOW_TOOL = """#!/bin/sh
+# -toolexec wrapper: records that the build reached it, then blocks on a
+# fifo nobody writes, so the build stays running until it is killed.
+echo $$ >> "{marker}"
+cat "{fifo}" > /dev/null
+exec "$@"
+"""
+
+
+def test_build_runs_beside_the_loop_and_disconnect_stops_it(godap, go_tc, tmp_path):
+    fifo = tmp_path / "block.fifo"
+    os.mkfifo(fifo)
+    marker = tmp_path / "reached"
+    tool = tmp_path / "slowtool.sh"
+    tool.write_text(SLOW_TOOL.format(marker=marker, fifo=fifo))
+    tool.chmod(tool.stat().st_mode | stat.S_IXUSR)
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    c = godap.start(go_tc, env={"TMPDIR": str(tmpdir)})
+    init(c, progress=True)
+    seq = c.send_request("launch", launch_args(fixture_dir("session"), "debug",
+                                               buildFlags=["-toolexec", str(tool)]))
+    c.wait_event("progressStart", TIMEOUT)
+    c.wait_output("Building ", "console", TIMEOUT)
+    wait_file(str(marker))
+    # The go command is blocked in our tool: requests are still answered.
+    assert c.request_ok("threads") == {"threads": []}
+    assert seq not in c.responses
+    building = dap_client.descendants_of(c.pid)
+    table = dap_client.process_table()
+    assert any(table[p][2] == "go" for p in building if p in table), building
+    c.request_ok("disconnect", {})
+    launch_resp = c.wait_response(seq)
+    assert launch_resp["success"] is False and "cancelled" in launch_resp["message"]
+    assert c.wait_exit(TIMEOUT) == 0
+    for p in building:
+        assert wait_gone(p), f"{p} ({dap_client.cmdline(p)}) outlived the build"
+    assert os.listdir(tmpdir) == [], os.listdir(tmpdir)
+    end = c.wait_event("progressEnd", TIMEOUT)["body"]
+    assert end.get("message") == "cancelled"
+
+
+def test_build_failure_reported(godap, go_tc):
+    """A failed build answers the launch with the compiler's messages."""
+    c = godap.start(go_tc)
+    init(c)
+    r = c.request("launch", launch_args(fixture_dir("badbuild")), timeout=LAUNCH_TIMEOUT)
+    assert r["success"] is False
+    line = marker_line(fixture_src("badbuild"), "BADLINE")
+    assert f"main.go:{line}" in r["message"], r["message"]
+    assert r["body"]["error"]["showUser"] is True
+    disconnect(c)
