@@ -833,7 +833,17 @@ static int launch_fields(pctx *c, const cJSON *a, dap_args_launch *o)
 	    parse_build_flags(c, a, o) < 0 ||
 	    opt_str(c, a, "", "output", &o->output) < 0 ||
 	    opt_bool(c, a, "", "noDebug", &o->no_debug) < 0 ||
+	    opt_str(c, a, "", "console", &o->console) < 0 ||
 	    launch_common(c, a, o) < 0)
+		return -1;
+	if (o->console && strcmp(o->console, "internalConsole") != 0 &&
+	    strcmp(o->console, "integratedTerminal") != 0 &&
+	    strcmp(o->console, "externalTerminal") != 0)
+		return gd_err_set(c->err, "launch: console \"%s\" is not "
+				  "supported (supported: \"internalConsole\", "
+				  "the default, \"integratedTerminal\" and "
+				  "\"externalTerminal\")", o->console);
+	if (!o->console && dup_str(c, "internalConsole", &o->console) < 0)
 		return -1;
 	return 0;
 }
@@ -863,7 +873,8 @@ static int parse_process_id(pctx *c, const cJSON *a, int *out)
 {
 	const cJSON *v = field(a, "processId");
 	if (!v)
-		return fail(c, "", "processId", "is required");
+		return gd_err_set(c->err, "%s: 'processId' (or 'waitFor') is "
+				  "required", c->cmd);
 	if (cJSON_IsString(v)) {
 		const char *s = v->valuestring;
 		char *end = NULL;
@@ -889,7 +900,14 @@ static int attach_fields(pctx *c, const cJSON *a, dap_args_launch *o)
 				  "supported (supported: \"local\")", o->mode);
 	if (!o->mode && dup_str(c, "local", &o->mode) < 0)
 		return -1;
-	if (parse_process_id(c, a, &o->process_id) < 0 ||
+	if (opt_str(c, a, "", "waitFor", &o->wait_for) < 0)
+		return -1;
+	if (o->wait_for && !o->wait_for[0])
+		return fail(c, "", "waitFor", "must not be empty");
+	if (o->wait_for && field(a, "processId"))
+		return gd_err_set(c->err, "attach: give 'processId' or "
+				  "'waitFor', not both");
+	if ((!o->wait_for && parse_process_id(c, a, &o->process_id) < 0) ||
 	    launch_common(c, a, o) < 0)
 		return -1;
 	return 0;
@@ -927,6 +945,8 @@ void dap_args_launch_free(dap_args_launch *a)
 	}
 	free(a->substitute_path);
 	free(a->output);
+	free(a->wait_for);
+	free(a->console);
 	launch_defaults(a);
 }
 

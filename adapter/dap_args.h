@@ -84,11 +84,19 @@ typedef struct dap_args_launch {
 	int stack_trace_depth; /* default 50, 1..DAP_ARGS_MAX_COUNT */
 	char *output;          /* where to put the built binary, or NULL */
 	int no_debug;
-	int process_id;        /* attach: > 0 */
+	int process_id;        /* attach: > 0, or 0 with wait_for */
+	/* attach: the first process whose command line starts with this,
+	 * or whose executable's name is this (Delve's waitFor), polled for
+	 * until it starts.  NULL with processId. */
+	char *wait_for;
+	/* launch: "internalConsole" (default), "integratedTerminal" or
+	 * "externalTerminal".  Never NULL after a successful launch parse. */
+	char *console;
 } dap_args_launch;
 int dap_args_launch_parse(const cJSON *args, dap_args_launch *out,
 			  gd_err *err);
-/* attach: mode ("local"), processId (integer or numeric string), and the
+/* attach: mode ("local"), processId (integer or numeric string) or
+ * waitFor (a non-empty string), and the
  * shared cwd, substitutePath, stopOnEntry, hideSystemGoroutines,
  * showGlobalVariables, showRegisters, stackTraceDepth. */
 int dap_args_attach_parse(const cJSON *args, dap_args_launch *out,

@@ -180,8 +180,13 @@ void dap_handles_reset(dap_session *s);
  * to the target) when it worked, else err says why. */
 void dap_launch_built(dap_session *s, char *binary, char *tmpdir,
 		      gd_err *err);
-/* Ends a build under way and fails the launch waiting for it with
- * `why`. */
+/* attach with waitFor: 1 while the process is looked for. */
+int dap_attach_waiting(const dap_session *s);
+/* Looks for the waitFor process once; attaches and answers the attach
+ * when it is there. */
+void dap_attach_poll(dap_session *s);
+/* Ends a build under way (or a waitFor) and fails the launch or attach
+ * waiting for it with `why`. */
 void dap_launch_abort(dap_session *s, const char *why);
 
 /* ---- noDebug (dap_plain.c) ---- */
@@ -206,6 +211,11 @@ int dap_target_resume(dap_session *s, gd_err *err);
 int dap_target_pause(dap_session *s, gd_err *err);
 void dap_target_on_child(dap_session *s);
 void dap_target_drain_output(dap_session *s, int final);
+/* The thread id to show for a stop no thread asked for (pause, attach
+ * with stopOnEntry): the user's goroutine if it still exists, else one
+ * running user code, else the lowest; the main thread before the runtime
+ * has goroutines.  Every thread stopped. */
+uint64_t dap_target_pick_goroutine(dap_session *s);
 /* Reports a stop of all threads to the client. */
 void dap_target_report_stop(dap_session *s, const char *reason, uint64_t goid,
 			    const int *bp_ids, size_t nbp_ids);

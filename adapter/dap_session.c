@@ -329,6 +329,9 @@ int dap_session_run(dap_session *s)
 		int held = s->tgt && s->tgt->proc && s->state == DAP_RUNNING &&
 			   core_has_held(s->tgt->proc);
 		int timeout = held ? 0 : dap_build_timeout(s);
+		/* waitFor: look for the process this often. */
+		if (dap_attach_waiting(s) && (timeout < 0 || timeout > 20))
+			timeout = 20;
 		int tt = dap_terminate_timeout(s);
 		if (tt >= 0 && (timeout < 0 || tt < timeout))
 			timeout = tt;
@@ -352,8 +355,10 @@ int dap_session_run(dap_session *s)
 			dap_plain_poll(s, 0);
 		if (child || held)
 			dap_target_on_child(s);
-		if (pr == 0)
+		if (pr == 0) {
 			dap_terminate_tick(s);
+			dap_attach_poll(s);
+		}
 		if (pf[0].revents)
 			read_client(s);
 	}

@@ -249,7 +249,7 @@ static void stop_and_report(dap_session *s, pid_t tid, const char *reason,
 
 /* The goroutine to show after a pause: the user's last one if it still
  * exists, else one running user code, else the lowest id. */
-static uint64_t pick_goroutine(dap_session *s)
+uint64_t dap_target_pick_goroutine(dap_session *s)
 {
 	const grt_goroutine *gs;
 	size_t n;
@@ -281,7 +281,7 @@ static void stop_and_report_exc(dap_session *s, pid_t tid)
 	(void)tid;
 	/* A fatal error from the scheduler (deadlock) runs on no goroutine:
 	 * show the one the user had, or one of the program's. */
-	uint64_t id = s->exc_goid ? s->exc_goid : pick_goroutine(s);
+	uint64_t id = s->exc_goid ? s->exc_goid : dap_target_pick_goroutine(s);
 	s->cur_goid = id;
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddStringToObject(b, "reason", "exception");
@@ -407,7 +407,7 @@ int dap_target_pause(dap_session *s, gd_err *err)
 	}
 	grt_invalidate(t->rt);
 	dap_handles_reset(s);
-	dap_target_report_stop(s, "pause", pick_goroutine(s), NULL, 0);
+	dap_target_report_stop(s, "pause", dap_target_pick_goroutine(s), NULL, 0);
 	return 0;
 }
 

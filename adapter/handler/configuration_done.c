@@ -17,16 +17,23 @@ void dap_h_configuration_done(dap_session *s, const cJSON *req,
 		return;
 	}
 	dap_respond(s, req, NULL);
-	if (s->cfg.stop_on_entry || s->tgt->attached) {
-		/* Attached programs stay stopped where we caught them. */
-		pid_t pid = core_pid(s->tgt->proc);
-		uint64_t goid = 0;
-		if (s->tgt->attached)
-			grt_thread_goid(s->tgt->rt, pid, &goid, NULL);
-		dap_target_report_stop(s, s->tgt->attached ? "pause" : "entry",
-				       goid ? goid : (uint64_t)pid, NULL, 0);
+	if (s->cfg.stop_on_entry) {
+		if (s->tgt->attached) {
+			/* Caught wherever it was: show a goroutine threads
+			 * lists, as after a pause. */
+			grt_invalidate(s->tgt->rt);
+			dap_target_report_stop(s, "entry",
+					       dap_target_pick_goroutine(s),
+					       NULL, 0);
+			return;
+		}
+		/* Launched: stopped before its first instruction; there are
+		 * no goroutines yet, threads lists the main thread. */
+		dap_target_report_stop(s, "entry",
+				       (uint64_t)core_pid(s->tgt->proc), NULL, 0);
 		return;
 	}
+	/* Launched or attached, the program runs on. */
 	gd_err err = GD_ERR_INIT;
 	if (dap_target_resume(s, &err) < 0) {
 		gd_log_info(s->log, "start: %s", gd_err_msg(&err));

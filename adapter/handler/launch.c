@@ -1,7 +1,11 @@
 #include "../dap_internal.h"
 #include "../dap_build.h"
+#include "../dap_goversion.h"
 
+#include <dirent.h>
 #include <libgen.h>
+#include <unistd.h>
+#include "../../common/gd_buf.h"
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +38,13 @@ static void started(dap_session *s, const cJSON *req)
 				s->cfg.attach ? "attach" : "launch");
 	free(exe);
 	dap_event(s, "process", pe);
+	if (s->tgt && s->tgt->rt) {
+		char *warn = dap_go_version_warning(grt_go_version(s->tgt->rt));
+		if (warn) {
+			dap_output(s, "console", warn, strlen(warn));
+			free(warn);
+		}
+	}
 	if (s->tgt) {
 		dap_exc_sync(s);
 		/* Breakpoints sent before the program existed resolve now. */
@@ -137,7 +148,8 @@ void dap_launch_abort(dap_session *s, const char *why)
 	dap_build_cancel(s);
 	if (!s->pending)
 		return;
-	dap_respond_error(s, s->pending, "launch: %s", why);
+	dap_respond_error(s, s->pending, "%s: %s",
+			  s->cfg.attach ? "attach" : "launch", why);
 	cJSON_Delete(s->pending);
 	s->pending = NULL;
 }
@@ -175,10 +187,8 @@ void dap_h_launch(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 }
 
-void dap_h_attach(dap_session *s, const cJSON *req, const cJSON *args)
+static void attach_now(dap_session *s, const cJSON *req)
 {
-	if (parse_cfg(s, req, args, 1) < 0)
-		return;
 	gd_err err = GD_ERR_INIT;
 	if (dap_target_attach(s, &err) < 0) {
 		dap_target_end(s);
@@ -186,4 +196,102 @@ void dap_h_attach(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	}
 	started(s, req);
+}
+
+void dap_h_attach(dap_session *s, const cJSON *req, const cJSON *args)
+{
+	if (parse_cfg(s, req, args, 1) < 0)
+		return;
+	if (!s->cfg.wait_for) {
+		attach_now(s, req);
+		return;
+	}
+	/* waitFor: answered once the process is there (dap_attach_poll). */
+	s->pending = cJSON_Duplicate(req, 1);
+	if (!s->pending) {
+		dap_respond_error(s, req, "out of memory");
+		return;
+	}
+	char *msg = NULL;
+	if (asprintf(&msg, "Waiting for a process named %s…\n",
+		     s->cfg.wait_for) >= 0) {
+		dap_output(s, "console", msg, strlen(msg));
+		free(msg);
+	}
+}
+
+/* Does process pid match waitFor?  As Delve: its command line starts with
+ * it; also: its executable's name (comm, or argv[0]'s last part) is it. */
+static int wait_for_matches(pid_t pid, const char *want)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	gd_buf cmd = GD_BUF_INIT;
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		gd_buf_append(&cmd, buf, got);
+	fclose(f);
+	int match = 0;
+	if (cmd.len) {
+		const char *argv0 = cmd.data;
+		const char *slash = strrchr(argv0, '/');
+		match = strcmp(slash ? slash + 1 : argv0, want) == 0;
+		/* The arguments are NUL-separated: as one line, blanks. */
+		for (size_t i = 0; i + 1 < cmd.len; i++)
+			if (cmd.data[i] == '\0')
+				cmd.data[i] = ' ';
+		match = match || strncmp(cmd.data, want, strlen(want)) == 0;
+	}
+	gd_buf_free(&cmd);
+	if (!match) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+		f = fopen(path, "r");
+		if (f) {
+			char comm[64] = "";
+			if (fgets(comm, sizeof(comm), f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+			match = strcmp(comm, want) == 0;
+		}
+	}
+	return match;
+}
+
+int dap_attach_waiting(const dap_session *s)
+{
+	return s->pending && s->have_cfg && s->cfg.attach && s->cfg.wait_for &&
+	       !s->tgt;
+}
+
+void dap_attach_poll(dap_session *s)
+{
+	if (!dap_attach_waiting(s))
+		return;
+	DIR *d = opendir("/proc");
+	if (!d)
+		return;
+	pid_t self = getpid(), found = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && !found) {
+		char *end = NULL;
+		long pid = strtol(e->d_name, &end, 10);
+		if (!end || *end || pid <= 0 || pid == self)
+			continue;
+		if (wait_for_matches((pid_t)pid, s->cfg.wait_for))
+			found = (pid_t)pid;
+	}
+	closedir(d);
+	if (!found)
+		return;
+	gd_log_info(s->log, "waitFor %s: process %d", s->cfg.wait_for,
+		    (int)found);
+	s->cfg.process_id = found;
+	cJSON *req = s->pending;
+	s->pending = NULL;
+	attach_now(s, req);
+	cJSON_Delete(req);
 }

@@ -285,3 +285,169 @@ def test_build_failure_reported(godap, go_tc):
     assert f"main.go:{line}" in r["message"], r["message"]
     assert r["body"]["error"]["showUser"] is True
     disconnect(c)
+
+
+# ------------------------------------------------------------ Go versions
+
+def with_build_version(src, dst, minor):
+    """Copies the binary src to dst with the Go version of its build info
+    (.go.buildinfo: a 32-byte header, then the uvarint-prefixed version)
+    changed to go1.<minor>, same length: what godap reads to name the
+    toolchain.  The code is untouched."""
+    data = bytearray(open(src, "rb").read())
+    at = data.find(b"\xff Go buildinf:")
+    assert at >= 0, "no build info"
+    n = data[at + 32]
+    version = data[at + 33:at + 33 + n].decode()
+    assert version.startswith("go1.") and version[4:6].isdigit(), version
+    data[at + 33 + 4:at + 33 + 6] = b"%02d" % minor
+    open(dst, "wb").write(bytes(data))
+    os.chmod(dst, 0o755)
+    return version[:4] + "%02d" % minor + version[6:]
+
+
+def test_older_go_is_warned(godap, go_tc, tmp_path):
+    exe = str(tmp_path / "old")
+    version = with_build_version(go_tc.build("session"), exe, 19)
+    c = godap.start(go_tc)
+    init(c)
+    launch_ok(c, exe, "exec", args=["env"])
+    c.request_ok("configurationDone")
+    assert wait_exited(c) == 0
+    console = c.output_text("console")
+    assert f"built by {version}, older than the Go versions godap supports (1.22 to 1.27)" \
+        in console, console
+    disconnect(c)
+
+
+def test_supported_go_not_warned(godap, go_tc):
+    c = godap.start(go_tc)
+    init(c)
+    launch_ok(c, go_tc.build("session"), "exec", args=["env"])
+    c.request_ok("configurationDone")
+    assert wait_exited(c) == 0
+    assert "warning" not in c.output_text("console"), c.output_text("console")
+    disconnect(c)
+
+
+# ------------------------------------------------------------ attach
+
+def read_lines_until(f, pred, limit=1000):
+    """Reads lines of the program's stdout until pred(line) holds."""
+    for _ in range(limit):
+        line = f.readline()
+        assert line, "the program's stdout ended"
+        if pred(line):
+            return line
+    raise AssertionError("no such line")
+
+
+def tick_no(line):
+    assert line.startswith(b"tick "), line
+    return int(line.split()[1])
+
+
+def attach_and_break(c, pid, prog, src):
+    """The attached program runs on after configurationDone (its output
+    keeps coming); a breakpoint set then stops it on a goroutine that
+    threads lists."""
+    proc = c.wait_event("process", TIMEOUT)["body"]
+    assert proc["systemProcessId"] == pid and proc["startMethod"] == "attach", proc
+    c.request_ok("configurationDone")
+    first = tick_no(prog.stdout.readline())
+    later = tick_no(read_lines_until(prog.stdout, lambda l: tick_no(l) >= first + 3))
+    assert later >= first + 3
+    assert not c.events("stopped")
+    bp = set_breakpoints(c, src, [marker_line(src, "BPTICK")])[0]
+    assert bp["verified"], bp
+    ev = wait_stopped(c, "breakpoint")
+    ids = [t["id"] for t in c.request_ok("threads")["threads"]]
+    assert ev["threadId"] in ids, (ev, ids)
+    frame = top_frame(c, ev["threadId"])
+    assert frame["name"] == "main.tick", frame
+    set_breakpoints(c, src, [])
+
+
+def check_runs_on(prog, pid):
+    """Detached: untraced, and its output still comes."""
+    assert tracer_of(pid) == 0
+    n = tick_no(prog.stdout.readline())
+    assert tick_no(read_lines_until(prog.stdout, lambda l: tick_no(l) >= n + 3)) >= n + 3
+    assert prog.poll() is None
+
+
+def test_attach_runs_on_until_breakpoint_then_detach(godap, go_tc):
+    exe = go_tc.build("session")
+    prog = subprocess.Popen([exe, "tick"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert prog.stdout.readline().startswith(b"tick 1")
+        c = godap.start(go_tc)
+        init(c)
+        c.request_ok("attach", {"request": "attach", "mode": "local", "processId": prog.pid})
+        c.wait_event("initialized", TIMEOUT)
+        attach_and_break(c, prog.pid, prog, SESSION)
+        disconnect(c)
+        check_runs_on(prog, prog.pid)
+    finally:
+        prog.kill()
+        prog.wait()
+
+
+def test_attach_stop_on_entry_names_listed_goroutine(godap, go_tc):
+    exe = go_tc.build("session")
+    prog = subprocess.Popen([exe, "tick"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert prog.stdout.readline().startswith(b"tick 1")
+        c = godap.start(go_tc)
+        init(c)
+        c.request_ok("attach", {"request": "attach", "processId": prog.pid,
+                                "stopOnEntry": True})
+        c.wait_event("initialized", TIMEOUT)
+        c.request_ok("configurationDone")
+        ev = wait_stopped(c, "entry")
+        ids = [t["id"] for t in c.request_ok("threads")["threads"]]
+        assert ev["threadId"] in ids and ev["threadId"] != prog.pid, (ev, ids, prog.pid)
+        assert c.request_ok("stackTrace", {"threadId": ev["threadId"]})["stackFrames"]
+        disconnect(c)
+        check_runs_on(prog, prog.pid)
+    finally:
+        prog.kill()
+        prog.wait()
+
+
+def test_attach_wait_for(godap, go_tc, tmp_path):
+    """waitFor: godap polls until a process of that name starts, then
+    attaches to it."""
+    exe = str(tmp_path / "godap-waitfor-prog")
+    with open(go_tc.build("session"), "rb") as src, open(exe, "wb") as dst:
+        dst.write(src.read())
+    os.chmod(exe, 0o755)
+    c = godap.start(go_tc)
+    init(c)
+    seq = c.send_request("attach", {"request": "attach", "waitFor": exe})
+    c.wait_output("Waiting for a process named", "console", TIMEOUT)
+    # Still waiting, still answering.
+    assert c.request_ok("threads") == {"threads": []}
+    assert seq not in c.responses
+    prog = subprocess.Popen([exe, "tick"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        r = c.wait_response(seq)
+        assert r["success"], r
+        c.wait_event("initialized", TIMEOUT)
+        attach_and_break(c, prog.pid, prog, SESSION)
+        disconnect(c)
+        check_runs_on(prog, prog.pid)
+    finally:
+        prog.kill()
+        prog.wait()
+
+
+def test_attach_wait_for_cancelled(godap, go_tc):
+    c = godap.start(go_tc)
+    init(c)
+    seq = c.send_request("attach", {"request": "attach", "waitFor": "godap-no-such-program"})
+    c.wait_output("Waiting for a process named", "console", TIMEOUT)
+    c.request_ok("disconnect", {})
+    r = c.wait_response(seq)
+    assert r["success"] is False and "cancelled" in r["message"], r
+    assert c.wait_exit(TIMEOUT) == 0

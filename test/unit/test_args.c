@@ -3,6 +3,7 @@
 #include "gd_test.h"
 
 #include "dap_args.h"
+#include "dap_goversion.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -413,9 +414,18 @@ static void test_attach(void)
 	dap_args_launch_free(&a);
 
 	PARSE_FAIL(dap_args_attach_parse, dap_args_launch, "{}",
-		   "attach: 'processId' is required");
+		   "attach: 'processId' (or 'waitFor') is required");
 	PARSE_FAIL(dap_args_attach_parse, dap_args_launch, NULL,
-		   "attach: 'processId' is required");
+		   "attach: 'processId' (or 'waitFor') is required");
+	PARSE_OK(dap_args_attach_parse, &a, "{\"waitFor\":\"myserver\"}");
+	CHECK_STR(a.wait_for, "myserver");
+	CHECK_INT(a.process_id, 0);
+	dap_args_launch_free(&a);
+	PARSE_FAIL(dap_args_attach_parse, dap_args_launch,
+		   "{\"waitFor\":\"\"}", "attach: 'waitFor' must not be empty");
+	PARSE_FAIL(dap_args_attach_parse, dap_args_launch,
+		   "{\"waitFor\":\"x\",\"processId\":3}",
+		   "attach: give 'processId' or 'waitFor', not both");
 	PARSE_FAIL(dap_args_attach_parse, dap_args_launch,
 		   "{\"processId\":\"${command:pickProcess}\"}",
 		   "attach: 'processId' must be a process id (a positive "
@@ -1369,8 +1379,46 @@ static void test_launch_env_file(void)
 	unlink(p2);
 }
 
+static void test_launch_console(void)
+{
+	dap_args_launch a;
+	PARSE_OK(dap_args_launch_parse, &a, "{\"program\":\"p\"}");
+	CHECK_STR(a.console, "internalConsole");
+	dap_args_launch_free(&a);
+	PARSE_OK(dap_args_launch_parse, &a,
+		 "{\"program\":\"p\",\"console\":\"integratedTerminal\"}");
+	CHECK_STR(a.console, "integratedTerminal");
+	dap_args_launch_free(&a);
+	PARSE_FAIL(dap_args_launch_parse, dap_args_launch,
+		   "{\"program\":\"p\",\"console\":\"tty\"}",
+		   "launch: console \"tty\" is not supported (supported: "
+		   "\"internalConsole\", the default, \"integratedTerminal\" "
+		   "and \"externalTerminal\")");
+}
+
+static void test_go_version_warning(void)
+{
+	char *w = dap_go_version_warning("go1.21.13");
+	CHECK_STR(w, "warning: this program was built by go1.21.13, older "
+		  "than the Go versions godap supports (1.22 to 1.27): "
+		  "goroutines, stacks and values may be shown wrong or not "
+		  "at all\n");
+	free(w);
+	w = dap_go_version_warning("go1.28rc1");
+	CHECK(w && strstr(w, "newer") && strstr(w, "go1.28rc1"));
+	free(w);
+	CHECK(dap_go_version_warning("go1.22.12") == NULL);
+	CHECK(dap_go_version_warning("go1.27.4") == NULL);
+	CHECK(dap_go_version_warning("go1.26") == NULL);
+	CHECK(dap_go_version_warning("devel go1.28-abcdef") == NULL);
+	CHECK(dap_go_version_warning("") == NULL);
+	CHECK(dap_go_version_warning(NULL) == NULL);
+}
+
 int main(void)
 {
+	test_go_version_warning();
+	test_launch_console();
 	test_env_file_parse();
 	test_launch_env_file();
 	test_initialize();
