@@ -927,6 +927,29 @@ int dap_args_attach_parse(const cJSON *args, dap_args_launch *out,
 	return 0;
 }
 
+int dap_args_restart_parse(const cJSON *args, int attach,
+			   dap_args_launch *out, int *given, gd_err *err)
+{
+	pctx c = {"restart", err};
+	const cJSON *a;
+	*given = 0;
+	launch_defaults(out);
+	if (args_obj(&c, args, &a) < 0)
+		return -1;
+	const cJSON *cfg = field(a, "arguments");
+	if (!cfg)
+		return 0;
+	if (!cJSON_IsObject(cfg))
+		return fail_type(&c, "", "arguments",
+				 "an object (a launch or attach configuration)",
+				 cfg);
+	if (attach ? dap_args_attach_parse(cfg, out, err) < 0
+		   : dap_args_launch_parse(cfg, out, err) < 0)
+		return gd_err_wrap(err, "restart");
+	*given = 1;
+	return 0;
+}
+
 void dap_args_launch_free(dap_args_launch *a)
 {
 	free(a->mode);

@@ -103,6 +103,12 @@ int dap_args_attach_parse(const cJSON *args, dap_args_launch *out,
 			  gd_err *err);
 void dap_args_launch_free(dap_args_launch *a);
 
+/* restart: 'arguments', when given, is a whole new launch (attach when
+ * `attach`) configuration, parsed as by launch/attach into *out
+ * (*given = 1); else *given = 0 and *out holds nothing. */
+int dap_args_restart_parse(const cJSON *args, int attach,
+			   dap_args_launch *out, int *given, gd_err *err);
+
 /* The variables of an env file (vscode-go's envFile): one KEY=VALUE a
  * line, blank lines and lines starting with '#' skipped, an optional
  * leading `export `, values unquoted (a ' #' starts a comment, blanks

@@ -20,6 +20,7 @@ void dap_h_continue(dap_session *, const cJSON *, const cJSON *);
 void dap_h_pause(dap_session *, const cJSON *, const cJSON *);
 void dap_h_disconnect(dap_session *, const cJSON *, const cJSON *);
 void dap_h_terminate(dap_session *, const cJSON *, const cJSON *);
+void dap_h_restart(dap_session *, const cJSON *, const cJSON *);
 void dap_h_exception_info(dap_session *, const cJSON *, const cJSON *);
 void dap_h_set_function_breakpoints(dap_session *, const cJSON *, const cJSON *);
 void dap_h_set_instruction_breakpoints(dap_session *, const cJSON *, const cJSON *);
@@ -60,6 +61,7 @@ static const struct {
 	{"stepOut", dap_h_step_out},
 	{"disconnect", dap_h_disconnect},
 	{"terminate", dap_h_terminate},
+	{"restart", dap_h_restart},
 };
 
 dap_handler_fn dap_handler_find(const char *command)

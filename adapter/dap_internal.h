@@ -107,6 +107,7 @@ struct dap_session {
 	int terminating;     /* terminate sent SIGTERM; kill at term_at */
 	long long term_at;   /* CLOCK_MONOTONIC ms */
 	int detach;          /* disconnect said: leave the program running */
+	int restarting;      /* the launch/attach under way is a restart */
 
 	dap_bp *bps;
 	size_t nbps, capbps;
@@ -188,6 +189,11 @@ void dap_attach_poll(dap_session *s);
 /* Ends a build under way (or a waitFor) and fails the launch or attach
  * waiting for it with `why`. */
 void dap_launch_abort(dap_session *s, const char *why);
+
+/* The configuration is done (configurationDone, or a restart): the
+ * program runs, or stops at its entry when stopOnEntry says so.
+ * (handler/configuration_done.c) */
+void dap_run_configured(dap_session *s);
 
 /* ---- noDebug (dap_plain.c) ---- */
 /* Starts binary untraced (takes tmpdir). */

@@ -17,6 +17,16 @@ void dap_h_configuration_done(dap_session *s, const cJSON *req,
 		return;
 	}
 	dap_respond(s, req, NULL);
+	dap_run_configured(s);
+}
+
+void dap_run_configured(dap_session *s)
+{
+	if (s->plain) {
+		if (s->state == DAP_CONFIGURING)
+			s->state = DAP_RUNNING;
+		return;
+	}
 	if (s->cfg.stop_on_entry) {
 		if (s->tgt->attached) {
 			/* Caught wherever it was: show a goroutine threads

@@ -17,6 +17,7 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 	cJSON_AddBoolToObject(b, "supportsConfigurationDoneRequest", 1);
 	cJSON_AddBoolToObject(b, "supportTerminateDebuggee", 1);
 	cJSON_AddBoolToObject(b, "supportsTerminateRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsRestartRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsSetVariable", 1);
 	cJSON_AddBoolToObject(b, "supportsSetExpression", 1);
 	cJSON_AddBoolToObject(b, "supportsEvaluateForHovers", 1);

@@ -45,13 +45,19 @@ static void started(dap_session *s, const cJSON *req)
 			free(warn);
 		}
 	}
-	if (s->tgt) {
+	/* Breakpoints sent before the program existed (or kept from the run
+	 * before a restart) resolve now. */
+	if (s->tgt)
 		dap_exc_sync(s);
-		/* Breakpoints sent before the program existed resolve now. */
-		for (size_t i = 0; i < s->nbps; i++) {
-			dap_bp_resolve(s, &s->bps[i]);
-			dap_bp_event(s, &s->bps[i]);
-		}
+	for (size_t i = 0; i < s->nbps; i++) {
+		dap_bp_resolve(s, &s->bps[i]);
+		dap_bp_event(s, &s->bps[i]);
+	}
+	if (s->restarting) {
+		/* The client configured this session already: run. */
+		s->restarting = 0;
+		dap_run_configured(s);
+		return;
 	}
 	dap_event(s, "initialized", NULL);
 }
@@ -120,6 +126,7 @@ static void launch_binary(dap_session *s, const cJSON *req, char *binary,
 			dap_target_end(s);
 	}
 	if (rc < 0) {
+		s->restarting = 0;
 		dap_respond_err(s, req, &err);
 		return;
 	}
@@ -154,10 +161,19 @@ void dap_launch_abort(dap_session *s, const char *why)
 	s->pending = NULL;
 }
 
+static void start_launch(dap_session *s, const cJSON *req);
+static void start_attach(dap_session *s, const cJSON *req);
+
 void dap_h_launch(dap_session *s, const cJSON *req, const cJSON *args)
 {
 	if (parse_cfg(s, req, args, 0) < 0)
 		return;
+	s->restarting = 0;
+	start_launch(s, req);
+}
+
+static void start_launch(dap_session *s, const cJSON *req)
+{
 	gd_err err = GD_ERR_INIT;
 	if (test_cwd(&s->cfg, &err) < 0) {
 		dap_respond_err(s, req, &err);
@@ -192,6 +208,7 @@ static void attach_now(dap_session *s, const cJSON *req)
 	gd_err err = GD_ERR_INIT;
 	if (dap_target_attach(s, &err) < 0) {
 		dap_target_end(s);
+		s->restarting = 0;
 		dap_respond_err(s, req, &err);
 		return;
 	}
@@ -202,6 +219,12 @@ void dap_h_attach(dap_session *s, const cJSON *req, const cJSON *args)
 {
 	if (parse_cfg(s, req, args, 1) < 0)
 		return;
+	s->restarting = 0;
+	start_attach(s, req);
+}
+
+static void start_attach(dap_session *s, const cJSON *req)
+{
 	if (!s->cfg.wait_for) {
 		attach_now(s, req);
 		return;
@@ -294,4 +317,48 @@ void dap_attach_poll(dap_session *s)
 	s->pending = NULL;
 	attach_now(s, req);
 	cJSON_Delete(req);
+}
+
+/* restart: the program is ended (killed, or detached when attached) and
+ * started again with the same configuration or the one in 'arguments';
+ * modes debug and test build again.  Breakpoints stay and are resolved
+ * in the new program; the client does not configure again, so the
+ * program runs (or stops on entry) as after configurationDone. */
+void dap_h_restart(dap_session *s, const cJSON *req, const cJSON *args)
+{
+	gd_err err = GD_ERR_INIT;
+	if (!s->have_cfg) {
+		dap_respond_error(s, req, "restart: nothing was launched or "
+				  "attached yet");
+		return;
+	}
+	dap_args_launch a;
+	int given = 0;
+	if (dap_args_restart_parse(args, s->cfg.attach, &a, &given, &err) < 0) {
+		dap_respond_err(s, req, &err);
+		return;
+	}
+	dap_launch_abort(s, "cancelled by a restart");
+	dap_plain_end(s, 0);
+	dap_target_end(s);
+	if (given) {
+		dap_args_launch_free(&s->cfg);
+		s->cfg = a;
+	}
+	/* A new run: nothing of the old program's state is kept but the
+	 * breakpoints and filters the client set. */
+	s->state = DAP_IDLE;
+	s->exited_sent = 0;
+	s->terminating = 0;
+	s->cur_goid = 0;
+	s->exc_panic_set = s->exc_throw_set = 0;
+	memset(&s->exc_sites, 0, sizeof(s->exc_sites));
+	dap_exc_clear(s);
+	dap_handles_reset(s);
+	s->restarting = 1;
+	gd_log_info(s->log, "restart");
+	if (s->cfg.attach)
+		start_attach(s, req);
+	else
+		start_launch(s, req);
 }

@@ -451,3 +451,59 @@ def test_attach_wait_for_cancelled(godap, go_tc):
     r = c.wait_response(seq)
     assert r["success"] is False and "cancelled" in r["message"], r
     assert c.wait_exit(TIMEOUT) == 0
+
+
+# ------------------------------------------------------------ restart
+
+def eval_in_top(c, thread_id, expr):
+    frame = top_frame(c, thread_id)
+    return c.request_ok("evaluate", {"expression": expr, "frameId": frame["id"],
+                                     "context": "watch"})["result"]
+
+
+def test_restart_starts_over(godap, go_tc):
+    """restart: the counter is back at 1, the program was built again, the
+    breakpoint kept its id and stops the new program."""
+    c = godap.start(go_tc)
+    body = init(c)
+    assert body.get("supportsRestartRequest") is True, body
+    launch_ok(c, fixture_dir("session"), "debug", args=["count"])
+    pid1 = c.wait_event("process", TIMEOUT)["body"]["systemProcessId"]
+    bp = set_breakpoints(c, SESSION, [marker_line(SESSION, "BPCOUNT")])[0]
+    assert bp["verified"], bp
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "breakpoint")
+    assert eval_in_top(c, ev["threadId"], "i") == "1"
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "breakpoint")
+    assert eval_in_top(c, ev["threadId"], "i") == "2"
+    assert c.output_text("console").count("Building ") == 1
+
+    c.request_ok("restart", {}, timeout=LAUNCH_TIMEOUT)
+    pid2 = c.wait_event("process", TIMEOUT)["body"]["systemProcessId"]
+    assert pid2 != pid1 and wait_gone(pid1)
+    ev = wait_stopped(c, "breakpoint")
+    assert ev["hitBreakpointIds"] == [bp["id"]], ev
+    assert eval_in_top(c, ev["threadId"], "i") == "1"
+    assert c.output_text("console").count("Building ") == 2
+    assert not c.events("terminated") and not c.events("initialized")[1:]
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "breakpoint")
+    assert eval_in_top(c, ev["threadId"], "i") == "2"
+    assert output_lines(c, "stdout") == ["count 1", "count 1"], c.output_text()
+    disconnect(c)
+
+
+def test_restart_with_new_arguments(godap, go_tc):
+    """restart with 'arguments': the new configuration is used."""
+    exe = go_tc.build("session")
+    c = godap.start(go_tc)
+    init(c)
+    launch_ok(c, exe, "exec", args=["stubborn"])
+    c.request_ok("configurationDone")
+    c.wait_output("stubborn: ready\n", "stdout", RUN_TIMEOUT)
+    c.request_ok("restart", {"arguments": launch_args(exe, "exec", args=["env"],
+                                                      env={"GODAP_A": "restarted"})})
+    assert wait_exited(c) == 0
+    assert "GODAP_A=restarted" in output_lines(c, "stdout"), c.output_text()
+    disconnect(c)

@@ -1396,6 +1396,41 @@ static void test_launch_console(void)
 		   "and \"externalTerminal\")");
 }
 
+static void test_restart(void)
+{
+	dap_args_launch a;
+	int given = -1;
+	gd_err err = GD_ERR_INIT;
+	cJSON *j = J("{}");
+	CHECK_INT(dap_args_restart_parse(j, 0, &a, &given, &err), 0);
+	CHECK_INT(given, 0);
+	cJSON_Delete(j);
+	j = J("{\"arguments\":{\"program\":\"/p\",\"mode\":\"exec\","
+	      "\"args\":[\"x\"]}}");
+	CHECK_INT(dap_args_restart_parse(j, 0, &a, &given, &err), 0);
+	cJSON_Delete(j);
+	CHECK_INT(given, 1);
+	CHECK_STR(a.program, "/p");
+	CHECK_INT(a.nargs, 1);
+	dap_args_launch_free(&a);
+	j = J("{\"arguments\":{\"processId\":12}}");
+	CHECK_INT(dap_args_restart_parse(j, 1, &a, &given, &err), 0);
+	cJSON_Delete(j);
+	CHECK_INT(a.process_id, 12);
+	dap_args_launch_free(&a);
+	j = J("{\"arguments\":{\"mode\":\"exec\"}}");
+	CHECK_INT(dap_args_restart_parse(j, 0, &a, &given, &err), -1);
+	CHECK_STR(err.msg, "restart: launch: 'program' is required");
+	gd_err_clear(&err);
+	cJSON_Delete(j);
+	j = J("{\"arguments\":[]}");
+	CHECK_INT(dap_args_restart_parse(j, 0, &a, &given, &err), -1);
+	CHECK_STR(err.msg, "restart: 'arguments' must be an object (a launch "
+		  "or attach configuration), not an array");
+	gd_err_clear(&err);
+	cJSON_Delete(j);
+}
+
 static void test_go_version_warning(void)
 {
 	char *w = dap_go_version_warning("go1.21.13");
@@ -1419,6 +1454,7 @@ int main(void)
 {
 	test_go_version_warning();
 	test_launch_console();
+	test_restart();
 	test_env_file_parse();
 	test_launch_env_file();
 	test_initialize();
