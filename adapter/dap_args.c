@@ -793,7 +793,9 @@ static int launch_common(pctx *c, const cJSON *a, dap_args_launch *o)
 		     &o->show_global_variables) < 0 ||
 	    opt_bool(c, a, "", "showRegisters", &o->show_registers) < 0 ||
 	    opt_int(c, a, "", "stackTraceDepth", 1, DAP_ARGS_MAX_COUNT,
-		    &o->stack_trace_depth, NULL) < 0)
+		    &o->stack_trace_depth, NULL) < 0 ||
+	    opt_int(c, a, "", "callTimeout", 1, 86400, &o->call_timeout,
+		    NULL) < 0)
 		return -1;
 	return 0;
 }
@@ -852,6 +854,7 @@ static void launch_defaults(dap_args_launch *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->stack_trace_depth = DAP_ARGS_DEFAULT_STACK_DEPTH;
+	o->call_timeout = DAP_ARGS_DEFAULT_CALL_TIMEOUT;
 }
 
 int dap_args_launch_parse(const cJSON *args, dap_args_launch *out,

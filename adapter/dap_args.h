@@ -30,6 +30,7 @@
 #define DAP_ARGS_MAX_COUNT 1000000
 #define DAP_ARGS_MAX_READ_MEMORY (16 << 20) /* readMemory 'count' */
 #define DAP_ARGS_DEFAULT_STACK_DEPTH 50
+#define DAP_ARGS_DEFAULT_CALL_TIMEOUT 10 /* seconds */
 /* An optional boolean that was not given (tri-state fields). */
 #define DAP_ARGS_UNSET (-1)
 
@@ -82,6 +83,7 @@ typedef struct dap_args_launch {
 	int show_global_variables;
 	int show_registers;
 	int stack_trace_depth; /* default 50, 1..DAP_ARGS_MAX_COUNT */
+	int call_timeout;      /* seconds a function call may take; 10 */
 	char *output;          /* where to put the built binary, or NULL */
 	int no_debug;
 	int process_id;        /* attach: > 0, or 0 with wait_for */

@@ -2,6 +2,7 @@
 #include "dap_internal.h"
 #include "dap_build.h"
 #include "dap_child.h"
+#include "../goruntime/grt_call.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -331,10 +332,20 @@ static void handle_stop(dap_session *s, const core_stop *st)
 		gd_err_clear(&err);
 		break;
 	}
-	case CORE_STOP_TRAP:
+	case CORE_STOP_TRAP: {
+		/* The runtime's trap in a function call that timed out
+		 * earlier: finish its protocol quietly and go on. */
+		int pend = grt_call_pending_trap(s->tgt->rt, st->tid, &err);
+		if (pend < 0) {
+			gd_log_info(s->log, "call: %s", gd_err_msg(&err));
+			gd_err_clear(&err);
+		}
+		if (pend == 1)
+			break;
 		/* runtime.Breakpoint() or an int3 compiled into the program. */
 		stop_and_report(s, st->tid, "breakpoint", NULL, 0);
 		return;
+	}
 	case CORE_STOP_WATCH:
 		if (st->slot >= 0 && st->slot < 4 && s->watches[st->slot].active &&
 		    dap_watch_hit(s, st->tid, st->slot))

@@ -65,6 +65,11 @@ typedef struct grt_scope {
 	pid_t xmm_tid;
 	int xmm_state;
 	uint8_t xmm[16][16];
+	/* Function calls (grt_call.h): allowed when calls is set (the
+	 * debugger layer's driver); else refused with nocalls (static text
+	 * saying where calls are allowed) or a default message. */
+	const struct grt_call_driver *calls;
+	const char *nocalls;
 } grt_scope;
 
 /* Opens frame `frame` of goroutine goid (or of thread tid when goid is 0). */
@@ -166,6 +171,11 @@ typedef int (*grt_map_fn)(void *ctx, uint64_t i, const grt_value *k,
 int grt__map_iter(grt_target *t, const grt_value *m, uint64_t start,
 		  uint64_t count, grt_map_fn fn, void *ctx, gd_err *err);
 int grt__go_minor(grt_target *t);
+/* runtime.firstmoduledata.types (type descriptors are offsets from it). */
+int grt__types_base(grt_target *t, uint64_t *base, gd_err *err);
+/* Whether values of runtime type rtype sit in an interface's data word. */
+int grt__direct_iface(grt_target *t, uint64_t rtype, int *direct,
+		      gd_err *err);
 /* The DWARF type of a runtime type descriptor address. */
 int grt__rtype_type(grt_target *t, uint64_t rtype, gdw_tref *out,
 		    gd_err *err);

@@ -409,7 +409,7 @@ BAD = [
     ("big[5:2]", "slice bounds out of range"),
     ("u8 + 300", "constant overflows uint8"),
     ("neg == nil", "cannot compare int to nil"),
-    ("f()", "function calls are not supported"),
+    ("f()", "cannot call non-function f"),
     ("myErr.(main.Inner)", "interface conversion: error is *main.MyErr, not main.Inner"),
     ("neg.(int)", "not an interface"),
 ]
