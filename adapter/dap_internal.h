@@ -92,6 +92,7 @@ struct dap_session {
 	int exit_code;
 	dap_state state;
 	int lines_start_at1;
+	int client_invalidated; /* the client handles 'invalidated' events */
 
 	dap_args_launch cfg; /* launch/attach configuration */
 	int have_cfg;
@@ -136,6 +137,11 @@ struct dap_session {
 		uint64_t hits;
 	} watches[4];
 
+	/* sourceReference n names srcrefs[n-1], a binary path (owned);
+	 * they live as long as the session. */
+	char **srcrefs;
+	size_t nsrcrefs, capsrcrefs;
+
 	uint64_t cur_goid; /* the goroutine the user is on */
 	grt_step *step;    /* the next/stepIn/stepOut under way */
 	int exited_sent;
@@ -165,6 +171,10 @@ void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
 void dap_output(dap_session *s, const char *category, const char *text,
 		size_t len);
+/* After memory changed behind the views' back (writeMemory, setVariable,
+ * setExpression): an 'invalidated' event for the variables, when
+ * the client said it handles them. */
+void dap_invalidated(dap_session *s);
 
 /* ---- handles ---- */
 int dap_handle_new(dap_session *s, const dap_handle *h);
@@ -287,6 +297,15 @@ void dap_with_stopped_end(dap_session *s, int was_running);
 /* Client path <-> binary path through substitutePath. */
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
+
+/* ---- sources (dap_sources.c) ---- */
+/* A DAP Source for a file the binary names: name and client path, plus a
+ * sourceReference when the file is not readable here (the source
+ * request then finds its text). */
+cJSON *dap_source_json(dap_session *s, const char *binary_path);
+/* The binary path of sourceReference ref, NULL if none (owned by s). */
+const char *dap_source_ref_path(dap_session *s, int ref);
+void dap_sources_free(dap_session *s);
 
 /* ---- variables (dap_vars.c) ---- */
 /* A DAP Variable for value v (ownership of v moves to the handle when it

@@ -58,6 +58,7 @@ void dap_session_free(dap_session *s)
 	for (size_t i = 0; i < s->nbps; i++)
 		dap_bp_free(&s->bps[i]);
 	free(s->bps);
+	dap_sources_free(s);
 	dap_handles_reset(s);
 	free(s->handles);
 	free(s->hext);
@@ -364,4 +365,14 @@ int dap_session_run(dap_session *s)
 	}
 	dap_session_end(s);
 	return s->exit_code;
+}
+
+void dap_invalidated(dap_session *s)
+{
+	if (!s->client_invalidated)
+		return;
+	cJSON *b = cJSON_CreateObject();
+	cJSON *areas = cJSON_AddArrayToObject(b, "areas");
+	cJSON_AddItemToArray(areas, cJSON_CreateString("variables"));
+	dap_event(s, "invalidated", b);
 }

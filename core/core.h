@@ -133,6 +133,15 @@ int core_read_text(core_proc *p, uint64_t addr, void *buf, size_t len,
 		   gd_err *err);
 int core_write(core_proc *p, uint64_t addr, const void *buf, size_t len,
 	       gd_err *err);
+/* One line of /proc/PID/maps. */
+typedef struct core_map {
+	uint64_t lo, hi, offset;
+	int read, write, exec;
+	char *path; /* heap; NULL for an anonymous mapping; "[stack]" etc. */
+} core_map;
+/* The mappings in address order (heap array, free with core_maps_free). */
+int core_maps(core_proc *p, core_map **out, size_t *n, gd_err *err);
+void core_maps_free(core_map *v, size_t n);
 /* Reads /proc/pid/auxv entry `type`; -1 if absent. */
 int core_auxv(core_proc *p, uint64_t type, uint64_t *val, gd_err *err);
 

@@ -575,7 +575,7 @@ int grt_call(grt_scope *s, const grt_callee *c, const grt_value *args,
 		*panicked = 0;
 	if (!s->calls)
 		return gd_err_set(err, "%s", s->nocalls ? s->nocalls :
-				  "function calls are not allowed here");
+				  GRT_NOCALLS_DEFAULT);
 	if (t->pend.active)
 		return gd_err_set(err, "an earlier function call has not returned "
 				  "yet (it timed out): continue the program to let "
@@ -813,8 +813,8 @@ out:
 
 /* ---- helpers built on calls ---- */
 
-static int call_runtime(grt_scope *s, const char *fname, const uint64_t *words,
-			size_t nwords, uint64_t *result, gd_err *err)
+int grt_call_runtime(grt_scope *s, const char *fname, const uint64_t *words,
+		     size_t nwords, uint64_t *result, gd_err *err)
 {
 	grt_callee c;
 	if (grt_callee_by_name(s->t, fname, &c, err) < 0)
@@ -868,7 +868,7 @@ int grt_call_alloc(grt_scope *s, uint64_t size, uint64_t rtype,
 		   uint64_t *addr, gd_err *err)
 {
 	uint64_t w[3] = {size ? size : 1, rtype, 1};
-	if (call_runtime(s, "runtime.mallocgc", w, 3, addr, err) < 0)
+	if (grt_call_runtime(s, "runtime.mallocgc", w, 3, addr, err) < 0)
 		return -1;
 	if (!*addr)
 		return gd_err_set(err, "runtime.mallocgc returned nil");
@@ -958,5 +958,5 @@ static int release_user(grt_scope *s, gd_err *err)
 	grt_target *t = s->t;
 	t->user_held = 0;
 	uint64_t enable = 1;
-	return call_runtime(s, "runtime.schedEnableUser", &enable, 1, NULL, err);
+	return grt_call_runtime(s, "runtime.schedEnableUser", &enable, 1, NULL, err);
 }

@@ -19,6 +19,11 @@
 
 #include "grt_value.h"
 
+/* Why a call is refused where grt_scope.calls is not set. */
+#define GRT_NOCALLS_DEFAULT "function calls are not made in breakpoint " \
+	"conditions, log messages, hovers or variables: use the Debug Console " \
+	"(evaluate in the repl) or a watch expression"
+
 typedef struct grt_call_driver {
 	void *ctx;
 	/* Lets thread tid run until it stops at an int3 that is not one of
@@ -79,6 +84,12 @@ void grt_sig_free(grt_sig *s);
 int grt_call(grt_scope *s, const grt_callee *c, const grt_value *args,
 	     size_t nargs, grt_call_val **results, size_t *nresults,
 	     int *panicked, gd_err *err);
+
+/* Calls runtime function fname whose parameters are all one word or less
+ * (pointers, integers, bools), with those words; *result (may be NULL)
+ * gets the first word of the first result. */
+int grt_call_runtime(grt_scope *s, const char *fname, const uint64_t *words,
+		     size_t nwords, uint64_t *result, gd_err *err);
 
 /* Memory in the program's heap (runtime.mallocgc through a call): size
  * bytes of Go type rtype (a runtime type descriptor address; 0 for

@@ -384,6 +384,9 @@ static int is_cmp(gx_tok op)
 	       op == GX_T_LEQ || op == GX_T_GTR || op == GX_T_GEQ;
 }
 
+static int concat(ctx *c, const gx_node *n, const ev *a, const ev *b,
+		  ev *out);
+
 static int eval_binary(ctx *c, const gx_node *n, ev *out)
 {
 	if (n->op == GX_T_LAND || n->op == GX_T_LOR) {
@@ -434,6 +437,10 @@ static int eval_binary(ctx *c, const gx_node *n, ev *out)
 		if (!(astr && bstr)) {
 			r = gx_errorf(c->e, n->oppos, c->err,
 				      "invalid operation: mismatched types");
+			goto done;
+		}
+		if (n->op == GX_T_ADD) {
+			r = concat(c, n, &a, &b, out);
 			goto done;
 		}
 		if (!is_cmp(n->op)) {
@@ -871,7 +878,7 @@ static int calls_allowed(ctx *c, const gx_node *n)
 	if (c->s->calls)
 		return 0;
 	return fail(c, n, "%s", c->s->nocalls ? c->s->nocalls :
-		    "function calls are not allowed here");
+		    GRT_NOCALLS_DEFAULT);
 }
 
 /* The runtime type descriptor address of a DWARF type. */
@@ -1378,6 +1385,45 @@ static int eval_func_call(ctx *c, const gx_node *n, ev *out)
 	return 0;
 }
 
+/* s + t: a new string in the program's heap (memory from the runtime's
+ * allocator), of the typed operand's type. */
+static int concat(ctx *c, const gx_node *n, const ev *a, const ev *b,
+		  ev *out)
+{
+	if (calls_allowed(c, n) < 0)
+		return -1;
+	char *sa = NULL, *sb = NULL;
+	size_t la = 0, lb = 0;
+	int r = -1;
+	gdw_tref st = !a->is_const ? a->v.type : b->v.type;
+	if (!a->is_const && !b->is_const && a->v.type != b->v.type) {
+		const gdw_tinfo *ai = tinfo(c, a->v.type), *bi = tinfo(c, b->v.type);
+		if (!ai || !bi || strcmp(ai->name, bi->name) != 0)
+			return gx_errorf(c->e, n->oppos, c->err,
+					 "invalid operation: mismatched types %s and %s",
+					 ai ? ai->name : "?", bi ? bi->name : "?");
+	}
+	if (host_string(c, n->x, a, &sa, &la) < 0 ||
+	    host_string(c, n->y, b, &sb, &lb) < 0)
+		goto out;
+	char *cat = malloc(la + lb + 1);
+	if (!cat) {
+		gd_err_set(c->err, "out of memory");
+		goto out;
+	}
+	memcpy(cat, sa, la);
+	memcpy(cat + la, sb, lb);
+	uint64_t h[2] = {0, la + lb};
+	r = grt_call_string(c->s, cat, la + lb, &h[0], c->err);
+	free(cat);
+	if (r == 0 && grt_value_of_bytes(&out->v, st, h, 16) < 0)
+		r = gd_err_set(c->err, "out of memory");
+out:
+	free(sa);
+	free(sb);
+	return r;
+}
+
 /* ---- calls: len, cap, conversions; functions ---- */
 static int eval_call(ctx *c, const gx_node *n, ev *out)
 {
@@ -1654,6 +1700,165 @@ int grt_eval_bool(grt_scope *s, const gx_expr *e, bool *out, gd_err *err)
 }
 
 /* ---- assignment ---- */
+
+/* rhs evaluated and converted to type ti (strings and boxed values made in
+ * the program's heap, which needs function calls); its bytes in *buf
+ * (heap, ti->size long). */
+static int rhs_bytes(grt_scope *s, const gdw_tinfo *ti, const char *rhs,
+		     uint8_t **buf, gd_err *err)
+{
+	gx_expr *e;
+	*buf = NULL;
+	if (gx_parse(rhs, &e, err) < 0)
+		return -1;
+	ctx c = {s, s->t, e, err};
+	ev x = {0};
+	grt_value nv = {0};
+	int r = -1;
+	if (eval(&c, e->root, &x) < 0)
+		goto out;
+	if (x.is_const && x.c.kind == GX_V_NIL && ti->kind != GDW_K_INTERFACE &&
+	    ti->kind != GDW_K_SLICE) {
+		r = const_to(&c, e->root, &x.c, ti->ref, &nv);
+	} else if (x.is_const && x.c.kind == GX_V_NIL && ti->kind == GDW_K_SLICE) {
+		uint64_t z[3] = {0, 0, 0};
+		r = grt_value_of_bytes(&nv, ti->ref, z, 24) < 0 ?
+			gd_err_set(err, "out of memory") : 0;
+	} else {
+		if (x.is_const && x.c.kind == GX_V_STRING && !s->calls) {
+			gd_err_set(err, "a new string needs memory in the program, "
+				   "which needs a function call: %s", GRT_NOCALLS_DEFAULT);
+			goto out;
+		}
+		r = convert_to(&c, e->root, &x, ti->ref, &nv);
+	}
+	if (r < 0)
+		goto out;
+	r = -1;
+	*buf = calloc(1, ti->size + 8);
+	if (!*buf) {
+		gd_err_set(err, "out of memory");
+		goto out;
+	}
+	if (grt_value_read(s->t, &nv, 0, *buf, ti->size, err) < 0) {
+		free(*buf);
+		*buf = NULL;
+		goto out;
+	}
+	r = 0;
+out:
+	grt_value_free(&nv);
+	ev_free(&x);
+	gx_expr_free(e);
+	return r;
+}
+
+/* Strings, slices, maps, structs...: a value of the same type (a string
+ * constant becomes a new string in the program's heap). */
+static int set_aggregate(grt_scope *s, const grt_value *dst,
+			 const gdw_tinfo *ti, const char *rhs, gd_err *err)
+{
+	uint8_t *b;
+	if (rhs_bytes(s, ti, rhs, &b, err) < 0)
+		return -1;
+	int r = core_write(s->t->proc, dst->addr, b, ti->size, err);
+	free(b);
+	return r;
+}
+
+/* m[k] = v through the runtime's own map code (runtime.mapassign): new
+ * keys too.  *elem receives the element afterwards. */
+static int map_assign(grt_scope *s, const gx_expr *lhs, const char *rhs,
+		      grt_value *elem, gd_err *err)
+{
+	grt_target *t = s->t;
+	ctx c = {s, t, lhs, err};
+	const gx_node *n = lhs->root;
+	ev m = {0}, k = {0};
+	grt_value kv = {0};
+	uint8_t *kb = NULL, *vb = NULL;
+	int r = -1;
+	if (calls_allowed(&c, n) < 0)
+		return -1;
+	if (eval(&c, n->x, &m) < 0 || eval(&c, n->y, &k) < 0)
+		goto out;
+	const gdw_tinfo *mi = tinfo(&c, m.v.type);
+	const gdw_tinfo *ki = mi ? tinfo(&c, mi->key) : NULL;
+	const gdw_tinfo *vi = mi ? tinfo(&c, mi->elem) : NULL;
+	if (!ki || !vi) {
+		fail(&c, n, "%s", "unknown map type");
+		goto out;
+	}
+	uint64_t mt, kt, mp, kp, ep = 0;
+	if (rtype_of(&c, n, m.v.type, &mt) < 0 || rtype_of(&c, n, mi->key, &kt) < 0 ||
+	    grt_value_read(t, &m.v, 0, &mp, 8, err) < 0)
+		goto out;
+	if (convert_to(&c, n->y, &k, mi->key, &kv) < 0)
+		goto out;
+	kb = calloc(1, ki->size + 8);
+	if (!kb) {
+		gd_err_set(err, "out of memory");
+		goto out;
+	}
+	/* the key in the heap: the runtime copies it (and keeps what it
+	 * points to) */
+	if (grt_value_read(t, &kv, 0, kb, ki->size, err) < 0 ||
+	    grt_call_alloc(s, ki->size, kt, &kp, err) < 0 ||
+	    core_write(t->proc, kp, kb, ki->size, err) < 0)
+		goto out;
+	if (rhs_bytes(s, vi, rhs, &vb, err) < 0)
+		goto out;
+	uint64_t w[3] = {mt, mp, kp};
+	if (grt_call_runtime(s, "runtime.mapassign", w, 3, &ep, err) < 0)
+		goto out;
+	if (!ep) {
+		gd_err_set(err, "runtime.mapassign returned nil");
+		goto out;
+	}
+	if (core_write(t->proc, ep, vb, vi->size, err) < 0)
+		goto out;
+	if (elem)
+		*elem = grt_value_at(mi->elem, ep);
+	r = 0;
+out:
+	free(kb);
+	free(vb);
+	grt_value_free(&kv);
+	ev_free(&m);
+	ev_free(&k);
+	return r;
+}
+
+static int is_map_index(grt_scope *s, const gx_expr *lhs)
+{
+	const gx_node *n = lhs->root;
+	if (n->kind != GX_N_INDEX)
+		return 0;
+	ctx c = {s, s->t, lhs, NULL};
+	gd_err e = GD_ERR_INIT;
+	c.err = &e;
+	ev m = {0};
+	int is_map = eval(&c, n->x, &m) == 0 && !m.is_const &&
+		     grt_value_kind(s->t, &m.v) == GDW_K_MAP;
+	ev_free(&m);
+	gd_err_clear(&e);
+	return is_map;
+}
+
+int grt_assign_expr(grt_scope *s, const gx_expr *lhs, const char *rhs,
+		    grt_value *out, gd_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (is_map_index(s, lhs))
+		return map_assign(s, lhs, rhs, out, err);
+	if (grt_eval(s, lhs, out, err) < 0)
+		return -1;
+	if (grt_value_set(s, out, rhs, err) < 0) {
+		grt_value_free(out);
+		return -1;
+	}
+	return 0;
+}
 int grt_value_set(grt_scope *s, const grt_value *dst, const char *rhs,
 		  gd_err *err)
 {
@@ -1668,9 +1873,7 @@ int grt_value_set(grt_scope *s, const grt_value *dst, const char *rhs,
 	if (k == GDW_K_STRING || k == GDW_K_MAP || k == GDW_K_SLICE ||
 	    k == GDW_K_STRUCT || k == GDW_K_ARRAY || k == GDW_K_INTERFACE ||
 	    k == GDW_K_CHAN || k == GDW_K_FUNC)
-		return gd_err_set(err, "cannot set a value of type %s: only bools, "
-				  "numbers, runes and pointers can be set",
-				  ti->name);
+		return set_aggregate(s, dst, ti, rhs, err);
 	gx_expr *e;
 	if (gx_parse(rhs, &e, err) < 0)
 		return -1;
@@ -1710,9 +1913,8 @@ out:
 int grt_assign(grt_scope *s, const gx_expr *lhs, const char *rhs, gd_err *err)
 {
 	grt_value v;
-	if (grt_eval(s, lhs, &v, err) < 0)
+	if (grt_assign_expr(s, lhs, rhs, &v, err) < 0)
 		return -1;
-	int r = grt_value_set(s, &v, rhs, err);
 	grt_value_free(&v);
-	return r;
+	return 0;
 }

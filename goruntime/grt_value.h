@@ -43,6 +43,9 @@ int grt_value_of_bytes(grt_value *out, gdw_tref type, const void *b,
 int grt_value_read(grt_target *t, const grt_value *v, uint64_t off,
 		   void *buf, size_t len, gd_err *err);
 gdw_kind grt_value_kind(grt_target *t, const grt_value *v);
+/* DAP memoryReference of v (grt_mem.c): what a pointer, slice or string
+ * points at, else the value's own address; -1 when there is none. */
+int grt_value_memref(grt_target *t, const grt_value *v, uint64_t *addr);
 /* Go type name as Delve prints it ("main.Point", "[]int"); "" if none. */
 const char *grt_value_type_name(grt_target *t, const grt_value *v);
 
@@ -152,6 +155,12 @@ int grt_eval_text(grt_scope *s, const gx_expr *e, gd_buf *out, gd_err *err);
 /* lhs = rhs (Go assignment rules for bool, numbers, runes, pointers). */
 int grt_assign(grt_scope *s, const gx_expr *lhs, const char *rhs,
 	       gd_err *err);
+/* lhs = rhs, *out the value assigned to (caller frees).  m[k] = v goes
+ * through the runtime's map code (new keys too); strings and other values
+ * that need memory in the program are made with function calls, so the
+ * scope must allow them. */
+int grt_assign_expr(grt_scope *s, const gx_expr *lhs, const char *rhs,
+		    grt_value *out, gd_err *err);
 /* Stores into an addressable value. */
 int grt_value_set(grt_scope *s, const grt_value *dst, const char *rhs,
 		  gd_err *err);

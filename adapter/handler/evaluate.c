@@ -119,7 +119,7 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	cJSON *body = cJSON_CreateObject();
 	cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "value");
 	cJSON_AddStringToObject(body, "result", cJSON_IsString(val) ? val->valuestring : "");
-	const char *keys[] = {"type", "variablesReference", "indexedVariables",
+	const char *keys[] = {"type", "variablesReference", "indexedVariables", "memoryReference",
 			      "namedVariables"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		cJSON *it = cJSON_DetachItemFromObjectCaseSensitive(o, keys[i]);

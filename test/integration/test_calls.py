@@ -5,10 +5,8 @@ the rest of the program held still.
 Fixture: test/fixtures/calls.  Every test runs per Go toolchain and godap
 binary (release and ASan)."""
 
-import pytest
-
-from godap_testlib import (RUN_TIMEOUT, TIMEOUT, fixture_src, marker_line,
-                           output_lines, start, top_frame, wait_exited,
+from godap_testlib import (TIMEOUT, fixture_src, initialize, launch,
+                           marker_line, start, top_frame, wait_exited,
                            wait_stopped)
 
 SRC = fixture_src("calls")
@@ -78,3 +76,103 @@ def test_call_forms(godap, go_tc):
     assert ok(c, fid, "t.N") == "7"
     c.request_ok("continue", {"threadId": tid})
     wait_exited(c)
+
+
+def test_call_panic(godap, go_tc):
+    """A panic inside the call is its answer; the goroutine is back where it
+    was and the next call works."""
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    before = top_frame(c, tid)
+    fid = before["id"]
+    r = ev(c, fid, "boom(1)")
+    assert not r["success"] and r["message"] == "panic: boom 1", r
+    r = ev(c, fid, "boom(2) + 1")
+    assert not r["success"] and "panic: boom 2" in r["message"], r
+    after = top_frame(c, tid)
+    assert (after["line"], after["name"]) == (before["line"], before["name"])
+    assert ok(c, after["id"], "add(2, 3)") == "5"
+    assert ok(c, after["id"], "boom(0)") == "0"
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+
+
+def test_assign_strings_and_maps(godap, go_tc):
+    """Strings, concatenation and map elements (new keys too) through the
+    runtime's allocator and map code; the program sees the new values."""
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    fid = fid_of(c, tid)
+
+    def setx(expr, value):
+        r = c.request("setExpression", {"expression": expr, "value": value,
+                                        "frameId": fid})
+        assert r["success"], (expr, value, r.get("message"))
+        return r["body"]["value"]
+
+    assert setx("gname", '"world"') == '"world"'
+    assert ok(c, fid, 'gs + "!"') == '"hi!"'
+    assert setx("gs", 'gs + "!"') == '"hi!"'
+    assert ok(c, fid, 'gs + gs') == '"hi!hi!"'
+    assert setx('m["a"]', "9") == "9"
+    assert setx('m["k"]', "3") == "3"
+    assert ok(c, fid, "len(m)") == "2"
+    assert ok(c, fid, 'm["k"]') == "3"
+    # setVariable on a local string (Go 1.26 may keep -N locals in
+    # registers across statements: the debugger's view is checked)
+    sc = c.request_ok("scopes", {"frameId": fid})["scopes"]
+    r = c.request("setVariable", {"variablesReference": sc[0]["variablesReference"],
+                                  "name": "name", "value": 'name + "!"'})
+    assert r["success"] and r["body"]["value"] == '"gopher!"', r
+    assert ok(c, fid, "name") == '"gopher!"'
+    assert setx("gname", 'gname + "!"') == '"world!"'
+
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    lines = c.output_text("stdout").splitlines()
+    line = [ln for ln in lines if ln.startswith("name ")][0]
+    assert line.startswith("name world! s hi! m 9 3 t 3 "), line
+
+
+def test_calls_refused_outside_repl_and_watch(godap, go_tc):
+    """Hover and variables never call; conditions and log messages neither."""
+    c = godap.start(go_tc)
+    initialize(c)
+    assert launch(c, go_tc.build("calls"), "exec")["success"]
+    c.wait_event("initialized", TIMEOUT)
+    r = c.request_ok("setBreakpoints", {
+        "source": {"path": SRC},
+        "breakpoints": [{"line": marker_line(SRC, "BP1"), "condition": "add(1, 2) == 3"},
+                        {"line": marker_line(SRC, "BP2"), "logMessage": "sum={add(1, 2)}"}]})
+    assert all(b["verified"] for b in r["breakpoints"]), r
+    c.request_ok("configurationDone")
+    stop = wait_stopped(c)
+    tid = stop["threadId"]
+    fid = fid_of(c, tid)
+    out = c.output_text("console")
+    assert "breakpoint condition 'add(1, 2) == 3' failed: 1:1: function calls are " \
+           "not made in breakpoint conditions" in out, out
+    r = ev(c, fid, "add(1, 2)", "hover")
+    assert not r["success"] and "not made on hover" in r["message"], r
+    r = ev(c, fid, "t.String()", "variables")
+    assert not r["success"] and "allowed only in the Debug Console" in r["message"], r
+    assert ok(c, fid, "add(1, 2)", "watch") == "3"
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    out = c.output_text("console")
+    assert "function calls are not made in breakpoint conditions, log messages" in out, out
+
+
+def test_calls_after_next_and_step_out(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP_INNER"])
+    fid = fid_of(c, tid)
+    assert ok(c, fid, "add(n, 1)") == "22"
+    c.request_ok("stepOut", {"threadId": tid})
+    wait_stopped(c, "step")
+    top = top_frame(c, tid)
+    assert top["name"] == "main.main", top
+    assert ok(c, top["id"], "t.String()") == '"T(tee,3)"'
+    c.request_ok("next", {"threadId": tid})
+    wait_stopped(c, "step")
+    top = top_frame(c, tid)
+    assert ok(c, top["id"], "add(2, 2) * 2") == "8"
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
