@@ -171,7 +171,10 @@ int dap_build_start(dap_session *s, char *const envp[], gd_err *err)
 	} else {
 		char *x = strdup(c->program), *y = strdup(c->program);
 		dir = x ? strdup(dirname(x)) : NULL;
-		target = y ? strdup(basename(y)) : NULL;
+		/* "./" so that a file named "-toolexec=..." is a path to go
+		 * build, never one of its flags. */
+		if (y && asprintf(&target, "./%s", basename(y)) < 0)
+			target = NULL;
 		free(x);
 		free(y);
 	}

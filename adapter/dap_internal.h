@@ -68,6 +68,10 @@ typedef struct dap_target {
 	char *tmp_binary; /* built by us: removed at the end */
 	char *tmp_dir;
 	int out_fd, err_fd; /* read ends of the program's stdout/stderr */
+	/* The start of a UTF-8 character cut by the last read of stdout
+	 * [0] / stderr [1], sent with the next bytes. */
+	char carry[2][4];
+	size_t ncarry[2];
 	int attached;
 	int detach; /* launched, but detach at the end (disconnect said) */
 } dap_target;
@@ -79,6 +83,8 @@ typedef struct dap_plain {
 	pid_t pid;          /* also its process group */
 	int reaped;
 	int out_fd, err_fd; /* read ends of its stdout/stderr, -1 at EOF */
+	char carry[2][4];   /* a UTF-8 character cut by the last read */
+	size_t ncarry[2];
 	char *tmp_dir;      /* the build's, removed at the end */
 } dap_plain;
 
@@ -171,6 +177,12 @@ void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
 void dap_output(dap_session *s, const char *category, const char *text,
 		size_t len);
+/* Program bytes as an output event: valid UTF-8 (see dap_utf8.h); a
+ * character cut at the end is kept in carry for the next call (final:
+ * the stream ended, send everything). */
+void dap_output_program(dap_session *s, const char *category, char *carry,
+			size_t *ncarry, const char *data, size_t len,
+			int final);
 /* After memory changed behind the views' back (writeMemory, setVariable,
  * setExpression): an 'invalidated' event for the variables, when
  * the client said it handles them. */

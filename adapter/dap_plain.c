@@ -71,16 +71,22 @@ out:
 	return rc;
 }
 
-static void drain(dap_session *s, int *fd, const char *category, int final)
+static void drain(dap_session *s, int i, int final)
 {
+	dap_plain *p = s->plain;
+	int *fd = i ? &p->err_fd : &p->out_fd;
+	const char *category = i ? "stderr" : "stdout";
 	char buf[65536];
 	while (*fd >= 0) {
 		ssize_t n = read(*fd, buf, sizeof(buf));
 		if (n > 0) {
-			dap_output(s, category, buf, (size_t)n);
+			dap_output_program(s, category, p->carry[i],
+					   &p->ncarry[i], buf, (size_t)n, 0);
 			continue;
 		}
 		if (n == 0) {
+			dap_output_program(s, category, p->carry[i],
+					   &p->ncarry[i], NULL, 0, 1);
 			close(*fd);
 			*fd = -1;
 			break;
@@ -103,8 +109,8 @@ void dap_plain_poll(dap_session *s, int final)
 	dap_plain *p = s->plain;
 	if (!p)
 		return;
-	drain(s, &p->out_fd, "stdout", 0);
-	drain(s, &p->err_fd, "stderr", 0);
+	drain(s, 0, 0);
+	drain(s, 1, 0);
 	if (p->reaped)
 		return;
 	int st = 0;
@@ -116,8 +122,8 @@ void dap_plain_poll(dap_session *s, int final)
 	if (w != p->pid)
 		st = 0;
 	p->reaped = 1;
-	drain(s, &p->out_fd, "stdout", 1);
-	drain(s, &p->err_fd, "stderr", 1);
+	drain(s, 0, 1);
+	drain(s, 1, 1);
 	int code = WIFEXITED(st) ? WEXITSTATUS(st)
 		   : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 0;
 	gd_log_info(s->log, "noDebug: program exited with %d", code);

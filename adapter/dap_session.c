@@ -1,5 +1,7 @@
 #include "dap_internal.h"
 #include "dap_build.h"
+#include "dap_utf8.h"
+#include "dap_salvage.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -71,6 +73,50 @@ void dap_session_free(dap_session *s)
 	free(s);
 }
 
+/* The log must not keep what the user put in a launch's environment
+ * (tokens, passwords): "env" objects of request arguments are logged
+ * with their keys only. */
+static void log_message(dap_session *s, const char *dir, const cJSON *msg,
+			const char *text, size_t len)
+{
+	if (!s->log->verbose || !s->log->fp)
+		return;
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
+	const cJSON *env = cJSON_GetObjectItemCaseSensitive(args, "env");
+	char *red = NULL;
+	if (cJSON_IsObject(env)) {
+		cJSON *copy = cJSON_Duplicate(msg, 1);
+		cJSON *cenv = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(copy, "arguments"), "env");
+		for (cJSON *e = cenv ? cenv->child : NULL; e; e = e->next) {
+			if (cJSON_IsString(e)) {
+				if (!cJSON_SetValuestring(e, "(not logged)"))
+					cenv = NULL;
+			} else if (!cJSON_IsNull(e)) {
+				cenv = NULL; /* not a valid env: log none of it */
+			}
+			if (!cenv)
+				break;
+		}
+		if (!cenv) {
+			cJSON_Delete(copy);
+			copy = NULL;
+		}
+		red = copy ? cJSON_PrintUnformatted(copy) : NULL;
+		cJSON_Delete(copy);
+		if (!red) {
+			gd_log_debug(s->log, "%s (a message with env, not logged)",
+				     dir);
+			return;
+		}
+		text = red;
+		len = strlen(red);
+	}
+	gd_log_debug(s->log, "%s %.*s", dir, (int)(len > 2000 ? 2000 : len),
+		     text);
+	free(red);
+}
+
 static void send_json(dap_session *s, cJSON *msg)
 {
 	gd_err err = GD_ERR_INIT;
@@ -85,7 +131,7 @@ static void send_json(dap_session *s, cJSON *msg)
 		gd_err_clear(&err);
 		s->done = 1;
 	}
-	gd_log_debug(s->log, "-> %s", txt);
+	log_message(s, "->", msg, txt, strlen(txt));
 	free(txt);
 }
 
@@ -165,6 +211,26 @@ void dap_output(dap_session *s, const char *category, const char *text,
 	free(copy);
 }
 
+void dap_output_program(dap_session *s, const char *category, char *carry,
+			size_t *ncarry, const char *data, size_t len,
+			int final)
+{
+	gd_buf in = GD_BUF_INIT, text = GD_BUF_INIT;
+	if (gd_buf_append(&in, carry, *ncarry) < 0 ||
+	    gd_buf_append(&in, data, len) < 0) {
+		gd_buf_free(&in);
+		return;
+	}
+	size_t used = in.len ? dap_utf8_clean(in.data, in.len, final, &text) : 0;
+	*ncarry = in.len - used; /* at most 3 bytes */
+	if (*ncarry)
+		memcpy(carry, in.data + used, *ncarry);
+	if (text.len)
+		dap_output(s, category, text.data, text.len);
+	gd_buf_free(&in);
+	gd_buf_free(&text);
+}
+
 /* ---- handles ---- */
 int dap_handle_new_ext(dap_session *s, const dap_handle *h,
 		       const dap_handle_ext *ext)
@@ -213,15 +279,41 @@ void dap_handles_reset(dap_session *s)
 }
 
 /* ---- dispatch ---- */
+
+/* A message that is not valid JSON: answered when its seq (and so the
+ * request it was) can still be read, logged in any case. */
+static void not_json(dap_session *s, const char *body, size_t len)
+{
+	const char *at = cJSON_GetErrorPtr();
+	size_t off = at && at >= body && at <= body + len ? (size_t)(at - body)
+							  : len;
+	dap_salvage sv;
+	if (dap_salvage_scan(body, len, &sv) < 0)
+		memset(&sv, 0, sizeof(sv));
+	gd_log_info(s->log, "a message that is not valid JSON (near byte %zu "
+		    "of %zu)%s", off, len,
+		    sv.have_seq && sv.is_request ? ": answered" : ": ignored");
+	if (sv.have_seq && sv.is_request) {
+		cJSON *req = cJSON_CreateObject();
+		if (req) {
+			cJSON_AddNumberToObject(req, "seq", (double)sv.seq);
+			cJSON_AddStringToObject(req, "command",
+						sv.command ? sv.command : "");
+			dap_respond_error(s, req, "the request is not valid JSON "
+					  "(near byte %zu of %zu)", off, len);
+			cJSON_Delete(req);
+		}
+	}
+	dap_salvage_free(&sv);
+}
 static void handle_message(dap_session *s, const char *body, size_t len)
 {
 	cJSON *msg = cJSON_ParseWithLength(body, len);
 	if (!msg) {
-		gd_log_info(s->log, "ignoring a message that is not valid JSON");
-		fprintf(stderr, "godap: ignoring a message that is not valid JSON\n");
+		not_json(s, body, len);
 		return;
 	}
-	gd_log_debug(s->log, "<- %.*s", (int)(len > 2000 ? 2000 : len), body);
+	log_message(s, "<-", msg, body, len);
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(msg, "type");
 	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
 	if (!cJSON_IsString(type) || strcmp(type->valuestring, "request") != 0) {

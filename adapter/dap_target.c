@@ -156,10 +156,13 @@ void dap_target_drain_output(dap_session *s, int final)
 				break;
 			ssize_t n = read(*fds[i], buf, sizeof(buf));
 			if (n > 0) {
-				dap_output(s, cat[i], buf, (size_t)n);
+				dap_output_program(s, cat[i], t->carry[i],
+						   &t->ncarry[i], buf, (size_t)n, 0);
 				continue;
 			}
 			if (n == 0) {
+				dap_output_program(s, cat[i], t->carry[i],
+						   &t->ncarry[i], NULL, 0, 1);
 				close(*fds[i]);
 				*fds[i] = -1;
 				break;
