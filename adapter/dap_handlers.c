@@ -36,6 +36,7 @@ void dap_h_write_memory(dap_session *, const cJSON *, const cJSON *);
 void dap_h_loaded_sources(dap_session *, const cJSON *, const cJSON *);
 void dap_h_source(dap_session *, const cJSON *, const cJSON *);
 void dap_h_modules(dap_session *, const cJSON *, const cJSON *);
+void dap_h_completions(dap_session *, const cJSON *, const cJSON *);
 
 static const struct {
 	const char *command;
@@ -71,6 +72,7 @@ static const struct {
 	{"loadedSources", dap_h_loaded_sources},
 	{"source", dap_h_source},
 	{"modules", dap_h_modules},
+	{"completions", dap_h_completions},
 	{"disconnect", dap_h_disconnect},
 	{"terminate", dap_h_terminate},
 	{"restart", dap_h_restart},

@@ -99,6 +99,7 @@ struct dap_session {
 	dap_state state;
 	int lines_start_at1;
 	int client_invalidated; /* the client handles 'invalidated' events */
+	int columns_start_at1;
 
 	dap_args_launch cfg; /* launch/attach configuration */
 	int have_cfg;
