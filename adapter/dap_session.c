@@ -1,4 +1,5 @@
 #include "dap_internal.h"
+#include "dap_build.h"
 #include "dap_utf8.h"
 #include "dap_salvage.h"
 
@@ -54,7 +55,7 @@ void dap_session_free(dap_session *s)
 {
 	if (!s)
 		return;
-	dap_target_end(s);
+	dap_session_end(s);
 	dap_exc_clear(s);
 	for (size_t i = 0; i < s->nbps; i++)
 		dap_bp_free(&s->bps[i]);
@@ -66,6 +67,7 @@ void dap_session_free(dap_session *s)
 	free(s->hext);
 	if (s->have_cfg)
 		dap_args_launch_free(&s->cfg);
+	cJSON_Delete(s->pending);
 	dap_framing_free(s->fr);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
@@ -378,14 +380,25 @@ static void drain_sigfd(dap_session *s)
 		;
 }
 
+void dap_session_end(dap_session *s)
+{
+	/* A launch still waiting for its build gets its answer while the
+	 * client may still read it. */
+	if (s->pending && !s->done)
+		dap_launch_abort(s, "the session ended before the build did");
+	dap_build_cancel(s);
+	dap_plain_end(s, 0);
+	dap_target_end(s);
+}
+
 int dap_session_run(dap_session *s)
 {
 	while (!s->done) {
-		struct pollfd pf[4];
+		struct pollfd pf[7];
 		int n = 0;
 		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
-		int out_i = -1, err_i = -1;
+		int out_i = -1, err_i = -1, build_i = -1, pout_i = -1, perr_i = -1;
 		if (s->tgt && s->tgt->out_fd >= 0) {
 			out_i = n;
 			pf[n++] = (struct pollfd){s->tgt->out_fd, POLLIN, 0};
@@ -394,10 +407,30 @@ int dap_session_run(dap_session *s)
 			err_i = n;
 			pf[n++] = (struct pollfd){s->tgt->err_fd, POLLIN, 0};
 		}
+		if (dap_build_fd(s) >= 0) {
+			build_i = n;
+			pf[n++] = (struct pollfd){dap_build_fd(s), POLLIN, 0};
+		}
+		if (s->plain && s->plain->out_fd >= 0) {
+			pout_i = n;
+			pf[n++] = (struct pollfd){s->plain->out_fd, POLLIN, 0};
+		}
+		if (s->plain && s->plain->err_fd >= 0) {
+			perr_i = n;
+			pf[n++] = (struct pollfd){s->plain->err_fd, POLLIN, 0};
+		}
 		/* A held stop has no SIGCHLD to wake us: look at once. */
 		int held = s->tgt && s->tgt->proc && s->state == DAP_RUNNING &&
 			   core_has_held(s->tgt->proc);
-		if (poll(pf, (nfds_t)n, held ? 0 : -1) < 0) {
+		int timeout = held ? 0 : dap_build_timeout(s);
+		/* waitFor: look for the process this often. */
+		if (dap_attach_waiting(s) && (timeout < 0 || timeout > 20))
+			timeout = 20;
+		int tt = dap_terminate_timeout(s);
+		if (tt >= 0 && (timeout < 0 || tt < timeout))
+			timeout = tt;
+		int pr = poll(pf, (nfds_t)n, timeout);
+		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
 			gd_log_info(s->log, "poll: %s", strerror(errno));
@@ -406,14 +439,24 @@ int dap_session_run(dap_session *s)
 		if ((out_i >= 0 && pf[out_i].revents) ||
 		    (err_i >= 0 && pf[err_i].revents))
 			dap_target_drain_output(s, 0);
-		if (pf[1].revents || held) {
+		int child = pf[1].revents != 0;
+		if (child)
 			drain_sigfd(s);
+		if (child || (build_i >= 0 && pf[build_i].revents) || pr == 0)
+			dap_build_poll(s);
+		if (child || (pout_i >= 0 && pf[pout_i].revents) ||
+		    (perr_i >= 0 && pf[perr_i].revents))
+			dap_plain_poll(s, 0);
+		if (child || held)
 			dap_target_on_child(s);
+		if (pr == 0) {
+			dap_terminate_tick(s);
+			dap_attach_poll(s);
 		}
 		if (pf[0].revents)
 			read_client(s);
 	}
-	dap_target_end(s);
+	dap_session_end(s);
 	return s->exit_code;
 }
 

@@ -119,6 +119,19 @@ void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
 			gd_buf_printf(&name, " (%s)", why);
 		add_thread(list, g->goid, name.data);
 	}
+	/* A stop on a thread that runs no goroutine (a C thread, the
+	 * scheduler on g0) names the thread: list it so the client finds
+	 * it. */
+	int listed = 0;
+	for (size_t i = 0; i < n && !listed; i++)
+		listed = gs[i].goid == s->cur_goid;
+	if (n && !listed && s->cur_goid &&
+	    core_thread_stopped(s->tgt->proc, (pid_t)s->cur_goid)) {
+		gd_buf_reset(&name);
+		gd_buf_printf(&name, "Thread %d (no goroutine)",
+			      (int)s->cur_goid);
+		add_thread(list, s->cur_goid, name.data);
+	}
 	if (n == 0) {
 		/* Before the runtime has made any goroutine (stop on entry):
 		 * show the OS threads. */
