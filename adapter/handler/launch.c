@@ -126,7 +126,7 @@ static void launch_binary(dap_session *s, const cJSON *req, char *binary,
 {
 	gd_err err = GD_ERR_INIT;
 	int rc;
-	if (s->cfg.no_debug) {
+	if (s->cfg.no_debug && strcmp(s->cfg.mode, "core") != 0) {
 		const char *path = binary ? binary : s->cfg.program;
 		rc = dap_plain_start(s, path, tmpdir, &err);
 		free(binary);
@@ -191,7 +191,8 @@ static void start_launch(dap_session *s, const cJSON *req)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (strcmp(s->cfg.mode, "exec") == 0) {
+	/* exec runs the program given; core opens its core file. */
+	if (strcmp(s->cfg.mode, "exec") == 0 || strcmp(s->cfg.mode, "core") == 0) {
 		launch_binary(s, req, NULL, NULL);
 		return;
 	}
