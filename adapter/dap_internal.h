@@ -149,6 +149,9 @@ struct dap_session {
 	char **srcrefs;
 	size_t nsrcrefs, capsrcrefs;
 
+	/* goroutineFilters (launch, or dlv config), NULL when none */
+	grt_gfilter *gfilter;
+
 	uint64_t cur_goid; /* the goroutine the user is on */
 	grt_step *step;    /* the next/stepIn/stepOut under way */
 	int exited_sent;
@@ -340,6 +343,11 @@ void dap_with_stopped_end(dap_session *s, int was_running);
 /* Client path <-> binary path through substitutePath. */
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
+
+/* ---- console commands (dap_console.c) ---- */
+/* When expr is a console command ("dlv help", "dlv config ...", "dlv
+ * sources", "dlv goroutines"): answers req and returns 1; else 0. */
+int dap_console(dap_session *s, const cJSON *req, const char *expr);
 
 /* ---- sources (dap_sources.c) ---- */
 /* A DAP Source for a file the binary names: name and client path, plus a

@@ -62,6 +62,7 @@ void dap_session_free(dap_session *s)
 		dap_bp_free(&s->bps[i]);
 	free(s->bps);
 	dap_sources_free(s);
+	grt_gfilter_free(s->gfilter);
 	dap_handles_reset(s);
 	free(s->handles);
 	free(s->hext);
