@@ -61,7 +61,37 @@ static int release(dap_session *s, pid_t tid, int all, gd_err *err)
 	return n;
 }
 
-static int drv_run(void *ctx, pid_t tid, int *timed_out, gd_err *err)
+/* 1 when thread tid sits just after an int3 that is not one of ours: a
+ * protocol trap that a stop of every thread swallowed. */
+static int trapped(core_proc *p, pid_t tid)
+{
+	struct user_regs_struct r;
+	uint8_t b = 0;
+	if (core_regs(p, tid, &r, NULL) < 0 || core_bp_has(p, r.rip - 1) ||
+	    core_read(p, r.rip - 1, &b, 1, NULL) < 0)
+		return 0;
+	return b == 0xCC;
+}
+
+/* 1 when a stopped thread other than tid runs a user goroutine. */
+static int other_user_thread(dap_session *s, pid_t tid)
+{
+	core_proc *p = s->tgt->proc;
+	for (size_t i = 0; i < core_thread_count(p); i++) {
+		pid_t t = core_thread_tid(p, i);
+		uint64_t goid = 0;
+		if (t == tid || !core_thread_stopped(p, t) ||
+		    grt_thread_goid(s->tgt->rt, t, &goid, NULL) < 0 || !goid)
+			continue;
+		const grt_goroutine *g = grt_goroutine_by_id(s->tgt->rt, goid, NULL);
+		if (g && !grt_is_system(s->tgt->rt, g))
+			return 1;
+	}
+	return 0;
+}
+
+static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
+		   gd_err *err)
 {
 	dap_calldrv *d = ctx;
 	dap_session *s = d->s;
@@ -84,7 +114,9 @@ static int drv_run(void *ctx, pid_t tid, int *timed_out, gd_err *err)
 				gd_err_set(err, "the program exited during the call");
 				goto out;
 			}
-			if (st.tid == tid && st.kind == CORE_STOP_TRAP) {
+			if (st.tid == tid && (st.kind == CORE_STOP_TRAP ||
+					      (bp_addr && st.kind == CORE_STOP_BREAKPOINT &&
+					       st.addr == bp_addr))) {
 				rc = 0;
 				goto out;
 			}
@@ -95,6 +127,15 @@ static int drv_run(void *ctx, pid_t tid, int *timed_out, gd_err *err)
 			continue;
 		}
 		int64_t now = now_ms();
+		if (s->intr_pending || s->done) {
+			/* pause (or the client leaves): the call is left as a
+			 * timed-out one is */
+			*timed_out = 1;
+			gd_err_set(err, "the call was interrupted (pause); its "
+				   "goroutine is left inside the call and finishes it "
+				   "when the program runs on");
+			goto out;
+		}
 		if (now >= deadline) {
 			*timed_out = 1;
 			gd_err_set(err, "the call did not return within %d s "
@@ -104,7 +145,14 @@ static int drv_run(void *ctx, pid_t tid, int *timed_out, gd_err *err)
 			goto out;
 		}
 		if (d->stage == 0 && now - start >= STAGE1_MS) {
-			/* Runtime-only threads first, user goroutines held. */
+			/* Runtime-only threads first, user goroutines held --
+			 * but only while another thread stays stopped running
+			 * a user goroutine: with every thread idle and user
+			 * goroutines held, the runtime declares a deadlock
+			 * (checkdead: "runnable g"). */
+			d->stage = 1;
+			if (!other_user_thread(s, tid))
+				continue;
 			gd_err e = GD_ERR_INIT;
 			if (grt_sched_hold_user(s->tgt->rt, &e) < 0)
 				gd_err_clear(&e);
@@ -112,14 +160,28 @@ static int drv_run(void *ctx, pid_t tid, int *timed_out, gd_err *err)
 			if (n < 0)
 				goto out;
 			released += n;
-			d->stage = 1;
 		} else if (d->stage == 1 && now - start >= STAGE1_MS + STAGE2_MS) {
-			int n = release(s, tid, 1, err);
-			if (n < 0)
+			/* The whole program, user goroutines too: a goroutine
+			 * the call waits for may have been queued while they
+			 * were held. */
+			if (core_stop_all(p, err) < 0)
 				goto out;
-			released += n;
+			if (trapped(p, tid)) {
+				rc = 0;
+				goto out;
+			}
+			gd_err e = GD_ERR_INIT;
+			if (grt_sched_unhold_user(s->tgt->rt, &e) < 0) {
+				gd_log_info(s->log, "call: %s", gd_err_msg(&e));
+				gd_err_clear(&e);
+			}
+			core_hold_new_threads(p, 0);
+			size_t n = core_thread_count(p);
+			if (core_resume_all(p, err) < 0)
+				goto out;
+			released += (int)n;
 			d->stage = 2;
-			if (n && !d->noted) {
+			if (n > 1 && !d->noted) {
 				const char *msg = "godap: the function call could not "
 					"finish with the rest of the program stopped: "
 					"other goroutines ran during the call\n";
@@ -133,14 +195,18 @@ static int drv_run(void *ctx, pid_t tid, int *timed_out, gd_err *err)
 		if (d->stage == 1 && start + STAGE1_MS + STAGE2_MS < next)
 			next = start + STAGE1_MS + STAGE2_MS;
 		int wait = (int)(next - now);
-		struct pollfd pf[3];
+		struct pollfd pf[4];
 		int nf = 0;
 		pf[nf++] = (struct pollfd){s->sigfd, POLLIN, 0};
+		pf[nf++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		if (s->tgt->out_fd >= 0)
 			pf[nf++] = (struct pollfd){s->tgt->out_fd, POLLIN, 0};
 		if (s->tgt->err_fd >= 0)
 			pf[nf++] = (struct pollfd){s->tgt->err_fd, POLLIN, 0};
 		if (poll(pf, (nfds_t)nf, wait > 0 ? wait : 0) > 0) {
+			/* Requests wait for this one, except an interrupt. */
+			if (pf[1].revents)
+				dap_session_take_input(s);
 			drain_sigfd(s);
 			/* The program's output must not fill its pipe and
 			 * block the call. */

@@ -19,6 +19,8 @@ void dap_h_set_expression(dap_session *, const cJSON *, const cJSON *);
 void dap_h_continue(dap_session *, const cJSON *, const cJSON *);
 void dap_h_pause(dap_session *, const cJSON *, const cJSON *);
 void dap_h_disconnect(dap_session *, const cJSON *, const cJSON *);
+void dap_h_terminate(dap_session *, const cJSON *, const cJSON *);
+void dap_h_restart(dap_session *, const cJSON *, const cJSON *);
 void dap_h_exception_info(dap_session *, const cJSON *, const cJSON *);
 void dap_h_set_function_breakpoints(dap_session *, const cJSON *, const cJSON *);
 void dap_h_set_instruction_breakpoints(dap_session *, const cJSON *, const cJSON *);
@@ -72,7 +74,8 @@ static const struct {
 	{"modules", dap_h_modules},
 	{"completions", dap_h_completions},
 	{"disconnect", dap_h_disconnect},
-	{"terminate", dap_h_disconnect},
+	{"terminate", dap_h_terminate},
+	{"restart", dap_h_restart},
 };
 
 dap_handler_fn dap_handler_find(const char *command)

@@ -25,7 +25,7 @@
 /* Some `syscall` instruction's bytes in the program's first executable
  * mapping: executing them from there needs no write to the text that
  * other threads are running. */
-static int find_syscall_insn(core_proc *p, uint64_t *at, gd_err *err)
+static int find_syscall_insn(core_live *p, uint64_t *at, gd_err *err)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
@@ -43,7 +43,7 @@ static int find_syscall_insn(core_proc *p, uint64_t *at, gd_err *err)
 			continue;
 		size_t len = hi - lo > (1u << 22) ? (1u << 22) : hi - lo;
 		uint8_t *buf = malloc(len);
-		if (buf && core_read_text(p, lo, buf, len, NULL) == 0) {
+		if (buf && live_read_text(p, lo, buf, len, NULL) == 0) {
 			const uint8_t *hit = memmem(buf, len, "\x0f\x05", 2);
 			if (hit) {
 				*at = lo + (uint64_t)(hit - buf);
@@ -62,13 +62,13 @@ static int find_syscall_insn(core_proc *p, uint64_t *at, gd_err *err)
 
 /* Maps the scratch page by making thread t (stopped, not inside a
  * system call) run mmap, then puts its registers back. */
-static int scratch_map(core_proc *p, core_thread *t, gd_err *err)
+static int scratch_map(core_live *p, core_thread *t, gd_err *err)
 {
 	uint64_t sys = 0;
 	if (find_syscall_insn(p, &sys, err) < 0)
 		return -1;
 	struct user_regs_struct saved, r;
-	if (core_regs(p, t->tid, &saved, err) < 0)
+	if (live_regs(p, t->tid, &saved, err) < 0)
 		return -1;
 	r = saved;
 	r.rip = sys;
@@ -124,11 +124,11 @@ restore:
 /* Decodes the original instruction at addr.  Returns the length, or 0 if
  * it cannot be displaced; fills the relocated bytes, or marks an emulated
  * direct branch (*target set, *is_call for CALL). */
-static size_t prepare(core_proc *p, uint64_t addr, uint64_t where,
+static size_t prepare(core_live *p, uint64_t addr, uint64_t where,
 		      uint8_t *out, int *emulate, uint64_t *target, int *is_call)
 {
 	uint8_t code[16];
-	if (core_read_text(p, addr, code, sizeof(code), NULL) < 0)
+	if (live_read_text(p, addr, code, sizeof(code), NULL) < 0)
 		return 0;
 	csh cs;
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
@@ -188,7 +188,7 @@ static size_t prepare(core_proc *p, uint64_t addr, uint64_t where,
 
 /* A slot of the scratch page for the instruction at addr: the one it had
  * already (nothing to write), else a free one.  0 when the page is full. */
-static uint64_t slot_for(core_proc *p, uint64_t addr, int *fresh)
+static uint64_t slot_for(core_live *p, uint64_t addr, int *fresh)
 {
 	*fresh = 0;
 	for (size_t i = 1; i < CORE_SCRATCH_SLOTS; i++)
@@ -206,7 +206,7 @@ static uint64_t slot_for(core_proc *p, uint64_t addr, int *fresh)
 
 /* Decodes the instruction under bp once, and gives a relocatable one a
  * slot: the instruction then `jmp *0(%rip)` to the next original one. */
-static int prepare_bp(core_proc *p, core_bp *bp, gd_err *err)
+static int prepare_bp(core_live *p, core_bp *bp, gd_err *err)
 {
 	int emulate = 0, is_call = 0, fresh = 0;
 	uint64_t target = 0;
@@ -234,7 +234,7 @@ static int prepare_bp(core_proc *p, core_bp *bp, gd_err *err)
 		uint64_t back = bp->addr + n;
 		memcpy(code + n, jmp_abs, sizeof(jmp_abs));
 		memcpy(code + n + sizeof(jmp_abs), &back, sizeof(back));
-		if (core_write(p, slot, code, n + sizeof(jmp_abs) + sizeof(back),
+		if (live_write(p, slot, code, n + sizeof(jmp_abs) + sizeof(back),
 			       err) < 0) {
 			p->slot_addr[(slot - p->scratch) / CORE_SCRATCH_SLOT] = 0;
 			return -1;
@@ -246,7 +246,7 @@ static int prepare_bp(core_proc *p, core_bp *bp, gd_err *err)
 
 /* One single step of t where it stands; signals met before the step are
  * held in t->pending_sig (a fault ends it).  *gone: the thread exited. */
-static int step_in_slot(core_proc *p, core_thread *t,
+static int step_in_slot(core_live *p, core_thread *t,
 			struct user_regs_struct *r, int *gone, gd_err *err)
 {
 	if (t->regs_valid == 2 && ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs) < 0)
@@ -282,11 +282,11 @@ static int step_in_slot(core_proc *p, core_thread *t,
 	return 0;
 }
 
-int core__scratch_fixup(core_proc *p, core_thread *t, gd_err *err)
+int core__scratch_fixup(core_live *p, core_thread *t, gd_err *err)
 {
 	t->in_scratch = 0;
 	struct user_regs_struct r;
-	if (core_regs(p, t->tid, &r, err) < 0)
+	if (live_regs(p, t->tid, &r, err) < 0)
 		return -1;
 	if (!p->scratch || r.rip < p->scratch + CORE_SCRATCH_SLOT ||
 	    r.rip >= p->scratch + 4096)
@@ -329,7 +329,7 @@ int core__scratch_fixup(core_proc *p, core_thread *t, gd_err *err)
 	return 0;
 }
 
-int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err)
+int core__displaced_resume(core_live *p, core_thread *t, gd_err *err)
 {
 	if (!p->scratch && !p->scratch_failed) {
 		gd_err serr = GD_ERR_INIT;
@@ -345,7 +345,7 @@ int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err)
 		return 1;
 	uint64_t addr = t->stepover;
 	struct user_regs_struct r;
-	if (core_regs(p, t->tid, &r, err) < 0)
+	if (live_regs(p, t->tid, &r, err) < 0)
 		return -1;
 	if (r.rip != addr) {
 		gd_log_debug(p->log, "core: thread %d at %#lx, not at %#lx", (int)t->tid,
@@ -370,11 +370,11 @@ int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err)
 		if (is_call) {
 			uint64_t ret = addr + len;
 			r.rsp -= 8;
-			if (core_write(p, r.rsp, &ret, 8, err) < 0)
+			if (live_write(p, r.rsp, &ret, 8, err) < 0)
 				return -1;
 		}
 		r.rip = target;
-		if (core_set_regs(p, t->tid, &r, err) < 0)
+		if (live_set_regs(p, t->tid, &r, err) < 0)
 			return -1;
 		return core__cont(p, t, err);
 	}
@@ -395,7 +395,7 @@ int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err)
 		at = p->scratch;
 		if (p->slot_addr[0] != addr) {
 			p->slot_addr[0] = 0;
-			if (core_write(p, at, buf, len, err) < 0)
+			if (live_write(p, at, buf, len, err) < 0)
 				return -1;
 			p->slot_addr[0] = addr;
 		}

@@ -15,7 +15,7 @@
 #define TRAP_TRACE 2
 #endif
 
-core_thread *core__thread(core_proc *p, pid_t tid)
+core_thread *core__thread(core_live *p, pid_t tid)
 {
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].tid == tid)
@@ -23,7 +23,7 @@ core_thread *core__thread(core_proc *p, pid_t tid)
 	return NULL;
 }
 
-core_thread *core__thread_add(core_proc *p, pid_t tid)
+core_thread *core__thread_add(core_live *p, pid_t tid)
 {
 	core_thread *t = core__thread(p, tid);
 	if (t)
@@ -39,7 +39,7 @@ core_thread *core__thread_add(core_proc *p, pid_t tid)
 	return t;
 }
 
-void core__thread_remove(core_proc *p, pid_t tid)
+void core__thread_remove(core_live *p, pid_t tid)
 {
 	for (size_t i = 0; i < p->nthreads; i++) {
 		if (p->threads[i].tid == tid) {
@@ -49,14 +49,14 @@ void core__thread_remove(core_proc *p, pid_t tid)
 	}
 }
 
-size_t core_thread_count(const core_proc *p) { return p->nthreads; }
+size_t live_thread_count(const core_live *p) { return p->nthreads; }
 
-pid_t core_thread_tid(const core_proc *p, size_t i)
+pid_t live_thread_tid(const core_live *p, size_t i)
 {
 	return i < p->nthreads ? p->threads[i].tid : -1;
 }
 
-int core_thread_stopped(const core_proc *p, pid_t tid)
+int live_thread_stopped(const core_live *p, pid_t tid)
 {
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].tid == tid)
@@ -64,7 +64,7 @@ int core_thread_stopped(const core_proc *p, pid_t tid)
 	return 0;
 }
 
-int core__cont(core_proc *p, core_thread *t, gd_err *err)
+int core__cont(core_live *p, core_thread *t, gd_err *err)
 {
 	if (t->regs_valid == 2 &&
 	    ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs) < 0 && errno != ESRCH)
@@ -93,7 +93,7 @@ int core__cont(core_proc *p, core_thread *t, gd_err *err)
 	return 0;
 }
 
-static void note_exit(core_proc *p, int st)
+static void note_exit(core_live *p, int st)
 {
 	p->exited = 1;
 	p->nthreads = 0;
@@ -106,7 +106,7 @@ static void note_exit(core_proc *p, int st)
 	}
 }
 
-static int fill_exit(core_proc *p, core_stop *out)
+static int fill_exit(core_live *p, core_stop *out)
 {
 	if (p->exit_reported)
 		return 0;
@@ -121,7 +121,7 @@ static int fill_exit(core_proc *p, core_stop *out)
 
 /* The trap is sure to be one of our int3s: just after one, and no
  * watchpoint armed (a 1-byte store under a breakpoint would look the same). */
-static int known_int3(const core_proc *p, uint64_t rip)
+static int known_int3(const core_live *p, uint64_t rip)
 {
 	for (int i = 0; i < CORE_HW_SLOTS; i++)
 		if (p->hw[i].active)
@@ -132,11 +132,11 @@ static int known_int3(const core_proc *p, uint64_t rip)
 /* A SIGTRAP without a ptrace event: our int3, a step, a watchpoint, or the
  * program's own int3.  Returns 1 with *out filled when the upper layer must
  * decide, 0 when it was handled here. */
-static int classify_trap(core_proc *p, core_thread *t, core_stop *out,
+static int classify_trap(core_live *p, core_thread *t, core_stop *out,
 			 gd_err *err)
 {
 	struct user_regs_struct r;
-	if (core_regs(p, t->tid, &r, err) < 0)
+	if (live_regs(p, t->tid, &r, err) < 0)
 		return -1;
 	siginfo_t si;
 	if (known_int3(p, r.rip)) {
@@ -178,7 +178,7 @@ static int classify_trap(core_proc *p, core_thread *t, core_stop *out,
 			return 1;
 		}
 		uint8_t b = 0;
-		if (core_read(p, at, &b, 1, NULL) == 0 && b != 0xCC) {
+		if (live_read(p, at, &b, 1, NULL) == 0 && b != 0xCC) {
 			/* A hit on a breakpoint removed since: run the
 			 * instruction that is there now. */
 			t->regs.rip = at;
@@ -194,7 +194,7 @@ static int classify_trap(core_proc *p, core_thread *t, core_stop *out,
 	return 0;
 }
 
-static int exited_early(core_proc *p, pid_t tid)
+static int exited_early(core_live *p, pid_t tid)
 {
 	size_t n = p->nearly_exits < 64 ? p->nearly_exits : 64;
 	for (size_t i = 0; i < n; i++) {
@@ -208,7 +208,7 @@ static int exited_early(core_proc *p, pid_t tid)
 
 /* Asks a running thread to stop.  A thread that no longer exists is
  * forgotten (its exit may have been reaped elsewhere). */
-static int interrupt(core_proc *p, size_t i, gd_err *err)
+static int interrupt(core_live *p, size_t i, gd_err *err)
 {
 	core_thread *t = &p->threads[i];
 	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) == 0)
@@ -222,7 +222,7 @@ static int interrupt(core_proc *p, size_t i, gd_err *err)
 
 /* Processes one waitpid status.  Returns 1 when *out holds a stop for the
  * upper layer, 0 otherwise. */
-static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
+static int handle_status(core_live *p, pid_t tid, int st, core_stop *out,
 			 gd_err *err)
 {
 	if (WIFEXITED(st) || WIFSIGNALED(st)) {
@@ -305,7 +305,7 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 	return 0;
 }
 
-static int queue_push(core_proc *p, pid_t tid, int st)
+static int queue_push(core_live *p, pid_t tid, int st)
 {
 	if (gd_grow(&p->q, &p->qcap, p->qlen, sizeof(*p->q), 64) < 0)
 		return -1;
@@ -321,7 +321,7 @@ static int queue_push(core_proc *p, pid_t tid, int st)
  * thread's stop waits behind more than that many of another's.  1 if any
  * was queued, 0 if none, -1 on error. */
 #define CORE_DRAIN_EVERY 16
-static int queue_fill(core_proc *p, int block, gd_err *err)
+static int queue_fill(core_live *p, int block, gd_err *err)
 {
 	p->qhead = p->qlen = 0;
 	int one = !block && p->since_drain < CORE_DRAIN_EVERY;
@@ -355,14 +355,14 @@ static int queue_fill(core_proc *p, int block, gd_err *err)
 }
 
 /* A held watchpoint hit, reported as if it had just happened. */
-static int held_hit(core_proc *p, core_stop *out, gd_err *err)
+static int held_hit(core_live *p, core_stop *out, gd_err *err)
 {
 	for (size_t i = 0; i < p->nthreads; i++) {
 		core_thread *t = &p->threads[i];
 		if (!t->held_watch || t->state != CT_STOPPED)
 			continue;
 		struct user_regs_struct r;
-		if (core_regs(p, t->tid, &r, err) < 0)
+		if (live_regs(p, t->tid, &r, err) < 0)
 			return -1;
 		out->kind = CORE_STOP_WATCH;
 		out->tid = t->tid;
@@ -374,7 +374,7 @@ static int held_hit(core_proc *p, core_stop *out, gd_err *err)
 	return 0;
 }
 
-int core_has_held(const core_proc *p)
+int live_has_held(const core_live *p)
 {
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].held_watch &&
@@ -383,7 +383,7 @@ int core_has_held(const core_proc *p)
 	return 0;
 }
 
-int core_wait(core_proc *p, int block, core_stop *out, gd_err *err)
+int live_wait(core_live *p, int block, core_stop *out, gd_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (!p->exited && !p->stopping) {
@@ -408,7 +408,7 @@ int core_wait(core_proc *p, int block, core_stop *out, gd_err *err)
 	}
 }
 
-static int any_running(const core_proc *p)
+static int any_running(const core_live *p)
 {
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].state == CT_RUNNING)
@@ -416,7 +416,7 @@ static int any_running(const core_proc *p)
 	return 0;
 }
 
-int core_stop_all(core_proc *p, gd_err *err)
+int live_stop_all(core_live *p, gd_err *err)
 {
 	if (p->exited)
 		return 0;
@@ -481,22 +481,22 @@ int core_stop_all(core_proc *p, gd_err *err)
 
 /* Steps t over the breakpoint it was reported at, if that breakpoint is
  * still there and t still sits on it.  Other threads must be stopped. */
-static int step_over(core_proc *p, core_thread *t, gd_err *err)
+static int step_over(core_live *p, core_thread *t, gd_err *err)
 {
 	uint64_t at = t->stepover;
 	t->stepover = 0;
 	if (!at || !core__bp(p, at))
 		return 0;
 	struct user_regs_struct r;
-	if (core_regs(p, t->tid, &r, err) < 0)
+	if (live_regs(p, t->tid, &r, err) < 0)
 		return -1;
 	if (r.rip != at)
 		return 0;
 	int exited = 0;
-	return core_step_thread(p, t->tid, &exited, err);
+	return live_step_thread(p, t->tid, &exited, err);
 }
 
-int core_resume_all(core_proc *p, gd_err *err)
+int live_resume_all(core_live *p, gd_err *err)
 {
 	if (p->exited)
 		return 0;
@@ -516,7 +516,7 @@ int core_resume_all(core_proc *p, gd_err *err)
 	return 0;
 }
 
-int core_resume_thread(core_proc *p, pid_t tid, gd_err *err)
+int live_resume_thread(core_live *p, pid_t tid, gd_err *err)
 {
 	core_thread *t = core__thread(p, tid);
 	if (!t || p->exited)
@@ -530,14 +530,14 @@ int core_resume_thread(core_proc *p, pid_t tid, gd_err *err)
 		gd_log_debug(p->log, "core: stepping %d over %#lx with every "
 			     "thread stopped", (int)tid, (unsigned long)t->stepover);
 		/* Lifting the int3 while others run would let them pass it. */
-		if (core_stop_all(p, err) < 0)
+		if (live_stop_all(p, err) < 0)
 			return -1;
-		return core_resume_all(p, err);
+		return live_resume_all(p, err);
 	}
 	return core__cont(p, t, err);
 }
 
-int core_run_thread(core_proc *p, pid_t tid, gd_err *err)
+int live_run_thread(core_live *p, pid_t tid, gd_err *err)
 {
 	core_thread *t = core__thread(p, tid);
 	if (!t || p->exited)
@@ -546,11 +546,11 @@ int core_run_thread(core_proc *p, pid_t tid, gd_err *err)
 		return 0;
 	if (t->stepover && core__bp(p, t->stepover)) {
 		struct user_regs_struct r;
-		if (core_regs(p, tid, &r, err) < 0)
+		if (live_regs(p, tid, &r, err) < 0)
 			return -1;
 		if (r.rip == t->stepover) {
 			int exited = 0;
-			if (core_step_thread(p, tid, &exited, err) < 0)
+			if (live_step_thread(p, tid, &exited, err) < 0)
 				return -1;
 			if (exited || p->exited)
 				return 0;
@@ -562,7 +562,7 @@ int core_run_thread(core_proc *p, pid_t tid, gd_err *err)
 	return core__cont(p, t, err);
 }
 
-uint64_t core_thread_stepover(const core_proc *p, pid_t tid)
+uint64_t live_thread_stepover(const core_live *p, pid_t tid)
 {
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].tid == tid)
@@ -570,26 +570,26 @@ uint64_t core_thread_stepover(const core_proc *p, pid_t tid)
 	return 0;
 }
 
-void core_thread_set_stepover(core_proc *p, pid_t tid, uint64_t addr)
+void live_thread_set_stepover(core_live *p, pid_t tid, uint64_t addr)
 {
 	core_thread *t = core__thread(p, tid);
 	if (t)
 		t->stepover = addr;
 }
 
-void core_hold_new_threads(core_proc *p, int hold)
+void live_hold_new_threads(core_live *p, int hold)
 {
 	p->hold_new = hold != 0;
 }
 
-int core_step_thread(core_proc *p, pid_t tid, int *exited, gd_err *err)
+int live_step_thread(core_live *p, pid_t tid, int *exited, gd_err *err)
 {
 	*exited = 0;
 	core_thread *t = core__thread(p, tid);
 	if (!t || t->state != CT_STOPPED)
 		return gd_err_set(err, "thread %d is not stopped", (int)tid);
 	struct user_regs_struct r;
-	if (core_regs(p, tid, &r, err) < 0)
+	if (live_regs(p, tid, &r, err) < 0)
 		return -1;
 	core_bp *bp = core__bp(p, r.rip);
 	if (bp && core__poke_byte(p, bp->addr, bp->orig, err) < 0)

@@ -27,6 +27,13 @@ core_proc *grt_core(grt_target *t);
 uint64_t grt_bias(const grt_target *t);
 /* "go1.22.12"; "" when unknown. */
 const char *grt_go_version(const grt_target *t);
+/* Display limits: how many bytes of a string and elements of an array,
+ * slice or map a value's text shows (Delve's maxStringLen and
+ * maxArrayValues).  0 restores the default. */
+#define GRT_DEFAULT_MAX_STRING 512
+#define GRT_DEFAULT_MAX_ARRAY 64
+void grt_set_limits(grt_target *t, uint64_t max_string, uint64_t max_array);
+void grt_limits(const grt_target *t, uint64_t *max_string, uint64_t *max_array);
 /* Called when the process resumes: cached reads of runtime state die. */
 void grt_invalidate(grt_target *t);
 /* Changes at every grt_invalidate: what was read of a stop (e.g. an
@@ -82,6 +89,11 @@ typedef struct grt_label {
 int grt_goroutine_labels(grt_target *t, const grt_goroutine *g,
 			 grt_label **out, size_t *n, gd_err *err);
 void grt_labels_free(grt_label *v, size_t n);
+struct gd_buf;
+/* Appends " key=value" for each of g's labels (only those in keys, when
+ * nkeys > 0); returns how many. */
+int grt_labels_text(grt_target *t, const grt_goroutine *g,
+		    char *const *keys, size_t nkeys, struct gd_buf *out);
 
 /* ---- goroutine filters (grt_gfilter.c) ---- */
 /* Delve's goroutine filter syntax: -with|-without user|running|
@@ -177,6 +189,13 @@ void grt_exception_sites(grt_target *t, grt_exc_sites *out);
 int grt_panic_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
 /* At throw/fatal's entry: the message string argument.  Heap string. */
 int grt_throw_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
+/* A target that died (a core the kernel dumped): the goroutine that
+ * crashed (0 if none is known), the kind ("panic", "fatal error") and what
+ * the runtime printed first ("panic: boom [signal SIGSEGV: segmentation
+ * violation code=0x1 addr=0x0 pc=0x...]").  Heap strings.  1 when the
+ * target did not crash (a live process, a gcore of a running program). */
+int grt_crash(grt_target *t, uint64_t *goid, char **kind, char **desc,
+	      gd_err *err);
 
 /* ---- function names (grt_funcname.c) ---- */
 /* Does a user's function breakpoint name (main.worker, net/http.Get,

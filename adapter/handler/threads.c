@@ -28,6 +28,23 @@ static int json_string(gd_buf *out, const char *s)
 	return bad ? -1 : 0;
 }
 
+/* One {"id":..,"name":..} of the text answer. */
+static int add_text(gd_buf *out, int *first, uint64_t id, const char *name)
+{
+	int bad = gd_buf_printf(out, "%s{\"id\":%lu,\"name\":",
+				*first ? "" : ",", (unsigned long)id) < 0;
+	bad |= json_string(out, name ? name : "") < 0;
+	bad |= gd_buf_puts(out, "}") < 0;
+	*first = 0;
+	return bad ? -1 : 0;
+}
+
+void dap_threads_forget(dap_session *s)
+{
+	free(s->threads_body);
+	s->threads_body = NULL;
+}
+
 static void add_thread(cJSON *list, uint64_t id, const char *name)
 {
 	cJSON *t = cJSON_CreateObject();
@@ -80,25 +97,38 @@ void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
 		gd_buf out = GD_BUF_INIT;
 		gd_buf name = GD_BUF_INIT;
 		int bad = gd_buf_puts(&out, "{\"threads\":[") < 0;
-		int first = 1;
+		int first = 1, listed = 0;
 		for (size_t i = 0; i < n; i++) {
 			const grt_goroutine *g = &gs[i];
+			listed |= g->goid == s->cur_goid;
 			if (hide && g->goid != s->cur_goid && grt_is_system(rt, g))
 				continue;
+			/* goroutineFilters: the current goroutine always shows. */
+			if (g->goid != s->cur_goid &&
+			    !grt_gfilter_match(rt, s->gfilter, g))
+				continue;
 			gd_buf_reset(&name);
-			gd_buf_printf(&name, "[Go %lu] %s", (unsigned long)g->goid,
-				      funcs[i]);
+			gd_buf_printf(&name, "[Go %lu", (unsigned long)g->goid);
+			if (s->cfg.show_pprof_labels)
+				grt_labels_text(rt, g, s->cfg.pprof_label_keys,
+						s->cfg.npprof_label_keys, &name);
+			gd_buf_printf(&name, "] %s", funcs[i]);
 			const char *why = g->status == GRT_GWAITING
 						  ? grt_waitreason(rt, g->waitreason)
 						  : NULL;
 			if (why)
 				gd_buf_printf(&name, " (%s)", why);
-			bad |= gd_buf_printf(&out, "%s{\"id\":%lu,\"name\":",
-					     first ? "" : ",",
-					     (unsigned long)g->goid) < 0;
-			bad |= json_string(&out, name.data ? name.data : "") < 0;
-			bad |= gd_buf_puts(&out, "}") < 0;
-			first = 0;
+			bad |= add_text(&out, &first, g->goid, name.data) < 0;
+		}
+		/* A stop on a thread that runs no goroutine (a C thread, the
+		 * scheduler on g0) names the thread: list it so the client
+		 * finds it. */
+		if (!listed && s->cur_goid &&
+		    core_thread_stopped(s->tgt->proc, (pid_t)s->cur_goid)) {
+			gd_buf_reset(&name);
+			gd_buf_printf(&name, "Thread %d (no goroutine)",
+				      (int)s->cur_goid);
+			bad |= add_text(&out, &first, s->cur_goid, name.data) < 0;
 		}
 		bad |= gd_buf_puts(&out, "]}") < 0;
 		gd_buf_free(&name);
