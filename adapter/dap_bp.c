@@ -155,7 +155,7 @@ static void resolve_func(dap_session *s, dap_bp *bp)
 	func_search fs = {.query = bp->func, .bias = grt_bias(s->tgt->rt),
 			  .dw = s->tgt->dw};
 	gd_err err = GD_ERR_INIT;
-	if (gdw_func_each(s->tgt->dw, func_cb, &fs, &err) < 0 ||
+	if (gdw_func_each_match(s->tgt->dw, func_match, func_cb, &fs, &err) < 0 ||
 	    gdw_inlined_each(s->tgt->dw, func_match, func_cb, &fs, &err) < 0) {
 		set_message(bp, gd_err_msg(&err));
 		gd_err_clear(&err);

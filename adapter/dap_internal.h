@@ -165,6 +165,10 @@ struct dap_session {
 	uint64_t threads_gen, threads_cur;
 	int threads_hide;
 	grt_step *step;    /* the next/stepIn/stepOut under way */
+	/* stepHoldsOthers: the thread a step runs alone (0: none), since
+	 * when (ms, CLOCK_MONOTONIC), and when it was last looked at. */
+	pid_t hold_tid;
+	int64_t hold_start, hold_checked;
 	int exited_sent;
 
 	/* Requests read while a request was being handled (a function call
@@ -278,6 +282,14 @@ int dap_target_launch(dap_session *s, char *built, char *tmpdir,
 int dap_target_attach(dap_session *s, gd_err *err);
 void dap_target_end(dap_session *s);
 int dap_target_resume(dap_session *s, gd_err *err);
+/* A step's resume: with stepHoldsOthers, goroutine goid's thread alone
+ * (as function calls run), the other threads held stopped until the step
+ * ends -- or until that thread blocks in the kernel or the hold has lasted
+ * DAP_HOLD_MAX_MS, when everything runs as without the attribute. */
+int dap_target_step_resume(dap_session *s, uint64_t goid, gd_err *err);
+/* ms until dap_target_hold_tick wants to look (-1: no hold). */
+int dap_target_hold_timeout(dap_session *s);
+void dap_target_hold_tick(dap_session *s);
 int dap_target_pause(dap_session *s, gd_err *err);
 void dap_target_on_child(dap_session *s);
 void dap_target_drain_output(dap_session *s, int final);

@@ -564,6 +564,9 @@ int dap_session_run(dap_session *s)
 		int tt = dap_terminate_timeout(s);
 		if (tt >= 0 && (timeout < 0 || tt < timeout))
 			timeout = tt;
+		int ht = dap_target_hold_timeout(s);
+		if (ht >= 0 && (timeout < 0 || ht < timeout))
+			timeout = ht;
 		int pr = poll(pf, (nfds_t)n, timeout);
 		if (pr < 0) {
 			if (errno == EINTR)
@@ -584,6 +587,7 @@ int dap_session_run(dap_session *s)
 			dap_plain_poll(s, 0);
 		if (child || held)
 			dap_target_on_child(s);
+		dap_target_hold_tick(s);
 		if (pr == 0) {
 			dap_terminate_tick(s);
 			dap_attach_poll(s);

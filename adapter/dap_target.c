@@ -8,11 +8,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+static void hold_end(dap_session *s); /* stepHoldsOthers, below */
 
 static int open_dwarf(dap_session *s, const char *path, gd_err *err)
 {
@@ -209,6 +212,7 @@ static void send_exit(dap_session *s, int code)
 	if (s->exited_sent)
 		return;
 	s->exited_sent = 1;
+	hold_end(s);
 	/* A step the exit cut short (next/stepOut over the last line). */
 	grt_step_end(s->step);
 	s->step = NULL;
@@ -235,6 +239,7 @@ static void report_exit_from_core(dap_session *s)
 void dap_target_report_stop(dap_session *s, const char *reason, uint64_t goid,
 			    const int *bp_ids, size_t nbp_ids)
 {
+	hold_end(s);
 	s->state = DAP_STOPPED;
 	s->cur_goid = goid;
 	cJSON *b = cJSON_CreateObject();
@@ -303,6 +308,7 @@ uint64_t dap_target_pick_goroutine(dap_session *s)
 
 static void report_exc(dap_session *s)
 {
+	hold_end(s);
 	dap_handles_reset(s);
 	s->state = DAP_STOPPED;
 	/* A fatal error from the scheduler (deadlock) runs on no goroutine:
@@ -414,7 +420,11 @@ static void handle_stop(dap_session *s, const core_stop *st)
 	case CORE_STOP_NONE:
 		return;
 	}
-	if (core_resume_thread(s->tgt->proc, st->tid, &err) < 0) {
+	/* A step holding the others: its thread goes on alone. */
+	int rc = s->hold_tid && st->tid == s->hold_tid
+			 ? core_run_thread(s->tgt->proc, st->tid, &err)
+			 : core_resume_thread(s->tgt->proc, st->tid, &err);
+	if (rc < 0) {
 		gd_log_info(s->log, "resume: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 	}
@@ -439,8 +449,101 @@ void dap_target_on_child(dap_session *s)
 	}
 }
 
+/* ---- stepHoldsOthers ---- */
+
+#define DAP_HOLD_MAX_MS 2000 /* then everything runs */
+#define DAP_HOLD_LOOK_MS 10  /* how often the held thread is looked at */
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The step's hold is over (it stopped, or everything runs again). */
+static void hold_end(dap_session *s)
+{
+	if (!s->hold_tid)
+		return;
+	s->hold_tid = 0;
+	if (s->tgt && s->tgt->proc)
+		core_hold_new_threads(s->tgt->proc, 0);
+}
+
+int dap_target_step_resume(dap_session *s, uint64_t goid, gd_err *err)
+{
+	dap_target *t = s->tgt;
+	const grt_goroutine *g = s->cfg.step_holds_others && t && t->proc
+					 ? grt_goroutine_by_id(t->rt, goid, NULL)
+					 : NULL;
+	/* A parked goroutine needs the scheduler (another thread) to run. */
+	if (!g || !g->tid || core_exited(t->proc))
+		return dap_target_resume(s, err);
+	pid_t tid = g->tid;
+	gd_err e = GD_ERR_INIT;
+	if (grt_step_unpreempt(t->rt, goid, &e) < 0) {
+		gd_log_info(s->log, "step: %s", gd_err_msg(&e));
+		gd_err_clear(&e);
+	}
+	dap_handles_reset(s);
+	dap_exc_clear(s);
+	grt_invalidate(t->rt);
+	core_hold_new_threads(t->proc, 1);
+	if (core_run_thread(t->proc, tid, err) < 0) {
+		core_hold_new_threads(t->proc, 0);
+		return -1;
+	}
+	s->hold_tid = tid;
+	s->hold_start = s->hold_checked = mono_ms();
+	s->state = DAP_RUNNING;
+	return 0;
+}
+
+int dap_target_hold_timeout(dap_session *s)
+{
+	if (!s->hold_tid || s->state != DAP_RUNNING)
+		return -1;
+	int64_t wait = s->hold_checked + DAP_HOLD_LOOK_MS - mono_ms();
+	return wait < 0 ? 0 : (int)wait;
+}
+
+void dap_target_hold_tick(dap_session *s)
+{
+	if (!s->hold_tid || s->state != DAP_RUNNING)
+		return;
+	int64_t now = mono_ms();
+	if (now - s->hold_checked < DAP_HOLD_LOOK_MS)
+		return;
+	s->hold_checked = now;
+	core_proc *p = s->tgt->proc;
+	int blocked = core_thread_sleeping(p, s->hold_tid);
+	if (!blocked && now - s->hold_start < DAP_HOLD_MAX_MS)
+		return;
+	/* The stepped goroutine waits for the rest of the program (a lock,
+	 * a channel, the GC) or takes long: everything runs, as without
+	 * the attribute; the step goes on. */
+	gd_log_info(s->log, "step: thread %d %s: every thread runs now",
+		    (int)s->hold_tid, blocked ? "blocked" : "held too long");
+	gd_err err = GD_ERR_INIT;
+	if (core_stop_all(p, &err) < 0) {
+		gd_log_info(s->log, "step: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+	hold_end(s);
+	if (core_exited(p)) {
+		report_exit_from_core(s);
+		return;
+	}
+	if (core_resume_all(p, &err) < 0) {
+		gd_log_info(s->log, "step: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+}
+
 int dap_target_resume(dap_session *s, gd_err *err)
 {
+	hold_end(s);
 	dap_target *t = s->tgt;
 	if (!t || !t->proc)
 		return gd_err_set(err, "no program is running");

@@ -172,6 +172,14 @@ grt_step_verdict grt_step_on_bp(grt_step *st, pid_t tid, uint64_t addr,
 				gd_err *err);
 /* Removes the step's breakpoints and frees it (NULL is fine). */
 void grt_step_end(grt_step *st);
+/* Before a step that runs goroutine goid's thread alone (the launch
+ * attribute stepHoldsOthers): a preemption the scheduler asked for before
+ * the stop would make the goroutine give up its thread at its next call
+ * and wait behind goroutines that cannot run.  Undoes such a request as
+ * the runtime does when it honours one (stackguard0 back to stack.lo +
+ * stackGuard, g.preempt false); a stop the GC asked for (preemptStop) is
+ * left alone.  1 if cleared, 0 if none, -1 on error. */
+int grt_step_unpreempt(grt_target *t, uint64_t goid, gd_err *err);
 uint64_t grt_step_goid(const grt_step *st);
 
 /* ---- panics and fatal errors (grt_panic.c) ---- */

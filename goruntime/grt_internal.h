@@ -81,6 +81,8 @@ struct grt_target {
 	struct grt_parsed *parsed;
 	size_t nparsed, capparsed;
 
+	uint64_t stack_guard; /* runtime.stackGuard, read when first needed */
+
 	grt_call_pend pend; /* grt_call.c */
 	int user_held;      /* we set sched.disable.user (grt_call.c) */
 };

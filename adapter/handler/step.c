@@ -62,7 +62,7 @@ static void step(dap_session *s, const cJSON *req, const cJSON *args,
 	}
 	s->cur_goid = goid;
 	dap_respond(s, req, NULL);
-	if (dap_target_resume(s, &err) < 0) {
+	if (dap_target_step_resume(s, goid, &err) < 0) {
 		gd_log_info(s->log, "step: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 	}
