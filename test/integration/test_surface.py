@@ -451,3 +451,38 @@ def test_max_string_and_array_launch(godap, go_tc):
     assert loc["buf"]["value"] == "[]uint8 len: 4, cap: 4, [16,32,48,...+1 more]"
     assert repl(c, fid, "GlobalName")["body"]["result"] == '"surf...+3 more"'
     finish(c)
+
+
+# ------------------------------------------------------------ invalidated
+
+def invalidated_count(c):
+    return sum(1 for m in c.messages if m.get("type") == "event" and m.get("event") == "invalidated")
+
+
+def test_invalidated_events(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"], init_extra={"supportsInvalidatedEvent": True})
+    fid, loc = frame_locals(c, tid)
+    c.request_ok("evaluate", {"expression": "Global", "frameId": fid, "context": "repl"})
+    assert invalidated_count(c) == 0
+    # setVariable and setExpression change memory: views refresh.
+    sc = c.request_ok("scopes", {"frameId": fid})["scopes"]
+    c.request_ok("setVariable", {"variablesReference": sc[0]["variablesReference"],
+                                 "name": "counter", "value": "5"})
+    ev = c.wait_event("invalidated", TIMEOUT)
+    assert ev["body"]["areas"] == ["variables"]
+    c.request_ok("setExpression", {"expression": "Global", "value": "8", "frameId": fid})
+    c.wait_event("invalidated", TIMEOUT)
+    n = invalidated_count(c)
+    # A function call may change anything.
+    r = c.request_ok("evaluate", {"expression": "p.Norm1()", "frameId": fid, "context": "repl"})
+    assert r["result"] == "7"
+    c.wait_event("invalidated", TIMEOUT)
+    assert invalidated_count(c) == n + 1
+    finish(c)
+    # A client that did not ask for them gets none.
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    fid, loc = frame_locals(c, tid)
+    c.request_ok("setExpression", {"expression": "Global", "value": "8", "frameId": fid})
+    c.request_ok("evaluate", {"expression": "p.Norm1()", "frameId": fid, "context": "repl"})
+    assert invalidated_count(c) == 0
+    finish(c)
