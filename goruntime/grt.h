@@ -206,6 +206,20 @@ int grt_mem_read(grt_target *t, uint64_t addr, void *buf, size_t len,
 int grt_mem_write(grt_target *t, uint64_t addr, const void *buf, size_t len,
 		  gd_err *err);
 
+/* ---- Delve's location syntax (grt_location.c) ---- */
+typedef struct grt_loc {
+	uint64_t *addrs;  /* heap; runtime addresses */
+	size_t n;
+	const char *file; /* owned by the dwarf file; NULL for an address */
+	int line;         /* the line the addresses belong to */
+	const char *func; /* FUNC:... forms: the function (dwarf-owned) */
+	int is_addr;      /* *ADDRESS */
+} grt_loc;
+/* "FILE:LINE", "FUNC:+N", "FUNC:LINE" or "*ADDRESS": 1 and *out filled;
+ * 0 when spec is none of these (a plain function name); -1 with a
+ * message when it is one that does not resolve. */
+int grt_location(grt_target *t, const char *spec, grt_loc *out, gd_err *err);
+
 /* ---- loaded objects (grt_modules.c) ---- */
 typedef struct grt_module {
 	char *path;      /* heap; "[vdso]" for the vDSO */

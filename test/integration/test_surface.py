@@ -486,3 +486,38 @@ def test_invalidated_events(godap, go_tc):
     c.request_ok("evaluate", {"expression": "p.Norm1()", "frameId": fid, "context": "repl"})
     assert invalidated_count(c) == 0
     finish(c)
+
+
+# ------------------------------------------------------------ location syntax
+
+def test_function_breakpoint_locations(godap, go_tc):
+    c = godap.start(go_tc)
+    from godap_testlib import initialize, launch
+    initialize(c)
+    assert launch(c, go_tc.build("surface"), "exec")["success"]
+    c.wait_event("initialized", TIMEOUT)
+    twice = marker_line(SRC, "TWICE")
+    calls = marker_line(SRC, "CALLS")
+    with open(SRC) as f:
+        decl = next(i + 1 for i, l in enumerate(f) if l.startswith("func compute("))
+    assert calls == decl + 2
+    bps = c.request_ok("setFunctionBreakpoints", {"breakpoints": [
+        {"name": f"main.go:{twice}"},
+        {"name": "main.compute:+2"},
+        {"name": "nofile.go:3"},
+        {"name": f"fixtures/surface/main.go:{twice}"},
+        {"name": "main.go:1"},
+    ]})["breakpoints"]
+    assert bps[0]["verified"] and bps[0]["line"] == twice, bps
+    assert bps[1]["verified"] and bps[1]["line"] == calls, bps
+    assert not bps[2]["verified"] and bps[2]["message"] == "no file 'nofile.go' in the program"
+    assert bps[3]["verified"] and bps[3]["line"] == twice, bps
+    assert not bps[4]["verified"] and bps[4]["message"] == "no code at or after line 1", bps
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "function breakpoint")
+    assert top_frame(c, ev["threadId"])["line"] == calls
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "function breakpoint")
+    fr = top_frame(c, ev["threadId"])
+    assert fr["line"] == twice and fr["name"] == "main.twice"
+    finish(c)
