@@ -521,3 +521,23 @@ def test_function_breakpoint_locations(godap, go_tc):
     fr = top_frame(c, ev["threadId"])
     assert fr["line"] == twice and fr["name"] == "main.twice"
     finish(c)
+
+
+# ------------------------------------------------------------ stepInTargets
+
+def test_step_in_targets(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["CALLS"])
+    fid = top_frame(c, tid)["id"]
+    targets = c.request_ok("stepInTargets", {"frameId": fid})["targets"]
+    assert [t["label"] for t in targets] == ["main.abs", "main.twice"], targets
+    assert all(t["line"] == marker_line(SRC, "CALLS") for t in targets)
+    # Into the second call: the first runs without stopping.
+    c.request_ok("stepIn", {"threadId": tid, "targetId": targets[1]["id"]})
+    ev = wait_stopped(c, "step")
+    fr = top_frame(c, ev["threadId"])
+    # As stepIn does (and Delve): on the function's line.
+    assert ev["threadId"] == tid and fr["name"] == "main.twice" and fr["line"] == marker_line(SRC, "TWICE") - 1
+    # Not a target of this stop any more.
+    r = c.request("stepIn", {"threadId": tid, "targetId": 5})
+    assert not r["success"] and "unknown targetId 5" in r["message"]
+    finish(c)
