@@ -94,6 +94,11 @@ struct dap_session {
 	dap_framing *fr;
 	int seq;
 	int sigfd;
+	/* SIGTERM, SIGINT and SIGHUP arrive here: godap then ends the
+	 * session as a disconnect would (breakpoints out, an attached
+	 * program detached, a launched one killed, the build removed). */
+	int termfd;
+	int term_sig; /* the one that ended us, 0 if none */
 	int done;
 	int exit_code;
 	dap_state state;
@@ -160,6 +165,16 @@ struct dap_session {
 	uint64_t cur_goid; /* the goroutine the user is on */
 	grt_step *step;    /* the next/stepIn/stepOut under way */
 	int exited_sent;
+
+	/* Requests read while a request was being handled (a function call
+	 * waits for the program and watches for 'pause'): handled next. */
+	struct dap_inmsg {
+		char *body;
+		size_t len;
+		int intr; /* pause, disconnect or terminate */
+	} *inq;
+	size_t ninq, capinq;
+	int intr_pending; /* such a request is queued, not yet handled */
 };
 
 /* ---- session (dap_session.c) ---- */
@@ -192,6 +207,11 @@ int dap_core_refuses(const char *command);
 /* An error response carrying err's message; clears err. */
 void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
+/* Reads what the client has sent and queues its requests (they are
+ * handled when the current request is done).  1 when one of them asks to
+ * interrupt (pause, disconnect, terminate), 0 if not, -1 when the client
+ * is gone. */
+int dap_session_take_input(dap_session *s);
 void dap_output(dap_session *s, const char *category, const char *text,
 		size_t len);
 /* Program bytes as an output event: valid UTF-8 (see dap_utf8.h); a
