@@ -236,6 +236,11 @@ void dap_bp_resolve(dap_session *s, dap_bp *bp)
 		set_message(bp, "the program is not started yet");
 		return;
 	}
+	if (core_is_corefile(s->tgt->proc)) {
+		/* Accepted, never verified: nothing will run into it. */
+		set_message(bp, CORE_ERR_IS_CORE);
+		return;
+	}
 	if (bp->hit_condition && !bp->hitcond) {
 		gd_err err = GD_ERR_INIT;
 		gx_hitcond *h = calloc(1, sizeof(*h));

@@ -175,6 +175,14 @@ void dap_terminate_tick(dap_session *s);
 void dap_respond(dap_session *s, const cJSON *req, cJSON *body);
 void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* An error response with its own error id and showUser flag. */
+void dap_respond_error_id(dap_session *s, const cJSON *req, int id,
+			  int show_user, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Error ids besides the generic 1. */
+enum { DAP_ERR_CORE = 3001 /* a core file cannot run or change */ };
+/* 1 when command would run or change the program (refused on a core). */
+int dap_core_refuses(const char *command);
 /* An error response carrying err's message; clears err. */
 void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
@@ -277,6 +285,9 @@ uint64_t dap_target_pick_goroutine(dap_session *s);
 /* Reports a stop of all threads to the client. */
 void dap_target_report_stop(dap_session *s, const char *reason, uint64_t goid,
 			    const int *bp_ids, size_t nbp_ids);
+/* A core file after configurationDone: an exception stop on the goroutine
+ * that crashed, saying why, or a pause on a goroutine of the program. */
+void dap_target_report_core(dap_session *s);
 
 /* ---- exceptions (dap_exc.c) ---- */
 /* Puts the exception breakpoints in line with the filters (the process
@@ -286,6 +297,10 @@ void dap_exc_sync(dap_session *s);
  * and returns its stop description, else returns 0. */
 int dap_exc_hit(dap_session *s, pid_t tid, uint64_t addr);
 void dap_exc_clear(dap_session *s);
+/* Records an exception stop: id ("panic"), description, and the stack of
+ * goroutine goid (or of thread tid when goid is 0) as Go prints it. */
+void dap_exc_record(dap_session *s, const char *id, const char *desc,
+		    uint64_t goid, pid_t tid);
 
 /* ---- data breakpoints (dap_watch.c) ---- */
 /* Slot `slot` fired on thread tid: stop and tell the user what changed. */

@@ -164,21 +164,19 @@ void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err)
 	gd_err_clear(err);
 }
 
-void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
+static void respond_error_v(dap_session *s, const cJSON *req, int id,
+			    int show_user, const char *fmt, va_list ap)
 {
 	char *text = NULL;
-	va_list ap;
-	va_start(ap, fmt);
 	if (vasprintf(&text, fmt, ap) < 0)
 		text = NULL;
-	va_end(ap);
 	cJSON *m = response_base(req, 0);
 	cJSON_AddStringToObject(m, "message", text ? text : "error");
 	cJSON *body = cJSON_AddObjectToObject(m, "body");
 	cJSON *e = cJSON_AddObjectToObject(body, "error");
-	cJSON_AddNumberToObject(e, "id", 1);
+	cJSON_AddNumberToObject(e, "id", id);
 	cJSON_AddStringToObject(e, "format", text ? text : "error");
-	cJSON_AddBoolToObject(e, "showUser", 1);
+	cJSON_AddBoolToObject(e, "showUser", show_user);
 	gd_log_info(s->log, "error response: %s", text ? text : "error");
 	send_json(s, m);
 	cJSON_Delete(m);
@@ -195,6 +193,39 @@ int dap_request(dap_session *s, const char *command, cJSON *args)
 	send_json(s, m);
 	cJSON_Delete(m);
 	return s->seq;
+}
+
+void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	respond_error_v(s, req, 1, 1, fmt, ap);
+	va_end(ap);
+}
+
+void dap_respond_error_id(dap_session *s, const cJSON *req, int id,
+			  int show_user, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	respond_error_v(s, req, id, show_user, fmt, ap);
+	va_end(ap);
+}
+
+/* Requests that would run or change the program: a core file answers them
+ * all with CORE_ERR_IS_CORE.  Breakpoint requests are not here: they are
+ * accepted, unverified with that message. */
+int dap_core_refuses(const char *command)
+{
+	static const char *const run[] = {
+		"continue", "next", "stepIn", "stepOut", "stepBack",
+		"reverseContinue", "pause", "setVariable", "setExpression",
+		"restartFrame", "goto", "restart", "writeMemory",
+	};
+	for (size_t i = 0; i < sizeof(run) / sizeof(run[0]); i++)
+		if (strcmp(run[i], command) == 0)
+			return 1;
+	return 0;
 }
 
 void dap_event(dap_session *s, const char *event, cJSON *body)
@@ -341,6 +372,11 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 		if (!fn)
 			dap_respond_error(s, msg, "unsupported request '%s'",
 					  cmd->valuestring);
+		else if (s->tgt && s->tgt->proc &&
+			 core_is_corefile(s->tgt->proc) &&
+			 dap_core_refuses(cmd->valuestring))
+			dap_respond_error_id(s, msg, DAP_ERR_CORE, 0, "%s",
+					     CORE_ERR_IS_CORE);
 		else
 			fn(s, msg, args);
 	}

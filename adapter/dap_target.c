@@ -29,6 +29,29 @@ static dap_target *target_new(void)
 	return t;
 }
 
+/* mode "core": the program is the executable the core was dumped from;
+ * nothing runs. */
+static int open_core(dap_session *s, gd_err *err)
+{
+	const dap_args_launch *c = &s->cfg;
+	dap_target *t = s->tgt;
+	struct stat st;
+	if (stat(c->program, &st) < 0)
+		return gd_err_sys(err, "program '%s'", c->program);
+	if (S_ISDIR(st.st_mode))
+		return gd_err_set(err, "program '%s' is a directory; mode "
+				  "\"core\" needs the executable the core "
+				  "was dumped from", c->program);
+	if (open_dwarf(s, c->program, err) < 0 ||
+	    core_open_corefile(&t->proc, c->core_file_path, c->program,
+			       s->log, err) < 0 ||
+	    grt_open(&t->rt, t->dw, t->proc, err) < 0)
+		return -1;
+	gd_log_info(s->log, "core %s of %s, Go %s", c->core_file_path,
+		    c->program, grt_go_version(t->rt));
+	return 0;
+}
+
 /* Starts the program (seize_pid 0), or takes it from a runInTerminal
  * launcher (seize_pid, blocked on gate_fd): then it has the terminal's
  * stdin/stdout/stderr and no pipes of ours. */
@@ -45,6 +68,8 @@ static int target_start(dap_session *s, char *built, char *tmpdir,
 	s->tgt = t;
 	t->tmp_binary = built;
 	t->tmp_dir = tmpdir;
+	if (c->mode && strcmp(c->mode, "core") == 0)
+		return open_core(s, err);
 	char **env = dap_env_merged(c);
 	if (!env)
 		return gd_err_set(err, "out of memory");
@@ -299,16 +324,10 @@ uint64_t dap_target_pick_goroutine(dap_session *s)
 	return running ? running : best ? best : gs[0].goid;
 }
 
-static void stop_and_report_exc(dap_session *s, pid_t tid)
+static void report_exc(dap_session *s)
 {
-	gd_err err = GD_ERR_INIT;
-	if (core_stop_all(s->tgt->proc, &err) < 0)
-		gd_err_clear(&err);
-	grt_step_end(s->step);
-	s->step = NULL;
 	dap_handles_reset(s);
 	s->state = DAP_STOPPED;
-	(void)tid;
 	/* A fatal error from the scheduler (deadlock) runs on no goroutine:
 	 * show the one the user had, or one of the program's. */
 	uint64_t id = s->exc_goid ? s->exc_goid : dap_target_pick_goroutine(s);
@@ -322,6 +341,38 @@ static void stop_and_report_exc(dap_session *s, pid_t tid)
 	dap_event(s, "stopped", b);
 }
 
+static void stop_and_report_exc(dap_session *s)
+{
+	gd_err err = GD_ERR_INIT;
+	if (core_stop_all(s->tgt->proc, &err) < 0)
+		gd_err_clear(&err);
+	grt_step_end(s->step);
+	s->step = NULL;
+	report_exc(s);
+}
+
+void dap_target_report_core(dap_session *s)
+{
+	uint64_t goid = 0;
+	char *kind = NULL, *desc = NULL;
+	gd_err err = GD_ERR_INIT;
+	int rc = grt_crash(s->tgt->rt, &goid, &kind, &desc, &err);
+	if (rc < 0) {
+		/* The stop is still shown; only its reason is lost. */
+		gd_log_info(s->log, "core: why it crashed: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+	if (rc == 0) {
+		dap_exc_record(s, kind, desc, goid, 0);
+		free(kind);
+		free(desc);
+		report_exc(s);
+		return;
+	}
+	dap_handles_reset(s);
+	dap_target_report_stop(s, "pause", dap_target_pick_goroutine(s), NULL, 0);
+}
+
 static void handle_stop(dap_session *s, const core_stop *st)
 {
 	gd_err err = GD_ERR_INIT;
@@ -331,7 +382,7 @@ static void handle_stop(dap_session *s, const core_stop *st)
 		return;
 	case CORE_STOP_BREAKPOINT: {
 		if (dap_exc_hit(s, st->tid, st->addr)) {
-			stop_and_report_exc(s, st->tid);
+			stop_and_report_exc(s);
 			return;
 		}
 		int *ids = NULL;

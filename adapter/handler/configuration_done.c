@@ -27,6 +27,11 @@ void dap_run_configured(dap_session *s)
 			s->state = DAP_RUNNING;
 		return;
 	}
+	if (core_is_corefile(s->tgt->proc)) {
+		/* Nothing runs: the stop is where the core was dumped. */
+		dap_target_report_core(s);
+		return;
+	}
 	if (s->cfg.stop_on_entry) {
 		if (s->tgt->attached) {
 			/* Caught wherever it was: show a goroutine threads

@@ -114,7 +114,9 @@ static void launch_binary(dap_session *s, const cJSON *req, char *binary,
 {
 	gd_err err = GD_ERR_INIT;
 	int rc;
-	if (strcmp(s->cfg.console, "internalConsole") != 0 && !s->cfg.no_debug) {
+	int core = strcmp(s->cfg.mode, "core") == 0;
+	if (strcmp(s->cfg.console, "internalConsole") != 0 &&
+	    !s->cfg.no_debug && !core) {
 		/* In the client's terminal: answered by dap_launch_done once
 		 * the launcher there has connected. */
 		if (dap_term_start(s, binary, tmpdir, &err) == 0) {
@@ -126,7 +128,7 @@ static void launch_binary(dap_session *s, const cJSON *req, char *binary,
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->cfg.no_debug) {
+	if (s->cfg.no_debug && !core) {
 		const char *path = binary ? binary : s->cfg.program;
 		rc = dap_plain_start(s, path, tmpdir, &err);
 		free(binary);
@@ -206,7 +208,8 @@ static void start_launch(dap_session *s, const cJSON *req)
 {
 	gd_err err = GD_ERR_INIT;
 	if (strcmp(s->cfg.console, "internalConsole") != 0 &&
-	    !s->cfg.no_debug && !s->client_run_in_terminal) {
+	    !s->cfg.no_debug && strcmp(s->cfg.mode, "core") != 0 &&
+	    !s->client_run_in_terminal) {
 		dap_respond_error(s, req, "launch: console \"%s\" needs a "
 				  "client that can run a command in its "
 				  "terminal (the runInTerminal request); this "
@@ -218,7 +221,8 @@ static void start_launch(dap_session *s, const cJSON *req)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (strcmp(s->cfg.mode, "exec") == 0) {
+	/* exec runs the program given; core opens its core file. */
+	if (strcmp(s->cfg.mode, "exec") == 0 || strcmp(s->cfg.mode, "core") == 0) {
 		launch_binary(s, req, NULL, NULL);
 		return;
 	}
