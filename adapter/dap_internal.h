@@ -151,9 +151,22 @@ struct dap_session {
 	char **srcrefs;
 	size_t nsrcrefs, capsrcrefs;
 
+	/* goroutineFilters (launch, or dlv config), NULL when none */
+	grt_gfilter *gfilter;
+
 	uint64_t cur_goid; /* the goroutine the user is on */
 	grt_step *step;    /* the next/stepIn/stepOut under way */
 	int exited_sent;
+
+	/* Requests read while a request was being handled (a function call
+	 * waits for the program and watches for 'pause'): handled next. */
+	struct dap_inmsg {
+		char *body;
+		size_t len;
+		int intr; /* pause, disconnect or terminate */
+	} *inq;
+	size_t ninq, capinq;
+	int intr_pending; /* such a request is queued, not yet handled */
 };
 
 /* ---- session (dap_session.c) ---- */
@@ -186,6 +199,11 @@ int dap_core_refuses(const char *command);
 /* An error response carrying err's message; clears err. */
 void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
+/* Reads what the client has sent and queues its requests (they are
+ * handled when the current request is done).  1 when one of them asks to
+ * interrupt (pause, disconnect, terminate), 0 if not, -1 when the client
+ * is gone. */
+int dap_session_take_input(dap_session *s);
 void dap_output(dap_session *s, const char *category, const char *text,
 		size_t len);
 /* Program bytes as an output event: valid UTF-8 (see dap_utf8.h); a
@@ -354,6 +372,11 @@ void dap_with_stopped_end(dap_session *s, int was_running);
 /* Client path <-> binary path through substitutePath. */
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
+
+/* ---- console commands (dap_console.c) ---- */
+/* When expr is a console command ("dlv help", "dlv config ...", "dlv
+ * sources", "dlv goroutines"): answers req and returns 1; else 0. */
+int dap_console(dap_session *s, const cJSON *req, const char *expr);
 
 /* ---- sources (dap_sources.c) ---- */
 /* A DAP Source for a file the binary names: name and client path, plus a

@@ -2,6 +2,7 @@
 #include "dap_build.h"
 #include "dap_utf8.h"
 #include "dap_salvage.h"
+#include "../common/gd_array.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -61,12 +62,16 @@ void dap_session_free(dap_session *s)
 		dap_bp_free(&s->bps[i]);
 	free(s->bps);
 	dap_sources_free(s);
+	grt_gfilter_free(s->gfilter);
 	dap_handles_reset(s);
 	free(s->handles);
 	free(s->hext);
 	if (s->have_cfg)
 		dap_args_launch_free(&s->cfg);
 	cJSON_Delete(s->pending);
+	for (size_t i = 0; i < s->ninq; i++)
+		free(s->inq[i].body);
+	free(s->inq);
 	dap_framing_free(s->fr);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
@@ -383,26 +388,40 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 	cJSON_Delete(msg);
 }
 
-static void read_client(dap_session *s)
+static int is_interrupt(const char *body, size_t len)
+{
+	cJSON *msg = cJSON_ParseWithLength(body, len);
+	if (!msg)
+		return 0;
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
+	int r = cJSON_IsString(cmd) && (strcmp(cmd->valuestring, "pause") == 0 ||
+					strcmp(cmd->valuestring, "disconnect") == 0 ||
+					strcmp(cmd->valuestring, "terminate") == 0);
+	cJSON_Delete(msg);
+	return r;
+}
+
+int dap_session_take_input(dap_session *s)
 {
 	char buf[65536];
 	ssize_t n = read(s->in_fd, buf, sizeof(buf));
 	if (n < 0) {
 		if (errno == EINTR || errno == EAGAIN)
-			return;
+			return 0;
 		gd_log_info(s->log, "read from client failed: %s", strerror(errno));
 		s->done = 1;
-		return;
+		return -1;
 	}
 	if (n == 0) {
 		gd_log_info(s->log, "client closed the connection");
 		s->done = 1;
-		return;
+		return -1;
 	}
 	if (dap_framing_feed(s->fr, buf, (size_t)n) < 0) {
 		s->done = 1;
-		return;
+		return -1;
 	}
+	int intr = 0;
 	for (;;) {
 		char *body = NULL;
 		size_t len = 0;
@@ -416,11 +435,44 @@ static void read_client(dap_session *s)
 		}
 		if (rc == 0)
 			break;
-		handle_message(s, body, len);
-		free(body);
-		if (s->done)
-			break;
+		if (gd_grow(&s->inq, &s->capinq, s->ninq, sizeof(*s->inq), 8) < 0) {
+			free(body);
+			s->done = 1;
+			return -1;
+		}
+		int i = is_interrupt(body, len);
+		intr |= i;
+		s->inq[s->ninq++] = (struct dap_inmsg){body, len, i};
 	}
+	if (intr)
+		s->intr_pending = 1;
+	return intr;
+}
+
+/* Handles the queued requests in order (a handler may queue more). */
+static void handle_queued(dap_session *s)
+{
+	size_t i = 0;
+	while (i < s->ninq && !s->done) {
+		struct dap_inmsg m = s->inq[i++];
+		if (m.intr) {
+			s->intr_pending = 0;
+			for (size_t j = i; j < s->ninq; j++)
+				if (s->inq[j].intr)
+					s->intr_pending = 1;
+		}
+		handle_message(s, m.body, m.len);
+		free(m.body);
+	}
+	for (size_t j = i; j < s->ninq; j++)
+		free(s->inq[j].body);
+	s->ninq = 0;
+}
+
+static void read_client(dap_session *s)
+{
+	if (dap_session_take_input(s) >= 0)
+		handle_queued(s);
 }
 
 static void drain_sigfd(dap_session *s)

@@ -17,6 +17,8 @@
 static void started(dap_session *s, const cJSON *req)
 {
 	s->state = DAP_CONFIGURING;
+	grt_set_limits(s->tgt->rt, (uint64_t)s->cfg.max_string_len,
+		       (uint64_t)s->cfg.max_array_values);
 	dap_respond(s, req, NULL);
 	/* The process event: which process the session debugs. */
 	pid_t pid = s->plain ? s->plain->pid
@@ -77,6 +79,16 @@ static int parse_cfg(dap_session *s, const cJSON *req, const cJSON *args,
 		dap_respond_err(s, req, &err);
 		return -1;
 	}
+	grt_gfilter *gf = NULL;
+	if (a.goroutine_filters &&
+	    grt_gfilter_parse(a.goroutine_filters, &gf, &err) < 0) {
+		dap_args_launch_free(&a);
+		gd_err_wrap(&err, "%s: 'goroutineFilters'", attach ? "attach" : "launch");
+		dap_respond_err(s, req, &err);
+		return -1;
+	}
+	grt_gfilter_free(s->gfilter);
+	s->gfilter = gf;
 	if (s->have_cfg)
 		dap_args_launch_free(&s->cfg);
 	s->cfg = a;
