@@ -17,8 +17,9 @@
 static void started(dap_session *s, const cJSON *req)
 {
 	s->state = DAP_CONFIGURING;
-	grt_set_limits(s->tgt->rt, (uint64_t)s->cfg.max_string_len,
-		       (uint64_t)s->cfg.max_array_values);
+	if (s->tgt) /* not with noDebug */
+		grt_set_limits(s->tgt->rt, (uint64_t)s->cfg.max_string_len,
+			       (uint64_t)s->cfg.max_array_values);
 	dap_respond(s, req, NULL);
 	/* The process event: which process the session debugs. */
 	pid_t pid = s->plain ? s->plain->pid
