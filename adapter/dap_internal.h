@@ -95,6 +95,11 @@ struct dap_session {
 	dap_framing *fr;
 	int seq;
 	int sigfd;
+	/* SIGTERM, SIGINT and SIGHUP arrive here: godap then ends the
+	 * session as a disconnect would (breakpoints out, an attached
+	 * program detached, a launched one killed, the build removed). */
+	int termfd;
+	int term_sig; /* the one that ended us, 0 if none */
 	int done;
 	int exit_code;
 	dap_state state;

@@ -29,7 +29,7 @@ int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
 	s->next_bp_id = 1;
 	s->lines_start_at1 = 1;
 	s->exc_panic = s->exc_throw = 1; /* Delve's defaults */
-	s->sigfd = -1;
+	s->sigfd = s->termfd = -1;
 	if (dap_framing_new(&s->fr, DAP_MAX_MESSAGE, err) < 0) {
 		free(s);
 		return -1;
@@ -45,6 +45,25 @@ int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
 	}
 	s->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (s->sigfd < 0) {
+		dap_session_free(s);
+		return gd_err_sys(err, "signalfd");
+	}
+	/* Being killed politely must not leave int3 bytes in an attached
+	 * program (it would die of SIGTRAP at its next hit) nor a launched
+	 * one running: these signals end the loop and the usual clean-up
+	 * runs.  (SIGKILL cannot be caught: see the README.)  Children get
+	 * an empty mask before exec. */
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	sigaddset(&term, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &term, NULL) < 0) {
+		dap_session_free(s);
+		return gd_err_sys(err, "sigprocmask");
+	}
+	s->termfd = signalfd(-1, &term, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->termfd < 0) {
 		dap_session_free(s);
 		return gd_err_sys(err, "signalfd");
 	}
@@ -75,6 +94,8 @@ void dap_session_free(dap_session *s)
 	dap_framing_free(s->fr);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
+	if (s->termfd >= 0)
+		close(s->termfd);
 	free(s);
 }
 
@@ -482,6 +503,21 @@ static void drain_sigfd(dap_session *s)
 		;
 }
 
+/* A termination signal: the loop ends and the session is cleaned up. */
+static void read_termfd(dap_session *s)
+{
+	struct signalfd_siginfo si;
+	while (read(s->termfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (s->term_sig)
+			continue;
+		s->term_sig = (int)si.ssi_signo;
+		gd_log_info(s->log, "%s from pid %u: ending the session",
+			    strsignal((int)si.ssi_signo), si.ssi_pid);
+		s->exit_code = 128 + (int)si.ssi_signo;
+		s->done = 1;
+	}
+}
+
 void dap_session_end(dap_session *s)
 {
 	/* A launch still waiting for its build gets its answer while the
@@ -501,6 +537,7 @@ int dap_session_run(dap_session *s)
 		int n = 0;
 		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
+		pf[n++] = (struct pollfd){s->termfd, POLLIN, 0};
 		int out_i = -1, err_i = -1, build_i = -1, pout_i = -1, perr_i = -1;
 		if (s->tgt && s->tgt->out_fd >= 0) {
 			out_i = n;
@@ -562,6 +599,10 @@ int dap_session_run(dap_session *s)
 		if (pr == 0) {
 			dap_terminate_tick(s);
 			dap_attach_poll(s);
+		}
+		if (pf[2].revents) {
+			read_termfd(s);
+			break;
 		}
 		if (pf[0].revents)
 			read_client(s);

@@ -235,6 +235,9 @@ static void send_exit(dap_session *s, int code)
 	if (s->exited_sent)
 		return;
 	s->exited_sent = 1;
+	/* A step the exit cut short (next/stepOut over the last line). */
+	grt_step_end(s->step);
+	s->step = NULL;
 	dap_target_drain_output(s, 1);
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddNumberToObject(b, "exitCode", code);
@@ -507,12 +510,14 @@ void dap_target_end(dap_session *s)
 	dap_target *t = s->tgt;
 	if (!t)
 		return;
+	/* Debug registers and breakpoints can only be taken out of stopped
+	 * threads: a running program is stopped first, else an attached one
+	 * would be left with them (and die of SIGTRAP at the next hit). */
+	if (t->proc && !core_exited(t->proc) && s->state == DAP_RUNNING)
+		core_stop_all(t->proc, NULL);
 	dap_watch_clear(s);
-	if (t->proc && !core_exited(t->proc) && s->step) {
-		if (s->state == DAP_RUNNING)
-			core_stop_all(t->proc, NULL);
-		grt_step_end(s->step);
-	}
+	/* An exited program's step is freed too (grt_step_end knows). */
+	grt_step_end(s->step);
 	s->step = NULL;
 	grt_close(t->rt);
 	if (t->proc) {
