@@ -71,6 +71,23 @@ static int trapped(core_proc *p, pid_t tid)
 	return b == 0xCC;
 }
 
+/* 1 when a stopped thread other than tid runs a user goroutine. */
+static int other_user_thread(dap_session *s, pid_t tid)
+{
+	core_proc *p = s->tgt->proc;
+	for (size_t i = 0; i < core_thread_count(p); i++) {
+		pid_t t = core_thread_tid(p, i);
+		uint64_t goid = 0;
+		if (t == tid || !core_thread_stopped(p, t) ||
+		    grt_thread_goid(s->tgt->rt, t, &goid, NULL) < 0 || !goid)
+			continue;
+		const grt_goroutine *g = grt_goroutine_by_id(s->tgt->rt, goid, NULL);
+		if (g && !grt_is_system(s->tgt->rt, g))
+			return 1;
+	}
+	return 0;
+}
+
 static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 		   gd_err *err)
 {
@@ -108,6 +125,15 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 			continue;
 		}
 		int64_t now = now_ms();
+		if (s->intr_pending || s->done) {
+			/* pause (or the client leaves): the call is left as a
+			 * timed-out one is */
+			*timed_out = 1;
+			gd_err_set(err, "the call was interrupted (pause); its "
+				   "goroutine is left inside the call and finishes it "
+				   "when the program runs on");
+			goto out;
+		}
 		if (now >= deadline) {
 			*timed_out = 1;
 			gd_err_set(err, "the call did not return within %d s "
@@ -117,7 +143,14 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 			goto out;
 		}
 		if (d->stage == 0 && now - start >= STAGE1_MS) {
-			/* Runtime-only threads first, user goroutines held. */
+			/* Runtime-only threads first, user goroutines held --
+			 * but only while another thread stays stopped running
+			 * a user goroutine: with every thread idle and user
+			 * goroutines held, the runtime declares a deadlock
+			 * (checkdead: "runnable g"). */
+			d->stage = 1;
+			if (!other_user_thread(s, tid))
+				continue;
 			gd_err e = GD_ERR_INIT;
 			if (grt_sched_hold_user(s->tgt->rt, &e) < 0)
 				gd_err_clear(&e);
@@ -125,7 +158,6 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 			if (n < 0)
 				goto out;
 			released += n;
-			d->stage = 1;
 		} else if (d->stage == 1 && now - start >= STAGE1_MS + STAGE2_MS) {
 			/* The whole program, user goroutines too: a goroutine
 			 * the call waits for may have been queued while they
@@ -161,14 +193,18 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 		if (d->stage == 1 && start + STAGE1_MS + STAGE2_MS < next)
 			next = start + STAGE1_MS + STAGE2_MS;
 		int wait = (int)(next - now);
-		struct pollfd pf[3];
+		struct pollfd pf[4];
 		int nf = 0;
 		pf[nf++] = (struct pollfd){s->sigfd, POLLIN, 0};
+		pf[nf++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		if (s->tgt->out_fd >= 0)
 			pf[nf++] = (struct pollfd){s->tgt->out_fd, POLLIN, 0};
 		if (s->tgt->err_fd >= 0)
 			pf[nf++] = (struct pollfd){s->tgt->err_fd, POLLIN, 0};
 		if (poll(pf, (nfds_t)nf, wait > 0 ? wait : 0) > 0) {
+			/* Requests wait for this one, except an interrupt. */
+			if (pf[1].revents)
+				dap_session_take_input(s);
 			drain_sigfd(s);
 			/* The program's output must not fill its pipe and
 			 * block the call. */

@@ -77,6 +77,7 @@ typedef struct dap_target {
 } dap_target;
 
 typedef struct dap_build dap_build; /* dap_build.h */
+typedef struct dap_term dap_term;   /* dap_terminal.c */
 
 /* A program run with noDebug: an untraced child, its output piped. */
 typedef struct dap_plain {
@@ -94,6 +95,11 @@ struct dap_session {
 	dap_framing *fr;
 	int seq;
 	int sigfd;
+	/* SIGTERM, SIGINT and SIGHUP arrive here: godap then ends the
+	 * session as a disconnect would (breakpoints out, an attached
+	 * program detached, a launched one killed, the build removed). */
+	int termfd;
+	int term_sig; /* the one that ended us, 0 if none */
 	int done;
 	int exit_code;
 	dap_state state;
@@ -110,6 +116,7 @@ struct dap_session {
 	int client_progress, client_run_in_terminal;
 	int progress_seq;
 	dap_build *build;    /* the go build under way, or NULL */
+	dap_term *term;      /* runInTerminal under way, or NULL */
 	cJSON *pending;      /* the launch request answered when the build
 			      * ends (owned), or NULL */
 	int terminating;     /* terminate sent SIGTERM; kill at term_at */
@@ -149,9 +156,22 @@ struct dap_session {
 	char **srcrefs;
 	size_t nsrcrefs, capsrcrefs;
 
+	/* goroutineFilters (launch, or dlv config), NULL when none */
+	grt_gfilter *gfilter;
+
 	uint64_t cur_goid; /* the goroutine the user is on */
 	grt_step *step;    /* the next/stepIn/stepOut under way */
 	int exited_sent;
+
+	/* Requests read while a request was being handled (a function call
+	 * waits for the program and watches for 'pause'): handled next. */
+	struct dap_inmsg {
+		char *body;
+		size_t len;
+		int intr; /* pause, disconnect or terminate */
+	} *inq;
+	size_t ninq, capinq;
+	int intr_pending; /* such a request is queued, not yet handled */
 };
 
 /* ---- session (dap_session.c) ---- */
@@ -184,6 +204,11 @@ int dap_core_refuses(const char *command);
 /* An error response carrying err's message; clears err. */
 void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
+/* Reads what the client has sent and queues its requests (they are
+ * handled when the current request is done).  1 when one of them asks to
+ * interrupt (pause, disconnect, terminate), 0 if not, -1 when the client
+ * is gone. */
+int dap_session_take_input(dap_session *s);
 void dap_output(dap_session *s, const char *category, const char *text,
 		size_t len);
 /* Program bytes as an output event: valid UTF-8 (see dap_utf8.h); a
@@ -226,6 +251,29 @@ void dap_launch_abort(dap_session *s, const char *why);
  * (handler/configuration_done.c) */
 void dap_run_configured(dap_session *s);
 
+/* The program is there (rc 0) or could not start (rc -1, err): answers
+ * the pending launch.  (handler/launch.c) */
+void dap_launch_done(dap_session *s, int rc, gd_err *err);
+
+/* ---- console integratedTerminal / externalTerminal (dap_terminal.c) */
+/* Asks the client to run the launcher in its terminal (runInTerminal);
+ * the launch is answered when the launcher has connected and the program
+ * is traced (dap_launch_done).  Takes binary (NULL: cfg.program) and
+ * tmpdir. */
+int dap_term_start(dap_session *s, char *binary, char *tmpdir, gd_err *err);
+/* The listening socket to poll, -1 when none. */
+int dap_term_fd(const dap_session *s);
+/* The launcher connected (or tried to). */
+void dap_term_poll(dap_session *s);
+/* A response from the client to a request of ours. */
+void dap_term_response(dap_session *s, const cJSON *resp);
+/* Drops the runInTerminal state (socket, files). */
+void dap_term_end(dap_session *s);
+
+/* ---- messages to the client (dap_session.c) ---- */
+/* Sends a reverse request; returns its seq. */
+int dap_request(dap_session *s, const char *command, cJSON *args);
+
 /* ---- noDebug (dap_plain.c) ---- */
 /* Starts binary untraced (takes tmpdir). */
 int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
@@ -242,6 +290,10 @@ void dap_plain_end(dap_session *s, int detach);
  * tmpdir (owned; removed at the end), or NULL for mode exec. */
 int dap_target_launch(dap_session *s, char *built, char *tmpdir,
 		      gd_err *err);
+/* The same for a program a runInTerminal launcher (pid, waiting on
+ * gate_fd) is about to exec. */
+int dap_target_launch_seized(dap_session *s, char *built, char *tmpdir,
+			     pid_t pid, int gate_fd, gd_err *err);
 int dap_target_attach(dap_session *s, gd_err *err);
 void dap_target_end(dap_session *s);
 int dap_target_resume(dap_session *s, gd_err *err);
@@ -325,6 +377,11 @@ void dap_with_stopped_end(dap_session *s, int was_running);
 /* Client path <-> binary path through substitutePath. */
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
+
+/* ---- console commands (dap_console.c) ---- */
+/* When expr is a console command ("dlv help", "dlv config ...", "dlv
+ * sources", "dlv goroutines"): answers req and returns 1; else 0. */
+int dap_console(dap_session *s, const cJSON *req, const char *expr);
 
 /* ---- sources (dap_sources.c) ---- */
 /* A DAP Source for a file the binary names: name and client path, plus a

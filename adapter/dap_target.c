@@ -52,8 +52,11 @@ static int open_core(dap_session *s, gd_err *err)
 	return 0;
 }
 
-int dap_target_launch(dap_session *s, char *built, char *tmpdir,
-		      gd_err *err)
+/* Starts the program (seize_pid 0), or takes it from a runInTerminal
+ * launcher (seize_pid, blocked on gate_fd): then it has the terminal's
+ * stdin/stdout/stderr and no pipes of ours. */
+static int target_start(dap_session *s, char *built, char *tmpdir,
+			pid_t seize_pid, int gate_fd, gd_err *err)
 {
 	const dap_args_launch *c = &s->cfg;
 	dap_target *t = target_new();
@@ -105,6 +108,17 @@ int dap_target_launch(dap_session *s, char *built, char *tmpdir,
 	for (size_t i = 0; i < c->nargs; i++)
 		argv[i + 1] = c->args[i];
 
+	if (seize_pid > 0) {
+		if (core_seize_exec(&t->proc, seize_pid, gate_fd, binary,
+				    s->log, err) < 0)
+			goto out;
+		if (grt_open(&t->rt, t->dw, t->proc, err) < 0)
+			goto out;
+		gd_log_info(s->log, "target %s in the client's terminal, Go %s",
+			    binary, grt_go_version(t->rt));
+		rc = 0;
+		goto out;
+	}
 	if (pipe2(opipe, O_CLOEXEC) < 0 || pipe2(epipe, O_CLOEXEC) < 0) {
 		gd_err_sys(err, "pipe");
 		goto out;
@@ -138,6 +152,18 @@ out:
 	free(argv);
 	dap_env_free(env);
 	return rc;
+}
+
+int dap_target_launch(dap_session *s, char *built, char *tmpdir,
+		      gd_err *err)
+{
+	return target_start(s, built, tmpdir, 0, -1, err);
+}
+
+int dap_target_launch_seized(dap_session *s, char *built, char *tmpdir,
+			     pid_t pid, int gate_fd, gd_err *err)
+{
+	return target_start(s, built, tmpdir, pid, gate_fd, err);
 }
 
 int dap_target_attach(dap_session *s, gd_err *err)
@@ -209,6 +235,9 @@ static void send_exit(dap_session *s, int code)
 	if (s->exited_sent)
 		return;
 	s->exited_sent = 1;
+	/* A step the exit cut short (next/stepOut over the last line). */
+	grt_step_end(s->step);
+	s->step = NULL;
 	dap_target_drain_output(s, 1);
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddNumberToObject(b, "exitCode", code);
@@ -481,12 +510,14 @@ void dap_target_end(dap_session *s)
 	dap_target *t = s->tgt;
 	if (!t)
 		return;
+	/* Debug registers and breakpoints can only be taken out of stopped
+	 * threads: a running program is stopped first, else an attached one
+	 * would be left with them (and die of SIGTRAP at the next hit). */
+	if (t->proc && !core_exited(t->proc) && s->state == DAP_RUNNING)
+		core_stop_all(t->proc, NULL);
 	dap_watch_clear(s);
-	if (t->proc && !core_exited(t->proc) && s->step) {
-		if (s->state == DAP_RUNNING)
-			core_stop_all(t->proc, NULL);
-		grt_step_end(s->step);
-	}
+	/* An exited program's step is freed too (grt_step_end knows). */
+	grt_step_end(s->step);
 	s->step = NULL;
 	grt_close(t->rt);
 	if (t->proc) {

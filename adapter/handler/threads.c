@@ -103,9 +103,15 @@ void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
 		if (s->cfg.hide_system_goroutines && g->goid != s->cur_goid &&
 		    grt_is_system(rt, g))
 			continue;
+		/* goroutineFilters: the current goroutine always shows. */
+		if (g->goid != s->cur_goid && !grt_gfilter_match(rt, s->gfilter, g))
+			continue;
 		gd_buf_reset(&name);
-		gd_buf_printf(&name, "[Go %lu] %s", (unsigned long)g->goid,
-			      user_func(rt, g));
+		gd_buf_printf(&name, "[Go %lu", (unsigned long)g->goid);
+		if (s->cfg.show_pprof_labels)
+			grt_labels_text(rt, g, s->cfg.pprof_label_keys,
+					s->cfg.npprof_label_keys, &name);
+		gd_buf_printf(&name, "] %s", user_func(rt, g));
 		const char *why = g->status == GRT_GWAITING
 					  ? grt_waitreason(rt, g->waitreason)
 					  : NULL;
