@@ -569,3 +569,75 @@ def test_goto_within_function(godap, go_tc):
     # The first Println and both counter lines were skipped.
     assert "before" not in out and "after 16 173 0 PT\n" in out, out
     disconnect(c)
+
+
+# ------------------------------------------------------------ cancel
+
+def test_cancel_queued_request(godap, go_tc):
+    import json
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    # threads and its cancel in one write: godap reads both before
+    # handling either, so the threads request is answered "cancelled".
+    s1, s2 = c.next_seq(), c.next_seq()
+    frames = b""
+    for msg in ({"seq": s1, "type": "request", "command": "threads"},
+                {"seq": s2, "type": "request", "command": "cancel", "arguments": {"requestId": s1}}):
+        body = json.dumps(msg).encode()
+        frames += b"Content-Length: %d\r\n\r\n" % len(body) + body
+    with c._wlock:
+        c.send_raw(frames, TIMEOUT)
+    r1 = c.wait_response(s1, TIMEOUT)
+    assert r1["command"] == "threads" and r1["success"] is False and r1["message"] == "cancelled", r1
+    assert c.wait_response(s2, TIMEOUT)["success"] is True
+    # A cancel for a request already answered: nothing to do, success.
+    seq = c.send_request("threads")
+    c.wait_response(seq, TIMEOUT)
+    assert c.request("cancel", {"requestId": seq})["success"] is True
+    assert thread_names(c)
+    finish(c)
+
+
+# ------------------------------------------------------------ capabilities
+
+CAPABILITIES = {
+    "supportsConfigurationDoneRequest", "supportTerminateDebuggee", "supportsTerminateRequest",
+    "supportsRestartRequest", "supportsSetVariable", "supportsSetExpression",
+    "supportsEvaluateForHovers", "supportsExceptionInfoRequest", "supportsFunctionBreakpoints",
+    "supportsConditionalBreakpoints", "supportsHitConditionalBreakpoints", "supportsLogPoints",
+    "supportsInstructionBreakpoints", "supportsBreakpointLocationsRequest",
+    "supportsSteppingGranularity", "supportsDataBreakpoints",
+    # this issue's
+    "supportsDisassembleRequest", "supportsReadMemoryRequest", "supportsWriteMemoryRequest",
+    "supportsLoadedSourcesRequest", "supportsModulesRequest", "supportsCompletionsRequest",
+    "supportsStepInTargetsRequest", "supportsGotoTargetsRequest", "supportsCancelRequest",
+}
+
+# The request each capability promises, with arguments it answers.
+REQUESTS = {
+    "supportsDisassembleRequest": ("disassemble", lambda ip: {"memoryReference": ip, "instructionCount": 1}),
+    "supportsReadMemoryRequest": ("readMemory", lambda ip: {"memoryReference": ip, "count": 1}),
+    "supportsWriteMemoryRequest": ("writeMemory", lambda ip: {"memoryReference": "0x8", "data": ""}),
+    "supportsLoadedSourcesRequest": ("loadedSources", lambda ip: {}),
+    "supportsModulesRequest": ("modules", lambda ip: {}),
+    "supportsCompletionsRequest": ("completions", lambda ip: {"text": "x", "column": 2}),
+    "supportsStepInTargetsRequest": ("stepInTargets", None),
+    "supportsGotoTargetsRequest": ("gotoTargets", lambda ip: {"source": {"path": SRC}, "line": 1}),
+    "supportsCancelRequest": ("cancel", lambda ip: {"requestId": 1}),
+}
+
+
+def test_capabilities_are_the_working_set(godap, go_tc):
+    c = godap.start(go_tc)
+    from godap_testlib import initialize
+    body = initialize(c)
+    caps = {k for k, v in body.items() if v is True}
+    assert caps == CAPABILITIES, (caps - CAPABILITIES, CAPABILITIES - caps)
+    assert not [k for k, v in body.items() if v is False], body
+    disconnect(c)
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    fr = top_frame(c, tid)
+    for cap, (cmd, args) in REQUESTS.items():
+        a = args(fr["instructionPointerReference"]) if args else {"frameId": fr["id"]}
+        r = c.request(cmd, a)
+        assert r["success"], (cap, r)
+    finish(c)
