@@ -111,9 +111,13 @@ typedef enum grt_step_verdict {
 typedef struct grt_step grt_step;
 
 /* The process is stopped.  Inserts the step's breakpoints; the caller
- * then resumes every thread. */
+ * then resumes every thread.  The step runs in the topmost frame of user
+ * code (a goroutine parked inside the runtime, time.Sleep included, steps
+ * in the frame that called into it).  sel_cfa, when not 0, is the CFA of
+ * the frame the user selected: a stepOut leaves that frame instead, when
+ * it is user code at or below the topmost user frame. */
 int grt_step_begin(grt_target *t, uint64_t goid, grt_step_kind kind,
-		   grt_step **out, gd_err *err);
+		   uint64_t sel_cfa, grt_step **out, gd_err *err);
 /* Thread tid stopped at breakpoint addr while the step is armed. */
 grt_step_verdict grt_step_on_bp(grt_step *st, pid_t tid, uint64_t addr,
 				gd_err *err);

@@ -62,7 +62,8 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	if (grt_eval(&sc, e, &v, &err) < 0)
 		goto fail;
-	cJSON *o = dap_var_json(s, a.expression, a.expression, &v, &fr);
+	grt_limits lim = grt_limits_of(a.context);
+	cJSON *o = dap_var_json(s, a.expression, a.expression, &v, &fr, &lim);
 	cJSON *body = cJSON_CreateObject();
 	cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "value");
 	cJSON_AddStringToObject(body, "result", cJSON_IsString(val) ? val->valuestring : "");
