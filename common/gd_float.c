@@ -7,11 +7,9 @@
  * p-digit decimal can fall outside while its neighbour one unit away is
  * inside: those neighbours are tried too before going to p+1.
  *
- * Ties: printf rounds an exact tie to even, as Go does, except for a
- * float32 power of two: there Go's 64-bit product for the lopsided interval
- * does not see the tie as exact and rounds up (float32 2^-12 =
- * 0.000244140625 is "0.00024414063" in Go), so that case takes the upper
- * neighbour when it reads back too.
+ * Ties: printf rounds an exact tie to even, as Go 1.22 and 1.27 do (Go
+ * 1.26.8 alone rounds float32 2^-12 = 0.000244140625 up, to
+ * "0.00024414063"; test_presentation.py knows that one line).
  * test/unit/float_cases.txt (printed by Go) checks this. */
 #include "gd_float.h"
 
@@ -31,33 +29,11 @@ static int reads_back(uint64_t mant, int exp10, double f, int bits)
 	return strtod(s, NULL) == f;
 }
 
-/* 1 when f's exact decimal expansion is a tie at p digits: digit p+1 is 5
- * and every digit after it 0 (printf prints the exact expansion; a
- * float32 has at most 112 significant digits). */
-static int exact_tie(double f, int p)
-{
-	char s[160];
-	snprintf(s, sizeof(s), "%.130e", f);
-	int k = 0, seen = 0;
-	for (const char *q = s; *q && *q != 'e'; q++) {
-		if (*q < '0' || *q > '9')
-			continue;
-		if (k == p && *q != '5')
-			return 0;
-		if (k > p && *q != '0')
-			return 0;
-		seen = k >= p;
-		k++;
-	}
-	return seen;
-}
-
 /* The shortest decimal digits of |f| (f finite, non-zero): *mant with *nd
  * digits, no trailing zeros, value = 0.d1d2...dn * 10^(*dp). */
 static void shortest(double f, int bits, uint64_t *mant, int *nd, int *dp)
 {
-	int maxp = bits == 32 ? 9 : 17, e2;
-	int pow2 = frexp(f, &e2) == 0.5;
+	int maxp = bits == 32 ? 9 : 17;
 	uint64_t m = 0;
 	int e10 = 0;
 	for (int p = 1; p <= maxp; p++) {
@@ -71,12 +47,8 @@ static void shortest(double f, int bits, uint64_t *mant, int *nd, int *dp)
 				m = m * 10 + (uint64_t)(*q - '0');
 		int x = atoi(q + 1);
 		e10 = x - (p - 1); /* value = m * 10^e10 */
-		if (reads_back(m, e10, f, bits)) {
-			if (bits == 32 && pow2 && p < maxp &&
-			    reads_back(m + 1, e10, f, bits) && exact_tie(f, p))
-				m++;
+		if (reads_back(m, e10, f, bits))
 			break;
-		}
 		if (p < maxp) {
 			if (m > 1 && reads_back(m - 1, e10, f, bits)) {
 				m--;

@@ -137,6 +137,12 @@ def test_presentation_float_text_matches_go(godap_bin, go_tc):
     gen = go_tc.build("floatfmt")
     lines = subprocess.run([gen], capture_output=True, check=True, timeout=60).stdout
     assert lines.count(b"\n") > 8000
+    if go_tc.version.startswith("go1.26"):
+        # Go 1.26.8 alone rounds this exact tie up (0.00024414063); 1.22 and
+        # 1.27 print 0.00024414062, as godap does (checked on each).
+        quirk = b"32 39800000 0.00024414063\n"
+        assert quirk in lines
+        lines = lines.replace(quirk, b"")
     r = subprocess.run([checker, "-"], input=lines, capture_output=True, timeout=120)
     assert r.returncode == 0, r.stderr.decode()[-3000:]
     assert re.search(rb"^\d{4,} passed, 0 failed$", r.stdout, re.M), r.stdout
