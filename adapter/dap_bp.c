@@ -228,8 +228,17 @@ void dap_bp_resolve(dap_session *s, dap_bp *bp)
 	dap_bp_uninstall(s, bp);
 	bp->verified = 0;
 	bp->line = bp->req_line;
+	if (s->plain) {
+		set_message(bp, "the program runs without debugging (noDebug)");
+		return;
+	}
 	if (!s->tgt || !s->tgt->dw || !s->tgt->proc || !s->tgt->rt) {
 		set_message(bp, "the program is not started yet");
+		return;
+	}
+	if (core_is_corefile(s->tgt->proc)) {
+		/* Accepted, never verified: nothing will run into it. */
+		set_message(bp, CORE_ERR_IS_CORE);
 		return;
 	}
 	if (bp->hit_condition && !bp->hitcond) {

@@ -20,7 +20,8 @@ static void set_site(dap_session *s, uint64_t addr, int want, int *have)
 
 void dap_exc_sync(dap_session *s)
 {
-	if (!s->tgt || !s->tgt->proc || !s->tgt->rt || core_exited(s->tgt->proc))
+	if (!s->tgt || !s->tgt->proc || !s->tgt->rt || core_exited(s->tgt->proc) ||
+	    core_is_corefile(s->tgt->proc))
 		return;
 	if (!s->exc_sites.fatalpanic && !s->exc_sites.throw_)
 		grt_exception_sites(s->tgt->rt, &s->exc_sites);
@@ -82,17 +83,25 @@ int dap_exc_hit(dap_session *s, pid_t tid, uint64_t addr)
 		msg = strdup(gd_err_msg(&err));
 		gd_err_clear(&err);
 	}
-	dap_exc_clear(s);
 	gd_buf d = GD_BUF_INIT;
 	gd_buf_printf(&d, "%s: %s", panic ? "panic" : "fatal error",
 		      msg ? msg : "?");
 	free(msg);
-	s->exc_id = strdup(panic ? "panic" : "fatal error");
-	s->exc_desc = gd_buf_detach(&d);
 	uint64_t goid = 0;
 	grt_invalidate(s->tgt->rt);
 	grt_thread_goid(s->tgt->rt, tid, &goid, NULL);
+	dap_exc_record(s, panic ? "panic" : "fatal error", d.data ? d.data : "",
+		       goid, tid);
+	gd_buf_free(&d);
+	return 1;
+}
+
+void dap_exc_record(dap_session *s, const char *id, const char *desc,
+		    uint64_t goid, pid_t tid)
+{
+	dap_exc_clear(s);
+	s->exc_id = strdup(id);
+	s->exc_desc = strdup(desc);
 	s->exc_goid = goid;
 	s->exc_stack = stack_text(s, goid, tid);
-	return 1;
 }

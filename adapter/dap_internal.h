@@ -61,7 +61,7 @@ typedef struct dap_handle_ext {
 	char *expr;             /* the expression naming it (owned) or NULL */
 	/* DAP_H_VALUE: how much its children show (the evaluate context
 	 * it came from); all zero means the defaults. */
-	grt_limits lim;
+	grt_fmtlim lim;
 } dap_handle_ext;
 enum { DAP_SCOPE_LOCALS = 1, DAP_SCOPE_GLOBALS, DAP_SCOPE_REGISTERS };
 
@@ -72,8 +72,25 @@ typedef struct dap_target {
 	char *tmp_binary; /* built by us: removed at the end */
 	char *tmp_dir;
 	int out_fd, err_fd; /* read ends of the program's stdout/stderr */
+	/* The start of a UTF-8 character cut by the last read of stdout
+	 * [0] / stderr [1], sent with the next bytes. */
+	char carry[2][4];
+	size_t ncarry[2];
 	int attached;
+	int detach; /* launched, but detach at the end (disconnect said) */
 } dap_target;
+
+typedef struct dap_build dap_build; /* dap_build.h */
+
+/* A program run with noDebug: an untraced child, its output piped. */
+typedef struct dap_plain {
+	pid_t pid;          /* also its process group */
+	int reaped;
+	int out_fd, err_fd; /* read ends of its stdout/stderr, -1 at EOF */
+	char carry[2][4];   /* a UTF-8 character cut by the last read */
+	size_t ncarry[2];
+	char *tmp_dir;      /* the build's, removed at the end */
+} dap_plain;
 
 struct dap_session {
 	int in_fd, out_fd;
@@ -81,14 +98,33 @@ struct dap_session {
 	dap_framing *fr;
 	int seq;
 	int sigfd;
+	/* SIGTERM, SIGINT and SIGHUP arrive here: godap then ends the
+	 * session as a disconnect would (breakpoints out, an attached
+	 * program detached, a launched one killed, the build removed). */
+	int termfd;
+	int term_sig; /* the one that ended us, 0 if none */
 	int done;
 	int exit_code;
 	dap_state state;
 	int lines_start_at1;
+	int client_invalidated; /* the client handles 'invalidated' events */
+	int columns_start_at1;
 
 	dap_args_launch cfg; /* launch/attach configuration */
 	int have_cfg;
 	dap_target *tgt;
+	dap_plain *plain;    /* noDebug: the program, or NULL */
+
+	/* What the client said it can do (initialize). */
+	int client_progress, client_run_in_terminal;
+	int progress_seq;
+	dap_build *build;    /* the go build under way, or NULL */
+	cJSON *pending;      /* the launch request answered when the build
+			      * ends (owned), or NULL */
+	int terminating;     /* terminate sent SIGTERM; kill at term_at */
+	long long term_at;   /* CLOCK_MONOTONIC ms */
+	int detach;          /* disconnect said: leave the program running */
+	int restarting;      /* the launch/attach under way is a restart */
 
 	dap_bp *bps;
 	size_t nbps, capbps;
@@ -117,6 +153,14 @@ struct dap_session {
 		uint64_t hits;
 	} watches[4];
 
+	/* sourceReference n names srcrefs[n-1], a binary path (owned);
+	 * they live as long as the session. */
+	char **srcrefs;
+	size_t nsrcrefs, capsrcrefs;
+
+	/* goroutineFilters (launch, or dlv config), NULL when none */
+	grt_gfilter *gfilter;
+
 	uint64_t cur_goid; /* the goroutine the user is on */
 	/* The frame the user last looked at (scopes), until the next resume:
 	 * a stepOut leaves it.  sel_frame counts as stackTrace does. */
@@ -124,17 +168,65 @@ struct dap_session {
 	int sel_frame;
 	grt_step *step;    /* the next/stepIn/stepOut under way */
 	int exited_sent;
+
+	/* Requests read while a request was being handled (a function call
+	 * waits for the program and watches for 'pause'): handled next. */
+	struct dap_inmsg {
+		char *body;
+		size_t len;
+		int intr; /* pause, disconnect or terminate */
+	} *inq;
+	size_t ninq, capinq;
+	int intr_pending; /* such a request is queued, not yet handled */
 };
+
+/* ---- session (dap_session.c) ---- */
+/* Ends whatever runs: a launch waiting for its build is answered, the
+ * build is killed with its process group and its directory removed, the
+ * program is killed (a launched one) or detached (attached, or after a
+ * disconnect that said so).  Every way a session ends calls it; it can be
+ * called more than once. */
+void dap_session_end(dap_session *s);
+
+/* ---- terminate (handler/disconnect.c) ---- */
+/* Milliseconds until a terminated program still running is killed, -1
+ * when no terminate is under way. */
+int dap_terminate_timeout(const dap_session *s);
+/* Kills the program when its grace time is over. */
+void dap_terminate_tick(dap_session *s);
 
 /* ---- messages ---- */
 void dap_respond(dap_session *s, const cJSON *req, cJSON *body);
 void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* An error response with its own error id and showUser flag. */
+void dap_respond_error_id(dap_session *s, const cJSON *req, int id,
+			  int show_user, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Error ids besides the generic 1. */
+enum { DAP_ERR_CORE = 3001 /* a core file cannot run or change */ };
+/* 1 when command would run or change the program (refused on a core). */
+int dap_core_refuses(const char *command);
 /* An error response carrying err's message; clears err. */
 void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
+/* Reads what the client has sent and queues its requests (they are
+ * handled when the current request is done).  1 when one of them asks to
+ * interrupt (pause, disconnect, terminate), 0 if not, -1 when the client
+ * is gone. */
+int dap_session_take_input(dap_session *s);
 void dap_output(dap_session *s, const char *category, const char *text,
 		size_t len);
+/* Program bytes as an output event: valid UTF-8 (see dap_utf8.h); a
+ * character cut at the end is kept in carry for the next call (final:
+ * the stream ended, send everything). */
+void dap_output_program(dap_session *s, const char *category, char *carry,
+			size_t *ncarry, const char *data, size_t len,
+			int final);
+/* After memory changed behind the views' back (writeMemory, setVariable,
+ * setExpression): an 'invalidated' event for the variables, when
+ * the client said it handles them. */
+void dap_invalidated(dap_session *s);
 
 /* ---- handles ---- */
 int dap_handle_new(dap_session *s, const dap_handle *h);
@@ -146,17 +238,58 @@ int dap_handle_new_ext(dap_session *s, const dap_handle *h,
 const dap_handle_ext *dap_handle_ext_get(dap_session *s, int id);
 void dap_handles_reset(dap_session *s);
 
+/* ---- launch (handler/launch.c) ---- */
+/* The build for the pending launch ended: binary and tmpdir (owned, moved
+ * to the target) when it worked, else err says why. */
+void dap_launch_built(dap_session *s, char *binary, char *tmpdir,
+		      gd_err *err);
+/* attach with waitFor: 1 while the process is looked for. */
+int dap_attach_waiting(const dap_session *s);
+/* Looks for the waitFor process once; attaches and answers the attach
+ * when it is there. */
+void dap_attach_poll(dap_session *s);
+/* Ends a build under way (or a waitFor) and fails the launch or attach
+ * waiting for it with `why`. */
+void dap_launch_abort(dap_session *s, const char *why);
+
+/* The configuration is done (configurationDone, or a restart): the
+ * program runs, or stops at its entry when stopOnEntry says so.
+ * (handler/configuration_done.c) */
+void dap_run_configured(dap_session *s);
+
+/* ---- noDebug (dap_plain.c) ---- */
+/* Starts binary untraced (takes tmpdir). */
+int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
+		    gd_err *err);
+/* Output and exit of the untraced program (poll loop). */
+void dap_plain_poll(dap_session *s, int final);
+/* signal to the program's process group (SIGTERM / SIGKILL). */
+void dap_plain_signal(dap_session *s, int sig);
+/* Kills (unless detach) and frees. */
+void dap_plain_end(dap_session *s, int detach);
+
 /* ---- target (dap_target.c) ---- */
-int dap_target_launch(dap_session *s, gd_err *err);
+/* Starts the program: `built` (owned) is the binary the build made in
+ * tmpdir (owned; removed at the end), or NULL for mode exec. */
+int dap_target_launch(dap_session *s, char *built, char *tmpdir,
+		      gd_err *err);
 int dap_target_attach(dap_session *s, gd_err *err);
 void dap_target_end(dap_session *s);
 int dap_target_resume(dap_session *s, gd_err *err);
 int dap_target_pause(dap_session *s, gd_err *err);
 void dap_target_on_child(dap_session *s);
 void dap_target_drain_output(dap_session *s, int final);
+/* The thread id to show for a stop no thread asked for (pause, attach
+ * with stopOnEntry): the user's goroutine if it still exists, else one
+ * running user code, else the lowest; the main thread before the runtime
+ * has goroutines.  Every thread stopped. */
+uint64_t dap_target_pick_goroutine(dap_session *s);
 /* Reports a stop of all threads to the client. */
 void dap_target_report_stop(dap_session *s, const char *reason, uint64_t goid,
 			    const int *bp_ids, size_t nbp_ids);
+/* A core file after configurationDone: an exception stop on the goroutine
+ * that crashed, saying why, or a pause on a goroutine of the program. */
+void dap_target_report_core(dap_session *s);
 
 /* ---- exceptions (dap_exc.c) ---- */
 /* Puts the exception breakpoints in line with the filters (the process
@@ -166,6 +299,10 @@ void dap_exc_sync(dap_session *s);
  * and returns its stop description, else returns 0. */
 int dap_exc_hit(dap_session *s, pid_t tid, uint64_t addr);
 void dap_exc_clear(dap_session *s);
+/* Records an exception stop: id ("panic"), description, and the stack of
+ * goroutine goid (or of thread tid when goid is 0) as Go prints it. */
+void dap_exc_record(dap_session *s, const char *id, const char *desc,
+		    uint64_t goid, pid_t tid);
 
 /* ---- data breakpoints (dap_watch.c) ---- */
 /* Slot `slot` fired on thread tid: stop and tell the user what changed. */
@@ -220,15 +357,29 @@ void dap_with_stopped_end(dap_session *s, int was_running);
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
 
+/* ---- console commands (dap_console.c) ---- */
+/* When expr is a console command ("dlv help", "dlv config ...", "dlv
+ * sources", "dlv goroutines"): answers req and returns 1; else 0. */
+int dap_console(dap_session *s, const cJSON *req, const char *expr);
+
+/* ---- sources (dap_sources.c) ---- */
+/* A DAP Source for a file the binary names: name and client path, plus a
+ * sourceReference when the file is not readable here (the source
+ * request then finds its text). */
+cJSON *dap_source_json(dap_session *s, const char *binary_path);
+/* The binary path of sourceReference ref, NULL if none (owned by s). */
+const char *dap_source_ref_path(dap_session *s, int ref);
+void dap_sources_free(dap_session *s);
+
 /* ---- variables (dap_vars.c) ---- */
 /* A DAP Variable for value v (ownership of v moves to the handle when it
  * is expandable; v is freed otherwise).  evalname may be NULL; lim NULL
- * means the default limits (grt_limits_of(NULL)); its children keep lim. */
+ * means the default limits (grt_fmtlim_of(s->tgt->rt, NULL)); its children keep lim. */
 cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 		    struct grt_value *v, const dap_handle *frame,
-		    const grt_limits *lim);
+		    const grt_fmtlim *lim);
 /* The limits a value handle's children show with. */
-grt_limits dap_handle_limits(const dap_handle_ext *x);
+grt_fmtlim dap_handle_limits(dap_session *s, const dap_handle_ext *x);
 /* Frees what a handle owns (called when handles die). */
 void dap_handle_release(dap_handle_ext *h);
 

@@ -1,4 +1,8 @@
 #include "dap_internal.h"
+#include "dap_build.h"
+#include "dap_utf8.h"
+#include "dap_salvage.h"
+#include "../common/gd_array.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -25,7 +29,7 @@ int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
 	s->next_bp_id = 1;
 	s->lines_start_at1 = 1;
 	s->exc_panic = s->exc_throw = 1; /* Delve's defaults */
-	s->sigfd = -1;
+	s->sigfd = s->termfd = -1;
 	if (dap_framing_new(&s->fr, DAP_MAX_MESSAGE, err) < 0) {
 		free(s);
 		return -1;
@@ -44,6 +48,25 @@ int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
 		dap_session_free(s);
 		return gd_err_sys(err, "signalfd");
 	}
+	/* Being killed politely must not leave int3 bytes in an attached
+	 * program (it would die of SIGTRAP at its next hit) nor a launched
+	 * one running: these signals end the loop and the usual clean-up
+	 * runs.  (SIGKILL cannot be caught: see the README.)  Children get
+	 * an empty mask before exec. */
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	sigaddset(&term, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &term, NULL) < 0) {
+		dap_session_free(s);
+		return gd_err_sys(err, "sigprocmask");
+	}
+	s->termfd = signalfd(-1, &term, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->termfd < 0) {
+		dap_session_free(s);
+		return gd_err_sys(err, "signalfd");
+	}
 	*out = s;
 	return 0;
 }
@@ -52,20 +75,72 @@ void dap_session_free(dap_session *s)
 {
 	if (!s)
 		return;
-	dap_target_end(s);
+	dap_session_end(s);
 	dap_exc_clear(s);
 	for (size_t i = 0; i < s->nbps; i++)
 		dap_bp_free(&s->bps[i]);
 	free(s->bps);
+	dap_sources_free(s);
+	grt_gfilter_free(s->gfilter);
 	dap_handles_reset(s);
 	free(s->handles);
 	free(s->hext);
 	if (s->have_cfg)
 		dap_args_launch_free(&s->cfg);
+	cJSON_Delete(s->pending);
+	for (size_t i = 0; i < s->ninq; i++)
+		free(s->inq[i].body);
+	free(s->inq);
 	dap_framing_free(s->fr);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
+	if (s->termfd >= 0)
+		close(s->termfd);
 	free(s);
+}
+
+/* The log must not keep what the user put in a launch's environment
+ * (tokens, passwords): "env" objects of request arguments are logged
+ * with their keys only. */
+static void log_message(dap_session *s, const char *dir, const cJSON *msg,
+			const char *text, size_t len)
+{
+	if (!s->log->verbose || !s->log->fp)
+		return;
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
+	const cJSON *env = cJSON_GetObjectItemCaseSensitive(args, "env");
+	char *red = NULL;
+	if (cJSON_IsObject(env)) {
+		cJSON *copy = cJSON_Duplicate(msg, 1);
+		cJSON *cenv = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(copy, "arguments"), "env");
+		for (cJSON *e = cenv ? cenv->child : NULL; e; e = e->next) {
+			if (cJSON_IsString(e)) {
+				if (!cJSON_SetValuestring(e, "(not logged)"))
+					cenv = NULL;
+			} else if (!cJSON_IsNull(e)) {
+				cenv = NULL; /* not a valid env: log none of it */
+			}
+			if (!cenv)
+				break;
+		}
+		if (!cenv) {
+			cJSON_Delete(copy);
+			copy = NULL;
+		}
+		red = copy ? cJSON_PrintUnformatted(copy) : NULL;
+		cJSON_Delete(copy);
+		if (!red) {
+			gd_log_debug(s->log, "%s (a message with env, not logged)",
+				     dir);
+			return;
+		}
+		text = red;
+		len = strlen(red);
+	}
+	gd_log_debug(s->log, "%s %.*s", dir, (int)(len > 2000 ? 2000 : len),
+		     text);
+	free(red);
 }
 
 static void send_json(dap_session *s, cJSON *msg)
@@ -82,7 +157,7 @@ static void send_json(dap_session *s, cJSON *msg)
 		gd_err_clear(&err);
 		s->done = 1;
 	}
-	gd_log_debug(s->log, "-> %s", txt);
+	log_message(s, "->", msg, txt, strlen(txt));
 	free(txt);
 }
 
@@ -115,25 +190,56 @@ void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err)
 	gd_err_clear(err);
 }
 
-void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
+static void respond_error_v(dap_session *s, const cJSON *req, int id,
+			    int show_user, const char *fmt, va_list ap)
 {
 	char *text = NULL;
-	va_list ap;
-	va_start(ap, fmt);
 	if (vasprintf(&text, fmt, ap) < 0)
 		text = NULL;
-	va_end(ap);
 	cJSON *m = response_base(req, 0);
 	cJSON_AddStringToObject(m, "message", text ? text : "error");
 	cJSON *body = cJSON_AddObjectToObject(m, "body");
 	cJSON *e = cJSON_AddObjectToObject(body, "error");
-	cJSON_AddNumberToObject(e, "id", 1);
+	cJSON_AddNumberToObject(e, "id", id);
 	cJSON_AddStringToObject(e, "format", text ? text : "error");
-	cJSON_AddBoolToObject(e, "showUser", 1);
+	cJSON_AddBoolToObject(e, "showUser", show_user);
 	gd_log_info(s->log, "error response: %s", text ? text : "error");
 	send_json(s, m);
 	cJSON_Delete(m);
 	free(text);
+}
+
+void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	respond_error_v(s, req, 1, 1, fmt, ap);
+	va_end(ap);
+}
+
+void dap_respond_error_id(dap_session *s, const cJSON *req, int id,
+			  int show_user, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	respond_error_v(s, req, id, show_user, fmt, ap);
+	va_end(ap);
+}
+
+/* Requests that would run or change the program: a core file answers them
+ * all with CORE_ERR_IS_CORE.  Breakpoint requests are not here: they are
+ * accepted, unverified with that message. */
+int dap_core_refuses(const char *command)
+{
+	static const char *const run[] = {
+		"continue", "next", "stepIn", "stepOut", "stepBack",
+		"reverseContinue", "pause", "setVariable", "setExpression",
+		"restartFrame", "goto", "restart", "writeMemory",
+	};
+	for (size_t i = 0; i < sizeof(run) / sizeof(run[0]); i++)
+		if (strcmp(run[i], command) == 0)
+			return 1;
+	return 0;
 }
 
 void dap_event(dap_session *s, const char *event, cJSON *body)
@@ -160,6 +266,26 @@ void dap_output(dap_session *s, const char *category, const char *text,
 	cJSON_AddStringToObject(b, "output", copy);
 	dap_event(s, "output", b);
 	free(copy);
+}
+
+void dap_output_program(dap_session *s, const char *category, char *carry,
+			size_t *ncarry, const char *data, size_t len,
+			int final)
+{
+	gd_buf in = GD_BUF_INIT, text = GD_BUF_INIT;
+	if (gd_buf_append(&in, carry, *ncarry) < 0 ||
+	    gd_buf_append(&in, data, len) < 0) {
+		gd_buf_free(&in);
+		return;
+	}
+	size_t used = in.len ? dap_utf8_clean(in.data, in.len, final, &text) : 0;
+	*ncarry = in.len - used; /* at most 3 bytes */
+	if (*ncarry)
+		memcpy(carry, in.data + used, *ncarry);
+	if (text.len)
+		dap_output(s, category, text.data, text.len);
+	gd_buf_free(&in);
+	gd_buf_free(&text);
 }
 
 /* ---- handles ---- */
@@ -211,15 +337,41 @@ void dap_handles_reset(dap_session *s)
 }
 
 /* ---- dispatch ---- */
+
+/* A message that is not valid JSON: answered when its seq (and so the
+ * request it was) can still be read, logged in any case. */
+static void not_json(dap_session *s, const char *body, size_t len)
+{
+	const char *at = cJSON_GetErrorPtr();
+	size_t off = at && at >= body && at <= body + len ? (size_t)(at - body)
+							  : len;
+	dap_salvage sv;
+	if (dap_salvage_scan(body, len, &sv) < 0)
+		memset(&sv, 0, sizeof(sv));
+	gd_log_info(s->log, "a message that is not valid JSON (near byte %zu "
+		    "of %zu)%s", off, len,
+		    sv.have_seq && sv.is_request ? ": answered" : ": ignored");
+	if (sv.have_seq && sv.is_request) {
+		cJSON *req = cJSON_CreateObject();
+		if (req) {
+			cJSON_AddNumberToObject(req, "seq", (double)sv.seq);
+			cJSON_AddStringToObject(req, "command",
+						sv.command ? sv.command : "");
+			dap_respond_error(s, req, "the request is not valid JSON "
+					  "(near byte %zu of %zu)", off, len);
+			cJSON_Delete(req);
+		}
+	}
+	dap_salvage_free(&sv);
+}
 static void handle_message(dap_session *s, const char *body, size_t len)
 {
 	cJSON *msg = cJSON_ParseWithLength(body, len);
 	if (!msg) {
-		gd_log_info(s->log, "ignoring a message that is not valid JSON");
-		fprintf(stderr, "godap: ignoring a message that is not valid JSON\n");
+		not_json(s, body, len);
 		return;
 	}
-	gd_log_debug(s->log, "<- %.*s", (int)(len > 2000 ? 2000 : len), body);
+	log_message(s, "<-", msg, body, len);
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(msg, "type");
 	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
 	if (!cJSON_IsString(type) || strcmp(type->valuestring, "request") != 0) {
@@ -232,32 +384,51 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 		if (!fn)
 			dap_respond_error(s, msg, "unsupported request '%s'",
 					  cmd->valuestring);
+		else if (s->tgt && s->tgt->proc &&
+			 core_is_corefile(s->tgt->proc) &&
+			 dap_core_refuses(cmd->valuestring))
+			dap_respond_error_id(s, msg, DAP_ERR_CORE, 0, "%s",
+					     CORE_ERR_IS_CORE);
 		else
 			fn(s, msg, args);
 	}
 	cJSON_Delete(msg);
 }
 
-static void read_client(dap_session *s)
+static int is_interrupt(const char *body, size_t len)
+{
+	cJSON *msg = cJSON_ParseWithLength(body, len);
+	if (!msg)
+		return 0;
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
+	int r = cJSON_IsString(cmd) && (strcmp(cmd->valuestring, "pause") == 0 ||
+					strcmp(cmd->valuestring, "disconnect") == 0 ||
+					strcmp(cmd->valuestring, "terminate") == 0);
+	cJSON_Delete(msg);
+	return r;
+}
+
+int dap_session_take_input(dap_session *s)
 {
 	char buf[65536];
 	ssize_t n = read(s->in_fd, buf, sizeof(buf));
 	if (n < 0) {
 		if (errno == EINTR || errno == EAGAIN)
-			return;
+			return 0;
 		gd_log_info(s->log, "read from client failed: %s", strerror(errno));
 		s->done = 1;
-		return;
+		return -1;
 	}
 	if (n == 0) {
 		gd_log_info(s->log, "client closed the connection");
 		s->done = 1;
-		return;
+		return -1;
 	}
 	if (dap_framing_feed(s->fr, buf, (size_t)n) < 0) {
 		s->done = 1;
-		return;
+		return -1;
 	}
+	int intr = 0;
 	for (;;) {
 		char *body = NULL;
 		size_t len = 0;
@@ -271,11 +442,44 @@ static void read_client(dap_session *s)
 		}
 		if (rc == 0)
 			break;
-		handle_message(s, body, len);
-		free(body);
-		if (s->done)
-			break;
+		if (gd_grow(&s->inq, &s->capinq, s->ninq, sizeof(*s->inq), 8) < 0) {
+			free(body);
+			s->done = 1;
+			return -1;
+		}
+		int i = is_interrupt(body, len);
+		intr |= i;
+		s->inq[s->ninq++] = (struct dap_inmsg){body, len, i};
 	}
+	if (intr)
+		s->intr_pending = 1;
+	return intr;
+}
+
+/* Handles the queued requests in order (a handler may queue more). */
+static void handle_queued(dap_session *s)
+{
+	size_t i = 0;
+	while (i < s->ninq && !s->done) {
+		struct dap_inmsg m = s->inq[i++];
+		if (m.intr) {
+			s->intr_pending = 0;
+			for (size_t j = i; j < s->ninq; j++)
+				if (s->inq[j].intr)
+					s->intr_pending = 1;
+		}
+		handle_message(s, m.body, m.len);
+		free(m.body);
+	}
+	for (size_t j = i; j < s->ninq; j++)
+		free(s->inq[j].body);
+	s->ninq = 0;
+}
+
+static void read_client(dap_session *s)
+{
+	if (dap_session_take_input(s) >= 0)
+		handle_queued(s);
 }
 
 static void drain_sigfd(dap_session *s)
@@ -285,14 +489,41 @@ static void drain_sigfd(dap_session *s)
 		;
 }
 
+/* A termination signal: the loop ends and the session is cleaned up. */
+static void read_termfd(dap_session *s)
+{
+	struct signalfd_siginfo si;
+	while (read(s->termfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (s->term_sig)
+			continue;
+		s->term_sig = (int)si.ssi_signo;
+		gd_log_info(s->log, "%s from pid %u: ending the session",
+			    strsignal((int)si.ssi_signo), si.ssi_pid);
+		s->exit_code = 128 + (int)si.ssi_signo;
+		s->done = 1;
+	}
+}
+
+void dap_session_end(dap_session *s)
+{
+	/* A launch still waiting for its build gets its answer while the
+	 * client may still read it. */
+	if (s->pending && !s->done)
+		dap_launch_abort(s, "the session ended before the build did");
+	dap_build_cancel(s);
+	dap_plain_end(s, 0);
+	dap_target_end(s);
+}
+
 int dap_session_run(dap_session *s)
 {
 	while (!s->done) {
-		struct pollfd pf[4];
+		struct pollfd pf[8];
 		int n = 0;
 		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
-		int out_i = -1, err_i = -1;
+		pf[n++] = (struct pollfd){s->termfd, POLLIN, 0};
+		int out_i = -1, err_i = -1, build_i = -1, pout_i = -1, perr_i = -1;
 		if (s->tgt && s->tgt->out_fd >= 0) {
 			out_i = n;
 			pf[n++] = (struct pollfd){s->tgt->out_fd, POLLIN, 0};
@@ -301,10 +532,30 @@ int dap_session_run(dap_session *s)
 			err_i = n;
 			pf[n++] = (struct pollfd){s->tgt->err_fd, POLLIN, 0};
 		}
+		if (dap_build_fd(s) >= 0) {
+			build_i = n;
+			pf[n++] = (struct pollfd){dap_build_fd(s), POLLIN, 0};
+		}
+		if (s->plain && s->plain->out_fd >= 0) {
+			pout_i = n;
+			pf[n++] = (struct pollfd){s->plain->out_fd, POLLIN, 0};
+		}
+		if (s->plain && s->plain->err_fd >= 0) {
+			perr_i = n;
+			pf[n++] = (struct pollfd){s->plain->err_fd, POLLIN, 0};
+		}
 		/* A held stop has no SIGCHLD to wake us: look at once. */
 		int held = s->tgt && s->tgt->proc && s->state == DAP_RUNNING &&
 			   core_has_held(s->tgt->proc);
-		if (poll(pf, (nfds_t)n, held ? 0 : -1) < 0) {
+		int timeout = held ? 0 : dap_build_timeout(s);
+		/* waitFor: look for the process this often. */
+		if (dap_attach_waiting(s) && (timeout < 0 || timeout > 20))
+			timeout = 20;
+		int tt = dap_terminate_timeout(s);
+		if (tt >= 0 && (timeout < 0 || tt < timeout))
+			timeout = tt;
+		int pr = poll(pf, (nfds_t)n, timeout);
+		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
 			gd_log_info(s->log, "poll: %s", strerror(errno));
@@ -313,13 +564,37 @@ int dap_session_run(dap_session *s)
 		if ((out_i >= 0 && pf[out_i].revents) ||
 		    (err_i >= 0 && pf[err_i].revents))
 			dap_target_drain_output(s, 0);
-		if (pf[1].revents || held) {
+		int child = pf[1].revents != 0;
+		if (child)
 			drain_sigfd(s);
+		if (child || (build_i >= 0 && pf[build_i].revents) || pr == 0)
+			dap_build_poll(s);
+		if (child || (pout_i >= 0 && pf[pout_i].revents) ||
+		    (perr_i >= 0 && pf[perr_i].revents))
+			dap_plain_poll(s, 0);
+		if (child || held)
 			dap_target_on_child(s);
+		if (pr == 0) {
+			dap_terminate_tick(s);
+			dap_attach_poll(s);
+		}
+		if (pf[2].revents) {
+			read_termfd(s);
+			break;
 		}
 		if (pf[0].revents)
 			read_client(s);
 	}
-	dap_target_end(s);
+	dap_session_end(s);
 	return s->exit_code;
+}
+
+void dap_invalidated(dap_session *s)
+{
+	if (!s->client_invalidated)
+		return;
+	cJSON *b = cJSON_CreateObject();
+	cJSON *areas = cJSON_AddArrayToObject(b, "areas");
+	cJSON_AddItemToArray(areas, cJSON_CreateString("variables"));
+	dap_event(s, "invalidated", b);
 }

@@ -1,6 +1,8 @@
 /* The debug target as the session sees it: start, stop, resume, end. */
 #include "dap_internal.h"
 #include "dap_build.h"
+#include "dap_child.h"
+#include "../goruntime/grt_call.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -11,59 +13,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-extern char **environ;
-
-/* The adapter's environment with the launch 'env' merged in (a null value
- * unsets a variable). */
-static char **merged_env(const dap_args_launch *c)
-{
-	size_t n = 0;
-	while (environ[n])
-		n++;
-	char **env = calloc(n + c->nenv + 1, sizeof(char *));
-	if (!env)
-		return NULL;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *eq = strchr(environ[i], '=');
-		size_t klen = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-		int overridden = 0;
-		for (size_t j = 0; j < c->nenv; j++)
-			if (strlen(c->env[j].name) == klen &&
-			    strncmp(c->env[j].name, environ[i], klen) == 0)
-				overridden = 1;
-		if (!overridden)
-			env[k++] = strdup(environ[i]);
-	}
-	for (size_t j = 0; j < c->nenv; j++) {
-		if (!c->env[j].value)
-			continue;
-		char *kv;
-		if (asprintf(&kv, "%s=%s", c->env[j].name, c->env[j].value) < 0)
-			kv = NULL;
-		env[k++] = kv;
-	}
-	env[k] = NULL;
-	for (size_t i = 0; i < k; i++) {
-		if (!env[i]) { /* allocation failed somewhere */
-			for (size_t j = 0; j < k; j++)
-				free(env[j]);
-			free(env);
-			return NULL;
-		}
-	}
-	return env;
-}
-
-static void free_strv(char **v)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; v[i]; i++)
-		free(v[i]);
-	free(v);
-}
 
 static int open_dwarf(dap_session *s, const char *path, gd_err *err)
 {
@@ -80,14 +29,45 @@ static dap_target *target_new(void)
 	return t;
 }
 
-int dap_target_launch(dap_session *s, gd_err *err)
+/* mode "core": the program is the executable the core was dumped from;
+ * nothing runs. */
+static int open_core(dap_session *s, gd_err *err)
+{
+	const dap_args_launch *c = &s->cfg;
+	dap_target *t = s->tgt;
+	struct stat st;
+	if (stat(c->program, &st) < 0)
+		return gd_err_sys(err, "program '%s'", c->program);
+	if (S_ISDIR(st.st_mode))
+		return gd_err_set(err, "program '%s' is a directory; mode "
+				  "\"core\" needs the executable the core "
+				  "was dumped from", c->program);
+	if (open_dwarf(s, c->program, err) < 0 ||
+	    core_open_corefile(&t->proc, c->core_file_path, c->program,
+			       s->log, err) < 0 ||
+	    grt_open(&t->rt, t->dw, t->proc, err) < 0)
+		return -1;
+	gd_log_info(s->log, "core %s of %s, Go %s", c->core_file_path,
+		    c->program, grt_go_version(t->rt));
+	return 0;
+}
+
+int dap_target_launch(dap_session *s, char *built, char *tmpdir,
+		      gd_err *err)
 {
 	const dap_args_launch *c = &s->cfg;
 	dap_target *t = target_new();
-	if (!t)
+	if (!t) {
+		free(built);
+		free(tmpdir);
 		return gd_err_set(err, "out of memory");
+	}
 	s->tgt = t;
-	char **env = merged_env(c);
+	t->tmp_binary = built;
+	t->tmp_dir = tmpdir;
+	if (c->mode && strcmp(c->mode, "core") == 0)
+		return open_core(s, err);
+	char **env = dap_env_merged(c);
 	if (!env)
 		return gd_err_set(err, "out of memory");
 	int rc = -1;
@@ -95,10 +75,8 @@ int dap_target_launch(dap_session *s, gd_err *err)
 	char **argv = NULL;
 	const char *binary = c->program;
 
-	if (!c->mode || strcmp(c->mode, "exec") != 0) {
-		if (dap_build(s, env, &t->tmp_binary, &t->tmp_dir, err) < 0)
-			goto out;
-		binary = t->tmp_binary;
+	if (built) {
+		binary = built;
 	} else {
 		struct stat st;
 		if (stat(binary, &st) < 0) {
@@ -158,7 +136,7 @@ out:
 	if (devnull >= 0)
 		close(devnull);
 	free(argv);
-	free_strv(env);
+	dap_env_free(env);
 	return rc;
 }
 
@@ -203,10 +181,13 @@ void dap_target_drain_output(dap_session *s, int final)
 				break;
 			ssize_t n = read(*fds[i], buf, sizeof(buf));
 			if (n > 0) {
-				dap_output(s, cat[i], buf, (size_t)n);
+				dap_output_program(s, cat[i], t->carry[i],
+						   &t->ncarry[i], buf, (size_t)n, 0);
 				continue;
 			}
 			if (n == 0) {
+				dap_output_program(s, cat[i], t->carry[i],
+						   &t->ncarry[i], NULL, 0, 1);
 				close(*fds[i]);
 				*fds[i] = -1;
 				break;
@@ -228,6 +209,9 @@ static void send_exit(dap_session *s, int code)
 	if (s->exited_sent)
 		return;
 	s->exited_sent = 1;
+	/* A step the exit cut short (next/stepOut over the last line). */
+	grt_step_end(s->step);
+	s->step = NULL;
 	dap_target_drain_output(s, 1);
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddNumberToObject(b, "exitCode", code);
@@ -297,7 +281,7 @@ static void stop_and_report(dap_session *s, pid_t tid, const char *reason,
 
 /* The goroutine to show after a pause: the user's last one if it still
  * exists, else one running user code, else the lowest id. */
-static uint64_t pick_goroutine(dap_session *s)
+uint64_t dap_target_pick_goroutine(dap_session *s)
 {
 	const grt_goroutine *gs;
 	size_t n;
@@ -317,19 +301,13 @@ static uint64_t pick_goroutine(dap_session *s)
 	return running ? running : best ? best : gs[0].goid;
 }
 
-static void stop_and_report_exc(dap_session *s, pid_t tid)
+static void report_exc(dap_session *s)
 {
-	gd_err err = GD_ERR_INIT;
-	if (core_stop_all(s->tgt->proc, &err) < 0)
-		gd_err_clear(&err);
-	grt_step_end(s->step);
-	s->step = NULL;
 	dap_handles_reset(s);
 	s->state = DAP_STOPPED;
-	(void)tid;
 	/* A fatal error from the scheduler (deadlock) runs on no goroutine:
 	 * show the one the user had, or one of the program's. */
-	uint64_t id = s->exc_goid ? s->exc_goid : pick_goroutine(s);
+	uint64_t id = s->exc_goid ? s->exc_goid : dap_target_pick_goroutine(s);
 	s->cur_goid = id;
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddStringToObject(b, "reason", "exception");
@@ -338,6 +316,38 @@ static void stop_and_report_exc(dap_session *s, pid_t tid)
 	cJSON_AddNumberToObject(b, "threadId", (double)id);
 	cJSON_AddBoolToObject(b, "allThreadsStopped", 1);
 	dap_event(s, "stopped", b);
+}
+
+static void stop_and_report_exc(dap_session *s)
+{
+	gd_err err = GD_ERR_INIT;
+	if (core_stop_all(s->tgt->proc, &err) < 0)
+		gd_err_clear(&err);
+	grt_step_end(s->step);
+	s->step = NULL;
+	report_exc(s);
+}
+
+void dap_target_report_core(dap_session *s)
+{
+	uint64_t goid = 0;
+	char *kind = NULL, *desc = NULL;
+	gd_err err = GD_ERR_INIT;
+	int rc = grt_crash(s->tgt->rt, &goid, &kind, &desc, &err);
+	if (rc < 0) {
+		/* The stop is still shown; only its reason is lost. */
+		gd_log_info(s->log, "core: why it crashed: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+	if (rc == 0) {
+		dap_exc_record(s, kind, desc, goid, 0);
+		free(kind);
+		free(desc);
+		report_exc(s);
+		return;
+	}
+	dap_handles_reset(s);
+	dap_target_report_stop(s, "pause", dap_target_pick_goroutine(s), NULL, 0);
 }
 
 static void handle_stop(dap_session *s, const core_stop *st)
@@ -349,7 +359,7 @@ static void handle_stop(dap_session *s, const core_stop *st)
 		return;
 	case CORE_STOP_BREAKPOINT: {
 		if (dap_exc_hit(s, st->tid, st->addr)) {
-			stop_and_report_exc(s, st->tid);
+			stop_and_report_exc(s);
 			return;
 		}
 		int *ids = NULL;
@@ -379,10 +389,20 @@ static void handle_stop(dap_session *s, const core_stop *st)
 		gd_err_clear(&err);
 		break;
 	}
-	case CORE_STOP_TRAP:
+	case CORE_STOP_TRAP: {
+		/* The runtime's trap in a function call that timed out
+		 * earlier: finish its protocol quietly and go on. */
+		int pend = grt_call_pending_trap(s->tgt->rt, st->tid, &err);
+		if (pend < 0) {
+			gd_log_info(s->log, "call: %s", gd_err_msg(&err));
+			gd_err_clear(&err);
+		}
+		if (pend == 1)
+			break;
 		/* runtime.Breakpoint() or an int3 compiled into the program. */
 		stop_and_report(s, st->tid, "breakpoint", NULL, 0);
 		return;
+	}
 	case CORE_STOP_WATCH:
 		if (st->slot >= 0 && st->slot < 4 && s->watches[st->slot].active &&
 		    dap_watch_hit(s, st->tid, st->slot))
@@ -455,7 +475,7 @@ int dap_target_pause(dap_session *s, gd_err *err)
 	}
 	grt_invalidate(t->rt);
 	dap_handles_reset(s);
-	dap_target_report_stop(s, "pause", pick_goroutine(s), NULL, 0);
+	dap_target_report_stop(s, "pause", dap_target_pick_goroutine(s), NULL, 0);
 	return 0;
 }
 
@@ -464,16 +484,18 @@ void dap_target_end(dap_session *s)
 	dap_target *t = s->tgt;
 	if (!t)
 		return;
+	/* Debug registers and breakpoints can only be taken out of stopped
+	 * threads: a running program is stopped first, else an attached one
+	 * would be left with them (and die of SIGTRAP at the next hit). */
+	if (t->proc && !core_exited(t->proc) && s->state == DAP_RUNNING)
+		core_stop_all(t->proc, NULL);
 	dap_watch_clear(s);
-	if (t->proc && !core_exited(t->proc) && s->step) {
-		if (s->state == DAP_RUNNING)
-			core_stop_all(t->proc, NULL);
-		grt_step_end(s->step);
-	}
+	/* An exited program's step is freed too (grt_step_end knows). */
+	grt_step_end(s->step);
 	s->step = NULL;
 	grt_close(t->rt);
 	if (t->proc) {
-		if (t->attached) {
+		if (t->attached || t->detach) {
 			gd_err err = GD_ERR_INIT;
 			if (core_detach(t->proc, &err) < 0)
 				gd_log_info(s->log, "detach: %s", gd_err_msg(&err));
@@ -487,10 +509,10 @@ void dap_target_end(dap_session *s)
 		close(t->out_fd);
 	if (t->err_fd >= 0)
 		close(t->err_fd);
-	if (t->tmp_binary && t->tmp_dir)
-		unlink(t->tmp_binary);
-	if (t->tmp_dir)
-		rmdir(t->tmp_dir);
+	/* The built binary is inside tmp_dir unless 'output' put it
+	 * elsewhere, where it stays. */
+	if (t->tmp_dir && dap_rmtree(t->tmp_dir, NULL) < 0)
+		gd_log_info(s->log, "cannot remove %s", t->tmp_dir);
 	free(t->tmp_binary);
 	free(t->tmp_dir);
 	free(t);

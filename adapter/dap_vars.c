@@ -3,6 +3,7 @@
 #include "dap_internal.h"
 #include "../goruntime/grt_value.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,17 +18,17 @@ void dap_handle_release(dap_handle_ext *h)
 	h->expr = NULL;
 }
 
-grt_limits dap_handle_limits(const dap_handle_ext *x)
+grt_fmtlim dap_handle_limits(dap_session *s, const dap_handle_ext *x)
 {
-	return x && x->lim.max_string ? x->lim : grt_limits_of(NULL);
+	return x && x->lim.max_string ? x->lim : grt_fmtlim_of(s->tgt->rt, NULL);
 }
 
 cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 		    grt_value *v, const dap_handle *frame,
-		    const grt_limits *lim)
+		    const grt_fmtlim *lim)
 {
 	grt_target *t = s->tgt->rt;
-	grt_limits def = grt_limits_of(NULL);
+	grt_fmtlim def = grt_fmtlim_of(t, NULL);
 	if (!lim)
 		lim = &def;
 	cJSON *o = cJSON_CreateObject();
@@ -39,6 +40,12 @@ cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 	cJSON_AddStringToObject(o, "type", grt_value_type_name(t, v));
 	if (evalname && *evalname)
 		cJSON_AddStringToObject(o, "evaluateName", evalname);
+	uint64_t maddr;
+	if (grt_value_memref(t, v, &maddr) == 0) {
+		char mref[32];
+		snprintf(mref, sizeof(mref), "0x%llx", (unsigned long long)maddr);
+		cJSON_AddStringToObject(o, "memoryReference", mref);
+	}
 	uint64_t indexed = 0, named = 0;
 	int ref = 0;
 	const char *mname, *mtype;

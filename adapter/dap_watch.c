@@ -244,7 +244,9 @@ void dap_h_set_data_breakpoints(dap_session *s, const cJSON *req,
 		const char *at = a.breakpoints[i].access_type;
 		int rw = !at || strcmp(at, "write") == 0 ? CORE_HW_WRITE
 			 : strcmp(at, "readWrite") == 0 ? CORE_HW_READWRITE : 0;
-		if (parse_id(a.breakpoints[i].data_id, &addr, &len, &kind, &name) < 0) {
+		if (core_is_corefile(s->tgt->proc)) {
+			msg = CORE_ERR_IS_CORE;
+		} else if (parse_id(a.breakpoints[i].data_id, &addr, &len, &kind, &name) < 0) {
 			msg = "not a dataId from dataBreakpointInfo";
 		} else if (!rw) {
 			msg = "x86 debug registers cannot watch reads alone; "

@@ -12,18 +12,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static core_proc *proc_new(pid_t pid, gd_log *log)
+static core_live *proc_new(pid_t pid, gd_log *log)
 {
-	core_proc *p = calloc(1, sizeof(*p));
+	core_live *p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
+	p->base.be = &core__ptrace_backend;
 	p->pid = pid;
 	p->memfd = -1;
 	p->log = log;
 	return p;
 }
 
-static void proc_release(core_proc *p)
+static void proc_release(core_live *p)
 {
 	if (p->memfd >= 0)
 		close(p->memfd);
@@ -46,8 +47,10 @@ static void child_exec(const core_launch_opts *o, int gate_rd, int errpipe_wr)
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		goto fail;
 	signal(SIGPIPE, SIG_DFL);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		goto fail;
+	/* No PR_SET_PDEATHSIG: a program the user detaches from (disconnect
+	 * with terminateDebuggee false) must outlive godap.  While traced
+	 * it dies with godap through PTRACE_O_EXITKILL, and before the seize
+	 * the gate below sees godap's death as end of file. */
 	/* Own process group: the IDE's Ctrl-C in a terminal must not hit it. */
 	if (setpgid(0, 0) < 0)
 		goto fail;
@@ -59,9 +62,13 @@ static void child_exec(const core_launch_opts *o, int gate_rd, int errpipe_wr)
 		goto fail;
 	if (o->cwd && chdir(o->cwd) < 0)
 		goto fail;
-	/* Wait until the parent has seized us. */
-	while (read(gate_rd, &c, 1) < 0 && errno == EINTR)
+	/* Wait until the parent has seized us: it writes one byte then.
+	 * End of file without it means godap died first. */
+	ssize_t n;
+	while ((n = read(gate_rd, &c, 1)) < 0 && errno == EINTR)
 		;
+	if (n != 1)
+		_exit(127);
 	execve(o->path, o->argv, o->envp);
 fail:
 	e = errno;
@@ -102,7 +109,13 @@ int core_launch(core_proc **out, const core_launch_opts *o, gd_log *log,
 		waitpid(pid, NULL, 0);
 		goto fail_pipes;
 	}
-	close(gate[1]); /* lets the child execve */
+	if (write(gate[1], "g", 1) != 1) { /* lets the child execve */
+		gd_err_sys(err, "write");
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		goto fail_pipes;
+	}
+	close(gate[1]);
 	gate[1] = -1;
 
 	int e = 0;
@@ -148,7 +161,7 @@ int core_launch(core_proc **out, const core_launch_opts *o, gd_log *log,
 		}
 	}
 
-	core_proc *p = proc_new(pid, log);
+	core_live *p = proc_new(pid, log);
 	if (!p || !core__thread_add(p, pid)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
@@ -159,11 +172,11 @@ int core_launch(core_proc **out, const core_launch_opts *o, gd_log *log,
 	p->launched = 1;
 	core__thread(p, pid)->state = CT_STOPPED;
 	if (core__open_mem(p, err) < 0) {
-		core_free(p);
+		live_free(p);
 		return -1;
 	}
 	gd_log_info(log, "core: launched %s as pid %d", o->path, (int)pid);
-	*out = p;
+	*out = &p->base;
 	return 0;
 
 fail_pipes:
@@ -180,7 +193,7 @@ fail_pipes:
 
 /* Seizes every thread listed in /proc/pid/task; threads may be born while
  * we do it, so repeat until a pass finds nothing new. */
-static int seize_all(core_proc *p, gd_err *err)
+static int seize_all(core_live *p, gd_err *err)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
@@ -222,7 +235,7 @@ int core_attach(core_proc **out, pid_t pid, gd_log *log, gd_err *err)
 		return gd_err_set(err, "invalid process id %d", (int)pid);
 	if (kill(pid, 0) < 0)
 		return gd_err_sys(err, "no process %d", (int)pid);
-	core_proc *p = proc_new(pid, log);
+	core_live *p = proc_new(pid, log);
 	if (!p)
 		return gd_err_set(err, "out of memory");
 	if (seize_all(p, err) < 0) {
@@ -231,17 +244,17 @@ int core_attach(core_proc **out, pid_t pid, gd_log *log, gd_err *err)
 		proc_release(p);
 		return gd_err_wrap(err, "attach to %d", (int)pid);
 	}
-	if (core__open_mem(p, err) < 0 || core_stop_all(p, err) < 0) {
-		core_free(p);
+	if (core__open_mem(p, err) < 0 || live_stop_all(p, err) < 0) {
+		live_free(p);
 		return -1;
 	}
 	gd_log_info(log, "core: attached to pid %d (%zu threads)", (int)pid,
 		    p->nthreads);
-	*out = p;
+	*out = &p->base;
 	return 0;
 }
 
-int core_kill(core_proc *p)
+int live_kill(core_live *p)
 {
 	if (p->exited)
 		return 0;
@@ -263,11 +276,11 @@ int core_kill(core_proc *p)
 	return 0;
 }
 
-int core_detach(core_proc *p, gd_err *err)
+int live_detach(core_live *p, gd_err *err)
 {
 	if (p->exited)
 		return 0;
-	if (core_stop_all(p, err) < 0)
+	if (live_stop_all(p, err) < 0)
 		return -1;
 	for (size_t i = 0; i < p->nbps; i++)
 		core__poke_byte(p, p->bps[i].addr, p->bps[i].orig, NULL);
@@ -288,19 +301,19 @@ int core_detach(core_proc *p, gd_err *err)
 	return 0;
 }
 
-void core_free(core_proc *p)
+void live_free(core_live *p)
 {
 	if (!p)
 		return;
 	if (!p->exited) {
 		if (p->launched)
-			core_kill(p);
+			live_kill(p);
 		else
-			core_detach(p, NULL);
+			live_detach(p, NULL);
 	}
 	proc_release(p);
 }
 
-pid_t core_pid(const core_proc *p) { return p->pid; }
-int core_launched(const core_proc *p) { return p->launched; }
-int core_exited(const core_proc *p) { return p->exited; }
+pid_t live_pid(const core_live *p) { return p->pid; }
+int live_launched(const core_live *p) { return p->launched; }
+int live_exited(const core_live *p) { return p->exited; }

@@ -27,6 +27,13 @@ core_proc *grt_core(grt_target *t);
 uint64_t grt_bias(const grt_target *t);
 /* "go1.22.12"; "" when unknown. */
 const char *grt_go_version(const grt_target *t);
+/* Display limits: how many bytes of a string and elements of an array,
+ * slice or map a value's text shows (Delve's maxStringLen and
+ * maxArrayValues).  0 restores the default. */
+#define GRT_DEFAULT_MAX_STRING 512
+#define GRT_DEFAULT_MAX_ARRAY 64
+void grt_set_limits(grt_target *t, uint64_t max_string, uint64_t max_array);
+void grt_limits(const grt_target *t, uint64_t *max_string, uint64_t *max_array);
 /* Called when the process resumes: cached reads of runtime state die. */
 void grt_invalidate(grt_target *t);
 
@@ -63,6 +70,43 @@ int grt_thread_goid(grt_target *t, pid_t tid, uint64_t *goid, gd_err *err);
 const char *grt_waitreason(grt_target *t, uint8_t reason);
 /* 1 if the runtime would call it a system goroutine. */
 int grt_is_system(grt_target *t, const grt_goroutine *g);
+
+/* ---- pprof labels (grt_labels.c) ---- */
+typedef struct grt_label {
+	char *key, *value; /* heap */
+} grt_label;
+/* The pprof labels of g (runtime/pprof's labelMap behind g.labels), sorted
+ * by key; none when g has no labels or the program has no pprof. */
+int grt_goroutine_labels(grt_target *t, const grt_goroutine *g,
+			 grt_label **out, size_t *n, gd_err *err);
+void grt_labels_free(grt_label *v, size_t n);
+struct gd_buf;
+/* Appends " key=value" for each of g's labels (only those in keys, when
+ * nkeys > 0); returns how many. */
+int grt_labels_text(grt_target *t, const grt_goroutine *g,
+		    char *const *keys, size_t nkeys, struct gd_buf *out);
+
+/* ---- goroutine filters (grt_gfilter.c) ---- */
+/* Delve's goroutine filter syntax: -with|-without user|running|
+ * curloc|userloc|goloc|startloc TEXT|label KEY[=VALUE], -group ...;
+ * the terms all hold ("and"). */
+typedef struct grt_gfilter grt_gfilter;
+int grt_gfilter_parse(const char *text, grt_gfilter **out, gd_err *err);
+void grt_gfilter_free(grt_gfilter *f);
+/* 1 when f is NULL or has neither terms nor a group. */
+int grt_gfilter_empty(const grt_gfilter *f);
+/* 1 when g passes every term of f (f NULL: 1). */
+int grt_gfilter_match(grt_target *t, const grt_gfilter *f,
+		      const grt_goroutine *g);
+/* With -group: the name of g's group (heap); NULL without grouping. */
+char *grt_gfilter_group(grt_target *t, const grt_gfilter *f,
+			const grt_goroutine *g);
+enum { GRT_LOC_CUR, GRT_LOC_USER, GRT_LOC_GO, GRT_LOC_START };
+struct gd_buf;
+/* "FILE:LINE FUNC" of g's top frame, topmost frame outside the runtime,
+ * go statement or start function, appended to out. */
+int grt_goroutine_loc(grt_target *t, const grt_goroutine *g, int which,
+		      struct gd_buf *out);
 
 /* ---- stacks ---- */
 typedef struct grt_frame {
@@ -140,6 +184,13 @@ void grt_exception_sites(grt_target *t, grt_exc_sites *out);
 int grt_panic_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
 /* At throw/fatal's entry: the message string argument.  Heap string. */
 int grt_throw_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
+/* A target that died (a core the kernel dumped): the goroutine that
+ * crashed (0 if none is known), the kind ("panic", "fatal error") and what
+ * the runtime printed first ("panic: boom [signal SIGSEGV: segmentation
+ * violation code=0x1 addr=0x0 pc=0x...]").  Heap strings.  1 when the
+ * target did not crash (a live process, a gcore of a running program). */
+int grt_crash(grt_target *t, uint64_t *goid, char **kind, char **desc,
+	      gd_err *err);
 
 /* ---- function names (grt_funcname.c) ---- */
 /* Does a user's function breakpoint name (main.worker, net/http.Get,
@@ -147,5 +198,63 @@ int grt_throw_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
  * full (main.(*T).Method, main.Sum[go.shape.int])?  Go's rules: exact,
  * instantiations of a generic, or a suffix at a package boundary. */
 int grt_func_name_matches(const char *query, const char *full);
+
+/* ---- raw memory (grt_mem.c) ---- */
+/* Reads up to len bytes at addr, stopping at the first page that cannot
+ * be read: *got bytes are valid (the program's own bytes where godap has
+ * breakpoints).  Never fails. */
+int grt_mem_read(grt_target *t, uint64_t addr, void *buf, size_t len,
+		 size_t *got);
+/* Writes len bytes at addr when every byte lies in a writable mapping;
+ * else fails saying which mapping refused. */
+int grt_mem_write(grt_target *t, uint64_t addr, const void *buf, size_t len,
+		  gd_err *err);
+
+/* ---- loaded objects (grt_modules.c) ---- */
+typedef struct grt_module {
+	char *path;      /* heap; "[vdso]" for the vDSO */
+	uint64_t lo, hi; /* lowest and highest mapped address */
+	int is_exe;      /* the program itself */
+	int syms;        /* GDW_SYMS_*: what symbols the file carries */
+} grt_module;
+/* The executable and every shared object mapped, in address order. */
+int grt_modules(grt_target *t, grt_module **out, size_t *n, gd_err *err);
+void grt_modules_free(grt_module *v, size_t n);
+
+/* ---- source files (grt_srcfind.c) ---- */
+/* A readable local file holding the text of `path` as the binary names
+ * it: the path itself, else the same file under this machine's GOROOT
+ * ($GOROOT, the go on PATH) or module cache ($GOMODCACHE, $GOPATH/pkg/mod,
+ * ~/go/pkg/mod).  *out is heap; -1 (no message) when none. */
+int grt_source_find(const char *path, char **out);
+
+/* ---- disassembly (grt_disasm.c) ---- */
+typedef enum grt_asm_flavor {
+	GRT_ASM_GO,    /* Go assembler (Plan 9) syntax, Delve's default */
+	GRT_ASM_INTEL,
+	GRT_ASM_ATT,
+} grt_asm_flavor;
+typedef struct grt_insn {
+	uint64_t addr;      /* runtime address */
+	uint8_t bytes[16];
+	size_t len;         /* 0: unreadable */
+	char *text;         /* heap */
+	int invalid;        /* unreadable, or no instruction ("??", "(bad)") */
+	const char *sym;    /* function symbol holding addr, owned by the
+			       dwarf file; NULL */
+	uint64_t sym_start; /* its runtime address */
+	const char *file;   /* owned by the dwarf file; NULL */
+	int line;
+} grt_insn;
+/* count instructions starting insn_offset instructions away from addr
+ * (negative: before it), as DAP's disassemble asks.  Always returns
+ * exactly count entries; where there is no code they are invalid
+ * one-byte entries.  Backwards, decoding starts at function symbols so
+ * the instructions are the real ones.  *out: heap array of *n, free
+ * with grt_insns_free. */
+int grt_disasm(grt_target *t, uint64_t addr, int64_t insn_offset,
+	       size_t count, grt_asm_flavor fl, grt_insn **out, size_t *n,
+	       gd_err *err);
+void grt_insns_free(grt_insn *v, size_t n);
 
 #endif

@@ -1,6 +1,6 @@
 /* Display text and children of values, following Delve's DAP server
  * (convertVariable + api.Variable.writeTo with PrettyShortenType).  How
- * much is loaded is a grt_limits: Delve's defaults (strings 512 bytes, 64
+ * much is loaded is a grt_fmtlim: Delve's defaults (strings 512 bytes, 64
  * elements, one level of nesting) for the variables view, 4096-byte
  * strings for hover and repl, the whole value up to 1 MiB for the
  * clipboard.  What is left out is counted: "...+N more". */
@@ -19,12 +19,15 @@
 
 enum { F_TOP = 1, F_TYPE = 2 };
 
-grt_limits grt_limits_of(const char *context)
+grt_fmtlim grt_fmtlim_of(const grt_target *t, const char *context)
 {
-	grt_limits l = {512, 64, 1, 256, 1u << 20};
+	/* The session's maxStringLen / maxArrayValues (grt_set_limits),
+	 * Delve's 512 and 64 unless the client changed them. */
+	grt_fmtlim l = {t->max_string, t->max_array, 1, 256, 1u << 20};
 	if (context && (strcmp(context, "hover") == 0 ||
 			strcmp(context, "repl") == 0)) {
-		l.max_string = 4096;
+		if (l.max_string < 4096)
+			l.max_string = 4096;
 	} else if (context && strcmp(context, "clipboard") == 0) {
 		l.max_string = 1u << 20;
 		l.max_array = 1u << 20;
@@ -34,7 +37,7 @@ grt_limits grt_limits_of(const char *context)
 	return l;
 }
 
-static int fmt_v(grt_target *t, const grt_limits *L, const grt_value *v,
+static int fmt_v(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		 int flags, int level, gd_buf *b);
 
 static void put_vtype(grt_target *t, const grt_value *v, gd_buf *b)
@@ -42,7 +45,7 @@ static void put_vtype(grt_target *t, const grt_value *v, gd_buf *b)
 	grt_text_type(b, grt_value_type_name(t, v));
 }
 
-static int put_string(grt_target *t, const grt_limits *L, const grt_value *v,
+static int put_string(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		      gd_buf *b)
 {
 	uint64_t h[2];
@@ -280,7 +283,7 @@ static int put_scalar(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 	}
 }
 
-static int elems(grt_target *t, const grt_limits *L, gdw_tref et,
+static int elems(grt_target *t, const grt_fmtlim *L, gdw_tref et,
 		 uint64_t base, uint64_t len, int level, gd_buf *b)
 {
 	const gdw_tinfo *ei;
@@ -323,7 +326,7 @@ static int elems(grt_target *t, const grt_limits *L, gdw_tref et,
 
 typedef struct mapfmt {
 	grt_target *t;
-	const grt_limits *L;
+	const grt_fmtlim *L;
 	gd_buf *b;
 	int level;
 } mapfmt;
@@ -340,7 +343,7 @@ static int map_entry(void *ctx, uint64_t i, const grt_value *k,
 	return 0;
 }
 
-static int fmt_map(grt_target *t, const grt_limits *L, const grt_value *v,
+static int fmt_map(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		   int flags, int level,
 		   gd_buf *b)
 {
@@ -371,7 +374,7 @@ static int fmt_map(grt_target *t, const grt_limits *L, const grt_value *v,
 	return 0;
 }
 
-static int fmt_struct(grt_target *t, const grt_limits *L, const grt_value *v,
+static int fmt_struct(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		      int flags, int level,
 		      gd_buf *b)
 {
@@ -415,7 +418,7 @@ static int fmt_struct(grt_target *t, const grt_limits *L, const grt_value *v,
 	return 0;
 }
 
-static int fmt_iface(grt_target *t, const grt_limits *L, const grt_value *v,
+static int fmt_iface(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		     int flags, int level,
 		     gd_buf *b)
 {
@@ -501,7 +504,7 @@ static int fmt_chan(grt_target *t, const grt_value *v, gd_buf *b)
 	return 0;
 }
 
-static int fmt_v(grt_target *t, const grt_limits *L, const grt_value *v,
+static int fmt_v(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		 int flags, int level, gd_buf *b)
 {
 	if (v->unreadable) {
@@ -550,6 +553,15 @@ static int fmt_v(grt_target *t, const grt_limits *L, const grt_value *v,
 		uint64_t p;
 		if (grt_value_read(t, v, 0, &p, 8, NULL) < 0) {
 			r = -1;
+			break;
+		}
+		if (p && level > L->max_depth) {
+			/* A chain of pointers (or one pointing to itself,
+			 * "type P *P") ends here with the address, as Delve
+			 * shows a pointer it did not load. */
+			gd_buf_puts(b, "(");
+			put_vtype(t, v, b);
+			gd_buf_printf(b, ")(%#" PRIx64 ")", p);
 			break;
 		}
 		gd_buf_puts(b, "*");
@@ -609,7 +621,7 @@ static int fmt_v(grt_target *t, const grt_limits *L, const grt_value *v,
 	return 0;
 }
 
-int grt_format_lim(grt_target *t, const grt_limits *L, const grt_value *v,
+int grt_format_lim(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		   gd_buf *out)
 {
 	size_t start = out->len;
@@ -633,7 +645,7 @@ int grt_format_lim(grt_target *t, const grt_limits *L, const grt_value *v,
 
 int grt_format(grt_target *t, const grt_value *v, gd_buf *out)
 {
-	grt_limits l = grt_limits_of(NULL);
+	grt_fmtlim l = grt_fmtlim_of(t, NULL);
 	return grt_format_lim(t, &l, v, out);
 }
 
@@ -974,7 +986,7 @@ int grt_children(grt_target *t, const grt_value *v, uint64_t start,
 	return 0;
 }
 
-int grt_meta_child(grt_target *t, const grt_limits *L, const grt_value *v,
+int grt_meta_child(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		   const char **name, gd_buf *text, const char **type)
 {
 	const gdw_tinfo *ti, *ei;

@@ -26,12 +26,26 @@ typedef struct grt_loclayout {
 	uint64_t tx_size, tx_index;
 } grt_loclayout;
 
+/* A function call the debugger gave up on (timeout): the thread is still
+ * inside it; its registers to restore when the runtime's last trap comes. */
+typedef struct grt_call_pend {
+	int active;
+	pid_t tid;
+	struct user_regs_struct regs0;
+	struct user_fpregs_struct fp0;
+	uint64_t stepover0;
+} grt_call_pend;
+
 struct grt_target {
 	gdw_file *dw;
 	core_proc *proc;
 	uint64_t bias;
 	char version[32];
 	grt_layout L;
+	/* Display limits: bytes of a string, elements of an array, slice
+	 * or map shown in a value's text (Delve's maxStringLen and
+	 * maxArrayValues). */
+	uint64_t max_string, max_array;
 	uint64_t allgs_addr, allglen_addr;
 	uint64_t clone_lo, clone_hi; /* runtime.clone, DWARF addresses */
 	uint64_t fingstatus_addr;     /* runtime.fingStatus, 0 if absent */
@@ -54,10 +68,13 @@ struct grt_target {
 	char **waitreasons;
 	size_t nwaitreasons;
 	int waitreasons_read;
+
+	grt_call_pend pend; /* grt_call.c */
+	int user_held;      /* we set sched.disable.user (grt_call.c) */
 };
 
-/* Unwinds a thread stopped outside Go's DWARF with libunwind-ptrace:
- * fills up to max frames, then the registers of the first Go frame.
+/* Unwinds a thread stopped outside Go's DWARF with libunwind over the
+ * target (core_unwind.h): fills up to max frames, then the registers of the first Go frame.
  * 0 when a Go frame was reached. */
 struct grt_frame;
 int grt__native_unwind(grt_target *t, pid_t tid, struct grt_frame *out,

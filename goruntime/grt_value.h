@@ -43,6 +43,9 @@ int grt_value_of_bytes(grt_value *out, gdw_tref type, const void *b,
 int grt_value_read(grt_target *t, const grt_value *v, uint64_t off,
 		   void *buf, size_t len, gd_err *err);
 gdw_kind grt_value_kind(grt_target *t, const grt_value *v);
+/* DAP memoryReference of v (grt_mem.c): what a pointer, slice or string
+ * points at, else the value's own address; -1 when there is none. */
+int grt_value_memref(grt_target *t, const grt_value *v, uint64_t *addr);
 /* Go type name as Delve prints it ("main.Point", "[]int"); "" if none. */
 const char *grt_value_type_name(grt_target *t, const grt_value *v);
 
@@ -65,6 +68,11 @@ typedef struct grt_scope {
 	pid_t xmm_tid;
 	int xmm_state;
 	uint8_t xmm[16][16];
+	/* Function calls (grt_call.h): allowed when calls is set (the
+	 * debugger layer's driver); else refused with nocalls (static text
+	 * saying where calls are allowed) or a default message. */
+	const struct grt_call_driver *calls;
+	const char *nocalls;
 } grt_scope;
 
 /* Opens frame `frame` of goroutine goid (or of thread tid when goid is 0). */
@@ -94,22 +102,38 @@ char *grt_scope_package(const grt_scope *s);
 int grt_scope_lookup(grt_scope *s, const char *name, grt_value *out,
 		     gd_err *err);
 
+/* ---- completions (grt_complete.c) ---- */
+typedef struct grt_completion {
+	char *label;      /* heap: the word to put in place of what was typed
+			     after the last '.' (or the whole word) */
+	const char *type; /* DAP CompletionItemType: "variable", "field",
+			     "method", "function", "module" */
+} grt_completion;
+/* What may complete text at cursor (a byte offset) in scope s: locals,
+ * arguments, the package's globals and package names; after "x.", x's
+ * fields and methods, or package x's exported functions and globals.
+ * Each label starts with what was typed; none is listed twice. */
+int grt_complete(grt_scope *s, const char *text, size_t cursor,
+		 grt_completion **out, size_t *n, gd_err *err);
+void grt_completions_free(grt_completion *v, size_t n);
+
 /* ---- display ---- */
 /* How much of a value a text shows (Delve's load configuration). */
-typedef struct grt_limits {
+typedef struct grt_fmtlim {
 	uint64_t max_string; /* bytes of a string, and of a []byte's string() */
 	uint64_t max_array;  /* elements of an array, slice or map */
 	int max_depth;       /* levels of nesting shown inside one text */
 	size_t cut;          /* an expandable value's text is cut here (0 never) */
 	size_t max_text;     /* a list stops growing the text past this */
-} grt_limits;
+} grt_fmtlim;
 /* The limits for a DAP evaluate context: NULL, "variables" and "watch"
- * get Delve's defaults (512-byte strings, 64 elements, one level, texts of
- * expandable values cut at 256); "hover" and "repl" 4096-byte strings;
- * "clipboard" the whole value up to 1 MiB. */
-grt_limits grt_limits_of(const char *context);
+ * get the session's (grt_set_limits; Delve's 512-byte strings and 64
+ * elements by default), one level, texts of expandable values cut at 256;
+ * "hover" and "repl" strings of at least 4096 bytes; "clipboard" the whole
+ * value up to 1 MiB. */
+grt_fmtlim grt_fmtlim_of(const grt_target *t, const char *context);
 /* The single-line text Delve shows for a top-level value. */
-int grt_format_lim(grt_target *t, const grt_limits *L, const grt_value *v,
+int grt_format_lim(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		   gd_buf *out);
 /* grt_format_lim with the defaults. */
 int grt_format(grt_target *t, const grt_value *v, gd_buf *out);
@@ -145,7 +169,7 @@ void grt_children_free(grt_child *c, size_t n);
 /* Delve's metadata children of lists and maps: "len()" of a non-empty
  * map, "string()" of a non-empty []byte/[]rune (or array).  1 and the
  * variable's name/text when v has one, else 0. */
-int grt_meta_child(grt_target *t, const grt_limits *L, const grt_value *v,
+int grt_meta_child(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		   const char **name, gd_buf *text, const char **type);
 
 /* ---- scalars ---- */
@@ -163,6 +187,12 @@ int grt_eval_text(grt_scope *s, const gx_expr *e, gd_buf *out, gd_err *err);
 /* lhs = rhs (Go assignment rules for bool, numbers, runes, pointers). */
 int grt_assign(grt_scope *s, const gx_expr *lhs, const char *rhs,
 	       gd_err *err);
+/* lhs = rhs, *out the value assigned to (caller frees).  m[k] = v goes
+ * through the runtime's map code (new keys too); strings and other values
+ * that need memory in the program are made with function calls, so the
+ * scope must allow them. */
+int grt_assign_expr(grt_scope *s, const gx_expr *lhs, const char *rhs,
+		    grt_value *out, gd_err *err);
 /* Stores into an addressable value. */
 int grt_value_set(grt_scope *s, const grt_value *dst, const char *rhs,
 		  gd_err *err);
@@ -182,6 +212,11 @@ typedef int (*grt_map_fn)(void *ctx, uint64_t i, const grt_value *k,
 int grt__map_iter(grt_target *t, const grt_value *m, uint64_t start,
 		  uint64_t count, grt_map_fn fn, void *ctx, gd_err *err);
 int grt__go_minor(grt_target *t);
+/* runtime.firstmoduledata.types (type descriptors are offsets from it). */
+int grt__types_base(grt_target *t, uint64_t *base, gd_err *err);
+/* Whether values of runtime type rtype sit in an interface's data word. */
+int grt__direct_iface(grt_target *t, uint64_t rtype, int *direct,
+		      gd_err *err);
 /* The DWARF type of a runtime type descriptor address. */
 int grt__rtype_type(grt_target *t, uint64_t rtype, gdw_tref *out,
 		    gd_err *err);

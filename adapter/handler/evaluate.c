@@ -1,5 +1,8 @@
 #include "../dap_internal.h"
 #include "../../goruntime/grt_value.h"
+#include "../dap_call.h"
+
+#include <ctype.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +33,12 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
+	/* Console commands, typed in the debug console (any state). */
+	if ((!a.context || strcmp(a.context, "repl") == 0) &&
+	    dap_console(s, req, a.expression)) {
+		dap_args_evaluate_free(&a);
+		return;
+	}
 	if (s->state != DAP_STOPPED || !s->tgt) {
 		dap_args_evaluate_free(&a);
 		dap_respond_error(s, req, "evaluate: the program is not stopped");
@@ -39,10 +48,60 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	grt_scope sc;
 	gx_expr *e = NULL;
 	grt_value v;
+	grt_call_val *res = NULL;
+	size_t nres = 0;
+	dap_calldrv drv;
+	/* Calls change the program: only where the user asks for them. */
+	int repl = !a.context || strcmp(a.context, "repl") == 0;
+	int calls = repl || strcmp(a.context, "watch") == 0;
+	const char *text = a.expression;
+	if (repl && strncmp(text, "call", 4) == 0 && isspace((unsigned char)text[4]))
+		text += 5; /* Delve's "call EXPR" */
 	if (eval_frame(s, a.has_frame_id, a.frame_id, &fr, &err) < 0 ||
 	    grt_scope_open(s->tgt->rt, fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
-	    gx_parse(a.expression, &e, &err) < 0)
+	    gx_parse(text, &e, &err) < 0)
 		goto fail;
+	dap_calldrv_init(&drv, s);
+	if (calls)
+		sc.calls = &drv.drv;
+	else if (a.context && strcmp(a.context, "hover") == 0)
+		sc.nocalls = "function calls are not made on hover (a hover must "
+			     "not change the program): use the Debug Console or "
+			     "a watch expression";
+	else
+		sc.nocalls = "function calls are allowed only in the Debug Console "
+			     "and in watch expressions";
+	int multi = grt_eval_results(&sc, e, &res, &nres, &err);
+	if (multi < 0)
+		goto fail;
+	if (multi && nres != 1) {
+		/* no result, or several: shown as a tuple */
+		gd_buf b = GD_BUF_INIT;
+		if (nres)
+			gd_buf_puts(&b, "(");
+		for (size_t i = 0; i < nres; i++) {
+			if (i)
+				gd_buf_puts(&b, ", ");
+			grt_format(s->tgt->rt, &res[i].v, &b);
+		}
+		if (nres)
+			gd_buf_puts(&b, ")");
+		cJSON *body = cJSON_CreateObject();
+		cJSON_AddStringToObject(body, "result", b.data ? b.data : "");
+		cJSON_AddNumberToObject(body, "variablesReference", 0);
+		gd_buf_free(&b);
+		grt_call_vals_free(res, nres);
+		gx_expr_free(e);
+		dap_args_evaluate_free(&a);
+		dap_respond(s, req, body);
+		return;
+	}
+	if (multi) {
+		v = res[0].v;
+		memset(&res[0].v, 0, sizeof(res[0].v));
+		grt_call_vals_free(res, nres);
+		res = NULL;
+	}
 	if (gx_is_const(e->root)) {
 		/* Untyped constants print as Go would (strings included). */
 		gx_value c;
@@ -60,14 +119,14 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond(s, req, body);
 		return;
 	}
-	if (grt_eval(&sc, e, &v, &err) < 0)
+	if (!multi && grt_eval(&sc, e, &v, &err) < 0)
 		goto fail;
-	grt_limits lim = grt_limits_of(a.context);
+	grt_fmtlim lim = grt_fmtlim_of(s->tgt->rt, a.context);
 	cJSON *o = dap_var_json(s, a.expression, a.expression, &v, &fr, &lim);
 	cJSON *body = cJSON_CreateObject();
 	cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "value");
 	cJSON_AddStringToObject(body, "result", cJSON_IsString(val) ? val->valuestring : "");
-	const char *keys[] = {"type", "variablesReference", "indexedVariables",
+	const char *keys[] = {"type", "variablesReference", "indexedVariables", "memoryReference",
 			      "namedVariables"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		cJSON *it = cJSON_DetachItemFromObjectCaseSensitive(o, keys[i]);

@@ -103,15 +103,34 @@ void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
 		if (s->cfg.hide_system_goroutines && g->goid != s->cur_goid &&
 		    grt_is_system(rt, g))
 			continue;
+		/* goroutineFilters: the current goroutine always shows. */
+		if (g->goid != s->cur_goid && !grt_gfilter_match(rt, s->gfilter, g))
+			continue;
 		gd_buf_reset(&name);
-		gd_buf_printf(&name, "[Go %lu] %s", (unsigned long)g->goid,
-			      user_func(rt, g));
+		gd_buf_printf(&name, "[Go %lu", (unsigned long)g->goid);
+		if (s->cfg.show_pprof_labels)
+			grt_labels_text(rt, g, s->cfg.pprof_label_keys,
+					s->cfg.npprof_label_keys, &name);
+		gd_buf_printf(&name, "] %s", user_func(rt, g));
 		const char *why = g->status == GRT_GWAITING
 					  ? grt_waitreason(rt, g->waitreason)
 					  : NULL;
 		if (why)
 			gd_buf_printf(&name, " (%s)", why);
 		add_thread(list, g->goid, name.data);
+	}
+	/* A stop on a thread that runs no goroutine (a C thread, the
+	 * scheduler on g0) names the thread: list it so the client finds
+	 * it. */
+	int listed = 0;
+	for (size_t i = 0; i < n && !listed; i++)
+		listed = gs[i].goid == s->cur_goid;
+	if (n && !listed && s->cur_goid &&
+	    core_thread_stopped(s->tgt->proc, (pid_t)s->cur_goid)) {
+		gd_buf_reset(&name);
+		gd_buf_printf(&name, "Thread %d (no goroutine)",
+			      (int)s->cur_goid);
+		add_thread(list, s->cur_goid, name.data);
 	}
 	if (n == 0) {
 		/* Before the runtime has made any goroutine (stop on entry):

@@ -76,7 +76,7 @@ static void value_children(dap_session *s, const dap_handle *h,
 			   gd_err *err, int *failed)
 {
 	grt_target *t = s->tgt->rt;
-	grt_limits lim = dap_handle_limits(x);
+	grt_fmtlim lim = dap_handle_limits(s, x);
 	grt_child *cs;
 	size_t n;
 	gdw_kind k = grt_value_kind(t, x->val);

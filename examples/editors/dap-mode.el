@@ -92,6 +92,7 @@
 
 (dap-register-debug-template
  "Go: godap debug test"
+ ;; runs in the package directory, as `go test` does: no :cwd needed
  (list :type "godap" :request "launch" :name "godap debug test"
        :mode "test" :program nil :args ["-test.run" ".*"]))
 

@@ -54,6 +54,12 @@ dap.configurations.go = {
     mode = 'debug', program = '${fileDirname}',
   },
   {
+    -- the program's stdin/stdout in nvim-dap's terminal (runInTerminal)
+    type = 'godap', request = 'launch', name = 'godap: debug package in a terminal',
+    mode = 'debug', program = '${fileDirname}', console = 'integratedTerminal',
+  },
+  {
+    -- runs in the package directory, as `go test` does (testdata/ works)
     type = 'godap', request = 'launch', name = 'godap: debug test',
     mode = 'test', program = '${fileDirname}',
     args = function()

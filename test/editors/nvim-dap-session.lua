@@ -90,8 +90,12 @@ for _, c in ipairs(dap.configurations.go) do
   if c.name == 'godap: debug package' then cfg = c end
 end
 check('configuration', cfg ~= nil)
-local modes = {}
-for _, c in ipairs(dap.configurations.go) do modes[#modes + 1] = c.request .. '/' .. c.mode end
+local modes, seen = {}, {}
+for _, c in ipairs(dap.configurations.go) do
+  local m = c.request .. '/' .. c.mode
+  if not seen[m] then modes[#modes + 1] = m end
+  seen[m] = true
+end
 table.sort(modes)
 check('configurations for every mode', table.concat(modes, ' ') ==
   'attach/local attach/remote launch/core launch/debug launch/exec launch/test', modes)

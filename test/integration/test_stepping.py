@@ -196,8 +196,14 @@ def test_instruction_step(godap, go_tc):
 
 
 def test_pause_busy_program(godap, go_tc, gomaxprocs):
-    c = launch_stepping(godap, go_tc, gomaxprocs, ["many", "8"], [])
-    time.sleep(0.5)
+    # The 100th call of work: the goroutines are busy (an event, not a
+    # sleep, says so); then pause the program running without breakpoints.
+    c = godap.start(go_tc)
+    start(c, fixture_dir("stepping"), args=["many", "8"], env={"GOMAXPROCS": gomaxprocs},
+          function_breakpoints=[{"name": "main.work", "hitCondition": "== 100"}])
+    ev = wait_stopped(c, "function breakpoint")
+    c.request_ok("setFunctionBreakpoints", {"breakpoints": []})
+    c.request_ok("continue", {"threadId": ev["threadId"]})
     c.request_ok("pause", {"threadId": 1})
     ev = wait_stopped(c, "pause")
     g = ev["threadId"]
@@ -207,7 +213,6 @@ def test_pause_busy_program(godap, go_tc, gomaxprocs):
     assert frames and frames[-1]["name"] in ("runtime.goexit", "runtime.main", "main.main") or len(frames) > 0
     # Continue and pause again: still fine.
     c.request_ok("continue", {"threadId": g})
-    time.sleep(0.2)
     c.request_ok("pause", {"threadId": g})
     wait_stopped(c, "pause")
     disconnect(c)
@@ -277,17 +282,22 @@ def test_finalizer_goroutines_are_user_code_while_in_user_code(godap, go_tc, mod
 
 
 def _stop_at_function(godap, go_tc, mode, fn, condition=None, first_line=None):
+    """Stops at function fn; with first_line, fn's breakpoint is set once
+    the program stopped there (so fn's earlier calls do not count).
+    Either way every breakpoint is in place before the program runs on:
+    none races the program."""
     c = godap.start(go_tc)
-    start(c, fixture_dir("stepping"), args=[mode],
-          breakpoints={SRC: [first_line]} if first_line else None)
-    if first_line:
-        ev = wait_stopped(c, "breakpoint")
     bp = {"name": fn}
     if condition:
         bp["condition"] = condition
-    r = c.request_ok("setFunctionBreakpoints", {"breakpoints": [bp]})
-    assert r["breakpoints"][0]["verified"], r
-    if first_line:
+    if not first_line:
+        r = start(c, fixture_dir("stepping"), args=[mode], function_breakpoints=[bp])
+        assert r["functions"][0]["verified"], r
+    else:
+        start(c, fixture_dir("stepping"), args=[mode], breakpoints={SRC: [first_line]})
+        ev = wait_stopped(c, "breakpoint")
+        r = c.request_ok("setFunctionBreakpoints", {"breakpoints": [bp]})
+        assert r["breakpoints"][0]["verified"], r
         c.request_ok("continue", {"threadId": ev["threadId"]})
     ev = wait_stopped(c, "function breakpoint")
     frames = stack(c, ev["threadId"])["stackFrames"]

@@ -85,8 +85,9 @@ export function resolveConfig(cfg: Record<string, unknown>, workspace?: string):
   } else if (out.request === 'attach') {
     if (!out.mode) out.mode = out.port !== undefined ? 'remote' : 'local';
     if (out.mode === 'local') {
-      if (out.processId === undefined || out.processId === '' || out.processId === 0) {
-        return 'godap: attach needs "processId" (use "${command:pickProcess}" to pick one)';
+      const noPid = out.processId === undefined || out.processId === '' || out.processId === 0;
+      if (noPid && !out.waitFor) {
+        return 'godap: attach needs "processId" (use "${command:pickProcess}" to pick one) or "waitFor"';
       }
     } else if (out.mode === 'remote') {
       if (out.port === undefined) return 'godap: attach in mode "remote" needs "port" (and "host", default 127.0.0.1) of a godap started with --listen';
