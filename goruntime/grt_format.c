@@ -553,13 +553,13 @@ static int fmt_v(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 				break;
 			}
 			gd_buf_puts(b, "[");
-			uint64_t n = (uint64_t)ti->count < MAX_ARRAY ? (uint64_t)ti->count : MAX_ARRAY;
-			for (uint64_t i = 0; i < n && level <= MAX_RECURSE; i++) {
+			uint64_t n = (uint64_t)ti->count < L->max_array ? (uint64_t)ti->count : L->max_array;
+			for (uint64_t i = 0; i < n && level <= L->max_depth; i++) {
 				grt_value e = {0};
 				e.type = ti->elem;
 				e.bytes = v->bytes + i * ei->size;
 				e.nbytes = ei->size;
-				fmt_v(t, &e, 0, level + 1, b);
+				fmt_v(t, L, &e, 0, level + 1, b);
 				if (i != n - 1)
 					gd_buf_puts(b, ",");
 			}
