@@ -398,6 +398,11 @@ def repl(c, fid, text):
     return c.request("evaluate", {"expression": text, "frameId": fid, "context": "repl"})
 
 
+def watch(c, fid, text):
+    """A watch expression's text (the console shows longer strings)."""
+    return c.request_ok("evaluate", {"expression": text, "frameId": fid, "context": "watch"})["result"]
+
+
 def test_console_commands(godap, go_tc):
     c, tid = stop_at(godap, go_tc, ["BP1"], init_extra={"supportsInvalidatedEvent": True})
     fid = top_frame(c, tid)["id"]
@@ -409,11 +414,11 @@ def test_console_commands(godap, go_tc):
     # maxStringLen / maxArrayValues at run time.
     assert repl(c, fid, "dlv config maxStringLen 3")["body"]["result"] == "maxStringLen set"
     c.wait_event("invalidated", TIMEOUT)
-    assert repl(c, fid, "GlobalName")["body"]["result"] == '"sur...+4 more"'
+    assert watch(c, fid, "GlobalName") == '"sur...+4 more"'
     assert repl(c, fid, "dlv config maxArrayValues 2")["body"]["result"] == "maxArrayValues set"
     fid = top_frame(c, tid)["id"]
-    assert repl(c, fid, "buf")["body"]["result"] == "[]uint8 len: 4, cap: 4, [16,32,...+2 more]"
-    assert repl(c, fid, "table")["body"]["result"] == "[8]uint8 [222,173,...+6 more]"
+    assert watch(c, fid, "buf") == "[]uint8 len: 4, cap: 4, [16,32,...+2 more]"
+    assert watch(c, fid, "table") == "[8]uint8 [222,173,...+6 more]"
     # sources with a regular expression.
     r = repl(c, fid, "dlv sources fixtures/surface/.*\\.go$")["body"]["result"]
     assert r.splitlines() == [SRC], r
@@ -449,7 +454,7 @@ def test_max_string_and_array_launch(godap, go_tc):
     c, tid = stop_at(godap, go_tc, ["BP1"], maxStringLen=4, maxArrayValues=3)
     fid, loc = frame_locals(c, tid)
     assert loc["buf"]["value"] == "[]uint8 len: 4, cap: 4, [16,32,48,...+1 more]"
-    assert repl(c, fid, "GlobalName")["body"]["result"] == '"surf...+3 more"'
+    assert watch(c, fid, "GlobalName") == '"surf...+3 more"'
     finish(c)
 
 
@@ -605,7 +610,7 @@ CAPABILITIES = {
     "supportsEvaluateForHovers", "supportsExceptionInfoRequest", "supportsFunctionBreakpoints",
     "supportsConditionalBreakpoints", "supportsHitConditionalBreakpoints", "supportsLogPoints",
     "supportsInstructionBreakpoints", "supportsBreakpointLocationsRequest",
-    "supportsSteppingGranularity", "supportsDataBreakpoints",
+    "supportsSteppingGranularity", "supportsDataBreakpoints", "supportsClipboardContext",
     # this issue's
     "supportsDisassembleRequest", "supportsReadMemoryRequest", "supportsWriteMemoryRequest",
     "supportsLoadedSourcesRequest", "supportsModulesRequest", "supportsCompletionsRequest",
