@@ -12,6 +12,7 @@
 #include "dap_args.h"
 #include "dap_framing.h"
 #include "../goruntime/grt.h"
+#include "../goruntime/grt_value.h"
 
 typedef enum dap_state {
 	DAP_IDLE,        /* nothing launched */
@@ -58,6 +59,9 @@ typedef struct dap_handle_ext {
 	int scope;              /* DAP_H_SCOPE: DAP_SCOPE_* */
 	struct grt_value *val;  /* DAP_H_VALUE: owned */
 	char *expr;             /* the expression naming it (owned) or NULL */
+	/* DAP_H_VALUE: how much its children show (the evaluate context
+	 * it came from); all zero means the defaults. */
+	grt_fmtlim lim;
 } dap_handle_ext;
 enum { DAP_SCOPE_LOCALS = 1, DAP_SCOPE_GLOBALS, DAP_SCOPE_REGISTERS };
 
@@ -77,6 +81,7 @@ typedef struct dap_target {
 } dap_target;
 
 typedef struct dap_build dap_build; /* dap_build.h */
+typedef struct dap_term dap_term;   /* dap_terminal.c */
 
 /* A program run with noDebug: an untraced child, its output piped. */
 typedef struct dap_plain {
@@ -115,6 +120,7 @@ struct dap_session {
 	int client_progress, client_run_in_terminal;
 	int progress_seq;
 	dap_build *build;    /* the go build under way, or NULL */
+	dap_term *term;      /* runInTerminal under way, or NULL */
 	cJSON *pending;      /* the launch request answered when the build
 			      * ends (owned), or NULL */
 	int terminating;     /* terminate sent SIGTERM; kill at term_at */
@@ -154,6 +160,15 @@ struct dap_session {
 	char **srcrefs;
 	size_t nsrcrefs, capsrcrefs;
 
+	/* The last stepInTargets answer: target id i+1 is the callee body
+	 * stepin_entries[i] (valid until the program resumes). */
+	uint64_t *stepin_entries;
+	size_t nstepin_entries;
+	/* The last gotoTargets answer: target id i+1 jumps to goto_addrs[i]
+	 * (valid until the program resumes). */
+	uint64_t *goto_addrs;
+	size_t ngoto_addrs;
+
 	/* goroutineFilters (launch, or dlv config), NULL when none */
 	grt_gfilter *gfilter;
 
@@ -164,6 +179,10 @@ struct dap_session {
 	char *threads_body;
 	uint64_t threads_gen, threads_cur;
 	int threads_hide;
+	/* The frame the user last looked at (scopes), until the next resume:
+	 * a stepOut leaves it.  sel_frame counts as stackTrace does. */
+	uint64_t sel_goid;
+	int sel_frame;
 	grt_step *step;    /* the next/stepIn/stepOut under way */
 	/* stepHoldsOthers: the thread a step runs alone (0: none), since
 	 * when (ms, CLOCK_MONOTONIC), and when it was last looked at. */
@@ -177,6 +196,8 @@ struct dap_session {
 		char *body;
 		size_t len;
 		int intr; /* pause, disconnect or terminate */
+		int seq;       /* the request's seq */
+		int cancel_of; /* a 'cancel' request: the requestId, else 0 */
 	} *inq;
 	size_t ninq, capinq;
 	int intr_pending; /* such a request is queued, not yet handled */
@@ -263,6 +284,29 @@ void dap_launch_abort(dap_session *s, const char *why);
  * (handler/configuration_done.c) */
 void dap_run_configured(dap_session *s);
 
+/* The program is there (rc 0) or could not start (rc -1, err): answers
+ * the pending launch.  (handler/launch.c) */
+void dap_launch_done(dap_session *s, int rc, gd_err *err);
+
+/* ---- console integratedTerminal / externalTerminal (dap_terminal.c) */
+/* Asks the client to run the launcher in its terminal (runInTerminal);
+ * the launch is answered when the launcher has connected and the program
+ * is traced (dap_launch_done).  Takes binary (NULL: cfg.program) and
+ * tmpdir. */
+int dap_term_start(dap_session *s, char *binary, char *tmpdir, gd_err *err);
+/* The listening socket to poll, -1 when none. */
+int dap_term_fd(const dap_session *s);
+/* The launcher connected (or tried to). */
+void dap_term_poll(dap_session *s);
+/* A response from the client to a request of ours. */
+void dap_term_response(dap_session *s, const cJSON *resp);
+/* Drops the runInTerminal state (socket, files). */
+void dap_term_end(dap_session *s);
+
+/* ---- messages to the client (dap_session.c) ---- */
+/* Sends a reverse request; returns its seq. */
+int dap_request(dap_session *s, const char *command, cJSON *args);
+
 /* ---- noDebug (dap_plain.c) ---- */
 /* Starts binary untraced (takes tmpdir). */
 int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
@@ -279,6 +323,10 @@ void dap_plain_end(dap_session *s, int detach);
  * tmpdir (owned; removed at the end), or NULL for mode exec. */
 int dap_target_launch(dap_session *s, char *built, char *tmpdir,
 		      gd_err *err);
+/* The same for a program a runInTerminal launcher (pid, waiting on
+ * gate_fd) is about to exec. */
+int dap_target_launch_seized(dap_session *s, char *built, char *tmpdir,
+			     pid_t pid, int gate_fd, gd_err *err);
 int dap_target_attach(dap_session *s, gd_err *err);
 void dap_target_end(dap_session *s);
 int dap_target_resume(dap_session *s, gd_err *err);
@@ -371,6 +419,12 @@ void dap_with_stopped_end(dap_session *s, int was_running);
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
 
+/* ---- cancel (dap_session.c) ---- */
+/* 1 when the client asked to cancel request req (a 'cancel' with its seq
+ * arrived): reads what input is waiting, without blocking.  Long handlers
+ * call it now and then and answer "cancelled". */
+int dap_cancel_requested(dap_session *s, const cJSON *req);
+
 /* ---- console commands (dap_console.c) ---- */
 /* When expr is a console command ("dlv help", "dlv config ...", "dlv
  * sources", "dlv goroutines"): answers req and returns 1; else 0. */
@@ -387,9 +441,13 @@ void dap_sources_free(dap_session *s);
 
 /* ---- variables (dap_vars.c) ---- */
 /* A DAP Variable for value v (ownership of v moves to the handle when it
- * is expandable; v is freed otherwise).  evalname may be NULL. */
+ * is expandable; v is freed otherwise).  evalname may be NULL; lim NULL
+ * means the default limits (grt_fmtlim_of(s->tgt->rt, NULL)); its children keep lim. */
 cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
-		    struct grt_value *v, const dap_handle *frame);
+		    struct grt_value *v, const dap_handle *frame,
+		    const grt_fmtlim *lim);
+/* The limits a value handle's children show with. */
+grt_fmtlim dap_handle_limits(dap_session *s, const dap_handle_ext *x);
 /* Frees what a handle owns (called when handles die). */
 void dap_handle_release(dap_handle_ext *h);
 

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -218,6 +219,18 @@ static void respond_error_v(dap_session *s, const cJSON *req, int id,
 	free(text);
 }
 
+int dap_request(dap_session *s, const char *command, cJSON *args)
+{
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "type", "request");
+	cJSON_AddStringToObject(m, "command", command);
+	if (args)
+		cJSON_AddItemToObject(m, "arguments", args);
+	send_json(s, m);
+	cJSON_Delete(m);
+	return s->seq;
+}
+
 void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
 {
 	va_list ap;
@@ -313,7 +326,7 @@ int dap_handle_new_ext(dap_session *s, const dap_handle *h,
 		s->hext = ne;
 		s->caphandles = cap;
 	}
-	s->hext[s->nhandles] = ext ? *ext : (dap_handle_ext){0, NULL, NULL};
+	s->hext[s->nhandles] = ext ? *ext : (dap_handle_ext){0, NULL, NULL, {0, 0, 0, 0, 0}};
 	s->handles[s->nhandles++] = *h;
 	return (int)s->nhandles; /* 0 is never a valid handle */
 }
@@ -339,9 +352,17 @@ const dap_handle_ext *dap_handle_ext_get(dap_session *s, int id)
 
 void dap_handles_reset(dap_session *s)
 {
+	/* stepInTargets ids name calls of the stop that ends here. */
+	free(s->stepin_entries);
+	s->stepin_entries = NULL;
+	s->nstepin_entries = 0;
+	free(s->goto_addrs);
+	s->goto_addrs = NULL;
+	s->ngoto_addrs = 0;
 	for (size_t i = 0; i < s->nhandles; i++)
 		dap_handle_release(&s->hext[i]);
 	s->nhandles = 0;
+	s->sel_goid = 0;
 }
 
 /* ---- dispatch ---- */
@@ -382,7 +403,10 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 	log_message(s, "<-", msg, body, len);
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(msg, "type");
 	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
-	if (!cJSON_IsString(type) || strcmp(type->valuestring, "request") != 0) {
+	if (cJSON_IsString(type) && strcmp(type->valuestring, "response") == 0) {
+		/* The answer to a reverse request (runInTerminal). */
+		dap_term_response(s, msg);
+	} else if (!cJSON_IsString(type) || strcmp(type->valuestring, "request") != 0) {
 		gd_log_info(s->log, "ignoring a message that is not a request");
 	} else if (!cJSON_IsString(cmd)) {
 		dap_respond_error(s, msg, "request has no 'command'");
@@ -414,6 +438,51 @@ static int is_interrupt(const char *body, size_t len)
 					strcmp(cmd->valuestring, "terminate") == 0);
 	cJSON_Delete(msg);
 	return r;
+}
+
+/* The seq of a request, and for a 'cancel' the requestId it cancels. */
+static void msg_meta(const char *body, size_t len, int *seq, int *cancel_of)
+{
+	*seq = *cancel_of = 0;
+	cJSON *msg = cJSON_ParseWithLength(body, len);
+	if (!msg)
+		return;
+	const cJSON *sq = cJSON_GetObjectItemCaseSensitive(msg, "seq");
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
+	if (cJSON_IsNumber(sq) && sq->valuedouble >= 1 && sq->valuedouble <= INT_MAX)
+		*seq = (int)sq->valuedouble;
+	if (cJSON_IsString(cmd) && strcmp(cmd->valuestring, "cancel") == 0) {
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(a, "requestId");
+		if (cJSON_IsNumber(r) && r->valuedouble >= 1 && r->valuedouble <= INT_MAX)
+			*cancel_of = (int)r->valuedouble;
+	}
+	cJSON_Delete(msg);
+}
+
+/* Answers a request the client cancelled before it was handled. */
+static void respond_cancelled(dap_session *s, const char *body, size_t len)
+{
+	cJSON *msg = cJSON_ParseWithLength(body, len);
+	if (!msg)
+		return;
+	dap_respond_error(s, msg, "cancelled");
+	cJSON_Delete(msg);
+}
+
+int dap_cancel_requested(dap_session *s, const cJSON *req)
+{
+	const cJSON *sq = cJSON_GetObjectItemCaseSensitive(req, "seq");
+	if (!cJSON_IsNumber(sq))
+		return 0;
+	int seq = (int)sq->valuedouble;
+	struct pollfd pf = {s->in_fd, POLLIN, 0};
+	if (poll(&pf, 1, 0) > 0 && (pf.revents & POLLIN))
+		dap_session_take_input(s);
+	for (size_t i = 0; i < s->ninq; i++)
+		if (s->inq[i].cancel_of == seq)
+			return 1;
+	return 0;
 }
 
 int dap_session_take_input(dap_session *s)
@@ -457,7 +526,9 @@ int dap_session_take_input(dap_session *s)
 		}
 		int i = is_interrupt(body, len);
 		intr |= i;
-		s->inq[s->ninq++] = (struct dap_inmsg){body, len, i};
+		int seq = 0, cancel_of = 0;
+		msg_meta(body, len, &seq, &cancel_of);
+		s->inq[s->ninq++] = (struct dap_inmsg){body, len, i, seq, cancel_of};
 	}
 	if (intr)
 		s->intr_pending = 1;
@@ -476,7 +547,13 @@ static void handle_queued(dap_session *s)
 				if (s->inq[j].intr)
 					s->intr_pending = 1;
 		}
-		handle_message(s, m.body, m.len);
+		int cancelled = 0;
+		for (size_t j = i; j < s->ninq && m.seq && !cancelled; j++)
+			cancelled = s->inq[j].cancel_of == m.seq;
+		if (cancelled)
+			respond_cancelled(s, m.body, m.len);
+		else
+			handle_message(s, m.body, m.len);
 		free(m.body);
 	}
 	for (size_t j = i; j < s->ninq; j++)
@@ -521,6 +598,7 @@ void dap_session_end(dap_session *s)
 	if (s->pending && !s->done)
 		dap_launch_abort(s, "the session ended before the build did");
 	dap_build_cancel(s);
+	dap_term_end(s);
 	dap_plain_end(s, 0);
 	dap_target_end(s);
 }
@@ -545,6 +623,11 @@ int dap_session_run(dap_session *s)
 		if (dap_build_fd(s) >= 0) {
 			build_i = n;
 			pf[n++] = (struct pollfd){dap_build_fd(s), POLLIN, 0};
+		}
+		int term_i = -1;
+		if (dap_term_fd(s) >= 0) {
+			term_i = n;
+			pf[n++] = (struct pollfd){dap_term_fd(s), POLLIN, 0};
 		}
 		if (s->plain && s->plain->out_fd >= 0) {
 			pout_i = n;
@@ -588,6 +671,8 @@ int dap_session_run(dap_session *s)
 		if (child || held)
 			dap_target_on_child(s);
 		dap_target_hold_tick(s);
+		if (term_i >= 0 && pf[term_i].revents)
+			dap_term_poll(s);
 		if (pr == 0) {
 			dap_terminate_tick(s);
 			dap_attach_poll(s);
