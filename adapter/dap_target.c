@@ -17,6 +17,13 @@
 
 static void hold_end(dap_session *s); /* stepHoldsOthers, below */
 
+static int64_t mono_ms_us(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 static int open_dwarf(dap_session *s, const char *path, gd_err *err)
 {
 	if (gdw_open(&s->tgt->dw, path, err) < 0)
@@ -95,8 +102,11 @@ static int target_start(dap_session *s, char *built, char *tmpdir,
 			goto out;
 		}
 	}
+	/* Where start-up goes (bench/bigstart.py reads these from the log). */
+	int64_t t0 = mono_ms_us();
 	if (open_dwarf(s, binary, err) < 0)
 		goto out;
+	int64_t t_dwarf = mono_ms_us();
 	if (access(binary, X_OK) < 0) {
 		gd_err_sys(err, "program '%s' is not executable", binary);
 		goto out;
@@ -134,6 +144,7 @@ static int target_start(dap_session *s, char *built, char *tmpdir,
 	};
 	if (core_launch(&t->proc, &o, s->log, err) < 0)
 		goto out;
+	int64_t t_exec = mono_ms_us();
 	t->out_fd = opipe[0];
 	t->err_fd = epipe[0];
 	opipe[0] = epipe[0] = -1;
@@ -141,7 +152,11 @@ static int target_start(dap_session *s, char *built, char *tmpdir,
 	fcntl(t->err_fd, F_SETFL, O_NONBLOCK);
 	if (grt_open(&t->rt, t->dw, t->proc, err) < 0)
 		goto out;
+	int64_t t_rt = mono_ms_us();
 	gd_log_info(s->log, "target %s, Go %s", binary, grt_go_version(t->rt));
+	gd_log_info(s->log, "phase launch: debug info %.1f ms, exec %.1f ms, "
+		    "runtime %.1f ms", (double)(t_dwarf - t0) / 1000,
+		    (double)(t_exec - t_dwarf) / 1000, (double)(t_rt - t_exec) / 1000);
 	rc = 0;
 out:
 	for (int i = 0; i < 2; i++) {
