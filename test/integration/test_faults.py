@@ -364,3 +364,33 @@ def test_exit_during_step(godap, go_tc, how):
     assert wait_exited(c) == 0
     disconnect(c)
     check_clean([pid])
+
+
+def test_signal_during_build(godap, go_tc, tmp_path):
+    """SIGTERM while `go build` runs (buildFlags -a makes it long): godap
+    kills the build with its process group, removes its directory and
+    exits at once."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    c = godap.start(go_tc, env={"TMPDIR": str(tmp)})
+    initialize(c)
+    seq = c.send_request("launch", {"request": "launch", "name": "t", "type": "godap",
+                                    "mode": "debug", "program": os.path.dirname(SRC),
+                                    "args": ["loop"], "buildFlags": ["-a"]})
+    c.wait_output("Building", timeout=TIMEOUT)
+    go = None
+    deadline = time.monotonic() + TIMEOUT
+    while go is None and time.monotonic() < deadline:
+        kids = [p for p in c.children() if "go" in dap_client.cmdline(p).split(" ")[0]]
+        go = kids[0] if kids else None
+        if go is None:
+            time.sleep(0.02)
+    assert go, c.children()
+    dirs = [d for d in os.listdir(tmp) if d.startswith("godap-build-")]
+    assert dirs, os.listdir(tmp)
+    os.kill(c.pid, signal.SIGTERM)
+    assert c.wait_exit(TIMEOUT) == 128 + signal.SIGTERM
+    assert wait_gone(go)
+    r = c.responses.get(seq)
+    assert r is None or r["success"] is False, r
+    check_clean([go], [str(tmp / d) for d in dirs])
