@@ -23,6 +23,17 @@ fi
 echo "== building build-asan/" >&2
 ninja -C build-asan
 
+# libFuzzer harnesses (test/fuzz): clang from Debian (scripts/setup.sh
+# installs clang and libclang-rt-14-dev); only the harnesses are built.
+if [[ ! -f build-fuzz/build.ninja ]]; then
+	echo "== meson setup build-fuzz (clang, libFuzzer)" >&2
+	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link
+fi
+echo "== building build-fuzz/ harnesses" >&2
+ninja -C build-fuzz test/fuzz/fuzz_framing test/fuzz/fuzz_args \
+	test/fuzz/fuzz_expr test/fuzz/fuzz_hitcond test/fuzz/fuzz_logmsg
+
 if ! python3 -m pytest --version >/dev/null 2>&1; then
 	echo "== installing pytest" >&2
 	python3 -m pip install --quiet pytest
