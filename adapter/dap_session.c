@@ -378,6 +378,8 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 	} else if (!cJSON_IsString(cmd)) {
 		dap_respond_error(s, msg, "request has no 'command'");
 	} else {
+		/* A program killed while stopped: said before the answer. */
+		dap_target_check_gone(s);
 		dap_handler_fn fn = dap_handler_find(cmd->valuestring);
 		const cJSON *args = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
 		if (!fn)
@@ -573,6 +575,8 @@ int dap_session_run(dap_session *s)
 			dap_plain_poll(s, 0);
 		if (child || held)
 			dap_target_on_child(s);
+		if (child)
+			dap_target_check_gone(s);
 		if (pr == 0) {
 			dap_terminate_tick(s);
 			dap_attach_poll(s);
