@@ -78,6 +78,7 @@ typedef struct dap_target {
 } dap_target;
 
 typedef struct dap_build dap_build; /* dap_build.h */
+typedef struct dap_term dap_term;   /* dap_terminal.c */
 
 /* A program run with noDebug: an untraced child, its output piped. */
 typedef struct dap_plain {
@@ -116,6 +117,7 @@ struct dap_session {
 	int client_progress, client_run_in_terminal;
 	int progress_seq;
 	dap_build *build;    /* the go build under way, or NULL */
+	dap_term *term;      /* runInTerminal under way, or NULL */
 	cJSON *pending;      /* the launch request answered when the build
 			      * ends (owned), or NULL */
 	int terminating;     /* terminate sent SIGTERM; kill at term_at */
@@ -154,6 +156,15 @@ struct dap_session {
 	 * they live as long as the session. */
 	char **srcrefs;
 	size_t nsrcrefs, capsrcrefs;
+
+	/* The last stepInTargets answer: target id i+1 is the callee body
+	 * stepin_entries[i] (valid until the program resumes). */
+	uint64_t *stepin_entries;
+	size_t nstepin_entries;
+	/* The last gotoTargets answer: target id i+1 jumps to goto_addrs[i]
+	 * (valid until the program resumes). */
+	uint64_t *goto_addrs;
+	size_t ngoto_addrs;
 
 	/* goroutineFilters (launch, or dlv config), NULL when none */
 	grt_gfilter *gfilter;
@@ -250,6 +261,29 @@ void dap_launch_abort(dap_session *s, const char *why);
  * (handler/configuration_done.c) */
 void dap_run_configured(dap_session *s);
 
+/* The program is there (rc 0) or could not start (rc -1, err): answers
+ * the pending launch.  (handler/launch.c) */
+void dap_launch_done(dap_session *s, int rc, gd_err *err);
+
+/* ---- console integratedTerminal / externalTerminal (dap_terminal.c) */
+/* Asks the client to run the launcher in its terminal (runInTerminal);
+ * the launch is answered when the launcher has connected and the program
+ * is traced (dap_launch_done).  Takes binary (NULL: cfg.program) and
+ * tmpdir. */
+int dap_term_start(dap_session *s, char *binary, char *tmpdir, gd_err *err);
+/* The listening socket to poll, -1 when none. */
+int dap_term_fd(const dap_session *s);
+/* The launcher connected (or tried to). */
+void dap_term_poll(dap_session *s);
+/* A response from the client to a request of ours. */
+void dap_term_response(dap_session *s, const cJSON *resp);
+/* Drops the runInTerminal state (socket, files). */
+void dap_term_end(dap_session *s);
+
+/* ---- messages to the client (dap_session.c) ---- */
+/* Sends a reverse request; returns its seq. */
+int dap_request(dap_session *s, const char *command, cJSON *args);
+
 /* ---- noDebug (dap_plain.c) ---- */
 /* Starts binary untraced (takes tmpdir). */
 int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
@@ -266,6 +300,10 @@ void dap_plain_end(dap_session *s, int detach);
  * tmpdir (owned; removed at the end), or NULL for mode exec. */
 int dap_target_launch(dap_session *s, char *built, char *tmpdir,
 		      gd_err *err);
+/* The same for a program a runInTerminal launcher (pid, waiting on
+ * gate_fd) is about to exec. */
+int dap_target_launch_seized(dap_session *s, char *built, char *tmpdir,
+			     pid_t pid, int gate_fd, gd_err *err);
 int dap_target_attach(dap_session *s, gd_err *err);
 void dap_target_end(dap_session *s);
 int dap_target_resume(dap_session *s, gd_err *err);

@@ -209,6 +209,18 @@ static void respond_error_v(dap_session *s, const cJSON *req, int id,
 	free(text);
 }
 
+int dap_request(dap_session *s, const char *command, cJSON *args)
+{
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "type", "request");
+	cJSON_AddStringToObject(m, "command", command);
+	if (args)
+		cJSON_AddItemToObject(m, "arguments", args);
+	send_json(s, m);
+	cJSON_Delete(m);
+	return s->seq;
+}
+
 void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
 {
 	va_list ap;
@@ -330,6 +342,13 @@ const dap_handle_ext *dap_handle_ext_get(dap_session *s, int id)
 
 void dap_handles_reset(dap_session *s)
 {
+	/* stepInTargets ids name calls of the stop that ends here. */
+	free(s->stepin_entries);
+	s->stepin_entries = NULL;
+	s->nstepin_entries = 0;
+	free(s->goto_addrs);
+	s->goto_addrs = NULL;
+	s->ngoto_addrs = 0;
 	for (size_t i = 0; i < s->nhandles; i++)
 		dap_handle_release(&s->hext[i]);
 	s->nhandles = 0;
@@ -373,7 +392,10 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 	log_message(s, "<-", msg, body, len);
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(msg, "type");
 	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
-	if (!cJSON_IsString(type) || strcmp(type->valuestring, "request") != 0) {
+	if (cJSON_IsString(type) && strcmp(type->valuestring, "response") == 0) {
+		/* The answer to a reverse request (runInTerminal). */
+		dap_term_response(s, msg);
+	} else if (!cJSON_IsString(type) || strcmp(type->valuestring, "request") != 0) {
 		gd_log_info(s->log, "ignoring a message that is not a request");
 	} else if (!cJSON_IsString(cmd)) {
 		dap_respond_error(s, msg, "request has no 'command'");
@@ -512,6 +534,7 @@ void dap_session_end(dap_session *s)
 	if (s->pending && !s->done)
 		dap_launch_abort(s, "the session ended before the build did");
 	dap_build_cancel(s);
+	dap_term_end(s);
 	dap_plain_end(s, 0);
 	dap_target_end(s);
 }
@@ -519,7 +542,7 @@ void dap_session_end(dap_session *s)
 int dap_session_run(dap_session *s)
 {
 	while (!s->done) {
-		struct pollfd pf[8];
+		struct pollfd pf[10];
 		int n = 0;
 		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
@@ -536,6 +559,11 @@ int dap_session_run(dap_session *s)
 		if (dap_build_fd(s) >= 0) {
 			build_i = n;
 			pf[n++] = (struct pollfd){dap_build_fd(s), POLLIN, 0};
+		}
+		int term_i = -1;
+		if (dap_term_fd(s) >= 0) {
+			term_i = n;
+			pf[n++] = (struct pollfd){dap_term_fd(s), POLLIN, 0};
 		}
 		if (s->plain && s->plain->out_fd >= 0) {
 			pout_i = n;
@@ -577,6 +605,8 @@ int dap_session_run(dap_session *s)
 			dap_target_on_child(s);
 		if (child)
 			dap_target_check_gone(s);
+		if (term_i >= 0 && pf[term_i].revents)
+			dap_term_poll(s);
 		if (pr == 0) {
 			dap_terminate_tick(s);
 			dap_attach_poll(s);

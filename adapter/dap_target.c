@@ -53,8 +53,11 @@ static int open_core(dap_session *s, gd_err *err)
 	return 0;
 }
 
-int dap_target_launch(dap_session *s, char *built, char *tmpdir,
-		      gd_err *err)
+/* Starts the program (seize_pid 0), or takes it from a runInTerminal
+ * launcher (seize_pid, blocked on gate_fd): then it has the terminal's
+ * stdin/stdout/stderr and no pipes of ours. */
+static int target_start(dap_session *s, char *built, char *tmpdir,
+			pid_t seize_pid, int gate_fd, gd_err *err)
 {
 	const dap_args_launch *c = &s->cfg;
 	dap_target *t = target_new();
@@ -106,6 +109,17 @@ int dap_target_launch(dap_session *s, char *built, char *tmpdir,
 	for (size_t i = 0; i < c->nargs; i++)
 		argv[i + 1] = c->args[i];
 
+	if (seize_pid > 0) {
+		if (core_seize_exec(&t->proc, seize_pid, gate_fd, binary,
+				    s->log, err) < 0)
+			goto out;
+		if (grt_open(&t->rt, t->dw, t->proc, err) < 0)
+			goto out;
+		gd_log_info(s->log, "target %s in the client's terminal, Go %s",
+			    binary, grt_go_version(t->rt));
+		rc = 0;
+		goto out;
+	}
 	if (pipe2(opipe, O_CLOEXEC) < 0 || pipe2(epipe, O_CLOEXEC) < 0) {
 		gd_err_sys(err, "pipe");
 		goto out;
@@ -139,6 +153,18 @@ out:
 	free(argv);
 	dap_env_free(env);
 	return rc;
+}
+
+int dap_target_launch(dap_session *s, char *built, char *tmpdir,
+		      gd_err *err)
+{
+	return target_start(s, built, tmpdir, 0, -1, err);
+}
+
+int dap_target_launch_seized(dap_session *s, char *built, char *tmpdir,
+			     pid_t pid, int gate_fd, gd_err *err)
+{
+	return target_start(s, built, tmpdir, pid, gate_fd, err);
 }
 
 int dap_target_attach(dap_session *s, gd_err *err)
