@@ -5,6 +5,7 @@
 #include "grt_internal.h"
 #include "grt_value.h"
 #include "grt_call.h"
+#include "../dwarf/gdw_type.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -1117,6 +1118,62 @@ static int find_method(ctx *c, const gx_node *n, const grt_value *v,
 	return r;
 }
 
+/* A method of a non-empty interface value, as the compiled code calls it:
+ * the function in the itab's method table, with the data word as its
+ * receiver.  0 found, 1 not in the table, -1 error. */
+static int itab_method(ctx *c, const grt_value *iv, const char *meth,
+		       grt_callee *out, grt_value *recv)
+{
+	grt_target *t = c->t;
+	uint64_t w[2], fun_off, inter_off, meths_off, inter, nmeth;
+	if (grt_value_read(t, iv, 0, w, 16, c->err) < 0)
+		return -1;
+	const char *itab = "internal/abi.ITab";
+	if (gdw_member_offset(t->dw, itab, "Fun", &fun_off, NULL) < 0 ||
+	    gdw_member_offset(t->dw, itab, "Inter", &inter_off, NULL) < 0) {
+		itab = "runtime.itab"; /* Go 1.22 */
+		if (gdw_member_offset(t->dw, itab, "fun", &fun_off, NULL) < 0 ||
+		    gdw_member_offset(t->dw, itab, "inter", &inter_off, NULL) < 0)
+			return 1;
+	}
+	if (gdw_member_offset(t->dw, "internal/abi.InterfaceType", "Methods",
+			      &meths_off, NULL) < 0 ||
+	    grt__read_u64(t, w[0] + inter_off, &inter, c->err) < 0 ||
+	    grt__read_u64(t, inter + meths_off + 8, &nmeth, c->err) < 0)
+		return -1;
+	if (nmeth > 4096)
+		return 1;
+	size_t ml = strlen(meth);
+	for (uint64_t i = 0; i < nmeth; i++) {
+		uint64_t pc;
+		gdw_func fn;
+		if (grt__read_u64(t, w[0] + fun_off + 8 * i, &pc, c->err) < 0)
+			return -1;
+		if (!pc || gdw_func_at(t->dw, pc - t->bias, &fn) < 0 ||
+		    fn.lowpc + t->bias != pc)
+			continue;
+		size_t nl = strlen(fn.name);
+		if (nl <= ml + 1 || fn.name[nl - ml - 1] != '.' ||
+		    strcmp(fn.name + nl - ml, meth) != 0)
+			continue;
+		grt_sig sig;
+		memset(out, 0, sizeof(*out));
+		out->entry = pc;
+		out->die = fn.die_offset;
+		out->name = fn.name;
+		if (grt_callee_sig(t, out, &sig, c->err) < 0)
+			return -1;
+		int r = 0;
+		if (sig.nparams == 0)
+			r = gd_err_set(c->err, "%s has no receiver", fn.name);
+		else if (grt_value_of_bytes(recv, sig.params[0], &w[1], 8) < 0)
+			r = gd_err_set(c->err, "out of memory");
+		grt_sig_free(&sig);
+		return r;
+	}
+	return 1;
+}
+
 static int resolve_callee(ctx *c, const gx_node *n, grt_callee *out,
 			  grt_value *recv, int *has_recv)
 {
@@ -1206,7 +1263,6 @@ static int resolve_callee(ctx *c, const gx_node *n, grt_callee *out,
 				 f->name);
 	}
 	if (ti && ti->kind == GDW_K_INTERFACE) {
-		/* dispatch on the dynamic type */
 		grt_value d = {0};
 		int is_nil = 0;
 		if (grt__iface_data(t, &v, &d, &is_nil, c->err) < 0) {
@@ -1214,7 +1270,13 @@ static int resolve_callee(ctx *c, const gx_node *n, grt_callee *out,
 		} else if (is_nil) {
 			r = gx_errorf(c->e, f->oppos, c->err,
 				      "nil interface: cannot call %s", f->name);
+		} else if (!ti->is_iface_empty &&
+			   (r = itab_method(c, &v, f->name, out, recv)) <= 0) {
+			/* dispatched through the itab (or failed there) */
+			r = r < 0 ? -1 : 0;
 		} else {
+			/* interface{}: the dynamic type's method */
+			gd_err_clear(c->err);
 			r = find_method(c, f, &d, f->name, out, recv);
 		}
 		grt_value_free(&d);

@@ -48,6 +48,7 @@ FORMS = [
     ("st.String()", '"T(tee,3)"'),
     ("err.Error()", '"bad thing"'),
     ("sh.Area()", "6"),
+    ("gsh.Area()", "20"),
     ("describe(sh)", '"area=6"'),
     ("rectArea(Rect{W: 2, H: 3})" if False else "addf(1.5, 2.25)", "3.75"),
     ("f(2)", "25"),
@@ -300,6 +301,9 @@ def test_calls_in_optimized_build(godap, go_tc):
     assert ok(c, fid, 'fmt.Sprintf("%s-%d", "x", 7)') == '"x-7"'
     assert ok(c, fid, "addf(1.5, 2.25)") == "3.75"
     assert ok(c, fid, "triple(2)[1]") == "4"
+    # through the itab (Rect.Area itself may be inlined everywhere)
+    assert ok(c, fid, "gsh.Area()") == "20"
+    assert ok(c, fid, "main.gsh.Area() + 1") == "21"
     r = ev(c, fid, "double(2)")
     assert not r["success"], r
     assert r["message"] == "main.double is not in the binary (inlined or unused)", r
