@@ -155,6 +155,24 @@ static void resolve_func(dap_session *s, dap_bp *bp)
 	func_search fs = {.query = bp->func, .bias = grt_bias(s->tgt->rt),
 			  .dw = s->tgt->dw};
 	gd_err err = GD_ERR_INIT;
+	/* Delve's location syntax: file.go:LINE, pkg.Func:+N, *ADDR. */
+	grt_loc loc;
+	int r = grt_location(s->tgt->rt, bp->func, &loc, &err);
+	if (r < 0) {
+		set_message(bp, gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	if (r > 0) {
+		if (loc.file) {
+			free(bp->path);
+			bp->path = dap_path_to_client(s, loc.file);
+			bp->line = loc.line;
+		}
+		install(s, bp, loc.addrs, loc.n);
+		free(loc.addrs);
+		return;
+	}
 	if (gdw_func_each(s->tgt->dw, func_cb, &fs, &err) < 0 ||
 	    gdw_inlined_each(s->tgt->dw, func_match, func_cb, &fs, &err) < 0) {
 		set_message(bp, gd_err_msg(&err));

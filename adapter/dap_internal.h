@@ -160,6 +160,11 @@ struct dap_session {
 	char **srcrefs;
 	size_t nsrcrefs, capsrcrefs;
 
+	/* The last stepInTargets answer: target id i+1 is the callee body
+	 * stepin_entries[i] (valid until the program resumes). */
+	uint64_t *stepin_entries;
+	size_t nstepin_entries;
+
 	/* goroutineFilters (launch, or dlv config), NULL when none */
 	grt_gfilter *gfilter;
 

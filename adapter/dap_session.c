@@ -82,6 +82,7 @@ void dap_session_free(dap_session *s)
 	free(s->bps);
 	dap_sources_free(s);
 	grt_gfilter_free(s->gfilter);
+	free(s->stepin_entries);
 	dap_handles_reset(s);
 	free(s->handles);
 	free(s->hext);
@@ -342,6 +343,10 @@ const dap_handle_ext *dap_handle_ext_get(dap_session *s, int id)
 
 void dap_handles_reset(dap_session *s)
 {
+	/* stepInTargets ids name calls of the stop that ends here. */
+	free(s->stepin_entries);
+	s->stepin_entries = NULL;
+	s->nstepin_entries = 0;
 	for (size_t i = 0; i < s->nhandles; i++)
 		dap_handle_release(&s->hext[i]);
 	s->nhandles = 0;

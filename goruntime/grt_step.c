@@ -24,6 +24,8 @@ struct grt_step {
 	uint64_t goid, gaddr;
 	grt_step_kind kind;
 	uint64_t frame_off; /* stack.hi - CFA of the stepping frame */
+	uint64_t only_entry; /* stepIn to one target: its body (runtime
+				address), else 0 */
 	step_bp *bps;
 	size_t n, cap;
 };
@@ -122,10 +124,12 @@ static int arm_calls(grt_step *st, const gdw_row *rows, size_t nrows,
 				gdw_func callee;
 				uint64_t target = (uint64_t)x->operands[0].imm;
 				if (gdw_func_at(st->t->dw, target, &callee) == 0 &&
-				    !skip_on_step_in(st->t->dw, &callee))
+				    !skip_on_step_in(st->t->dw, &callee) &&
+				    (!st->only_entry ||
+				     callee.body_pc + bias == st->only_entry))
 					rc = add_bp(st, callee.body_pc + bias,
 						    SB_ENTRY, err);
-			} else {
+			} else if (!st->only_entry) {
 				rc = add_bp(st, insn[k].address + bias,
 					    SB_CALLSITE, err);
 			}
@@ -182,8 +186,123 @@ static int arm_defers(grt_step *st, const grt_frame *fr, gd_err *err)
 	return 0;
 }
 
+static int begin(grt_target *t, uint64_t goid, grt_step_kind kind,
+		 uint64_t only_entry, grt_step **out, gd_err *err);
+
 int grt_step_begin(grt_target *t, uint64_t goid, grt_step_kind kind,
 		   grt_step **out, gd_err *err)
+{
+	return begin(t, goid, kind, 0, out, err);
+}
+
+int grt_step_begin_into(grt_target *t, uint64_t goid, uint64_t entry,
+			grt_step **out, gd_err *err)
+{
+	return begin(t, goid, GRT_STEP_IN, entry, out, err);
+}
+
+/* The direct calls of user functions on the line goroutine goid is on
+ * (its topmost frame of user code), from the current instruction on. */
+int grt_step_in_targets(grt_target *t, uint64_t goid, grt_step_target **out,
+			size_t *n, gd_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	grt_frame *fs;
+	size_t nf;
+	int complete;
+	if (grt_stack(t, goid, 0, 64, &fs, &nf, &complete, err) < 0)
+		return -1;
+	size_t k = 0;
+	while (k < nf && (is_runtime(fs[k].func) || !fs[k].file))
+		k++;
+	if (k == nf) {
+		free(fs);
+		return 0;
+	}
+	uint64_t pc = fs[k].pc - t->bias;
+	int line = fs[k].line;
+	gdw_func fn;
+	gdw_row *rows = NULL;
+	size_t nrows = 0;
+	int rc = 0;
+	if (gdw_func_at(t->dw, pc - (fs[k].exact_pc ? 0 : 1), &fn) < 0 ||
+	    gdw_rows_in(t->dw, fn.lowpc, fn.highpc, &rows, &nrows, err) < 0) {
+		free(fs);
+		return 0;
+	}
+	/* From the current instruction (frame 0) or the return address. */
+	uint64_t from = pc;
+	free(fs);
+	csh cs;
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
+		free(rows);
+		return gd_err_set(err, "cannot start the disassembler");
+	}
+	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+	grt_step_target *v = NULL;
+	size_t nv = 0, cap = 0;
+	for (size_t i = 0; i < nrows && rc == 0; i++) {
+		if (rows[i].line != line)
+			continue;
+		uint64_t lo = rows[i].addr;
+		uint64_t hi = i + 1 < nrows ? rows[i + 1].addr : fn.highpc;
+		if (hi <= from || hi <= lo || hi - lo > (1u << 20))
+			continue;
+		uint8_t *code = malloc(hi - lo);
+		if (!code) {
+			rc = gd_err_set(err, "out of memory");
+			break;
+		}
+		if (core_read_text(t->proc, lo + t->bias, code, hi - lo, NULL) < 0) {
+			free(code);
+			continue;
+		}
+		cs_insn *insn;
+		size_t count = cs_disasm(cs, code, hi - lo, lo, 0, &insn);
+		for (size_t j = 0; j < count && rc == 0; j++) {
+			cs_x86 *x = &insn[j].detail->x86;
+			if (insn[j].id != X86_INS_CALL || insn[j].address < from ||
+			    x->op_count != 1 || x->operands[0].type != X86_OP_IMM)
+				continue;
+			gdw_func callee;
+			if (gdw_func_at(t->dw, (uint64_t)x->operands[0].imm, &callee) < 0 ||
+			    skip_on_step_in(t->dw, &callee))
+				continue;
+			uint64_t entry = callee.body_pc + t->bias;
+			size_t d;
+			for (d = 0; d < nv; d++)
+				if (v[d].entry == entry)
+					break;
+			if (d < nv)
+				continue;
+			if (gd_grow(&v, &cap, nv, sizeof(*v), 4) < 0) {
+				rc = gd_err_set(err, "out of memory");
+				break;
+			}
+			v[nv].name = callee.name;
+			v[nv].entry = entry;
+			v[nv].call_addr = insn[j].address + t->bias;
+			v[nv].line = line;
+			nv++;
+		}
+		if (count)
+			cs_free(insn, count);
+		free(code);
+	}
+	cs_close(&cs);
+	free(rows);
+	if (rc < 0) {
+		free(v);
+		return -1;
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+static int begin(grt_target *t, uint64_t goid, grt_step_kind kind,
+		 uint64_t only_entry, grt_step **out, gd_err *err)
 {
 	*out = NULL;
 	const grt_goroutine *g = grt_goroutine_by_id(t, goid, err);
@@ -213,6 +332,7 @@ int grt_step_begin(grt_target *t, uint64_t goid, grt_step_kind kind,
 	st->goid = goid;
 	st->gaddr = g->gaddr;
 	st->kind = kind;
+	st->only_entry = only_entry;
 	uint64_t hi = 0;
 	stack_hi(st, &hi);
 	st->frame_off = hi - fs[k].cfa;

@@ -25,6 +25,22 @@ static int eval_frame(dap_session *s, int has_frame, int frame_id,
 	return 0;
 }
 
+/* Wraps the call driver to learn whether a call ran: a call may change
+ * any memory, so the client's views are told to refresh. */
+typedef struct watched_drv {
+	grt_call_driver drv;
+	const grt_call_driver *inner;
+	int ran;
+} watched_drv;
+
+static int watched_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
+		       gd_err *err)
+{
+	watched_drv *w = ctx;
+	w->ran = 1;
+	return w->inner->run(w->inner->ctx, tid, bp_addr, timed_out, err);
+}
+
 void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 {
 	dap_args_evaluate a;
@@ -51,6 +67,7 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	grt_call_val *res = NULL;
 	size_t nres = 0;
 	dap_calldrv drv;
+	watched_drv wd = {{0}, NULL, 0};
 	/* Calls change the program: only where the user asks for them. */
 	int repl = !a.context || strcmp(a.context, "repl") == 0;
 	int calls = repl || strcmp(a.context, "watch") == 0;
@@ -62,8 +79,11 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	    gx_parse(text, &e, &err) < 0)
 		goto fail;
 	dap_calldrv_init(&drv, s);
+	wd.drv.ctx = &wd;
+	wd.drv.run = watched_run;
+	wd.inner = &drv.drv;
 	if (calls)
-		sc.calls = &drv.drv;
+		sc.calls = &wd.drv;
 	else if (a.context && strcmp(a.context, "hover") == 0)
 		sc.nocalls = "function calls are not made on hover (a hover must "
 			     "not change the program): use the Debug Console or "
@@ -94,6 +114,8 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		gx_expr_free(e);
 		dap_args_evaluate_free(&a);
 		dap_respond(s, req, body);
+		if (wd.ran)
+			dap_invalidated(s);
 		return;
 	}
 	if (multi) {
@@ -117,6 +139,8 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		gx_expr_free(e);
 		dap_args_evaluate_free(&a);
 		dap_respond(s, req, body);
+		if (wd.ran)
+			dap_invalidated(s);
 		return;
 	}
 	if (!multi && grt_eval(&sc, e, &v, &err) < 0)
@@ -136,9 +160,13 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	gx_expr_free(e);
 	dap_args_evaluate_free(&a);
 	dap_respond(s, req, body);
+	if (wd.ran)
+		dap_invalidated(s);
 	return;
 fail:
 	gx_expr_free(e);
 	dap_respond_err(s, req, &err);
 	dap_args_evaluate_free(&a);
+	if (wd.ran)
+		dap_invalidated(s);
 }

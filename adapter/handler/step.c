@@ -45,6 +45,17 @@ static void step(dap_session *s, const cJSON *req, const cJSON *args,
 	}
 	uint64_t goid = (uint64_t)a.thread_id;
 	int instr = a.granularity && strcmp(a.granularity, "instruction") == 0;
+	uint64_t into = 0;
+	if (kind == GRT_STEP_IN && a.target_id) {
+		if ((size_t)a.target_id > s->nstepin_entries) {
+			int id = a.target_id;
+			dap_args_step_free(&a);
+			dap_respond_error(s, req, "stepIn: unknown targetId %d "
+					  "(ask stepInTargets at this stop)", id);
+			return;
+		}
+		into = s->stepin_entries[a.target_id - 1];
+	}
 	dap_args_step_free(&a);
 	if (s->state != DAP_STOPPED || !s->tgt) {
 		dap_respond_error(s, req, "the program is not stopped");
@@ -56,7 +67,8 @@ static void step(dap_session *s, const cJSON *req, const cJSON *args,
 	}
 	grt_step_end(s->step);
 	s->step = NULL;
-	if (grt_step_begin(s->tgt->rt, goid, kind, &s->step, &err) < 0) {
+	if ((into ? grt_step_begin_into(s->tgt->rt, goid, into, &s->step, &err)
+		  : grt_step_begin(s->tgt->rt, goid, kind, &s->step, &err)) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}
