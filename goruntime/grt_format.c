@@ -518,7 +518,28 @@ static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
 			gd_buf_puts(b, " ");
 		}
 		if (!v->has_addr) {
-			gd_buf_puts(b, "[...]");
+			/* a value of its own (a function's result): its
+			 * elements borrow its bytes */
+			const gdw_tinfo *ei;
+			if (!v->bytes || gdw_type_info(t->dw, ti->elem, &ei, NULL) < 0 ||
+			    ei->size * (uint64_t)ti->count > v->nbytes) {
+				gd_buf_puts(b, "[...]");
+				break;
+			}
+			gd_buf_puts(b, "[");
+			uint64_t n = (uint64_t)ti->count < MAX_ARRAY ? (uint64_t)ti->count : MAX_ARRAY;
+			for (uint64_t i = 0; i < n && level <= MAX_RECURSE; i++) {
+				grt_value e = {0};
+				e.type = ti->elem;
+				e.bytes = v->bytes + i * ei->size;
+				e.nbytes = ei->size;
+				fmt_v(t, &e, 0, level + 1, b);
+				if (i != n - 1)
+					gd_buf_puts(b, ",");
+			}
+			if (n != (uint64_t)ti->count)
+				gd_buf_printf(b, ",...+%" PRIu64 " more", (uint64_t)ti->count - n);
+			gd_buf_puts(b, "]");
 			break;
 		}
 		r = elems(t, ti->elem, v->addr, (uint64_t)ti->count, level, b);

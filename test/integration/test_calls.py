@@ -60,8 +60,9 @@ FORMS = [
     ("deref(px)", "5"),
     ("divmod(17, 5)", "(3, 2)"),
     ("triple(2)[2]", "6"),
+    ("triple(2)", "[3]int [2,4,6]"),
     ("mkBig(1).K", "11"),
-    ("mkBig(1)", None),
+    ("mkBig(1)", "main.Big {A: 1, B: 2, C: 3, D: 4, E: 5, F: 6, G: 7, H: 8, I: 9, J: 10, K: 11}"),
 ]
 
 
