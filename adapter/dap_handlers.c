@@ -38,6 +38,8 @@ void dap_h_source(dap_session *, const cJSON *, const cJSON *);
 void dap_h_modules(dap_session *, const cJSON *, const cJSON *);
 void dap_h_completions(dap_session *, const cJSON *, const cJSON *);
 void dap_h_step_in_targets(dap_session *, const cJSON *, const cJSON *);
+void dap_h_goto_targets(dap_session *, const cJSON *, const cJSON *);
+void dap_h_goto(dap_session *, const cJSON *, const cJSON *);
 
 static const struct {
 	const char *command;
@@ -75,6 +77,8 @@ static const struct {
 	{"modules", dap_h_modules},
 	{"completions", dap_h_completions},
 	{"stepInTargets", dap_h_step_in_targets},
+	{"gotoTargets", dap_h_goto_targets},
+	{"goto", dap_h_goto},
 	{"disconnect", dap_h_disconnect},
 	{"terminate", dap_h_terminate},
 	{"restart", dap_h_restart},

@@ -164,6 +164,10 @@ struct dap_session {
 	 * stepin_entries[i] (valid until the program resumes). */
 	uint64_t *stepin_entries;
 	size_t nstepin_entries;
+	/* The last gotoTargets answer: target id i+1 jumps to goto_addrs[i]
+	 * (valid until the program resumes). */
+	uint64_t *goto_addrs;
+	size_t ngoto_addrs;
 
 	/* goroutineFilters (launch, or dlv config), NULL when none */
 	grt_gfilter *gfilter;

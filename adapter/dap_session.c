@@ -82,7 +82,6 @@ void dap_session_free(dap_session *s)
 	free(s->bps);
 	dap_sources_free(s);
 	grt_gfilter_free(s->gfilter);
-	free(s->stepin_entries);
 	dap_handles_reset(s);
 	free(s->handles);
 	free(s->hext);
@@ -347,6 +346,9 @@ void dap_handles_reset(dap_session *s)
 	free(s->stepin_entries);
 	s->stepin_entries = NULL;
 	s->nstepin_entries = 0;
+	free(s->goto_addrs);
+	s->goto_addrs = NULL;
+	s->ngoto_addrs = 0;
 	for (size_t i = 0; i < s->nhandles; i++)
 		dap_handle_release(&s->hext[i]);
 	s->nhandles = 0;

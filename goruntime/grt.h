@@ -220,6 +220,17 @@ int grt_mem_read(grt_target *t, uint64_t addr, void *buf, size_t len,
 int grt_mem_write(grt_target *t, uint64_t addr, const void *buf, size_t len,
 		  gd_err *err);
 
+/* ---- jumping within a function (grt_goto.c) ---- */
+/* Where goroutine goid (stopped on its thread) may jump to on file:line:
+ * the start of each run of statements of the line inside the body of the
+ * function it is in (none outside it, or on the declaration line).
+ * *out: heap, runtime addresses. */
+int grt_goto_targets(grt_target *t, uint64_t goid, const char *file, int line,
+		     uint64_t **out, size_t *n, gd_err *err);
+/* Moves goroutine goid's thread to addr, refused unless addr lies in the
+ * body of the function it is stopped in (the frame keeps its shape). */
+int grt_goto(grt_target *t, uint64_t goid, uint64_t addr, gd_err *err);
+
 /* ---- Delve's location syntax (grt_location.c) ---- */
 typedef struct grt_loc {
 	uint64_t *addrs;  /* heap; runtime addresses */

@@ -541,3 +541,31 @@ def test_step_in_targets(godap, go_tc):
     r = c.request("stepIn", {"threadId": tid, "targetId": 5})
     assert not r["success"] and "unknown targetId 5" in r["message"]
     finish(c)
+
+
+# ------------------------------------------------------------ goto
+
+def test_goto_within_function(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    # A line whose code reads its operands from memory: even with -N the
+    # compiler keeps values in registers from one statement to the next
+    # (GOTO2's code adds to the register GOTO1 loaded).
+    goto2 = marker_line(SRC, "BP2")
+    # Another function's line, or the declaration line: no targets.
+    assert c.request_ok("gotoTargets", {"source": {"path": SRC},
+                                        "line": marker_line(SRC, "TWICE")})["targets"] == []
+    targets = c.request_ok("gotoTargets", {"source": {"path": SRC}, "line": goto2})["targets"]
+    assert len(targets) == 1 and targets[0]["line"] == goto2, targets
+    r = c.request("goto", {"threadId": tid, "targetId": 9})
+    assert not r["success"] and "unknown targetId 9" in r["message"]
+    c.request_ok("goto", {"threadId": tid, "targetId": targets[0]["id"]})
+    ev = wait_stopped(c, "goto")
+    assert ev["threadId"] == tid
+    fr = top_frame(c, tid)
+    assert fr["line"] == goto2 and fr["instructionPointerReference"] == targets[0]["instructionPointerReference"]
+    c.request_ok("continue", {"threadId": tid})
+    wait_exited(c)
+    out = c.output_text("stdout")
+    # The first Println and both counter lines were skipped.
+    assert "before" not in out and "after 16 173 0 PT\n" in out, out
+    disconnect(c)
