@@ -12,6 +12,7 @@
 #include "dap_args.h"
 #include "dap_framing.h"
 #include "../goruntime/grt.h"
+#include "../goruntime/grt_value.h"
 
 typedef enum dap_state {
 	DAP_IDLE,        /* nothing launched */
@@ -58,6 +59,9 @@ typedef struct dap_handle_ext {
 	int scope;              /* DAP_H_SCOPE: DAP_SCOPE_* */
 	struct grt_value *val;  /* DAP_H_VALUE: owned */
 	char *expr;             /* the expression naming it (owned) or NULL */
+	/* DAP_H_VALUE: how much its children show (the evaluate context
+	 * it came from); all zero means the defaults. */
+	grt_fmtlim lim;
 } dap_handle_ext;
 enum { DAP_SCOPE_LOCALS = 1, DAP_SCOPE_GLOBALS, DAP_SCOPE_REGISTERS };
 
@@ -173,6 +177,10 @@ struct dap_session {
 	grt_gfilter *gfilter;
 
 	uint64_t cur_goid; /* the goroutine the user is on */
+	/* The frame the user last looked at (scopes), until the next resume:
+	 * a stepOut leaves it.  sel_frame counts as stackTrace does. */
+	uint64_t sel_goid;
+	int sel_frame;
 	grt_step *step;    /* the next/stepIn/stepOut under way */
 	int exited_sent;
 
@@ -411,9 +419,13 @@ void dap_sources_free(dap_session *s);
 
 /* ---- variables (dap_vars.c) ---- */
 /* A DAP Variable for value v (ownership of v moves to the handle when it
- * is expandable; v is freed otherwise).  evalname may be NULL. */
+ * is expandable; v is freed otherwise).  evalname may be NULL; lim NULL
+ * means the default limits (grt_fmtlim_of(s->tgt->rt, NULL)); its children keep lim. */
 cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
-		    struct grt_value *v, const dap_handle *frame);
+		    struct grt_value *v, const dap_handle *frame,
+		    const grt_fmtlim *lim);
+/* The limits a value handle's children show with. */
+grt_fmtlim dap_handle_limits(dap_session *s, const dap_handle_ext *x);
 /* Frees what a handle owns (called when handles die). */
 void dap_handle_release(dap_handle_ext *h);
 

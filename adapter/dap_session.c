@@ -316,7 +316,7 @@ int dap_handle_new_ext(dap_session *s, const dap_handle *h,
 		s->hext = ne;
 		s->caphandles = cap;
 	}
-	s->hext[s->nhandles] = ext ? *ext : (dap_handle_ext){0, NULL, NULL};
+	s->hext[s->nhandles] = ext ? *ext : (dap_handle_ext){0, NULL, NULL, {0, 0, 0, 0, 0}};
 	s->handles[s->nhandles++] = *h;
 	return (int)s->nhandles; /* 0 is never a valid handle */
 }
@@ -352,6 +352,7 @@ void dap_handles_reset(dap_session *s)
 	for (size_t i = 0; i < s->nhandles; i++)
 		dap_handle_release(&s->hext[i]);
 	s->nhandles = 0;
+	s->sel_goid = 0;
 }
 
 /* ---- dispatch ---- */

@@ -155,9 +155,13 @@ typedef enum grt_step_verdict {
 typedef struct grt_step grt_step;
 
 /* The process is stopped.  Inserts the step's breakpoints; the caller
- * then resumes every thread. */
+ * then resumes every thread.  The step runs in the topmost frame of user
+ * code (a goroutine parked inside the runtime, time.Sleep included, steps
+ * in the frame that called into it).  sel_cfa, when not 0, is the CFA of
+ * the frame the user selected: a stepOut leaves that frame instead, when
+ * it is user code at or below the topmost user frame. */
 int grt_step_begin(grt_target *t, uint64_t goid, grt_step_kind kind,
-		   grt_step **out, gd_err *err);
+		   uint64_t sel_cfa, grt_step **out, gd_err *err);
 /* stepInTargets: the direct calls of user functions on the line the
  * goroutine is on, from where it is, in order, each callee once. */
 typedef struct grt_step_target {
