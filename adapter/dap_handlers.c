@@ -38,6 +38,9 @@ void dap_h_source(dap_session *, const cJSON *, const cJSON *);
 void dap_h_modules(dap_session *, const cJSON *, const cJSON *);
 void dap_h_completions(dap_session *, const cJSON *, const cJSON *);
 void dap_h_step_in_targets(dap_session *, const cJSON *, const cJSON *);
+void dap_h_goto_targets(dap_session *, const cJSON *, const cJSON *);
+void dap_h_goto(dap_session *, const cJSON *, const cJSON *);
+void dap_h_cancel(dap_session *, const cJSON *, const cJSON *);
 
 static const struct {
 	const char *command;
@@ -75,6 +78,9 @@ static const struct {
 	{"modules", dap_h_modules},
 	{"completions", dap_h_completions},
 	{"stepInTargets", dap_h_step_in_targets},
+	{"gotoTargets", dap_h_goto_targets},
+	{"goto", dap_h_goto},
+	{"cancel", dap_h_cancel},
 	{"disconnect", dap_h_disconnect},
 	{"terminate", dap_h_terminate},
 	{"restart", dap_h_restart},

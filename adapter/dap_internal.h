@@ -12,6 +12,7 @@
 #include "dap_args.h"
 #include "dap_framing.h"
 #include "../goruntime/grt.h"
+#include "../goruntime/grt_value.h"
 
 typedef enum dap_state {
 	DAP_IDLE,        /* nothing launched */
@@ -58,6 +59,9 @@ typedef struct dap_handle_ext {
 	int scope;              /* DAP_H_SCOPE: DAP_SCOPE_* */
 	struct grt_value *val;  /* DAP_H_VALUE: owned */
 	char *expr;             /* the expression naming it (owned) or NULL */
+	/* DAP_H_VALUE: how much its children show (the evaluate context
+	 * it came from); all zero means the defaults. */
+	grt_fmtlim lim;
 } dap_handle_ext;
 enum { DAP_SCOPE_LOCALS = 1, DAP_SCOPE_GLOBALS, DAP_SCOPE_REGISTERS };
 
@@ -160,11 +164,19 @@ struct dap_session {
 	 * stepin_entries[i] (valid until the program resumes). */
 	uint64_t *stepin_entries;
 	size_t nstepin_entries;
+	/* The last gotoTargets answer: target id i+1 jumps to goto_addrs[i]
+	 * (valid until the program resumes). */
+	uint64_t *goto_addrs;
+	size_t ngoto_addrs;
 
 	/* goroutineFilters (launch, or dlv config), NULL when none */
 	grt_gfilter *gfilter;
 
 	uint64_t cur_goid; /* the goroutine the user is on */
+	/* The frame the user last looked at (scopes), until the next resume:
+	 * a stepOut leaves it.  sel_frame counts as stackTrace does. */
+	uint64_t sel_goid;
+	int sel_frame;
 	grt_step *step;    /* the next/stepIn/stepOut under way */
 	int exited_sent;
 
@@ -174,6 +186,8 @@ struct dap_session {
 		char *body;
 		size_t len;
 		int intr; /* pause, disconnect or terminate */
+		int seq;       /* the request's seq */
+		int cancel_of; /* a 'cancel' request: the requestId, else 0 */
 	} *inq;
 	size_t ninq, capinq;
 	int intr_pending; /* such a request is queued, not yet handled */
@@ -383,6 +397,12 @@ void dap_with_stopped_end(dap_session *s, int was_running);
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
 
+/* ---- cancel (dap_session.c) ---- */
+/* 1 when the client asked to cancel request req (a 'cancel' with its seq
+ * arrived): reads what input is waiting, without blocking.  Long handlers
+ * call it now and then and answer "cancelled". */
+int dap_cancel_requested(dap_session *s, const cJSON *req);
+
 /* ---- console commands (dap_console.c) ---- */
 /* When expr is a console command ("dlv help", "dlv config ...", "dlv
  * sources", "dlv goroutines"): answers req and returns 1; else 0. */
@@ -399,9 +419,13 @@ void dap_sources_free(dap_session *s);
 
 /* ---- variables (dap_vars.c) ---- */
 /* A DAP Variable for value v (ownership of v moves to the handle when it
- * is expandable; v is freed otherwise).  evalname may be NULL. */
+ * is expandable; v is freed otherwise).  evalname may be NULL; lim NULL
+ * means the default limits (grt_fmtlim_of(s->tgt->rt, NULL)); its children keep lim. */
 cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
-		    struct grt_value *v, const dap_handle *frame);
+		    struct grt_value *v, const dap_handle *frame,
+		    const grt_fmtlim *lim);
+/* The limits a value handle's children show with. */
+grt_fmtlim dap_handle_limits(dap_session *s, const dap_handle_ext *x);
 /* Frees what a handle owns (called when handles die). */
 void dap_handle_release(dap_handle_ext *h);
 

@@ -155,9 +155,13 @@ typedef enum grt_step_verdict {
 typedef struct grt_step grt_step;
 
 /* The process is stopped.  Inserts the step's breakpoints; the caller
- * then resumes every thread. */
+ * then resumes every thread.  The step runs in the topmost frame of user
+ * code (a goroutine parked inside the runtime, time.Sleep included, steps
+ * in the frame that called into it).  sel_cfa, when not 0, is the CFA of
+ * the frame the user selected: a stepOut leaves that frame instead, when
+ * it is user code at or below the topmost user frame. */
 int grt_step_begin(grt_target *t, uint64_t goid, grt_step_kind kind,
-		   grt_step **out, gd_err *err);
+		   uint64_t sel_cfa, grt_step **out, gd_err *err);
 /* stepInTargets: the direct calls of user functions on the line the
  * goroutine is on, from where it is, in order, each callee once. */
 typedef struct grt_step_target {
@@ -219,6 +223,17 @@ int grt_mem_read(grt_target *t, uint64_t addr, void *buf, size_t len,
  * else fails saying which mapping refused. */
 int grt_mem_write(grt_target *t, uint64_t addr, const void *buf, size_t len,
 		  gd_err *err);
+
+/* ---- jumping within a function (grt_goto.c) ---- */
+/* Where goroutine goid (stopped on its thread) may jump to on file:line:
+ * the start of each run of statements of the line inside the body of the
+ * function it is in (none outside it, or on the declaration line).
+ * *out: heap, runtime addresses. */
+int grt_goto_targets(grt_target *t, uint64_t goid, const char *file, int line,
+		     uint64_t **out, size_t *n, gd_err *err);
+/* Moves goroutine goid's thread to addr, refused unless addr lies in the
+ * body of the function it is stopped in (the frame keeps its shape). */
+int grt_goto(grt_target *t, uint64_t goid, uint64_t addr, gd_err *err);
 
 /* ---- Delve's location syntax (grt_location.c) ---- */
 typedef struct grt_loc {

@@ -979,7 +979,7 @@ static int convert_to(ctx *c, const gx_node *n, ev *x, gdw_tref type,
 			w[1] = zb;
 		} else {
 			if (grt_call_alloc(c->s, ii->size, rt, &w[1], c->err) < 0 ||
-			    core_write(c->t->proc, w[1], b, ii->size, c->err) < 0)
+			    grt_call_store(c->s, w[1], rt, b, ii->size, c->err) < 0)
 				goto box_out;
 		}
 		if (ti->is_iface_empty) {
@@ -1384,8 +1384,8 @@ static int do_call(ctx *c, const gx_node *n, grt_call_val **res, size_t *nres)
 				if (r == 0)
 					r = grt_value_read(c->t, &ev1, 0, b, ei->size, c->err);
 				if (r == 0)
-					r = core_write(c->t->proc, h[0] + i * ei->size, b,
-						       ei->size, c->err);
+					r = grt_call_store(c->s, h[0] + i * ei->size, rt, b,
+							   ei->size, c->err);
 				free(b);
 				grt_value_free(&ev1);
 				if (r < 0)
@@ -1821,9 +1821,12 @@ static int set_aggregate(grt_scope *s, const grt_value *dst,
 			 const gdw_tinfo *ti, const char *rhs, gd_err *err)
 {
 	uint8_t *b;
+	uint64_t base, rt = 0;
 	if (rhs_bytes(s, ti, rhs, &b, err) < 0)
 		return -1;
-	int r = core_write(s->t->proc, dst->addr, b, ti->size, err);
+	if (ti->rtype && grt__types_base(s->t, &base, NULL) == 0)
+		rt = base + ti->rtype;
+	int r = grt_call_store(s, dst->addr, rt, b, ti->size, err);
 	free(b);
 	return r;
 }
@@ -1866,7 +1869,7 @@ static int map_assign(grt_scope *s, const gx_expr *lhs, const char *rhs,
 	 * points to) */
 	if (grt_value_read(t, &kv, 0, kb, ki->size, err) < 0 ||
 	    grt_call_alloc(s, ki->size, kt, &kp, err) < 0 ||
-	    core_write(t->proc, kp, kb, ki->size, err) < 0)
+	    grt_call_store(s, kp, kt, kb, ki->size, err) < 0)
 		goto out;
 	if (rhs_bytes(s, vi, rhs, &vb, err) < 0)
 		goto out;
@@ -1877,7 +1880,10 @@ static int map_assign(grt_scope *s, const gx_expr *lhs, const char *rhs,
 		gd_err_set(err, "runtime.mapassign returned nil");
 		goto out;
 	}
-	if (core_write(t->proc, ep, vb, vi->size, err) < 0)
+	uint64_t vt = 0;
+	if (vi->rtype && rtype_of(&c, n, mi->elem, &vt) < 0)
+		goto out;
+	if (grt_call_store(s, ep, vt, vb, vi->size, err) < 0)
 		goto out;
 	if (elem)
 		*elem = grt_value_at(mi->elem, ep);

@@ -145,7 +145,8 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	if (!multi && grt_eval(&sc, e, &v, &err) < 0)
 		goto fail;
-	cJSON *o = dap_var_json(s, a.expression, a.expression, &v, &fr);
+	grt_fmtlim lim = grt_fmtlim_of(s->tgt->rt, a.context);
+	cJSON *o = dap_var_json(s, a.expression, a.expression, &v, &fr, &lim);
 	cJSON *body = cJSON_CreateObject();
 	cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "value");
 	cJSON_AddStringToObject(body, "result", cJSON_IsString(val) ? val->valuestring : "");

@@ -2,6 +2,7 @@
  * thread runs it (see goruntime/grt_step.c). */
 #include "../dap_internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static void instruction_step(dap_session *s, const cJSON *req, uint64_t goid)
@@ -32,6 +33,26 @@ static void instruction_step(dap_session *s, const cJSON *req, uint64_t goid)
 	grt_invalidate(s->tgt->rt);
 	dap_handles_reset(s);
 	dap_target_report_stop(s, "step", goid, NULL, 0);
+}
+
+/* The CFA of the frame the user selected on goroutine goid (numbered as
+ * stackTrace numbers them, inlined calls included), or 0. */
+static uint64_t selected_cfa(dap_session *s, uint64_t goid)
+{
+	grt_frame *fs;
+	size_t n;
+	int complete;
+	uint64_t cfa = 0;
+	if (s->sel_frame < 0 ||
+	    grt_stack(s->tgt->rt, goid, 0, (size_t)s->sel_frame + 1, &fs, &n,
+		      &complete, NULL) < 0)
+		return 0;
+	if (grt_stack_inline(s->tgt->rt, &fs, &n, NULL) < 0)
+		return 0; /* it freed the frames */
+	if ((size_t)s->sel_frame < n)
+		cfa = fs[s->sel_frame].cfa;
+	free(fs);
+	return cfa;
 }
 
 static void step(dap_session *s, const cJSON *req, const cJSON *args,
@@ -67,8 +88,10 @@ static void step(dap_session *s, const cJSON *req, const cJSON *args,
 	}
 	grt_step_end(s->step);
 	s->step = NULL;
+	uint64_t sel_cfa = kind == GRT_STEP_OUT && s->sel_goid == goid
+				   ? selected_cfa(s, goid) : 0;
 	if ((into ? grt_step_begin_into(s->tgt->rt, goid, into, &s->step, &err)
-		  : grt_step_begin(s->tgt->rt, goid, kind, &s->step, &err)) < 0) {
+		  : grt_step_begin(s->tgt->rt, goid, kind, sel_cfa, &s->step, &err)) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}

@@ -55,13 +55,15 @@ FORMS = [
     ("g(4, 5)", "9"),
     ("sum()", "0"),
     ("sum(1, 2, 3)", "6"),
+    ("sum(nums...)", "6"),
     ("join(parts, \"-\")", '"x-y-z"'),
     ("fmt.Sprintf(\"%s-%d\", name, 7)", '"gopher-7"'),
     ("deref(px)", "5"),
     ("divmod(17, 5)", "(3, 2)"),
     ("triple(2)[2]", "6"),
+    ("triple(2)", "[3]int [2,4,6]"),
     ("mkBig(1).K", "11"),
-    ("mkBig(1)", None),
+    ("mkBig(1)", "main.Big {A: 1, B: 2, C: 3, D: 4, E: 5, F: 6, G: 7, H: 8, I: 9, J: 10, K: 11}"),
 ]
 
 
@@ -227,6 +229,7 @@ def test_call_on_another_goroutine(godap, go_tc):
     busy = [g for g in goroutines_in(c, "main.busy") if g[0] != tid]
     assert len(busy) == 2, busy
     done = 0
+    # (each has a processor of its own: GOMAXPROCS(4) in the fixture)
     for gid, top in busy:
         r = ev(c, top["id"], "add(40, 2)")
         if r["success"]:
