@@ -291,6 +291,10 @@ int dap_term_fd(const dap_session *s);
 void dap_term_poll(dap_session *s);
 /* A response from the client to a request of ours. */
 void dap_term_response(dap_session *s, const cJSON *resp);
+/* Milliseconds until a launcher the client started is late, -1 for
+ * none; dap_term_tick fails the launch when it is. */
+int dap_term_timeout(const dap_session *s);
+void dap_term_tick(dap_session *s);
 /* Drops the runInTerminal state (socket, files). */
 void dap_term_end(dap_session *s);
 

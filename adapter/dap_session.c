@@ -643,6 +643,9 @@ int dap_session_run(dap_session *s)
 		int tt = dap_terminate_timeout(s);
 		if (tt >= 0 && (timeout < 0 || tt < timeout))
 			timeout = tt;
+		tt = dap_term_timeout(s);
+		if (tt >= 0 && (timeout < 0 || tt < timeout))
+			timeout = tt;
 		int pr = poll(pf, (nfds_t)n, timeout);
 		if (pr < 0) {
 			if (errno == EINTR)
@@ -670,6 +673,7 @@ int dap_session_run(dap_session *s)
 			dap_term_poll(s);
 		if (pr == 0) {
 			dap_terminate_tick(s);
+			dap_term_tick(s);
 			dap_attach_poll(s);
 		}
 		if (pf[2].revents) {
