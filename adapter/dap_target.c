@@ -573,13 +573,6 @@ void dap_target_on_child(dap_session *s)
 #define DAP_HOLD_MAX_MS 2000 /* then everything runs */
 #define DAP_HOLD_LOOK_MS 10  /* how often the held thread is looked at */
 
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The step's hold is over (it stopped, or everything runs again). */
 static void hold_end(dap_session *s)
 {
