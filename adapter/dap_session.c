@@ -402,6 +402,8 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 	} else if (!cJSON_IsString(cmd)) {
 		dap_respond_error(s, msg, "request has no 'command'");
 	} else {
+		/* A program killed while stopped: said before the answer. */
+		dap_target_check_gone(s);
 		dap_handler_fn fn = dap_handler_find(cmd->valuestring);
 		const cJSON *args = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
 		if (!fn)
@@ -595,7 +597,7 @@ void dap_session_end(dap_session *s)
 int dap_session_run(dap_session *s)
 {
 	while (!s->done) {
-		struct pollfd pf[8];
+		struct pollfd pf[10];
 		int n = 0;
 		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
@@ -626,6 +628,11 @@ int dap_session_run(dap_session *s)
 			perr_i = n;
 			pf[n++] = (struct pollfd){s->plain->err_fd, POLLIN, 0};
 		}
+		int pst_i = -1;
+		if (s->plain && s->plain->status_fd >= 0) {
+			pst_i = n;
+			pf[n++] = (struct pollfd){s->plain->status_fd, POLLIN, 0};
+		}
 		/* A held stop has no SIGCHLD to wake us: look at once. */
 		int held = s->tgt && s->tgt->proc && s->state == DAP_RUNNING &&
 			   core_has_held(s->tgt->proc);
@@ -634,6 +641,9 @@ int dap_session_run(dap_session *s)
 		if (dap_attach_waiting(s) && (timeout < 0 || timeout > 20))
 			timeout = 20;
 		int tt = dap_terminate_timeout(s);
+		if (tt >= 0 && (timeout < 0 || tt < timeout))
+			timeout = tt;
+		tt = dap_term_timeout(s);
 		if (tt >= 0 && (timeout < 0 || tt < timeout))
 			timeout = tt;
 		int pr = poll(pf, (nfds_t)n, timeout);
@@ -652,14 +662,18 @@ int dap_session_run(dap_session *s)
 		if (child || (build_i >= 0 && pf[build_i].revents) || pr == 0)
 			dap_build_poll(s);
 		if (child || (pout_i >= 0 && pf[pout_i].revents) ||
-		    (perr_i >= 0 && pf[perr_i].revents))
+		    (perr_i >= 0 && pf[perr_i].revents) ||
+		    (pst_i >= 0 && pf[pst_i].revents))
 			dap_plain_poll(s, 0);
 		if (child || held)
 			dap_target_on_child(s);
+		if (child)
+			dap_target_check_gone(s);
 		if (term_i >= 0 && pf[term_i].revents)
 			dap_term_poll(s);
 		if (pr == 0) {
 			dap_terminate_tick(s);
+			dap_term_tick(s);
 			dap_attach_poll(s);
 		}
 		if (pf[2].revents) {
