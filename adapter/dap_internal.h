@@ -76,6 +76,7 @@ typedef struct dap_target {
 	 * [0] / stderr [1], sent with the next bytes. */
 	char carry[2][4];
 	size_t ncarry[2];
+	int64_t exit_ms; /* CLOCK_MONOTONIC ms of the exited event, 0 before */
 	int attached;
 	int detach; /* launched, but detach at the end (disconnect said) */
 } dap_target;
@@ -91,6 +92,10 @@ typedef struct dap_plain {
 	char carry[2][4];   /* a UTF-8 character cut by the last read */
 	size_t ncarry[2];
 	char *tmp_dir;      /* the build's, removed at the end */
+	/* In the client's terminal (console integratedTerminal): the
+	 * launcher there is its parent and reports its wait status on this
+	 * socket; pid is not ours to wait for.  -1 otherwise. */
+	int status_fd;
 } dap_plain;
 
 struct dap_session {
@@ -190,6 +195,8 @@ struct dap_session {
 		char *body;
 		size_t len;
 		int intr; /* pause, disconnect or terminate */
+		int seq;       /* the request's seq */
+		int cancel_of; /* a 'cancel' request: the requestId, else 0 */
 	} *inq;
 	size_t ninq, capinq;
 	int intr_pending; /* such a request is queued, not yet handled */
@@ -288,6 +295,10 @@ int dap_term_fd(const dap_session *s);
 void dap_term_poll(dap_session *s);
 /* A response from the client to a request of ours. */
 void dap_term_response(dap_session *s, const cJSON *resp);
+/* Milliseconds until a launcher the client started is late, -1 for
+ * none; dap_term_tick fails the launch when it is. */
+int dap_term_timeout(const dap_session *s);
+void dap_term_tick(dap_session *s);
 /* Drops the runInTerminal state (socket, files). */
 void dap_term_end(dap_session *s);
 
@@ -299,6 +310,10 @@ int dap_request(dap_session *s, const char *command, cJSON *args);
 /* Starts binary untraced (takes tmpdir). */
 int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
 		    gd_err *err);
+/* The same for a program the terminal's launcher started (pid), which
+ * reports its exit on status_fd (taken). */
+int dap_plain_start_remote(dap_session *s, pid_t pid, int status_fd,
+			   char *tmpdir, gd_err *err);
 /* Output and exit of the untraced program (poll loop). */
 void dap_plain_poll(dap_session *s, int final);
 /* signal to the program's process group (SIGTERM / SIGKILL). */
@@ -320,6 +335,10 @@ void dap_target_end(dap_session *s);
 int dap_target_resume(dap_session *s, gd_err *err);
 int dap_target_pause(dap_session *s, gd_err *err);
 void dap_target_on_child(dap_session *s);
+/* The program is not running (stopped, or waiting for configurationDone):
+ * if it died meanwhile (killed by someone else), says exited and
+ * terminated now.  Called on SIGCHLD and before every request. */
+void dap_target_check_gone(dap_session *s);
 void dap_target_drain_output(dap_session *s, int final);
 /* The thread id to show for a stop no thread asked for (pause, attach
  * with stopOnEntry): the user's goroutine if it still exists, else one
@@ -398,6 +417,12 @@ void dap_with_stopped_end(dap_session *s, int was_running);
 /* Client path <-> binary path through substitutePath. */
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
+
+/* ---- cancel (dap_session.c) ---- */
+/* 1 when the client asked to cancel request req (a 'cancel' with its seq
+ * arrived): reads what input is waiting, without blocking.  Long handlers
+ * call it now and then and answer "cancelled". */
+int dap_cancel_requested(dap_session *s, const cJSON *req);
 
 /* ---- console commands (dap_console.c) ---- */
 /* When expr is a console command ("dlv help", "dlv config ...", "dlv

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -408,6 +409,8 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 	} else if (!cJSON_IsString(cmd)) {
 		dap_respond_error(s, msg, "request has no 'command'");
 	} else {
+		/* A program killed while stopped: said before the answer. */
+		dap_target_check_gone(s);
 		dap_handler_fn fn = dap_handler_find(cmd->valuestring);
 		const cJSON *args = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
 		if (!fn)
@@ -435,6 +438,51 @@ static int is_interrupt(const char *body, size_t len)
 					strcmp(cmd->valuestring, "terminate") == 0);
 	cJSON_Delete(msg);
 	return r;
+}
+
+/* The seq of a request, and for a 'cancel' the requestId it cancels. */
+static void msg_meta(const char *body, size_t len, int *seq, int *cancel_of)
+{
+	*seq = *cancel_of = 0;
+	cJSON *msg = cJSON_ParseWithLength(body, len);
+	if (!msg)
+		return;
+	const cJSON *sq = cJSON_GetObjectItemCaseSensitive(msg, "seq");
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
+	if (cJSON_IsNumber(sq) && sq->valuedouble >= 1 && sq->valuedouble <= INT_MAX)
+		*seq = (int)sq->valuedouble;
+	if (cJSON_IsString(cmd) && strcmp(cmd->valuestring, "cancel") == 0) {
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(a, "requestId");
+		if (cJSON_IsNumber(r) && r->valuedouble >= 1 && r->valuedouble <= INT_MAX)
+			*cancel_of = (int)r->valuedouble;
+	}
+	cJSON_Delete(msg);
+}
+
+/* Answers a request the client cancelled before it was handled. */
+static void respond_cancelled(dap_session *s, const char *body, size_t len)
+{
+	cJSON *msg = cJSON_ParseWithLength(body, len);
+	if (!msg)
+		return;
+	dap_respond_error(s, msg, "cancelled");
+	cJSON_Delete(msg);
+}
+
+int dap_cancel_requested(dap_session *s, const cJSON *req)
+{
+	const cJSON *sq = cJSON_GetObjectItemCaseSensitive(req, "seq");
+	if (!cJSON_IsNumber(sq))
+		return 0;
+	int seq = (int)sq->valuedouble;
+	struct pollfd pf = {s->in_fd, POLLIN, 0};
+	if (poll(&pf, 1, 0) > 0 && (pf.revents & POLLIN))
+		dap_session_take_input(s);
+	for (size_t i = 0; i < s->ninq; i++)
+		if (s->inq[i].cancel_of == seq)
+			return 1;
+	return 0;
 }
 
 int dap_session_take_input(dap_session *s)
@@ -480,7 +528,9 @@ int dap_session_take_input(dap_session *s)
 		}
 		int i = is_interrupt(body, len);
 		intr |= i;
-		s->inq[s->ninq++] = (struct dap_inmsg){body, len, i};
+		int seq = 0, cancel_of = 0;
+		msg_meta(body, len, &seq, &cancel_of);
+		s->inq[s->ninq++] = (struct dap_inmsg){body, len, i, seq, cancel_of};
 	}
 	if (intr)
 		s->intr_pending = 1;
@@ -499,7 +549,13 @@ static void handle_queued(dap_session *s)
 				if (s->inq[j].intr)
 					s->intr_pending = 1;
 		}
-		handle_message(s, m.body, m.len);
+		int cancelled = 0;
+		for (size_t j = i; j < s->ninq && m.seq && !cancelled; j++)
+			cancelled = s->inq[j].cancel_of == m.seq;
+		if (cancelled)
+			respond_cancelled(s, m.body, m.len);
+		else
+			handle_message(s, m.body, m.len);
 		free(m.body);
 	}
 	for (size_t j = i; j < s->ninq; j++)
@@ -585,6 +641,11 @@ int dap_session_run(dap_session *s)
 			perr_i = n;
 			pf[n++] = (struct pollfd){s->plain->err_fd, POLLIN, 0};
 		}
+		int pst_i = -1;
+		if (s->plain && s->plain->status_fd >= 0) {
+			pst_i = n;
+			pf[n++] = (struct pollfd){s->plain->status_fd, POLLIN, 0};
+		}
 		/* A held stop has no SIGCHLD to wake us: look at once. */
 		int held = s->tgt && s->tgt->proc && s->state == DAP_RUNNING &&
 			   core_has_held(s->tgt->proc);
@@ -593,6 +654,9 @@ int dap_session_run(dap_session *s)
 		if (dap_attach_waiting(s) && (timeout < 0 || timeout > 20))
 			timeout = 20;
 		int tt = dap_terminate_timeout(s);
+		if (tt >= 0 && (timeout < 0 || tt < timeout))
+			timeout = tt;
+		tt = dap_term_timeout(s);
 		if (tt >= 0 && (timeout < 0 || tt < timeout))
 			timeout = tt;
 		int pr = poll(pf, (nfds_t)n, timeout);
@@ -611,14 +675,18 @@ int dap_session_run(dap_session *s)
 		if (child || (build_i >= 0 && pf[build_i].revents) || pr == 0)
 			dap_build_poll(s);
 		if (child || (pout_i >= 0 && pf[pout_i].revents) ||
-		    (perr_i >= 0 && pf[perr_i].revents))
+		    (perr_i >= 0 && pf[perr_i].revents) ||
+		    (pst_i >= 0 && pf[pst_i].revents))
 			dap_plain_poll(s, 0);
 		if (child || held)
 			dap_target_on_child(s);
+		if (child)
+			dap_target_check_gone(s);
 		if (term_i >= 0 && pf[term_i].revents)
 			dap_term_poll(s);
 		if (pr == 0) {
 			dap_terminate_tick(s);
+			dap_term_tick(s);
 			dap_attach_poll(s);
 		}
 		if (pf[2].revents) {

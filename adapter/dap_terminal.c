@@ -11,15 +11,20 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 /* How long the launcher may take from connecting to saying it is ready. */
 #define READY_TIMEOUT_MS 5000
+/* How long after the client said it ran the command in its terminal the
+ * launcher may take to connect. */
+#define CONNECT_TIMEOUT_MS 30000
 
 struct dap_term {
 	int listen_fd;
@@ -27,7 +32,35 @@ struct dap_term {
 	char *binary; /* owned: the built binary, NULL for mode exec */
 	char *tmpdir; /* owned: the build's directory */
 	int seq;      /* our runInTerminal request */
+	long long connect_by; /* CLOCK_MONOTONIC ms, 0 until the answer */
 };
+
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+int dap_term_timeout(const dap_session *s)
+{
+	if (!s->term || !s->term->connect_by)
+		return -1;
+	long long left = s->term->connect_by - now_ms();
+	return left < 0 ? 0 : (int)left;
+}
+
+void dap_term_tick(dap_session *s)
+{
+	if (dap_term_timeout(s) != 0)
+		return;
+	gd_err err = GD_ERR_INIT;
+	gd_err_set(&err, "launch: the program did not start in the client's "
+		   "terminal within %d s", CONNECT_TIMEOUT_MS / 1000);
+	dap_term_end(s);
+	dap_launch_done(s, -1, &err);
+	gd_err_clear(&err);
+}
 
 static void remove_dir(dap_session *s, const char *dir)
 {
@@ -184,6 +217,7 @@ void dap_term_response(dap_session *s, const cJSON *resp)
 	if (cJSON_IsTrue(ok)) {
 		/* Wait for the launcher to connect. */
 		s->term->seq = -1;
+		s->term->connect_by = now_ms() + CONNECT_TIMEOUT_MS;
 		return;
 	}
 	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(resp, "message");
@@ -215,6 +249,28 @@ static int wait_ready(int fd, gd_err *err)
 	return 0;
 }
 
+/* noDebug: tells the launcher to run the program untraced, reads the
+ * program's pid.  Takes fd and tmpdir. */
+static int start_untraced(dap_session *s, int fd, char *tmpdir, gd_err *err)
+{
+	int32_t pid = 0;
+	ssize_t n;
+	while ((n = write(fd, "n", 1)) < 0 && errno == EINTR)
+		;
+	struct pollfd pf = {fd, POLLIN, 0};
+	int r = n == 1 ? poll(&pf, 1, READY_TIMEOUT_MS) : -1;
+	if (r > 0)
+		while ((n = read(fd, &pid, sizeof(pid))) < 0 && errno == EINTR)
+			;
+	if (r <= 0 || n != (ssize_t)sizeof(pid) || pid <= 0) {
+		close(fd);
+		free(tmpdir);
+		return gd_err_set(err, "the terminal's launcher could not "
+				  "start the program");
+	}
+	return dap_plain_start_remote(s, (pid_t)pid, fd, tmpdir, err);
+}
+
 void dap_term_poll(dap_session *s)
 {
 	dap_term *t = s->term;
@@ -236,7 +292,13 @@ void dap_term_poll(dap_session *s)
 	int rc = wait_ready(fd, &err);
 	char *binary = t->binary, *tmpdir = t->tmpdir;
 	t->binary = t->tmpdir = NULL;
-	if (rc == 0) {
+	if (rc == 0 && s->cfg.no_debug) {
+		/* Untraced: the launcher runs it as its child and tells us
+		 * its pid now and its exit later. */
+		free(binary);
+		rc = start_untraced(s, fd, tmpdir, &err);
+		fd = -1; /* the status socket now */
+	} else if (rc == 0) {
 		gd_log_info(s->log, "runInTerminal: launcher %d connected",
 			    (int)peer.pid);
 		rc = dap_target_launch_seized(s, binary, tmpdir, peer.pid, fd,
@@ -247,7 +309,8 @@ void dap_term_poll(dap_session *s)
 	}
 	/* The launcher holds its end; closing ours after the exec (or the
 	 * failure) tells it nothing more. */
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	dap_term_end(s);
 	dap_launch_done(s, rc, &err);
 	gd_err_clear(&err);

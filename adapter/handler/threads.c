@@ -100,6 +100,14 @@ void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
 	gd_buf name = GD_BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
 		const grt_goroutine *g = &gs[i];
+		/* Each name walks a stack: with many goroutines this takes a
+		 * while, and the client may give up (cancel). */
+		if (i % 64 == 63 && dap_cancel_requested(s, req)) {
+			gd_buf_free(&name);
+			cJSON_Delete(body);
+			dap_respond_error(s, req, "cancelled");
+			return;
+		}
 		if (s->cfg.hide_system_goroutines && g->goid != s->cur_goid &&
 		    grt_is_system(rt, g))
 			continue;
