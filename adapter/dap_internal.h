@@ -184,6 +184,10 @@ struct dap_session {
 	char *threads_body;
 	uint64_t threads_gen, threads_cur;
 	int threads_hide;
+	/* --accept-multiclient (dap_multiclient.c): the listening socket, and
+	 * whether the connected client joined a kept session. */
+	struct dap_listener *mc;
+	int rejoin;
 	/* The frame the user last looked at (scopes), until the next resume:
 	 * a stepOut leaves it.  sel_frame counts as stackTrace does. */
 	uint64_t sel_goid;

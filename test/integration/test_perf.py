@@ -37,7 +37,9 @@ def test_threads_same_stop_same_list_then_new_after_resume(godap, go_tc):
     one = c.request_ok("threads")["threads"]
     two = c.request_ok("threads")["threads"]
     assert one == two
-    parked = [t for t in one if t["name"].endswith("main.park (chan receive)")]
+    # A goroutine may still be between wg.Done and parking: its state
+    # varies, its function does not.
+    parked = [t for t in one if "] main.park" in t["name"]]
     assert len(parked) == 50, [t["name"] for t in one]
     assert not [t for t in one if "main.late" in t["name"]]
     assert any(t["id"] == st["threadId"] and "main.first" in t["name"] for t in one), one
@@ -48,7 +50,7 @@ def test_threads_same_stop_same_list_then_new_after_resume(godap, go_tc):
     new = [t for t in three if t["id"] not in {x["id"] for x in one}]
     assert len(new) == 1 and "main.late" in new[0]["name"], new
     assert any(t["id"] == st2["threadId"] and "main.second" in t["name"] for t in three)
-    assert len([t for t in three if "main.park" in t["name"]]) == 50
+    assert len([t for t in three if "] main.park" in t["name"]]) == 50
     c.request_ok("continue", {"threadId": st2["threadId"]})
     assert wait_exited(c) == 0
     disconnect(c)
