@@ -11,7 +11,7 @@
 #include "dap_session.h"
 #include "dap_args.h"
 #include "dap_framing.h"
-#include "../goruntime/grt.h"
+#include "../debugger/dbg.h"
 
 typedef enum dap_state {
 	DAP_IDLE,        /* nothing launched */
@@ -20,27 +20,6 @@ typedef enum dap_state {
 	DAP_STOPPED,
 	DAP_TERMINATED,
 } dap_state;
-
-enum { DAP_BP_LINE, DAP_BP_FUNC, DAP_BP_INSTR };
-
-/* One breakpoint the client asked for: a source line, a function or an
- * instruction address. */
-typedef struct dap_bp {
-	int id;
-	int kind;
-	char *func;     /* DAP_BP_FUNC: the name as typed */
-	uint64_t instr; /* DAP_BP_INSTR: the address asked for */
-	char *path;     /* client's path (for a function: where it is) */
-	int req_line;
-	int line;       /* resolved line */
-	int verified;
-	char *message;  /* why not verified */
-	uint64_t *addrs; /* runtime addresses inserted */
-	size_t naddrs;
-	char *condition, *hit_condition, *log_message;
-	uint64_t hits;
-	void *hitcond;  /* parsed hit condition (gx_hitcond) */
-} dap_bp;
 
 /* What a DAP handle (frameId / variablesReference) stands for.  Handles
  * die when the program resumes. */
@@ -61,14 +40,12 @@ typedef struct dap_handle_ext {
 } dap_handle_ext;
 enum { DAP_SCOPE_LOCALS = 1, DAP_SCOPE_GLOBALS, DAP_SCOPE_REGISTERS };
 
+/* What the adapter keeps of the program besides the debugger's target:
+ * the binary it built and the program's output pipes. */
 typedef struct dap_target {
-	core_proc *proc;
-	gdw_file *dw;
-	grt_target *rt;
 	char *tmp_binary; /* built by us: removed at the end */
 	char *tmp_dir;
 	int out_fd, err_fd; /* read ends of the program's stdout/stderr */
-	int attached;
 } dap_target;
 
 struct dap_session {
@@ -84,37 +61,13 @@ struct dap_session {
 
 	dap_args_launch cfg; /* launch/attach configuration */
 	int have_cfg;
-	dap_target *tgt;
-
-	dap_bp *bps;
-	size_t nbps, capbps;
-	int next_bp_id;
+	dbg *dbg;        /* owns the target, breakpoints and run loop */
+	dap_target *tgt; /* NULL until launch/attach */
 
 	dap_handle *handles;
 	size_t nhandles, caphandles;
 	dap_handle_ext *hext; /* parallel to handles, caphandles long */
 
-	/* Exception filters (unrecovered-panic, runtime-fatal-throw). */
-	int exc_panic, exc_throw;           /* enabled by the client */
-	int exc_panic_set, exc_throw_set;   /* breakpoints in place */
-	grt_exc_sites exc_sites;
-	char *exc_id, *exc_desc, *exc_stack; /* the last exception stop */
-	uint64_t exc_goid;
-
-	/* Data breakpoints, one per debug register. */
-	struct dap_watch {
-		int active, id;
-		uint64_t addr;
-		int len, rw, kind; /* kind: gdw_kind of the value */
-		char *name;
-		uint64_t old;
-		char *condition;
-		void *hitcond; /* gx_hitcond, NULL without a hitCondition */
-		uint64_t hits;
-	} watches[4];
-
-	uint64_t cur_goid; /* the goroutine the user is on */
-	grt_step *step;    /* the next/stepIn/stepOut under way */
 	int exited_sent;
 };
 
@@ -141,74 +94,26 @@ void dap_handles_reset(dap_session *s);
 /* ---- target (dap_target.c) ---- */
 int dap_target_launch(dap_session *s, gd_err *err);
 int dap_target_attach(dap_session *s, gd_err *err);
-void dap_target_end(dap_session *s);
+/* Ends the debugger's target (kill: also an attached program) and
+ * removes what the adapter made for it. */
+void dap_target_end(dap_session *s, int kill);
+/* Handles die, then the program runs (or runs its armed step). */
 int dap_target_resume(dap_session *s, gd_err *err);
-int dap_target_pause(dap_session *s, gd_err *err);
-void dap_target_on_child(dap_session *s);
 void dap_target_drain_output(dap_session *s, int final);
-/* Reports a stop of all threads to the client. */
-void dap_target_report_stop(dap_session *s, const char *reason, uint64_t goid,
-			    const int *bp_ids, size_t nbp_ids);
-
-/* ---- exceptions (dap_exc.c) ---- */
-/* Puts the exception breakpoints in line with the filters (the process
- * must be stopped). */
-void dap_exc_sync(dap_session *s);
-/* If addr is an exception site whose filter is on: records the exception
- * and returns its stop description, else returns 0. */
-int dap_exc_hit(dap_session *s, pid_t tid, uint64_t addr);
-void dap_exc_clear(dap_session *s);
-
-/* ---- data breakpoints (dap_watch.c) ---- */
-/* Slot `slot` fired on thread tid: stop and tell the user what changed. */
-/* A watch hit on thread tid: 1 when it stopped the program and told the
- * client, 0 when its condition or hit condition says go on (the caller
- * resumes the thread). */
-int dap_watch_hit(dap_session *s, pid_t tid, int slot);
-void dap_watch_clear(dap_session *s);
+/* The debugger's events as DAP events (the dbg_event_fn of s->dbg). */
+void dap_target_on_event(void *ctx, const dbg_event *ev);
 
 /* ---- breakpoints (dap_bp.c) ---- */
-/* Resolves and inserts bp (process must be stopped or not started). */
-void dap_bp_resolve(dap_session *s, dap_bp *bp);
-void dap_bp_uninstall(dap_session *s, dap_bp *bp);
-void dap_bp_free(dap_bp *bp);
-cJSON *dap_bp_json(const dap_bp *bp);
-/* Thread tid hit addr: counts the hits, applies conditions, prints
- * logpoints.  Returns the ids of the breakpoints that want a stop. */
-size_t dap_bp_hit(dap_session *s, pid_t tid, uint64_t addr, int **ids);
-/* A breakpoint condition evaluated in the top frame of tid's goroutine: 1
- * when it holds or cannot be evaluated (the user is told why). */
-int dap_cond_holds(dap_session *s, pid_t tid, const char *cond);
-/* NULL when cond parses, else the message saying why not (caller frees). */
-char *dap_cond_check(const char *cond);
-/* The stopped reason DAP has for a hit of breakpoint id: "breakpoint",
- * "function breakpoint" or "instruction breakpoint" (as Delve reports). */
-const char *dap_bp_reason(dap_session *s, int id);
-/* Sends a 'breakpoint' event (reason "changed") for bp. */
-void dap_bp_event(dap_session *s, const dap_bp *bp);
-/* Replaces every breakpoint of kind (and, for lines, of path) with the
- * requested ones; fills `list` with their JSON. */
-int dap_bp_push(dap_session *s, dap_bp *bp);
-void dap_bp_remove_kind(dap_session *s, int kind, const char *path);
-/* What a set*Breakpoints request asks for one breakpoint. */
-typedef struct dap_bp_spec {
-	const char *path;  /* lines */
-	int line;
-	const char *func;  /* functions */
-	uint64_t instr;    /* instructions */
-	const char *error; /* set: unverified with this message */
-	const char *condition, *hit_condition, *log_message;
-} dap_bp_spec;
-/* Replaces every breakpoint of kind (for lines: of that file) with the
- * specs, resolving each, and answers req with their state.  While the
- * program runs this happens behind a stop the user never sees. */
-void dap_bp_replace(dap_session *s, const cJSON *req, int kind,
-		    const char *path, const dap_bp_spec *specs, size_t n);
-/* Runs fn with every thread stopped: directly when the program is
- * stopped, behind a stop the user never sees when it runs. */
-int dap_with_stopped(dap_session *s, gd_err *err);
-void dap_with_stopped_end(dap_session *s, int was_running);
-/* Client path <-> binary path through substitutePath. */
+/* A DAP Breakpoint for v. */
+cJSON *dap_bp_json(dap_session *s, const dbg_bp_view *v);
+/* Sends a 'breakpoint' event (reason "changed") for v. */
+void dap_bp_event(dap_session *s, const dbg_bp_view *v);
+/* Sets the breakpoints of kind (lines: of file `source`) and answers req
+ * with their state. */
+void dap_bp_set(dap_session *s, const cJSON *req, dbg_bp_kind kind,
+		const char *source, const dbg_bp_spec *specs, size_t n);
+/* Client path <-> binary path through substitutePath (heap; NULL when out
+ * of memory). */
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
 

@@ -22,12 +22,14 @@ int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
 	s->in_fd = in_fd;
 	s->out_fd = out_fd;
 	s->log = log;
-	s->next_bp_id = 1;
 	s->lines_start_at1 = 1;
-	s->exc_panic = s->exc_throw = 1; /* Delve's defaults */
 	s->sigfd = -1;
 	if (dap_framing_new(&s->fr, DAP_MAX_MESSAGE, err) < 0) {
 		free(s);
+		return -1;
+	}
+	if (dbg_new(&s->dbg, log, dap_target_on_event, s, err) < 0) {
+		dap_session_free(s);
 		return -1;
 	}
 	/* Child stops arrive as SIGCHLD on a signalfd so one poll() serves
@@ -52,11 +54,9 @@ void dap_session_free(dap_session *s)
 {
 	if (!s)
 		return;
-	dap_target_end(s);
-	dap_exc_clear(s);
-	for (size_t i = 0; i < s->nbps; i++)
-		dap_bp_free(&s->bps[i]);
-	free(s->bps);
+	if (s->dbg)
+		dap_target_end(s, 0);
+	dbg_free(s->dbg);
 	dap_handles_reset(s);
 	free(s->handles);
 	free(s->hext);
@@ -301,8 +301,7 @@ int dap_session_run(dap_session *s)
 			pf[n++] = (struct pollfd){s->tgt->err_fd, POLLIN, 0};
 		}
 		/* A held stop has no SIGCHLD to wake us: look at once. */
-		int held = s->tgt && s->tgt->proc && s->state == DAP_RUNNING &&
-			   core_has_held(s->tgt->proc);
+		int held = s->state == DAP_RUNNING && dbg_wants_poll(s->dbg);
 		if (poll(pf, (nfds_t)n, held ? 0 : -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -314,11 +313,11 @@ int dap_session_run(dap_session *s)
 			dap_target_drain_output(s, 0);
 		if (pf[1].revents || held) {
 			drain_sigfd(s);
-			dap_target_on_child(s);
+			dbg_on_child(s->dbg);
 		}
 		if (pf[0].revents)
 			read_client(s);
 	}
-	dap_target_end(s);
+	dap_target_end(s, 0);
 	return s->exit_code;
 }

@@ -1,4 +1,5 @@
-/* The debug target as the session sees it: start, stop, resume, end. */
+/* The program as the session sees it: build, launch or attach through the
+ * debugger, output pipes, and the debugger's events as DAP events. */
 #include "dap_internal.h"
 #include "dap_build.h"
 
@@ -65,13 +66,6 @@ static void free_strv(char **v)
 	free(v);
 }
 
-static int open_dwarf(dap_session *s, const char *path, gd_err *err)
-{
-	if (gdw_open(&s->tgt->dw, path, err) < 0)
-		return -1;
-	return 0;
-}
-
 static dap_target *target_new(void)
 {
 	dap_target *t = calloc(1, sizeof(*t));
@@ -111,8 +105,6 @@ int dap_target_launch(dap_session *s, gd_err *err)
 			goto out;
 		}
 	}
-	if (open_dwarf(s, binary, err) < 0)
-		goto out;
 	if (access(binary, X_OK) < 0) {
 		gd_err_sys(err, "program '%s' is not executable", binary);
 		goto out;
@@ -132,21 +124,26 @@ int dap_target_launch(dap_session *s, gd_err *err)
 		goto out;
 	}
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	core_launch_opts o = {
-		.path = binary, .argv = argv, .envp = env,
+	if (devnull < 0) {
+		gd_err_sys(err, "/dev/null");
+		goto out;
+	}
+	dbg_launch_opts o = {
+		.binary = binary, .argv = argv, .envp = env,
 		.cwd = c->cwd && c->cwd[0] ? c->cwd : NULL,
 		.stdin_fd = devnull, .stdout_fd = opipe[1], .stderr_fd = epipe[1],
 	};
-	if (core_launch(&t->proc, &o, s->log, err) < 0)
+	if (dbg_launch(s->dbg, &o, err) < 0)
 		goto out;
 	t->out_fd = opipe[0];
 	t->err_fd = epipe[0];
 	opipe[0] = epipe[0] = -1;
-	fcntl(t->out_fd, F_SETFL, O_NONBLOCK);
-	fcntl(t->err_fd, F_SETFL, O_NONBLOCK);
-	if (grt_open(&t->rt, t->dw, t->proc, err) < 0)
+	/* Without O_NONBLOCK a drain would block the session: say so. */
+	if (fcntl(t->out_fd, F_SETFL, O_NONBLOCK) < 0 ||
+	    fcntl(t->err_fd, F_SETFL, O_NONBLOCK) < 0) {
+		gd_err_sys(err, "output pipes");
 		goto out;
-	gd_log_info(s->log, "target %s, Go %s", binary, grt_go_version(t->rt));
+	}
 	rc = 0;
 out:
 	for (int i = 0; i < 2; i++) {
@@ -168,22 +165,7 @@ int dap_target_attach(dap_session *s, gd_err *err)
 	if (!t)
 		return gd_err_set(err, "out of memory");
 	s->tgt = t;
-	t->attached = 1;
-	pid_t pid = (pid_t)s->cfg.process_id;
-	char *exe = NULL;
-	if (asprintf(&exe, "/proc/%d/exe", (int)pid) < 0)
-		return gd_err_set(err, "out of memory");
-	char *path = realpath(exe, NULL);
-	free(exe);
-	if (!path)
-		return gd_err_sys(err, "no process %d", (int)pid);
-	int rc = open_dwarf(s, path, err);
-	free(path);
-	if (rc < 0)
-		return -1;
-	if (core_attach(&t->proc, pid, s->log, err) < 0)
-		return -1;
-	return grt_open(&t->rt, t->dw, t->proc, err);
+	return dbg_attach(s->dbg, (pid_t)s->cfg.process_id, err);
 }
 
 /* Reads what the program wrote.  final: the program is gone, so read until
@@ -236,257 +218,106 @@ static void send_exit(dap_session *s, int code)
 	s->state = DAP_TERMINATED;
 }
 
-/* The process vanished during a stop or resume: its exit status is with
- * core. */
-static void report_exit_from_core(dap_session *s)
+static const char *reason_name(dbg_stop_reason r)
 {
-	core_stop st;
-	int code = 0;
-	if (core_wait(s->tgt->proc, 0, &st, NULL) == 1 &&
-	    st.kind == CORE_STOP_EXITED)
-		code = st.exit_code;
-	send_exit(s, code);
+	switch (r) {
+	case DBG_STOP_ENTRY: return "entry";
+	case DBG_STOP_BREAKPOINT: return "breakpoint";
+	case DBG_STOP_FUNCTION_BREAKPOINT: return "function breakpoint";
+	case DBG_STOP_INSTRUCTION_BREAKPOINT: return "instruction breakpoint";
+	case DBG_STOP_STEP: return "step";
+	case DBG_STOP_PAUSE: return "pause";
+	case DBG_STOP_EXCEPTION: return "exception";
+	case DBG_STOP_DATA_BREAKPOINT: return "data breakpoint";
+	}
+	return "breakpoint";
 }
 
-void dap_target_report_stop(dap_session *s, const char *reason, uint64_t goid,
-			    const int *bp_ids, size_t nbp_ids)
+static void send_stopped(dap_session *s, const dbg_event *ev)
 {
+	dap_handles_reset(s);
 	s->state = DAP_STOPPED;
-	s->cur_goid = goid;
 	cJSON *b = cJSON_CreateObject();
-	cJSON_AddStringToObject(b, "reason", reason);
-	cJSON_AddNumberToObject(b, "threadId", (double)goid);
+	cJSON_AddStringToObject(b, "reason", reason_name(ev->reason));
+	if (ev->description) {
+		cJSON_AddStringToObject(b, "description", ev->description);
+		if (ev->reason == DBG_STOP_EXCEPTION)
+			cJSON_AddStringToObject(b, "text", ev->description);
+	}
+	cJSON_AddNumberToObject(b, "threadId", (double)ev->thread_id);
 	cJSON_AddBoolToObject(b, "allThreadsStopped", 1);
-	if (nbp_ids) {
+	if (ev->nbp_ids) {
 		cJSON *ids = cJSON_AddArrayToObject(b, "hitBreakpointIds");
-		for (size_t i = 0; i < nbp_ids; i++)
-			cJSON_AddItemToArray(ids, cJSON_CreateNumber(bp_ids[i]));
+		for (size_t i = 0; i < ev->nbp_ids; i++)
+			cJSON_AddItemToArray(ids, cJSON_CreateNumber(ev->bp_ids[i]));
 	}
 	dap_event(s, "stopped", b);
 }
 
-/* Thread id to report for a thread: its goroutine, else the OS thread. */
-static uint64_t thread_id_for(dap_session *s, pid_t tid)
+/* Logpoint text says where it came from. */
+static void send_output(dap_session *s, const dbg_event *ev)
 {
-	uint64_t goid = 0;
-	grt_invalidate(s->tgt->rt);
-	if (grt_thread_goid(s->tgt->rt, tid, &goid, NULL) < 0 || goid == 0)
-		return (uint64_t)tid;
-	return goid;
-}
-
-static void stop_and_report(dap_session *s, pid_t tid, const char *reason,
-			    const int *ids, size_t nids)
-{
-	gd_err err = GD_ERR_INIT;
-	if (core_stop_all(s->tgt->proc, &err) < 0) {
-		gd_log_info(s->log, "stop: %s", gd_err_msg(&err));
-		gd_err_clear(&err);
-	}
-	/* Whatever stopped us ends a step: its breakpoints go while every
-	 * thread is still. */
-	grt_step_end(s->step);
-	s->step = NULL;
-	if (core_exited(s->tgt->proc)) {
-		report_exit_from_core(s);
-		return;
-	}
-	dap_handles_reset(s);
-	dap_target_report_stop(s, reason, thread_id_for(s, tid), ids, nids);
-}
-
-/* The goroutine to show after a pause: the user's last one if it still
- * exists, else one running user code, else the lowest id. */
-static uint64_t pick_goroutine(dap_session *s)
-{
-	const grt_goroutine *gs;
-	size_t n;
-	if (grt_goroutines(s->tgt->rt, &gs, &n, NULL) < 0 || n == 0)
-		return core_pid(s->tgt->proc);
-	uint64_t best = 0, running = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (gs[i].goid == s->cur_goid && s->cur_goid)
-			return s->cur_goid;
-		if (grt_is_system(s->tgt->rt, &gs[i]))
-			continue;
-		if (gs[i].tid && !running)
-			running = gs[i].goid;
-		if (!best || gs[i].goid < best)
-			best = gs[i].goid;
-	}
-	return running ? running : best ? best : gs[0].goid;
-}
-
-static void stop_and_report_exc(dap_session *s, pid_t tid)
-{
-	gd_err err = GD_ERR_INIT;
-	if (core_stop_all(s->tgt->proc, &err) < 0)
-		gd_err_clear(&err);
-	grt_step_end(s->step);
-	s->step = NULL;
-	dap_handles_reset(s);
-	s->state = DAP_STOPPED;
-	(void)tid;
-	/* A fatal error from the scheduler (deadlock) runs on no goroutine:
-	 * show the one the user had, or one of the program's. */
-	uint64_t id = s->exc_goid ? s->exc_goid : pick_goroutine(s);
-	s->cur_goid = id;
 	cJSON *b = cJSON_CreateObject();
-	cJSON_AddStringToObject(b, "reason", "exception");
-	cJSON_AddStringToObject(b, "description", s->exc_desc);
-	cJSON_AddStringToObject(b, "text", s->exc_desc);
-	cJSON_AddNumberToObject(b, "threadId", (double)id);
-	cJSON_AddBoolToObject(b, "allThreadsStopped", 1);
-	dap_event(s, "stopped", b);
+	cJSON_AddStringToObject(b, "category", "console");
+	cJSON_AddStringToObject(b, "output", ev->text);
+	const dbg_bp_view *bp = ev->bp;
+	char *path = NULL;
+	if (bp && bp->source)
+		path = strdup(bp->source);
+	else if (bp && bp->file)
+		path = dap_path_to_client(s, bp->file);
+	if (path) {
+		cJSON *src = cJSON_AddObjectToObject(b, "source");
+		cJSON_AddStringToObject(src, "path", path);
+		cJSON_AddNumberToObject(b, "line", bp->line);
+	}
+	free(path);
+	dap_event(s, "output", b);
 }
 
-static void handle_stop(dap_session *s, const core_stop *st)
+void dap_target_on_event(void *ctx, const dbg_event *ev)
 {
-	gd_err err = GD_ERR_INIT;
-	switch (st->kind) {
-	case CORE_STOP_EXITED:
-		send_exit(s, st->exit_code);
+	dap_session *s = ctx;
+	switch (ev->kind) {
+	case DBG_EV_STOPPED:
+		send_stopped(s, ev);
 		return;
-	case CORE_STOP_BREAKPOINT: {
-		if (dap_exc_hit(s, st->tid, st->addr)) {
-			stop_and_report_exc(s, st->tid);
-			return;
-		}
-		int *ids = NULL;
-		size_t n = dap_bp_hit(s, st->tid, st->addr, &ids);
-		if (n) {
-			/* A user breakpoint wins over a step under way, on
-			 * any goroutine. */
-			stop_and_report(s, st->tid, dap_bp_reason(s, ids[0]), ids, n);
-			free(ids);
-			return;
-		}
-		free(ids);
-		if (!s->step)
-			break; /* not a user breakpoint (any more): go on */
-		switch (grt_step_on_bp(s->step, st->tid, st->addr, &err)) {
-		case GRT_STEP_DONE:
-			stop_and_report(s, st->tid, "step", NULL, 0);
-			return;
-		case GRT_STEP_GONE:
-			grt_step_end(s->step);
-			s->step = NULL;
-			break;
-		case GRT_STEP_RESUME:
-		case GRT_STEP_NOT_OURS:
-			break;
-		}
-		gd_err_clear(&err);
-		break;
-	}
-	case CORE_STOP_TRAP:
-		/* runtime.Breakpoint() or an int3 compiled into the program. */
-		stop_and_report(s, st->tid, "breakpoint", NULL, 0);
+	case DBG_EV_EXITED:
+		send_exit(s, ev->exit_code);
 		return;
-	case CORE_STOP_WATCH:
-		if (st->slot >= 0 && st->slot < 4 && s->watches[st->slot].active &&
-		    dap_watch_hit(s, st->tid, st->slot))
-			return;
-		break;
-	case CORE_STOP_STEP:
-		stop_and_report(s, st->tid, "step", NULL, 0);
+	case DBG_EV_OUTPUT:
+		send_output(s, ev);
 		return;
-	case CORE_STOP_NONE:
-		return;
-	}
-	if (core_resume_thread(s->tgt->proc, st->tid, &err) < 0) {
-		gd_log_info(s->log, "resume: %s", gd_err_msg(&err));
-		gd_err_clear(&err);
-	}
-}
-
-void dap_target_on_child(dap_session *s)
-{
-	if (!s->tgt || !s->tgt->proc || s->state != DAP_RUNNING)
-		return;
-	while (s->state == DAP_RUNNING) {
-		core_stop st;
-		gd_err err = GD_ERR_INIT;
-		int rc = core_wait(s->tgt->proc, 0, &st, &err);
-		if (rc < 0) {
-			gd_log_info(s->log, "wait: %s", gd_err_msg(&err));
-			gd_err_clear(&err);
-			return;
-		}
-		if (rc == 0)
-			return;
-		handle_stop(s, &st);
 	}
 }
 
 int dap_target_resume(dap_session *s, gd_err *err)
 {
-	dap_target *t = s->tgt;
-	if (!t || !t->proc)
+	if (!s->tgt || !dbg_has_target(s->dbg))
 		return gd_err_set(err, "no program is running");
-	if (core_exited(t->proc)) {
-		report_exit_from_core(s);
-		return 0;
-	}
 	dap_handles_reset(s);
-	dap_exc_clear(s);
-	grt_invalidate(t->rt);
-	if (core_resume_all(t->proc, err) < 0)
-		return -1;
+	dap_state was = s->state;
+	/* The debugger's events (a stop, the exit) may come at once and
+	 * set the state themselves. */
 	s->state = DAP_RUNNING;
-	/* Stops that happened meanwhile are picked up by the SIGCHLD path. */
-	return 0;
-}
-
-int dap_target_pause(dap_session *s, gd_err *err)
-{
-	dap_target *t = s->tgt;
-	if (!t || !t->proc)
-		return gd_err_set(err, "no program is running");
-	if (s->state != DAP_RUNNING)
-		return 0;
-	if (core_stop_all(t->proc, err) < 0)
+	if (dbg_continue(s->dbg, err) < 0) {
+		s->state = was;
 		return -1;
-	grt_step_end(s->step);
-	s->step = NULL;
-	if (core_exited(t->proc)) {
-		report_exit_from_core(s);
-		return 0;
 	}
-	grt_invalidate(t->rt);
-	dap_handles_reset(s);
-	dap_target_report_stop(s, "pause", pick_goroutine(s), NULL, 0);
 	return 0;
 }
 
-void dap_target_end(dap_session *s)
+void dap_target_end(dap_session *s, int kill)
 {
+	dbg_end(s->dbg, kill);
 	dap_target *t = s->tgt;
 	if (!t)
 		return;
-	dap_watch_clear(s);
-	if (t->proc && !core_exited(t->proc) && s->step) {
-		if (s->state == DAP_RUNNING)
-			core_stop_all(t->proc, NULL);
-		grt_step_end(s->step);
-	}
-	s->step = NULL;
-	grt_close(t->rt);
-	if (t->proc) {
-		if (t->attached) {
-			gd_err err = GD_ERR_INIT;
-			if (core_detach(t->proc, &err) < 0)
-				gd_log_info(s->log, "detach: %s", gd_err_msg(&err));
-			gd_err_clear(&err);
-		}
-		core_free(t->proc);
-	}
-	if (t->dw)
-		gdw_close(t->dw);
 	if (t->out_fd >= 0)
 		close(t->out_fd);
 	if (t->err_fd >= 0)
 		close(t->err_fd);
+	/* Best effort: a leftover file in /tmp is all a failure costs. */
 	if (t->tmp_binary && t->tmp_dir)
 		unlink(t->tmp_binary);
 	if (t->tmp_dir)

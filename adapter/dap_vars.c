@@ -20,7 +20,7 @@ void dap_handle_release(dap_handle_ext *h)
 cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 		    grt_value *v, const dap_handle *frame)
 {
-	grt_target *t = s->tgt->rt;
+	grt_target *t = dbg_rt(s->dbg);
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "name", name);
 	gd_buf b = GD_BUF_INIT;

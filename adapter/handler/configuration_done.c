@@ -10,14 +10,9 @@ void dap_h_configuration_done(dap_session *s, const cJSON *req,
 		return;
 	}
 	dap_respond(s, req, NULL);
-	if (s->cfg.stop_on_entry || s->tgt->attached) {
+	if (s->cfg.stop_on_entry || dbg_attached(s->dbg)) {
 		/* Attached programs stay stopped where we caught them. */
-		pid_t pid = core_pid(s->tgt->proc);
-		uint64_t goid = 0;
-		if (s->tgt->attached)
-			grt_thread_goid(s->tgt->rt, pid, &goid, NULL);
-		dap_target_report_stop(s, s->tgt->attached ? "pause" : "entry",
-				       goid ? goid : (uint64_t)pid, NULL, 0);
+		dbg_initial_stop(s->dbg);
 		return;
 	}
 	gd_err err = GD_ERR_INIT;

@@ -10,11 +10,7 @@ void dap_h_disconnect(dap_session *s, const cJSON *req, const cJSON *args)
 		gd_err_clear(&err);
 		a.terminate_debuggee = -1;
 	}
-	if (s->tgt && s->tgt->attached && a.terminate_debuggee == 1 &&
-	    s->tgt->proc && !core_exited(s->tgt->proc)) {
-		core_kill(s->tgt->proc);
-	}
-	dap_target_end(s);
+	dap_target_end(s, a.terminate_debuggee == 1);
 	dap_respond(s, req, NULL);
 	s->done = 1;
 	s->exit_code = 0;

@@ -18,7 +18,7 @@ static int eval_frame(dap_session *s, int has_frame, int frame_id,
 		*out = *h;
 		return 0;
 	}
-	out->goid = s->cur_goid;
+	out->goid = dbg_current_goid(s->dbg);
 	return 0;
 }
 
@@ -30,7 +30,7 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_args_evaluate_free(&a);
 		dap_respond_error(s, req, "evaluate: the program is not stopped");
 		return;
@@ -40,7 +40,7 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	gx_expr *e = NULL;
 	grt_value v;
 	if (eval_frame(s, a.has_frame_id, a.frame_id, &fr, &err) < 0 ||
-	    grt_scope_open(s->tgt->rt, fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
+	    grt_scope_open(dbg_rt(s->dbg), fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
 	    gx_parse(a.expression, &e, &err) < 0)
 		goto fail;
 	if (gx_is_const(e->root)) {

@@ -8,11 +8,12 @@ static void started(dap_session *s, const cJSON *req)
 {
 	s->state = DAP_CONFIGURING;
 	dap_respond(s, req, NULL);
-	dap_exc_sync(s);
-	/* Breakpoints sent before the program existed resolve now. */
-	for (size_t i = 0; i < s->nbps; i++) {
-		dap_bp_resolve(s, &s->bps[i]);
-		dap_bp_event(s, &s->bps[i]);
+	/* Breakpoints sent before the program existed were resolved by the
+	 * launch or attach: tell the client how. */
+	for (size_t i = 0; i < dbg_bp_count(s->dbg); i++) {
+		dbg_bp_view v;
+		dbg_bp_at(s->dbg, i, &v);
+		dap_bp_event(s, &v);
 	}
 	dap_event(s, "initialized", NULL);
 }
@@ -45,7 +46,7 @@ void dap_h_launch(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	gd_err err = GD_ERR_INIT;
 	if (dap_target_launch(s, &err) < 0) {
-		dap_target_end(s);
+		dap_target_end(s, 0);
 		dap_respond_err(s, req, &err);
 		return;
 	}
@@ -58,7 +59,7 @@ void dap_h_attach(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	gd_err err = GD_ERR_INIT;
 	if (dap_target_attach(s, &err) < 0) {
-		dap_target_end(s);
+		dap_target_end(s, 0);
 		dap_respond_err(s, req, &err);
 		return;
 	}

@@ -38,7 +38,7 @@ void dap_h_pause(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	}
 	dap_respond(s, req, NULL);
-	if (dap_target_pause(s, &err) < 0) {
+	if (dbg_pause(s->dbg, &err) < 0) {
 		gd_log_info(s->log, "pause: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 	}

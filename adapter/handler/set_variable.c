@@ -37,7 +37,7 @@ static int find_child(dap_session *s, const dap_handle_ext *h, const char *name,
 {
 	grt_child *cs;
 	size_t n;
-	if (grt_children(s->tgt->rt, h->val, 0, 0, &cs, &n, err) < 0)
+	if (grt_children(dbg_rt(s->dbg), h->val, 0, 0, &cs, &n, err) < 0)
 		return -1;
 	int r = -1;
 	for (size_t i = 0; i < n; i++) {
@@ -65,7 +65,7 @@ void dap_h_set_variable(dap_session *s, const cJSON *req, const cJSON *args)
 	grt_scope sc;
 	grt_value dst = {0}, nv = {0};
 	const dap_handle *hp = dap_handle_get(s, a.variables_reference);
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		gd_err_set(&err, "the program is not stopped");
 		goto fail;
 	}
@@ -75,7 +75,7 @@ void dap_h_set_variable(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	dap_handle h = *hp;
 	dap_handle_ext x = *dap_handle_ext_get(s, a.variables_reference);
-	if (grt_scope_open(s->tgt->rt, h.goid, h.tid, h.frame, &sc, &err) < 0)
+	if (grt_scope_open(dbg_rt(s->dbg), h.goid, h.tid, h.frame, &sc, &err) < 0)
 		goto fail;
 	if (h.kind == DAP_H_SCOPE) {
 		if (x.scope == DAP_SCOPE_REGISTERS) {
@@ -119,11 +119,11 @@ void dap_h_set_expression(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	dap_handle fr = {0};
 	fr.kind = DAP_H_FRAME;
-	fr.goid = s->cur_goid;
+	fr.goid = dbg_current_goid(s->dbg);
 	gx_expr *e = NULL;
 	grt_scope sc;
 	grt_value v = {0};
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		gd_err_set(&err, "the program is not stopped");
 		goto fail;
 	}
@@ -135,7 +135,7 @@ void dap_h_set_expression(dap_session *s, const cJSON *req, const cJSON *args)
 		}
 		fr = *h;
 	}
-	if (grt_scope_open(s->tgt->rt, fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
+	if (grt_scope_open(dbg_rt(s->dbg), fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
 	    gx_parse(a.expression, &e, &err) < 0 ||
 	    grt_eval(&sc, e, &v, &err) < 0 ||
 	    grt_value_set(&sc, &v, a.value, &err) < 0)

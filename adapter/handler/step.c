@@ -1,41 +1,11 @@
 /* next, stepIn, stepOut: on the goroutine named by threadId, whichever
- * thread runs it (see goruntime/grt_step.c). */
+ * thread runs it (debugger/dbg_run.c, goruntime/grt_step.c). */
 #include "../dap_internal.h"
 
 #include <string.h>
 
-static void instruction_step(dap_session *s, const cJSON *req, uint64_t goid)
-{
-	gd_err err = GD_ERR_INIT;
-	const grt_goroutine *g = grt_goroutine_by_id(s->tgt->rt, goid, &err);
-	pid_t tid = g ? g->tid : (pid_t)goid;
-	if (!g && !core_thread_stopped(s->tgt->proc, tid)) {
-		dap_respond_error(s, req, "no goroutine %lu", (unsigned long)goid);
-		return;
-	}
-	if (!tid) {
-		dap_respond_error(s, req, "goroutine %lu is not running on a "
-				  "thread, so it has no instruction to step",
-				  (unsigned long)goid);
-		return;
-	}
-	dap_respond(s, req, NULL);
-	int exited = 0;
-	if (core_step_thread(s->tgt->proc, tid, &exited, &err) < 0) {
-		gd_log_info(s->log, "step: %s", gd_err_msg(&err));
-		gd_err_clear(&err);
-	}
-	if (exited && core_exited(s->tgt->proc)) {
-		dap_target_on_child(s);
-		return;
-	}
-	grt_invalidate(s->tgt->rt);
-	dap_handles_reset(s);
-	dap_target_report_stop(s, "step", goid, NULL, 0);
-}
-
 static void step(dap_session *s, const cJSON *req, const cJSON *args,
-		 grt_step_kind kind)
+		 dbg_step_kind kind)
 {
 	dap_args_step a;
 	gd_err err = GD_ERR_INIT;
@@ -44,23 +14,17 @@ static void step(dap_session *s, const cJSON *req, const cJSON *args,
 		return;
 	}
 	uint64_t goid = (uint64_t)a.thread_id;
-	int instr = a.granularity && strcmp(a.granularity, "instruction") == 0;
+	if (a.granularity && strcmp(a.granularity, "instruction") == 0)
+		kind = DBG_STEP_INSTRUCTION;
 	dap_args_step_free(&a);
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_respond_error(s, req, "the program is not stopped");
 		return;
 	}
-	if (instr) {
-		instruction_step(s, req, goid);
-		return;
-	}
-	grt_step_end(s->step);
-	s->step = NULL;
-	if (grt_step_begin(s->tgt->rt, goid, kind, &s->step, &err) < 0) {
+	if (dbg_step(s->dbg, goid, kind, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	s->cur_goid = goid;
 	dap_respond(s, req, NULL);
 	if (dap_target_resume(s, &err) < 0) {
 		gd_log_info(s->log, "step: %s", gd_err_msg(&err));
@@ -70,15 +34,15 @@ static void step(dap_session *s, const cJSON *req, const cJSON *args,
 
 void dap_h_next(dap_session *s, const cJSON *req, const cJSON *args)
 {
-	step(s, req, args, GRT_STEP_OVER);
+	step(s, req, args, DBG_STEP_OVER);
 }
 
 void dap_h_step_in(dap_session *s, const cJSON *req, const cJSON *args)
 {
-	step(s, req, args, GRT_STEP_IN);
+	step(s, req, args, DBG_STEP_IN);
 }
 
 void dap_h_step_out(dap_session *s, const cJSON *req, const cJSON *args)
 {
-	step(s, req, args, GRT_STEP_OUT);
+	step(s, req, args, DBG_STEP_OUT);
 }

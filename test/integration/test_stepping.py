@@ -276,19 +276,19 @@ def test_finalizer_goroutines_are_user_code_while_in_user_code(godap, go_tc, mod
     disconnect(c)
 
 
-def _stop_at_function(godap, go_tc, mode, fn, condition=None, first_line=None):
+def _stop_at_function(godap, go_tc, mode, fn, *, first_line, condition=None):
+    """Stops at first_line, then sets the function breakpoint while the
+    program is stopped (never racing it) and runs to it."""
     c = godap.start(go_tc)
     start(c, fixture_dir("stepping"), args=[mode],
-          breakpoints={SRC: [first_line]} if first_line else None)
-    if first_line:
-        ev = wait_stopped(c, "breakpoint")
+          breakpoints={SRC: [first_line]})
+    ev = wait_stopped(c, "breakpoint")
     bp = {"name": fn}
     if condition:
         bp["condition"] = condition
     r = c.request_ok("setFunctionBreakpoints", {"breakpoints": [bp]})
     assert r["breakpoints"][0]["verified"], r
-    if first_line:
-        c.request_ok("continue", {"threadId": ev["threadId"]})
+    c.request_ok("continue", {"threadId": ev["threadId"]})
     ev = wait_stopped(c, "function breakpoint")
     frames = stack(c, ev["threadId"])["stackFrames"]
     return c, ev, frames
@@ -298,7 +298,8 @@ def test_stack_through_systemstack(godap, go_tc):
     """A goroutine whose thread runs readmemstats_m on the system stack:
     its stack starts where the thread is, on g0, and continues on the
     goroutine's own stack after runtime.systemstack."""
-    c, ev, frames = _stop_at_function(godap, go_tc, "sysstack", "runtime.readmemstats_m")
+    c, ev, frames = _stop_at_function(godap, go_tc, "sysstack", "runtime.readmemstats_m",
+                                      first_line=L("SYSSTACK_CALL"))
     names = [f["name"] for f in frames]
     assert ev["threadId"] == 1
     assert names[0] == "runtime.readmemstats_m", names
@@ -313,7 +314,10 @@ def test_stack_through_systemstack(godap, go_tc):
 def test_stack_through_mcall(godap, go_tc):
     """park_m runs on g0 through mcall for the goroutine that parks: its
     stack goes on from the gopark that called mcall."""
-    c, ev, frames = _stop_at_function(godap, go_tc, "block", "runtime.park_m")
+    # Stopped before the receive, the function breakpoint goes in before
+    # anything parks: the receiver (or the sender, if it comes first) will.
+    c, ev, frames = _stop_at_function(godap, go_tc, "block", "runtime.park_m",
+                                      first_line=L("BLK_A"))
     names = [f["name"] for f in frames]
     assert names[:3] == ["runtime.park_m", "runtime.mcall", "runtime.gopark"], names
     assert names[-1] == "runtime.goexit", names

@@ -1,0 +1,234 @@
+/* debugger/: the debugger below the DAP adapter.  It owns the target (the
+ * process through core/, its DWARF through dwarf/, the Go runtime view
+ * through goruntime/), the breakpoints with their ids, the run loop, the
+ * stepping, and the meaning of every stop.  It knows nothing of DAP or
+ * JSON: it reports stops and other happenings through one callback
+ * (dbg_event), and paths are the caller's business (it is given the
+ * binary's paths, and keeps a client's "source" key only as an opaque
+ * string).
+ *
+ * One dbg per debugging session; no global state.  The dbg exists before
+ * the target does (breakpoints may be set first) and can end its target
+ * and live on.
+ *
+ * Error convention: common/gd_err.h. */
+#ifndef DBG_H
+#define DBG_H
+
+#include <stdint.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "../common/gd_err.h"
+#include "../common/gd_log.h"
+#include "../goruntime/grt.h"
+#include "../goruntime/grt_value.h"
+
+typedef struct dbg dbg;
+
+/* ---- events ---- */
+typedef enum dbg_event_kind {
+	DBG_EV_STOPPED, /* every thread is stopped; see reason */
+	DBG_EV_EXITED,  /* the process is gone (exit_code) */
+	DBG_EV_OUTPUT,  /* text for the user's console (a logpoint, or why a
+			 * breakpoint condition could not be evaluated) */
+} dbg_event_kind;
+
+typedef enum dbg_stop_reason {
+	DBG_STOP_ENTRY,       /* launched, nothing run yet (stopOnEntry) */
+	DBG_STOP_BREAKPOINT,  /* a line breakpoint, or an int3 in the program */
+	DBG_STOP_FUNCTION_BREAKPOINT,
+	DBG_STOP_INSTRUCTION_BREAKPOINT,
+	DBG_STOP_STEP,
+	DBG_STOP_PAUSE,       /* asked for, or an attached program caught */
+	DBG_STOP_EXCEPTION,   /* see dbg_exception */
+	DBG_STOP_DATA_BREAKPOINT,
+} dbg_stop_reason;
+
+struct dbg_bp_view;
+
+/* Valid only during the callback (pointers borrowed from the dbg). */
+typedef struct dbg_event {
+	dbg_event_kind kind;
+	/* DBG_EV_STOPPED */
+	dbg_stop_reason reason;
+	uint64_t thread_id;  /* a goroutine id, or an OS thread id when the
+			      * thread runs no goroutine */
+	const int *bp_ids;   /* the breakpoints that asked for this stop */
+	size_t nbp_ids;
+	const char *description; /* exception and data breakpoint: what
+				  * happened ("x changed from 1 to 2"); NULL */
+	/* DBG_EV_EXITED */
+	int exit_code;
+	/* DBG_EV_OUTPUT */
+	const char *text;
+	const struct dbg_bp_view *bp; /* the logpoint that printed, or NULL */
+} dbg_event;
+
+/* Called from inside dbg calls (dbg_on_child, dbg_continue, dbg_pause,
+ * dbg_initial_stop, ...).  It must not call back into the dbg except for
+ * the read-only getters. */
+typedef void (*dbg_event_fn)(void *ctx, const dbg_event *ev);
+
+/* log is borrowed (it must outlive the dbg). */
+int dbg_new(dbg **out, gd_log *log, dbg_event_fn on_event, void *ctx,
+	    gd_err *err);
+/* Ends the target (as dbg_end(d, 0)) and frees everything. */
+void dbg_free(dbg *d);
+
+/* ---- the target ---- */
+typedef struct dbg_launch_opts {
+	const char *binary;   /* the Go executable to run and to read */
+	char *const *argv;    /* argv[0] included */
+	char *const *envp;    /* full environment */
+	const char *cwd;      /* NULL: inherit */
+	int stdin_fd, stdout_fd, stderr_fd; /* dup2'ed onto 0, 1, 2; -1 keeps */
+} dbg_launch_opts;
+
+/* Starts the program stopped before its first instruction, then resolves
+ * the breakpoints set so far.  The fds in o stay the caller's. */
+int dbg_launch(dbg *d, const dbg_launch_opts *o, gd_err *err);
+/* Seizes a running process and stops it. */
+int dbg_attach(dbg *d, pid_t pid, gd_err *err);
+/* 1 once launch or attach succeeded, until dbg_end. */
+int dbg_has_target(const dbg *d);
+int dbg_attached(const dbg *d);
+/* 1 while the program runs (between dbg_continue and the stop event). */
+int dbg_running(const dbg *d);
+/* 1 when the process is known to be gone. */
+int dbg_exited(const dbg *d);
+/* Removes the step, the breakpoints' int3s and the watchpoints, then:
+ * a launched program is killed; an attached one detached (and left
+ * running) unless kill is set.  Breakpoint records stay (unverified). */
+void dbg_end(dbg *d, int kill);
+
+/* The Go runtime view for reading values: owned by d, NULL without a
+ * target; valid until dbg_end. */
+grt_target *dbg_rt(dbg *d);
+/* The goroutine the user is on (the last stop's, or the step's). */
+uint64_t dbg_current_goid(const dbg *d);
+
+/* ---- running ---- */
+/* The initial stop after launch (DBG_STOP_ENTRY) or attach
+ * (DBG_STOP_PAUSE): reported through the callback, nothing runs. */
+void dbg_initial_stop(dbg *d);
+/* Resumes every thread (or runs the instruction step armed by dbg_step).
+ * Stops are reported later, through dbg_on_child. */
+int dbg_continue(dbg *d, gd_err *err);
+/* Stops every thread and reports DBG_STOP_PAUSE (nothing if not running). */
+int dbg_pause(dbg *d, gd_err *err);
+/* Call when SIGCHLD arrived, or when dbg_wants_poll says so: handles
+ * every pending stop, reporting the ones the user sees. */
+void dbg_on_child(dbg *d);
+/* 1 when a stop is waiting that no SIGCHLD will announce: call
+ * dbg_on_child without waiting. */
+int dbg_wants_poll(const dbg *d);
+
+typedef enum dbg_step_kind {
+	DBG_STEP_OVER, DBG_STEP_IN, DBG_STEP_OUT,
+	DBG_STEP_INSTRUCTION, /* one machine instruction of the thread */
+} dbg_step_kind;
+/* Arms a step of goroutine (or OS thread) thread_id; the program must be
+ * stopped.  dbg_continue then runs it; the end is a DBG_STOP_STEP stop
+ * (or another stop that wins: a user breakpoint, an exception, ...). */
+int dbg_step(dbg *d, uint64_t thread_id, dbg_step_kind kind, gd_err *err);
+
+/* ---- breakpoints ---- */
+typedef enum dbg_bp_kind {
+	DBG_BP_LINE, DBG_BP_FUNC, DBG_BP_INSTR, DBG_BP_DATA,
+} dbg_bp_kind;
+
+/* What one requested breakpoint is.  Strings are borrowed. */
+typedef struct dbg_bp_spec {
+	/* DBG_BP_LINE: source is the caller's key for the file (the client's
+	 * path), bin_path the same file as the binary names it. */
+	const char *source, *bin_path;
+	int line;
+	const char *func;      /* DBG_BP_FUNC: main.worker, (*T).M, ... */
+	uint64_t instr;        /* DBG_BP_INSTR: runtime address */
+	const char *data_id;   /* DBG_BP_DATA: from dbg_watch_info */
+	int read_write;        /* DBG_BP_DATA: 0 write, 1 readWrite, -1 read */
+	const char *error;     /* set: unverified with this message */
+	const char *condition, *hit_condition, *log_message; /* NULL or "" */
+} dbg_bp_spec;
+
+/* A breakpoint as the caller shows it.  Strings are owned by d and valid
+ * until the next breakpoint change or dbg_end. */
+typedef struct dbg_bp_view {
+	int id;
+	dbg_bp_kind kind;
+	int verified;
+	const char *message; /* why not verified, or NULL */
+	const char *source;  /* DBG_BP_LINE: the caller's key */
+	const char *file;    /* the resolved location (binary path), or NULL */
+	int line;            /* the resolved line, 0 when unknown */
+	uint64_t instr;      /* DBG_BP_INSTR: the address asked for */
+	uint64_t hits;
+} dbg_bp_view;
+
+/* Makes the breakpoints of kind (for DBG_BP_LINE: of file `source`) the
+ * ones in specs, each resolved and inserted when there is a target; while
+ * the program runs this happens behind a stop nobody sees.  out (n
+ * entries, may be NULL when n is 0) receives their state, in order. */
+int dbg_bp_set(dbg *d, dbg_bp_kind kind, const char *source,
+	       const dbg_bp_spec *specs, size_t n, dbg_bp_view *out,
+	       gd_err *err);
+/* Every breakpoint, for telling the client after the target appeared. */
+size_t dbg_bp_count(const dbg *d);
+void dbg_bp_at(const dbg *d, size_t i, dbg_bp_view *out);
+/* Lines of [line, end_line] in bin_path that take a breakpoint as they
+ * are.  *lines is heap; caller frees. */
+int dbg_bp_locations(dbg *d, const char *bin_path, int line, int end_line,
+		     int **lines, size_t *n, gd_err *err);
+/* NULL when the condition parses, else why not (heap; caller frees). */
+char *dbg_cond_check(const char *cond);
+
+/* Exception filters (Delve's): unrecovered panics, runtime fatal errors.
+ * Both on by default.  Works while the program runs. */
+int dbg_exc_filters(dbg *d, int panic, int fatal_throw, gd_err *err);
+typedef struct dbg_exception {
+	const char *id;          /* "panic" or "fatal error" */
+	const char *description; /* "panic: runtime error: ..." */
+	const char *stack;       /* as Go's traceback prints it */
+} dbg_exception;
+/* The exception of the current stop, or NULL.  Owned by d, valid until
+ * the program resumes. */
+const dbg_exception *dbg_exception_get(const dbg *d);
+
+/* Whether v (named name) can be watched: 0 and *data_id (heap) when it
+ * can, else 0 with *why (heap) saying why not.  -1 only on failure. */
+int dbg_watch_info(dbg *d, const grt_value *v, const char *name,
+		   char **data_id, char **why, gd_err *err);
+
+/* ---- reading a stop ---- */
+/* A goroutine id, else a stopped OS thread's id, to (goid, tid) as
+ * goruntime takes them.  -1 when it is neither. */
+int dbg_thread_resolve(dbg *d, int64_t id, uint64_t *goid, pid_t *tid);
+
+typedef struct dbg_thread {
+	uint64_t id;
+	char *name; /* heap: "[Go 7] main.worker (chan receive)" */
+} dbg_thread;
+/* Goroutines (or, before the runtime made any, OS threads) of the stopped
+ * program, with the function each is "in" (its innermost frame outside
+ * the runtime).  hide_system leaves out the runtime's own goroutines
+ * (except the current one).  *out is heap; free with dbg_threads_free. */
+int dbg_threads(dbg *d, int hide_system, dbg_thread **out, size_t *n,
+		gd_err *err);
+void dbg_threads_free(dbg_thread *t, size_t n);
+
+/* Frames [0, max) of goroutine goid (or thread tid), inlined calls as
+ * frames of their own.  *frames is heap; caller frees.  *complete: the
+ * walk reached the bottom of the stack. */
+int dbg_stack(dbg *d, uint64_t goid, pid_t tid, size_t max,
+	      grt_frame **frames, size_t *n, int *complete, gd_err *err);
+
+typedef struct dbg_reg {
+	const char *name; /* static */
+	uint64_t value;
+} dbg_reg;
+/* The known general registers of a scope's frame, in x86 order.  *out is
+ * heap; caller frees. */
+int dbg_registers(const grt_scope *sc, dbg_reg **out, size_t *n, gd_err *err);
+
+#endif
