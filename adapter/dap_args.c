@@ -7,6 +7,7 @@
 #include "../common/gd_array.h"
 
 #include "gd_buf.h"
+#include "gd_base64.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -545,10 +546,55 @@ static int parse_substitute_path(pctx *c, const cJSON *a, dap_args_launch *o)
 	return rc;
 }
 
+/* showPprofLabels: true/false, or an array of label keys ("*": all). */
+static int parse_pprof_labels(pctx *c, const cJSON *a, dap_args_launch *o)
+{
+	const cJSON *v = field(a, "showPprofLabels");
+	if (!v)
+		return 0;
+	if (cJSON_IsBool(v)) {
+		o->show_pprof_labels = cJSON_IsTrue(v);
+		return 0;
+	}
+	if (!cJSON_IsArray(v))
+		return fail_type(c, "", "showPprofLabels",
+				 "true, false or an array of label keys", v);
+	if (opt_str_array(c, a, "showPprofLabels", &o->pprof_label_keys,
+			  &o->npprof_label_keys) < 0)
+		return -1;
+	o->show_pprof_labels = o->npprof_label_keys > 0;
+	for (size_t i = 0; i < o->npprof_label_keys; i++)
+		if (strcmp(o->pprof_label_keys[i], "*") == 0) {
+			free_strv(o->pprof_label_keys, o->npprof_label_keys);
+			o->pprof_label_keys = NULL;
+			o->npprof_label_keys = 0;
+			break;
+		}
+	return 0;
+}
+
+static int parse_flavor(pctx *c, const cJSON *a, dap_args_launch *o)
+{
+	if (opt_str(c, a, "", "disassembleFlavor", &o->disassemble_flavor) < 0)
+		return -1;
+	const char *f = o->disassemble_flavor;
+	if (f && strcmp(f, "go") != 0 && strcmp(f, "intel") != 0 &&
+	    strcmp(f, "gnu") != 0 && strcmp(f, "att") != 0)
+		return fail(c, "", "disassembleFlavor", "must be \"go\", "
+			    "\"intel\" or \"gnu\", not \"%s\"", f);
+	return 0;
+}
+
 /* Fields launch and attach share. */
 static int launch_common(pctx *c, const cJSON *a, dap_args_launch *o)
 {
-	if (opt_str(c, a, "", "cwd", &o->cwd) < 0 ||
+	if (parse_flavor(c, a, o) < 0 || parse_pprof_labels(c, a, o) < 0 ||
+	    opt_int(c, a, "", "maxStringLen", 1, DAP_ARGS_MAX_COUNT,
+		    &o->max_string_len, NULL) < 0 ||
+	    opt_int(c, a, "", "maxArrayValues", 1, DAP_ARGS_MAX_COUNT,
+		    &o->max_array_values, NULL) < 0 ||
+	    opt_str(c, a, "", "goroutineFilters", &o->goroutine_filters) < 0 ||
+	    opt_str(c, a, "", "cwd", &o->cwd) < 0 ||
 	    parse_substitute_path(c, a, o) < 0 ||
 	    opt_bool(c, a, "", "stopOnEntry", &o->stop_on_entry) < 0 ||
 	    opt_bool(c, a, "", "hideSystemGoroutines",
@@ -557,7 +603,9 @@ static int launch_common(pctx *c, const cJSON *a, dap_args_launch *o)
 		     &o->show_global_variables) < 0 ||
 	    opt_bool(c, a, "", "showRegisters", &o->show_registers) < 0 ||
 	    opt_int(c, a, "", "stackTraceDepth", 1, DAP_ARGS_MAX_COUNT,
-		    &o->stack_trace_depth, NULL) < 0)
+		    &o->stack_trace_depth, NULL) < 0 ||
+	    opt_int(c, a, "", "callTimeout", 1, 86400, &o->call_timeout,
+		    NULL) < 0)
 		return -1;
 	return 0;
 }
@@ -605,6 +653,7 @@ static void launch_defaults(dap_args_launch *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->stack_trace_depth = DAP_ARGS_DEFAULT_STACK_DEPTH;
+	o->call_timeout = DAP_ARGS_DEFAULT_CALL_TIMEOUT;
 }
 
 int dap_args_launch_parse(const cJSON *args, dap_args_launch *out,
@@ -690,6 +739,9 @@ void dap_args_launch_free(dap_args_launch *a)
 	}
 	free(a->substitute_path);
 	free(a->output);
+	free(a->disassemble_flavor);
+	free(a->goroutine_filters);
+	free_strv(a->pprof_label_keys, a->npprof_label_keys);
 	launch_defaults(a);
 }
 
@@ -1539,6 +1591,151 @@ int dap_args_memory_reference(const char *ref, uint64_t *addr, gd_err *err)
 				  "digits)", ref);
 	*addr = (uint64_t)v;
 	return 0;
+}
+
+/* ---- writeMemory ---- */
+
+static int write_memory_fields(pctx *c, const cJSON *a,
+			       dap_args_write_memory *o)
+{
+	char *data = NULL;
+	if (req_str(c, a, "", "memoryReference", &o->memory_reference) < 0 ||
+	    opt_int64(c, a, "", "offset", -MAX_SAFE_INT, MAX_SAFE_INT,
+		      &o->offset, NULL) < 0 ||
+	    opt_bool(c, a, "", "allowPartial", &o->allow_partial) < 0 ||
+	    req_str(c, a, "", "data", &data) < 0)
+		return -1;
+	int rc = gd_base64_decode(data, &o->data, &o->ndata);
+	free(data);
+	if (rc < 0)
+		return fail(c, "", "data", "must be base64");
+	return 0;
+}
+
+int dap_args_write_memory_parse(const cJSON *args, dap_args_write_memory *out,
+				gd_err *err)
+{
+	pctx c = {"writeMemory", err};
+	const cJSON *a;
+	memset(out, 0, sizeof(*out));
+	if (args_obj(&c, args, &a) < 0 || write_memory_fields(&c, a, out) < 0) {
+		dap_args_write_memory_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void dap_args_write_memory_free(dap_args_write_memory *a)
+{
+	free(a->memory_reference);
+	free(a->data);
+	memset(a, 0, sizeof(*a));
+}
+
+/* ---- completions ---- */
+
+int dap_args_completions_parse(const cJSON *args, dap_args_completions *out,
+			       gd_err *err)
+{
+	pctx c = {"completions", err};
+	const cJSON *a;
+	memset(out, 0, sizeof(*out));
+	if (args_obj(&c, args, &a) < 0 ||
+	    req_str(&c, a, "", "text", &out->text) < 0 ||
+	    req_int(&c, a, "", "column", 0, INT_MAX, &out->column) < 0 ||
+	    opt_int(&c, a, "", "line", 0, INT_MAX, &out->line, NULL) < 0 ||
+	    opt_int(&c, a, "", "frameId", 0, INT_MAX, &out->frame_id,
+		    &out->has_frame_id) < 0) {
+		dap_args_completions_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void dap_args_completions_free(dap_args_completions *a)
+{
+	free(a->text);
+	memset(a, 0, sizeof(*a));
+}
+
+/* ---- stepInTargets ---- */
+
+int dap_args_step_in_targets_parse(const cJSON *args,
+				   dap_args_step_in_targets *out, gd_err *err)
+{
+	pctx c = {"stepInTargets", err};
+	const cJSON *a;
+	memset(out, 0, sizeof(*out));
+	if (args_obj(&c, args, &a) < 0 ||
+	    req_int(&c, a, "", "frameId", 0, INT_MAX, &out->frame_id) < 0) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- gotoTargets ---- */
+
+int dap_args_goto_targets_parse(const cJSON *args,
+				dap_args_goto_targets *out, gd_err *err)
+{
+	pctx c = {"gotoTargets", err};
+	const cJSON *a;
+	memset(out, 0, sizeof(*out));
+	if (args_obj(&c, args, &a) < 0 ||
+	    source_path(&c, a, &out->source_path, NULL, NULL) < 0 ||
+	    req_int(&c, a, "", "line", 0, INT_MAX, &out->line) < 0) {
+		dap_args_goto_targets_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void dap_args_goto_targets_free(dap_args_goto_targets *a)
+{
+	free(a->source_path);
+	memset(a, 0, sizeof(*a));
+}
+
+/* ---- goto ---- */
+
+int dap_args_goto_parse(const cJSON *args, dap_args_goto *out, gd_err *err)
+{
+	pctx c = {"goto", err};
+	const cJSON *a;
+	memset(out, 0, sizeof(*out));
+	if (args_obj(&c, args, &a) < 0 ||
+	    req_int64(&c, a, "", "threadId", 0, MAX_SAFE_INT,
+		      &out->thread_id) < 0 ||
+	    req_int(&c, a, "", "targetId", 0, INT_MAX, &out->target_id) < 0) {
+		memset(out, 0, sizeof(*out));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- cancel ---- */
+
+int dap_args_cancel_parse(const cJSON *args, dap_args_cancel *out,
+			  gd_err *err)
+{
+	pctx c = {"cancel", err};
+	const cJSON *a;
+	memset(out, 0, sizeof(*out));
+	if (args_obj(&c, args, &a) < 0 ||
+	    opt_int(&c, a, "", "requestId", 0, INT_MAX, &out->request_id,
+		    &out->has_request_id) < 0 ||
+	    opt_str(&c, a, "", "progressId", &out->progress_id) < 0) {
+		dap_args_cancel_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+void dap_args_cancel_free(dap_args_cancel *a)
+{
+	free(a->progress_id);
+	memset(a, 0, sizeof(*a));
 }
 
 /* ---- dataBreakpointInfo ---- */

@@ -30,6 +30,7 @@
 #define DAP_ARGS_MAX_COUNT 1000000
 #define DAP_ARGS_MAX_READ_MEMORY (16 << 20) /* readMemory 'count' */
 #define DAP_ARGS_DEFAULT_STACK_DEPTH 50
+#define DAP_ARGS_DEFAULT_CALL_TIMEOUT 10 /* seconds */
 /* An optional boolean that was not given (tri-state fields). */
 #define DAP_ARGS_UNSET (-1)
 
@@ -80,14 +81,25 @@ typedef struct dap_args_launch {
 	int show_global_variables;
 	int show_registers;
 	int stack_trace_depth; /* default 50, 1..DAP_ARGS_MAX_COUNT */
+	int call_timeout;      /* seconds a function call may take; 10 */
 	char *output;          /* where to put the built binary, or NULL */
 	int no_debug;
 	int process_id;        /* attach: > 0 */
+	/* Delve's names: "go" (default), "intel", "gnu" ("att" accepted). */
+	char *disassemble_flavor;
+	int max_string_len;    /* 0: godap's default */
+	int max_array_values;  /* 0: godap's default */
+	char *goroutine_filters; /* Delve's -with/-without/-group syntax */
+	/* showPprofLabels: true (every label), or the label keys to show */
+	int show_pprof_labels;
+	char **pprof_label_keys;
+	size_t npprof_label_keys;
 } dap_args_launch;
 int dap_args_launch_parse(const cJSON *args, dap_args_launch *out,
 			  gd_err *err);
 /* attach: mode ("local"), processId (integer or numeric string), and the
- * shared cwd, substitutePath, stopOnEntry, hideSystemGoroutines,
+ * shared disassembleFlavor, maxStringLen, maxArrayValues,
+ * goroutineFilters, showPprofLabels, cwd, substitutePath, stopOnEntry, hideSystemGoroutines,
  * showGlobalVariables, showRegisters, stackTraceDepth. */
 int dap_args_attach_parse(const cJSON *args, dap_args_launch *out,
 			  gd_err *err);
@@ -332,6 +344,63 @@ void dap_args_read_memory_free(dap_args_read_memory *a);
 /* A memory reference as godap writes them ("0x1234"; decimal accepted)
  * -> address.  Message names what was wrong. */
 int dap_args_memory_reference(const char *ref, uint64_t *addr, gd_err *err);
+
+/* ---- writeMemory ---- */
+typedef struct dap_args_write_memory {
+	char *memory_reference; /* required */
+	int64_t offset;         /* may be negative */
+	int allow_partial;
+	uint8_t *data;          /* decoded from base64 'data' (required) */
+	size_t ndata;
+} dap_args_write_memory;
+int dap_args_write_memory_parse(const cJSON *args, dap_args_write_memory *out,
+				gd_err *err);
+void dap_args_write_memory_free(dap_args_write_memory *a);
+
+/* ---- completions ---- */
+typedef struct dap_args_completions {
+	char *text;   /* required */
+	int column;   /* required, as the client counts (1-based default) */
+	int line;     /* 0: not given */
+	int has_frame_id;
+	int frame_id;
+} dap_args_completions;
+int dap_args_completions_parse(const cJSON *args, dap_args_completions *out,
+			       gd_err *err);
+void dap_args_completions_free(dap_args_completions *a);
+
+/* ---- stepInTargets ---- */
+typedef struct dap_args_step_in_targets {
+	int frame_id; /* required */
+} dap_args_step_in_targets;
+int dap_args_step_in_targets_parse(const cJSON *args,
+				   dap_args_step_in_targets *out, gd_err *err);
+
+/* ---- gotoTargets ---- */
+typedef struct dap_args_goto_targets {
+	char *source_path; /* required */
+	int line;          /* required */
+} dap_args_goto_targets;
+int dap_args_goto_targets_parse(const cJSON *args,
+				dap_args_goto_targets *out, gd_err *err);
+void dap_args_goto_targets_free(dap_args_goto_targets *a);
+
+/* ---- goto ---- */
+typedef struct dap_args_goto {
+	int64_t thread_id; /* required */
+	int target_id;     /* required */
+} dap_args_goto;
+int dap_args_goto_parse(const cJSON *args, dap_args_goto *out, gd_err *err);
+
+/* ---- cancel ---- */
+typedef struct dap_args_cancel {
+	int has_request_id;
+	int request_id;
+	char *progress_id;
+} dap_args_cancel;
+int dap_args_cancel_parse(const cJSON *args, dap_args_cancel *out,
+			  gd_err *err);
+void dap_args_cancel_free(dap_args_cancel *a);
 
 /* ---- dataBreakpointInfo ---- */
 typedef struct dap_args_data_breakpoint_info {

@@ -28,6 +28,12 @@ void dap_h_set_data_breakpoints(dap_session *, const cJSON *, const cJSON *);
 void dap_h_next(dap_session *, const cJSON *, const cJSON *);
 void dap_h_step_in(dap_session *, const cJSON *, const cJSON *);
 void dap_h_step_out(dap_session *, const cJSON *, const cJSON *);
+void dap_h_disassemble(dap_session *, const cJSON *, const cJSON *);
+void dap_h_read_memory(dap_session *, const cJSON *, const cJSON *);
+void dap_h_write_memory(dap_session *, const cJSON *, const cJSON *);
+void dap_h_loaded_sources(dap_session *, const cJSON *, const cJSON *);
+void dap_h_source(dap_session *, const cJSON *, const cJSON *);
+void dap_h_modules(dap_session *, const cJSON *, const cJSON *);
 
 static const struct {
 	const char *command;
@@ -57,6 +63,12 @@ static const struct {
 	{"next", dap_h_next},
 	{"stepIn", dap_h_step_in},
 	{"stepOut", dap_h_step_out},
+	{"disassemble", dap_h_disassemble},
+	{"readMemory", dap_h_read_memory},
+	{"writeMemory", dap_h_write_memory},
+	{"loadedSources", dap_h_loaded_sources},
+	{"source", dap_h_source},
+	{"modules", dap_h_modules},
 	{"disconnect", dap_h_disconnect},
 	{"terminate", dap_h_disconnect},
 };

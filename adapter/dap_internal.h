@@ -58,6 +58,7 @@ struct dap_session {
 	int exit_code;
 	dap_state state;
 	int lines_start_at1;
+	int client_invalidated; /* the client handles 'invalidated' events */
 
 	dap_args_launch cfg; /* launch/attach configuration */
 	int have_cfg;
@@ -67,6 +68,11 @@ struct dap_session {
 	dap_handle *handles;
 	size_t nhandles, caphandles;
 	dap_handle_ext *hext; /* parallel to handles, caphandles long */
+
+	/* sourceReference n names srcrefs[n-1], a binary path (owned);
+	 * they live as long as the session. */
+	char **srcrefs;
+	size_t nsrcrefs, capsrcrefs;
 
 	int exited_sent;
 };
@@ -80,6 +86,10 @@ void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
 void dap_output(dap_session *s, const char *category, const char *text,
 		size_t len);
+/* After memory changed behind the views' back (writeMemory, setVariable,
+ * setExpression): an 'invalidated' event for the variables, when
+ * the client said it handles them. */
+void dap_invalidated(dap_session *s);
 
 /* ---- handles ---- */
 int dap_handle_new(dap_session *s, const dap_handle *h);
@@ -117,6 +127,15 @@ void dap_bp_set(dap_session *s, const cJSON *req, dbg_bp_kind kind,
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
 
+/* ---- sources (dap_sources.c) ---- */
+/* A DAP Source for a file the binary names: name and client path, plus a
+ * sourceReference when the file is not readable here (the source
+ * request then finds its text). */
+cJSON *dap_source_json(dap_session *s, const char *binary_path);
+/* The binary path of sourceReference ref, NULL if none (owned by s). */
+const char *dap_source_ref_path(dap_session *s, int ref);
+void dap_sources_free(dap_session *s);
+
 /* ---- variables (dap_vars.c) ---- */
 /* A DAP Variable for value v (ownership of v moves to the handle when it
  * is expandable; v is freed otherwise).  evalname may be NULL. */
@@ -124,6 +143,13 @@ cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 		    struct grt_value *v, const dap_handle *frame);
 /* Frees what a handle owns (called when handles die). */
 void dap_handle_release(dap_handle_ext *h);
+
+/* The launch configuration's callTimeout, or the default (seconds). */
+static inline int call_timeout(const dap_session *s)
+{
+	return s->cfg.call_timeout > 0 ? s->cfg.call_timeout
+				       : DAP_ARGS_DEFAULT_CALL_TIMEOUT;
+}
 
 /* ---- handlers ---- */
 typedef void (*dap_handler_fn)(dap_session *s, const cJSON *req,

@@ -12,6 +12,33 @@
 
 #define DAP_MAX_MESSAGE (64u << 20)
 
+static void drain_sigfd(dap_session *s)
+{
+	struct signalfd_siginfo si;
+	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+}
+
+/* The debugger waits here while a function call runs the program: for a
+ * SIGCHLD, reading the program's output meanwhile (a full pipe would
+ * block the call). */
+static void wait_child(void *ctx, int timeout_ms)
+{
+	dap_session *s = ctx;
+	struct pollfd pf[3];
+	int nf = 0;
+	pf[nf++] = (struct pollfd){s->sigfd, POLLIN, 0};
+	if (s->tgt && s->tgt->out_fd >= 0)
+		pf[nf++] = (struct pollfd){s->tgt->out_fd, POLLIN, 0};
+	if (s->tgt && s->tgt->err_fd >= 0)
+		pf[nf++] = (struct pollfd){s->tgt->err_fd, POLLIN, 0};
+	/* EINTR or a poll failure: the caller looks at the child anyway. */
+	if (poll(pf, (nfds_t)nf, timeout_ms) > 0) {
+		drain_sigfd(s);
+		dap_target_drain_output(s, 0);
+	}
+}
+
 int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
 		    gd_err *err)
 {
@@ -28,7 +55,8 @@ int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
 		free(s);
 		return -1;
 	}
-	if (dbg_new(&s->dbg, log, dap_target_on_event, s, err) < 0) {
+	dbg_hooks hooks = {dap_target_on_event, wait_child, s};
+	if (dbg_new(&s->dbg, log, &hooks, err) < 0) {
 		dap_session_free(s);
 		return -1;
 	}
@@ -57,6 +85,7 @@ void dap_session_free(dap_session *s)
 	if (s->dbg)
 		dap_target_end(s, 0);
 	dbg_free(s->dbg);
+	dap_sources_free(s);
 	dap_handles_reset(s);
 	free(s->handles);
 	free(s->hext);
@@ -277,13 +306,6 @@ static void read_client(dap_session *s)
 	}
 }
 
-static void drain_sigfd(dap_session *s)
-{
-	struct signalfd_siginfo si;
-	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		;
-}
-
 int dap_session_run(dap_session *s)
 {
 	while (!s->done) {
@@ -320,4 +342,14 @@ int dap_session_run(dap_session *s)
 	}
 	dap_target_end(s, 0);
 	return s->exit_code;
+}
+
+void dap_invalidated(dap_session *s)
+{
+	if (!s->client_invalidated)
+		return;
+	cJSON *b = cJSON_CreateObject();
+	cJSON *areas = cJSON_AddArrayToObject(b, "areas");
+	cJSON_AddItemToArray(areas, cJSON_CreateString("variables"));
+	dap_event(s, "invalidated", b);
 }

@@ -3,6 +3,7 @@
 #include "dap_internal.h"
 #include "../goruntime/grt_value.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,12 @@ cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 	cJSON_AddStringToObject(o, "type", grt_value_type_name(t, v));
 	if (evalname && *evalname)
 		cJSON_AddStringToObject(o, "evaluateName", evalname);
+	uint64_t maddr;
+	if (grt_value_memref(t, v, &maddr) == 0) {
+		char mref[32];
+		snprintf(mref, sizeof(mref), "0x%llx", (unsigned long long)maddr);
+		cJSON_AddStringToObject(o, "memoryReference", mref);
+	}
 	uint64_t indexed = 0, named = 0;
 	int ref = 0;
 	const char *mname, *mtype;

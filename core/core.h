@@ -89,6 +89,21 @@ int core_resume_all(core_proc *p, gd_err *err);
 /* Resumes one thread while the others run (steps it over its breakpoint
  * first; that needs the others stopped for an instant). */
 int core_resume_thread(core_proc *p, pid_t tid, gd_err *err);
+/* Resumes thread tid alone: every other thread stays as it is (stopped
+ * ones stay stopped).  A thread reported at one of our breakpoints and
+ * still on it is stepped over it first (only it moves).  For running
+ * code on one thread while the rest of the program is held, as function
+ * calls from the debugger do. */
+int core_run_thread(core_proc *p, pid_t tid, gd_err *err);
+/* The breakpoint address thread tid was reported at and will step over on
+ * its next resume (0: none), and setting it back after the thread's
+ * registers were changed and restored (a function call from the
+ * debugger). */
+uint64_t core_thread_stepover(const core_proc *p, pid_t tid);
+void core_thread_set_stepover(core_proc *p, pid_t tid, uint64_t addr);
+/* hold != 0: threads the program creates from now on stay stopped at
+ * birth (until core_run_thread or core_resume_all) instead of running. */
+void core_hold_new_threads(core_proc *p, int hold);
 /* Single-steps one stopped thread by one instruction, synchronously; the
  * other threads stay as they are.  *exited is set if the process died. */
 int core_step_thread(core_proc *p, pid_t tid, int *exited, gd_err *err);
@@ -101,6 +116,9 @@ int core_fpregs(core_proc *p, pid_t tid, struct user_fpregs_struct *out,
 		gd_err *err);
 int core_set_regs(core_proc *p, pid_t tid, const struct user_regs_struct *r,
 		  gd_err *err);
+/* Writes the x87/SSE state of a stopped thread (PTRACE_SETFPREGS). */
+int core_set_fpregs(core_proc *p, pid_t tid,
+		    const struct user_fpregs_struct *in, gd_err *err);
 
 /* ---- memory ---- */
 /* One process_vm_readv per call; a short read is an error. */
@@ -115,6 +133,15 @@ int core_read_text(core_proc *p, uint64_t addr, void *buf, size_t len,
 		   gd_err *err);
 int core_write(core_proc *p, uint64_t addr, const void *buf, size_t len,
 	       gd_err *err);
+/* One line of /proc/PID/maps. */
+typedef struct core_map {
+	uint64_t lo, hi, offset;
+	int read, write, exec;
+	char *path; /* heap; NULL for an anonymous mapping; "[stack]" etc. */
+} core_map;
+/* The mappings in address order (heap array, free with core_maps_free). */
+int core_maps(core_proc *p, core_map **out, size_t *n, gd_err *err);
+void core_maps_free(core_map *v, size_t n);
 /* Reads /proc/pid/auxv entry `type`; -1 if absent. */
 int core_auxv(core_proc *p, uint64_t type, uint64_t *val, gd_err *err);
 

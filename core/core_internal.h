@@ -48,6 +48,7 @@ struct core_proc {
 	int exit_code;
 	int exit_signal;
 	int stopping; /* inside core_stop_all: keep every stop */
+	int hold_new; /* core_hold_new_threads: new threads stay stopped */
 	int memfd;    /* /proc/pid/mem, for writes */
 	gd_log *log;
 

@@ -57,6 +57,18 @@ int core_fpregs(core_proc *p, pid_t tid, struct user_fpregs_struct *out,
 	return 0;
 }
 
+int core_set_fpregs(core_proc *p, pid_t tid,
+		    const struct user_fpregs_struct *in, gd_err *err)
+{
+	if (!stopped_thread(p, tid, err))
+		return -1;
+	/* Written at once (not cached like the general registers): nothing
+	 * else in core changes them. */
+	if (ptrace(PTRACE_SETFPREGS, tid, 0, in) < 0)
+		return gd_err_sys(err, "ptrace(PTRACE_SETFPREGS, %d)", (int)tid);
+	return 0;
+}
+
 int core_set_regs(core_proc *p, pid_t tid, const struct user_regs_struct *r,
 		  gd_err *err)
 {

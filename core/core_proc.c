@@ -233,6 +233,7 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 	t->regs_valid = 0;
 	int sig = WSTOPSIG(st);
 	int event = st >> 16;
+	int born_now = t->fresh;
 	if (t->fresh) {
 		/* Debug registers are not inherited by clone. */
 		t->fresh = 0;
@@ -256,7 +257,10 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 	if (event == PTRACE_EVENT_STOP || event == PTRACE_EVENT_EXEC) {
 		/* PTRACE_INTERRUPT, a new thread's birth, or a group-stop:
 		 * nothing for the upper layer.  Outside a stop-all it is a
-		 * leftover interrupt, so the thread goes on. */
+		 * leftover interrupt, so the thread goes on -- unless it is a
+		 * new thread born while the program is held. */
+		if (p->hold_new && born_now)
+			return 0;
 		if (!p->stopping && core__cont(p, t, err) < 0)
 			return -1;
 		return 0;
@@ -496,6 +500,51 @@ int core_resume_thread(core_proc *p, pid_t tid, gd_err *err)
 		return core_resume_all(p, err);
 	}
 	return core__cont(p, t, err);
+}
+
+int core_run_thread(core_proc *p, pid_t tid, gd_err *err)
+{
+	core_thread *t = core__thread(p, tid);
+	if (!t || p->exited)
+		return 0;
+	if (t->state != CT_STOPPED)
+		return 0;
+	if (t->stepover && core__bp(p, t->stepover)) {
+		struct user_regs_struct r;
+		if (core_regs(p, tid, &r, err) < 0)
+			return -1;
+		if (r.rip == t->stepover) {
+			int exited = 0;
+			if (core_step_thread(p, tid, &exited, err) < 0)
+				return -1;
+			if (exited || p->exited)
+				return 0;
+			t = core__thread(p, tid);
+			if (!t || t->state != CT_STOPPED)
+				return 0;
+		}
+	}
+	return core__cont(p, t, err);
+}
+
+uint64_t core_thread_stepover(const core_proc *p, pid_t tid)
+{
+	for (size_t i = 0; i < p->nthreads; i++)
+		if (p->threads[i].tid == tid)
+			return p->threads[i].stepover;
+	return 0;
+}
+
+void core_thread_set_stepover(core_proc *p, pid_t tid, uint64_t addr)
+{
+	core_thread *t = core__thread(p, tid);
+	if (t)
+		t->stepover = addr;
+}
+
+void core_hold_new_threads(core_proc *p, int hold)
+{
+	p->hold_new = hold != 0;
 }
 
 int core_step_thread(core_proc *p, pid_t tid, int *exited, gd_err *err)

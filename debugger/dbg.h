@@ -65,14 +65,23 @@ typedef struct dbg_event {
 	const struct dbg_bp_view *bp; /* the logpoint that printed, or NULL */
 } dbg_event;
 
-/* Called from inside dbg calls (dbg_on_child, dbg_continue, dbg_pause,
- * dbg_initial_stop, ...).  It must not call back into the dbg except for
- * the read-only getters. */
+/* What the dbg calls back.  event is called from inside dbg calls
+ * (dbg_on_child, dbg_continue, dbg_pause, dbg_initial_stop, a function
+ * call, ...) and must not call back into the dbg except for the read-only
+ * getters. */
 typedef void (*dbg_event_fn)(void *ctx, const dbg_event *ev);
+typedef struct dbg_hooks {
+	dbg_event_fn event;
+	/* While a function call runs the program: wait up to timeout_ms for
+	 * a child's status change (SIGCHLD), reading the program's output
+	 * meanwhile so that a full pipe cannot block the call.  NULL: the
+	 * dbg sleeps a millisecond at a time. */
+	void (*wait)(void *ctx, int timeout_ms);
+	void *ctx;
+} dbg_hooks;
 
-/* log is borrowed (it must outlive the dbg). */
-int dbg_new(dbg **out, gd_log *log, dbg_event_fn on_event, void *ctx,
-	    gd_err *err);
+/* log is borrowed (it must outlive the dbg); hooks are copied. */
+int dbg_new(dbg **out, gd_log *log, const dbg_hooks *hooks, gd_err *err);
 /* Ends the target (as dbg_end(d, 0)) and frees everything. */
 void dbg_free(dbg *d);
 
@@ -105,6 +114,8 @@ void dbg_end(dbg *d, int kill);
 /* The Go runtime view for reading values: owned by d, NULL without a
  * target; valid until dbg_end. */
 grt_target *dbg_rt(dbg *d);
+/* The binary's DWARF: owned by d, NULL without a target. */
+gdw_file *dbg_dwarf(dbg *d);
 /* The goroutine the user is on (the last stop's, or the step's). */
 uint64_t dbg_current_goid(const dbg *d);
 
@@ -199,6 +210,24 @@ const dbg_exception *dbg_exception_get(const dbg *d);
  * can, else 0 with *why (heap) saying why not.  -1 only on failure. */
 int dbg_watch_info(dbg *d, const grt_value *v, const char *name,
 		   char **data_id, char **why, gd_err *err);
+
+/* ---- function calls (dbg_call.c) ----
+ * The driver goruntime's grt_call needs to run the calling thread: only
+ * that thread runs, until the runtime's next protocol trap, within
+ * timeout_s; when the call makes no progress alone, threads running no
+ * user goroutine are let go, then every thread (the user is told, as
+ * DBG_EV_OUTPUT).  User breakpoints, steps and watchpoints do not fire
+ * inside a call.  It lives on the stack of the request that evaluates:
+ * point grt_scope.calls at &drv. */
+#include "../goruntime/grt_call.h"
+typedef struct dbg_calldrv {
+	grt_call_driver drv;
+	dbg *d;
+	int timeout_s;
+	int stage; /* 0 calling thread only, 1 runtime threads, 2 all */
+	int noted; /* the user was told that other threads ran */
+} dbg_calldrv;
+void dbg_calldrv_init(dbg_calldrv *c, dbg *d, int timeout_s);
 
 /* ---- reading a stop ---- */
 /* A goroutine id, else a stopped OS thread's id, to (goid, tid) as

@@ -36,8 +36,7 @@ typedef struct dbg_bp {
 
 struct dbg {
 	gd_log *log;
-	dbg_event_fn on_event;
-	void *ctx;
+	dbg_hooks hooks;
 
 	/* the target */
 	core_proc *proc;

@@ -13,7 +13,7 @@ void dbg__emit_stop(dbg *d, dbg_stop_reason r, uint64_t thread_id,
 		.kind = DBG_EV_STOPPED, .reason = r, .thread_id = thread_id,
 		.bp_ids = ids, .nbp_ids = nids, .description = desc,
 	};
-	d->on_event(d->ctx, &ev);
+	d->hooks.event(d->hooks.ctx, &ev);
 }
 
 void dbg__emit_output(dbg *d, const char *text, const dbg_bp *bp)
@@ -22,7 +22,7 @@ void dbg__emit_output(dbg *d, const char *text, const dbg_bp *bp)
 	if (bp)
 		dbg__bp_view(bp, &v);
 	dbg_event ev = {.kind = DBG_EV_OUTPUT, .text = text, .bp = bp ? &v : NULL};
-	d->on_event(d->ctx, &ev);
+	d->hooks.event(d->hooks.ctx, &ev);
 }
 
 static void emit_exit(dbg *d, int code)
@@ -32,7 +32,7 @@ static void emit_exit(dbg *d, int code)
 		return;
 	d->exit_told = 1;
 	dbg_event ev = {.kind = DBG_EV_EXITED, .exit_code = code};
-	d->on_event(d->ctx, &ev);
+	d->hooks.event(d->hooks.ctx, &ev);
 }
 
 /* The process vanished during a stop or resume: its exit status is with
@@ -170,10 +170,20 @@ static void handle_stop(dbg *d, const core_stop *st)
 		}
 		break;
 	}
-	case CORE_STOP_TRAP:
+	case CORE_STOP_TRAP: {
+		/* The runtime's trap in a function call that timed out
+		 * earlier: finish its protocol quietly and go on. */
+		int pend = grt_call_pending_trap(d->rt, st->tid, &err);
+		if (pend < 0) {
+			gd_log_info(d->log, "call: %s", gd_err_msg(&err));
+			gd_err_clear(&err);
+		}
+		if (pend == 1)
+			break;
 		/* runtime.Breakpoint() or an int3 compiled into the program. */
 		stop_and_report(d, st->tid, DBG_STOP_BREAKPOINT, NULL, 0);
 		return;
+	}
 	case CORE_STOP_WATCH:
 		if (dbg__watch_hit(d, st->tid, st->slot))
 			return;

@@ -5,16 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-int dbg_new(dbg **out, gd_log *log, dbg_event_fn on_event, void *ctx,
-	    gd_err *err)
+int dbg_new(dbg **out, gd_log *log, const dbg_hooks *hooks, gd_err *err)
 {
 	*out = NULL;
 	dbg *d = calloc(1, sizeof(*d));
 	if (!d)
 		return gd_err_set(err, "out of memory");
 	d->log = log;
-	d->on_event = on_event;
-	d->ctx = ctx;
+	d->hooks = *hooks;
 	d->next_bp_id = 1;
 	d->exc_panic = d->exc_throw = 1; /* Delve's defaults */
 	*out = d;
@@ -118,6 +116,11 @@ int dbg_exited(const dbg *d)
 grt_target *dbg_rt(dbg *d)
 {
 	return d->rt;
+}
+
+gdw_file *dbg_dwarf(dbg *d)
+{
+	return d->rt ? d->dw : NULL;
 }
 
 uint64_t dbg_current_goid(const dbg *d)

@@ -134,6 +134,8 @@ struct gdw_file {
 	gdw_map sym_names; /* name -> index into syms */
 	gdw_symref *funcs_by_addr; /* sized STT_FUNC symbols by address */
 	size_t nfuncs_by_addr;
+	gdw_symref *objs_by_addr; /* sized STT_OBJECT symbols by address */
+	size_t nobjs_by_addr;
 
 	/* compile units */
 	int cus_state;

@@ -28,6 +28,20 @@ int gdw_has_file(gdw_file *f, const char *path)
 	       gdw__map_get(&f->file_names, path, &i) == 0;
 }
 
+int gdw_files(gdw_file *f, size_t *n, gd_err *err)
+{
+	*n = 0;
+	if (gdw__files_load(f, err) < 0)
+		return -1;
+	*n = f->nfiles;
+	return 0;
+}
+
+const char *gdw_file_name(gdw_file *f, size_t i)
+{
+	return i < f->nfiles ? f->files[i].name : NULL;
+}
+
 typedef struct keyed {
 	gdw_row r;
 	size_t i;

@@ -64,6 +64,21 @@ static int build(gdw_file *f)
 	if (f->nfuncs_by_addr)
 		qsort(f->funcs_by_addr, f->nfuncs_by_addr,
 		      sizeof(*f->funcs_by_addr), cmp_by_addr);
+	size_t nobj = 0;
+	for (size_t i = 0; i < f->nsyms; i++)
+		nobj += f->syms[i].type == STT_OBJECT && f->syms[i].size;
+	f->objs_by_addr = calloc(nobj ? nobj : 1, sizeof(*f->objs_by_addr));
+	if (!f->objs_by_addr)
+		return -1;
+	for (size_t i = 0; i < f->nsyms; i++) {
+		const gdw_sym *g = &f->syms[i];
+		if (g->type == STT_OBJECT && g->size)
+			f->objs_by_addr[f->nobjs_by_addr++] =
+				(gdw_symref){g->value, g->size, i};
+	}
+	if (f->nobjs_by_addr)
+		qsort(f->objs_by_addr, f->nobjs_by_addr,
+		      sizeof(*f->objs_by_addr), cmp_by_addr);
 	return 0;
 }
 
@@ -93,12 +108,84 @@ int gdw_sym_lookup(gdw_file *f, const char *name, uint64_t *addr,
 	return 0;
 }
 
+/* The symbol of the sorted array v whose [value, value+size) holds pc. */
+static const char *sym_in(gdw_file *f, const gdw_symref *v, size_t n,
+			  uint64_t pc, uint64_t *start, uint64_t *size)
+{
+	/* Last symbol starting at or before pc. */
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid].value <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* Walk back over symbols sharing an address (bigger sorts first). */
+	while (lo > 0) {
+		const gdw_symref *s = &v[--lo];
+		if (pc - s->value < s->size) {
+			if (start)
+				*start = s->value;
+			if (size)
+				*size = s->size;
+			return f->syms[s->sym].name;
+		}
+		if (lo == 0 || v[lo - 1].value != s->value)
+			break;
+	}
+	return NULL;
+}
+
 const char *gdw_sym_func_at(gdw_file *f, uint64_t pc, uint64_t *start,
 			    uint64_t *size)
 {
 	if (ensure(f) < 0)
 		return NULL;
-	/* Last function starting at or before pc. */
+	return sym_in(f, f->funcs_by_addr, f->nfuncs_by_addr, pc, start, size);
+}
+
+const char *gdw_sym_at(gdw_file *f, uint64_t addr, uint64_t *start)
+{
+	if (ensure(f) < 0)
+		return NULL;
+	const char *n = sym_in(f, f->funcs_by_addr, f->nfuncs_by_addr, addr,
+			       start, NULL);
+	if (!n)
+		n = sym_in(f, f->objs_by_addr, f->nobjs_by_addr, addr, start,
+			   NULL);
+	return n;
+}
+
+const char *gdw_sym_func_before(gdw_file *f, uint64_t pc, uint64_t *start,
+				uint64_t *size)
+{
+	if (ensure(f) < 0)
+		return NULL;
+	/* Last function starting before pc. */
+	size_t lo = 0, hi = f->nfuncs_by_addr;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->funcs_by_addr[mid].value < pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	const gdw_symref *s = &f->funcs_by_addr[lo - 1];
+	if (start)
+		*start = s->value;
+	if (size)
+		*size = s->size;
+	return f->syms[s->sym].name;
+}
+
+int gdw_sym_func_next(gdw_file *f, uint64_t pc, uint64_t *start)
+{
+	if (ensure(f) < 0)
+		return -1;
+	/* First function starting after pc. */
 	size_t lo = 0, hi = f->nfuncs_by_addr;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -107,26 +194,19 @@ const char *gdw_sym_func_at(gdw_file *f, uint64_t pc, uint64_t *start,
 		else
 			hi = mid;
 	}
-	/* Walk back over symbols sharing an address (bigger sorts first). */
-	while (lo > 0) {
-		const gdw_symref *s = &f->funcs_by_addr[--lo];
-		if (pc - s->value < s->size) {
-			if (start)
-				*start = s->value;
-			if (size)
-				*size = s->size;
-			return f->syms[s->sym].name;
-		}
-		if (lo == 0 || f->funcs_by_addr[lo - 1].value != s->value)
-			break;
-	}
-	return NULL;
+	if (lo == f->nfuncs_by_addr)
+		return -1;
+	*start = f->funcs_by_addr[lo].value;
+	return 0;
 }
 
 void gdw__syms_free(gdw_file *f)
 {
 	free(f->syms);
 	free(f->funcs_by_addr);
+	free(f->objs_by_addr);
+	f->objs_by_addr = NULL;
+	f->nobjs_by_addr = 0;
 	gdw__map_free(&f->sym_names);
 	f->syms = NULL;
 	f->funcs_by_addr = NULL;

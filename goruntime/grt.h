@@ -144,4 +144,62 @@ int grt_throw_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
  * instantiations of a generic, or a suffix at a package boundary. */
 int grt_func_name_matches(const char *query, const char *full);
 
+/* ---- raw memory (grt_mem.c) ---- */
+/* Reads up to len bytes at addr, stopping at the first page that cannot
+ * be read: *got bytes are valid (the program's own bytes where godap has
+ * breakpoints).  Never fails. */
+int grt_mem_read(grt_target *t, uint64_t addr, void *buf, size_t len,
+		 size_t *got);
+/* Writes len bytes at addr when every byte lies in a writable mapping;
+ * else fails saying which mapping refused. */
+int grt_mem_write(grt_target *t, uint64_t addr, const void *buf, size_t len,
+		  gd_err *err);
+
+/* ---- loaded objects (grt_modules.c) ---- */
+typedef struct grt_module {
+	char *path;      /* heap; "[vdso]" for the vDSO */
+	uint64_t lo, hi; /* lowest and highest mapped address */
+	int is_exe;      /* the program itself */
+	int syms;        /* GDW_SYMS_*: what symbols the file carries */
+} grt_module;
+/* The executable and every shared object mapped, in address order. */
+int grt_modules(grt_target *t, grt_module **out, size_t *n, gd_err *err);
+void grt_modules_free(grt_module *v, size_t n);
+
+/* ---- source files (grt_srcfind.c) ---- */
+/* A readable local file holding the text of `path` as the binary names
+ * it: the path itself, else the same file under this machine's GOROOT
+ * ($GOROOT, the go on PATH) or module cache ($GOMODCACHE, $GOPATH/pkg/mod,
+ * ~/go/pkg/mod).  *out is heap; -1 (no message) when none. */
+int grt_source_find(const char *path, char **out);
+
+/* ---- disassembly (grt_disasm.c) ---- */
+typedef enum grt_asm_flavor {
+	GRT_ASM_GO,    /* Go assembler (Plan 9) syntax, Delve's default */
+	GRT_ASM_INTEL,
+	GRT_ASM_ATT,
+} grt_asm_flavor;
+typedef struct grt_insn {
+	uint64_t addr;      /* runtime address */
+	uint8_t bytes[16];
+	size_t len;         /* 0: unreadable */
+	char *text;         /* heap */
+	int invalid;        /* unreadable, or no instruction ("??", "(bad)") */
+	const char *sym;    /* function symbol holding addr, owned by the
+			       dwarf file; NULL */
+	uint64_t sym_start; /* its runtime address */
+	const char *file;   /* owned by the dwarf file; NULL */
+	int line;
+} grt_insn;
+/* count instructions starting insn_offset instructions away from addr
+ * (negative: before it), as DAP's disassemble asks.  Always returns
+ * exactly count entries; where there is no code they are invalid
+ * one-byte entries.  Backwards, decoding starts at function symbols so
+ * the instructions are the real ones.  *out: heap array of *n, free
+ * with grt_insns_free. */
+int grt_disasm(grt_target *t, uint64_t addr, int64_t insn_offset,
+	       size_t count, grt_asm_flavor fl, grt_insn **out, size_t *n,
+	       gd_err *err);
+void grt_insns_free(grt_insn *v, size_t n);
+
 #endif

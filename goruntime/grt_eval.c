@@ -4,6 +4,7 @@
  * types, len/cap, nil comparisons; and assignment of scalars. */
 #include "grt_internal.h"
 #include "grt_value.h"
+#include "grt_call.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -383,6 +384,9 @@ static int is_cmp(gx_tok op)
 	       op == GX_T_LEQ || op == GX_T_GTR || op == GX_T_GEQ;
 }
 
+static int concat(ctx *c, const gx_node *n, const ev *a, const ev *b,
+		  ev *out);
+
 static int eval_binary(ctx *c, const gx_node *n, ev *out)
 {
 	if (n->op == GX_T_LAND || n->op == GX_T_LOR) {
@@ -433,6 +437,10 @@ static int eval_binary(ctx *c, const gx_node *n, ev *out)
 		if (!(astr && bstr)) {
 			r = gx_errorf(c->e, n->oppos, c->err,
 				      "invalid operation: mismatched types");
+			goto done;
+		}
+		if (n->op == GX_T_ADD) {
+			r = concat(c, n, &a, &b, out);
 			goto done;
 		}
 		if (!is_cmp(n->op)) {
@@ -862,15 +870,566 @@ done:
 	return r;
 }
 
-/* ---- calls: len, cap, conversions ---- */
-static int eval_call(ctx *c, const gx_node *n, ev *out)
+
+/* ---- function calls (grt_call.h) ---- */
+
+static int calls_allowed(ctx *c, const gx_node *n)
+{
+	if (c->s->calls)
+		return 0;
+	return fail(c, n, "%s", c->s->nocalls ? c->s->nocalls :
+		    GRT_NOCALLS_DEFAULT);
+}
+
+/* The runtime type descriptor address of a DWARF type. */
+static int rtype_of(ctx *c, const gx_node *n, gdw_tref type, uint64_t *out)
+{
+	const gdw_tinfo *ti = tinfo(c, type);
+	uint64_t base;
+	if (!ti || !ti->rtype)
+		return fail(c, n, "type %s has no runtime type descriptor in the "
+			    "program", ti ? ti->name : "?");
+	if (grt__types_base(c->t, &base, c->err) < 0)
+		return -1;
+	*out = base + ti->rtype;
+	return 0;
+}
+
+/* The default type of an untyped constant ("int", "string"...). */
+static int const_default_type(ctx *c, const gx_node *n, const gx_value *v,
+			      gdw_tref *out)
+{
+	const char *dt = NULL;
+	switch (v->kind) {
+	case GX_V_BOOL: dt = "bool"; break;
+	case GX_V_INT: dt = "int"; break;
+	case GX_V_RUNE: dt = "int32"; break;
+	case GX_V_FLOAT: dt = "float64"; break;
+	case GX_V_STRING: dt = "string"; break;
+	default: break;
+	}
+	if (!dt)
+		return fail(c, n, "%s", "this constant has no default type");
+	return type_named(c, n, dt, out);
+}
+
+/* An untyped or typed value as a value of type `type` in the program
+ * (Go's assignability, plus the conversion to an interface the compiler
+ * would make).  Strings and boxed values are put in the program's heap. */
+static int convert_to(ctx *c, const gx_node *n, ev *x, gdw_tref type,
+		      grt_value *out)
+{
+	const gdw_tinfo *ti = tinfo(c, type);
+	if (!ti)
+		return fail(c, n, "%s", "unknown type");
+	memset(out, 0, sizeof(*out));
+	if (ti->kind == GDW_K_INTERFACE) {
+		grt_value inner = {0};
+		if (x->is_const) {
+			if (x->c.kind == GX_V_NIL) {
+				uint64_t z[2] = {0, 0};
+				return grt_value_of_bytes(out, type, z, 16) < 0 ?
+					gd_err_set(c->err, "out of memory") : 0;
+			}
+			gdw_tref dt;
+			if (const_default_type(c, n, &x->c, &dt) < 0 ||
+			    convert_to(c, n, x, dt, &inner) < 0)
+				return -1;
+		} else {
+			const gdw_tinfo *xi = tinfo(c, x->v.type);
+			if (xi && xi->kind == GDW_K_INTERFACE) {
+				if (x->v.type == type || strcmp(xi->name, ti->name) == 0)
+					return grt_value_copy(out, &x->v) < 0 ?
+						gd_err_set(c->err, "out of memory") : 0;
+				/* interface to interface: box the dynamic value */
+				int is_nil = 0;
+				if (grt__iface_data(c->t, &x->v, &inner, &is_nil, c->err) < 0)
+					return -1;
+				if (is_nil) {
+					uint64_t z[2] = {0, 0};
+					return grt_value_of_bytes(out, type, z, 16) < 0 ?
+						gd_err_set(c->err, "out of memory") : 0;
+				}
+			} else if (grt_value_copy(&inner, &x->v) < 0) {
+				return gd_err_set(c->err, "out of memory");
+			}
+		}
+		/* box inner: type word, data word */
+		uint64_t rt, w[2];
+		int direct = 0, r = -1;
+		const gdw_tinfo *ii = tinfo(c, inner.type);
+		uint8_t *b = NULL;
+		if (!ii || rtype_of(c, n, inner.type, &rt) < 0 ||
+		    grt__direct_iface(c->t, rt, &direct, c->err) < 0)
+			goto box_out;
+		b = calloc(1, ii->size + 8);
+		if (!b) {
+			gd_err_set(c->err, "out of memory");
+			goto box_out;
+		}
+		if (grt_value_read(c->t, &inner, 0, b, ii->size, c->err) < 0)
+			goto box_out;
+		if (direct) {
+			memcpy(&w[1], b, 8);
+		} else if (ii->size == 0) {
+			uint64_t zb;
+			if (grt_sym(c->t, "runtime.zerobase", &zb) < 0)
+				zb = 0;
+			w[1] = zb;
+		} else {
+			if (grt_call_alloc(c->s, ii->size, rt, &w[1], c->err) < 0 ||
+			    core_write(c->t->proc, w[1], b, ii->size, c->err) < 0)
+				goto box_out;
+		}
+		if (ti->is_iface_empty) {
+			w[0] = rt;
+		} else {
+			/* non-empty interface: the itab, from the runtime */
+			uint64_t it;
+			grt_callee gi;
+			grt_sig sig;
+			if (rtype_of(c, n, type, &it) < 0 ||
+			    grt_callee_by_name(c->t, "runtime.getitab", &gi, c->err) < 0)
+				goto box_out;
+			if (grt_callee_sig(c->t, &gi, &sig, c->err) < 0)
+				goto box_out;
+			grt_value a[3] = {{0}};
+			uint64_t words[3] = {it, rt, 1};
+			int ok = sig.nparams == 3;
+			for (int i = 0; ok && i < 3; i++) {
+				const gdw_tinfo *pi = tinfo(c, sig.params[i]);
+				ok = pi && grt_value_of_bytes(&a[i], sig.params[i], &words[i],
+							      pi->size > 8 ? 8 : pi->size) == 0;
+			}
+			grt_call_val *res = NULL;
+			size_t nres = 0;
+			int rr = ok ? grt_call(c->s, &gi, a, 3, &res, &nres, NULL, c->err) :
+				gd_err_set(c->err, "runtime.getitab has an unexpected signature");
+			for (int i = 0; i < 3; i++)
+				grt_value_free(&a[i]);
+			grt_sig_free(&sig);
+			w[0] = 0;
+			if (rr == 0 && nres)
+				rr = grt_value_read(c->t, &res[0].v, 0, &w[0], 8, c->err);
+			grt_call_vals_free(res, nres);
+			if (rr < 0)
+				goto box_out;
+			if (!w[0]) {
+				fail(c, n, "%s does not implement the interface", ii->name);
+				goto box_out;
+			}
+		}
+		if (grt_value_of_bytes(out, type, w, 16) < 0) {
+			gd_err_set(c->err, "out of memory");
+			goto box_out;
+		}
+		r = 0;
+box_out:
+		free(b);
+		grt_value_free(&inner);
+		return r;
+	}
+	if (x->is_const) {
+		if (x->c.kind == GX_V_STRING) {
+			if (ti->kind != GDW_K_STRING)
+				return fail(c, n, "cannot use a string as %s", ti->name);
+			uint64_t h[2] = {0, x->c.len};
+			if (grt_call_string(c->s, x->c.s, x->c.len, &h[0], c->err) < 0)
+				return -1;
+			return grt_value_of_bytes(out, type, h, 16) < 0 ?
+				gd_err_set(c->err, "out of memory") : 0;
+		}
+		return const_to(c, n, &x->c, type, out);
+	}
+	const gdw_tinfo *xi = tinfo(c, x->v.type);
+	if (!xi)
+		return fail(c, n, "%s", "unknown type");
+	if (x->v.type != type && strcmp(xi->name, ti->name) != 0)
+		return gx_errorf(c->e, n->pos, c->err,
+				 "cannot use a value of type %s as %s", xi->name,
+				 ti->name);
+	return grt_value_copy(out, &x->v) < 0 ? gd_err_set(c->err, "out of memory") : 0;
+}
+
+/* The callee of call node n and its receiver (a method's first
+ * argument), or -1. */
+static int find_method(ctx *c, const gx_node *n, const grt_value *v,
+		       const char *meth, grt_callee *out, grt_value *recv)
+{
+	grt_target *t = c->t;
+	const gdw_tinfo *ti = tinfo(c, v->type);
+	if (!ti)
+		return fail(c, n, "%s", "unknown type");
+	char *base = NULL;
+	int is_ptr = ti->kind == GDW_K_PTR;
+	const char *tn = ti->name;
+	if (is_ptr && tn[0] == '*')
+		tn++;
+	const char *dot = strrchr(tn, '.');
+	/* main.T.M / main.(*T).M; generic types are not handled */
+	if (!dot || strchr(tn, '['))
+		return fail(c, n, "%s has no methods godap can call", ti->name);
+	size_t plen = (size_t)(dot - tn);
+	if (asprintf(&base, "%.*s.%s.%s", (int)plen, tn, dot + 1, meth) < 0)
+		return gd_err_set(c->err, "out of memory");
+	char *pname = NULL;
+	if (asprintf(&pname, "%.*s.(*%s).%s", (int)plen, tn, dot + 1, meth) < 0) {
+		free(base);
+		return gd_err_set(c->err, "out of memory");
+	}
+	gd_err e = GD_ERR_INIT;
+	int r = -1;
+	if (grt_callee_by_name(t, base, out, &e) == 0) {
+		/* value receiver: the value itself (through a pointer: *p) */
+		if (is_ptr)
+			r = grt__deref(t, v, recv, c->err) < 0 ?
+				fail(c, n, "%s", "nil pointer dereference") : 0;
+		else
+			r = grt_value_copy(recv, v) < 0 ? gd_err_set(c->err, "out of memory") : 0;
+	} else if (gd_err_clear(&e), grt_callee_by_name(t, pname, out, &e) == 0) {
+		/* pointer receiver: the pointer, or &v when v is addressable */
+		if (is_ptr) {
+			r = grt_value_copy(recv, v) < 0 ? gd_err_set(c->err, "out of memory") : 0;
+		} else if (!v->has_addr) {
+			r = gx_errorf(c->e, n->pos, c->err,
+				      "cannot call pointer method %s on %s: the "
+				      "value is not addressable", meth, ti->name);
+		} else {
+			char *ptn = NULL;
+			gdw_tref pt;
+			if (asprintf(&ptn, "*%s", ti->name) < 0) {
+				r = gd_err_set(c->err, "out of memory");
+			} else if (gdw_type_by_name(t->dw, ptn, &pt) < 0) {
+				r = fail(c, n, "type %s is not in the program", ptn);
+			} else {
+				uint64_t a = v->addr;
+				r = grt_value_of_bytes(recv, pt, &a, 8) < 0 ?
+					gd_err_set(c->err, "out of memory") : 0;
+			}
+			free(ptn);
+		}
+	} else {
+		r = fail(c, n, "%s is not in the binary (inlined or unused)", base);
+	}
+	gd_err_clear(&e);
+	free(base);
+	free(pname);
+	return r;
+}
+
+static int resolve_callee(ctx *c, const gx_node *n, grt_callee *out,
+			  grt_value *recv, int *has_recv)
+{
+	const gx_node *f = n->x;
+	grt_target *t = c->t;
+	*has_recv = 0;
+	memset(recv, 0, sizeof(*recv));
+	if (f->kind == GX_N_IDENT) {
+		grt_value fv;
+		gd_err e = GD_ERR_INIT;
+		if (grt_scope_lookup(c->s, f->name, &fv, &e) == 0) {
+			gd_err_clear(&e);
+			int r;
+			uint64_t p = 0;
+			if (grt_value_kind(t, &fv) != GDW_K_FUNC)
+				r = fail(c, f, "invalid operation: cannot call non-function %s",
+					 f->name);
+			else if (grt_value_read(t, &fv, 0, &p, 8, c->err) < 0)
+				r = -1;
+			else
+				r = grt_callee_of_funcval(t, p, out, c->err);
+			grt_value_free(&fv);
+			return r;
+		}
+		gd_err_clear(&e);
+		char *pkg = grt_scope_package(c->s);
+		char *full = NULL;
+		if (asprintf(&full, "%s.%s", pkg ? pkg : "main", f->name) < 0) {
+			free(pkg);
+			return gd_err_set(c->err, "out of memory");
+		}
+		free(pkg);
+		int r = grt_callee_by_name(t, full, out, c->err);
+		free(full);
+		return r;
+	}
+	if (f->kind != GX_N_SELECTOR)
+		return fail(c, f, "%s", "cannot call this expression");
+	const gx_node *x = f->x;
+	if (x->kind == GX_N_PKGPATH || x->kind == GX_N_IDENT) {
+		/* pkg.F, unless x is a variable */
+		grt_value tmp;
+		gd_err e = GD_ERR_INIT;
+		int is_var = x->kind == GX_N_IDENT &&
+			     grt_scope_lookup(c->s, x->name, &tmp, &e) == 0;
+		gd_err_clear(&e);
+		if (is_var)
+			grt_value_free(&tmp);
+		if (!is_var) {
+			char *full = NULL;
+			if (asprintf(&full, "%s.%s", x->name, f->name) < 0)
+				return gd_err_set(c->err, "out of memory");
+			int r = grt_callee_by_name(t, full, out, c->err);
+			free(full);
+			return r;
+		}
+	}
+	ev b = {0};
+	if (eval(c, x, &b) < 0)
+		return -1;
+	if (b.is_const) {
+		ev_free(&b);
+		return fail(c, f, "%s", "a constant has no methods");
+	}
+	grt_value v = b.v;
+	memset(&b.v, 0, sizeof(b.v));
+	int r;
+	const gdw_tinfo *ti = tinfo(c, v.type);
+	grt_value fld = {0};
+	int has_fld = 0;
+	if (ti && ti->kind == GDW_K_STRUCT) {
+		has_fld = field_of(c, &v, f->name, &fld, 0) == 0;
+	} else if (ti && ti->kind == GDW_K_PTR) {
+		const gdw_tinfo *ei = tinfo(c, ti->elem);
+		grt_value dv;
+		if (ei && ei->kind == GDW_K_STRUCT && grt__deref(t, &v, &dv, NULL) == 0) {
+			has_fld = field_of(c, &dv, f->name, &fld, 0) == 0;
+			grt_value_free(&dv);
+		}
+	}
+	gd_err_clear(c->err);
+	if (has_fld && grt_value_kind(t, &fld) != GDW_K_FUNC) {
+		grt_value_free(&fld);
+		grt_value_free(&v);
+		return gx_errorf(c->e, f->pos, c->err,
+				 "invalid operation: cannot call non-function %s",
+				 f->name);
+	}
+	if (ti && ti->kind == GDW_K_INTERFACE) {
+		/* dispatch on the dynamic type */
+		grt_value d = {0};
+		int is_nil = 0;
+		if (grt__iface_data(t, &v, &d, &is_nil, c->err) < 0) {
+			r = -1;
+		} else if (is_nil) {
+			r = gx_errorf(c->e, f->oppos, c->err,
+				      "nil interface: cannot call %s", f->name);
+		} else {
+			r = find_method(c, f, &d, f->name, out, recv);
+		}
+		grt_value_free(&d);
+	} else if (has_fld) {
+		/* a func-typed field: call the func value */
+		uint64_t p = 0;
+		r = grt_value_read(t, &fld, 0, &p, 8, c->err) < 0 ? -1 :
+			grt_callee_of_funcval(t, p, out, c->err);
+		grt_value_free(&fld);
+		grt_value_free(&v);
+		return r;
+	} else {
+		grt_value_free(&fld);
+		r = find_method(c, f, &v, f->name, out, recv);
+	}
+	grt_value_free(&v);
+	if (r == 0)
+		*has_recv = 1;
+	return r;
+}
+
+/* Evaluates call n: every result. */
+static int do_call(ctx *c, const gx_node *n, grt_call_val **res, size_t *nres)
+{
+	*res = NULL;
+	*nres = 0;
+	if (calls_allowed(c, n) < 0)
+		return -1;
+	grt_callee ce;
+	grt_value recv;
+	int has_recv = 0;
+	if (resolve_callee(c, n, &ce, &recv, &has_recv) < 0)
+		return -1;
+	grt_sig sig;
+	if (grt_callee_sig(c->t, &ce, &sig, c->err) < 0) {
+		grt_value_free(&recv);
+		return -1;
+	}
+	size_t np = sig.nparams, first = has_recv ? 1 : 0;
+	grt_value *args = calloc(np + 1, sizeof(*args));
+	ev *xs = calloc(n->nargs + 1, sizeof(*xs));
+	int rc = -1, panicked = 0;
+	size_t nuser = np - first; /* parameters the user writes */
+	if (!args || !xs) {
+		gd_err_set(c->err, "out of memory");
+		goto out;
+	}
+	if (has_recv) {
+		if (np == 0) {
+			fail(c, n, "%s", "method without a receiver parameter");
+			goto out;
+		}
+		args[0] = recv;
+		memset(&recv, 0, sizeof(recv));
+	}
+	for (size_t i = 0; i < n->nargs; i++)
+		if (eval(c, n->args[i], &xs[i]) < 0)
+			goto out;
+	/* variadic: the last parameter is a slice and the arguments do not
+	 * already match it one to one */
+	int variadic = 0;
+	const gdw_tinfo *lt = nuser ? tinfo(c, sig.params[np - 1]) : NULL;
+	if (lt && lt->kind == GDW_K_SLICE && !n->ellipsis) {
+		if (n->nargs != nuser) {
+			variadic = 1;
+		} else {
+			const ev *la = &xs[n->nargs - 1];
+			const gdw_tinfo *ai = la->is_const ? NULL : tinfo(c, la->v.type);
+			variadic = !(la->is_const && la->c.kind == GX_V_NIL) &&
+				   !(ai && (la->v.type == sig.params[np - 1] ||
+					    strcmp(ai->name, lt->name) == 0));
+		}
+	}
+	size_t fixed = variadic ? nuser - 1 : nuser;
+	if ((!variadic && n->nargs != nuser) || (variadic && n->nargs < fixed)) {
+		gd_err_set(c->err, "%s takes %s%zu argument%s, not %zu", ce.name,
+			   variadic ? "at least " : "", fixed, fixed == 1 ? "" : "s",
+			   n->nargs);
+		goto out;
+	}
+	for (size_t i = 0; i < fixed; i++)
+		if (convert_to(c, n->args[i], &xs[i], sig.params[first + i],
+			       &args[first + i]) < 0)
+			goto out;
+	if (variadic) {
+		/* the extra arguments in a new slice in the program's heap */
+		gdw_tref et = lt->elem;
+		const gdw_tinfo *ei = tinfo(c, et);
+		size_t k = n->nargs - fixed;
+		uint64_t h[3] = {0, k, k};
+		if (!ei) {
+			fail(c, n, "%s", "unknown element type");
+			goto out;
+		}
+		if (k) {
+			uint64_t rt;
+			if (rtype_of(c, n, et, &rt) < 0 ||
+			    grt_call_alloc(c->s, ei->size * k, rt, &h[0], c->err) < 0)
+				goto out;
+			for (size_t i = 0; i < k; i++) {
+				grt_value ev1 = {0};
+				uint8_t *b = calloc(1, ei->size + 8);
+				int r = !b ? gd_err_set(c->err, "out of memory") :
+					convert_to(c, n->args[fixed + i], &xs[fixed + i], et, &ev1);
+				if (r == 0)
+					r = grt_value_read(c->t, &ev1, 0, b, ei->size, c->err);
+				if (r == 0)
+					r = core_write(c->t->proc, h[0] + i * ei->size, b,
+						       ei->size, c->err);
+				free(b);
+				grt_value_free(&ev1);
+				if (r < 0)
+					goto out;
+			}
+		}
+		if (grt_value_of_bytes(&args[np - 1], sig.params[np - 1], h, 24) < 0) {
+			gd_err_set(c->err, "out of memory");
+			goto out;
+		}
+	}
+	rc = grt_call(c->s, &ce, args, np, res, nres, &panicked, c->err);
+out:
+	grt_value_free(&recv);
+	if (args)
+		for (size_t i = 0; i < np; i++)
+			grt_value_free(&args[i]);
+	free(args);
+	if (xs)
+		for (size_t i = 0; i < n->nargs; i++)
+			ev_free(&xs[i]);
+	free(xs);
+	grt_sig_free(&sig);
+	return rc;
+}
+
+static int is_builtin_call(ctx *c, const gx_node *n)
 {
 	const gx_node *f = n->x;
 	gdw_tref conv;
-	if (f->kind != GX_N_IDENT ||
-	    (strcmp(f->name, "len") != 0 && strcmp(f->name, "cap") != 0 &&
-	     gdw_type_by_name(c->t->dw, f->name, &conv) < 0))
-		return fail(c, n, "%s", "function calls are not supported");
+	if (f->kind != GX_N_IDENT)
+		return 0;
+	if (strcmp(f->name, "len") == 0 || strcmp(f->name, "cap") == 0) {
+		grt_value tmp;
+		gd_err e = GD_ERR_INIT;
+		int shadow = grt_scope_lookup(c->s, f->name, &tmp, &e) == 0;
+		gd_err_clear(&e);
+		if (shadow)
+			grt_value_free(&tmp);
+		return !shadow;
+	}
+	return gdw_type_by_name(c->t->dw, f->name, &conv) == 0;
+}
+
+static int eval_func_call(ctx *c, const gx_node *n, ev *out)
+{
+	grt_call_val *res;
+	size_t nres;
+	if (do_call(c, n, &res, &nres) < 0)
+		return -1;
+	if (nres != 1) {
+		grt_call_vals_free(res, nres);
+		return fail(c, n, nres ? "multiple-value call in single-value context" :
+			    "the call returns no value", "");
+	}
+	out->v = res[0].v;
+	memset(&res[0].v, 0, sizeof(res[0].v));
+	grt_call_vals_free(res, nres);
+	return 0;
+}
+
+/* s + t: a new string in the program's heap (memory from the runtime's
+ * allocator), of the typed operand's type. */
+static int concat(ctx *c, const gx_node *n, const ev *a, const ev *b,
+		  ev *out)
+{
+	if (calls_allowed(c, n) < 0)
+		return -1;
+	char *sa = NULL, *sb = NULL;
+	size_t la = 0, lb = 0;
+	int r = -1;
+	gdw_tref st = !a->is_const ? a->v.type : b->v.type;
+	if (!a->is_const && !b->is_const && a->v.type != b->v.type) {
+		const gdw_tinfo *ai = tinfo(c, a->v.type), *bi = tinfo(c, b->v.type);
+		if (!ai || !bi || strcmp(ai->name, bi->name) != 0)
+			return gx_errorf(c->e, n->oppos, c->err,
+					 "invalid operation: mismatched types %s and %s",
+					 ai ? ai->name : "?", bi ? bi->name : "?");
+	}
+	if (host_string(c, n->x, a, &sa, &la) < 0 ||
+	    host_string(c, n->y, b, &sb, &lb) < 0)
+		goto out;
+	char *cat = malloc(la + lb + 1);
+	if (!cat) {
+		gd_err_set(c->err, "out of memory");
+		goto out;
+	}
+	memcpy(cat, sa, la);
+	memcpy(cat + la, sb, lb);
+	uint64_t h[2] = {0, la + lb};
+	r = grt_call_string(c->s, cat, la + lb, &h[0], c->err);
+	free(cat);
+	if (r == 0 && grt_value_of_bytes(&out->v, st, h, 16) < 0)
+		r = gd_err_set(c->err, "out of memory");
+out:
+	free(sa);
+	free(sb);
+	return r;
+}
+
+/* ---- calls: len, cap, conversions; functions ---- */
+static int eval_call(ctx *c, const gx_node *n, ev *out)
+{
+	const gx_node *f = n->x;
+	if (!is_builtin_call(c, n))
+		return eval_func_call(c, n, out);
 	if (n->nargs != 1)
 		return fail(c, n, "%s expects one argument", f->name);
 	ev a = {0};
@@ -1093,6 +1652,17 @@ int grt_eval(grt_scope *s, const gx_expr *e, grt_value *out, gd_err *err)
 	return r;
 }
 
+int grt_eval_results(grt_scope *s, const gx_expr *e, grt_call_val **res,
+		     size_t *n, gd_err *err)
+{
+	ctx c = {s, s->t, e, err};
+	*res = NULL;
+	*n = 0;
+	if (e->root->kind != GX_N_CALL || is_builtin_call(&c, e->root))
+		return 0;
+	return do_call(&c, e->root, res, n) < 0 ? -1 : 1;
+}
+
 int grt_eval_text(grt_scope *s, const gx_expr *e, gd_buf *out, gd_err *err)
 {
 	ctx c = {s, s->t, e, err};
@@ -1130,6 +1700,165 @@ int grt_eval_bool(grt_scope *s, const gx_expr *e, bool *out, gd_err *err)
 }
 
 /* ---- assignment ---- */
+
+/* rhs evaluated and converted to type ti (strings and boxed values made in
+ * the program's heap, which needs function calls); its bytes in *buf
+ * (heap, ti->size long). */
+static int rhs_bytes(grt_scope *s, const gdw_tinfo *ti, const char *rhs,
+		     uint8_t **buf, gd_err *err)
+{
+	gx_expr *e;
+	*buf = NULL;
+	if (gx_parse(rhs, &e, err) < 0)
+		return -1;
+	ctx c = {s, s->t, e, err};
+	ev x = {0};
+	grt_value nv = {0};
+	int r = -1;
+	if (eval(&c, e->root, &x) < 0)
+		goto out;
+	if (x.is_const && x.c.kind == GX_V_NIL && ti->kind != GDW_K_INTERFACE &&
+	    ti->kind != GDW_K_SLICE) {
+		r = const_to(&c, e->root, &x.c, ti->ref, &nv);
+	} else if (x.is_const && x.c.kind == GX_V_NIL && ti->kind == GDW_K_SLICE) {
+		uint64_t z[3] = {0, 0, 0};
+		r = grt_value_of_bytes(&nv, ti->ref, z, 24) < 0 ?
+			gd_err_set(err, "out of memory") : 0;
+	} else {
+		if (x.is_const && x.c.kind == GX_V_STRING && !s->calls) {
+			gd_err_set(err, "a new string needs memory in the program, "
+				   "which needs a function call: %s", GRT_NOCALLS_DEFAULT);
+			goto out;
+		}
+		r = convert_to(&c, e->root, &x, ti->ref, &nv);
+	}
+	if (r < 0)
+		goto out;
+	r = -1;
+	*buf = calloc(1, ti->size + 8);
+	if (!*buf) {
+		gd_err_set(err, "out of memory");
+		goto out;
+	}
+	if (grt_value_read(s->t, &nv, 0, *buf, ti->size, err) < 0) {
+		free(*buf);
+		*buf = NULL;
+		goto out;
+	}
+	r = 0;
+out:
+	grt_value_free(&nv);
+	ev_free(&x);
+	gx_expr_free(e);
+	return r;
+}
+
+/* Strings, slices, maps, structs...: a value of the same type (a string
+ * constant becomes a new string in the program's heap). */
+static int set_aggregate(grt_scope *s, const grt_value *dst,
+			 const gdw_tinfo *ti, const char *rhs, gd_err *err)
+{
+	uint8_t *b;
+	if (rhs_bytes(s, ti, rhs, &b, err) < 0)
+		return -1;
+	int r = core_write(s->t->proc, dst->addr, b, ti->size, err);
+	free(b);
+	return r;
+}
+
+/* m[k] = v through the runtime's own map code (runtime.mapassign): new
+ * keys too.  *elem receives the element afterwards. */
+static int map_assign(grt_scope *s, const gx_expr *lhs, const char *rhs,
+		      grt_value *elem, gd_err *err)
+{
+	grt_target *t = s->t;
+	ctx c = {s, t, lhs, err};
+	const gx_node *n = lhs->root;
+	ev m = {0}, k = {0};
+	grt_value kv = {0};
+	uint8_t *kb = NULL, *vb = NULL;
+	int r = -1;
+	if (calls_allowed(&c, n) < 0)
+		return -1;
+	if (eval(&c, n->x, &m) < 0 || eval(&c, n->y, &k) < 0)
+		goto out;
+	const gdw_tinfo *mi = tinfo(&c, m.v.type);
+	const gdw_tinfo *ki = mi ? tinfo(&c, mi->key) : NULL;
+	const gdw_tinfo *vi = mi ? tinfo(&c, mi->elem) : NULL;
+	if (!ki || !vi) {
+		fail(&c, n, "%s", "unknown map type");
+		goto out;
+	}
+	uint64_t mt, kt, mp, kp, ep = 0;
+	if (rtype_of(&c, n, m.v.type, &mt) < 0 || rtype_of(&c, n, mi->key, &kt) < 0 ||
+	    grt_value_read(t, &m.v, 0, &mp, 8, err) < 0)
+		goto out;
+	if (convert_to(&c, n->y, &k, mi->key, &kv) < 0)
+		goto out;
+	kb = calloc(1, ki->size + 8);
+	if (!kb) {
+		gd_err_set(err, "out of memory");
+		goto out;
+	}
+	/* the key in the heap: the runtime copies it (and keeps what it
+	 * points to) */
+	if (grt_value_read(t, &kv, 0, kb, ki->size, err) < 0 ||
+	    grt_call_alloc(s, ki->size, kt, &kp, err) < 0 ||
+	    core_write(t->proc, kp, kb, ki->size, err) < 0)
+		goto out;
+	if (rhs_bytes(s, vi, rhs, &vb, err) < 0)
+		goto out;
+	uint64_t w[3] = {mt, mp, kp};
+	if (grt_call_runtime(s, "runtime.mapassign", w, 3, &ep, err) < 0)
+		goto out;
+	if (!ep) {
+		gd_err_set(err, "runtime.mapassign returned nil");
+		goto out;
+	}
+	if (core_write(t->proc, ep, vb, vi->size, err) < 0)
+		goto out;
+	if (elem)
+		*elem = grt_value_at(mi->elem, ep);
+	r = 0;
+out:
+	free(kb);
+	free(vb);
+	grt_value_free(&kv);
+	ev_free(&m);
+	ev_free(&k);
+	return r;
+}
+
+static int is_map_index(grt_scope *s, const gx_expr *lhs)
+{
+	const gx_node *n = lhs->root;
+	if (n->kind != GX_N_INDEX)
+		return 0;
+	ctx c = {s, s->t, lhs, NULL};
+	gd_err e = GD_ERR_INIT;
+	c.err = &e;
+	ev m = {0};
+	int is_map = eval(&c, n->x, &m) == 0 && !m.is_const &&
+		     grt_value_kind(s->t, &m.v) == GDW_K_MAP;
+	ev_free(&m);
+	gd_err_clear(&e);
+	return is_map;
+}
+
+int grt_assign_expr(grt_scope *s, const gx_expr *lhs, const char *rhs,
+		    grt_value *out, gd_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (is_map_index(s, lhs))
+		return map_assign(s, lhs, rhs, out, err);
+	if (grt_eval(s, lhs, out, err) < 0)
+		return -1;
+	if (grt_value_set(s, out, rhs, err) < 0) {
+		grt_value_free(out);
+		return -1;
+	}
+	return 0;
+}
 int grt_value_set(grt_scope *s, const grt_value *dst, const char *rhs,
 		  gd_err *err)
 {
@@ -1144,9 +1873,7 @@ int grt_value_set(grt_scope *s, const grt_value *dst, const char *rhs,
 	if (k == GDW_K_STRING || k == GDW_K_MAP || k == GDW_K_SLICE ||
 	    k == GDW_K_STRUCT || k == GDW_K_ARRAY || k == GDW_K_INTERFACE ||
 	    k == GDW_K_CHAN || k == GDW_K_FUNC)
-		return gd_err_set(err, "cannot set a value of type %s: only bools, "
-				  "numbers, runes and pointers can be set",
-				  ti->name);
+		return set_aggregate(s, dst, ti, rhs, err);
 	gx_expr *e;
 	if (gx_parse(rhs, &e, err) < 0)
 		return -1;
@@ -1186,9 +1913,8 @@ out:
 int grt_assign(grt_scope *s, const gx_expr *lhs, const char *rhs, gd_err *err)
 {
 	grt_value v;
-	if (grt_eval(s, lhs, &v, err) < 0)
+	if (grt_assign_expr(s, lhs, rhs, &v, err) < 0)
 		return -1;
-	int r = grt_value_set(s, &v, rhs, err);
 	grt_value_free(&v);
-	return r;
+	return 0;
 }

@@ -9,7 +9,7 @@
 
 /* runtime.firstmoduledata.types: descriptors are named by their offset
  * from it in DW_AT_go_runtime_type. */
-static int types_base(grt_target *t, uint64_t *base, gd_err *err)
+int grt__types_base(grt_target *t, uint64_t *base, gd_err *err)
 {
 	uint64_t md, off;
 	if (grt_sym(t, "runtime.firstmoduledata", &md) < 0)
@@ -23,7 +23,7 @@ int grt__rtype_type(grt_target *t, uint64_t rtype, gdw_tref *out,
 		    gd_err *err)
 {
 	uint64_t base;
-	if (types_base(t, &base, err) < 0)
+	if (grt__types_base(t, &base, err) < 0)
 		return -1;
 	if (rtype < base || gdw_type_by_rtype(t->dw, rtype - base, out) < 0)
 		return gd_err_set(err, "unknown dynamic type at %#lx",
@@ -32,7 +32,7 @@ int grt__rtype_type(grt_target *t, uint64_t rtype, gdw_tref *out,
 }
 
 /* Whether values of the type are stored directly in the data word. */
-static int direct_iface(grt_target *t, uint64_t rtype, int *direct,
+int grt__direct_iface(grt_target *t, uint64_t rtype, int *direct,
 			gd_err *err)
 {
 	const char *field = grt__go_minor(t) >= 26 ? "TFlag" : "Kind_";
@@ -76,7 +76,7 @@ int grt__iface_data(grt_target *t, const grt_value *v, grt_value *out,
 	if (grt__rtype_type(t, rtype, &dyn, err) < 0)
 		return -1;
 	int direct;
-	if (direct_iface(t, rtype, &direct, err) < 0)
+	if (grt__direct_iface(t, rtype, &direct, err) < 0)
 		return -1;
 	if (direct) {
 		if (grt_value_of_bytes(out, dyn, &w[1], 8) < 0)

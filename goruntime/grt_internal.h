@@ -26,6 +26,16 @@ typedef struct grt_loclayout {
 	uint64_t tx_size, tx_index;
 } grt_loclayout;
 
+/* A function call the debugger gave up on (timeout): the thread is still
+ * inside it; its registers to restore when the runtime's last trap comes. */
+typedef struct grt_call_pend {
+	int active;
+	pid_t tid;
+	struct user_regs_struct regs0;
+	struct user_fpregs_struct fp0;
+	uint64_t stepover0;
+} grt_call_pend;
+
 struct grt_target {
 	gdw_file *dw;
 	core_proc *proc;
@@ -54,6 +64,9 @@ struct grt_target {
 	char **waitreasons;
 	size_t nwaitreasons;
 	int waitreasons_read;
+
+	grt_call_pend pend; /* grt_call.c */
+	int user_held;      /* we set sched.disable.user (grt_call.c) */
 };
 
 /* Unwinds a thread stopped outside Go's DWARF with libunwind-ptrace:

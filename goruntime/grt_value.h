@@ -43,6 +43,9 @@ int grt_value_of_bytes(grt_value *out, gdw_tref type, const void *b,
 int grt_value_read(grt_target *t, const grt_value *v, uint64_t off,
 		   void *buf, size_t len, gd_err *err);
 gdw_kind grt_value_kind(grt_target *t, const grt_value *v);
+/* DAP memoryReference of v (grt_mem.c): what a pointer, slice or string
+ * points at, else the value's own address; -1 when there is none. */
+int grt_value_memref(grt_target *t, const grt_value *v, uint64_t *addr);
 /* Go type name as Delve prints it ("main.Point", "[]int"); "" if none. */
 const char *grt_value_type_name(grt_target *t, const grt_value *v);
 
@@ -65,6 +68,11 @@ typedef struct grt_scope {
 	pid_t xmm_tid;
 	int xmm_state;
 	uint8_t xmm[16][16];
+	/* Function calls (grt_call.h): allowed when calls is set (the
+	 * debugger layer's driver); else refused with nocalls (static text
+	 * saying where calls are allowed) or a default message. */
+	const struct grt_call_driver *calls;
+	const char *nocalls;
 } grt_scope;
 
 /* Opens frame `frame` of goroutine goid (or of thread tid when goid is 0). */
@@ -147,6 +155,12 @@ int grt_eval_text(grt_scope *s, const gx_expr *e, gd_buf *out, gd_err *err);
 /* lhs = rhs (Go assignment rules for bool, numbers, runes, pointers). */
 int grt_assign(grt_scope *s, const gx_expr *lhs, const char *rhs,
 	       gd_err *err);
+/* lhs = rhs, *out the value assigned to (caller frees).  m[k] = v goes
+ * through the runtime's map code (new keys too); strings and other values
+ * that need memory in the program are made with function calls, so the
+ * scope must allow them. */
+int grt_assign_expr(grt_scope *s, const gx_expr *lhs, const char *rhs,
+		    grt_value *out, gd_err *err);
 /* Stores into an addressable value. */
 int grt_value_set(grt_scope *s, const grt_value *dst, const char *rhs,
 		  gd_err *err);
@@ -166,6 +180,11 @@ typedef int (*grt_map_fn)(void *ctx, uint64_t i, const grt_value *k,
 int grt__map_iter(grt_target *t, const grt_value *m, uint64_t start,
 		  uint64_t count, grt_map_fn fn, void *ctx, gd_err *err);
 int grt__go_minor(grt_target *t);
+/* runtime.firstmoduledata.types (type descriptors are offsets from it). */
+int grt__types_base(grt_target *t, uint64_t *base, gd_err *err);
+/* Whether values of runtime type rtype sit in an interface's data word. */
+int grt__direct_iface(grt_target *t, uint64_t rtype, int *direct,
+		      gd_err *err);
 /* The DWARF type of a runtime type descriptor address. */
 int grt__rtype_type(grt_target *t, uint64_t rtype, gdw_tref *out,
 		    gd_err *err);

@@ -1,6 +1,8 @@
 #include "../dap_internal.h"
 #include "../../goruntime/grt_value.h"
 
+#include <ctype.h>
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,10 +41,60 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	grt_scope sc;
 	gx_expr *e = NULL;
 	grt_value v;
+	grt_call_val *res = NULL;
+	size_t nres = 0;
+	dbg_calldrv drv;
+	/* Calls change the program: only where the user asks for them. */
+	int repl = !a.context || strcmp(a.context, "repl") == 0;
+	int calls = repl || strcmp(a.context, "watch") == 0;
+	const char *text = a.expression;
+	if (repl && strncmp(text, "call", 4) == 0 && isspace((unsigned char)text[4]))
+		text += 5; /* Delve's "call EXPR" */
 	if (eval_frame(s, a.has_frame_id, a.frame_id, &fr, &err) < 0 ||
 	    grt_scope_open(dbg_rt(s->dbg), fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
-	    gx_parse(a.expression, &e, &err) < 0)
+	    gx_parse(text, &e, &err) < 0)
 		goto fail;
+	dbg_calldrv_init(&drv, s->dbg, call_timeout(s));
+	if (calls)
+		sc.calls = &drv.drv;
+	else if (a.context && strcmp(a.context, "hover") == 0)
+		sc.nocalls = "function calls are not made on hover (a hover must "
+			     "not change the program): use the Debug Console or "
+			     "a watch expression";
+	else
+		sc.nocalls = "function calls are allowed only in the Debug Console "
+			     "and in watch expressions";
+	int multi = grt_eval_results(&sc, e, &res, &nres, &err);
+	if (multi < 0)
+		goto fail;
+	if (multi && nres != 1) {
+		/* no result, or several: shown as a tuple */
+		gd_buf b = GD_BUF_INIT;
+		if (nres)
+			gd_buf_puts(&b, "(");
+		for (size_t i = 0; i < nres; i++) {
+			if (i)
+				gd_buf_puts(&b, ", ");
+			grt_format(dbg_rt(s->dbg), &res[i].v, &b);
+		}
+		if (nres)
+			gd_buf_puts(&b, ")");
+		cJSON *body = cJSON_CreateObject();
+		cJSON_AddStringToObject(body, "result", b.data ? b.data : "");
+		cJSON_AddNumberToObject(body, "variablesReference", 0);
+		gd_buf_free(&b);
+		grt_call_vals_free(res, nres);
+		gx_expr_free(e);
+		dap_args_evaluate_free(&a);
+		dap_respond(s, req, body);
+		return;
+	}
+	if (multi) {
+		v = res[0].v;
+		memset(&res[0].v, 0, sizeof(res[0].v));
+		grt_call_vals_free(res, nres);
+		res = NULL;
+	}
 	if (gx_is_const(e->root)) {
 		/* Untyped constants print as Go would (strings included). */
 		gx_value c;
@@ -60,13 +112,13 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond(s, req, body);
 		return;
 	}
-	if (grt_eval(&sc, e, &v, &err) < 0)
+	if (!multi && grt_eval(&sc, e, &v, &err) < 0)
 		goto fail;
 	cJSON *o = dap_var_json(s, a.expression, a.expression, &v, &fr);
 	cJSON *body = cJSON_CreateObject();
 	cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "value");
 	cJSON_AddStringToObject(body, "result", cJSON_IsString(val) ? val->valuestring : "");
-	const char *keys[] = {"type", "variablesReference", "indexedVariables",
+	const char *keys[] = {"type", "variablesReference", "indexedVariables", "memoryReference",
 			      "namedVariables"};
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		cJSON *it = cJSON_DetachItemFromObjectCaseSensitive(o, keys[i]);

@@ -10,6 +10,7 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	}
 	s->lines_start_at1 = a.lines_start_at1;
+	s->client_invalidated = a.supports_invalidated_event;
 	dap_args_initialize_free(&a);
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddBoolToObject(b, "supportsConfigurationDoneRequest", 1);
@@ -26,6 +27,11 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 	cJSON_AddBoolToObject(b, "supportsBreakpointLocationsRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsSteppingGranularity", 1);
 	cJSON_AddBoolToObject(b, "supportsDataBreakpoints", 1);
+	cJSON_AddBoolToObject(b, "supportsDisassembleRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsReadMemoryRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsWriteMemoryRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsLoadedSourcesRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsModulesRequest", 1);
 	cJSON *filters = cJSON_AddArrayToObject(b, "exceptionBreakpointFilters");
 	static const char *const f[][2] = {
 		{"unrecovered-panic", "Unrecovered panics"},

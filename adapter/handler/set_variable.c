@@ -29,6 +29,7 @@ static void respond_value(dap_session *s, const cJSON *req, grt_value *v,
 	}
 	cJSON_Delete(o);
 	dap_respond(s, req, body);
+	dap_invalidated(s);
 }
 
 /* The child of a value handle called name, as `variables` named it. */
@@ -75,6 +76,8 @@ void dap_h_set_variable(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	dap_handle h = *hp;
 	dap_handle_ext x = *dap_handle_ext_get(s, a.variables_reference);
+	dbg_calldrv drv;
+	dbg_calldrv_init(&drv, s->dbg, call_timeout(s));
 	if (grt_scope_open(dbg_rt(s->dbg), h.goid, h.tid, h.frame, &sc, &err) < 0)
 		goto fail;
 	if (h.kind == DAP_H_SCOPE) {
@@ -91,6 +94,9 @@ void dap_h_set_variable(dap_session *s, const cJSON *req, const cJSON *args)
 	} else if (find_child(s, &x, a.name, &dst, &err) < 0) {
 		goto fail;
 	}
+	/* New strings and map entries need memory in the program: made
+	 * through function calls into its runtime. */
+	sc.calls = &drv.drv;
 	if (grt_value_set(&sc, &dst, a.value, &err) < 0)
 		goto fail;
 	if (grt_value_copy(&nv, &dst) < 0) {
@@ -135,10 +141,13 @@ void dap_h_set_expression(dap_session *s, const cJSON *req, const cJSON *args)
 		}
 		fr = *h;
 	}
+	dbg_calldrv drv;
+	dbg_calldrv_init(&drv, s->dbg, call_timeout(s));
 	if (grt_scope_open(dbg_rt(s->dbg), fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
-	    gx_parse(a.expression, &e, &err) < 0 ||
-	    grt_eval(&sc, e, &v, &err) < 0 ||
-	    grt_value_set(&sc, &v, a.value, &err) < 0)
+	    gx_parse(a.expression, &e, &err) < 0)
+		goto fail;
+	sc.calls = &drv.drv;
+	if (grt_assign_expr(&sc, e, a.value, &v, &err) < 0)
 		goto fail;
 	gx_expr_free(e);
 	dap_args_set_expression_free(&a);

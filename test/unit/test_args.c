@@ -1253,8 +1253,125 @@ static void test_wrong_shapes(void)
 	}
 }
 
+/* ---- the requests and launch attributes of the DAP surface ---- */
+
+static void test_surface_launch(void)
+{
+	dap_args_launch a;
+	PARSE_OK(dap_args_launch_parse, &a,
+		 "{\"program\":\"p\",\"disassembleFlavor\":\"intel\","
+		 "\"maxStringLen\":5,\"maxArrayValues\":3,"
+		 "\"goroutineFilters\":\"-with user\","
+		 "\"showPprofLabels\":[\"job\",\"x\"]}");
+	CHECK_STR(a.disassemble_flavor, "intel");
+	CHECK_INT(a.max_string_len, 5);
+	CHECK_INT(a.max_array_values, 3);
+	CHECK_STR(a.goroutine_filters, "-with user");
+	CHECK_INT(a.show_pprof_labels, 1);
+	CHECK_INT((int)a.npprof_label_keys, 2);
+	CHECK_STR(a.pprof_label_keys[1], "x");
+	dap_args_launch_free(&a);
+	PARSE_OK(dap_args_launch_parse, &a,
+		 "{\"program\":\"p\",\"showPprofLabels\":[\"*\"]}");
+	CHECK_INT(a.show_pprof_labels, 1);
+	CHECK_INT((int)a.npprof_label_keys, 0);
+	dap_args_launch_free(&a);
+	PARSE_OK(dap_args_launch_parse, &a,
+		 "{\"program\":\"p\",\"showPprofLabels\":true}");
+	CHECK_INT(a.show_pprof_labels, 1);
+	dap_args_launch_free(&a);
+	PARSE_FAIL(dap_args_launch_parse, dap_args_launch,
+		   "{\"program\":\"p\",\"disassembleFlavor\":\"masm\"}",
+		   "launch: 'disassembleFlavor' must be \"go\", \"intel\" or "
+		   "\"gnu\", not \"masm\"");
+	PARSE_FAIL(dap_args_launch_parse, dap_args_launch,
+		   "{\"program\":\"p\",\"maxStringLen\":0}",
+		   "launch: 'maxStringLen' must be at least 1 (got 0)");
+	PARSE_FAIL(dap_args_launch_parse, dap_args_launch,
+		   "{\"program\":\"p\",\"showPprofLabels\":\"job\"}",
+		   "launch: 'showPprofLabels' must be true, false or an array "
+		   "of label keys, not a string");
+}
+
+static void test_write_memory(void)
+{
+	dap_args_write_memory a;
+	PARSE_OK(dap_args_write_memory_parse, &a,
+		 "{\"memoryReference\":\"0x10\",\"offset\":-2,"
+		 "\"data\":\"3q2+7w==\",\"allowPartial\":true}");
+	CHECK_STR(a.memory_reference, "0x10");
+	CHECK_INT((int)a.offset, -2);
+	CHECK_INT(a.allow_partial, 1);
+	CHECK_INT((int)a.ndata, 4);
+	CHECK_INT(a.data[0], 0xde);
+	CHECK_INT(a.data[3], 0xef);
+	dap_args_write_memory_free(&a);
+	PARSE_OK(dap_args_write_memory_parse, &a,
+		 "{\"memoryReference\":\"0x10\",\"data\":\"\"}");
+	CHECK_INT((int)a.ndata, 0);
+	dap_args_write_memory_free(&a);
+	PARSE_FAIL(dap_args_write_memory_parse, dap_args_write_memory,
+		   "{\"memoryReference\":\"0x10\",\"data\":\"!!\"}",
+		   "writeMemory: 'data' must be base64");
+	PARSE_FAIL(dap_args_write_memory_parse, dap_args_write_memory,
+		   "{\"memoryReference\":\"0x10\"}",
+		   "writeMemory: 'data' is required");
+}
+
+static void test_completions(void)
+{
+	dap_args_completions a;
+	PARSE_OK(dap_args_completions_parse, &a,
+		 "{\"text\":\"p.N\",\"column\":4,\"frameId\":7}");
+	CHECK_STR(a.text, "p.N");
+	CHECK_INT(a.column, 4);
+	CHECK_INT(a.has_frame_id, 1);
+	CHECK_INT(a.frame_id, 7);
+	dap_args_completions_free(&a);
+	PARSE_FAIL(dap_args_completions_parse, dap_args_completions,
+		   "{\"text\":\"p\"}", "completions: 'column' is required");
+}
+
+static void test_goto_and_friends(void)
+{
+	dap_args_step_in_targets st;
+	PARSE_OK(dap_args_step_in_targets_parse, &st, "{\"frameId\":3}");
+	CHECK_INT(st.frame_id, 3);
+	PARSE_FAIL(dap_args_step_in_targets_parse, dap_args_step_in_targets,
+		   "{}", "stepInTargets: 'frameId' is required");
+	dap_args_goto_targets gt;
+	PARSE_OK(dap_args_goto_targets_parse, &gt,
+		 "{\"source\":{\"path\":\"/a.go\"},\"line\":9}");
+	CHECK_STR(gt.source_path, "/a.go");
+	CHECK_INT(gt.line, 9);
+	dap_args_goto_targets_free(&gt);
+	PARSE_FAIL(dap_args_goto_targets_parse, dap_args_goto_targets,
+		   "{\"line\":9}", "gotoTargets: 'source' is required");
+	dap_args_goto g;
+	PARSE_OK(dap_args_goto_parse, &g, "{\"threadId\":1,\"targetId\":2}");
+	CHECK_INT((int)g.thread_id, 1);
+	CHECK_INT(g.target_id, 2);
+	PARSE_FAIL(dap_args_goto_parse, dap_args_goto, "{\"threadId\":1}",
+		   "goto: 'targetId' is required");
+	dap_args_cancel c;
+	PARSE_OK(dap_args_cancel_parse, &c, "{\"requestId\":12}");
+	CHECK_INT(c.has_request_id, 1);
+	CHECK_INT(c.request_id, 12);
+	dap_args_cancel_free(&c);
+	PARSE_OK(dap_args_cancel_parse, &c, NULL);
+	CHECK_INT(c.has_request_id, 0);
+	dap_args_cancel_free(&c);
+	PARSE_FAIL(dap_args_cancel_parse, dap_args_cancel,
+		   "{\"requestId\":\"x\"}",
+		   "cancel: 'requestId' must be an integer, not a string");
+}
+
 int main(void)
 {
+	test_surface_launch();
+	test_write_memory();
+	test_completions();
+	test_goto_and_friends();
 	test_initialize();
 	test_launch_minimal();
 	test_launch_full();

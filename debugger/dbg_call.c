@@ -1,0 +1,151 @@
+/* The driver of function calls from the debugger (goruntime/grt_call.h):
+ * runs the calling thread alone until the runtime's next protocol trap,
+ * with a time limit, and lets the rest of the program run only when the
+ * call makes no progress without it. */
+#include "dbg_internal.h"
+
+#include <string.h>
+#include <time.h>
+
+/* How long the calling thread runs alone before godap concludes that it
+ * waits for the rest of the runtime (a lock, a stop-the-world, an idle M
+ * to wake): then threads that run no user goroutine are let go with user
+ * goroutines held (sched.disable.user); after STAGE2_MS more, every
+ * thread. */
+enum { STAGE1_MS = 300, STAGE2_MS = 1000 };
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Until a child's status may have changed, or timeout_ms. */
+static void wait_child(dbg *d, int timeout_ms)
+{
+	if (d->hooks.wait) {
+		d->hooks.wait(d->hooks.ctx, timeout_ms);
+		return;
+	}
+	/* Nobody owns a SIGCHLD file descriptor: look again shortly. */
+	struct timespec ts = {0, 1000000};
+	nanosleep(&ts, NULL);
+}
+
+/* Lets go the stopped threads other than tid: those that run no
+ * goroutine (all == 0) or all of them.  Returns how many. */
+static int release(dbg *d, pid_t tid, int all, gd_err *err)
+{
+	core_proc *p = d->proc;
+	int n = 0;
+	for (size_t i = 0; i < core_thread_count(p); i++) {
+		pid_t t = core_thread_tid(p, i);
+		if (t == tid || !core_thread_stopped(p, t))
+			continue;
+		if (!all) {
+			uint64_t goid = 0;
+			if (grt_thread_goid(d->rt, t, &goid, NULL) < 0 || goid)
+				continue;
+		}
+		if (core_run_thread(p, t, err) < 0)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+static int drv_run(void *ctx, pid_t tid, int *timed_out, gd_err *err)
+{
+	dbg_calldrv *c = ctx;
+	dbg *d = c->d;
+	core_proc *p = d->proc;
+	*timed_out = 0;
+	int64_t start = now_ms();
+	int64_t deadline = start + (int64_t)c->timeout_s * 1000;
+	int released = 0;
+	core_hold_new_threads(p, 1);
+	int rc = -1;
+	if (core_run_thread(p, tid, err) < 0)
+		goto out;
+	for (;;) {
+		core_stop st;
+		int w = core_wait(p, 0, &st, err);
+		if (w < 0)
+			goto out;
+		if (w == 1) {
+			if (st.kind == CORE_STOP_EXITED) {
+				gd_err_set(err, "the program exited during the call");
+				goto out;
+			}
+			if (st.tid == tid && st.kind == CORE_STOP_TRAP) {
+				rc = 0;
+				goto out;
+			}
+			/* User breakpoints, steps and watchpoints do not
+			 * fire inside a call (nor on threads let go for it). */
+			if (core_run_thread(p, st.tid, err) < 0)
+				goto out;
+			continue;
+		}
+		int64_t now = now_ms();
+		if (now >= deadline) {
+			*timed_out = 1;
+			gd_err_set(err, "the call did not return within %d s "
+				   "(launch attribute callTimeout); its goroutine "
+				   "is left inside the call and finishes it when "
+				   "the program runs on", c->timeout_s);
+			goto out;
+		}
+		if (c->stage == 0 && now - start >= STAGE1_MS) {
+			/* Runtime-only threads first, user goroutines held. */
+			gd_err e = GD_ERR_INIT;
+			if (grt_sched_hold_user(d->rt, &e) < 0)
+				gd_err_clear(&e);
+			int n = release(d, tid, 0, err);
+			if (n < 0)
+				goto out;
+			released += n;
+			c->stage = 1;
+		} else if (c->stage == 1 && now - start >= STAGE1_MS + STAGE2_MS) {
+			int n = release(d, tid, 1, err);
+			if (n < 0)
+				goto out;
+			released += n;
+			c->stage = 2;
+			if (n && !c->noted) {
+				const char *msg = "godap: the function call could not "
+					"finish with the rest of the program stopped: "
+					"other goroutines ran during the call\n";
+				dbg__emit_output(d, msg, NULL);
+				c->noted = 1;
+			}
+		}
+		int64_t next = deadline;
+		if (c->stage == 0 && start + STAGE1_MS < next)
+			next = start + STAGE1_MS;
+		if (c->stage == 1 && start + STAGE1_MS + STAGE2_MS < next)
+			next = start + STAGE1_MS + STAGE2_MS;
+		int wait = (int)(next - now);
+		wait_child(d, wait > 0 ? wait : 0);
+	}
+out:
+	core_hold_new_threads(p, 0);
+	if (rc < 0 || released || c->stage) {
+		/* Everything still again, as the protocol's next step
+		 * expects (and the user, after a failure). */
+		gd_err e = GD_ERR_INIT;
+		if (core_stop_all(p, &e) < 0)
+			gd_err_clear(&e);
+	}
+	return rc;
+}
+
+void dbg_calldrv_init(dbg_calldrv *c, dbg *d, int timeout_s)
+{
+	memset(c, 0, sizeof(*c));
+	c->d = d;
+	c->timeout_s = timeout_s;
+	c->drv.ctx = c;
+	c->drv.run = drv_run;
+}

@@ -1,0 +1,962 @@
+/* Function calls in the debuggee (grt_call.h): the runtime.debugCallV2
+ * protocol and Go's register ABI (ABIInternal, amd64).
+ *
+ * The protocol (runtime/asm_amd64.s, the same text in Go 1.22 to 1.27):
+ * the debugger pushes the PC, writes the argument frame size at SP-16 and
+ * jumps to debugCallV2, which traps (int3) with a code in R12:
+ *   8  the runtime refused (reason string at SP); 16 follows
+ *   0  a frame of the asked size is open at SP: write stack arguments
+ *      there, load the argument registers, push the trapping PC, jump to
+ *      the function (closure context in RDX)
+ *   1  the function returned: results in registers and at SP
+ *   2  it panicked: the panic value (an eface) at SP
+ *   16 done: restore every register but RIP and RSP (the stack may have
+ *      moved) and go on.
+ * The call runs on a new goroutine that debugCallWrap starts on the same
+ * thread, so every trap comes from the thread that started the call. */
+#include "grt_call.h"
+#include "grt_internal.h"
+
+#include "../common/gd_array.h"
+#include "../dwarf/gdw_type.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void grt_call_vals_free(grt_call_val *v, size_t n)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		grt_value_free(&v[i].v);
+	}
+	free(v);
+}
+
+/* ---- callees ---- */
+
+static int callee_from(grt_target *t, const gdw_func *fn, grt_callee *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->entry = fn->lowpc + t->bias;
+	out->die = fn->die_offset;
+	out->name = fn->name;
+	return 0;
+}
+
+int grt_callee_by_name(grt_target *t, const char *name, grt_callee *out,
+		       gd_err *err)
+{
+	gdw_func fn;
+	if (gdw_func_by_name(t->dw, name, &fn) < 0 || fn.lowpc == 0)
+		return gd_err_set(err, "%s is not in the binary (inlined or unused)",
+				  name);
+	return callee_from(t, &fn, out);
+}
+
+int grt_callee_of_funcval(grt_target *t, uint64_t closure, grt_callee *out,
+			  gd_err *err)
+{
+	if (!closure)
+		return gd_err_set(err, "call of a nil func value");
+	uint64_t pc;
+	if (grt__read_u64(t, closure, &pc, err) < 0)
+		return -1;
+	gdw_func fn;
+	if (gdw_func_at(t->dw, pc - t->bias, &fn) < 0 || fn.lowpc + t->bias != pc)
+		return gd_err_set(err, "the func value points at %#lx, which is not "
+				  "a function of the program", (unsigned long)pc);
+	callee_from(t, &fn, out);
+	out->closure = closure;
+	return 0;
+}
+
+static int cmp_die(const void *a, const void *b)
+{
+	const gdw_var *x = a, *y = b;
+	return x->die < y->die ? -1 : x->die > y->die;
+}
+
+void grt_sig_free(grt_sig *s)
+{
+	free(s->params);
+	free(s->results);
+	if (s->result_names)
+		for (size_t i = 0; i < s->nresults; i++)
+			free(s->result_names[i]);
+	free(s->result_names);
+	memset(s, 0, sizeof(*s));
+}
+
+int grt_callee_sig(grt_target *t, const grt_callee *c, grt_sig *out,
+		   gd_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	gdw_var *vs;
+	size_t n;
+	if (gdw_vars_at(t->dw, c->entry - t->bias, 0, &vs, &n, err) < 0)
+		return -1;
+	/* Parameters and results in declaration (DIE) order. */
+	size_t np = 0;
+	for (size_t i = 0; i < n; i++)
+		if (vs[i].is_param && vs[i].depth == 0)
+			vs[np++] = vs[i];
+	if (np)
+		qsort(vs, np, sizeof(*vs), cmp_die);
+	out->params = calloc(np + 1, sizeof(gdw_tref));
+	out->results = calloc(np + 1, sizeof(gdw_tref));
+	out->result_names = calloc(np + 1, sizeof(char *));
+	if (!out->params || !out->results || !out->result_names) {
+		free(vs);
+		grt_sig_free(out);
+		return gd_err_set(err, "out of memory");
+	}
+	for (size_t i = 0; i < np; i++) {
+		if (vs[i].is_result) {
+			out->result_names[out->nresults] = strdup(vs[i].name);
+			if (!out->result_names[out->nresults]) {
+				free(vs);
+				grt_sig_free(out);
+				return gd_err_set(err, "out of memory");
+			}
+			out->results[out->nresults++] = vs[i].type;
+		} else if (strcmp(vs[i].name, ".dict") == 0) {
+			free(vs);
+			grt_sig_free(out);
+			return gd_err_set(err, "%s: calls of generic functions are "
+					  "not supported", c->name);
+		} else {
+			out->params[out->nparams++] = vs[i].type;
+		}
+	}
+	free(vs);
+	return 0;
+}
+
+/* ---- the register ABI (Go internal ABI, amd64) ---- */
+
+enum { NINT = 9, NFLT = 15, MAXFRAME = 65536 };
+
+typedef struct piece {
+	int flt;       /* float register, else integer */
+	int reg;       /* index in the ABI's register sequence */
+	uint32_t off;  /* offset inside the value */
+	uint32_t size;
+} piece;
+
+typedef struct slot {
+	gdw_tref type;
+	uint64_t size, align;
+	int on_stack;
+	uint64_t stack_off;
+	piece *p;
+	size_t np, capp;
+} slot;
+
+typedef struct layout {
+	slot *args, *res;
+	size_t nargs, nres;
+	uint64_t frame;
+} layout;
+
+static void layout_free(layout *l)
+{
+	for (size_t i = 0; i < l->nargs; i++)
+		free(l->args[i].p);
+	for (size_t i = 0; i < l->nres; i++)
+		free(l->res[i].p);
+	free(l->args);
+	free(l->res);
+	memset(l, 0, sizeof(*l));
+}
+
+static int align_of(grt_target *t, gdw_tref ty, uint64_t *out, int depth,
+		    gd_err *err)
+{
+	const gdw_tinfo *ti;
+	if (depth > 32)
+		return gd_err_set(err, "type nested too deeply");
+	if (gdw_type_info(t->dw, ty, &ti, err) < 0)
+		return -1;
+	switch (ti->kind) {
+	case GDW_K_BOOL: case GDW_K_INT8: case GDW_K_UINT8:
+		*out = 1;
+		return 0;
+	case GDW_K_INT16: case GDW_K_UINT16:
+		*out = 2;
+		return 0;
+	case GDW_K_INT32: case GDW_K_UINT32: case GDW_K_FLOAT32:
+	case GDW_K_COMPLEX64:
+		*out = 4;
+		return 0;
+	case GDW_K_ARRAY:
+		return align_of(t, ti->elem, out, depth + 1, err);
+	case GDW_K_STRUCT: {
+		const gdw_member *ms;
+		size_t n;
+		if (gdw_type_members(t->dw, ty, &ms, &n, err) < 0)
+			return -1;
+		uint64_t a = 1;
+		for (size_t i = 0; i < n; i++) {
+			uint64_t m;
+			if (align_of(t, ms[i].type, &m, depth + 1, err) < 0)
+				return -1;
+			if (m > a)
+				a = m;
+		}
+		*out = a;
+		return 0;
+	}
+	default:
+		*out = 8;
+		return 0;
+	}
+}
+
+static int add_piece(slot *s, int flt, int reg, uint64_t off, uint64_t size)
+{
+	if (gd_grow(&s->p, &s->capp, s->np, sizeof(*s->p), 4) < 0)
+		return -1;
+	s->p[s->np++] = (piece){flt, reg, (uint32_t)off, (uint32_t)size};
+	return 0;
+}
+
+/* Register-assigns the value of type ty at offset off: 0 done, 1 it does
+ * not fit (the caller stack-assigns the whole value), -1 error. */
+static int reg_assign(grt_target *t, gdw_tref ty, uint64_t off, slot *s,
+		      int *ni, int *nf, int depth, gd_err *err)
+{
+	const gdw_tinfo *ti;
+	if (depth > 32)
+		return gd_err_set(err, "type nested too deeply");
+	if (gdw_type_info(t->dw, ty, &ti, err) < 0)
+		return -1;
+	int words = 0;
+	switch (ti->kind) {
+	case GDW_K_FLOAT32: case GDW_K_FLOAT64:
+		if (*nf >= NFLT)
+			return 1;
+		if (add_piece(s, 1, (*nf)++, off, ti->size) < 0)
+			return gd_err_set(err, "out of memory");
+		return 0;
+	case GDW_K_COMPLEX64: case GDW_K_COMPLEX128:
+		if (*nf + 2 > NFLT)
+			return 1;
+		if (add_piece(s, 1, (*nf)++, off, ti->size / 2) < 0 ||
+		    add_piece(s, 1, (*nf)++, off + ti->size / 2, ti->size / 2) < 0)
+			return gd_err_set(err, "out of memory");
+		return 0;
+	case GDW_K_STRING: case GDW_K_INTERFACE:
+		words = 2;
+		break;
+	case GDW_K_SLICE:
+		words = 3;
+		break;
+	case GDW_K_STRUCT: {
+		const gdw_member *ms;
+		size_t n;
+		if (gdw_type_members(t->dw, ty, &ms, &n, err) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			int r = reg_assign(t, ms[i].type, off + ms[i].off, s, ni, nf,
+					   depth + 1, err);
+			if (r != 0)
+				return r;
+		}
+		return 0;
+	}
+	case GDW_K_ARRAY:
+		if (ti->count == 0)
+			return 0;
+		if (ti->count == 1)
+			return reg_assign(t, ti->elem, off, s, ni, nf, depth + 1, err);
+		return 1;
+	default:
+		if (ti->size == 0)
+			return 0;
+		if (*ni >= NINT)
+			return 1;
+		if (add_piece(s, 0, (*ni)++, off, ti->size > 8 ? 8 : ti->size) < 0)
+			return gd_err_set(err, "out of memory");
+		return 0;
+	}
+	if (*ni + words > NINT)
+		return 1;
+	for (int w = 0; w < words; w++)
+		if (add_piece(s, 0, (*ni)++, off + 8 * (uint64_t)w, 8) < 0)
+			return gd_err_set(err, "out of memory");
+	return 0;
+}
+
+static uint64_t round_up(uint64_t x, uint64_t a)
+{
+	return a ? (x + a - 1) / a * a : x;
+}
+
+/* Assigns a list of values (arguments or results) to registers or the
+ * stack, continuing at stack offset *off. */
+static int assign_list(grt_target *t, const gdw_tref *types, size_t n,
+		       slot *out, uint64_t *off, gd_err *err)
+{
+	int ni = 0, nf = 0;
+	for (size_t i = 0; i < n; i++) {
+		slot *s = &out[i];
+		const gdw_tinfo *ti;
+		if (gdw_type_info(t->dw, types[i], &ti, err) < 0 ||
+		    align_of(t, types[i], &s->align, 0, err) < 0)
+			return -1;
+		s->type = types[i];
+		s->size = ti->size;
+		int si = ni, sf = nf;
+		int r = reg_assign(t, types[i], 0, s, &ni, &nf, 0, err);
+		if (r < 0)
+			return -1;
+		if (r == 1) {
+			ni = si;
+			nf = sf;
+			s->np = 0;
+			s->on_stack = 1;
+			*off = round_up(*off, s->align);
+			s->stack_off = *off;
+			*off += s->size;
+		}
+	}
+	*off = round_up(*off, 8);
+	return 0;
+}
+
+static int make_layout(grt_target *t, const grt_sig *sig, layout *l,
+		       gd_err *err)
+{
+	memset(l, 0, sizeof(*l));
+	l->args = calloc(sig->nparams + 1, sizeof(slot));
+	l->res = calloc(sig->nresults + 1, sizeof(slot));
+	if (!l->args || !l->res) {
+		layout_free(l);
+		return gd_err_set(err, "out of memory");
+	}
+	l->nargs = sig->nparams;
+	l->nres = sig->nresults;
+	uint64_t off = 0;
+	if (assign_list(t, sig->params, sig->nparams, l->args, &off, err) < 0 ||
+	    assign_list(t, sig->results, sig->nresults, l->res, &off, err) < 0) {
+		layout_free(l);
+		return -1;
+	}
+	/* The spill area the caller reserves for register arguments. */
+	for (size_t i = 0; i < l->nargs; i++) {
+		if (l->args[i].on_stack || !l->args[i].np)
+			continue;
+		off = round_up(off, l->args[i].align) + l->args[i].size;
+	}
+	l->frame = round_up(off, 8);
+	return 0;
+}
+
+/* ---- registers ---- */
+
+static unsigned long long *int_reg(struct user_regs_struct *r, int i)
+{
+	switch (i) {
+	case 0: return &r->rax;
+	case 1: return &r->rbx;
+	case 2: return &r->rcx;
+	case 3: return &r->rdi;
+	case 4: return &r->rsi;
+	case 5: return &r->r8;
+	case 6: return &r->r9;
+	case 7: return &r->r10;
+	default: return &r->r11;
+	}
+}
+
+static uint8_t *xmm_reg(struct user_fpregs_struct *f, int i)
+{
+	return (uint8_t *)&f->xmm_space[i * 4];
+}
+
+/* ---- the protocol ---- */
+
+typedef struct callrun {
+	grt_target *t;
+	const grt_call_driver *drv;
+	pid_t tid;
+	uint64_t goid;
+	struct user_regs_struct regs0;
+	struct user_fpregs_struct fp0;
+	uint64_t stepover0;
+	int entered; /* registers changed: restore on the way out */
+} callrun;
+
+static int run_to_trap(callrun *cr, uint64_t *code, gd_err *err)
+{
+	int timed_out = 0;
+	grt_invalidate(cr->t);
+	if (cr->drv->run(cr->drv->ctx, cr->tid, &timed_out, err) < 0) {
+		if (timed_out) {
+			/* Left inside the call: finished when it traps
+			 * again (grt_call_pending_trap). */
+			grt_call_pend *p = &cr->t->pend;
+			p->active = 1;
+			p->tid = cr->tid;
+			p->regs0 = cr->regs0;
+			p->fp0 = cr->fp0;
+			p->stepover0 = cr->stepover0;
+			cr->entered = 0;
+		}
+		return -1;
+	}
+	struct user_regs_struct r;
+	if (core_regs(cr->t->proc, cr->tid, &r, err) < 0)
+		return -1;
+	*code = r.r12;
+	return 0;
+}
+
+/* Puts back what the call changed: every register but RIP and RSP (the
+ * thread is inside debugCallV2's epilogue, which returns to the saved PC). */
+static int restore(grt_target *t, pid_t tid,
+		   const struct user_regs_struct *regs0,
+		   const struct user_fpregs_struct *fp0, uint64_t stepover0,
+		   gd_err *err)
+{
+	struct user_regs_struct r;
+	if (core_regs(t->proc, tid, &r, err) < 0)
+		return -1;
+	struct user_regs_struct n = *regs0;
+	n.rip = r.rip;
+	n.rsp = r.rsp;
+	n.orig_rax = (unsigned long long)-1;
+	if (core_set_regs(t->proc, tid, &n, err) < 0 ||
+	    core_set_fpregs(t->proc, tid, fp0, err) < 0)
+		return -1;
+	/* Back on the breakpoint it was reported at: the next resume must
+	 * step over it, not report it again. */
+	core_thread_set_stepover(t->proc, tid, stepover0);
+	return 0;
+}
+
+/* After the runtime's last trap (16): registers back, then the thread
+ * returns to where it was when it next runs. */
+static int finish(callrun *cr, gd_err *err)
+{
+	uint64_t code;
+	if (run_to_trap(cr, &code, err) < 0)
+		return -1;
+	if (code != 16)
+		return gd_err_set(err, "function call: unexpected trap %lu from "
+				  "the runtime (expected 16)", (unsigned long)code);
+	cr->entered = 0;
+	if (restore(cr->t, cr->tid, &cr->regs0, &cr->fp0, 0, err) < 0)
+		return -1;
+	/* Through debugCallV2's epilogue (it reloads the registers that may
+	 * hold pointers and returns to the PC we pushed), one instruction at
+	 * a time so that nothing else of the goroutine runs. */
+	for (int i = 0; i < 256; i++) {
+		struct user_regs_struct r;
+		if (core_regs(cr->t->proc, cr->tid, &r, err) < 0)
+			return -1;
+		if (r.rip == cr->regs0.rip && r.rsp == cr->regs0.rsp) {
+			core_thread_set_stepover(cr->t->proc, cr->tid, cr->stepover0);
+			return 0;
+		}
+		int exited = 0;
+		if (core_step_thread(cr->t->proc, cr->tid, &exited, err) < 0)
+			return -1;
+		if (exited)
+			return gd_err_set(err, "the program exited during the call");
+	}
+	return gd_err_set(err, "function call: the goroutine did not return "
+			  "from runtime.debugCallV2");
+}
+
+/* The thread running goroutine goid, checked as the protocol needs. */
+static int calling_thread(grt_scope *s, pid_t *tid, uint64_t *goid,
+			  gd_err *err)
+{
+	grt_target *t = s->t;
+	if (!s->goid) {
+		*tid = s->tid;
+		*goid = 0;
+		if (grt_thread_goid(t, s->tid, goid, err) < 0)
+			return -1;
+		if (!*goid)
+			return gd_err_set(err, "thread %d runs no goroutine: function "
+					  "calls need a goroutine", (int)s->tid);
+		return 0;
+	}
+	const grt_goroutine *g = grt_goroutine_by_id(t, s->goid, err);
+	if (!g)
+		return gd_err_set(err, "no goroutine %lu", (unsigned long)s->goid);
+	if (g->status != GRT_GRUNNING || !g->tid) {
+		const char *why = g->status == GRT_GWAITING ?
+			grt_waitreason(t, g->waitreason) : NULL;
+		return gd_err_set(err, "goroutine %lu is not running on a thread "
+				  "(%s): a function call needs a goroutine that was "
+				  "running when the program stopped",
+				  (unsigned long)s->goid,
+				  why ? why : g->status == GRT_GRUNNABLE ? "runnable" :
+				  g->status == GRT_GSYSCALL ? "in a system call" :
+				  "not running");
+	}
+	uint64_t cur = 0;
+	if (grt_thread_goid(t, g->tid, &cur, err) < 0)
+		return -1;
+	if (cur != s->goid)
+		return gd_err_set(err, "goroutine %lu is on the system stack: "
+				  "function calls are not possible here",
+				  (unsigned long)s->goid);
+	*tid = g->tid;
+	*goid = s->goid;
+	return 0;
+}
+
+static int value_bytes(grt_target *t, const grt_value *v, uint64_t size,
+		       uint8_t *buf, gd_err *err)
+{
+	memset(buf, 0, size);
+	return grt_value_read(t, v, 0, buf, size, err);
+}
+
+/* "panic: boom 1": the panic value as Go would print it for strings,
+ * errors and numbers; other values in Delve's notation. */
+static void panic_text(grt_target *t, const uint64_t eface[2], gd_err *err)
+{
+	gdw_tref dyn = 0;
+	gd_buf b = GD_BUF_INIT;
+	gd_err e = GD_ERR_INIT;
+	if (eface[0] && grt__rtype_type(t, eface[0], &dyn, &e) == 0) {
+		gdw_tref ef;
+		if (gdw_type_by_name(t->dw, "interface {}", &ef) == 0) {
+			grt_value v = {0};
+			if (grt_value_of_bytes(&v, ef, eface, 16) == 0) {
+				grt_value d = {0};
+				int is_nil = 0;
+				const gdw_tinfo *di;
+				if (grt__iface_data(t, &v, &d, &is_nil, &e) == 0 &&
+				    !is_nil && gdw_type_info(t->dw, d.type, &di, NULL) == 0 &&
+				    di->kind == GDW_K_STRING) {
+					uint64_t h[2];
+					if (grt_value_read(t, &d, 0, h, 16, &e) == 0 &&
+					    h[1] < (1u << 20)) {
+						char *sbuf = malloc(h[1] + 1);
+						if (sbuf && core_read(t->proc, h[0], sbuf, h[1], &e) == 0) {
+							sbuf[h[1]] = '\0';
+							gd_buf_puts(&b, sbuf);
+						}
+						free(sbuf);
+					}
+				} else if (!is_nil && d.type) {
+					grt_format(t, &d, &b);
+				}
+				grt_value_free(&d);
+			}
+			grt_value_free(&v);
+		}
+	}
+	gd_err_clear(&e);
+	gd_err_set(err, "panic: %s", b.data ? b.data : "(unknown value)");
+	gd_buf_free(&b);
+}
+
+/* Releases the user goroutines held during the call (grt_sched_hold_user)
+ * through the runtime's own function, which also starts threads for them. */
+static int release_user(grt_scope *s, gd_err *err);
+
+int grt_call(grt_scope *s, const grt_callee *c, const grt_value *args,
+	     size_t nargs, grt_call_val **results, size_t *nresults,
+	     int *panicked, gd_err *err)
+{
+	grt_target *t = s->t;
+	*results = NULL;
+	*nresults = 0;
+	if (panicked)
+		*panicked = 0;
+	if (!s->calls)
+		return gd_err_set(err, "%s", s->nocalls ? s->nocalls :
+				  GRT_NOCALLS_DEFAULT);
+	if (t->pend.active)
+		return gd_err_set(err, "an earlier function call has not returned "
+				  "yet (it timed out): continue the program to let "
+				  "it finish");
+	uint64_t v2;
+	if (grt_sym(t, "runtime.debugCallV2", &v2) < 0)
+		return gd_err_set(err, "this program has no runtime.debugCallV2 "
+				  "(Go 1.17 or later is needed for function calls)");
+	grt_sig sig;
+	if (grt_callee_sig(t, c, &sig, err) < 0)
+		return -1;
+	layout l;
+	int rc = -1;
+	uint8_t *frame = NULL;
+	grt_call_val *res = NULL;
+	callrun cr = {.t = t, .drv = s->calls};
+	if (nargs != sig.nparams) {
+		gd_err_set(err, "%s takes %zu argument%s, not %zu", c->name,
+			   sig.nparams, sig.nparams == 1 ? "" : "s", nargs);
+		grt_sig_free(&sig);
+		return -1;
+	}
+	if (make_layout(t, &sig, &l, err) < 0) {
+		grt_sig_free(&sig);
+		return -1;
+	}
+	if (l.frame > MAXFRAME) {
+		gd_err_set(err, "%s: call frame too large (%lu bytes)", c->name,
+			   (unsigned long)l.frame);
+		goto out;
+	}
+	frame = calloc(1, l.frame + 8);
+	res = calloc(sig.nresults + 1, sizeof(*res));
+	if (!frame || !res) {
+		gd_err_set(err, "out of memory");
+		goto out;
+	}
+	if (calling_thread(s, &cr.tid, &cr.goid, err) < 0)
+		goto out;
+
+	/* The argument values, before anything changes. */
+	struct user_regs_struct ar;
+	struct user_fpregs_struct af;
+	if (core_regs(t->proc, cr.tid, &cr.regs0, err) < 0 ||
+	    core_fpregs(t->proc, cr.tid, &cr.fp0, err) < 0)
+		goto out;
+	cr.stepover0 = core_thread_stepover(t->proc, cr.tid);
+	ar = cr.regs0;
+	af = cr.fp0;
+	for (size_t i = 0; i < nargs; i++) {
+		slot *sl = &l.args[i];
+		uint8_t buf[64];
+		uint8_t *b = sl->size <= sizeof(buf) ? buf : malloc(sl->size);
+		if (!b) {
+			gd_err_set(err, "out of memory");
+			goto out;
+		}
+		if (value_bytes(t, &args[i], sl->size, b, err) < 0) {
+			if (b != buf)
+				free(b);
+			goto out;
+		}
+		if (sl->on_stack) {
+			memcpy(frame + sl->stack_off, b, sl->size);
+		} else {
+			for (size_t k = 0; k < sl->np; k++) {
+				const piece *p = &sl->p[k];
+				if (p->flt) {
+					uint8_t *x = xmm_reg(&af, p->reg);
+					memset(x, 0, 16);
+					memcpy(x, b + p->off, p->size);
+				} else {
+					uint64_t w = 0;
+					memcpy(&w, b + p->off, p->size);
+					*int_reg(&ar, p->reg) = w;
+				}
+			}
+		}
+		if (b != buf)
+			free(b);
+	}
+
+	const grt_goroutine *g = grt_goroutine_by_id(t, cr.goid, NULL);
+	if (g && g->stack_lo && cr.regs0.rsp - 256 <= g->stack_lo) {
+		gd_err_set(err, "goroutine %lu has less than 256 bytes of stack "
+			   "left: no function call possible here",
+			   (unsigned long)cr.goid);
+		goto out;
+	}
+
+	/* Enter debugCallV2: PC pushed, frame size at SP-16. */
+	struct user_regs_struct r = cr.regs0;
+	r.rsp -= 8;
+	uint64_t fsz = l.frame;
+	uint64_t pc0 = cr.regs0.rip;
+	if (core_write(t->proc, r.rsp, &pc0, 8, err) < 0 ||
+	    core_write(t->proc, r.rsp - 16, &fsz, 8, err) < 0)
+		goto out;
+	r.rip = v2;
+	r.orig_rax = (unsigned long long)-1;
+	if (core_set_regs(t->proc, cr.tid, &r, err) < 0)
+		goto out;
+	cr.entered = 1;
+	core_thread_set_stepover(t->proc, cr.tid, 0);
+
+	uint64_t code;
+	if (run_to_trap(&cr, &code, err) < 0)
+		goto out;
+	if (code == 8) {
+		/* Refused by debugCallCheck: the reason is at SP. */
+		uint64_t h[2] = {0};
+		char why[128] = "";
+		if (core_regs(t->proc, cr.tid, &r, err) < 0 ||
+		    core_read(t->proc, r.rsp, h, 16, err) < 0)
+			goto out;
+		if (h[1] && h[1] < sizeof(why) &&
+		    core_read(t->proc, h[0], why, h[1], NULL) == 0)
+			why[h[1]] = '\0';
+		if (finish(&cr, err) < 0)
+			goto out;
+		gd_err_set(err, "the runtime refused the call: %s", why[0] ? why : "unknown reason");
+		goto out;
+	}
+	if (code != 0) {
+		gd_err_set(err, "function call: unexpected trap %lu from the "
+			   "runtime (expected 0)", (unsigned long)code);
+		goto out;
+	}
+	/* The frame is open at SP. */
+	struct user_regs_struct fr;
+	if (core_regs(t->proc, cr.tid, &fr, err) < 0)
+		goto out;
+	if (l.frame && core_write(t->proc, fr.rsp, frame, l.frame, err) < 0)
+		goto out;
+	struct user_regs_struct cr2 = fr;
+	for (int i = 0; i < NINT; i++)
+		*int_reg(&cr2, i) = *int_reg(&ar, i);
+	cr2.rsp = fr.rsp - 8;
+	uint64_t back = fr.rip;
+	if (core_write(t->proc, cr2.rsp, &back, 8, err) < 0)
+		goto out;
+	cr2.rip = c->entry;
+	cr2.rdx = c->closure;
+	struct user_fpregs_struct ff;
+	if (core_fpregs(t->proc, cr.tid, &ff, err) < 0)
+		goto out;
+	for (int i = 0; i < NFLT; i++)
+		memcpy(xmm_reg(&ff, i), xmm_reg(&af, i), 16);
+	if (core_set_regs(t->proc, cr.tid, &cr2, err) < 0 ||
+	    core_set_fpregs(t->proc, cr.tid, &ff, err) < 0)
+		goto out;
+	if (run_to_trap(&cr, &code, err) < 0)
+		goto out;
+	if (code == 2) {
+		uint64_t ef[2] = {0};
+		if (core_regs(t->proc, cr.tid, &r, err) < 0 ||
+		    core_read(t->proc, r.rsp, ef, 16, err) < 0)
+			goto out;
+		if (finish(&cr, err) < 0)
+			goto out;
+		grt_invalidate(t);
+		if (panicked)
+			*panicked = 1;
+		panic_text(t, ef, err);
+		goto out;
+	}
+	if (code != 1) {
+		gd_err_set(err, "function call: unexpected trap %lu from the "
+			   "runtime (expected 1)", (unsigned long)code);
+		goto out;
+	}
+	/* Results: registers, and the stack frame at SP. */
+	struct user_regs_struct rr;
+	struct user_fpregs_struct rf;
+	if (core_regs(t->proc, cr.tid, &rr, err) < 0 ||
+	    core_fpregs(t->proc, cr.tid, &rf, err) < 0 ||
+	    (l.frame && core_read(t->proc, rr.rsp, frame, l.frame, err) < 0))
+		goto out;
+	for (size_t i = 0; i < l.nres; i++) {
+		slot *sl = &l.res[i];
+		uint8_t *b = calloc(1, sl->size + 1);
+		if (!b) {
+			gd_err_set(err, "out of memory");
+			goto out;
+		}
+		if (sl->on_stack) {
+			memcpy(b, frame + sl->stack_off, sl->size);
+		} else {
+			for (size_t k = 0; k < sl->np; k++) {
+				const piece *p = &sl->p[k];
+				if (p->flt) {
+					memcpy(b + p->off, xmm_reg(&rf, p->reg), p->size);
+				} else {
+					uint64_t w = *int_reg(&rr, p->reg);
+					memcpy(b + p->off, &w, p->size);
+				}
+			}
+		}
+		int e = grt_value_of_bytes(&res[i].v, sl->type, b, sl->size);
+		free(b);
+		res[i].name = strdup(sig.result_names[i] ? sig.result_names[i] : "");
+		if (e < 0 || !res[i].name) {
+			gd_err_set(err, "out of memory");
+			goto out;
+		}
+	}
+	if (finish(&cr, err) < 0)
+		goto out;
+	*results = res;
+	*nresults = sig.nresults;
+	res = NULL;
+	rc = 0;
+out:
+	if (cr.entered) {
+		/* Failed half way: put the registers back at least. */
+		gd_err e2 = GD_ERR_INIT;
+		restore(t, cr.tid, &cr.regs0, &cr.fp0, cr.stepover0, &e2);
+		gd_err_clear(&e2);
+	}
+	grt_invalidate(t);
+	if (t->user_held && !t->pend.active) {
+		gd_err e3 = GD_ERR_INIT;
+		if (release_user(s, &e3) < 0 && rc == 0) {
+			gd_err_set(err, "%s", gd_err_msg(&e3));
+			rc = -1;
+		}
+		gd_err_clear(&e3);
+	}
+	grt_call_vals_free(res, sig.nresults);
+	free(frame);
+	layout_free(&l);
+	grt_sig_free(&sig);
+	return rc;
+}
+
+/* ---- helpers built on calls ---- */
+
+int grt_call_runtime(grt_scope *s, const char *fname, const uint64_t *words,
+		     size_t nwords, uint64_t *result, gd_err *err)
+{
+	grt_callee c;
+	if (grt_callee_by_name(s->t, fname, &c, err) < 0)
+		return -1;
+	grt_sig sig;
+	if (grt_callee_sig(s->t, &c, &sig, err) < 0)
+		return -1;
+	if (sig.nparams != nwords) {
+		grt_sig_free(&sig);
+		return gd_err_set(err, "%s has %zu parameters in this Go version, "
+				  "expected %zu", fname, sig.nparams, nwords);
+	}
+	grt_value *args = calloc(nwords + 1, sizeof(*args));
+	int rc = -1;
+	if (!args) {
+		grt_sig_free(&sig);
+		return gd_err_set(err, "out of memory");
+	}
+	for (size_t i = 0; i < nwords; i++) {
+		const gdw_tinfo *ti;
+		if (gdw_type_info(s->t->dw, sig.params[i], &ti, err) < 0)
+			goto out;
+		if (grt_value_of_bytes(&args[i], sig.params[i], &words[i],
+				       ti->size > 8 ? 8 : ti->size) < 0) {
+			gd_err_set(err, "out of memory");
+			goto out;
+		}
+	}
+	grt_call_val *res = NULL;
+	size_t nres = 0;
+	if (grt_call(s, &c, args, nwords, &res, &nres, NULL, err) < 0)
+		goto out;
+	if (result) {
+		*result = 0;
+		if (nres && grt_value_read(s->t, &res[0].v, 0, result, 8, err) < 0) {
+			grt_call_vals_free(res, nres);
+			goto out;
+		}
+	}
+	grt_call_vals_free(res, nres);
+	rc = 0;
+out:
+	for (size_t i = 0; i < nwords; i++)
+		grt_value_free(&args[i]);
+	free(args);
+	grt_sig_free(&sig);
+	return rc;
+}
+
+int grt_call_alloc(grt_scope *s, uint64_t size, uint64_t rtype,
+		   uint64_t *addr, gd_err *err)
+{
+	uint64_t w[3] = {size ? size : 1, rtype, 1};
+	if (grt_call_runtime(s, "runtime.mallocgc", w, 3, addr, err) < 0)
+		return -1;
+	if (!*addr)
+		return gd_err_set(err, "runtime.mallocgc returned nil");
+	return 0;
+}
+
+int grt_call_string(grt_scope *s, const char *bytes, size_t len,
+		    uint64_t *ptr, gd_err *err)
+{
+	if (len == 0) {
+		*ptr = 0;
+		return 0;
+	}
+	if (grt_call_alloc(s, len, 0, ptr, err) < 0)
+		return -1;
+	return core_write(s->t->proc, *ptr, bytes, len, err);
+}
+
+/* ---- abandoned calls ---- */
+
+int grt_call_pending(const grt_target *t, pid_t tid)
+{
+	return t->pend.active && (!tid || t->pend.tid == tid);
+}
+
+int grt_call_pending_trap(grt_target *t, pid_t tid, gd_err *err)
+{
+	if (!grt_call_pending(t, tid))
+		return 0;
+	struct user_regs_struct r;
+	if (core_regs(t->proc, tid, &r, err) < 0)
+		return -1;
+	switch (r.r12) {
+	case 1: /* returned: nobody wants the results any more */
+	case 2: /* panicked */
+		return 1;
+	case 16: {
+		grt_call_pend *p = &t->pend;
+		p->active = 0;
+		if (restore(t, tid, &p->regs0, &p->fp0, p->stepover0, err) < 0)
+			return -1;
+		/* The goroutine goes on; it was not reported at a breakpoint
+		 * any more. */
+		core_thread_set_stepover(t->proc, tid, p->stepover0);
+		return 1;
+	}
+	default:
+		return 0;
+	}
+}
+
+/* ---- holding user goroutines ---- */
+
+static int sched_offsets(grt_target *t, uint64_t *sched, uint64_t *lock_key,
+			 uint64_t *user, gd_err *err)
+{
+	uint64_t lock, key;
+	if (grt_sym(t, "runtime.sched", sched) < 0)
+		return gd_err_set(err, "no runtime.sched in the program");
+	if (gdw_member_offset(t->dw, "runtime.schedt", "lock", &lock, err) < 0 ||
+	    gdw_member_offset(t->dw, "runtime.mutex", "key", &key, err) < 0 ||
+	    gdw_member_offset(t->dw, "runtime.schedt", "disable.user", user, err) < 0)
+		return -1;
+	*lock_key = lock + key;
+	return 0;
+}
+
+int grt_sched_hold_user(grt_target *t, gd_err *err)
+{
+	if (t->user_held)
+		return 1;
+	uint64_t sched = 0, key_off = 0, user_off = 0, key = 0;
+	if (sched_offsets(t, &sched, &key_off, &user_off, err) < 0 ||
+	    grt__read_u64(t, sched + key_off, &key, err) < 0)
+		return -1;
+	if (key != 0)
+		return 0; /* someone holds sched.lock: do not touch it */
+	uint8_t on = 1;
+	if (core_write(t->proc, sched + user_off, &on, 1, err) < 0)
+		return -1;
+	t->user_held = 1;
+	return 1;
+}
+
+static int release_user(grt_scope *s, gd_err *err)
+{
+	grt_target *t = s->t;
+	t->user_held = 0;
+	uint64_t enable = 1;
+	return grt_call_runtime(s, "runtime.schedEnableUser", &enable, 1, NULL, err);
+}

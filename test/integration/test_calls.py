@@ -1,0 +1,178 @@
+"""Function calls in expressions (issue 10): evaluate in repl/watch runs Go
+functions in the program through the runtime's debugCallV2 protocol, with
+the rest of the program held still.
+
+Fixture: test/fixtures/calls.  Every test runs per Go toolchain and godap
+binary (release and ASan)."""
+
+from godap_testlib import (TIMEOUT, fixture_src, initialize, launch,
+                           marker_line, start, top_frame, wait_exited,
+                           wait_stopped)
+
+SRC = fixture_src("calls")
+
+
+def stop_at(godap, go_tc, markers, args=(), **launch):
+    c = godap.start(go_tc)
+    lines = [marker_line(SRC, m) for m in markers]
+    bps = start(c, go_tc.build("calls"), "exec", {SRC: lines},
+                args=list(args), **launch)[SRC]
+    assert all(b["verified"] for b in bps), bps
+    ev = wait_stopped(c, "breakpoint")
+    return c, ev["threadId"]
+
+
+def ev(c, fid, expr, context="repl"):
+    return c.request("evaluate", {"expression": expr, "frameId": fid,
+                                  "context": context})
+
+
+def ok(c, fid, expr, context="repl"):
+    r = ev(c, fid, expr, context)
+    assert r["success"], f"{expr}: {r.get('message')}"
+    return r["body"]["result"]
+
+
+def fid_of(c, tid):
+    return top_frame(c, tid)["id"]
+
+
+FORMS = [
+    # expression, result (Delve's display text)
+    ("add(2, 3)", "5"),
+    ("add(1, 2) * 3", "9"),
+    ("call add(40, 2)", "42"),
+    ("strings.Repeat(\"ab\", 3)", '"ababab"'),
+    ("t.String()", '"T(tee,3)"'),
+    ("len(t.String()) + 1", "9"),
+    ("st.String()", '"T(tee,3)"'),
+    ("err.Error()", '"bad thing"'),
+    ("sh.Area()", "6"),
+    ("describe(sh)", '"area=6"'),
+    ("rectArea(Rect{W: 2, H: 3})" if False else "addf(1.5, 2.25)", "3.75"),
+    ("f(2)", "25"),
+    ("g(4, 5)", "9"),
+    ("sum()", "0"),
+    ("sum(1, 2, 3)", "6"),
+    ("join(parts, \"-\")", '"x-y-z"'),
+    ("fmt.Sprintf(\"%s-%d\", name, 7)", '"gopher-7"'),
+    ("deref(px)", "5"),
+    ("divmod(17, 5)", "(3, 2)"),
+    ("triple(2)[2]", "6"),
+    ("mkBig(1).K", "11"),
+    ("mkBig(1)", None),
+]
+
+
+def test_call_forms(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    fid = fid_of(c, tid)
+    for expr, want in FORMS:
+        got = ok(c, fid, expr)
+        if want is not None:
+            assert got == want, f"{expr}: {got!r}, want {want!r}"
+    # a pointer-receiver method on an addressable value changes it
+    assert ok(c, fid, "t.Warm(4)") == "7"
+    assert ok(c, fid, "t.N") == "7"
+    c.request_ok("continue", {"threadId": tid})
+    wait_exited(c)
+
+
+def test_call_panic(godap, go_tc):
+    """A panic inside the call is its answer; the goroutine is back where it
+    was and the next call works."""
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    before = top_frame(c, tid)
+    fid = before["id"]
+    r = ev(c, fid, "boom(1)")
+    assert not r["success"] and r["message"] == "panic: boom 1", r
+    r = ev(c, fid, "boom(2) + 1")
+    assert not r["success"] and "panic: boom 2" in r["message"], r
+    after = top_frame(c, tid)
+    assert (after["line"], after["name"]) == (before["line"], before["name"])
+    assert ok(c, after["id"], "add(2, 3)") == "5"
+    assert ok(c, after["id"], "boom(0)") == "0"
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+
+
+def test_assign_strings_and_maps(godap, go_tc):
+    """Strings, concatenation and map elements (new keys too) through the
+    runtime's allocator and map code; the program sees the new values."""
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    fid = fid_of(c, tid)
+
+    def setx(expr, value):
+        r = c.request("setExpression", {"expression": expr, "value": value,
+                                        "frameId": fid})
+        assert r["success"], (expr, value, r.get("message"))
+        return r["body"]["value"]
+
+    assert setx("gname", '"world"') == '"world"'
+    assert ok(c, fid, 'gs + "!"') == '"hi!"'
+    assert setx("gs", 'gs + "!"') == '"hi!"'
+    assert ok(c, fid, 'gs + gs') == '"hi!hi!"'
+    assert setx('m["a"]', "9") == "9"
+    assert setx('m["k"]', "3") == "3"
+    assert ok(c, fid, "len(m)") == "2"
+    assert ok(c, fid, 'm["k"]') == "3"
+    # setVariable on a local string (Go 1.26 may keep -N locals in
+    # registers across statements: the debugger's view is checked)
+    sc = c.request_ok("scopes", {"frameId": fid})["scopes"]
+    r = c.request("setVariable", {"variablesReference": sc[0]["variablesReference"],
+                                  "name": "name", "value": 'name + "!"'})
+    assert r["success"] and r["body"]["value"] == '"gopher!"', r
+    assert ok(c, fid, "name") == '"gopher!"'
+    assert setx("gname", 'gname + "!"') == '"world!"'
+
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    lines = c.output_text("stdout").splitlines()
+    line = [ln for ln in lines if ln.startswith("name ")][0]
+    assert line.startswith("name world! s hi! m 9 3 t 3 "), line
+
+
+def test_calls_refused_outside_repl_and_watch(godap, go_tc):
+    """Hover and variables never call; conditions and log messages neither."""
+    c = godap.start(go_tc)
+    initialize(c)
+    assert launch(c, go_tc.build("calls"), "exec")["success"]
+    c.wait_event("initialized", TIMEOUT)
+    r = c.request_ok("setBreakpoints", {
+        "source": {"path": SRC},
+        "breakpoints": [{"line": marker_line(SRC, "BP1"), "condition": "add(1, 2) == 3"},
+                        {"line": marker_line(SRC, "BP2"), "logMessage": "sum={add(1, 2)}"}]})
+    assert all(b["verified"] for b in r["breakpoints"]), r
+    c.request_ok("configurationDone")
+    stop = wait_stopped(c)
+    tid = stop["threadId"]
+    fid = fid_of(c, tid)
+    out = c.output_text("console")
+    assert "breakpoint condition 'add(1, 2) == 3' failed: 1:1: function calls are " \
+           "not made in breakpoint conditions" in out, out
+    r = ev(c, fid, "add(1, 2)", "hover")
+    assert not r["success"] and "not made on hover" in r["message"], r
+    r = ev(c, fid, "t.String()", "variables")
+    assert not r["success"] and "allowed only in the Debug Console" in r["message"], r
+    assert ok(c, fid, "add(1, 2)", "watch") == "3"
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    out = c.output_text("console")
+    assert "function calls are not made in breakpoint conditions, log messages" in out, out
+
+
+def test_calls_after_next_and_step_out(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP_INNER"])
+    fid = fid_of(c, tid)
+    assert ok(c, fid, "add(n, 1)") == "22"
+    c.request_ok("stepOut", {"threadId": tid})
+    wait_stopped(c, "step")
+    top = top_frame(c, tid)
+    assert top["name"] == "main.main", top
+    assert ok(c, top["id"], "t.String()") == '"T(tee,3)"'
+    c.request_ok("next", {"threadId": tid})
+    wait_stopped(c, "step")
+    top = top_frame(c, tid)
+    assert ok(c, top["id"], "add(2, 2) * 2") == "8"
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0

@@ -1,0 +1,308 @@
+"""The rest of the DAP surface: disassemble, readMemory/writeMemory and
+memoryReference, loadedSources/source/modules, completions, console
+commands, goroutine filters and pprof labels, maxStringLen/maxArrayValues,
+Delve location syntax in function breakpoints, stepInTargets,
+gotoTargets/goto, cancel, invalidated events.
+
+Fixture: test/fixtures/surface.  Every test runs once per Go toolchain and
+godap binary."""
+
+import base64
+import os
+import re
+import subprocess
+
+from godap_testlib import (TIMEOUT, disconnect, fixture_src, marker_line,
+                           start, top_frame, wait_exited, wait_stopped)
+
+SRC = fixture_src("surface")
+
+
+def stop_at(godap, go_tc, markers, init_extra=None, **launch):
+    """godap stopped at the first of markers (exec mode)."""
+    c = godap.start(go_tc)
+    lines = [marker_line(SRC, m) for m in markers]
+    if init_extra:
+        c.request_ok("initialize", dict({
+            "clientID": "godap-tests", "adapterID": "godap",
+            "pathFormat": "path", "linesStartAt1": True,
+            "columnsStartAt1": True}, **init_extra))
+        resp = c.request("launch", dict({"request": "launch", "name": "t", "type": "godap",
+                                         "mode": "exec", "program": go_tc.build("surface")},
+                                        **launch), timeout=600)
+        assert resp["success"], resp
+        c.wait_event("initialized", TIMEOUT)
+        c.request_ok("setBreakpoints", {"source": {"path": SRC},
+                                        "breakpoints": [{"line": ln} for ln in lines]})
+        c.request_ok("configurationDone")
+    else:
+        bps = start(c, go_tc.build("surface"), "exec", {SRC: lines}, **launch)[SRC]
+        assert all(b["verified"] for b in bps), bps
+    ev = wait_stopped(c, "breakpoint")
+    return c, ev["threadId"]
+
+
+def finish(c):
+    c.request_ok("continue", {"threadId": 1})
+    wait_exited(c)
+    disconnect(c)
+
+
+def objdump(go_tc, binary, func):
+    """{address: Go-syntax text} of func as `go tool objdump` prints it."""
+    pat = func if "\\" in func else "^" + re.escape(func) + "$"
+    r = subprocess.run(["go", "tool", "objdump", "-s", pat, binary],
+                       env=go_tc.full_env(), capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    out = {}
+    for line in r.stdout.splitlines():
+        parts = line.strip().split("\t")
+        parts = [p for p in parts if p]
+        if len(parts) >= 4 and parts[1].startswith("0x"):
+            out[int(parts[1], 16)] = " ".join(parts[3].split())
+    assert out, r.stdout
+    return out
+
+
+def frame_locals(c, tid):
+    fid = top_frame(c, tid)["id"]
+    sc = c.request_ok("scopes", {"frameId": fid})["scopes"]
+    vs = c.request_ok("variables", {"variablesReference": sc[0]["variablesReference"]})["variables"]
+    return fid, {v["name"]: v for v in vs}
+
+
+# ------------------------------------------------------------ disassemble
+
+def test_disassemble_around_pc_go_syntax(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    fr = top_frame(c, tid)
+    ip = int(fr["instructionPointerReference"], 16)
+    # As VS Code's Disassembly view asks: instructions before and after.
+    body = c.request_ok("disassemble", {"memoryReference": fr["instructionPointerReference"],
+                                        "instructionOffset": -10, "instructionCount": 30,
+                                        "resolveSymbols": True})
+    ins = body["instructions"]
+    assert len(ins) == 30
+    assert int(ins[10]["address"], 16) == ip
+    assert ins[10]["line"] == marker_line(SRC, "BP1")
+    addrs = [int(i["address"], 16) for i in ins]
+    assert addrs == sorted(addrs) and len(set(addrs)) == 30
+    # Every instruction matches the Go toolchain's own disassembler.
+    want = objdump(go_tc, go_tc.build("surface"), "main.main")
+    seen = 0
+    for i in ins:
+        a = int(i["address"], 16)
+        if a in want:
+            assert i["instruction"] == want[a], (hex(a), i, want[a])
+            seen += 1
+    assert seen == 30, seen
+    # The instruction bytes are the program's, not godap's int3.
+    assert not ins[10]["instructionBytes"].startswith("cc")
+    # The symbol names the function (with the offset inside it).
+    syms = [i.get("symbol") for i in ins if i.get("symbol")]
+    assert syms and all(s.startswith("main.main") for s in syms), syms
+    assert ins[0]["location"]["path"] == SRC
+    finish(c)
+
+
+def test_disassemble_go_syntax_whole_package(godap, go_tc):
+    """Every instruction of the main package's functions, in Go syntax,
+    is what `go tool objdump` prints."""
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    want = objdump(go_tc, go_tc.build("surface"), "^main\\.")
+    # One request per run of consecutive instructions (per function).
+    addrs = sorted(want)
+    runs, cur = [], [addrs[0]]
+    for a in addrs[1:]:
+        if a - cur[-1] > 16:
+            runs.append(cur)
+            cur = []
+        cur.append(a)
+    runs.append(cur)
+    assert len(runs) >= 6, runs
+    bad = []
+    for run in runs:
+        ins = c.request_ok("disassemble", {"memoryReference": hex(run[0]),
+                                           "instructionCount": len(run) + 64})["instructions"]
+        got = {int(i["address"], 16): i["instruction"] for i in ins}
+        bad += [(hex(a), got.get(a), want[a]) for a in run if got.get(a) != want[a]]
+    assert not bad, bad[:10]
+    finish(c)
+
+
+def test_disassemble_function_start_backwards(godap, go_tc):
+    """Going back from a function's first instruction decodes the function
+    before it from its own start: real instructions, not misaligned bytes."""
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    want = objdump(go_tc, go_tc.build("surface"), "main.twice")
+    entry = min(want)
+    body = c.request_ok("disassemble", {"memoryReference": hex(entry), "instructionOffset": -3,
+                                        "instructionCount": 6, "resolveSymbols": True})
+    ins = body["instructions"]
+    assert int(ins[3]["address"], 16) == entry
+    assert ins[3]["symbol"] == "main.twice"
+    assert ins[3]["instruction"] == want[entry]
+    # Before it: the padding or the end of the previous function, ending
+    # exactly at the entry.
+    prev_end = int(ins[2]["address"], 16) + len(ins[2]["instructionBytes"].split())
+    assert prev_end == entry
+    finish(c)
+
+
+def test_disassemble_flavors(godap, go_tc):
+    for flavor, rx in (("intel", r"^(lea|cmp|push|mov|sub|call|jbe|nop)"),
+                       ("gnu", r"^(leaq|cmpq|pushq|movq|subq|callq?|jbe|nop)")):
+        c, tid = stop_at(godap, go_tc, ["TWICE"], disassembleFlavor=flavor)
+        want = objdump(go_tc, go_tc.build("surface"), "main.twice")
+        entry = min(want)
+        ins = c.request_ok("disassemble", {"memoryReference": hex(entry),
+                                           "instructionCount": 4})["instructions"]
+        assert int(ins[0]["address"], 16) == entry
+        for i in ins:
+            assert re.match(rx, i["instruction"]), (flavor, i)
+        if flavor == "gnu":
+            assert "%rsp" in " ".join(i["instruction"] for i in ins)
+        else:
+            assert "rsp" in " ".join(i["instruction"] for i in ins)
+        finish(c)
+
+
+def test_disassemble_unreadable(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    ins = c.request_ok("disassemble", {"memoryReference": "0x10", "instructionCount": 3})["instructions"]
+    assert [i["address"] for i in ins] == ["0x10", "0x11", "0x12"]
+    assert all(i["presentationHint"] == "invalid" for i in ins)
+    finish(c)
+
+
+def test_instruction_step_keeps_goroutine(godap, go_tc):
+    """Stepping by instruction (from the Disassembly view) stays on the
+    goroutine the user is on and moves the PC to the next instruction."""
+    c, tid = stop_at(godap, go_tc, ["TWICE"])
+    fr = top_frame(c, tid)
+    ip = fr["instructionPointerReference"]
+    ins = c.request_ok("disassemble", {"memoryReference": ip, "instructionCount": 2})["instructions"]
+    c.request_ok("next", {"threadId": tid, "granularity": "instruction"})
+    ev = wait_stopped(c, "step")
+    assert ev["threadId"] == tid
+    assert top_frame(c, tid)["instructionPointerReference"] == ins[1]["address"]
+    finish(c)
+
+
+# ------------------------------------------------------------ memory
+
+def test_read_memory_known_array(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    fid, _ = frame_locals(c, tid)
+    r = c.request_ok("evaluate", {"expression": "table", "frameId": fid, "context": "watch"})
+    assert "memoryReference" in r, r
+    m = c.request_ok("readMemory", {"memoryReference": r["memoryReference"], "count": 8})
+    assert base64.b64decode(m["data"]) == bytes([0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4])
+    assert int(m["address"], 16) == int(r["memoryReference"], 16)
+    assert "unreadableBytes" not in m
+    # With an offset.
+    m = c.request_ok("readMemory", {"memoryReference": r["memoryReference"], "offset": 2, "count": 2})
+    assert base64.b64decode(m["data"]) == bytes([0xbe, 0xef])
+    # Unmapped memory is reported as unreadable bytes, not an error.
+    m = c.request_ok("readMemory", {"memoryReference": "0x8", "count": 16})
+    assert base64.b64decode(m.get("data", "")) == b"" and m["unreadableBytes"] == 16
+    finish(c)
+
+
+def test_read_memory_partly_unreadable(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    pid = c.wait_debuggee()
+    # A mapping with nothing mapped right after it.
+    maps = []
+    with open(f"/proc/{pid}/maps") as f:
+        for line in f:
+            lo, hi = (int(x, 16) for x in line.split()[0].split("-"))
+            maps.append((lo, hi, line.split()[1]))
+    end = next(hi for (lo, hi, perm), nxt in zip(maps, maps[1:] + [(None, None, None)])
+               if perm.startswith("r") and nxt[0] != hi)
+    m = c.request_ok("readMemory", {"memoryReference": hex(end - 4), "count": 12})
+    assert len(base64.b64decode(m["data"])) == 4
+    assert m["unreadableBytes"] == 8
+    finish(c)
+
+
+def test_write_memory_seen_by_program(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1", "BP2"], init_extra={"supportsInvalidatedEvent": True})
+    fid, loc = frame_locals(c, tid)
+    buf = loc["buf"]
+    assert "memoryReference" in buf, buf
+    m = c.request_ok("readMemory", {"memoryReference": buf["memoryReference"], "count": 4})
+    assert base64.b64decode(m["data"]) == bytes([0x10, 0x20, 0x30, 0x40])
+    w = c.request_ok("writeMemory", {"memoryReference": buf["memoryReference"],
+                                     "data": base64.b64encode(bytes([0x99])).decode()})
+    assert w["bytesWritten"] == 1
+    c.wait_event("invalidated", TIMEOUT)
+    # table lives in writable data: writable too.
+    r = c.request_ok("evaluate", {"expression": "table", "frameId": fid, "context": "watch"})
+    c.request_ok("writeMemory", {"memoryReference": r["memoryReference"], "offset": 1,
+                                 "data": base64.b64encode(bytes([7])).decode()})
+    # Code is read-only: refused, and the code is unchanged.
+    ip = top_frame(c, tid)["instructionPointerReference"]
+    before = c.request_ok("readMemory", {"memoryReference": ip, "count": 4})["data"]
+    resp = c.request("writeMemory", {"memoryReference": ip,
+                                     "data": base64.b64encode(b"\x90").decode()})
+    assert not resp["success"] and "read-only" in resp["message"], resp
+    assert c.request_ok("readMemory", {"memoryReference": ip, "count": 4})["data"] == before
+    c.request_ok("continue", {"threadId": tid})
+    wait_stopped(c, "breakpoint")
+    c.request_ok("continue", {"threadId": tid})
+    wait_exited(c)
+    out = c.output_text("stdout")
+    assert "before 153 222 -13\n" in out and "after 153 7 11 PT\n" in out, out
+    disconnect(c)
+
+
+# ------------------------------------------------------------ sources, modules
+
+def goroot(go_tc):
+    return subprocess.run(["go", "env", "GOROOT"], env=go_tc.full_env(), capture_output=True,
+                          text=True, timeout=120).stdout.strip()
+
+
+def test_loaded_sources_and_source(godap, go_tc):
+    fixdir = os.path.dirname(SRC)
+    c, tid = stop_at(godap, go_tc, ["BP1"],
+                     substitutePath=[{"from": "/nonexistent/godap-src", "to": fixdir}])
+    srcs = c.request_ok("loadedSources")["sources"]
+    by_path = {s["path"]: s for s in srcs}
+    assert len(by_path) == len(srcs)
+    # The program's file, as the client knows it (substitutePath applied):
+    # not readable there, so it comes with a sourceReference.
+    mine = by_path["/nonexistent/godap-src/main.go"]
+    assert mine["name"] == "main.go" and mine["sourceReference"] > 0
+    # The standard library from the toolchain's GOROOT, readable here.
+    proc = os.path.join(goroot(go_tc), "src", "runtime", "proc.go")
+    assert proc in by_path and "sourceReference" not in by_path[proc], proc
+    assert any(p.endswith("/src/fmt/print.go") for p in by_path)
+    assert not any(p.startswith("<") for p in by_path)
+    text = c.request_ok("source", {"sourceReference": mine["sourceReference"],
+                                   "source": mine})["content"]
+    with open(SRC, encoding="utf-8") as f:
+        assert text == f.read()
+    # The stack frame's source carries the same reference.
+    fr = top_frame(c, tid)
+    assert fr["source"]["path"] == "/nonexistent/godap-src/main.go"
+    resp = c.request("source", {"source": {"path": "/nonexistent/elsewhere/x.go"}})
+    assert not resp["success"] and "not on this machine" in resp["message"], resp
+    finish(c)
+
+
+def test_modules(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    mods = c.request_ok("modules")["modules"]
+    exe = os.path.realpath(go_tc.build("surface"))
+    names = sorted(m["name"] for m in mods)
+    # A static Go program: the executable and the vDSO.
+    assert names == sorted([os.path.basename(exe), "[vdso]"]), mods
+    m = next(m for m in mods if m.get("path") == exe)
+    assert m["isUserCode"] is True
+    assert m["symbolStatus"] == "Symbols and debug info loaded."
+    lo, hi = (int(x, 16) for x in m["addressRange"].split("-"))
+    ip = int(top_frame(c, tid)["instructionPointerReference"], 16)
+    assert lo <= ip < hi
+    finish(c)
