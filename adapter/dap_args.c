@@ -515,6 +515,242 @@ static int parse_env(pctx *c, const cJSON *a, dap_args_launch *o)
 	return 0;
 }
 
+/* ---- envFile ---- */
+
+void dap_args_env_free(dap_args_env_var *vars, size_t n)
+{
+	for (size_t i = 0; vars && i < n; i++) {
+		free(vars[i].name);
+		free(vars[i].value);
+	}
+	free(vars);
+}
+
+typedef struct envv {
+	dap_args_env_var *v;
+	size_t n, cap;
+} envv;
+
+/* Sets name (taken) to value (taken; NULL unsets): replaces an entry of
+ * the same name, else appends. */
+static int envv_set(envv *e, char *name, char *value)
+{
+	for (size_t i = 0; i < e->n; i++) {
+		if (strcmp(e->v[i].name, name) == 0) {
+			free(name);
+			free(e->v[i].value);
+			e->v[i].value = value;
+			return 0;
+		}
+	}
+	if (gd_grow(&e->v, &e->cap, e->n + 1, sizeof(*e->v), 8) < 0) {
+		free(name);
+		free(value);
+		return -1;
+	}
+	e->v[e->n++] = (dap_args_env_var){name, value};
+	return 0;
+}
+
+static int is_key_char(char ch, int first)
+{
+	return ch == '_' || isalpha((unsigned char)ch) ||
+	       (!first && (isdigit((unsigned char)ch) || ch == '.' || ch == '-'));
+}
+
+/* One line (without its newline) into e.  0, or -1 with a message. */
+static int env_line(const char *p, const char *end, envv *e,
+		    const char *name, size_t lineno, gd_err *err)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (p == end || *p == '#')
+		return 0;
+	if (end - p > 7 && strncmp(p, "export", 6) == 0 &&
+	    (p[6] == ' ' || p[6] == '\t')) {
+		p += 6;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+	}
+	const char *k = p;
+	while (p < end && is_key_char(*p, p == k))
+		p++;
+	const char *kend = p;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	if (kend == k || p == end || *p != '=')
+		return gd_err_set(err, "envFile %s line %zu: expected "
+				  "KEY=VALUE", name, lineno);
+	p++;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	gd_buf val = GD_BUF_INIT;
+	int rc = 0;
+	if (p < end && (*p == '"' || *p == '\'')) {
+		char q = *p++;
+		int closed = 0;
+		while (p < end && rc == 0) {
+			char ch = *p++;
+			if (ch == q) {
+				closed = 1;
+				break;
+			}
+			if (q == '"' && ch == '\\' && p < end) {
+				char x = *p++;
+				ch = x == 'n' ? '\n' : x == 't' ? '\t'
+				     : x == 'r' ? '\r' : x;
+				if (x != 'n' && x != 't' && x != 'r' &&
+				    x != '"' && x != '\\' && x != '$' &&
+				    gd_buf_append(&val, "\\", 1) < 0)
+					rc = -1;
+			}
+			if (rc == 0 && gd_buf_append(&val, &ch, 1) < 0)
+				rc = -1;
+		}
+		if (rc == 0 && !closed) {
+			gd_buf_free(&val);
+			return gd_err_set(err, "envFile %s line %zu: "
+					  "unterminated %c quote", name, lineno,
+					  q);
+		}
+		while (rc == 0 && p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if (rc == 0 && p < end && *p != '#') {
+			gd_buf_free(&val);
+			return gd_err_set(err, "envFile %s line %zu: text "
+					  "after the closing quote", name,
+					  lineno);
+		}
+	} else {
+		const char *v = p, *vend = p;
+		for (; p < end; p++) {
+			if (*p == '#' && p > v && (p[-1] == ' ' || p[-1] == '\t'))
+				break;
+			if (*p != ' ' && *p != '\t')
+				vend = p + 1;
+		}
+		if (gd_buf_append(&val, v, (size_t)(vend - v)) < 0 ||
+		    gd_buf_append(&val, "", 0) < 0)
+			rc = -1;
+	}
+	char *key = rc == 0 ? strndup(k, (size_t)(kend - k)) : NULL;
+	char *value = rc == 0 ? gd_buf_detach(&val) : NULL;
+	gd_buf_free(&val);
+	if (!key || !value) {
+		free(key);
+		free(value);
+		return gd_err_set(err, "out of memory");
+	}
+	if (envv_set(e, key, value) < 0)
+		return gd_err_set(err, "out of memory");
+	return 0;
+}
+
+int dap_args_env_file_parse(const char *text, size_t len, const char *name,
+			    dap_args_env_var **vars, size_t *n, gd_err *err)
+{
+	envv e = {0};
+	const char *p = text, *end = text + len;
+	size_t lineno = 0;
+	*vars = NULL;
+	*n = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *lend = nl ? nl : end;
+		const char *cut = lend > p && lend[-1] == '\r' ? lend - 1 : lend;
+		lineno++;
+		if (env_line(p, cut, &e, name, lineno, err) < 0) {
+			dap_args_env_free(e.v, e.n);
+			return -1;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	*vars = e.v;
+	*n = e.n;
+	return 0;
+}
+
+static int read_file(const char *path, gd_buf *out, gd_err *err)
+{
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return gd_err_sys(err, "cannot read envFile %s", path);
+	char buf[4096];
+	size_t got;
+	int rc = 0;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		if (gd_buf_append(out, buf, got) < 0) {
+			rc = gd_err_set(err, "out of memory");
+			break;
+		}
+	if (rc == 0 && ferror(f))
+		rc = gd_err_sys(err, "cannot read envFile %s", path);
+	fclose(f);
+	return rc;
+}
+
+/* envFile (a path or an array of paths), then env over it: o->env holds
+ * one entry per name. */
+static int merge_env_files(pctx *c, const cJSON *a, dap_args_launch *o)
+{
+	const cJSON *v = field(a, "envFile");
+	char **files = NULL;
+	size_t nfiles = 0;
+	if (!v)
+		return 0;
+	if (cJSON_IsString(v)) {
+		files = calloc(2, sizeof(*files));
+		if (!files || dup_str(c, v->valuestring, &files[0]) < 0) {
+			free(files);
+			return files ? -1 : oom(c);
+		}
+		nfiles = 1;
+	} else if (!cJSON_IsArray(v)) {
+		return fail_type(c, "", "envFile",
+				 "a path or an array of paths", v);
+	} else if (opt_str_array(c, a, "envFile", &files, &nfiles) < 0) {
+		return -1;
+	}
+	envv e = {0};
+	int rc = 0;
+	for (size_t i = 0; i < nfiles && rc == 0; i++) {
+		gd_buf text = GD_BUF_INIT;
+		dap_args_env_var *vars = NULL;
+		size_t n = 0;
+		if (read_file(files[i], &text, c->err) < 0 ||
+		    dap_args_env_file_parse(text.data ? text.data : "",
+					    text.len, files[i], &vars, &n,
+					    c->err) < 0) {
+			gd_err_wrap(c->err, "%s", c->cmd);
+			rc = -1;
+		}
+		gd_buf_free(&text);
+		for (size_t j = 0; j < n && rc == 0; j++) {
+			rc = envv_set(&e, vars[j].name, vars[j].value);
+			vars[j].name = vars[j].value = NULL;
+			if (rc < 0)
+				oom(c);
+		}
+		dap_args_env_free(vars, n);
+	}
+	free_strv(files, nfiles);
+	/* env wins: its entries replace the files' ones. */
+	for (size_t j = 0; j < o->nenv && rc == 0; j++) {
+		rc = envv_set(&e, o->env[j].name, o->env[j].value);
+		o->env[j].name = o->env[j].value = NULL;
+		if (rc < 0)
+			oom(c);
+	}
+	if (rc < 0) {
+		dap_args_env_free(e.v, e.n);
+		return -1;
+	}
+	dap_args_env_free(o->env, o->nenv);
+	o->env = e.v;
+	o->nenv = e.n;
+	return 0;
+}
+
 static int parse_substitute_path(pctx *c, const cJSON *a, dap_args_launch *o)
 {
 	const cJSON *arr;
@@ -641,10 +877,21 @@ static int launch_fields(pctx *c, const cJSON *a, dap_args_launch *o)
 			return -1;
 	}
 	if (opt_str_array(c, a, "args", &o->args, &o->nargs) < 0 ||
-	    parse_env(c, a, o) < 0 || parse_build_flags(c, a, o) < 0 ||
+	    parse_env(c, a, o) < 0 || merge_env_files(c, a, o) < 0 ||
+	    parse_build_flags(c, a, o) < 0 ||
 	    opt_str(c, a, "", "output", &o->output) < 0 ||
 	    opt_bool(c, a, "", "noDebug", &o->no_debug) < 0 ||
+	    opt_str(c, a, "", "console", &o->console) < 0 ||
 	    launch_common(c, a, o) < 0)
+		return -1;
+	if (o->console && strcmp(o->console, "internalConsole") != 0 &&
+	    strcmp(o->console, "integratedTerminal") != 0 &&
+	    strcmp(o->console, "externalTerminal") != 0)
+		return gd_err_set(c->err, "launch: console \"%s\" is not "
+				  "supported (supported: \"internalConsole\", "
+				  "the default, \"integratedTerminal\" and "
+				  "\"externalTerminal\")", o->console);
+	if (!o->console && dup_str(c, "internalConsole", &o->console) < 0)
 		return -1;
 	return 0;
 }
@@ -675,7 +922,8 @@ static int parse_process_id(pctx *c, const cJSON *a, int *out)
 {
 	const cJSON *v = field(a, "processId");
 	if (!v)
-		return fail(c, "", "processId", "is required");
+		return gd_err_set(c->err, "%s: 'processId' (or 'waitFor') is "
+				  "required", c->cmd);
 	if (cJSON_IsString(v)) {
 		const char *s = v->valuestring;
 		char *end = NULL;
@@ -701,7 +949,14 @@ static int attach_fields(pctx *c, const cJSON *a, dap_args_launch *o)
 				  "supported (supported: \"local\")", o->mode);
 	if (!o->mode && dup_str(c, "local", &o->mode) < 0)
 		return -1;
-	if (parse_process_id(c, a, &o->process_id) < 0 ||
+	if (opt_str(c, a, "", "waitFor", &o->wait_for) < 0)
+		return -1;
+	if (o->wait_for && !o->wait_for[0])
+		return fail(c, "", "waitFor", "must not be empty");
+	if (o->wait_for && field(a, "processId"))
+		return gd_err_set(c->err, "attach: give 'processId' or "
+				  "'waitFor', not both");
+	if ((!o->wait_for && parse_process_id(c, a, &o->process_id) < 0) ||
 	    launch_common(c, a, o) < 0)
 		return -1;
 	return 0;
@@ -718,6 +973,29 @@ int dap_args_attach_parse(const cJSON *args, dap_args_launch *out,
 		dap_args_launch_free(out);
 		return -1;
 	}
+	return 0;
+}
+
+int dap_args_restart_parse(const cJSON *args, int attach,
+			   dap_args_launch *out, int *given, gd_err *err)
+{
+	pctx c = {"restart", err};
+	const cJSON *a;
+	*given = 0;
+	launch_defaults(out);
+	if (args_obj(&c, args, &a) < 0)
+		return -1;
+	const cJSON *cfg = field(a, "arguments");
+	if (!cfg)
+		return 0;
+	if (!cJSON_IsObject(cfg))
+		return fail_type(&c, "", "arguments",
+				 "an object (a launch or attach configuration)",
+				 cfg);
+	if (attach ? dap_args_attach_parse(cfg, out, err) < 0
+		   : dap_args_launch_parse(cfg, out, err) < 0)
+		return gd_err_wrap(err, "restart");
+	*given = 1;
 	return 0;
 }
 
@@ -739,6 +1017,8 @@ void dap_args_launch_free(dap_args_launch *a)
 	}
 	free(a->substitute_path);
 	free(a->output);
+	free(a->wait_for);
+	free(a->console);
 	free(a->disassemble_flavor);
 	free(a->goroutine_filters);
 	free_strv(a->pprof_label_keys, a->npprof_label_keys);

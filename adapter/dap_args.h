@@ -70,6 +70,8 @@ typedef struct dap_args_launch {
 	char **args;       /* program arguments */
 	size_t nargs;
 	char *cwd;
+	/* 'envFile' (one path or a list; later files win) merged with
+	 * 'env' (which wins): one entry per name. */
 	dap_args_env_var *env;
 	size_t nenv;
 	char **build_flags; /* a string is split on blanks, quotes kept */
@@ -84,7 +86,14 @@ typedef struct dap_args_launch {
 	int call_timeout;      /* seconds a function call may take; 10 */
 	char *output;          /* where to put the built binary, or NULL */
 	int no_debug;
-	int process_id;        /* attach: > 0 */
+	int process_id;        /* attach: > 0, or 0 with wait_for */
+	/* attach: the first process whose command line starts with this,
+	 * or whose executable's name is this (Delve's waitFor), polled for
+	 * until it starts.  NULL with processId. */
+	char *wait_for;
+	/* launch: "internalConsole" (default), "integratedTerminal" or
+	 * "externalTerminal".  Never NULL after a successful launch parse. */
+	char *console;
 	/* Delve's names: "go" (default), "intel", "gnu" ("att" accepted). */
 	char *disassemble_flavor;
 	int max_string_len;    /* 0: godap's default */
@@ -97,13 +106,31 @@ typedef struct dap_args_launch {
 } dap_args_launch;
 int dap_args_launch_parse(const cJSON *args, dap_args_launch *out,
 			  gd_err *err);
-/* attach: mode ("local"), processId (integer or numeric string), and the
- * shared disassembleFlavor, maxStringLen, maxArrayValues,
- * goroutineFilters, showPprofLabels, cwd, substitutePath, stopOnEntry, hideSystemGoroutines,
+/* attach: mode ("local"), processId (integer or numeric string) or
+ * waitFor (a non-empty string), and the shared disassembleFlavor,
+ * maxStringLen, maxArrayValues, goroutineFilters, showPprofLabels, cwd,
+ * substitutePath, stopOnEntry, hideSystemGoroutines,
  * showGlobalVariables, showRegisters, stackTraceDepth. */
 int dap_args_attach_parse(const cJSON *args, dap_args_launch *out,
 			  gd_err *err);
 void dap_args_launch_free(dap_args_launch *a);
+
+/* restart: 'arguments', when given, is a whole new launch (attach when
+ * `attach`) configuration, parsed as by launch/attach into *out
+ * (*given = 1); else *given = 0 and *out holds nothing. */
+int dap_args_restart_parse(const cJSON *args, int attach,
+			   dap_args_launch *out, int *given, gd_err *err);
+
+/* The variables of an env file (vscode-go's envFile): one KEY=VALUE a
+ * line, blank lines and lines starting with '#' skipped, an optional
+ * leading `export `, values unquoted (a ' #' starts a comment, blanks
+ * around are dropped), in '...' (literal) or "..." (\n \t \r \" \\
+ * escapes).  A later line wins over an earlier one of the same name.
+ * `name` only words the messages ("FILE line N: ...").  On -1 nothing is
+ * left in *vars. */
+int dap_args_env_file_parse(const char *text, size_t len, const char *name,
+			    dap_args_env_var **vars, size_t *n, gd_err *err);
+void dap_args_env_free(dap_args_env_var *vars, size_t n);
 
 /* Splits a buildFlags string on blanks; '...' and "..." group words and
  * are removed (no escapes).  Exposed for tests. */

@@ -1,8 +1,11 @@
 /* mode "debug" / "test": builds the program with optimisations and inlining
- * off, into a temporary directory removed when the session ends. */
+ * off, into a temporary directory removed when the session ends.  The go
+ * command runs as a child in its own process group, watched from the
+ * session's poll loop (see dap_build.h). */
 #include "dap_internal.h"
 #include "../common/gd_buf.h"
 #include "dap_build.h"
+#include "dap_child.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,100 +15,197 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
-static int run_capture(char *const argv[], const char *cwd, char *const envp[],
-		       gd_buf *out, int *status, gd_err *err)
+extern char **environ;
+
+/* Seconds between two progressUpdate events. */
+#define BUILD_TICK_MS 2000
+
+struct dap_build {
+	pid_t pid;
+	int reaped, status;
+	int fd;           /* read end of the go command's stdout+stderr */
+	gd_buf text;      /* what it printed */
+	char *tmpdir;     /* ours; removed on failure or cancel */
+	char *binary;     /* the file go writes */
+	char *what;       /* the program as the user named it */
+	char progress_id[32]; /* "" when the client gets no progress */
+	struct timespec t0, last_tick;
+};
+
+static long ms_since(const struct timespec *t)
 {
-	int pfd[2];
-	if (pipe2(pfd, O_CLOEXEC) < 0)
-		return gd_err_sys(err, "pipe");
-	pid_t pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return gd_err_sys(err, "fork");
-	}
-	if (pid == 0) {
-		sigset_t none;
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		int devnull = open("/dev/null", O_RDONLY);
-		if (devnull >= 0)
-			dup2(devnull, 0);
-		dup2(pfd[1], 1);
-		dup2(pfd[1], 2);
-		if (cwd && chdir(cwd) < 0) {
-			fprintf(stderr, "cannot change to %s: %s\n", cwd,
-				strerror(errno));
-			_exit(127);
-		}
-		execvpe(argv[0], argv, envp);
-		fprintf(stderr, "cannot run %s: %s\n", argv[0], strerror(errno));
-		_exit(127);
-	}
-	close(pfd[1]);
-	char buf[4096];
-	for (;;) {
-		ssize_t n = read(pfd[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		gd_buf_append(out, buf, (size_t)n);
-	}
-	close(pfd[0]);
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR)
-			return gd_err_sys(err, "waitpid");
-	}
-	return 0;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long)(now.tv_sec - t->tv_sec) * 1000 +
+	       (now.tv_nsec - t->tv_nsec) / 1000000;
 }
 
-int dap_build(dap_session *s, char *const envp[], char **binary,
-	      char **tmpdir, gd_err *err)
+char **dap_env_merged(const dap_args_launch *c)
+{
+	size_t n = 0;
+	while (environ[n])
+		n++;
+	char **env = calloc(n + c->nenv + 1, sizeof(char *));
+	if (!env)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(environ[i], '=');
+		size_t klen = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
+		int overridden = 0;
+		for (size_t j = 0; j < c->nenv; j++)
+			if (strlen(c->env[j].name) == klen &&
+			    strncmp(c->env[j].name, environ[i], klen) == 0)
+				overridden = 1;
+		if (!overridden)
+			env[k++] = strdup(environ[i]);
+	}
+	for (size_t j = 0; j < c->nenv; j++) {
+		if (!c->env[j].value)
+			continue;
+		char *kv;
+		if (asprintf(&kv, "%s=%s", c->env[j].name, c->env[j].value) < 0)
+			kv = NULL;
+		env[k++] = kv;
+	}
+	env[k] = NULL;
+	for (size_t i = 0; i < k; i++) {
+		if (!env[i]) { /* allocation failed somewhere */
+			for (size_t j = 0; j < k; j++)
+				free(env[j]);
+			free(env);
+			return NULL;
+		}
+	}
+	return env;
+}
+
+void dap_env_free(char **env)
+{
+	if (!env)
+		return;
+	for (size_t i = 0; env[i]; i++)
+		free(env[i]);
+	free(env);
+}
+
+/* envp with NAME=value set (replacing any NAME=...): a new vector whose
+ * strings are borrowed from envp, except the new one in *owned. */
+static char **env_with(char *const envp[], const char *name,
+		       const char *value, char **owned)
+{
+	size_t n = 0, len = strlen(name);
+	while (envp[n])
+		n++;
+	char **v = calloc(n + 2, sizeof(char *));
+	if (!v || asprintf(owned, "%s=%s", name, value) < 0) {
+		free(v);
+		*owned = NULL;
+		return NULL;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!(strncmp(envp[i], name, len) == 0 && envp[i][len] == '='))
+			v[k++] = envp[i];
+	v[k++] = *owned;
+	v[k] = NULL;
+	return v;
+}
+
+static void build_free(dap_build *b)
+{
+	if (!b)
+		return;
+	if (b->fd >= 0)
+		close(b->fd);
+	gd_buf_free(&b->text);
+	free(b->tmpdir);
+	free(b->binary);
+	free(b->what);
+	free(b);
+}
+
+static void remove_tmpdir(dap_session *s, dap_build *b)
+{
+	gd_err err = GD_ERR_INIT;
+	if (b->tmpdir && dap_rmtree(b->tmpdir, &err) < 0) {
+		gd_log_info(s->log, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+}
+
+static void progress_end(dap_session *s, dap_build *b, const char *msg)
+{
+	if (!b->progress_id[0])
+		return;
+	cJSON *e = cJSON_CreateObject();
+	cJSON_AddStringToObject(e, "progressId", b->progress_id);
+	cJSON_AddStringToObject(e, "message", msg);
+	dap_event(s, "progressEnd", e);
+}
+
+int dap_build_start(dap_session *s, char *const envp[], gd_err *err)
 {
 	const dap_args_launch *c = &s->cfg;
-	*binary = NULL;
-	*tmpdir = NULL;
 	struct stat st;
+	if (s->build)
+		return gd_err_set(err, "a build is already running");
 	if (stat(c->program, &st) < 0)
 		return gd_err_sys(err, "cannot build '%s'", c->program);
+	dap_build *b = calloc(1, sizeof(*b));
+	if (!b)
+		return gd_err_set(err, "out of memory");
+	b->fd = -1;
+	b->pid = -1;
 
-	char *dir = NULL, *target = NULL, *out = NULL;
+	char *dir = NULL, *target = NULL, *tmpl = NULL, *gotmp = NULL;
+	char **env = NULL, **argv = NULL;
+	int pfd[2] = {-1, -1};
 	int rc = -1;
 	if (S_ISDIR(st.st_mode)) {
 		dir = strdup(c->program);
 		target = strdup(".");
 	} else {
-		char *a = strdup(c->program), *b = strdup(c->program);
-		dir = a ? strdup(dirname(a)) : NULL;
-		target = b ? strdup(basename(b)) : NULL;
-		free(a);
-		free(b);
+		char *x = strdup(c->program), *y = strdup(c->program);
+		dir = x ? strdup(dirname(x)) : NULL;
+		/* "./" so that a file named "-toolexec=..." is a path to go
+		 * build, never one of its flags. */
+		if (y && asprintf(&target, "./%s", basename(y)) < 0)
+			target = NULL;
+		free(x);
+		free(y);
 	}
-	char tmpl[] = "/tmp/godap-build-XXXXXX";
-	if (!dir || !target)
+	const char *tmp = getenv("TMPDIR");
+	if (!tmp || !tmp[0])
+		tmp = "/tmp";
+	if (!dir || !target || !(b->what = strdup(c->program)) ||
+	    asprintf(&tmpl, "%s/godap-build-XXXXXX", tmp) < 0) {
+		tmpl = NULL;
 		goto oom;
-	if (c->output && c->output[0]) {
-		out = strdup(c->output);
-	} else {
-		if (!mkdtemp(tmpl)) {
-			gd_err_sys(err, "mkdtemp");
-			goto done;
-		}
-		*tmpdir = strdup(tmpl);
-		if (asprintf(&out, "%s/__debug_bin", tmpl) < 0)
-			out = NULL;
 	}
-	if (!out)
+	if (!mkdtemp(tmpl)) {
+		gd_err_sys(err, "cannot make a build directory in %s", tmp);
+		goto done;
+	}
+	b->tmpdir = tmpl;
+	tmpl = NULL;
+	if (c->output && c->output[0])
+		b->binary = strdup(c->output);
+	else if (asprintf(&b->binary, "%s/__debug_bin", b->tmpdir) < 0)
+		b->binary = NULL;
+	if (!b->binary)
+		goto oom;
+	/* The go command's own work directory goes inside ours, so a
+	 * cancelled build leaves nothing behind in /tmp. */
+	env = env_with(envp, "GOTMPDIR", b->tmpdir, &gotmp);
+	argv = calloc(c->nbuild_flags + 10, sizeof(char *));
+	if (!env || !argv)
 		goto oom;
 
 	/* go build|test -c -gcflags=all=-N -l -o OUT [buildFlags] TARGET */
-	size_t nflags = c->nbuild_flags;
-	char **argv = calloc(nflags + 10, sizeof(char *));
-	if (!argv)
-		goto oom;
 	size_t k = 0;
 	argv[k++] = "go";
 	if (c->mode && strcmp(c->mode, "test") == 0) {
@@ -116,44 +216,169 @@ int dap_build(dap_session *s, char *const envp[], char **binary,
 	}
 	argv[k++] = "-gcflags=all=-N -l";
 	argv[k++] = "-o";
-	argv[k++] = out;
-	for (size_t i = 0; i < nflags; i++)
+	argv[k++] = b->binary;
+	for (size_t i = 0; i < c->nbuild_flags; i++)
 		argv[k++] = c->build_flags[i];
 	argv[k++] = target;
 	argv[k] = NULL;
 
-	gd_buf text = GD_BUF_INIT;
-	int status = 0;
+	if (pipe2(pfd, O_CLOEXEC) < 0) {
+		gd_err_sys(err, "pipe");
+		goto done;
+	}
+	dap_child_opts o = {
+		.argv = argv, .envp = env, .cwd = dir,
+		.stdin_fd = -1, .stdout_fd = pfd[1], .stderr_fd = pfd[1],
+		.die_with_parent = 1,
+	};
 	gd_log_info(s->log, "building %s in %s", target, dir);
-	if (run_capture(argv, dir, envp, &text, &status, err) < 0) {
-		free(argv);
-		gd_buf_free(&text);
+	if (dap_child_spawn(&o, &b->pid, err) < 0)
+		goto done;
+	close(pfd[1]);
+	pfd[1] = -1;
+	b->fd = pfd[0];
+	pfd[0] = -1;
+	if (fcntl(b->fd, F_SETFL, O_NONBLOCK) < 0) {
+		gd_err_sys(err, "fcntl");
 		goto done;
 	}
-	free(argv);
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		gd_err_set(err, "build of '%s' failed:\n%s", c->program,
-			   text.data ? text.data : "(no output)");
-		gd_buf_free(&text);
-		goto done;
+	clock_gettime(CLOCK_MONOTONIC, &b->t0);
+	b->last_tick = b->t0;
+
+	char *msg = NULL;
+	if (asprintf(&msg, "Building %s…\n", c->program) >= 0) {
+		dap_output(s, "console", msg, strlen(msg));
+		free(msg);
 	}
-	gd_buf_free(&text);
-	*binary = out;
-	out = NULL;
+	if (s->client_progress) {
+		snprintf(b->progress_id, sizeof(b->progress_id), "godap-build-%d",
+			 ++s->progress_seq);
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "progressId", b->progress_id);
+		cJSON_AddStringToObject(e, "title", "Building");
+		cJSON_AddStringToObject(e, "message", c->program);
+		cJSON_AddBoolToObject(e, "cancellable", 0);
+		dap_event(s, "progressStart", e);
+	}
+	s->build = b;
+	b = NULL;
 	rc = 0;
 	goto done;
 oom:
 	gd_err_set(err, "out of memory");
 done:
-	if (rc < 0 && *tmpdir) {
-		if (out)
-			unlink(out);
-		rmdir(*tmpdir);
-		free(*tmpdir);
-		*tmpdir = NULL;
+	if (b) {
+		if (b->pid > 0)
+			dap_child_kill_group(b->pid, 0);
+		remove_tmpdir(s, b);
+		build_free(b);
 	}
-	free(out);
+	for (int i = 0; i < 2; i++)
+		if (pfd[i] >= 0)
+			close(pfd[i]);
+	free(env);
+	free(gotmp);
+	free(argv);
+	free(tmpl);
 	free(dir);
 	free(target);
 	return rc;
+}
+
+int dap_build_fd(const dap_session *s)
+{
+	return s->build ? s->build->fd : -1;
+}
+
+int dap_build_timeout(const dap_session *s)
+{
+	if (!s->build || !s->build->progress_id[0])
+		return -1;
+	long left = BUILD_TICK_MS - ms_since(&s->build->last_tick);
+	return left < 0 ? 0 : (int)left;
+}
+
+static void read_output(dap_build *b)
+{
+	char buf[4096];
+	while (b->fd >= 0) {
+		ssize_t n = read(b->fd, buf, sizeof(buf));
+		if (n > 0) {
+			gd_buf_append(&b->text, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			close(b->fd);
+			b->fd = -1;
+		}
+		break; /* EOF or EAGAIN */
+	}
+}
+
+void dap_build_poll(dap_session *s)
+{
+	dap_build *b = s->build;
+	if (!b)
+		return;
+	read_output(b);
+	if (!b->reaped) {
+		pid_t w;
+		while ((w = waitpid(b->pid, &b->status, WNOHANG)) < 0 &&
+		       errno == EINTR)
+			;
+		if (w == b->pid || (w < 0 && errno == ECHILD))
+			b->reaped = 1;
+	}
+	if (!b->reaped) {
+		if (b->progress_id[0] && dap_build_timeout(s) == 0) {
+			clock_gettime(CLOCK_MONOTONIC, &b->last_tick);
+			char msg[64];
+			snprintf(msg, sizeof(msg), "%ld s",
+				 ms_since(&b->t0) / 1000);
+			cJSON *e = cJSON_CreateObject();
+			cJSON_AddStringToObject(e, "progressId", b->progress_id);
+			cJSON_AddStringToObject(e, "message", msg);
+			dap_event(s, "progressUpdate", e);
+		}
+		return;
+	}
+	/* The go command is gone; what it wrote is in the pipe (a helper
+	 * it left holding the pipe would not be waited for). */
+	read_output(b);
+	/* Whatever it left in its process group goes with it. */
+	dap_child_kill_group(b->pid, 1);
+	s->build = NULL;
+	int ok = WIFEXITED(b->status) && WEXITSTATUS(b->status) == 0;
+	gd_log_info(s->log, "build of %s %s after %ld ms", b->what,
+		    ok ? "done" : "failed", ms_since(&b->t0));
+	progress_end(s, b, ok ? "done" : "failed");
+	gd_err err = GD_ERR_INIT;
+	if (ok) {
+		char *bin = b->binary, *dir = b->tmpdir;
+		b->binary = b->tmpdir = NULL;
+		build_free(b);
+		dap_launch_built(s, bin, dir, NULL);
+		return;
+	}
+	gd_err_set(&err, "build of '%s' failed:\n%s", b->what,
+		   b->text.len ? b->text.data : "(no output)");
+	remove_tmpdir(s, b);
+	build_free(b);
+	dap_launch_built(s, NULL, NULL, &err);
+	gd_err_clear(&err);
+}
+
+void dap_build_cancel(dap_session *s)
+{
+	dap_build *b = s->build;
+	if (!b)
+		return;
+	s->build = NULL;
+	dap_child_kill_group(b->pid, b->reaped);
+	gd_log_info(s->log, "build of %s cancelled", b->what);
+	progress_end(s, b, "cancelled");
+	remove_tmpdir(s, b);
+	build_free(b);
 }

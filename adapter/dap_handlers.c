@@ -19,6 +19,8 @@ void dap_h_set_expression(dap_session *, const cJSON *, const cJSON *);
 void dap_h_continue(dap_session *, const cJSON *, const cJSON *);
 void dap_h_pause(dap_session *, const cJSON *, const cJSON *);
 void dap_h_disconnect(dap_session *, const cJSON *, const cJSON *);
+void dap_h_terminate(dap_session *, const cJSON *, const cJSON *);
+void dap_h_restart(dap_session *, const cJSON *, const cJSON *);
 void dap_h_exception_info(dap_session *, const cJSON *, const cJSON *);
 void dap_h_set_function_breakpoints(dap_session *, const cJSON *, const cJSON *);
 void dap_h_set_instruction_breakpoints(dap_session *, const cJSON *, const cJSON *);
@@ -34,6 +36,7 @@ void dap_h_write_memory(dap_session *, const cJSON *, const cJSON *);
 void dap_h_loaded_sources(dap_session *, const cJSON *, const cJSON *);
 void dap_h_source(dap_session *, const cJSON *, const cJSON *);
 void dap_h_modules(dap_session *, const cJSON *, const cJSON *);
+void dap_h_completions(dap_session *, const cJSON *, const cJSON *);
 
 static const struct {
 	const char *command;
@@ -69,8 +72,10 @@ static const struct {
 	{"loadedSources", dap_h_loaded_sources},
 	{"source", dap_h_source},
 	{"modules", dap_h_modules},
+	{"completions", dap_h_completions},
 	{"disconnect", dap_h_disconnect},
-	{"terminate", dap_h_disconnect},
+	{"terminate", dap_h_terminate},
+	{"restart", dap_h_restart},
 };
 
 dap_handler_fn dap_handler_find(const char *command)

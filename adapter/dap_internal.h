@@ -46,7 +46,24 @@ typedef struct dap_target {
 	char *tmp_binary; /* built by us: removed at the end */
 	char *tmp_dir;
 	int out_fd, err_fd; /* read ends of the program's stdout/stderr */
+	/* The start of a UTF-8 character cut by the last read of stdout
+	 * [0] / stderr [1], sent with the next bytes. */
+	char carry[2][4];
+	size_t ncarry[2];
+	int detach; /* launched, but detach at the end (disconnect said) */
 } dap_target;
+
+typedef struct dap_build dap_build; /* dap_build.h */
+
+/* A program run with noDebug: an untraced child, its output piped. */
+typedef struct dap_plain {
+	pid_t pid;          /* also its process group */
+	int reaped;
+	int out_fd, err_fd; /* read ends of its stdout/stderr, -1 at EOF */
+	char carry[2][4];   /* a UTF-8 character cut by the last read */
+	size_t ncarry[2];
+	char *tmp_dir;      /* the build's, removed at the end */
+} dap_plain;
 
 struct dap_session {
 	int in_fd, out_fd;
@@ -59,11 +76,24 @@ struct dap_session {
 	dap_state state;
 	int lines_start_at1;
 	int client_invalidated; /* the client handles 'invalidated' events */
+	int columns_start_at1;
 
 	dap_args_launch cfg; /* launch/attach configuration */
 	int have_cfg;
-	dbg *dbg;        /* owns the target, breakpoints and run loop */
-	dap_target *tgt; /* NULL until launch/attach */
+	dbg *dbg;            /* owns the target, breakpoints and run loop */
+	dap_target *tgt;     /* NULL until launch/attach */
+	dap_plain *plain;    /* noDebug: the program, or NULL */
+
+	/* What the client said it can do (initialize). */
+	int client_progress, client_run_in_terminal;
+	int progress_seq;
+	dap_build *build;    /* the go build under way, or NULL */
+	cJSON *pending;      /* the launch request answered when the build
+			      * ends (owned), or NULL */
+	int terminating;     /* terminate sent SIGTERM; kill at term_at */
+	long long term_at;   /* CLOCK_MONOTONIC ms */
+	int detach;          /* disconnect said: leave the program running */
+	int restarting;      /* the launch/attach under way is a restart */
 
 	dap_handle *handles;
 	size_t nhandles, caphandles;
@@ -77,6 +107,21 @@ struct dap_session {
 	int exited_sent;
 };
 
+/* ---- session (dap_session.c) ---- */
+/* Ends whatever runs: a launch waiting for its build is answered, the
+ * build is killed with its process group and its directory removed, the
+ * program is killed (a launched one) or detached (attached, or after a
+ * disconnect that said so).  Every way a session ends calls it; it can be
+ * called more than once. */
+void dap_session_end(dap_session *s);
+
+/* ---- terminate (handler/disconnect.c) ---- */
+/* Milliseconds until a terminated program still running is killed, -1
+ * when no terminate is under way. */
+int dap_terminate_timeout(const dap_session *s);
+/* Kills the program when its grace time is over. */
+void dap_terminate_tick(dap_session *s);
+
 /* ---- messages ---- */
 void dap_respond(dap_session *s, const cJSON *req, cJSON *body);
 void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
@@ -86,6 +131,12 @@ void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
 void dap_output(dap_session *s, const char *category, const char *text,
 		size_t len);
+/* Program bytes as an output event: valid UTF-8 (see dap_utf8.h); a
+ * character cut at the end is kept in carry for the next call (final:
+ * the stream ended, send everything). */
+void dap_output_program(dap_session *s, const char *category, char *carry,
+			size_t *ncarry, const char *data, size_t len,
+			int final);
 /* After memory changed behind the views' back (writeMemory, setVariable,
  * setExpression): an 'invalidated' event for the variables, when
  * the client said it handles them. */
@@ -101,11 +152,45 @@ int dap_handle_new_ext(dap_session *s, const dap_handle *h,
 const dap_handle_ext *dap_handle_ext_get(dap_session *s, int id);
 void dap_handles_reset(dap_session *s);
 
+/* ---- launch (handler/launch.c) ---- */
+/* The build for the pending launch ended: binary and tmpdir (owned, moved
+ * to the target) when it worked, else err says why. */
+void dap_launch_built(dap_session *s, char *binary, char *tmpdir,
+		      gd_err *err);
+/* attach with waitFor: 1 while the process is looked for. */
+int dap_attach_waiting(const dap_session *s);
+/* Looks for the waitFor process once; attaches and answers the attach
+ * when it is there. */
+void dap_attach_poll(dap_session *s);
+/* Ends a build under way (or a waitFor) and fails the launch or attach
+ * waiting for it with `why`. */
+void dap_launch_abort(dap_session *s, const char *why);
+
+/* The configuration is done (configurationDone, or a restart): the
+ * program runs, or stops at its entry when stopOnEntry says so.
+ * (handler/configuration_done.c) */
+void dap_run_configured(dap_session *s);
+
+/* ---- noDebug (dap_plain.c) ---- */
+/* Starts binary untraced (takes tmpdir). */
+int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
+		    gd_err *err);
+/* Output and exit of the untraced program (poll loop). */
+void dap_plain_poll(dap_session *s, int final);
+/* signal to the program's process group (SIGTERM / SIGKILL). */
+void dap_plain_signal(dap_session *s, int sig);
+/* Kills (unless detach) and frees. */
+void dap_plain_end(dap_session *s, int detach);
+
 /* ---- target (dap_target.c) ---- */
-int dap_target_launch(dap_session *s, gd_err *err);
+/* Starts the program: `built` (owned) is the binary the build made in
+ * tmpdir (owned; removed at the end), or NULL for mode exec. */
+int dap_target_launch(dap_session *s, char *built, char *tmpdir,
+		      gd_err *err);
 int dap_target_attach(dap_session *s, gd_err *err);
-/* Ends the debugger's target (kill: also an attached program) and
- * removes what the adapter made for it. */
+/* Ends the debugger's target (killed when launched, detached when
+ * attached or tgt->detach; kill: killed in any case) and removes what the
+ * adapter made for it. */
 void dap_target_end(dap_session *s, int kill);
 /* Handles die, then the program runs (or runs its armed step). */
 int dap_target_resume(dap_session *s, gd_err *err);

@@ -1,4 +1,7 @@
 #include "dap_internal.h"
+#include "dap_build.h"
+#include "dap_utf8.h"
+#include "dap_salvage.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -83,7 +86,7 @@ void dap_session_free(dap_session *s)
 	if (!s)
 		return;
 	if (s->dbg)
-		dap_target_end(s, 0);
+		dap_session_end(s);
 	dbg_free(s->dbg);
 	dap_sources_free(s);
 	dap_handles_reset(s);
@@ -91,10 +94,55 @@ void dap_session_free(dap_session *s)
 	free(s->hext);
 	if (s->have_cfg)
 		dap_args_launch_free(&s->cfg);
+	cJSON_Delete(s->pending);
 	dap_framing_free(s->fr);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
 	free(s);
+}
+
+/* The log must not keep what the user put in a launch's environment
+ * (tokens, passwords): "env" objects of request arguments are logged
+ * with their keys only. */
+static void log_message(dap_session *s, const char *dir, const cJSON *msg,
+			const char *text, size_t len)
+{
+	if (!s->log->verbose || !s->log->fp)
+		return;
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
+	const cJSON *env = cJSON_GetObjectItemCaseSensitive(args, "env");
+	char *red = NULL;
+	if (cJSON_IsObject(env)) {
+		cJSON *copy = cJSON_Duplicate(msg, 1);
+		cJSON *cenv = cJSON_GetObjectItemCaseSensitive(
+			cJSON_GetObjectItemCaseSensitive(copy, "arguments"), "env");
+		for (cJSON *e = cenv ? cenv->child : NULL; e; e = e->next) {
+			if (cJSON_IsString(e)) {
+				if (!cJSON_SetValuestring(e, "(not logged)"))
+					cenv = NULL;
+			} else if (!cJSON_IsNull(e)) {
+				cenv = NULL; /* not a valid env: log none of it */
+			}
+			if (!cenv)
+				break;
+		}
+		if (!cenv) {
+			cJSON_Delete(copy);
+			copy = NULL;
+		}
+		red = copy ? cJSON_PrintUnformatted(copy) : NULL;
+		cJSON_Delete(copy);
+		if (!red) {
+			gd_log_debug(s->log, "%s (a message with env, not logged)",
+				     dir);
+			return;
+		}
+		text = red;
+		len = strlen(red);
+	}
+	gd_log_debug(s->log, "%s %.*s", dir, (int)(len > 2000 ? 2000 : len),
+		     text);
+	free(red);
 }
 
 static void send_json(dap_session *s, cJSON *msg)
@@ -111,7 +159,7 @@ static void send_json(dap_session *s, cJSON *msg)
 		gd_err_clear(&err);
 		s->done = 1;
 	}
-	gd_log_debug(s->log, "-> %s", txt);
+	log_message(s, "->", msg, txt, strlen(txt));
 	free(txt);
 }
 
@@ -191,6 +239,26 @@ void dap_output(dap_session *s, const char *category, const char *text,
 	free(copy);
 }
 
+void dap_output_program(dap_session *s, const char *category, char *carry,
+			size_t *ncarry, const char *data, size_t len,
+			int final)
+{
+	gd_buf in = GD_BUF_INIT, text = GD_BUF_INIT;
+	if (gd_buf_append(&in, carry, *ncarry) < 0 ||
+	    gd_buf_append(&in, data, len) < 0) {
+		gd_buf_free(&in);
+		return;
+	}
+	size_t used = in.len ? dap_utf8_clean(in.data, in.len, final, &text) : 0;
+	*ncarry = in.len - used; /* at most 3 bytes */
+	if (*ncarry)
+		memcpy(carry, in.data + used, *ncarry);
+	if (text.len)
+		dap_output(s, category, text.data, text.len);
+	gd_buf_free(&in);
+	gd_buf_free(&text);
+}
+
 /* ---- handles ---- */
 int dap_handle_new_ext(dap_session *s, const dap_handle *h,
 		       const dap_handle_ext *ext)
@@ -239,15 +307,41 @@ void dap_handles_reset(dap_session *s)
 }
 
 /* ---- dispatch ---- */
+
+/* A message that is not valid JSON: answered when its seq (and so the
+ * request it was) can still be read, logged in any case. */
+static void not_json(dap_session *s, const char *body, size_t len)
+{
+	const char *at = cJSON_GetErrorPtr();
+	size_t off = at && at >= body && at <= body + len ? (size_t)(at - body)
+							  : len;
+	dap_salvage sv;
+	if (dap_salvage_scan(body, len, &sv) < 0)
+		memset(&sv, 0, sizeof(sv));
+	gd_log_info(s->log, "a message that is not valid JSON (near byte %zu "
+		    "of %zu)%s", off, len,
+		    sv.have_seq && sv.is_request ? ": answered" : ": ignored");
+	if (sv.have_seq && sv.is_request) {
+		cJSON *req = cJSON_CreateObject();
+		if (req) {
+			cJSON_AddNumberToObject(req, "seq", (double)sv.seq);
+			cJSON_AddStringToObject(req, "command",
+						sv.command ? sv.command : "");
+			dap_respond_error(s, req, "the request is not valid JSON "
+					  "(near byte %zu of %zu)", off, len);
+			cJSON_Delete(req);
+		}
+	}
+	dap_salvage_free(&sv);
+}
 static void handle_message(dap_session *s, const char *body, size_t len)
 {
 	cJSON *msg = cJSON_ParseWithLength(body, len);
 	if (!msg) {
-		gd_log_info(s->log, "ignoring a message that is not valid JSON");
-		fprintf(stderr, "godap: ignoring a message that is not valid JSON\n");
+		not_json(s, body, len);
 		return;
 	}
-	gd_log_debug(s->log, "<- %.*s", (int)(len > 2000 ? 2000 : len), body);
+	log_message(s, "<-", msg, body, len);
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(msg, "type");
 	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
 	if (!cJSON_IsString(type) || strcmp(type->valuestring, "request") != 0) {
@@ -306,14 +400,26 @@ static void read_client(dap_session *s)
 	}
 }
 
+
+void dap_session_end(dap_session *s)
+{
+	/* A launch still waiting for its build gets its answer while the
+	 * client may still read it. */
+	if (s->pending && !s->done)
+		dap_launch_abort(s, "the session ended before the build did");
+	dap_build_cancel(s);
+	dap_plain_end(s, 0);
+	dap_target_end(s, 0);
+}
+
 int dap_session_run(dap_session *s)
 {
 	while (!s->done) {
-		struct pollfd pf[4];
+		struct pollfd pf[7];
 		int n = 0;
 		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
-		int out_i = -1, err_i = -1;
+		int out_i = -1, err_i = -1, build_i = -1, pout_i = -1, perr_i = -1;
 		if (s->tgt && s->tgt->out_fd >= 0) {
 			out_i = n;
 			pf[n++] = (struct pollfd){s->tgt->out_fd, POLLIN, 0};
@@ -322,9 +428,29 @@ int dap_session_run(dap_session *s)
 			err_i = n;
 			pf[n++] = (struct pollfd){s->tgt->err_fd, POLLIN, 0};
 		}
+		if (dap_build_fd(s) >= 0) {
+			build_i = n;
+			pf[n++] = (struct pollfd){dap_build_fd(s), POLLIN, 0};
+		}
+		if (s->plain && s->plain->out_fd >= 0) {
+			pout_i = n;
+			pf[n++] = (struct pollfd){s->plain->out_fd, POLLIN, 0};
+		}
+		if (s->plain && s->plain->err_fd >= 0) {
+			perr_i = n;
+			pf[n++] = (struct pollfd){s->plain->err_fd, POLLIN, 0};
+		}
 		/* A held stop has no SIGCHLD to wake us: look at once. */
 		int held = s->state == DAP_RUNNING && dbg_wants_poll(s->dbg);
-		if (poll(pf, (nfds_t)n, held ? 0 : -1) < 0) {
+		int timeout = held ? 0 : dap_build_timeout(s);
+		/* waitFor: look for the process this often. */
+		if (dap_attach_waiting(s) && (timeout < 0 || timeout > 20))
+			timeout = 20;
+		int tt = dap_terminate_timeout(s);
+		if (tt >= 0 && (timeout < 0 || tt < timeout))
+			timeout = tt;
+		int pr = poll(pf, (nfds_t)n, timeout);
+		if (pr < 0) {
 			if (errno == EINTR)
 				continue;
 			gd_log_info(s->log, "poll: %s", strerror(errno));
@@ -333,14 +459,24 @@ int dap_session_run(dap_session *s)
 		if ((out_i >= 0 && pf[out_i].revents) ||
 		    (err_i >= 0 && pf[err_i].revents))
 			dap_target_drain_output(s, 0);
-		if (pf[1].revents || held) {
+		int child = pf[1].revents != 0;
+		if (child)
 			drain_sigfd(s);
+		if (child || (build_i >= 0 && pf[build_i].revents) || pr == 0)
+			dap_build_poll(s);
+		if (child || (pout_i >= 0 && pf[pout_i].revents) ||
+		    (perr_i >= 0 && pf[perr_i].revents))
+			dap_plain_poll(s, 0);
+		if (child || held)
 			dbg_on_child(s->dbg);
+		if (pr == 0) {
+			dap_terminate_tick(s);
+			dap_attach_poll(s);
 		}
 		if (pf[0].revents)
 			read_client(s);
 	}
-	dap_target_end(s, 0);
+	dap_session_end(s);
 	return s->exit_code;
 }
 

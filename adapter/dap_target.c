@@ -2,6 +2,7 @@
  * debugger, output pipes, and the debugger's events as DAP events. */
 #include "dap_internal.h"
 #include "dap_build.h"
+#include "dap_child.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,59 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-extern char **environ;
-
-/* The adapter's environment with the launch 'env' merged in (a null value
- * unsets a variable). */
-static char **merged_env(const dap_args_launch *c)
-{
-	size_t n = 0;
-	while (environ[n])
-		n++;
-	char **env = calloc(n + c->nenv + 1, sizeof(char *));
-	if (!env)
-		return NULL;
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *eq = strchr(environ[i], '=');
-		size_t klen = eq ? (size_t)(eq - environ[i]) : strlen(environ[i]);
-		int overridden = 0;
-		for (size_t j = 0; j < c->nenv; j++)
-			if (strlen(c->env[j].name) == klen &&
-			    strncmp(c->env[j].name, environ[i], klen) == 0)
-				overridden = 1;
-		if (!overridden)
-			env[k++] = strdup(environ[i]);
-	}
-	for (size_t j = 0; j < c->nenv; j++) {
-		if (!c->env[j].value)
-			continue;
-		char *kv;
-		if (asprintf(&kv, "%s=%s", c->env[j].name, c->env[j].value) < 0)
-			kv = NULL;
-		env[k++] = kv;
-	}
-	env[k] = NULL;
-	for (size_t i = 0; i < k; i++) {
-		if (!env[i]) { /* allocation failed somewhere */
-			for (size_t j = 0; j < k; j++)
-				free(env[j]);
-			free(env);
-			return NULL;
-		}
-	}
-	return env;
-}
-
-static void free_strv(char **v)
-{
-	if (!v)
-		return;
-	for (size_t i = 0; v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 static dap_target *target_new(void)
 {
 	dap_target *t = calloc(1, sizeof(*t));
@@ -74,14 +22,20 @@ static dap_target *target_new(void)
 	return t;
 }
 
-int dap_target_launch(dap_session *s, gd_err *err)
+int dap_target_launch(dap_session *s, char *built, char *tmpdir,
+		      gd_err *err)
 {
 	const dap_args_launch *c = &s->cfg;
 	dap_target *t = target_new();
-	if (!t)
+	if (!t) {
+		free(built);
+		free(tmpdir);
 		return gd_err_set(err, "out of memory");
+	}
 	s->tgt = t;
-	char **env = merged_env(c);
+	t->tmp_binary = built;
+	t->tmp_dir = tmpdir;
+	char **env = dap_env_merged(c);
 	if (!env)
 		return gd_err_set(err, "out of memory");
 	int rc = -1;
@@ -89,10 +43,8 @@ int dap_target_launch(dap_session *s, gd_err *err)
 	char **argv = NULL;
 	const char *binary = c->program;
 
-	if (!c->mode || strcmp(c->mode, "exec") != 0) {
-		if (dap_build(s, env, &t->tmp_binary, &t->tmp_dir, err) < 0)
-			goto out;
-		binary = t->tmp_binary;
+	if (built) {
+		binary = built;
 	} else {
 		struct stat st;
 		if (stat(binary, &st) < 0) {
@@ -155,7 +107,7 @@ out:
 	if (devnull >= 0)
 		close(devnull);
 	free(argv);
-	free_strv(env);
+	dap_env_free(env);
 	return rc;
 }
 
@@ -185,10 +137,13 @@ void dap_target_drain_output(dap_session *s, int final)
 				break;
 			ssize_t n = read(*fds[i], buf, sizeof(buf));
 			if (n > 0) {
-				dap_output(s, cat[i], buf, (size_t)n);
+				dap_output_program(s, cat[i], t->carry[i],
+						   &t->ncarry[i], buf, (size_t)n, 0);
 				continue;
 			}
 			if (n == 0) {
+				dap_output_program(s, cat[i], t->carry[i],
+						   &t->ncarry[i], NULL, 0, 1);
 				close(*fds[i]);
 				*fds[i] = -1;
 				break;
@@ -309,19 +264,19 @@ int dap_target_resume(dap_session *s, gd_err *err)
 
 void dap_target_end(dap_session *s, int kill)
 {
-	dbg_end(s->dbg, kill);
 	dap_target *t = s->tgt;
+	dbg_end(s->dbg, kill ? DBG_END_KILL
+		       : t && t->detach ? DBG_END_DETACH : DBG_END_DEFAULT);
 	if (!t)
 		return;
 	if (t->out_fd >= 0)
 		close(t->out_fd);
 	if (t->err_fd >= 0)
 		close(t->err_fd);
-	/* Best effort: a leftover file in /tmp is all a failure costs. */
-	if (t->tmp_binary && t->tmp_dir)
-		unlink(t->tmp_binary);
-	if (t->tmp_dir)
-		rmdir(t->tmp_dir);
+	/* The built binary is inside tmp_dir unless 'output' put it
+	 * elsewhere, where it stays. */
+	if (t->tmp_dir && dap_rmtree(t->tmp_dir, NULL) < 0)
+		gd_log_info(s->log, "cannot remove %s", t->tmp_dir);
 	free(t->tmp_binary);
 	free(t->tmp_dir);
 	free(t);

@@ -1,14 +1,14 @@
 /* godap: a Debug Adapter Protocol server for Go programs on Linux amd64. */
 #include "dap_session.h"
+#include "dap_listen.h"
 
 #include <errno.h>
-#include <netdb.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static void usage(FILE *f)
@@ -20,8 +20,14 @@ static void usage(FILE *f)
 		"By default it speaks DAP on stdin/stdout, as editors expect.\n"
 		"\n"
 		"options:\n"
-		"  --listen HOST:PORT   accept one DAP client over TCP instead\n"
+		"  --listen HOST:PORT   accept one DAP client over TCP instead;\n"
+		"                       :PORT and localhost:PORT mean 127.0.0.1;\n"
+		"                       only clients of the same user get in\n"
 		"  --listen unix:PATH   accept one DAP client on a Unix socket\n"
+		"                       (created 0600; same user only)\n"
+		"  --allow-non-loopback let --listen use a non-loopback address\n"
+		"                       (anyone who reaches it can run code as\n"
+		"                       this user)\n"
 		"  --log-file FILE      write the log to FILE (default: stderr\n"
 		"                       with --verbose, otherwise no log)\n"
 		"  -v, --verbose        log every DAP message\n"
@@ -29,76 +35,47 @@ static void usage(FILE *f)
 		"  -h, --help           print this help and exit\n");
 }
 
-/* Listens, accepts one client, and returns its socket. */
-static int accept_one(const char *spec, gd_log *log)
+/* --log-file: created 0600 (it records the DAP conversation with -v),
+ * never through a symlink, only a regular file. */
+static FILE *open_log(const char *path)
 {
-	int lfd = -1;
-	if (strncmp(spec, "unix:", 5) == 0) {
-		struct sockaddr_un sa = {.sun_family = AF_UNIX};
-		if (strlen(spec + 5) >= sizeof(sa.sun_path)) {
-			fprintf(stderr, "godap: socket path too long\n");
-			return -1;
-		}
-		strcpy(sa.sun_path, spec + 5);
-		lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-		    listen(lfd, 1) < 0) {
-			fprintf(stderr, "godap: cannot listen on %s: %s\n", spec,
-				strerror(errno));
-			if (lfd >= 0)
-				close(lfd);
-			return -1;
-		}
-	} else {
-		const char *colon = strrchr(spec, ':');
-		if (!colon) {
-			fprintf(stderr, "godap: --listen wants HOST:PORT or unix:PATH\n");
-			return -1;
-		}
-		char *host = strndup(spec, (size_t)(colon - spec));
-		if (!host)
-			return -1;
-		struct addrinfo hints = {.ai_family = AF_UNSPEC,
-					 .ai_socktype = SOCK_STREAM,
-					 .ai_flags = AI_PASSIVE};
-		struct addrinfo *ai = NULL;
-		int rc = getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &ai);
-		free(host);
-		if (rc != 0) {
-			fprintf(stderr, "godap: %s: %s\n", spec, gai_strerror(rc));
-			return -1;
-		}
-		lfd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		int one = 1;
-		if (lfd >= 0)
-			setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (lfd < 0 || bind(lfd, ai->ai_addr, ai->ai_addrlen) < 0 ||
-		    listen(lfd, 1) < 0) {
-			fprintf(stderr, "godap: cannot listen on %s: %s\n", spec,
-				strerror(errno));
-			freeaddrinfo(ai);
-			if (lfd >= 0)
-				close(lfd);
-			return -1;
-		}
-		freeaddrinfo(ai);
+	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW |
+				    O_CLOEXEC | O_NONBLOCK, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "godap: cannot open log file %s: %s\n", path,
+			errno == ELOOP ? "it is a symbolic link" : strerror(errno));
+		return NULL;
 	}
-	fprintf(stderr, "godap: listening on %s\n", spec);
-	gd_log_info(log, "listening on %s", spec);
-	int cfd;
-	while ((cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0 && errno == EINTR)
-		;
-	if (cfd < 0)
-		fprintf(stderr, "godap: accept: %s\n", strerror(errno));
-	close(lfd);
-	if (strncmp(spec, "unix:", 5) == 0)
-		unlink(spec + 5);
-	return cfd;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "godap: log file %s is not a regular file\n",
+			path);
+		close(fd);
+		return NULL;
+	}
+	/* An existing log of ours loses any group/other access. */
+	if (st.st_uid == getuid() && (st.st_mode & 077) &&
+	    fchmod(fd, st.st_mode & 0700) < 0) {
+		fprintf(stderr, "godap: cannot make log file %s private: %s\n",
+			path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		close(fd);
+		return NULL;
+	}
+	FILE *f = fdopen(fd, "a");
+	if (!f)
+		close(fd);
+	return f;
 }
 
 int main(int argc, char **argv)
 {
 	const char *listen_spec = NULL, *log_file = NULL;
+	int allow_non_loopback = 0;
 	gd_log log = {NULL, 0};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -114,6 +91,8 @@ int main(int argc, char **argv)
 			listen_spec = argv[++i];
 		} else if (strncmp(a, "--listen=", 9) == 0) {
 			listen_spec = a + 9;
+		} else if (strcmp(a, "--allow-non-loopback") == 0) {
+			allow_non_loopback = 1;
 		} else if (strcmp(a, "--log-file") == 0 && i + 1 < argc) {
 			log_file = argv[++i];
 		} else if (strncmp(a, "--log-file=", 11) == 0) {
@@ -125,12 +104,9 @@ int main(int argc, char **argv)
 		}
 	}
 	if (log_file) {
-		log.fp = fopen(log_file, "a");
-		if (!log.fp) {
-			fprintf(stderr, "godap: cannot open log file %s: %s\n",
-				log_file, strerror(errno));
+		log.fp = open_log(log_file);
+		if (!log.fp)
 			return 2;
-		}
 	} else {
 		log.fp = stderr; /* info lines only; debug needs -v */
 	}
@@ -139,7 +115,8 @@ int main(int argc, char **argv)
 
 	int in_fd = 0, out_fd = 1;
 	if (listen_spec) {
-		int fd = accept_one(listen_spec, &log);
+		dap_listen_opts lo = {listen_spec, allow_non_loopback};
+		int fd = dap_listen_accept(&lo, &log);
 		if (fd < 0)
 			return 1;
 		in_fd = out_fd = fd;

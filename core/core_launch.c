@@ -46,8 +46,10 @@ static void child_exec(const core_launch_opts *o, int gate_rd, int errpipe_wr)
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		goto fail;
 	signal(SIGPIPE, SIG_DFL);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
-		goto fail;
+	/* No PR_SET_PDEATHSIG: a program the user detaches from (disconnect
+	 * with terminateDebuggee false) must outlive godap.  While traced
+	 * it dies with godap through PTRACE_O_EXITKILL, and before the seize
+	 * the gate below sees godap's death as end of file. */
 	/* Own process group: the IDE's Ctrl-C in a terminal must not hit it. */
 	if (setpgid(0, 0) < 0)
 		goto fail;
@@ -59,9 +61,13 @@ static void child_exec(const core_launch_opts *o, int gate_rd, int errpipe_wr)
 		goto fail;
 	if (o->cwd && chdir(o->cwd) < 0)
 		goto fail;
-	/* Wait until the parent has seized us. */
-	while (read(gate_rd, &c, 1) < 0 && errno == EINTR)
+	/* Wait until the parent has seized us: it writes one byte then.
+	 * End of file without it means godap died first. */
+	ssize_t n;
+	while ((n = read(gate_rd, &c, 1)) < 0 && errno == EINTR)
 		;
+	if (n != 1)
+		_exit(127);
 	execve(o->path, o->argv, o->envp);
 fail:
 	e = errno;
@@ -102,7 +108,13 @@ int core_launch(core_proc **out, const core_launch_opts *o, gd_log *log,
 		waitpid(pid, NULL, 0);
 		goto fail_pipes;
 	}
-	close(gate[1]); /* lets the child execve */
+	if (write(gate[1], "g", 1) != 1) { /* lets the child execve */
+		gd_err_sys(err, "write");
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		goto fail_pipes;
+	}
+	close(gate[1]);
 	gate[1] = -1;
 
 	int e = 0;

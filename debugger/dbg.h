@@ -82,7 +82,7 @@ typedef struct dbg_hooks {
 
 /* log is borrowed (it must outlive the dbg); hooks are copied. */
 int dbg_new(dbg **out, gd_log *log, const dbg_hooks *hooks, gd_err *err);
-/* Ends the target (as dbg_end(d, 0)) and frees everything. */
+/* Ends the target (as dbg_end(d, DBG_END_DEFAULT)) and frees everything. */
 void dbg_free(dbg *d);
 
 /* ---- the target ---- */
@@ -106,10 +106,22 @@ int dbg_attached(const dbg *d);
 int dbg_running(const dbg *d);
 /* 1 when the process is known to be gone. */
 int dbg_exited(const dbg *d);
-/* Removes the step, the breakpoints' int3s and the watchpoints, then:
- * a launched program is killed; an attached one detached (and left
- * running) unless kill is set.  Breakpoint records stay (unverified). */
-void dbg_end(dbg *d, int kill);
+/* How dbg_end leaves the program. */
+typedef enum dbg_end_how {
+	DBG_END_DEFAULT, /* a launched program is killed, an attached one
+			  * detached (and left running) */
+	DBG_END_KILL,    /* killed, attached or not */
+	DBG_END_DETACH,  /* detached and left running, launched or not */
+} dbg_end_how;
+/* Removes the step, the breakpoints' int3s and the watchpoints from a
+ * program that lives on, then kills or detaches it.  Breakpoint records
+ * stay (unverified) for the next target.  Safe without a target. */
+void dbg_end(dbg *d, dbg_end_how how);
+/* The process id, 0 without a target. */
+pid_t dbg_pid(const dbg *d);
+/* Why breakpoints cannot be verified while there is no target (noDebug
+ * says so); NULL: "the program is not started yet".  Copied. */
+void dbg_set_unavailable(dbg *d, const char *why);
 
 /* The Go runtime view for reading values: owned by d, NULL without a
  * target; valid until dbg_end. */
@@ -120,8 +132,9 @@ gdw_file *dbg_dwarf(dbg *d);
 uint64_t dbg_current_goid(const dbg *d);
 
 /* ---- running ---- */
-/* The initial stop after launch (DBG_STOP_ENTRY) or attach
- * (DBG_STOP_PAUSE): reported through the callback, nothing runs. */
+/* The stopOnEntry stop (DBG_STOP_ENTRY) after launch (on the main
+ * thread: there are no goroutines yet) or attach (on the goroutine a
+ * pause would show): reported through the callback, nothing runs. */
 void dbg_initial_stop(dbg *d);
 /* Resumes every thread (or runs the instruction step armed by dbg_step).
  * Stops are reported later, through dbg_on_child. */

@@ -296,7 +296,8 @@ void dbg__bp_resolve(dbg *d, dbg_bp *bp)
 	if (dbg__bp_check_exprs(bp) < 0)
 		return;
 	if (!dbg_has_target(d)) {
-		set_message(bp, "the program is not started yet");
+		set_message(bp, d->unavailable ? d->unavailable
+					       : "the program is not started yet");
 		return;
 	}
 	switch (bp->kind) {

@@ -55,7 +55,20 @@ static int release(dbg *d, pid_t tid, int all, gd_err *err)
 	return n;
 }
 
-static int drv_run(void *ctx, pid_t tid, int *timed_out, gd_err *err)
+/* 1 when thread tid sits just after an int3 that is not one of ours: a
+ * protocol trap that a stop of every thread swallowed. */
+static int trapped(core_proc *p, pid_t tid)
+{
+	struct user_regs_struct r;
+	uint8_t b = 0;
+	if (core_regs(p, tid, &r, NULL) < 0 || core_bp_has(p, r.rip - 1) ||
+	    core_read(p, r.rip - 1, &b, 1, NULL) < 0)
+		return 0;
+	return b == 0xCC;
+}
+
+static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
+		   gd_err *err)
 {
 	dbg_calldrv *c = ctx;
 	dbg *d = c->d;
@@ -78,7 +91,9 @@ static int drv_run(void *ctx, pid_t tid, int *timed_out, gd_err *err)
 				gd_err_set(err, "the program exited during the call");
 				goto out;
 			}
-			if (st.tid == tid && st.kind == CORE_STOP_TRAP) {
+			if (st.tid == tid && (st.kind == CORE_STOP_TRAP ||
+					      (bp_addr && st.kind == CORE_STOP_BREAKPOINT &&
+					       st.addr == bp_addr))) {
 				rc = 0;
 				goto out;
 			}
@@ -108,12 +123,27 @@ static int drv_run(void *ctx, pid_t tid, int *timed_out, gd_err *err)
 			released += n;
 			c->stage = 1;
 		} else if (c->stage == 1 && now - start >= STAGE1_MS + STAGE2_MS) {
-			int n = release(d, tid, 1, err);
-			if (n < 0)
+			/* The whole program, user goroutines too: a goroutine
+			 * the call waits for may have been queued while they
+			 * were held. */
+			if (core_stop_all(p, err) < 0)
 				goto out;
-			released += n;
+			if (trapped(p, tid)) {
+				rc = 0;
+				goto out;
+			}
+			gd_err e = GD_ERR_INIT;
+			if (grt_sched_unhold_user(d->rt, &e) < 0) {
+				gd_log_info(d->log, "call: %s", gd_err_msg(&e));
+				gd_err_clear(&e);
+			}
+			core_hold_new_threads(p, 0);
+			size_t n = core_thread_count(p);
+			if (core_resume_all(p, err) < 0)
+				goto out;
+			released += (int)n;
 			c->stage = 2;
-			if (n && !c->noted) {
+			if (n > 1 && !c->noted) {
 				const char *msg = "godap: the function call could not "
 					"finish with the rest of the program stopped: "
 					"other goroutines ran during the call\n";

@@ -44,6 +44,7 @@ struct dbg {
 	grt_target *rt;
 	int attached;
 	int running;
+	char *unavailable; /* why breakpoints wait, without a target */
 	int exit_told;
 
 	dbg_bp *bps;
@@ -76,6 +77,8 @@ void dbg__with_stopped_end(dbg *d, int was_running);
 void dbg__report_exit(dbg *d);
 /* The thread id a stop on tid shows: its goroutine, else tid. */
 uint64_t dbg__thread_id_for(dbg *d, pid_t tid);
+/* The goroutine a stop nobody asked for shows (pause, stopOnEntry). */
+uint64_t dbg__pick_goroutine(dbg *d);
 /* Ends a step under way (its breakpoints go; threads must be stopped). */
 void dbg__step_drop(dbg *d);
 

@@ -141,6 +141,18 @@ int dbg_threads(dbg *d, int hide_system, dbg_thread **out, size_t *n,
 			gd_buf_printf(&name, " (%s)", why);
 		rc = add_thread(out, n, &cap, g->goid, &name);
 	}
+	/* A stop on a thread that runs no goroutine (a C thread, the
+	 * scheduler on g0) names the thread: list it so the client finds
+	 * it. */
+	int listed = 0;
+	for (size_t i = 0; i < ng && !listed; i++)
+		listed = gs[i].goid == d->cur_goid;
+	if (rc == 0 && ng && !listed && d->cur_goid &&
+	    core_thread_stopped(d->proc, (pid_t)d->cur_goid)) {
+		gd_buf_reset(&name);
+		gd_buf_printf(&name, "Thread %d (no goroutine)", (int)d->cur_goid);
+		rc = add_thread(out, n, &cap, d->cur_goid, &name);
+	}
 	if (ng == 0) {
 		/* Before the runtime has made any goroutine (stop on entry):
 		 * the OS threads. */

@@ -89,7 +89,7 @@ static void stop_and_report(dbg *d, pid_t tid, dbg_stop_reason r,
 
 /* The goroutine to show after a pause: the user's last one if it still
  * exists, else one running user code, else the lowest id. */
-static uint64_t pick_goroutine(dbg *d)
+uint64_t dbg__pick_goroutine(dbg *d)
 {
 	const grt_goroutine *gs;
 	size_t n;
@@ -115,7 +115,7 @@ static void stop_and_report_exc(dbg *d)
 	stop_all(d);
 	/* A fatal error from the scheduler (deadlock) runs on no goroutine:
 	 * show the one the user had, or one of the program's. */
-	uint64_t id = d->exc_goid ? d->exc_goid : pick_goroutine(d);
+	uint64_t id = d->exc_goid ? d->exc_goid : dbg__pick_goroutine(d);
 	dbg__emit_stop(d, DBG_STOP_EXCEPTION, id, NULL, 0, d->exc_desc);
 }
 
@@ -286,7 +286,7 @@ int dbg_pause(dbg *d, gd_err *err)
 		return 0;
 	}
 	grt_invalidate(d->rt);
-	dbg__emit_stop(d, DBG_STOP_PAUSE, pick_goroutine(d), NULL, 0, NULL);
+	dbg__emit_stop(d, DBG_STOP_PAUSE, dbg__pick_goroutine(d), NULL, 0, NULL);
 	return 0;
 }
 
@@ -294,14 +294,14 @@ void dbg_initial_stop(dbg *d)
 {
 	if (!d->proc)
 		return;
-	pid_t pid = core_pid(d->proc);
-	uint64_t goid = 0;
-	/* Attached programs stay stopped where we caught them, maybe in a
-	 * goroutine; a launched one has none yet.  Unreadable: the thread. */
-	if (d->attached)
-		grt_thread_goid(d->rt, pid, &goid, NULL);
-	dbg__emit_stop(d, d->attached ? DBG_STOP_PAUSE : DBG_STOP_ENTRY,
-		       goid ? goid : (uint64_t)pid, NULL, 0, NULL);
+	uint64_t id = (uint64_t)core_pid(d->proc);
+	if (d->attached) {
+		/* Caught wherever it was: a goroutine threads lists, as after
+		 * a pause. */
+		grt_invalidate(d->rt);
+		id = dbg__pick_goroutine(d);
+	}
+	dbg__emit_stop(d, DBG_STOP_ENTRY, id, NULL, 0, NULL);
 }
 
 int dbg_step(dbg *d, uint64_t thread_id, dbg_step_kind kind, gd_err *err)

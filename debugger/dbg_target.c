@@ -23,7 +23,8 @@ void dbg_free(dbg *d)
 {
 	if (!d)
 		return;
-	dbg_end(d, 0);
+	dbg_end(d, DBG_END_DEFAULT);
+	free(d->unavailable);
 	for (size_t i = 0; i < d->nbps; i++)
 		dbg__bp_free(&d->bps[i]);
 	free(d->bps);
@@ -58,7 +59,7 @@ int dbg_launch(dbg *d, const dbg_launch_opts *o, gd_err *err)
 	};
 	if (core_launch(&d->proc, &co, d->log, err) < 0 ||
 	    grt_open(&d->rt, d->dw, d->proc, err) < 0) {
-		dbg_end(d, 1);
+		dbg_end(d, DBG_END_KILL);
 		return -1;
 	}
 	d->exit_told = 0;
@@ -85,7 +86,7 @@ int dbg_attach(dbg *d, pid_t pid, gd_err *err)
 	d->attached = 1;
 	if (core_attach(&d->proc, pid, d->log, err) < 0 ||
 	    grt_open(&d->rt, d->dw, d->proc, err) < 0) {
-		dbg_end(d, 0);
+		dbg_end(d, DBG_END_DEFAULT);
 		return -1;
 	}
 	d->exit_told = 0;
@@ -128,14 +129,32 @@ uint64_t dbg_current_goid(const dbg *d)
 	return d->cur_goid;
 }
 
-void dbg_end(dbg *d, int kill)
+pid_t dbg_pid(const dbg *d)
+{
+	return d->proc ? core_pid(d->proc) : 0;
+}
+
+void dbg_set_unavailable(dbg *d, const char *why)
+{
+	free(d->unavailable);
+	d->unavailable = why ? strdup(why) : NULL;
+	if (dbg_has_target(d))
+		return;
+	/* Breakpoints say why they wait. */
+	for (size_t i = 0; i < d->nbps; i++)
+		if (d->bps[i].kind != DBG_BP_DATA)
+			dbg__bp_resolve(d, &d->bps[i]);
+}
+
+void dbg_end(dbg *d, dbg_end_how how)
 {
 	int alive = d->proc && !core_exited(d->proc);
 	/* An attached program that lives on must lose our debug registers
 	 * and step breakpoints, which change only while every thread is
 	 * still (core_detach removes the user breakpoints' int3s itself).
 	 * A launched one dies with us. */
-	int survives = alive && d->attached && !kill;
+	int kill = how == DBG_END_KILL;
+	int survives = alive && !kill && (d->attached || how == DBG_END_DETACH);
 	if (alive && d->running && (survives || d->step)) {
 		gd_err err = GD_ERR_INIT;
 		if (core_stop_all(d->proc, &err) < 0) {
@@ -177,6 +196,7 @@ void dbg_end(dbg *d, int kill)
 		gdw_close(d->dw);
 	d->dw = NULL;
 	d->attached = 0;
+	d->cur_goid = 0;
 	memset(&d->exc_sites, 0, sizeof(d->exc_sites));
 	d->exc_panic_set = d->exc_throw_set = 0;
 	dbg__exc_clear(d);

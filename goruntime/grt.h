@@ -64,6 +64,38 @@ const char *grt_waitreason(grt_target *t, uint8_t reason);
 /* 1 if the runtime would call it a system goroutine. */
 int grt_is_system(grt_target *t, const grt_goroutine *g);
 
+/* ---- pprof labels (grt_labels.c) ---- */
+typedef struct grt_label {
+	char *key, *value; /* heap */
+} grt_label;
+/* The pprof labels of g (runtime/pprof's labelMap behind g.labels), sorted
+ * by key; none when g has no labels or the program has no pprof. */
+int grt_goroutine_labels(grt_target *t, const grt_goroutine *g,
+			 grt_label **out, size_t *n, gd_err *err);
+void grt_labels_free(grt_label *v, size_t n);
+
+/* ---- goroutine filters (grt_gfilter.c) ---- */
+/* Delve's goroutine filter syntax: -with|-without user|running|
+ * curloc|userloc|goloc|startloc TEXT|label KEY[=VALUE], -group ...;
+ * the terms all hold ("and"). */
+typedef struct grt_gfilter grt_gfilter;
+int grt_gfilter_parse(const char *text, grt_gfilter **out, gd_err *err);
+void grt_gfilter_free(grt_gfilter *f);
+/* 1 when f is NULL or has neither terms nor a group. */
+int grt_gfilter_empty(const grt_gfilter *f);
+/* 1 when g passes every term of f (f NULL: 1). */
+int grt_gfilter_match(grt_target *t, const grt_gfilter *f,
+		      const grt_goroutine *g);
+/* With -group: the name of g's group (heap); NULL without grouping. */
+char *grt_gfilter_group(grt_target *t, const grt_gfilter *f,
+			const grt_goroutine *g);
+enum { GRT_LOC_CUR, GRT_LOC_USER, GRT_LOC_GO, GRT_LOC_START };
+struct gd_buf;
+/* "FILE:LINE FUNC" of g's top frame, topmost frame outside the runtime,
+ * go statement or start function, appended to out. */
+int grt_goroutine_loc(grt_target *t, const grt_goroutine *g, int which,
+		      struct gd_buf *out);
+
 /* ---- stacks ---- */
 typedef struct grt_frame {
 	uint64_t pc;   /* runtime address */

@@ -393,7 +393,7 @@ static int run_to_trap(callrun *cr, uint64_t *code, gd_err *err)
 {
 	int timed_out = 0;
 	grt_invalidate(cr->t);
-	if (cr->drv->run(cr->drv->ctx, cr->tid, &timed_out, err) < 0) {
+	if (cr->drv->run(cr->drv->ctx, cr->tid, 0, &timed_out, err) < 0) {
 		if (timed_out) {
 			/* Left inside the call: finished when it traps
 			 * again (grt_call_pending_trap). */
@@ -437,6 +437,36 @@ static int restore(grt_target *t, pid_t tid,
 	return 0;
 }
 
+/* At the runtime's last trap (16): registers back, then through
+ * debugCallV2's epilogue (it reloads the registers that may hold pointers
+ * and returns to the PC we pushed) one instruction at a time, so that
+ * nothing else of the goroutine runs and a breakpoint at that PC is not
+ * hit again: the goroutine is exactly where it was. */
+static int back_to_pc(grt_target *t, pid_t tid,
+		      const struct user_regs_struct *regs0,
+		      const struct user_fpregs_struct *fp0, uint64_t stepover0,
+		      gd_err *err)
+{
+	if (restore(t, tid, regs0, fp0, 0, err) < 0)
+		return -1;
+	for (int i = 0; i < 256; i++) {
+		struct user_regs_struct r;
+		if (core_regs(t->proc, tid, &r, err) < 0)
+			return -1;
+		if (r.rip == regs0->rip && r.rsp == regs0->rsp) {
+			core_thread_set_stepover(t->proc, tid, stepover0);
+			return 0;
+		}
+		int exited = 0;
+		if (core_step_thread(t->proc, tid, &exited, err) < 0)
+			return -1;
+		if (exited)
+			return gd_err_set(err, "the program exited during the call");
+	}
+	return gd_err_set(err, "function call: the goroutine did not return "
+			  "from runtime.debugCallV2");
+}
+
 /* After the runtime's last trap (16): registers back, then the thread
  * returns to where it was when it next runs. */
 static int finish(callrun *cr, gd_err *err)
@@ -448,27 +478,7 @@ static int finish(callrun *cr, gd_err *err)
 		return gd_err_set(err, "function call: unexpected trap %lu from "
 				  "the runtime (expected 16)", (unsigned long)code);
 	cr->entered = 0;
-	if (restore(cr->t, cr->tid, &cr->regs0, &cr->fp0, 0, err) < 0)
-		return -1;
-	/* Through debugCallV2's epilogue (it reloads the registers that may
-	 * hold pointers and returns to the PC we pushed), one instruction at
-	 * a time so that nothing else of the goroutine runs. */
-	for (int i = 0; i < 256; i++) {
-		struct user_regs_struct r;
-		if (core_regs(cr->t->proc, cr->tid, &r, err) < 0)
-			return -1;
-		if (r.rip == cr->regs0.rip && r.rsp == cr->regs0.rsp) {
-			core_thread_set_stepover(cr->t->proc, cr->tid, cr->stepover0);
-			return 0;
-		}
-		int exited = 0;
-		if (core_step_thread(cr->t->proc, cr->tid, &exited, err) < 0)
-			return -1;
-		if (exited)
-			return gd_err_set(err, "the program exited during the call");
-	}
-	return gd_err_set(err, "function call: the goroutine did not return "
-			  "from runtime.debugCallV2");
+	return back_to_pc(cr->t, cr->tid, &cr->regs0, &cr->fp0, cr->stepover0, err);
 }
 
 /* The thread running goroutine goid, checked as the protocol needs. */
@@ -563,10 +573,11 @@ static void panic_text(grt_target *t, const uint64_t eface[2], gd_err *err)
 /* Releases the user goroutines held during the call (grt_sched_hold_user)
  * through the runtime's own function, which also starts threads for them. */
 static int release_user(grt_scope *s, gd_err *err);
+static int unhold_by_hand(grt_target *t, gd_err *err);
 
-int grt_call(grt_scope *s, const grt_callee *c, const grt_value *args,
-	     size_t nargs, grt_call_val **results, size_t *nresults,
-	     int *panicked, gd_err *err)
+static int call_once(grt_scope *s, const grt_callee *c, const grt_value *args,
+		     size_t nargs, grt_call_val **results, size_t *nresults,
+		     int *panicked, int *refused, gd_err *err)
 {
 	grt_target *t = s->t;
 	*results = NULL;
@@ -696,6 +707,9 @@ int grt_call(grt_scope *s, const grt_callee *c, const grt_value *args,
 			why[h[1]] = '\0';
 		if (finish(&cr, err) < 0)
 			goto out;
+		*refused = strcmp(why, "call from within the Go runtime") == 0 ||
+			   strcmp(why, "call not at safe point") == 0 ||
+			   strcmp(why, "executing on Go runtime stack") == 0;
 		gd_err_set(err, "the runtime refused the call: %s", why[0] ? why : "unknown reason");
 		goto out;
 	}
@@ -796,12 +810,16 @@ out:
 		gd_err_clear(&e2);
 	}
 	grt_invalidate(t);
-	if (t->user_held && !t->pend.active) {
+	if (t->user_held) {
+		/* Through the runtime when the goroutine is back; by hand when
+		 * it is left inside the call. */
 		gd_err e3 = GD_ERR_INIT;
-		if (release_user(s, &e3) < 0 && rc == 0) {
+		int rr = t->pend.active ? unhold_by_hand(t, &e3) : release_user(s, &e3);
+		if (rr < 0 && rc == 0) {
 			gd_err_set(err, "%s", gd_err_msg(&e3));
 			rc = -1;
 		}
+		t->user_held = 0;
 		gd_err_clear(&e3);
 	}
 	grt_call_vals_free(res, sig.nresults);
@@ -809,6 +827,80 @@ out:
 	layout_free(&l);
 	grt_sig_free(&sig);
 	return rc;
+}
+
+/* The goroutine was stopped in the runtime or at an instruction where the
+ * runtime cannot take a call: let its thread alone run to the return into
+ * the nearest user function (the runtime's advice for such goroutines),
+ * or a few instructions on when it is in user code already. */
+static int to_user_code(grt_scope *s, gd_err *err)
+{
+	grt_target *t = s->t;
+	pid_t tid;
+	uint64_t goid;
+	if (calling_thread(s, &tid, &goid, err) < 0)
+		return -1;
+	grt_frame *fr = NULL;
+	size_t n = 0;
+	int complete = 0;
+	if (grt_stack(t, goid, 0, 64, &fr, &n, &complete, err) < 0)
+		return -1;
+	size_t i = 0;
+	while (i < n && (strncmp(fr[i].func, "runtime.", 8) == 0 ||
+			 strcmp(fr[i].func, "?") == 0))
+		i++;
+	uint64_t at = i < n ? fr[i].pc : 0;
+	free(fr);
+	if (i == n)
+		return gd_err_set(err, "goroutine %lu has no user code on its stack",
+				  (unsigned long)goid);
+	if (i == 0) {
+		for (int k = 0; k < 8; k++) {
+			int exited = 0;
+			if (core_step_thread(t->proc, tid, &exited, err) < 0)
+				return -1;
+			if (exited)
+				return gd_err_set(err, "the program exited");
+		}
+		grt_invalidate(t);
+		return 0;
+	}
+	if (core_bp_add(t->proc, at, err) < 0)
+		return -1;
+	int timed_out = 0;
+	grt_invalidate(t);
+	int rc = s->calls->run(s->calls->ctx, tid, at, &timed_out, err);
+	gd_err e = GD_ERR_INIT;
+	if (core_bp_del(t->proc, at, &e) < 0 && rc == 0) {
+		gd_err_set(err, "%s", gd_err_msg(&e));
+		rc = -1;
+	}
+	gd_err_clear(&e);
+	grt_invalidate(t);
+	uint64_t now = 0;
+	if (rc == 0 && (grt_thread_goid(t, tid, &now, err) < 0 || now != goid))
+		return gd_err_set(err, "goroutine %lu left its thread on the way "
+				  "out of the runtime", (unsigned long)goid);
+	return rc;
+}
+
+int grt_call(grt_scope *s, const grt_callee *c, const grt_value *args,
+	     size_t nargs, grt_call_val **results, size_t *nresults,
+	     int *panicked, gd_err *err)
+{
+	for (int attempt = 0;; attempt++) {
+		int refused = 0;
+		int rc = call_once(s, c, args, nargs, results, nresults, panicked,
+				   &refused, err);
+		if (rc == 0 || !refused || attempt == 3)
+			return rc;
+		gd_err e = GD_ERR_INIT;
+		if (to_user_code(s, &e) < 0) {
+			gd_err_clear(&e);
+			return rc;
+		}
+		gd_err_clear(err);
+	}
 }
 
 /* ---- helpers built on calls ---- */
@@ -908,11 +1000,8 @@ int grt_call_pending_trap(grt_target *t, pid_t tid, gd_err *err)
 	case 16: {
 		grt_call_pend *p = &t->pend;
 		p->active = 0;
-		if (restore(t, tid, &p->regs0, &p->fp0, p->stepover0, err) < 0)
+		if (back_to_pc(t, tid, &p->regs0, &p->fp0, p->stepover0, err) < 0)
 			return -1;
-		/* The goroutine goes on; it was not reported at a breakpoint
-		 * any more. */
-		core_thread_set_stepover(t->proc, tid, p->stepover0);
 		return 1;
 	}
 	default:
@@ -951,6 +1040,75 @@ int grt_sched_hold_user(grt_target *t, gd_err *err)
 		return -1;
 	t->user_held = 1;
 	return 1;
+}
+
+/* With every thread stopped and nobody holding sched.lock: undoes
+ * grt_sched_hold_user by hand, as runtime.schedEnableUser would (the
+ * held goroutines go to the global run queue), for when no goroutine can
+ * make the call (the calling thread is left inside a call).  Threads are
+ * not started for them: the running ones find them when they next
+ * schedule. */
+static int unhold_by_hand(grt_target *t, gd_err *err)
+{
+	gdw_file *f = t->dw;
+	uint64_t sched, key_off, user_off, key, runq, dis, glink;
+	if (sched_offsets(t, &sched, &key_off, &user_off, err) < 0 ||
+	    grt__read_u64(t, sched + key_off, &key, err) < 0)
+		return -1;
+	if (key != 0)
+		return gd_err_set(err, "the runtime's scheduler lock is held: user "
+				  "goroutines stay held");
+	if (gdw_member_offset(f, "runtime.schedt", "runq", &runq, err) < 0 ||
+	    gdw_member_offset(f, "runtime.schedt", "disable.runnable", &dis, err) < 0 ||
+	    gdw_member_offset(f, "runtime.g", "schedlink", &glink, err) < 0)
+		return -1;
+	/* The queue lengths: gQueue.size (Go 1.26+) or separate fields
+	 * (sched.runqsize, sched.disable.n). */
+	uint64_t rsz, dsz;
+	int q_has_size = gdw_has_member(f, "runtime.gQueue", "size");
+	if (q_has_size) {
+		if (gdw_member_offset(f, "runtime.gQueue", "size", &rsz, err) < 0)
+			return -1;
+		dsz = dis + rsz;
+		rsz += runq;
+	} else if (gdw_member_offset(f, "runtime.schedt", "runqsize", &rsz, err) < 0 ||
+		   gdw_member_offset(f, "runtime.schedt", "disable.n", &dsz, err) < 0) {
+		return -1;
+	}
+	uint64_t dq[2], rq[2];
+	int32_t dn = 0, rn = 0;
+	if (core_read(t->proc, sched + dis, dq, 16, err) < 0 ||
+	    core_read(t->proc, sched + runq, rq, 16, err) < 0 ||
+	    core_read(t->proc, sched + dsz, &dn, 4, err) < 0 ||
+	    core_read(t->proc, sched + rsz, &rn, 4, err) < 0)
+		return -1;
+	if (dq[0]) {
+		if (rq[1]) {
+			if (core_write(t->proc, rq[1] + glink, &dq[0], 8, err) < 0)
+				return -1;
+		} else {
+			rq[0] = dq[0];
+		}
+		rq[1] = dq[1];
+		rn += dn;
+		uint64_t z[2] = {0, 0};
+		int32_t z4 = 0;
+		if (core_write(t->proc, sched + runq, rq, 16, err) < 0 ||
+		    core_write(t->proc, sched + rsz, &rn, 4, err) < 0 ||
+		    core_write(t->proc, sched + dis, z, 16, err) < 0 ||
+		    core_write(t->proc, sched + dsz, &z4, 4, err) < 0)
+			return -1;
+	}
+	uint8_t off = 0;
+	if (core_write(t->proc, sched + user_off, &off, 1, err) < 0)
+		return -1;
+	t->user_held = 0;
+	return 0;
+}
+
+int grt_sched_unhold_user(grt_target *t, gd_err *err)
+{
+	return t->user_held ? unhold_by_hand(t, err) : 0;
 }
 
 static int release_user(grt_scope *s, gd_err *err)

@@ -27,12 +27,13 @@
 typedef struct grt_call_driver {
 	void *ctx;
 	/* Lets thread tid run until it stops at an int3 that is not one of
-	 * the debugger's breakpoints (the runtime's protocol trap).  The
-	 * rest of the program is held as far as the driver can.  0 when
-	 * tid is stopped at such a trap; -1 on failure, with *timed_out set
-	 * when the call did not reach its next trap in the allowed time
-	 * (the whole program is then stopped). */
-	int (*run)(void *ctx, pid_t tid, int *timed_out, gd_err *err);
+	 * the debugger's breakpoints (the runtime's protocol trap), or, when
+	 * bp_addr is not 0, at the debugger's breakpoint there.  The rest of
+	 * the program is held as far as the driver can.  0 when tid is
+	 * stopped so; -1 on failure, with *timed_out set when it did not
+	 * happen in the allowed time (the whole program is then stopped). */
+	int (*run)(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
+		   gd_err *err);
 } grt_call_driver;
 
 /* One value in or out of a call. */
@@ -122,5 +123,10 @@ int grt_call_pending(const grt_target *t, pid_t tid);
  * unless sched.lock is held (then 0 and nothing is done).  1 when set.
  * grt_call undoes it at the end of the call (runtime.schedEnableUser). */
 int grt_sched_hold_user(grt_target *t, gd_err *err);
+/* Undoes grt_sched_hold_user by writing the runtime's state as
+ * runtime.schedEnableUser would (held goroutines to the global run
+ * queue), with every thread stopped; for when the whole program must run
+ * during a call.  0 when nothing was held. */
+int grt_sched_unhold_user(grt_target *t, gd_err *err);
 
 #endif

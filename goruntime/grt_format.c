@@ -526,6 +526,15 @@ static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
 			r = -1;
 			break;
 		}
+		if (p && level > MAX_RECURSE) {
+			/* A chain of pointers (or one pointing to itself,
+			 * "type P *P") ends here with the address, as Delve
+			 * shows a pointer it did not load. */
+			gd_buf_puts(b, "(");
+			put_vtype(t, v, b);
+			gd_buf_printf(b, ")(%#" PRIx64 ")", p);
+			break;
+		}
 		gd_buf_puts(b, "*");
 		grt_value d = grt_value_at(ti->elem, p);
 		if (!p) {

@@ -102,6 +102,21 @@ char *grt_scope_package(const grt_scope *s);
 int grt_scope_lookup(grt_scope *s, const char *name, grt_value *out,
 		     gd_err *err);
 
+/* ---- completions (grt_complete.c) ---- */
+typedef struct grt_completion {
+	char *label;      /* heap: the word to put in place of what was typed
+			     after the last '.' (or the whole word) */
+	const char *type; /* DAP CompletionItemType: "variable", "field",
+			     "method", "function", "module" */
+} grt_completion;
+/* What may complete text at cursor (a byte offset) in scope s: locals,
+ * arguments, the package's globals and package names; after "x.", x's
+ * fields and methods, or package x's exported functions and globals.
+ * Each label starts with what was typed; none is listed twice. */
+int grt_complete(grt_scope *s, const char *text, size_t cursor,
+		 grt_completion **out, size_t *n, gd_err *err);
+void grt_completions_free(grt_completion *v, size_t n);
+
 /* ---- display ---- */
 /* The single-line text Delve shows for a top-level value. */
 int grt_format(grt_target *t, const grt_value *v, gd_buf *out);

@@ -4,17 +4,36 @@ void dap_h_configuration_done(dap_session *s, const cJSON *req,
 			      const cJSON *args)
 {
 	(void)args;
+	if (s->plain) {
+		/* noDebug: the program runs already (and may have ended). */
+		if (s->state == DAP_CONFIGURING)
+			s->state = DAP_RUNNING;
+		dap_respond(s, req, NULL);
+		return;
+	}
 	if (s->state != DAP_CONFIGURING) {
 		dap_respond_error(s, req, "configurationDone: no program was "
 				  "launched or attached");
 		return;
 	}
 	dap_respond(s, req, NULL);
-	if (s->cfg.stop_on_entry || dbg_attached(s->dbg)) {
-		/* Attached programs stay stopped where we caught them. */
+	dap_run_configured(s);
+}
+
+void dap_run_configured(dap_session *s)
+{
+	if (s->plain) {
+		if (s->state == DAP_CONFIGURING)
+			s->state = DAP_RUNNING;
+		return;
+	}
+	if (s->cfg.stop_on_entry) {
+		/* Launched: on the main thread (no goroutines yet); attached:
+		 * on a goroutine threads lists, as after a pause. */
 		dbg_initial_stop(s->dbg);
 		return;
 	}
+	/* Launched or attached, the program runs on. */
 	gd_err err = GD_ERR_INIT;
 	if (dap_target_resume(s, &err) < 0) {
 		gd_log_info(s->log, "start: %s", gd_err_msg(&err));

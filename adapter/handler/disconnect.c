@@ -1,17 +1,108 @@
+/* disconnect and terminate: how a session ends. */
 #include "../dap_internal.h"
+#include "../dap_build.h"
 
-/* A launched program is killed; an attached one is detached and keeps
- * running unless terminateDebuggee says otherwise. */
+#include <signal.h>
+#include <time.h>
+
+/* After terminate's SIGTERM, the program has this long to shut down. */
+#define TERMINATE_GRACE_MS 3000
+
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* disconnect: a launched program is killed unless terminateDebuggee is
+ * false (then it is detached and runs on); an attached one is detached
+ * unless terminateDebuggee is true.  A build under way is stopped. */
 void dap_h_disconnect(dap_session *s, const cJSON *req, const cJSON *args)
 {
 	dap_args_disconnect a;
 	gd_err err = GD_ERR_INIT;
 	if (dap_args_disconnect_parse(args, &a, &err) < 0) {
 		gd_err_clear(&err);
-		a.terminate_debuggee = -1;
+		a.terminate_debuggee = DAP_ARGS_UNSET;
 	}
+	dap_launch_abort(s, "cancelled: the client disconnected");
+	if (s->tgt && !dbg_attached(s->dbg) && a.terminate_debuggee == 0)
+		s->tgt->detach = 1;
+	dap_plain_end(s, a.terminate_debuggee == 0);
 	dap_target_end(s, a.terminate_debuggee == 1);
 	dap_respond(s, req, NULL);
 	s->done = 1;
 	s->exit_code = 0;
+}
+
+/* The program is asked to stop: SIGTERM, so it can run its shutdown.
+ * `exited` and `terminated` follow when it is gone; still there after
+ * TERMINATE_GRACE_MS, or at a second terminate, it is killed. */
+static void signal_program(dap_session *s, int sig)
+{
+	if (s->plain) {
+		dap_plain_signal(s, sig);
+		return;
+	}
+	if (!dbg_has_target(s->dbg) || dbg_exited(s->dbg))
+		return;
+	kill(dbg_pid(s->dbg), sig);
+	if (s->state == DAP_STOPPED || s->state == DAP_CONFIGURING) {
+		/* A stopped program must run to take the signal. */
+		gd_err err = GD_ERR_INIT;
+		if (dap_target_resume(s, &err) < 0) {
+			gd_log_info(s->log, "terminate: %s", gd_err_msg(&err));
+			gd_err_clear(&err);
+		}
+	}
+}
+
+void dap_h_terminate(dap_session *s, const cJSON *req, const cJSON *args)
+{
+	gd_err err = GD_ERR_INIT;
+	if (dap_args_none_parse("terminate", args, &err) < 0) {
+		dap_respond_err(s, req, &err);
+		return;
+	}
+	dap_launch_abort(s, "cancelled: the client asked to terminate");
+	int running = (s->plain && !s->plain->reaped) ||
+		      (dbg_has_target(s->dbg) && !dbg_exited(s->dbg) &&
+		       !s->exited_sent);
+	if (!running) {
+		dap_respond(s, req, NULL);
+		if (!s->exited_sent) {
+			s->exited_sent = 1;
+			s->state = DAP_TERMINATED;
+			dap_event(s, "terminated", NULL);
+		}
+		return;
+	}
+	if (s->terminating) {
+		gd_log_info(s->log, "terminate again: killing the program");
+		s->term_at = now_ms();
+		dap_terminate_tick(s);
+	} else {
+		s->terminating = 1;
+		s->term_at = now_ms() + TERMINATE_GRACE_MS;
+		signal_program(s, SIGTERM);
+	}
+	dap_respond(s, req, NULL);
+}
+
+int dap_terminate_timeout(const dap_session *s)
+{
+	if (!s->terminating || s->exited_sent)
+		return -1;
+	long long left = s->term_at - now_ms();
+	return left < 0 ? 0 : (int)left;
+}
+
+void dap_terminate_tick(dap_session *s)
+{
+	if (!s->terminating || s->exited_sent || now_ms() < s->term_at)
+		return;
+	s->terminating = 0;
+	gd_log_info(s->log, "terminate: the program is still running, kill");
+	signal_program(s, SIGKILL);
 }

@@ -10,11 +10,16 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	}
 	s->lines_start_at1 = a.lines_start_at1;
+	s->client_progress = a.supports_progress_reporting == 1;
+	s->client_run_in_terminal = a.supports_run_in_terminal_request == 1;
 	s->client_invalidated = a.supports_invalidated_event;
+	s->columns_start_at1 = a.columns_start_at1;
 	dap_args_initialize_free(&a);
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddBoolToObject(b, "supportsConfigurationDoneRequest", 1);
 	cJSON_AddBoolToObject(b, "supportTerminateDebuggee", 1);
+	cJSON_AddBoolToObject(b, "supportsTerminateRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsRestartRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsSetVariable", 1);
 	cJSON_AddBoolToObject(b, "supportsSetExpression", 1);
 	cJSON_AddBoolToObject(b, "supportsEvaluateForHovers", 1);
@@ -32,6 +37,7 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 	cJSON_AddBoolToObject(b, "supportsWriteMemoryRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsLoadedSourcesRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsModulesRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsCompletionsRequest", 1);
 	cJSON *filters = cJSON_AddArrayToObject(b, "exceptionBreakpointFilters");
 	static const char *const f[][2] = {
 		{"unrecovered-panic", "Unrecovered panics"},

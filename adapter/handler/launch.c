@@ -1,6 +1,16 @@
 #include "../dap_internal.h"
+#include "../dap_build.h"
+#include "../dap_goversion.h"
 
+#include <dirent.h>
+#include <libgen.h>
+#include <unistd.h>
+#include "../../common/gd_buf.h"
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* launch and attach share everything after the target exists: the
  * 'initialized' event tells the client to send its configuration. */
@@ -8,12 +18,46 @@ static void started(dap_session *s, const cJSON *req)
 {
 	s->state = DAP_CONFIGURING;
 	dap_respond(s, req, NULL);
-	/* Breakpoints sent before the program existed were resolved by the
-	 * launch or attach: tell the client how. */
+	/* The process event: which process the session debugs. */
+	pid_t pid = s->plain ? s->plain->pid
+		    : dbg_pid(s->dbg);
+	cJSON *pe = cJSON_CreateObject();
+	const char *name = s->cfg.program;
+	char *exe = NULL;
+	if (!name && asprintf(&exe, "/proc/%d/exe", (int)pid) >= 0) {
+		char *real = realpath(exe, NULL);
+		free(exe);
+		exe = real;
+		name = exe;
+	}
+	cJSON_AddStringToObject(pe, "name", name ? name : "");
+	if (pid > 0)
+		cJSON_AddNumberToObject(pe, "systemProcessId", pid);
+	cJSON_AddBoolToObject(pe, "isLocalProcess", 1);
+	cJSON_AddStringToObject(pe, "startMethod",
+				s->cfg.attach ? "attach" : "launch");
+	free(exe);
+	dap_event(s, "process", pe);
+	if (dbg_has_target(s->dbg)) {
+		char *warn = dap_go_version_warning(grt_go_version(dbg_rt(s->dbg)));
+		if (warn) {
+			dap_output(s, "console", warn, strlen(warn));
+			free(warn);
+		}
+	}
+	/* Breakpoints sent before the program existed (or kept from the run
+	 * before a restart) were resolved by the launch or attach: tell the
+	 * client how. */
 	for (size_t i = 0; i < dbg_bp_count(s->dbg); i++) {
 		dbg_bp_view v;
 		dbg_bp_at(s->dbg, i, &v);
 		dap_bp_event(s, &v);
+	}
+	if (s->restarting) {
+		/* The client configured this session already: run. */
+		s->restarting = 0;
+		dap_run_configured(s);
+		return;
 	}
 	dap_event(s, "initialized", NULL);
 }
@@ -22,7 +66,7 @@ static int parse_cfg(dap_session *s, const cJSON *req, const cJSON *args,
 		     int attach)
 {
 	gd_err err = GD_ERR_INIT;
-	if (s->state != DAP_IDLE) {
+	if (s->state != DAP_IDLE || s->pending) {
 		dap_respond_error(s, req, "a program is already being debugged");
 		return -1;
 	}
@@ -40,13 +84,134 @@ static int parse_cfg(dap_session *s, const cJSON *req, const cJSON *args,
 	return 0;
 }
 
+/* mode "test": the test binary runs in its package's directory, as under
+ * `go test`, so tests find their testdata/ (unless 'cwd' says else). */
+static int test_cwd(dap_args_launch *c, gd_err *err)
+{
+	if (strcmp(c->mode, "test") != 0 || (c->cwd && c->cwd[0]))
+		return 0;
+	struct stat st;
+	if (stat(c->program, &st) < 0)
+		return gd_err_sys(err, "cannot build '%s'", c->program);
+	char *dir = NULL;
+	if (S_ISDIR(st.st_mode)) {
+		dir = strdup(c->program);
+	} else {
+		char *copy = strdup(c->program);
+		dir = copy ? strdup(dirname(copy)) : NULL;
+		free(copy);
+	}
+	if (!dir)
+		return gd_err_set(err, "out of memory");
+	free(c->cwd);
+	c->cwd = dir;
+	return 0;
+}
+
+/* The binary exists (built, or given with mode exec): start it. */
+static void launch_binary(dap_session *s, const cJSON *req, char *binary,
+			  char *tmpdir)
+{
+	gd_err err = GD_ERR_INIT;
+	int rc;
+	dbg_set_unavailable(s->dbg, s->cfg.no_debug
+			    ? "the program runs without debugging (noDebug)" : NULL);
+	if (s->cfg.no_debug) {
+		const char *path = binary ? binary : s->cfg.program;
+		rc = dap_plain_start(s, path, tmpdir, &err);
+		free(binary);
+		if (rc < 0)
+			dap_plain_end(s, 0);
+	} else {
+		rc = dap_target_launch(s, binary, tmpdir, &err);
+		if (rc < 0)
+			dap_target_end(s, 0);
+	}
+	if (rc < 0) {
+		s->restarting = 0;
+		dap_respond_err(s, req, &err);
+		return;
+	}
+	started(s, req);
+}
+
+void dap_launch_built(dap_session *s, char *binary, char *tmpdir,
+		      gd_err *err)
+{
+	cJSON *req = s->pending;
+	s->pending = NULL;
+	if (!req) { /* nobody waits any more */
+		free(binary);
+		free(tmpdir);
+		return;
+	}
+	if (!binary)
+		dap_respond_err(s, req, err);
+	else
+		launch_binary(s, req, binary, tmpdir);
+	cJSON_Delete(req);
+}
+
+void dap_launch_abort(dap_session *s, const char *why)
+{
+	dap_build_cancel(s);
+	if (!s->pending)
+		return;
+	dap_respond_error(s, s->pending, "%s: %s",
+			  s->cfg.attach ? "attach" : "launch", why);
+	cJSON_Delete(s->pending);
+	s->pending = NULL;
+}
+
+static void start_launch(dap_session *s, const cJSON *req);
+static void start_attach(dap_session *s, const cJSON *req);
+
 void dap_h_launch(dap_session *s, const cJSON *req, const cJSON *args)
 {
 	if (parse_cfg(s, req, args, 0) < 0)
 		return;
+	s->restarting = 0;
+	start_launch(s, req);
+}
+
+static void start_launch(dap_session *s, const cJSON *req)
+{
 	gd_err err = GD_ERR_INIT;
-	if (dap_target_launch(s, &err) < 0) {
+	if (test_cwd(&s->cfg, &err) < 0) {
+		dap_respond_err(s, req, &err);
+		return;
+	}
+	if (strcmp(s->cfg.mode, "exec") == 0) {
+		launch_binary(s, req, NULL, NULL);
+		return;
+	}
+	/* The build runs beside the message loop; the launch is answered
+	 * when it ends (dap_launch_built). */
+	char **env = dap_env_merged(&s->cfg);
+	s->pending = cJSON_Duplicate(req, 1);
+	if (!env || !s->pending) {
+		dap_env_free(env);
+		cJSON_Delete(s->pending);
+		s->pending = NULL;
+		dap_respond_error(s, req, "out of memory");
+		return;
+	}
+	int rc = dap_build_start(s, env, &err);
+	dap_env_free(env);
+	if (rc < 0) {
+		cJSON_Delete(s->pending);
+		s->pending = NULL;
+		dap_respond_err(s, req, &err);
+	}
+}
+
+static void attach_now(dap_session *s, const cJSON *req)
+{
+	gd_err err = GD_ERR_INIT;
+	dbg_set_unavailable(s->dbg, NULL);
+	if (dap_target_attach(s, &err) < 0) {
 		dap_target_end(s, 0);
+		s->restarting = 0;
 		dap_respond_err(s, req, &err);
 		return;
 	}
@@ -57,11 +222,142 @@ void dap_h_attach(dap_session *s, const cJSON *req, const cJSON *args)
 {
 	if (parse_cfg(s, req, args, 1) < 0)
 		return;
+	s->restarting = 0;
+	start_attach(s, req);
+}
+
+static void start_attach(dap_session *s, const cJSON *req)
+{
+	if (!s->cfg.wait_for) {
+		attach_now(s, req);
+		return;
+	}
+	/* waitFor: answered once the process is there (dap_attach_poll). */
+	s->pending = cJSON_Duplicate(req, 1);
+	if (!s->pending) {
+		dap_respond_error(s, req, "out of memory");
+		return;
+	}
+	char *msg = NULL;
+	if (asprintf(&msg, "Waiting for a process named %s…\n",
+		     s->cfg.wait_for) >= 0) {
+		dap_output(s, "console", msg, strlen(msg));
+		free(msg);
+	}
+}
+
+/* Does process pid match waitFor?  As Delve: its command line starts with
+ * it; also: its executable's name (comm, or argv[0]'s last part) is it. */
+static int wait_for_matches(pid_t pid, const char *want)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	gd_buf cmd = GD_BUF_INIT;
+	char buf[4096];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
+		gd_buf_append(&cmd, buf, got);
+	fclose(f);
+	int match = 0;
+	if (cmd.len) {
+		const char *argv0 = cmd.data;
+		const char *slash = strrchr(argv0, '/');
+		match = strcmp(slash ? slash + 1 : argv0, want) == 0;
+		/* The arguments are NUL-separated: as one line, blanks. */
+		for (size_t i = 0; i + 1 < cmd.len; i++)
+			if (cmd.data[i] == '\0')
+				cmd.data[i] = ' ';
+		match = match || strncmp(cmd.data, want, strlen(want)) == 0;
+	}
+	gd_buf_free(&cmd);
+	if (!match) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
+		f = fopen(path, "r");
+		if (f) {
+			char comm[64] = "";
+			if (fgets(comm, sizeof(comm), f))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(f);
+			match = strcmp(comm, want) == 0;
+		}
+	}
+	return match;
+}
+
+int dap_attach_waiting(const dap_session *s)
+{
+	return s->pending && s->have_cfg && s->cfg.attach && s->cfg.wait_for &&
+	       !s->tgt;
+}
+
+void dap_attach_poll(dap_session *s)
+{
+	if (!dap_attach_waiting(s))
+		return;
+	DIR *d = opendir("/proc");
+	if (!d)
+		return;
+	pid_t self = getpid(), found = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && !found) {
+		char *end = NULL;
+		long pid = strtol(e->d_name, &end, 10);
+		if (!end || *end || pid <= 0 || pid == self)
+			continue;
+		if (wait_for_matches((pid_t)pid, s->cfg.wait_for))
+			found = (pid_t)pid;
+	}
+	closedir(d);
+	if (!found)
+		return;
+	gd_log_info(s->log, "waitFor %s: process %d", s->cfg.wait_for,
+		    (int)found);
+	s->cfg.process_id = found;
+	cJSON *req = s->pending;
+	s->pending = NULL;
+	attach_now(s, req);
+	cJSON_Delete(req);
+}
+
+/* restart: the program is ended (killed, or detached when attached) and
+ * started again with the same configuration or the one in 'arguments';
+ * modes debug and test build again.  Breakpoints stay and are resolved
+ * in the new program; the client does not configure again, so the
+ * program runs (or stops on entry) as after configurationDone. */
+void dap_h_restart(dap_session *s, const cJSON *req, const cJSON *args)
+{
 	gd_err err = GD_ERR_INIT;
-	if (dap_target_attach(s, &err) < 0) {
-		dap_target_end(s, 0);
+	if (!s->have_cfg) {
+		dap_respond_error(s, req, "restart: nothing was launched or "
+				  "attached yet");
+		return;
+	}
+	dap_args_launch a;
+	int given = 0;
+	if (dap_args_restart_parse(args, s->cfg.attach, &a, &given, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	started(s, req);
+	dap_launch_abort(s, "cancelled by a restart");
+	dap_plain_end(s, 0);
+	dap_target_end(s, 0);
+	if (given) {
+		dap_args_launch_free(&s->cfg);
+		s->cfg = a;
+	}
+	/* A new run: nothing of the old program's state is kept but the
+	 * breakpoints and filters the client set. */
+	s->state = DAP_IDLE;
+	s->exited_sent = 0;
+	s->terminating = 0;
+	dap_handles_reset(s);
+	s->restarting = 1;
+	gd_log_info(s->log, "restart");
+	if (s->cfg.attach)
+		start_attach(s, req);
+	else
+		start_launch(s, req);
 }

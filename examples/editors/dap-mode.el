@@ -32,3 +32,12 @@
        :name "godap launch binary"
        :mode "exec"
        :program nil))
+
+(dap-register-debug-template
+ "Go: godap test package"
+ ;; Runs in the package directory, as `go test` does: no :cwd needed.
+ (list :type "godap"
+       :request "launch"
+       :name "godap test package"
+       :mode "test"
+       :program nil))

@@ -7,6 +7,12 @@ dap.adapters.godap = {
   type = 'executable',
   command = vim.fn.expand('~/src/godap/build/adapter/godap'), -- or 'godap' on PATH
   args = {},
+  options = {
+    -- A cold `go build` of the program (mode debug/test) can take half a
+    -- minute; godap answers meanwhile and shows "Building ..." with
+    -- progress, but give it time as nvim-dap-go does.
+    initialize_timeout_sec = 60,
+  },
 }
 
 dap.configurations.go = {
@@ -27,11 +33,21 @@ dap.configurations.go = {
     end,
   },
   {
+    -- Runs in the package directory, as `go test` does (testdata/ works).
     type = 'godap',
     request = 'launch',
     name = 'Debug test (godap)',
     mode = 'test',
     program = '${fileDirname}',
+  },
+  {
+    -- stdin/stdout in nvim-dap's terminal (runInTerminal).
+    type = 'godap',
+    request = 'launch',
+    name = 'Debug package in a terminal (godap)',
+    mode = 'debug',
+    program = '${fileDirname}',
+    console = 'integratedTerminal',
   },
   {
     type = 'godap',

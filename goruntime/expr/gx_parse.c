@@ -71,7 +71,12 @@ char *gx_arena_strndup(gx_arena *a, const char *s, size_t n)
 
 /* ---- parser ------------------------------------------------------------ */
 
-enum { MAX_DEPTH = 500 };
+/* MAX_DEPTH bounds the parser's own recursion (parentheses, unary
+ * operators, nested types and arguments).  MAX_HEIGHT bounds the tree it
+ * builds: "1+1+1..." and "t.P.P..." are parsed by loops, but every later
+ * walk (constant folding, type checking, evaluation, dump) recurses once
+ * per level, so a tree taller than this is refused up front. */
+enum { MAX_DEPTH = 500, MAX_HEIGHT = 1000 };
 
 typedef struct parser {
 	gx_lexer lx;
@@ -165,7 +170,7 @@ static gx_node *parse_type(parser *p);
 static int enter(parser *p)
 {
 	if (++p->depth > MAX_DEPTH)
-		return perr(p, p->lx.pos, "expression is nested too deeply");
+		return perr(p, p->lx.pos, "expression too deeply nested");
 	return 0;
 }
 
@@ -826,6 +831,28 @@ static gx_node *parse_expr(parser *p)
 	return n;
 }
 
+/* The first node found deeper than MAX_HEIGHT below n (n at level
+ * `level`), or NULL.  Its recursion is itself bounded by MAX_HEIGHT. */
+static const gx_node *too_tall(const gx_node *n, int level)
+{
+	if (!n)
+		return NULL;
+	if (level > MAX_HEIGHT)
+		return n;
+	const gx_node *kids[] = {n->x, n->y, n->lo, n->hi, n->max};
+	for (size_t i = 0; i < sizeof kids / sizeof kids[0]; i++) {
+		const gx_node *d = too_tall(kids[i], level + 1);
+		if (d)
+			return d;
+	}
+	for (size_t i = 0; i < n->nargs; i++) {
+		const gx_node *d = too_tall(n->args[i], level + 1);
+		if (d)
+			return d;
+	}
+	return NULL;
+}
+
 static gx_node *parse_all(gx_expr *e, size_t end, bool use_path,
 			  size_t path_start, size_t path_end, gd_err *err)
 {
@@ -847,6 +874,11 @@ static gx_node *parse_all(gx_expr *e, size_t end, bool use_path,
 		/* "x = 1" is most likely a mistyped comparison */
 		error_expected(&p, p.lx.pos,
 			       p.lx.tok == GX_T_ASSIGN ? "'=='" : "'EOF'");
+		return NULL;
+	}
+	const gx_node *deep = too_tall(root, 1);
+	if (deep) {
+		perr(&p, deep->pos, "expression too deeply nested");
 		return NULL;
 	}
 	return root;

@@ -2,7 +2,7 @@
 
 Parametrization (see README.md):
   GODAP_TEST_GO_VERSIONS  Go toolchains, space/comma separated (default
-                          "go1.26 go1.22.12").  An entry that names the
+                          "go1.26 go1.22.12 go1.27.4").  An entry that names the
                           installed go's version (go1.26 ~ go1.26.8) uses it;
                           any other "goX.Y.Z" is fetched by the go command
                           through GOTOOLCHAIN; an absolute path names a go
@@ -42,7 +42,7 @@ import dap_client  # noqa: E402
 REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 FIXTURES = os.path.join(REPO, "test", "fixtures")
 
-DEFAULT_GO_VERSIONS = "go1.26 go1.22.12"
+DEFAULT_GO_VERSIONS = "go1.26 go1.22.12 go1.27.4"
 DEFAULT_BINARIES = "build/adapter/godap build-asan/adapter/godap"
 
 # A sanitizer report in godap's stderr fails the test even if godap went on.

@@ -112,6 +112,13 @@ class DapClient:
         self.outputs = []           # bodies of 'output' events
         self.protocol_errors = []   # non-DAP bytes, bad JSON, bad seq...
         self.stderr_chunks = []
+        # Reverse requests (adapter -> client, e.g. runInTerminal): every
+        # one received, and how to answer them: {command: fn(arguments) ->
+        # (success, body_or_message)}.  A request without a handler gets a
+        # failed response.
+        self.reverse_requests = []
+        self.reverse_handlers = {}
+        self._wlock = threading.Lock()
         self._last_in_seq = 0
         self.eof = False
         self._t0 = time.monotonic()
@@ -237,9 +244,36 @@ class DapClient:
                 self.responses[rs] = msg
             elif msg["type"] == "event" and msg.get("event") == "output":
                 self.outputs.append(msg.get("body") or {})
+            elif msg["type"] == "request":
+                self.reverse_requests.append(msg)
             elif msg["type"] != "event":
                 self.protocol_errors.append("unexpected message type %r" % msg["type"])
             self._lock.notify_all()
+        if msg["type"] == "request":
+            self._answer_reverse(msg)
+
+    def _answer_reverse(self, req):
+        """Answers a reverse request through its handler (on the reader
+        thread: handlers must not wait for adapter messages)."""
+        fn = self.reverse_handlers.get(req.get("command"))
+        try:
+            ok, body = fn(req.get("arguments") or {}) if fn else \
+                (False, f"the test client does not handle {req.get('command')!r}")
+        except Exception as e:  # the test sees it as a failed response
+            ok, body = False, f"handler failed: {e!r}"
+        resp = {"seq": self.next_seq(), "type": "response", "request_seq": req["seq"],
+                "command": req.get("command"), "success": bool(ok)}
+        if ok:
+            if body is not None:
+                resp["body"] = body
+        else:
+            resp["message"] = str(body)
+        text = json.dumps(resp)
+        self._note("-> " + text[:4000])
+        try:
+            self.send_body(text.encode("utf-8"))
+        except DapError as e:
+            self._note(f"cannot answer {req.get('command')}: {e}")
 
     # ---- writing ----
     def send_raw(self, data, timeout=DEFAULT_TIMEOUT):
@@ -272,7 +306,9 @@ class DapClient:
                 pass
 
     def send_body(self, body_bytes, timeout=DEFAULT_TIMEOUT):
-        self.send_raw(b"Content-Length: %d\r\n\r\n" % len(body_bytes) + body_bytes, timeout)
+        # The reader thread answers reverse requests: one writer at a time.
+        with self._wlock:
+            self.send_raw(b"Content-Length: %d\r\n\r\n" % len(body_bytes) + body_bytes, timeout)
 
     def send_request(self, command, arguments=None, timeout=DEFAULT_TIMEOUT):
         """Sends a request; returns its seq without waiting."""

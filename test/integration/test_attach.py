@@ -26,9 +26,8 @@ def test_attach_break_detach(godap, go_tc):
         bps = set_breakpoints(c, src, [marker_line(src, "BPTICK")])
         assert bps[0]["verified"], bps
         c.request_ok("configurationDone")
-        # Attached programs stay stopped where they were caught.
-        wait_stopped(c, "pause")
-        c.request_ok("continue", {"threadId": 1})
+        # The program runs on after configurationDone, into the
+        # breakpoint.
         ev = wait_stopped(c, "breakpoint")
         assert top_frame(c, ev["threadId"])["name"] == "main.tick"
         set_breakpoints(c, src, [])

@@ -176,3 +176,110 @@ def test_calls_after_next_and_step_out(godap, go_tc):
     assert ok(c, top["id"], "add(2, 2) * 2") == "8"
     c.request_ok("continue", {"threadId": tid})
     assert wait_exited(c) == 0
+
+
+# ------------------------------------------------ the rest of the program
+
+def counter(c, fid):
+    return int(ok(c, fid, "counter"))
+
+
+def test_frozen_world(godap, go_tc):
+    """Busy goroutines increment a counter; it does not move across a
+    session of calls (only the calling thread runs)."""
+    c, tid = stop_at(godap, go_tc, ["BP_BUSY"], args=["busy"])
+    fid = fid_of(c, tid)
+    c0 = counter(c, fid)
+    assert c0 > 0
+    for expr, want in [("add(1, 2)", "3"), ("t.String()", '"T(tee,3)"'),
+                       ('fmt.Sprintf("%s-%d", name, 7)', '"gopher-7"'),
+                       ("len(t.String()) + 1", "9"), ("sum(1, 2, 3)", "6"),
+                       ('gs + "!"', '"hi!"'), ("err.Error()", '"bad thing"')]:
+        assert ok(c, fid, expr) == want, expr
+        assert counter(c, fid) == c0, expr
+    r = ev(c, fid, "boom(3)")
+    assert not r["success"] and r["message"] == "panic: boom 3", r
+    r = c.request("setExpression", {"expression": 'm["new"]', "value": "5",
+                                    "frameId": fid})
+    assert r["success"], r.get("message")
+    assert counter(c, fid) == c0
+    assert "other goroutines ran" not in c.output_text("console")
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+
+
+def goroutines_in(c, func):
+    """(threadId, top frame) of the goroutines with func on their stack."""
+    out = []
+    for th in c.request_ok("threads")["threads"]:
+        frames = c.request_ok("stackTrace", {"threadId": th["id"]})["stackFrames"]
+        if any(f["name"] == func for f in frames):
+            out.append((th["id"], frames[0]))
+    return out
+
+
+def test_call_on_another_goroutine(godap, go_tc):
+    """A call on a goroutine other than the one that stopped, chosen by the
+    frame id: one of the busy goroutines was running when the program
+    stopped (the other may wait for a processor)."""
+    c, tid = stop_at(godap, go_tc, ["BP_BUSY"], args=["busy"])
+    busy = [g for g in goroutines_in(c, "main.busy") if g[0] != tid]
+    assert len(busy) == 2, busy
+    done = 0
+    for gid, top in busy:
+        r = ev(c, top["id"], "add(40, 2)")
+        if r["success"]:
+            assert r["body"]["result"] == "42"
+            done += 1
+            # the frame's own variables as arguments
+            frames = c.request_ok("stackTrace", {"threadId": gid})["stackFrames"]
+            bf = [f for f in frames if f["name"] == "main.busy"][0]
+            assert ok(c, bf["id"], "spin(i)") == str(int(ok(c, bf["id"], "i")) + 1)
+        else:
+            assert "is not running on a thread" in r["message"], r
+    assert done >= 1
+    # the goroutine that stopped is where it was
+    assert top_frame(c, tid)["line"] == marker_line(SRC, "BP_BUSY")
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+
+
+def test_call_timeout_and_recovery(godap, go_tc):
+    """A call that blocks (a channel nobody sends on while the program is
+    held) times out; godap answers, the goroutine is shown inside the
+    call, and when the program runs on and the call returns, the goroutine
+    goes on from where it was."""
+    c, tid = stop_at(godap, go_tc, ["BP_BUSY"], args=["busy"], callTimeout=1)
+    fid = fid_of(c, tid)
+    r = ev(c, fid, "waitNever()")
+    assert not r["success"] and "did not return within 1 s" in r["message"], r
+    inside = goroutines_in(c, "main.waitNever")
+    assert len(inside) == 1, inside
+    r = ev(c, fid, "add(1, 2)")
+    assert not r["success"] and "has not returned yet" in r["message"], r
+    # let a busy goroutine send on the channel (the goroutine's top frame
+    # is in the runtime now: the package is named)
+    r = c.request("setExpression", {"expression": "main.release", "value": "1",
+                                    "frameId": fid})
+    assert r["success"], r.get("message")
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    out = c.output_text("stdout")
+    assert "counter run 2" in out and "done" in out, out
+
+
+def test_call_that_needs_other_goroutines(godap, go_tc):
+    """A call that can only finish when another goroutine runs: godap lets
+    the rest of the program go, says so on the console, and answers."""
+    c, tid = stop_at(godap, go_tc, ["BP_BUSY"], args=["busy"])
+    fid = fid_of(c, tid)
+    r = c.request("setExpression", {"expression": "release", "value": "1",
+                                    "frameId": fid})
+    assert r["success"], r.get("message")
+    r = ev(c, fid, "waitNever()")
+    assert r["success"], r.get("message")
+    assert r["body"]["result"] == "7"
+    assert "other goroutines ran during the call" in c.output_text("console")
+    assert ok(c, fid, "add(2, 3)") == "5"
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0

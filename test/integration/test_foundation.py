@@ -306,10 +306,14 @@ def test_unknown_command(godap):
     disconnect(c)
 
 
-def test_invalid_json_is_logged_and_ignored(godap):
+def test_invalid_json_is_answered_or_logged(godap):
     c = godap.start()
-    c.send_body(b'{"seq": 1, "type": "request", "command": ')
-    c.wait_stderr(lambda t: t.strip() != "", TIMEOUT)
+    # Its seq can be read: answered (success false), and logged.
+    seq = c.next_seq()
+    c.send_body(b'{"seq": %d, "type": "request", "command": ' % seq)
+    r = c.wait_response(seq, TIMEOUT)
+    assert r["success"] is False and "not valid JSON" in r["message"], r
+    c.wait_stderr(lambda t: "not valid JSON" in t, TIMEOUT)
     initialize(c)
     c.send_body(b"\xff\xfe not utf-8 or json")
     initialize(c)

@@ -306,3 +306,36 @@ def test_modules(godap, go_tc):
     ip = int(top_frame(c, tid)["instructionPointerReference"], 16)
     assert lo <= ip < hi
     finish(c)
+
+
+# ------------------------------------------------------------ completions
+
+def complete(c, fid, text, column=None):
+    body = c.request_ok("completions", {"text": text, "column": (column or len(text)) + 1,
+                                        "frameId": fid})
+    return {(t["label"], t.get("type")) for t in body["targets"]}
+
+
+def test_completions(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    fid = top_frame(c, tid)["id"]
+    # Locals, with their type.
+    assert {x for x in complete(c, fid, "cou") if x[1] == "variable"} == {("counter", "variable")}
+    # Globals of the current package.
+    assert complete(c, fid, "Glo") == {("Global", "variable"), ("GlobalName", "variable")}
+    assert ("table", "variable") in complete(c, fid, "tab")
+    # Fields and methods (value and pointer receivers) through a pointer.
+    assert complete(c, fid, "p.") == {("X", "field"), ("Y", "field"), ("Name", "field"),
+                                      ("Move", "method"), ("Norm1", "method")}
+    assert complete(c, fid, "p.N") == {("Name", "field"), ("Norm1", "method")}
+    # In the middle of an expression: only the word before the cursor counts.
+    assert complete(c, fid, "total + p.N", column=len("total + p.N")) == \
+        {("Name", "field"), ("Norm1", "method")}
+    # Package names and their exported functions.
+    assert ("strings", "module") in complete(c, fid, "stri")
+    got = complete(c, fid, "strings.ToU")
+    assert ("ToUpper", "function") in got and all(l.startswith("ToU") for l, _ in got)
+    assert ("Println", "function") in complete(c, fid, "fmt.Print")
+    # Console commands.
+    assert complete(c, fid, "dlv co") == {("config", "keyword")}
+    finish(c)

@@ -3,9 +3,11 @@
 #include "gd_test.h"
 
 #include "dap_args.h"
+#include "dap_goversion.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static cJSON *J(const char *text)
 {
@@ -412,9 +414,18 @@ static void test_attach(void)
 	dap_args_launch_free(&a);
 
 	PARSE_FAIL(dap_args_attach_parse, dap_args_launch, "{}",
-		   "attach: 'processId' is required");
+		   "attach: 'processId' (or 'waitFor') is required");
 	PARSE_FAIL(dap_args_attach_parse, dap_args_launch, NULL,
-		   "attach: 'processId' is required");
+		   "attach: 'processId' (or 'waitFor') is required");
+	PARSE_OK(dap_args_attach_parse, &a, "{\"waitFor\":\"myserver\"}");
+	CHECK_STR(a.wait_for, "myserver");
+	CHECK_INT(a.process_id, 0);
+	dap_args_launch_free(&a);
+	PARSE_FAIL(dap_args_attach_parse, dap_args_launch,
+		   "{\"waitFor\":\"\"}", "attach: 'waitFor' must not be empty");
+	PARSE_FAIL(dap_args_attach_parse, dap_args_launch,
+		   "{\"waitFor\":\"x\",\"processId\":3}",
+		   "attach: give 'processId' or 'waitFor', not both");
 	PARSE_FAIL(dap_args_attach_parse, dap_args_launch,
 		   "{\"processId\":\"${command:pickProcess}\"}",
 		   "attach: 'processId' must be a process id (a positive "
@@ -1253,6 +1264,192 @@ static void test_wrong_shapes(void)
 	}
 }
 
+/* ---- envFile ---- */
+
+/* The value of name in vars, or "(unset)" / "(absent)". */
+static const char *env_get(const dap_args_env_var *v, size_t n,
+			   const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i].name, name) == 0)
+			return v[i].value ? v[i].value : "(unset)";
+	return "(absent)";
+}
+
+static void test_env_file_parse(void)
+{
+	const char *text =
+		"# a comment\n"
+		"\n"
+		"PLAIN=value\n"
+		"  SPACED = padded value   \n"
+		"export EXPORTED=yes\n"
+		"DQ=\"two words \\\"quoted\\\"\\nnext\"\n"
+		"SQ='lit $HOME \\n'\n"
+		"TRAIL=abc # comment\n"
+		"HASH=a#b\n"
+		"EMPTY=\n"
+		"DOTTED.NAME-X=1\r\n"
+		"PLAIN=second\n"
+		"QC=\"q\" # after\n";
+	dap_args_env_var *v = NULL;
+	size_t n = 0;
+	gd_err err = GD_ERR_INIT;
+	CHECK_INT(dap_args_env_file_parse(text, strlen(text), "t.env", &v, &n,
+					  &err), 0);
+	CHECK_INT(n, 10);
+	CHECK_STR(env_get(v, n, "PLAIN"), "second");
+	CHECK_STR(env_get(v, n, "SPACED"), "padded value");
+	CHECK_STR(env_get(v, n, "EXPORTED"), "yes");
+	CHECK_STR(env_get(v, n, "DQ"), "two words \"quoted\"\nnext");
+	CHECK_STR(env_get(v, n, "SQ"), "lit $HOME \\n");
+	CHECK_STR(env_get(v, n, "TRAIL"), "abc");
+	CHECK_STR(env_get(v, n, "HASH"), "a#b");
+	CHECK_STR(env_get(v, n, "EMPTY"), "");
+	CHECK_STR(env_get(v, n, "DOTTED.NAME-X"), "1");
+	CHECK_STR(env_get(v, n, "QC"), "q");
+	dap_args_env_free(v, n);
+
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
+		{"OK=1\nno equals here\n",
+		 "envFile t.env line 2: expected KEY=VALUE"},
+		{"=1\n", "envFile t.env line 1: expected KEY=VALUE"},
+		{"1A=1\n", "envFile t.env line 1: expected KEY=VALUE"},
+		{"A=\"open\n", "envFile t.env line 1: unterminated \" quote"},
+		{"A='x' y\n",
+		 "envFile t.env line 1: text after the closing quote"},
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		v = NULL;
+		n = 0;
+		CHECK_INT(dap_args_env_file_parse(bad[i].text,
+						  strlen(bad[i].text), "t.env",
+						  &v, &n, &err), -1);
+		CHECK_STR(err.msg, bad[i].msg);
+		CHECK(v == NULL && n == 0);
+		gd_err_clear(&err);
+	}
+}
+
+/* envFile in launch: files in order, later wins, env wins over all. */
+static void test_launch_env_file(void)
+{
+	char p1[] = "/tmp/godap-envfile-XXXXXX", p2[] = "/tmp/godap-envfile-XXXXXX";
+	int f1 = mkstemp(p1), f2 = mkstemp(p2);
+	CHECK(f1 >= 0 && f2 >= 0);
+	if (f1 < 0 || f2 < 0)
+		return;
+	const char *t1 = "A=from1\nB=from1\nC=from1\n";
+	const char *t2 = "export B=from2\nD=\"from 2\"\n";
+	CHECK(write(f1, t1, strlen(t1)) == (ssize_t)strlen(t1));
+	CHECK(write(f2, t2, strlen(t2)) == (ssize_t)strlen(t2));
+	close(f1);
+	close(f2);
+	char *json = NULL;
+	CHECK(asprintf(&json, "{\"program\":\"p\",\"envFile\":[\"%s\",\"%s\"],"
+		       "\"env\":{\"C\":\"env\",\"A\":null}}", p1, p2) > 0);
+	dap_args_launch a;
+	PARSE_OK(dap_args_launch_parse, &a, json);
+	free(json);
+	CHECK_INT(a.nenv, 4);
+	CHECK_STR(env_get(a.env, a.nenv, "A"), "(unset)");
+	CHECK_STR(env_get(a.env, a.nenv, "B"), "from2");
+	CHECK_STR(env_get(a.env, a.nenv, "C"), "env");
+	CHECK_STR(env_get(a.env, a.nenv, "D"), "from 2");
+	dap_args_launch_free(&a);
+
+	CHECK(asprintf(&json, "{\"program\":\"p\",\"envFile\":\"%s\"}", p2) > 0);
+	PARSE_OK(dap_args_launch_parse, &a, json);
+	free(json);
+	CHECK_INT(a.nenv, 2);
+	CHECK_STR(env_get(a.env, a.nenv, "B"), "from2");
+	dap_args_launch_free(&a);
+
+	PARSE_FAIL(dap_args_launch_parse, dap_args_launch,
+		   "{\"program\":\"p\",\"envFile\":\"/nonexistent/godap.env\"}",
+		   "launch: cannot read envFile /nonexistent/godap.env: "
+		   "No such file or directory");
+	PARSE_FAIL(dap_args_launch_parse, dap_args_launch,
+		   "{\"program\":\"p\",\"envFile\":3}",
+		   "launch: 'envFile' must be a path or an array of paths, "
+		   "not 3");
+	unlink(p1);
+	unlink(p2);
+}
+
+static void test_launch_console(void)
+{
+	dap_args_launch a;
+	PARSE_OK(dap_args_launch_parse, &a, "{\"program\":\"p\"}");
+	CHECK_STR(a.console, "internalConsole");
+	dap_args_launch_free(&a);
+	PARSE_OK(dap_args_launch_parse, &a,
+		 "{\"program\":\"p\",\"console\":\"integratedTerminal\"}");
+	CHECK_STR(a.console, "integratedTerminal");
+	dap_args_launch_free(&a);
+	PARSE_FAIL(dap_args_launch_parse, dap_args_launch,
+		   "{\"program\":\"p\",\"console\":\"tty\"}",
+		   "launch: console \"tty\" is not supported (supported: "
+		   "\"internalConsole\", the default, \"integratedTerminal\" "
+		   "and \"externalTerminal\")");
+}
+
+static void test_restart(void)
+{
+	dap_args_launch a;
+	int given = -1;
+	gd_err err = GD_ERR_INIT;
+	cJSON *j = J("{}");
+	CHECK_INT(dap_args_restart_parse(j, 0, &a, &given, &err), 0);
+	CHECK_INT(given, 0);
+	cJSON_Delete(j);
+	j = J("{\"arguments\":{\"program\":\"/p\",\"mode\":\"exec\","
+	      "\"args\":[\"x\"]}}");
+	CHECK_INT(dap_args_restart_parse(j, 0, &a, &given, &err), 0);
+	cJSON_Delete(j);
+	CHECK_INT(given, 1);
+	CHECK_STR(a.program, "/p");
+	CHECK_INT(a.nargs, 1);
+	dap_args_launch_free(&a);
+	j = J("{\"arguments\":{\"processId\":12}}");
+	CHECK_INT(dap_args_restart_parse(j, 1, &a, &given, &err), 0);
+	cJSON_Delete(j);
+	CHECK_INT(a.process_id, 12);
+	dap_args_launch_free(&a);
+	j = J("{\"arguments\":{\"mode\":\"exec\"}}");
+	CHECK_INT(dap_args_restart_parse(j, 0, &a, &given, &err), -1);
+	CHECK_STR(err.msg, "restart: launch: 'program' is required");
+	gd_err_clear(&err);
+	cJSON_Delete(j);
+	j = J("{\"arguments\":[]}");
+	CHECK_INT(dap_args_restart_parse(j, 0, &a, &given, &err), -1);
+	CHECK_STR(err.msg, "restart: 'arguments' must be an object (a launch "
+		  "or attach configuration), not an array");
+	gd_err_clear(&err);
+	cJSON_Delete(j);
+}
+
+static void test_go_version_warning(void)
+{
+	char *w = dap_go_version_warning("go1.21.13");
+	CHECK_STR(w, "warning: this program was built by go1.21.13, older "
+		  "than the Go versions godap supports (1.22 to 1.27): "
+		  "goroutines, stacks and values may be shown wrong or not "
+		  "at all\n");
+	free(w);
+	w = dap_go_version_warning("go1.28rc1");
+	CHECK(w && strstr(w, "newer") && strstr(w, "go1.28rc1"));
+	free(w);
+	CHECK(dap_go_version_warning("go1.22.12") == NULL);
+	CHECK(dap_go_version_warning("go1.27.4") == NULL);
+	CHECK(dap_go_version_warning("go1.26") == NULL);
+	CHECK(dap_go_version_warning("devel go1.28-abcdef") == NULL);
+	CHECK(dap_go_version_warning("") == NULL);
+	CHECK(dap_go_version_warning(NULL) == NULL);
+}
+
 /* ---- the requests and launch attributes of the DAP surface ---- */
 
 static void test_surface_launch(void)
@@ -1368,6 +1565,11 @@ static void test_goto_and_friends(void)
 
 int main(void)
 {
+	test_go_version_warning();
+	test_launch_console();
+	test_restart();
+	test_env_file_parse();
+	test_launch_env_file();
 	test_surface_launch();
 	test_write_memory();
 	test_completions();

@@ -466,14 +466,51 @@ static void test_parse_invalid(void)
 	gd_err err = GD_ERR_INIT;
 	gx_expr *e = NULL;
 	CHECK(gx_parse(deep.data, &e, &err) < 0);
-	CHECK(strstr(gd_err_msg(&err), "expression is nested too deeply") != NULL);
+	CHECK(strstr(gd_err_msg(&err), "expression too deeply nested") != NULL);
 	gd_err_clear(&err);
 	gd_buf_reset(&deep);
 	for (int i = 0; i < 100000; i++)
 		gd_buf_puts(&deep, "- ");
 	CHECK(gx_parse(deep.data, &e, &err) < 0);
-	CHECK(strstr(gd_err_msg(&err), "expression is nested too deeply") != NULL);
+	CHECK(strstr(gd_err_msg(&err), "expression too deeply nested") != NULL);
 	gd_err_clear(&err);
+	/* Left-deep chains are parsed by loops, yet their trees are as tall
+	 * as they are long: refused too (every later walk recurses). */
+	static const char *const chains[][3] = {
+		{"1", "+1", ""}, {"t", ".P", ""}, {"a", "[0]", ""},
+		{"f", "(x)", ""}, {"s", "[1:]", ""}, {"x", ".(T)", ""},
+		{"a", "&&b", ""}, {"1", "*1", ""},
+	};
+	for (size_t c = 0; c < sizeof chains / sizeof chains[0]; c++) {
+		gd_buf_reset(&deep);
+		gd_buf_puts(&deep, chains[c][0]);
+		for (int i = 0; i < 50000; i++)
+			gd_buf_puts(&deep, chains[c][1]);
+		CHECK(gx_parse(deep.data, &e, &err) < 0);
+		CHECK(strstr(gd_err_msg(&err), "expression too deeply nested") != NULL);
+		gd_err_clear(&err);
+		/* 500 terms are fine, and dump walks them. */
+		gd_buf_reset(&deep);
+		gd_buf_puts(&deep, chains[c][0]);
+		for (int i = 0; i < 500; i++)
+			gd_buf_puts(&deep, chains[c][1]);
+		CHECK(gx_parse(deep.data, &e, &err) == 0);
+		char *d = e ? gx_dump_str(e->root) : NULL;
+		CHECK(d != NULL);
+		free(d);
+		gx_expr_free(e);
+		e = NULL;
+	}
+	/* Constant folding of a long (allowed) sum. */
+	gd_buf_reset(&deep);
+	gd_buf_puts(&deep, "1");
+	for (int i = 0; i < 900; i++)
+		gd_buf_puts(&deep, "+1");
+	CHECK(gx_parse(deep.data, &e, &err) == 0);
+	gx_value cv = {0};
+	CHECK(e && gx_const_eval(e->root, &cv, &err) == 0 && cv.i == 901);
+	gx_value_free(&cv);
+	gx_expr_free(e);
 	gd_buf_free(&deep);
 }
 

@@ -1,0 +1,165 @@
+/* noDebug (VS Code's "Run Without Debugging"): the program runs as a plain
+ * child, never traced; its output, exit code, `exited` and `terminated`
+ * reach the client as in a debug session.  Breakpoints are accepted and
+ * never stop (nothing is inserted). */
+#include "dap_internal.h"
+#include "dap_build.h"
+#include "dap_child.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
+		    gd_err *err)
+{
+	const dap_args_launch *c = &s->cfg;
+	dap_plain *p = calloc(1, sizeof(*p));
+	if (!p) {
+		free(tmpdir);
+		return gd_err_set(err, "out of memory");
+	}
+	p->out_fd = p->err_fd = -1;
+	p->tmp_dir = tmpdir;
+	s->plain = p;
+	int rc = -1;
+	int op[2] = {-1, -1}, ep[2] = {-1, -1};
+	char **env = dap_env_merged(c);
+	char **argv = calloc(c->nargs + 2, sizeof(char *));
+	if (!env || !argv) {
+		gd_err_set(err, "out of memory");
+		goto out;
+	}
+	argv[0] = (char *)(strcmp(c->mode, "exec") == 0 ? c->program : binary);
+	for (size_t i = 0; i < c->nargs; i++)
+		argv[i + 1] = c->args[i];
+	if (pipe2(op, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
+		gd_err_sys(err, "pipe");
+		goto out;
+	}
+	dap_child_opts o = {
+		.path = binary, .argv = argv, .envp = env,
+		.cwd = c->cwd && c->cwd[0] ? c->cwd : NULL,
+		.stdin_fd = -1, .stdout_fd = op[1], .stderr_fd = ep[1],
+	};
+	if (dap_child_spawn(&o, &p->pid, err) < 0)
+		goto out;
+	p->out_fd = op[0];
+	p->err_fd = ep[0];
+	op[0] = ep[0] = -1;
+	if (fcntl(p->out_fd, F_SETFL, O_NONBLOCK) < 0 ||
+	    fcntl(p->err_fd, F_SETFL, O_NONBLOCK) < 0) {
+		gd_err_sys(err, "fcntl");
+		goto out;
+	}
+	gd_log_info(s->log, "noDebug: %s runs as %d", binary, (int)p->pid);
+	rc = 0;
+out:
+	for (int i = 0; i < 2; i++) {
+		if (op[i] >= 0)
+			close(op[i]);
+		if (ep[i] >= 0)
+			close(ep[i]);
+	}
+	free(argv);
+	dap_env_free(env);
+	return rc;
+}
+
+static void drain(dap_session *s, int i, int final)
+{
+	dap_plain *p = s->plain;
+	int *fd = i ? &p->err_fd : &p->out_fd;
+	const char *category = i ? "stderr" : "stdout";
+	char buf[65536];
+	while (*fd >= 0) {
+		ssize_t n = read(*fd, buf, sizeof(buf));
+		if (n > 0) {
+			dap_output_program(s, category, p->carry[i],
+					   &p->ncarry[i], buf, (size_t)n, 0);
+			continue;
+		}
+		if (n == 0) {
+			dap_output_program(s, category, p->carry[i],
+					   &p->ncarry[i], NULL, 0, 1);
+			close(*fd);
+			*fd = -1;
+			break;
+		}
+		if (errno == EINTR)
+			continue;
+		/* EAGAIN: after the exit, give a child of the program that
+		 * holds the pipe a moment, never more. */
+		if (errno == EAGAIN && final) {
+			struct pollfd pf = {*fd, POLLIN, 0};
+			if (poll(&pf, 1, 200) > 0)
+				continue;
+		}
+		break;
+	}
+}
+
+void dap_plain_poll(dap_session *s, int final)
+{
+	dap_plain *p = s->plain;
+	if (!p)
+		return;
+	drain(s, 0, 0);
+	drain(s, 1, 0);
+	if (p->reaped)
+		return;
+	int st = 0;
+	pid_t w;
+	while ((w = waitpid(p->pid, &st, WNOHANG)) < 0 && errno == EINTR)
+		;
+	if (w != p->pid && !(w < 0 && errno == ECHILD) && !final)
+		return;
+	if (w != p->pid)
+		st = 0;
+	p->reaped = 1;
+	drain(s, 0, 1);
+	drain(s, 1, 1);
+	int code = WIFEXITED(st) ? WEXITSTATUS(st)
+		   : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 0;
+	gd_log_info(s->log, "noDebug: program exited with %d", code);
+	cJSON *b = cJSON_CreateObject();
+	cJSON_AddNumberToObject(b, "exitCode", code);
+	dap_event(s, "exited", b);
+	dap_event(s, "terminated", NULL);
+	s->exited_sent = 1;
+	s->state = DAP_TERMINATED;
+}
+
+void dap_plain_signal(dap_session *s, int sig)
+{
+	if (s->plain && !s->plain->reaped && s->plain->pid > 0)
+		kill(-s->plain->pid, sig);
+}
+
+void dap_plain_end(dap_session *s, int detach)
+{
+	dap_plain *p = s->plain;
+	if (!p)
+		return;
+	s->plain = NULL;
+	if (!p->reaped && !detach)
+		dap_child_kill_group(p->pid, 0);
+	if (p->out_fd >= 0)
+		close(p->out_fd);
+	if (p->err_fd >= 0)
+		close(p->err_fd);
+	gd_err err = GD_ERR_INIT;
+	/* A detached program may still run from the binary: unlinking it
+	 * is harmless to a running process. */
+	if (p->tmp_dir && dap_rmtree(p->tmp_dir, &err) < 0) {
+		gd_log_info(s->log, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+	free(p->tmp_dir);
+	free(p);
+}

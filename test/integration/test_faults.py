@@ -1,0 +1,218 @@
+"""Faults (issue 12): inputs and events that used to crash or hang godap.
+
+Every test ends with check_clean(): no process of the test is left
+stopped, traced or a zombie, and no build directory of godap survives
+(the autouse fixture of conftest.py also fails on any process left)."""
+
+import os
+import signal
+import time
+
+import dap_client
+from godap_testlib import (RUN_TIMEOUT, TIMEOUT, disconnect, fixture_src,
+                           initialize, launch, marker_line, set_breakpoints,
+                           start, wait_exited, wait_stopped)
+
+FAULTS = "faults"
+SRC = fixture_src(FAULTS)
+
+
+# ------------------------------------------------------------ helpers
+
+def _traced_or_stopped(pid):
+    """'T'/'t' (stopped, traced) or 'Z' from /proc, or a TracerPid != 0."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            status = f.read()
+    except OSError:
+        return None
+    state = tracer = None
+    for line in status.splitlines():
+        if line.startswith("State:"):
+            state = line.split()[1]
+        elif line.startswith("TracerPid:"):
+            tracer = int(line.split()[1])
+    if state in ("T", "t", "Z") or tracer:
+        return f"state {state} tracer {tracer}"
+    return None
+
+
+def check_clean(pids=(), build_dirs=()):
+    """None of pids is stopped, traced or a zombie (gone is fine), nothing
+    under pytest is, and none of build_dirs exists."""
+    bad = []
+    me = os.getpid()
+    table = dap_client.process_table()
+    for p in set(pids) | set(dap_client.descendants_of(me, table)):
+        why = _traced_or_stopped(p)
+        if why and not (why.startswith("state Z") and table.get(p, ("", me))[1] == me
+                        and p not in pids):
+            bad.append(f"pid {p} {why}: {dap_client.cmdline(p)}")
+    for d in build_dirs:
+        if d and os.path.exists(d):
+            bad.append(f"build directory {d} survived")
+    assert not bad, "\n".join(bad)
+
+
+def exe_dir(pid):
+    """The directory of pid's executable (for a build in mode debug: the
+    temporary build directory)."""
+    return os.path.dirname(os.readlink(f"/proc/{pid}/exe"))
+
+
+def launch_faults(godap, go_tc, mode_arg, breakpoints=None, **extra):
+    """godap running the faults fixture (exec mode) with argument mode_arg;
+    breakpoints {marker: extra fields} are set before configurationDone."""
+    c = godap.start(go_tc)
+    initialize(c)
+    resp = launch(c, go_tc.build(FAULTS), "exec", args=[mode_arg], **extra)
+    assert resp["success"], resp
+    c.wait_event("initialized", TIMEOUT)
+    bps = []
+    if breakpoints:
+        body = c.request_ok("setBreakpoints", {
+            "source": {"path": SRC},
+            "breakpoints": [dict({"line": marker_line(SRC, m)}, **fields)
+                            for m, fields in breakpoints.items()]})
+        bps = body["breakpoints"]
+    c.request_ok("configurationDone")
+    return c, bps
+
+
+def frame_of(c, tid):
+    frames = c.request_ok("stackTrace", {"threadId": tid})["stackFrames"]
+    return frames[0]["id"]
+
+
+def evaluate(c, fid, expr, context="repl"):
+    return c.request("evaluate", {"expression": expr, "frameId": fid,
+                                  "context": context})
+
+
+# ------------------------------------------------------------ 3: deep expressions
+
+DEEP = [
+    "1" + "+1" * 50000,
+    "t" + ".P" * 20000,
+    "a" + "[0]" * 20000,
+    "n" + "*1" * 50000,
+    "(" * 20000 + "n" + ")" * 20000,
+    "^" * 50000 + "n",
+]
+
+
+def test_deep_expressions_evaluate_and_set(godap, go_tc):
+    """Long left-deep expressions get "expression too deeply nested" from
+    evaluate and setExpression; the session goes on (godap and the
+    debuggee alive, the next evaluation works)."""
+    c, _ = launch_faults(godap, go_tc, "deep", {"BPDEEP": {}})
+    tid = wait_stopped(c, "breakpoint")["threadId"]
+    pid = c.wait_debuggee()
+    fid = frame_of(c, tid)
+    for expr in DEEP:
+        for ctx in ("repl", "watch", "hover"):
+            r = evaluate(c, fid, expr, ctx)
+            assert not r["success"], (expr[:20], r)
+            assert "too deeply nested" in r["message"], r["message"]
+        r = c.request("setExpression", {"expression": "n", "value": expr,
+                                        "frameId": fid})
+        assert not r["success"] and "too deeply nested" in r["message"], r
+        r = c.request("setExpression", {"expression": expr, "value": "1",
+                                        "frameId": fid})
+        assert not r["success"] and "too deeply nested" in r["message"], r
+    # Still alive, and reasonable lengths still evaluate.
+    r = evaluate(c, fid, "t" + ".P" * 300 + ".N")
+    assert r["success"] and r["body"]["result"] == "1", r
+    r = evaluate(c, fid, "a[0][0][0][0] + " + "+".join(["1"] * 300))
+    assert r["success"] and r["body"]["result"] == "307", r
+    # A pointer to itself: the formatter stops, for the value and its
+    # children.
+    r = evaluate(c, fid, "s")
+    assert r["success"] and "(main.Self)(0x" in r["body"]["result"], r
+    ref = r["body"]["variablesReference"]
+    for _ in range(50):
+        if not ref:
+            break
+        kids = c.request_ok("variables", {"variablesReference": ref})["variables"]
+        ref = kids[0]["variablesReference"] if kids else 0
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    disconnect(c)
+    check_clean([pid])
+
+
+def test_deep_condition_and_logpoint(godap, go_tc):
+    """A breakpoint condition or logpoint message that is too deeply nested
+    makes the breakpoint unverified with the reason; the program runs on
+    to its end."""
+    deep = "1" + "+1" * 50000
+    c, bps = launch_faults(godap, go_tc, "deep", {
+        "BPDEEP": {"condition": "n == " + deep}})
+    assert not bps[0]["verified"], bps
+    assert "too deeply nested" in bps[0].get("message", ""), bps
+    assert wait_exited(c) == 0
+    disconnect(c)
+
+    c, _ = launch_faults(godap, go_tc, "deep")
+    line = marker_line(SRC, "BPDEEP")
+    body = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+        {"line": line, "logMessage": "v={" + "t" + ".P" * 20000 + "}"}]})
+    bp = body["breakpoints"][0]
+    assert not bp["verified"] and "too deeply nested" in bp.get("message", ""), bp
+    assert wait_exited(c) == 0
+    disconnect(c)
+    check_clean()
+
+
+# ------------------------------------------------------------ 6: output as UTF-8
+
+def test_output_utf8_split_and_invalid(godap, go_tc):
+    """A character cut at the 64 KiB read boundary arrives whole; invalid
+    bytes arrive as U+FFFD (each maximal invalid subpart, as Python's
+    errors="replace"); every output event is valid JSON (the client
+    records a protocol error otherwise)."""
+    c, _ = launch_faults(godap, go_tc, "utf8")
+    assert wait_exited(c) == 0
+    out = c.output_text("stdout")
+    assert "a" * 65535 + "\u00e9\n" in out, repr(out[65530:65545])
+    assert "bad:\ufffd\ufffd:end\n" in out, repr(out[-60:])
+    assert "cut:\ufffd\n" in out, repr(out[-60:])
+    assert out.endswith("done\n"), repr(out[-60:])
+    # The cut character was carried over, not replaced.
+    assert out.count("\ufffd") == 3, [b["output"][-30:] for b in c.outputs]
+    disconnect(c)
+    assert not c.protocol_errors, c.protocol_errors
+    check_clean()
+
+
+# ------------------------------------------------------------ 7: unparsable requests
+
+def test_unparsable_request_answered(godap, go_tc):
+    """A request whose JSON does not parse is answered (success false, its
+    request_seq and command) when its seq can be read, and logged when
+    not; the session goes on."""
+    c = godap.start(go_tc)
+    initialize(c)
+    seq = c.next_seq()
+    c.send_body(('{"seq": %d, "type": "request", "command": "evaluate", '
+                 '"arguments": {"expression": "\\ud800"}}' % seq).encode())
+    r = c.wait_response(seq, TIMEOUT)
+    assert r["success"] is False and r["command"] == "evaluate", r
+    assert "not valid JSON" in r["message"], r
+    # seq after the bad part, and a body cut short: still answered.
+    seq2 = c.next_seq()
+    c.send_body(('{"type": "request", "arguments": {"x": "\\ud800", "y": [1, {"z": "}"}]}, '
+                 '"command": "threads", "seq": %d}' % seq2).encode())
+    r = c.wait_response(seq2, TIMEOUT)
+    assert r["success"] is False and r["command"] == "threads", r
+    seq3 = c.next_seq()
+    c.send_body(('{"seq": %d, "type": "request", "command": "threads", "argu' % seq3).encode())
+    r = c.wait_response(seq3, TIMEOUT)
+    assert r["success"] is False and r["command"] == "threads", r
+    # No seq to answer: logged on stderr.
+    c.send_body(b'{"type": "request", "command": "\\ud800"}')
+    c.wait_stderr(lambda t: t.count("not valid JSON") >= 4, TIMEOUT)
+    # The session goes on.
+    assert c.request_ok("threads") is not None
+    disconnect(c)
+    check_clean()
