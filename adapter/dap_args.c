@@ -858,11 +858,11 @@ static int launch_fields(pctx *c, const cJSON *a, dap_args_launch *o)
 		return -1;
 	if (o->mode && strcmp(o->mode, "debug") != 0 &&
 	    strcmp(o->mode, "exec") != 0 && strcmp(o->mode, "test") != 0 &&
-	    strcmp(o->mode, "auto") != 0)
+	    strcmp(o->mode, "auto") != 0 && strcmp(o->mode, "core") != 0)
 		return gd_err_set(c->err, "launch: mode \"%s\" is not "
 				  "supported (supported: \"debug\", the "
-				  "default, \"exec\", \"test\" and \"auto\")",
-				  o->mode);
+				  "default, \"exec\", \"test\", \"auto\" and "
+				  "\"core\")", o->mode);
 	if (req_str(c, a, "", "program", &o->program) < 0)
 		return -1;
 	if (!o->program[0])
@@ -876,6 +876,14 @@ static int launch_fields(pctx *c, const cJSON *a, dap_args_launch *o)
 		if (dup_str(c, m, &o->mode) < 0)
 			return -1;
 	}
+	/* mode "core": program is the executable the core was dumped from
+	 * (vscode-go's names). */
+	if (opt_str(c, a, "", "coreFilePath", &o->corefile_path) < 0)
+		return -1;
+	if (strcmp(o->mode, "core") == 0 &&
+	    (!o->corefile_path || !o->corefile_path[0]))
+		return fail(c, "", "coreFilePath",
+			    "is required with mode \"core\"");
 	if (opt_str_array(c, a, "args", &o->args, &o->nargs) < 0 ||
 	    parse_env(c, a, o) < 0 || merge_env_files(c, a, o) < 0 ||
 	    parse_build_flags(c, a, o) < 0 ||
@@ -1003,6 +1011,7 @@ void dap_args_launch_free(dap_args_launch *a)
 {
 	free(a->mode);
 	free(a->program);
+	free(a->corefile_path);
 	free_strv(a->args, a->nargs);
 	free(a->cwd);
 	for (size_t i = 0; a->env && i < a->nenv; i++) {

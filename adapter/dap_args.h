@@ -64,8 +64,10 @@ typedef struct dap_args_launch {
 	int attach;        /* 1 when filled by dap_args_attach_parse */
 	/* launch: "debug" (default), "exec" or "test" ("auto" is resolved
 	 * to "test" for a *_test.go program, else "debug");
+	 * "core" opens coreFilePath, a core dump of program;
 	 * attach: "local".  Never NULL after a successful parse. */
 	char *mode;
+	char *corefile_path; /* mode "core": required, non-empty */
 	char *program;     /* launch: required, non-empty; attach: NULL */
 	char **args;       /* program arguments */
 	size_t nargs;

@@ -126,6 +126,14 @@ void dap_terminate_tick(dap_session *s);
 void dap_respond(dap_session *s, const cJSON *req, cJSON *body);
 void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* An error response with its own error id and showUser flag. */
+void dap_respond_error_id(dap_session *s, const cJSON *req, int id,
+			  int show_user, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Error ids besides the generic 1. */
+enum { DAP_ERR_CORE = 3001 /* a core file cannot run or change */ };
+/* 1 when command would run or change the program (refused on a core). */
+int dap_corefile_refuses(const char *command);
 /* An error response carrying err's message; clears err. */
 void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);

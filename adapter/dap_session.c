@@ -192,25 +192,56 @@ void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err)
 	gd_err_clear(err);
 }
 
-void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
+static void respond_error_v(dap_session *s, const cJSON *req, int id,
+			    int show_user, const char *fmt, va_list ap)
 {
 	char *text = NULL;
-	va_list ap;
-	va_start(ap, fmt);
 	if (vasprintf(&text, fmt, ap) < 0)
 		text = NULL;
-	va_end(ap);
 	cJSON *m = response_base(req, 0);
 	cJSON_AddStringToObject(m, "message", text ? text : "error");
 	cJSON *body = cJSON_AddObjectToObject(m, "body");
 	cJSON *e = cJSON_AddObjectToObject(body, "error");
-	cJSON_AddNumberToObject(e, "id", 1);
+	cJSON_AddNumberToObject(e, "id", id);
 	cJSON_AddStringToObject(e, "format", text ? text : "error");
-	cJSON_AddBoolToObject(e, "showUser", 1);
+	cJSON_AddBoolToObject(e, "showUser", show_user);
 	gd_log_info(s->log, "error response: %s", text ? text : "error");
 	send_json(s, m);
 	cJSON_Delete(m);
 	free(text);
+}
+
+void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	respond_error_v(s, req, 1, 1, fmt, ap);
+	va_end(ap);
+}
+
+void dap_respond_error_id(dap_session *s, const cJSON *req, int id,
+			  int show_user, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	respond_error_v(s, req, id, show_user, fmt, ap);
+	va_end(ap);
+}
+
+/* Requests that would run or change the program: a core file answers them
+ * all with DBG_ERR_IS_CORE.  Breakpoint requests are not here: they are
+ * accepted, unverified with that message. */
+int dap_corefile_refuses(const char *command)
+{
+	static const char *const run[] = {
+		"continue", "next", "stepIn", "stepOut", "stepBack",
+		"reverseContinue", "pause", "setVariable", "setExpression",
+		"restartFrame", "goto", "restart", "writeMemory",
+	};
+	for (size_t i = 0; i < sizeof(run) / sizeof(run[0]); i++)
+		if (strcmp(run[i], command) == 0)
+			return 1;
+	return 0;
 }
 
 void dap_event(dap_session *s, const char *event, cJSON *body)
@@ -354,6 +385,10 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 		if (!fn)
 			dap_respond_error(s, msg, "unsupported request '%s'",
 					  cmd->valuestring);
+		else if (dbg_is_corefile(s->dbg) &&
+			 dap_corefile_refuses(cmd->valuestring))
+			dap_respond_error_id(s, msg, DAP_ERR_CORE, 0, "%s",
+					     DBG_ERR_IS_CORE);
 		else
 			fn(s, msg, args);
 	}

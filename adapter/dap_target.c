@@ -22,6 +22,21 @@ static dap_target *target_new(void)
 	return t;
 }
 
+/* mode "core": the program is the executable the core was dumped from;
+ * nothing runs. */
+static int open_core(dap_session *s, gd_err *err)
+{
+	const dap_args_launch *c = &s->cfg;
+	struct stat st;
+	if (stat(c->program, &st) < 0)
+		return gd_err_sys(err, "program '%s'", c->program);
+	if (S_ISDIR(st.st_mode))
+		return gd_err_set(err, "program '%s' is a directory; mode "
+				  "\"core\" needs the executable the core "
+				  "was dumped from", c->program);
+	return dbg_open_corefile(s->dbg, c->program, c->corefile_path, err);
+}
+
 int dap_target_launch(dap_session *s, char *built, char *tmpdir,
 		      gd_err *err)
 {
@@ -35,6 +50,8 @@ int dap_target_launch(dap_session *s, char *built, char *tmpdir,
 	s->tgt = t;
 	t->tmp_binary = built;
 	t->tmp_dir = tmpdir;
+	if (c->mode && strcmp(c->mode, "core") == 0)
+		return open_core(s, err);
 	char **env = dap_env_merged(c);
 	if (!env)
 		return gd_err_set(err, "out of memory");

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-core_bp *core__bp(const core_proc *p, uint64_t addr)
+core_bp *core__bp(const core_live *p, uint64_t addr)
 {
 	for (size_t i = 0; i < p->nbps; i++)
 		if (p->bps[i].addr == addr)
@@ -11,12 +11,12 @@ core_bp *core__bp(const core_proc *p, uint64_t addr)
 	return NULL;
 }
 
-int core_bp_has(const core_proc *p, uint64_t addr)
+int live_bp_has(const core_live *p, uint64_t addr)
 {
 	return core__bp(p, addr) != NULL;
 }
 
-int core_bp_add(core_proc *p, uint64_t addr, gd_err *err)
+int live_bp_add(core_live *p, uint64_t addr, gd_err *err)
 {
 	core_bp *bp = core__bp(p, addr);
 	if (bp) {
@@ -24,7 +24,7 @@ int core_bp_add(core_proc *p, uint64_t addr, gd_err *err)
 		return 0;
 	}
 	uint8_t orig;
-	if (core_read(p, addr, &orig, 1, err) < 0)
+	if (live_read(p, addr, &orig, 1, err) < 0)
 		return gd_err_wrap(err, "breakpoint at %#lx", (unsigned long)addr);
 	if (gd_grow(&p->bps, &p->capbps, p->nbps, sizeof(*p->bps), 32) < 0)
 		return gd_err_set(err, "out of memory");
@@ -34,7 +34,7 @@ int core_bp_add(core_proc *p, uint64_t addr, gd_err *err)
 	return 0;
 }
 
-int core_bp_del(core_proc *p, uint64_t addr, gd_err *err)
+int live_bp_del(core_live *p, uint64_t addr, gd_err *err)
 {
 	core_bp *bp = core__bp(p, addr);
 	if (!bp)

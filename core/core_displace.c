@@ -25,7 +25,7 @@
 /* Some `syscall` instruction's bytes in the program's first executable
  * mapping: executing them from there needs no write to the text that
  * other threads are running. */
-static int find_syscall_insn(core_proc *p, uint64_t *at, gd_err *err)
+static int find_syscall_insn(core_live *p, uint64_t *at, gd_err *err)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
@@ -43,7 +43,7 @@ static int find_syscall_insn(core_proc *p, uint64_t *at, gd_err *err)
 			continue;
 		size_t len = hi - lo > (1u << 22) ? (1u << 22) : hi - lo;
 		uint8_t *buf = malloc(len);
-		if (buf && core_read_text(p, lo, buf, len, NULL) == 0) {
+		if (buf && live_read_text(p, lo, buf, len, NULL) == 0) {
 			const uint8_t *hit = memmem(buf, len, "\x0f\x05", 2);
 			if (hit) {
 				*at = lo + (uint64_t)(hit - buf);
@@ -62,13 +62,13 @@ static int find_syscall_insn(core_proc *p, uint64_t *at, gd_err *err)
 
 /* Maps the scratch page by making thread t (stopped, not inside a
  * system call) run mmap, then puts its registers back. */
-static int scratch_map(core_proc *p, core_thread *t, gd_err *err)
+static int scratch_map(core_live *p, core_thread *t, gd_err *err)
 {
 	uint64_t sys = 0;
 	if (find_syscall_insn(p, &sys, err) < 0)
 		return -1;
 	struct user_regs_struct saved, r;
-	if (core_regs(p, t->tid, &saved, err) < 0)
+	if (live_regs(p, t->tid, &saved, err) < 0)
 		return -1;
 	r = saved;
 	r.rip = sys;
@@ -124,11 +124,11 @@ restore:
 /* Decodes the original instruction at addr.  Returns the length, or 0 if
  * it cannot be displaced; fills the relocated bytes, or marks an emulated
  * direct branch (*target set, *is_call for CALL). */
-static size_t prepare(core_proc *p, uint64_t addr, uint8_t *out, int *emulate,
+static size_t prepare(core_live *p, uint64_t addr, uint8_t *out, int *emulate,
 		      uint64_t *target, int *is_call)
 {
 	uint8_t code[16];
-	if (core_read_text(p, addr, code, sizeof(code), NULL) < 0)
+	if (live_read_text(p, addr, code, sizeof(code), NULL) < 0)
 		return 0;
 	csh cs;
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
@@ -186,7 +186,7 @@ static size_t prepare(core_proc *p, uint64_t addr, uint8_t *out, int *emulate,
 	return len;
 }
 
-int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err)
+int core__displaced_resume(core_live *p, core_thread *t, gd_err *err)
 {
 	if (!p->scratch && !p->scratch_failed) {
 		gd_err serr = GD_ERR_INIT;
@@ -202,7 +202,7 @@ int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err)
 		return 1;
 	uint64_t addr = t->stepover;
 	struct user_regs_struct r;
-	if (core_regs(p, t->tid, &r, err) < 0)
+	if (live_regs(p, t->tid, &r, err) < 0)
 		return -1;
 	if (r.rip != addr) {
 		gd_log_debug(p->log, "core: thread %d at %#lx, not at %#lx", (int)t->tid,
@@ -235,15 +235,15 @@ int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err)
 		if (is_call) {
 			uint64_t ret = addr + len;
 			r.rsp -= 8;
-			if (core_write(p, r.rsp, &ret, 8, err) < 0)
+			if (live_write(p, r.rsp, &ret, 8, err) < 0)
 				return -1;
 		}
 		r.rip = target;
-		if (core_set_regs(p, t->tid, &r, err) < 0)
+		if (live_set_regs(p, t->tid, &r, err) < 0)
 			return -1;
 		return core__cont(p, t, err);
 	}
-	if (core_write(p, p->scratch, buf, len, err) < 0)
+	if (live_write(p, p->scratch, buf, len, err) < 0)
 		return -1;
 	r.rip = p->scratch;
 	if (ptrace(PTRACE_SETREGS, t->tid, 0, &r) < 0)

@@ -8,7 +8,7 @@
 
 #define DR_OFF(i) offsetof(struct user, u_debugreg[i])
 
-static uint64_t dr7_of(const core_proc *p)
+static uint64_t dr7_of(const core_live *p)
 {
 	uint64_t dr7 = 0;
 	for (int i = 0; i < CORE_HW_SLOTS; i++) {
@@ -24,7 +24,7 @@ static uint64_t dr7_of(const core_proc *p)
 	return dr7;
 }
 
-int core__hw_apply(core_proc *p, pid_t tid, gd_err *err)
+int core__hw_apply(core_live *p, pid_t tid, gd_err *err)
 {
 	uint64_t dr7 = dr7_of(p);
 	int any = 0;
@@ -52,7 +52,7 @@ fail:
 	return gd_err_sys(err, "setting debug registers of thread %d", (int)tid);
 }
 
-static int apply_all(core_proc *p, gd_err *err)
+static int apply_all(core_live *p, gd_err *err)
 {
 	uint64_t dr7 = dr7_of(p);
 	for (size_t i = 0; i < p->nthreads; i++) {
@@ -72,7 +72,7 @@ static int apply_all(core_proc *p, gd_err *err)
 	return 0;
 }
 
-int core_hw_set(core_proc *p, int slot, uint64_t addr, int len, int rw,
+int live_hw_set(core_live *p, int slot, uint64_t addr, int len, int rw,
 		gd_err *err)
 {
 	if (slot < 0 || slot >= CORE_HW_SLOTS)
@@ -95,7 +95,7 @@ int core_hw_set(core_proc *p, int slot, uint64_t addr, int len, int rw,
 	return 0;
 }
 
-int core_hw_clear(core_proc *p, int slot, gd_err *err)
+int live_hw_clear(core_live *p, int slot, gd_err *err)
 {
 	if (slot < 0 || slot >= CORE_HW_SLOTS)
 		return gd_err_set(err, "no debug register %d", slot);
@@ -105,7 +105,7 @@ int core_hw_clear(core_proc *p, int slot, gd_err *err)
 	return apply_all(p, err);
 }
 
-int core__hw_slot(core_proc *p, pid_t tid)
+int core__hw_slot(core_live *p, pid_t tid)
 {
 	(void)p;
 	errno = 0;

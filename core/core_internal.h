@@ -1,8 +1,8 @@
-/* Shared by the core_*.c files only. */
+/* The ptrace backend: shared by its core_*.c files only. */
 #ifndef CORE_INTERNAL_H
 #define CORE_INTERNAL_H
 
-#include "core.h"
+#include "core_backend.h"
 
 #include <signal.h>
 
@@ -40,7 +40,10 @@ typedef struct core_bp {
 	uint64_t disp_target;
 } core_bp;
 
-struct core_proc {
+typedef struct core_live core_live;
+
+struct core_live {
+	core_proc base; /* first: a core_live is a core_proc */
 	pid_t pid;
 	int launched;
 	int exited;
@@ -80,20 +83,71 @@ struct core_proc {
 	int scratch_failed;
 };
 
-core_thread *core__thread(core_proc *p, pid_t tid);
-core_thread *core__thread_add(core_proc *p, pid_t tid);
-void core__thread_remove(core_proc *p, pid_t tid);
-int core__cont(core_proc *p, core_thread *t, gd_err *err);
-core_bp *core__bp(const core_proc *p, uint64_t addr);
+
+/* The ptrace backend's entries (core_run.h and core_target.h say what each
+ * does); core_live.c puts them in the table. */
+static inline core_live *core__live(core_proc *p) { return (core_live *)p; }
+static inline const core_live *core__clive(const core_proc *p)
+{
+	return (const core_live *)p;
+}
+void live_free(core_live *p);
+int live_kill(core_live *p);
+int live_detach(core_live *p, gd_err *err);
+pid_t live_pid(const core_live *p);
+int live_launched(const core_live *p);
+int live_exited(const core_live *p);
+size_t live_thread_count(const core_live *p);
+pid_t live_thread_tid(const core_live *p, size_t i);
+int live_thread_stopped(const core_live *p, pid_t tid);
+int live_wait(core_live *p, int block, core_stop *out, gd_err *err);
+int live_has_held(const core_live *p);
+int live_stop_all(core_live *p, gd_err *err);
+int live_resume_all(core_live *p, gd_err *err);
+int live_resume_thread(core_live *p, pid_t tid, gd_err *err);
+int live_step_thread(core_live *p, pid_t tid, int *exited, gd_err *err);
+int live_regs(core_live *p, pid_t tid, struct user_regs_struct *out,
+	      gd_err *err);
+int live_fpregs(core_live *p, pid_t tid, struct user_fpregs_struct *out,
+		gd_err *err);
+int live_set_regs(core_live *p, pid_t tid, const struct user_regs_struct *r,
+		  gd_err *err);
+int live_set_fpregs(core_live *p, pid_t tid,
+		    const struct user_fpregs_struct *in, gd_err *err);
+int live_run_thread(core_live *p, pid_t tid, gd_err *err);
+uint64_t live_thread_stepover(const core_live *p, pid_t tid);
+void live_thread_set_stepover(core_live *p, pid_t tid, uint64_t addr);
+void live_hold_new_threads(core_live *p, int hold);
+int live_read(core_live *p, uint64_t addr, void *buf, size_t len, gd_err *err);
+int live_read_many(core_live *p, const uint64_t *addrs, size_t n, size_t each,
+		   void *buf, uint8_t *ok, gd_err *err);
+int live_read_text(core_live *p, uint64_t addr, void *buf, size_t len,
+		   gd_err *err);
+int live_write(core_live *p, uint64_t addr, const void *buf, size_t len,
+	       gd_err *err);
+int live_maps(core_live *p, core_map **out, size_t *n, gd_err *err);
+int live_auxv(core_live *p, uint64_t type, uint64_t *val, gd_err *err);
+int live_bp_add(core_live *p, uint64_t addr, gd_err *err);
+int live_bp_del(core_live *p, uint64_t addr, gd_err *err);
+int live_bp_has(const core_live *p, uint64_t addr);
+int live_hw_set(core_live *p, int slot, uint64_t addr, int len, int rw,
+		gd_err *err);
+int live_hw_clear(core_live *p, int slot, gd_err *err);
+
+core_thread *core__thread(core_live *p, pid_t tid);
+core_thread *core__thread_add(core_live *p, pid_t tid);
+void core__thread_remove(core_live *p, pid_t tid);
+int core__cont(core_live *p, core_thread *t, gd_err *err);
+core_bp *core__bp(const core_live *p, uint64_t addr);
 /* Loads the watchpoints into a stopped thread's debug registers. */
-int core__hw_apply(core_proc *p, pid_t tid, gd_err *err);
+int core__hw_apply(core_live *p, pid_t tid, gd_err *err);
 /* Runs t's instruction under its breakpoint out of line and resumes t
  * alone.  1: cannot (the caller stops everything instead). */
-int core__displaced_resume(core_proc *p, core_thread *t, gd_err *err);
+int core__displaced_resume(core_live *p, core_thread *t, gd_err *err);
 /* Which slot fired (reads and clears DR6); -1 if none. */
-int core__hw_slot(core_proc *p, pid_t tid);
-int core__poke_byte(core_proc *p, uint64_t addr, uint8_t b, gd_err *err);
-int core__open_mem(core_proc *p, gd_err *err);
+int core__hw_slot(core_live *p, pid_t tid);
+int core__poke_byte(core_live *p, uint64_t addr, uint8_t b, gd_err *err);
+int core__open_mem(core_live *p, gd_err *err);
 
 /* A signal raised by the instruction itself: retrying the step would only
  * raise it again, so it is delivered instead. */

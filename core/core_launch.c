@@ -12,18 +12,19 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static core_proc *proc_new(pid_t pid, gd_log *log)
+static core_live *proc_new(pid_t pid, gd_log *log)
 {
-	core_proc *p = calloc(1, sizeof(*p));
+	core_live *p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
+	p->base.be = &core__ptrace_backend;
 	p->pid = pid;
 	p->memfd = -1;
 	p->log = log;
 	return p;
 }
 
-static void proc_release(core_proc *p)
+static void proc_release(core_live *p)
 {
 	if (p->memfd >= 0)
 		close(p->memfd);
@@ -160,7 +161,7 @@ int core_launch(core_proc **out, const core_launch_opts *o, gd_log *log,
 		}
 	}
 
-	core_proc *p = proc_new(pid, log);
+	core_live *p = proc_new(pid, log);
 	if (!p || !core__thread_add(p, pid)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, __WALL);
@@ -171,11 +172,11 @@ int core_launch(core_proc **out, const core_launch_opts *o, gd_log *log,
 	p->launched = 1;
 	core__thread(p, pid)->state = CT_STOPPED;
 	if (core__open_mem(p, err) < 0) {
-		core_free(p);
+		live_free(p);
 		return -1;
 	}
 	gd_log_info(log, "core: launched %s as pid %d", o->path, (int)pid);
-	*out = p;
+	*out = &p->base;
 	return 0;
 
 fail_pipes:
@@ -192,7 +193,7 @@ fail_pipes:
 
 /* Seizes every thread listed in /proc/pid/task; threads may be born while
  * we do it, so repeat until a pass finds nothing new. */
-static int seize_all(core_proc *p, gd_err *err)
+static int seize_all(core_live *p, gd_err *err)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
@@ -234,7 +235,7 @@ int core_attach(core_proc **out, pid_t pid, gd_log *log, gd_err *err)
 		return gd_err_set(err, "invalid process id %d", (int)pid);
 	if (kill(pid, 0) < 0)
 		return gd_err_sys(err, "no process %d", (int)pid);
-	core_proc *p = proc_new(pid, log);
+	core_live *p = proc_new(pid, log);
 	if (!p)
 		return gd_err_set(err, "out of memory");
 	if (seize_all(p, err) < 0) {
@@ -243,17 +244,17 @@ int core_attach(core_proc **out, pid_t pid, gd_log *log, gd_err *err)
 		proc_release(p);
 		return gd_err_wrap(err, "attach to %d", (int)pid);
 	}
-	if (core__open_mem(p, err) < 0 || core_stop_all(p, err) < 0) {
-		core_free(p);
+	if (core__open_mem(p, err) < 0 || live_stop_all(p, err) < 0) {
+		live_free(p);
 		return -1;
 	}
 	gd_log_info(log, "core: attached to pid %d (%zu threads)", (int)pid,
 		    p->nthreads);
-	*out = p;
+	*out = &p->base;
 	return 0;
 }
 
-int core_kill(core_proc *p)
+int live_kill(core_live *p)
 {
 	if (p->exited)
 		return 0;
@@ -275,11 +276,11 @@ int core_kill(core_proc *p)
 	return 0;
 }
 
-int core_detach(core_proc *p, gd_err *err)
+int live_detach(core_live *p, gd_err *err)
 {
 	if (p->exited)
 		return 0;
-	if (core_stop_all(p, err) < 0)
+	if (live_stop_all(p, err) < 0)
 		return -1;
 	for (size_t i = 0; i < p->nbps; i++)
 		core__poke_byte(p, p->bps[i].addr, p->bps[i].orig, NULL);
@@ -300,19 +301,19 @@ int core_detach(core_proc *p, gd_err *err)
 	return 0;
 }
 
-void core_free(core_proc *p)
+void live_free(core_live *p)
 {
 	if (!p)
 		return;
 	if (!p->exited) {
 		if (p->launched)
-			core_kill(p);
+			live_kill(p);
 		else
-			core_detach(p, NULL);
+			live_detach(p, NULL);
 	}
 	proc_release(p);
 }
 
-pid_t core_pid(const core_proc *p) { return p->pid; }
-int core_launched(const core_proc *p) { return p->launched; }
-int core_exited(const core_proc *p) { return p->exited; }
+pid_t live_pid(const core_live *p) { return p->pid; }
+int live_launched(const core_live *p) { return p->launched; }
+int live_exited(const core_live *p) { return p->exited; }

@@ -1,4 +1,4 @@
-/* The process's mappings, from /proc/PID/maps: what writeMemory may touch
+/* The ptrace backend: the process's mappings, from /proc/PID/maps: what writeMemory may touch
  * (a ptrace write goes through any protection, so the debugger must ask)
  * and which objects are loaded (the DAP modules view). */
 #include "core_internal.h"
@@ -9,14 +9,7 @@
 
 #include "../common/gd_array.h"
 
-void core_maps_free(core_map *v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i].path);
-	free(v);
-}
-
-int core_maps(core_proc *p, core_map **out, size_t *n, gd_err *err)
+int live_maps(core_live *p, core_map **out, size_t *n, gd_err *err)
 {
 	*out = NULL;
 	*n = 0;

@@ -8,7 +8,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-int core__open_mem(core_proc *p, gd_err *err)
+int core__open_mem(core_live *p, gd_err *err)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)p->pid);
@@ -19,7 +19,7 @@ int core__open_mem(core_proc *p, gd_err *err)
 }
 
 /* The thread tid when it is ours and stopped, else NULL with *err set. */
-static core_thread *stopped_thread(core_proc *p, pid_t tid, gd_err *err)
+static core_thread *stopped_thread(core_live *p, pid_t tid, gd_err *err)
 {
 	core_thread *t = core__thread(p, tid);
 	if (!t)
@@ -31,7 +31,7 @@ static core_thread *stopped_thread(core_proc *p, pid_t tid, gd_err *err)
 	return NULL;
 }
 
-int core_regs(core_proc *p, pid_t tid, struct user_regs_struct *out,
+int live_regs(core_live *p, pid_t tid, struct user_regs_struct *out,
 	      gd_err *err)
 {
 	core_thread *t = stopped_thread(p, tid, err);
@@ -47,7 +47,7 @@ int core_regs(core_proc *p, pid_t tid, struct user_regs_struct *out,
 	return 0;
 }
 
-int core_fpregs(core_proc *p, pid_t tid, struct user_fpregs_struct *out,
+int live_fpregs(core_live *p, pid_t tid, struct user_fpregs_struct *out,
 		gd_err *err)
 {
 	if (!stopped_thread(p, tid, err))
@@ -57,7 +57,7 @@ int core_fpregs(core_proc *p, pid_t tid, struct user_fpregs_struct *out,
 	return 0;
 }
 
-int core_set_fpregs(core_proc *p, pid_t tid,
+int live_set_fpregs(core_live *p, pid_t tid,
 		    const struct user_fpregs_struct *in, gd_err *err)
 {
 	if (!stopped_thread(p, tid, err))
@@ -69,7 +69,7 @@ int core_set_fpregs(core_proc *p, pid_t tid,
 	return 0;
 }
 
-int core_set_regs(core_proc *p, pid_t tid, const struct user_regs_struct *r,
+int live_set_regs(core_live *p, pid_t tid, const struct user_regs_struct *r,
 		  gd_err *err)
 {
 	core_thread *t = core__thread(p, tid);
@@ -80,7 +80,7 @@ int core_set_regs(core_proc *p, pid_t tid, const struct user_regs_struct *r,
 	return 0;
 }
 
-int core_read(core_proc *p, uint64_t addr, void *buf, size_t len, gd_err *err)
+int live_read(core_live *p, uint64_t addr, void *buf, size_t len, gd_err *err)
 {
 	if (len == 0)
 		return 0;
@@ -100,7 +100,7 @@ int core_read(core_proc *p, uint64_t addr, void *buf, size_t len, gd_err *err)
 			  (unsigned long)addr);
 }
 
-int core_read_many(core_proc *p, const uint64_t *addrs, size_t n, size_t each,
+int live_read_many(core_live *p, const uint64_t *addrs, size_t n, size_t each,
 		   void *buf, uint8_t *ok, gd_err *err)
 {
 	enum { BATCH = 1024 };
@@ -118,7 +118,7 @@ int core_read_many(core_proc *p, const uint64_t *addrs, size_t n, size_t each,
 		size_t whole = got > 0 ? (size_t)got / each : 0;
 		for (size_t i = 0; i < k; i++) {
 			int good = i < whole ||
-				   core_read(p, addrs[base + i], out + (base + i) * each,
+				   live_read(p, addrs[base + i], out + (base + i) * each,
 					     each, NULL) == 0;
 			if (!good)
 				memset(out + (base + i) * each, 0, each);
@@ -130,10 +130,10 @@ int core_read_many(core_proc *p, const uint64_t *addrs, size_t n, size_t each,
 	return 0;
 }
 
-int core_read_text(core_proc *p, uint64_t addr, void *buf, size_t len,
+int live_read_text(core_live *p, uint64_t addr, void *buf, size_t len,
 		   gd_err *err)
 {
-	if (core_read(p, addr, buf, len, err) < 0)
+	if (live_read(p, addr, buf, len, err) < 0)
 		return -1;
 	uint8_t *b = buf;
 	for (size_t i = 0; i < p->nbps; i++) {
@@ -144,7 +144,7 @@ int core_read_text(core_proc *p, uint64_t addr, void *buf, size_t len,
 	return 0;
 }
 
-int core_write(core_proc *p, uint64_t addr, const void *buf, size_t len,
+int live_write(core_live *p, uint64_t addr, const void *buf, size_t len,
 	       gd_err *err)
 {
 	ssize_t n = pwrite(p->memfd, buf, len, (off_t)addr);
@@ -154,12 +154,12 @@ int core_write(core_proc *p, uint64_t addr, const void *buf, size_t len,
 	return 0;
 }
 
-int core__poke_byte(core_proc *p, uint64_t addr, uint8_t b, gd_err *err)
+int core__poke_byte(core_live *p, uint64_t addr, uint8_t b, gd_err *err)
 {
-	return core_write(p, addr, &b, 1, err);
+	return live_write(p, addr, &b, 1, err);
 }
 
-int core_auxv(core_proc *p, uint64_t type, uint64_t *val, gd_err *err)
+int live_auxv(core_live *p, uint64_t type, uint64_t *val, gd_err *err)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/auxv", (int)p->pid);

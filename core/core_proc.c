@@ -15,7 +15,7 @@
 #define TRAP_TRACE 2
 #endif
 
-core_thread *core__thread(core_proc *p, pid_t tid)
+core_thread *core__thread(core_live *p, pid_t tid)
 {
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].tid == tid)
@@ -23,7 +23,7 @@ core_thread *core__thread(core_proc *p, pid_t tid)
 	return NULL;
 }
 
-core_thread *core__thread_add(core_proc *p, pid_t tid)
+core_thread *core__thread_add(core_live *p, pid_t tid)
 {
 	core_thread *t = core__thread(p, tid);
 	if (t)
@@ -39,7 +39,7 @@ core_thread *core__thread_add(core_proc *p, pid_t tid)
 	return t;
 }
 
-void core__thread_remove(core_proc *p, pid_t tid)
+void core__thread_remove(core_live *p, pid_t tid)
 {
 	for (size_t i = 0; i < p->nthreads; i++) {
 		if (p->threads[i].tid == tid) {
@@ -49,14 +49,14 @@ void core__thread_remove(core_proc *p, pid_t tid)
 	}
 }
 
-size_t core_thread_count(const core_proc *p) { return p->nthreads; }
+size_t live_thread_count(const core_live *p) { return p->nthreads; }
 
-pid_t core_thread_tid(const core_proc *p, size_t i)
+pid_t live_thread_tid(const core_live *p, size_t i)
 {
 	return i < p->nthreads ? p->threads[i].tid : -1;
 }
 
-int core_thread_stopped(const core_proc *p, pid_t tid)
+int live_thread_stopped(const core_live *p, pid_t tid)
 {
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].tid == tid)
@@ -64,7 +64,7 @@ int core_thread_stopped(const core_proc *p, pid_t tid)
 	return 0;
 }
 
-int core__cont(core_proc *p, core_thread *t, gd_err *err)
+int core__cont(core_live *p, core_thread *t, gd_err *err)
 {
 	if (t->regs_valid == 2 &&
 	    ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs) < 0 && errno != ESRCH)
@@ -93,7 +93,7 @@ int core__cont(core_proc *p, core_thread *t, gd_err *err)
 	return 0;
 }
 
-static void note_exit(core_proc *p, int st)
+static void note_exit(core_live *p, int st)
 {
 	p->exited = 1;
 	p->nthreads = 0;
@@ -106,7 +106,7 @@ static void note_exit(core_proc *p, int st)
 	}
 }
 
-static int fill_exit(core_proc *p, core_stop *out)
+static int fill_exit(core_live *p, core_stop *out)
 {
 	if (p->exit_reported)
 		return 0;
@@ -122,14 +122,14 @@ static int fill_exit(core_proc *p, core_stop *out)
 /* A SIGTRAP without a ptrace event: our int3, a step, a watchpoint, or the
  * program's own int3.  Returns 1 with *out filled when the upper layer must
  * decide, 0 when it was handled here. */
-static int classify_trap(core_proc *p, core_thread *t, core_stop *out,
+static int classify_trap(core_live *p, core_thread *t, core_stop *out,
 			 gd_err *err)
 {
 	siginfo_t si;
 	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0)
 		return gd_err_sys(err, "ptrace(PTRACE_GETSIGINFO, %d)", (int)t->tid);
 	struct user_regs_struct r;
-	if (core_regs(p, t->tid, &r, err) < 0)
+	if (live_regs(p, t->tid, &r, err) < 0)
 		return -1;
 	memset(out, 0, sizeof(*out));
 	out->tid = t->tid;
@@ -163,7 +163,7 @@ static int classify_trap(core_proc *p, core_thread *t, core_stop *out,
 			return 1;
 		}
 		uint8_t b = 0;
-		if (core_read(p, at, &b, 1, NULL) == 0 && b != 0xCC) {
+		if (live_read(p, at, &b, 1, NULL) == 0 && b != 0xCC) {
 			/* A hit on a breakpoint removed since: run the
 			 * instruction that is there now. */
 			t->regs.rip = at;
@@ -179,7 +179,7 @@ static int classify_trap(core_proc *p, core_thread *t, core_stop *out,
 	return 0;
 }
 
-static int exited_early(core_proc *p, pid_t tid)
+static int exited_early(core_live *p, pid_t tid)
 {
 	size_t n = p->nearly_exits < 64 ? p->nearly_exits : 64;
 	for (size_t i = 0; i < n; i++) {
@@ -193,7 +193,7 @@ static int exited_early(core_proc *p, pid_t tid)
 
 /* Asks a running thread to stop.  A thread that no longer exists is
  * forgotten (its exit may have been reaped elsewhere). */
-static int interrupt(core_proc *p, size_t i, gd_err *err)
+static int interrupt(core_live *p, size_t i, gd_err *err)
 {
 	core_thread *t = &p->threads[i];
 	if (ptrace(PTRACE_INTERRUPT, t->tid, 0, 0) == 0)
@@ -207,7 +207,7 @@ static int interrupt(core_proc *p, size_t i, gd_err *err)
 
 /* Processes one waitpid status.  Returns 1 when *out holds a stop for the
  * upper layer, 0 otherwise. */
-static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
+static int handle_status(core_live *p, pid_t tid, int st, core_stop *out,
 			 gd_err *err)
 {
 	if (WIFEXITED(st) || WIFSIGNALED(st)) {
@@ -283,7 +283,7 @@ static int handle_status(core_proc *p, pid_t tid, int st, core_stop *out,
 	return 0;
 }
 
-static int queue_push(core_proc *p, pid_t tid, int st)
+static int queue_push(core_live *p, pid_t tid, int st)
 {
 	if (gd_grow(&p->q, &p->qcap, p->qlen, sizeof(*p->q), 64) < 0)
 		return -1;
@@ -293,7 +293,7 @@ static int queue_push(core_proc *p, pid_t tid, int st)
 
 /* Reaps every status available now (blocking for the first one when
  * block is set).  1 if any was queued, 0 if none, -1 on error. */
-static int queue_fill(core_proc *p, int block, gd_err *err)
+static int queue_fill(core_live *p, int block, gd_err *err)
 {
 	p->qhead = p->qlen = 0;
 	for (;;) {
@@ -320,14 +320,14 @@ static int queue_fill(core_proc *p, int block, gd_err *err)
 }
 
 /* A held watchpoint hit, reported as if it had just happened. */
-static int held_hit(core_proc *p, core_stop *out, gd_err *err)
+static int held_hit(core_live *p, core_stop *out, gd_err *err)
 {
 	for (size_t i = 0; i < p->nthreads; i++) {
 		core_thread *t = &p->threads[i];
 		if (!t->held_watch || t->state != CT_STOPPED)
 			continue;
 		struct user_regs_struct r;
-		if (core_regs(p, t->tid, &r, err) < 0)
+		if (live_regs(p, t->tid, &r, err) < 0)
 			return -1;
 		out->kind = CORE_STOP_WATCH;
 		out->tid = t->tid;
@@ -339,7 +339,7 @@ static int held_hit(core_proc *p, core_stop *out, gd_err *err)
 	return 0;
 }
 
-int core_has_held(const core_proc *p)
+int live_has_held(const core_live *p)
 {
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].held_watch &&
@@ -348,7 +348,7 @@ int core_has_held(const core_proc *p)
 	return 0;
 }
 
-int core_wait(core_proc *p, int block, core_stop *out, gd_err *err)
+int live_wait(core_live *p, int block, core_stop *out, gd_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (!p->exited && !p->stopping) {
@@ -373,7 +373,7 @@ int core_wait(core_proc *p, int block, core_stop *out, gd_err *err)
 	}
 }
 
-static int any_running(const core_proc *p)
+static int any_running(const core_live *p)
 {
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].state == CT_RUNNING)
@@ -381,7 +381,7 @@ static int any_running(const core_proc *p)
 	return 0;
 }
 
-int core_stop_all(core_proc *p, gd_err *err)
+int live_stop_all(core_live *p, gd_err *err)
 {
 	if (p->exited)
 		return 0;
@@ -446,22 +446,22 @@ int core_stop_all(core_proc *p, gd_err *err)
 
 /* Steps t over the breakpoint it was reported at, if that breakpoint is
  * still there and t still sits on it.  Other threads must be stopped. */
-static int step_over(core_proc *p, core_thread *t, gd_err *err)
+static int step_over(core_live *p, core_thread *t, gd_err *err)
 {
 	uint64_t at = t->stepover;
 	t->stepover = 0;
 	if (!at || !core__bp(p, at))
 		return 0;
 	struct user_regs_struct r;
-	if (core_regs(p, t->tid, &r, err) < 0)
+	if (live_regs(p, t->tid, &r, err) < 0)
 		return -1;
 	if (r.rip != at)
 		return 0;
 	int exited = 0;
-	return core_step_thread(p, t->tid, &exited, err);
+	return live_step_thread(p, t->tid, &exited, err);
 }
 
-int core_resume_all(core_proc *p, gd_err *err)
+int live_resume_all(core_live *p, gd_err *err)
 {
 	if (p->exited)
 		return 0;
@@ -481,7 +481,7 @@ int core_resume_all(core_proc *p, gd_err *err)
 	return 0;
 }
 
-int core_resume_thread(core_proc *p, pid_t tid, gd_err *err)
+int live_resume_thread(core_live *p, pid_t tid, gd_err *err)
 {
 	core_thread *t = core__thread(p, tid);
 	if (!t || p->exited)
@@ -495,14 +495,14 @@ int core_resume_thread(core_proc *p, pid_t tid, gd_err *err)
 		gd_log_debug(p->log, "core: stepping %d over %#lx with every "
 			     "thread stopped", (int)tid, (unsigned long)t->stepover);
 		/* Lifting the int3 while others run would let them pass it. */
-		if (core_stop_all(p, err) < 0)
+		if (live_stop_all(p, err) < 0)
 			return -1;
-		return core_resume_all(p, err);
+		return live_resume_all(p, err);
 	}
 	return core__cont(p, t, err);
 }
 
-int core_run_thread(core_proc *p, pid_t tid, gd_err *err)
+int live_run_thread(core_live *p, pid_t tid, gd_err *err)
 {
 	core_thread *t = core__thread(p, tid);
 	if (!t || p->exited)
@@ -511,11 +511,11 @@ int core_run_thread(core_proc *p, pid_t tid, gd_err *err)
 		return 0;
 	if (t->stepover && core__bp(p, t->stepover)) {
 		struct user_regs_struct r;
-		if (core_regs(p, tid, &r, err) < 0)
+		if (live_regs(p, tid, &r, err) < 0)
 			return -1;
 		if (r.rip == t->stepover) {
 			int exited = 0;
-			if (core_step_thread(p, tid, &exited, err) < 0)
+			if (live_step_thread(p, tid, &exited, err) < 0)
 				return -1;
 			if (exited || p->exited)
 				return 0;
@@ -527,7 +527,7 @@ int core_run_thread(core_proc *p, pid_t tid, gd_err *err)
 	return core__cont(p, t, err);
 }
 
-uint64_t core_thread_stepover(const core_proc *p, pid_t tid)
+uint64_t live_thread_stepover(const core_live *p, pid_t tid)
 {
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].tid == tid)
@@ -535,26 +535,26 @@ uint64_t core_thread_stepover(const core_proc *p, pid_t tid)
 	return 0;
 }
 
-void core_thread_set_stepover(core_proc *p, pid_t tid, uint64_t addr)
+void live_thread_set_stepover(core_live *p, pid_t tid, uint64_t addr)
 {
 	core_thread *t = core__thread(p, tid);
 	if (t)
 		t->stepover = addr;
 }
 
-void core_hold_new_threads(core_proc *p, int hold)
+void live_hold_new_threads(core_live *p, int hold)
 {
 	p->hold_new = hold != 0;
 }
 
-int core_step_thread(core_proc *p, pid_t tid, int *exited, gd_err *err)
+int live_step_thread(core_live *p, pid_t tid, int *exited, gd_err *err)
 {
 	*exited = 0;
 	core_thread *t = core__thread(p, tid);
 	if (!t || t->state != CT_STOPPED)
 		return gd_err_set(err, "thread %d is not stopped", (int)tid);
 	struct user_regs_struct r;
-	if (core_regs(p, tid, &r, err) < 0)
+	if (live_regs(p, tid, &r, err) < 0)
 		return -1;
 	core_bp *bp = core__bp(p, r.rip);
 	if (bp && core__poke_byte(p, bp->addr, bp->orig, err) < 0)

@@ -99,6 +99,15 @@ typedef struct dbg_launch_opts {
 int dbg_launch(dbg *d, const dbg_launch_opts *o, gd_err *err);
 /* Seizes a running process and stops it. */
 int dbg_attach(dbg *d, pid_t pid, gd_err *err);
+/* Opens core file core_path of program exe (launch mode "core"): a target
+ * that can be read as at a stop but never runs or changes.  Breakpoints
+ * stay unverified with DBG_ERR_IS_CORE. */
+int dbg_open_corefile(dbg *d, const char *exe, const char *core_path,
+		  gd_err *err);
+/* 1 when the target is a core file. */
+int dbg_is_corefile(const dbg *d);
+/* What is said to every request that would run or change a core. */
+#define DBG_ERR_IS_CORE CORE_ERR_IS_CORE
 /* 1 once launch or attach succeeded, until dbg_end. */
 int dbg_has_target(const dbg *d);
 int dbg_attached(const dbg *d);
@@ -136,6 +145,10 @@ uint64_t dbg_current_goid(const dbg *d);
  * thread: there are no goroutines yet) or attach (on the goroutine a
  * pause would show): reported through the callback, nothing runs. */
 void dbg_initial_stop(dbg *d);
+/* A core file's stop (after configurationDone): an exception stop on the
+ * goroutine that crashed, saying why (dbg_exception_get), or, when it did
+ * not crash, a pause on a goroutine of the program. */
+void dbg_corefile_stop(dbg *d);
 /* Resumes every thread (or runs the instruction step armed by dbg_step).
  * Stops are reported later, through dbg_on_child. */
 int dbg_continue(dbg *d, gd_err *err);

@@ -300,6 +300,11 @@ void dbg__bp_resolve(dbg *d, dbg_bp *bp)
 					       : "the program is not started yet");
 		return;
 	}
+	if (dbg_is_corefile(d)) {
+		/* Accepted, never verified: nothing will run into it. */
+		set_message(bp, DBG_ERR_IS_CORE);
+		return;
+	}
 	switch (bp->kind) {
 	case DBG_BP_FUNC:
 		resolve_func(d, bp);

@@ -26,7 +26,7 @@ static void set_site(dbg *d, uint64_t addr, int want, int *have)
 
 void dbg__exc_sync(dbg *d)
 {
-	if (!dbg_has_target(d) || core_exited(d->proc))
+	if (!dbg_has_target(d) || core_exited(d->proc) || dbg_is_corefile(d))
 		return;
 	if (!d->exc_sites.fatalpanic && !d->exc_sites.throw_)
 		grt_exception_sites(d->rt, &d->exc_sites);
@@ -108,13 +108,10 @@ int dbg__exc_hit(dbg *d, pid_t tid, uint64_t addr)
 		msg = strdup(gd_err_msg(&err));
 		gd_err_clear(&err);
 	}
-	dbg__exc_clear(d);
 	gd_buf desc = GD_BUF_INIT;
 	gd_buf_printf(&desc, "%s: %s", panic ? "panic" : "fatal error",
 		      msg ? msg : "?");
 	free(msg);
-	d->exc_id = strdup(panic ? "panic" : "fatal error");
-	d->exc_desc = gd_buf_detach(&desc);
 	uint64_t goid = 0;
 	grt_invalidate(d->rt);
 	/* No goroutine (a scheduler throw): goid stays 0, the stop picks. */
@@ -122,8 +119,23 @@ int dbg__exc_hit(dbg *d, pid_t tid, uint64_t addr)
 		gd_log_info(d->log, "exception: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 	}
+	dbg__exc_record(d, panic ? "panic" : "fatal error",
+			desc.data ? desc.data : "", goid, tid);
+	gd_buf_free(&desc);
+	return 1;
+}
+
+void dbg__exc_record(dbg *d, const char *id, const char *desc, uint64_t goid,
+		     pid_t tid)
+{
+	dbg__exc_clear(d);
+	d->exc_id = strdup(id);
+	d->exc_desc = strdup(desc);
 	d->exc_goid = goid;
 	d->exc_stack = stack_text(d, goid, tid);
+	if (!d->exc_id || !d->exc_desc) { /* out of memory: no exception */
+		dbg__exc_clear(d);
+		return;
+	}
 	d->exc = (dbg_exception){d->exc_id, d->exc_desc, d->exc_stack};
-	return 1;
 }

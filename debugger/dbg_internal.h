@@ -103,6 +103,10 @@ void dbg__exc_sync(dbg *d);
 /* If addr is an exception site whose filter is on: records it, returns 1. */
 int dbg__exc_hit(dbg *d, pid_t tid, uint64_t addr);
 void dbg__exc_clear(dbg *d);
+/* Records an exception stop: id ("panic"), description, and the stack of
+ * goroutine goid (or of thread tid when goid is 0) as Go prints it. */
+void dbg__exc_record(dbg *d, const char *id, const char *desc, uint64_t goid,
+		     pid_t tid);
 
 /* ---- dbg_watch.c ---- */
 /* Arms (or reports why not) a DATA breakpoint; slot is the next free one. */

@@ -265,6 +265,8 @@ int dbg_continue(dbg *d, gd_err *err)
 {
 	if (!d->proc)
 		return gd_err_set(err, "no program is running");
+	if (dbg_is_corefile(d))
+		return gd_err_set(err, DBG_ERR_IS_CORE);
 	if (d->running)
 		return 0;
 	if (d->instr_step)
@@ -276,6 +278,8 @@ int dbg_pause(dbg *d, gd_err *err)
 {
 	if (!d->proc)
 		return gd_err_set(err, "no program is running");
+	if (dbg_is_corefile(d))
+		return gd_err_set(err, DBG_ERR_IS_CORE);
 	if (!d->running)
 		return 0;
 	if (core_stop_all(d->proc, err) < 0)
@@ -288,6 +292,30 @@ int dbg_pause(dbg *d, gd_err *err)
 	grt_invalidate(d->rt);
 	dbg__emit_stop(d, DBG_STOP_PAUSE, dbg__pick_goroutine(d), NULL, 0, NULL);
 	return 0;
+}
+
+void dbg_corefile_stop(dbg *d)
+{
+	if (!dbg_is_corefile(d))
+		return;
+	uint64_t goid = 0;
+	char *kind = NULL, *desc = NULL;
+	gd_err err = GD_ERR_INIT;
+	int rc = grt_crash(d->rt, &goid, &kind, &desc, &err);
+	if (rc < 0) {
+		/* The stop is still shown; only its reason is lost. */
+		gd_log_info(d->log, "core: why it crashed: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+	if (rc == 0) {
+		dbg__exc_record(d, kind, desc, goid, 0);
+		free(kind);
+		free(desc);
+		uint64_t id = d->exc_goid ? d->exc_goid : dbg__pick_goroutine(d);
+		dbg__emit_stop(d, DBG_STOP_EXCEPTION, id, NULL, 0, d->exc_desc);
+		return;
+	}
+	dbg__emit_stop(d, DBG_STOP_PAUSE, dbg__pick_goroutine(d), NULL, 0, NULL);
 }
 
 void dbg_initial_stop(dbg *d)
@@ -308,6 +336,8 @@ int dbg_step(dbg *d, uint64_t thread_id, dbg_step_kind kind, gd_err *err)
 {
 	if (!d->proc || d->running)
 		return gd_err_set(err, "the program is not stopped");
+	if (dbg_is_corefile(d))
+		return gd_err_set(err, DBG_ERR_IS_CORE);
 	dbg__step_drop(d);
 	if (kind == DBG_STEP_INSTRUCTION) {
 		/* Goroutines unreadable (before the runtime set up): the id

@@ -94,6 +94,30 @@ int dbg_attach(dbg *d, pid_t pid, gd_err *err)
 	return 0;
 }
 
+int dbg_open_corefile(dbg *d, const char *exe, const char *core_path,
+		  gd_err *err)
+{
+	if (d->proc)
+		return gd_err_set(err, "a program is already being debugged");
+	if (gdw_open(&d->dw, exe, err) < 0)
+		return -1;
+	if (core_open_corefile(&d->proc, core_path, exe, d->log, err) < 0 ||
+	    grt_open(&d->rt, d->dw, d->proc, err) < 0) {
+		dbg_end(d, DBG_END_DEFAULT);
+		return -1;
+	}
+	d->exit_told = 0;
+	gd_log_info(d->log, "core %s of %s, Go %s", core_path, exe,
+		    grt_go_version(d->rt));
+	resolve_pending(d);
+	return 0;
+}
+
+int dbg_is_corefile(const dbg *d)
+{
+	return d->proc && core_is_corefile(d->proc);
+}
+
 int dbg_has_target(const dbg *d)
 {
 	return d->proc != NULL && d->rt != NULL;
@@ -148,7 +172,8 @@ void dbg_set_unavailable(dbg *d, const char *why)
 
 void dbg_end(dbg *d, dbg_end_how how)
 {
-	int alive = d->proc && !core_exited(d->proc);
+	/* A core file has nothing alive to stop, clean or kill. */
+	int alive = d->proc && !core_exited(d->proc) && !dbg_is_corefile(d);
 	/* An attached program that lives on must lose our debug registers
 	 * and step breakpoints, which change only while every thread is
 	 * still (core_detach removes the user breakpoints' int3s itself).

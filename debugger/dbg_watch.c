@@ -175,6 +175,10 @@ void dbg__watch_arm(dbg *d, dbg_bp *bp, int *next_slot)
 		watch_fail(bp, "the program is not started yet");
 		return;
 	}
+	if (dbg_is_corefile(d)) {
+		watch_fail(bp, DBG_ERR_IS_CORE);
+		return;
+	}
 	if (*next_slot >= CORE_HW_SLOTS) {
 		watch_fail(bp, "at most 4 data breakpoints (x86 has 4 debug "
 			   "registers)");

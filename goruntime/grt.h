@@ -168,6 +168,13 @@ void grt_exception_sites(grt_target *t, grt_exc_sites *out);
 int grt_panic_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
 /* At throw/fatal's entry: the message string argument.  Heap string. */
 int grt_throw_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
+/* A target that died (a core the kernel dumped): the goroutine that
+ * crashed (0 if none is known), the kind ("panic", "fatal error") and what
+ * the runtime printed first ("panic: boom [signal SIGSEGV: segmentation
+ * violation code=0x1 addr=0x0 pc=0x...]").  Heap strings.  1 when the
+ * target did not crash (a live process, a gcore of a running program). */
+int grt_crash(grt_target *t, uint64_t *goid, char **kind, char **desc,
+	      gd_err *err);
 
 /* ---- function names (grt_funcname.c) ---- */
 /* Does a user's function breakpoint name (main.worker, net/http.Get,

@@ -486,6 +486,9 @@ static int calling_thread(grt_scope *s, pid_t *tid, uint64_t *goid,
 			  gd_err *err)
 {
 	grt_target *t = s->t;
+	/* A call runs the program: a core file cannot. */
+	if (core_is_corefile(t->proc))
+		return gd_err_set(err, "%s", CORE_ERR_IS_CORE);
 	if (!s->goid) {
 		*tid = s->tid;
 		*goid = 0;

@@ -69,8 +69,8 @@ struct grt_target {
 	int user_held;      /* we set sched.disable.user (grt_call.c) */
 };
 
-/* Unwinds a thread stopped outside Go's DWARF with libunwind-ptrace:
- * fills up to max frames, then the registers of the first Go frame.
+/* Unwinds a thread stopped outside Go's DWARF with libunwind over the
+ * target (core_unwind.h): fills up to max frames, then the registers of the first Go frame.
  * 0 when a Go frame was reached. */
 struct grt_frame;
 int grt__native_unwind(grt_target *t, pid_t tid, struct grt_frame *out,

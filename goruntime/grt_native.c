@@ -1,10 +1,11 @@
 /* Frames outside Go's DWARF (the vDSO, C code of a cgo program): the
- * thread's live registers are unwound with libunwind-ptrace, which reads
- * .eh_frame of whatever is mapped there, until a PC that Go's own call
- * frame information covers. */
+ * thread's registers are unwound with libunwind over the target (core
+ * picks libunwind-ptrace for a live process, libunwind-coredump for a core
+ * file), which reads .eh_frame of whatever is mapped there, until a PC
+ * that Go's own call frame information covers. */
 #include "grt_internal.h"
+#include "../core/core_unwind.h"
 
-#include <libunwind-ptrace.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,17 +39,14 @@ int grt__native_unwind(grt_target *t, pid_t tid, grt_frame *out, size_t max,
 		       size_t *n, uint64_t *pc, uint64_t *sp, uint64_t *bp)
 {
 	*n = 0;
-	unw_addr_space_t as = unw_create_addr_space(&_UPT_accessors, 0);
-	if (!as)
+	core_unwinder u;
+	/* No unwinder: the caller shows the frames it has (this one is
+	 * optional, so its reason is not kept). */
+	if (core_unwind_begin(t->proc, tid, &u, NULL) < 0)
 		return -1;
-	void *ui = _UPT_create(tid);
-	if (!ui) {
-		unw_destroy_addr_space(as);
-		return -1;
-	}
 	unw_cursor_t c;
 	int rc = -1;
-	if (unw_init_remote(&c, as, ui) < 0)
+	if (unw_init_remote(&c, u.as, u.arg) < 0)
 		goto out;
 	for (;;) {
 		unw_word_t ip, rsp, rbp;
@@ -80,7 +78,6 @@ int grt__native_unwind(grt_target *t, pid_t tid, grt_frame *out, size_t max,
 			break;
 	}
 out:
-	_UPT_destroy(ui);
-	unw_destroy_addr_space(as);
+	core_unwind_end(t->proc, &u);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #include "../common/gd_buf.h"
 
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,5 +227,153 @@ int grt_panic_message(grt_target *t, pid_t tid, char **msg, gd_err *err)
 		return -1;
 	}
 	*msg = gd_buf_detach(&b);
+	return 0;
+}
+
+/* Signal names as the Go runtime prints them (runtime/sigtab_linux). */
+static const char *go_signame(int sig, const char **what)
+{
+	static const struct {
+		int sig;
+		const char *name, *what;
+	} tab[] = {
+		{SIGSEGV, "SIGSEGV", "segmentation violation"},
+		{SIGBUS, "SIGBUS", "bus error"},
+		{SIGFPE, "SIGFPE", "floating-point exception"},
+		{SIGILL, "SIGILL", "illegal instruction"},
+		{SIGABRT, "SIGABRT", "abort"},
+		{SIGQUIT, "SIGQUIT", "quit"},
+		{SIGTRAP, "SIGTRAP", "trace trap"},
+		{SIGSYS, "SIGSYS", "bad system call"},
+		{SIGKILL, "SIGKILL", "kill"},
+		{SIGTERM, "SIGTERM", "termination"},
+	};
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++)
+		if (tab[i].sig == sig) {
+			*what = tab[i].what;
+			return tab[i].name;
+		}
+	*what = "signal";
+	return NULL;
+}
+
+static void put_signal(gd_buf *b, int sig)
+{
+	const char *what, *name = go_signame(sig, &what);
+	if (name)
+		gd_buf_printf(b, "%s: %s", name, what);
+	else
+		gd_buf_printf(b, "signal %d", sig);
+}
+
+/* Signals whose default action dumps core: only those mean a crash (a
+ * gcore of a running program carries the SIGSTOP gdb stopped it with). */
+static int dumps_core(int sig)
+{
+	return sig == SIGQUIT || sig == SIGILL || sig == SIGTRAP ||
+	       sig == SIGABRT || sig == SIGBUS || sig == SIGFPE ||
+	       sig == SIGSEGV || sig == SIGSYS || sig == SIGXCPU ||
+	       sig == SIGXFSZ;
+}
+
+/* The goroutine with an unrecovered panic under way, 0 if none. */
+static uint64_t panicking_goroutine(grt_target *t, uint64_t panic_off)
+{
+	const grt_goroutine *gs;
+	size_t n;
+	if (grt_goroutines(t, &gs, &n, NULL) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t p = 0;
+		if (grt__read_u64(t, gs[i].gaddr + panic_off, &p, NULL) == 0 && p)
+			return gs[i].goid;
+	}
+	return 0;
+}
+
+int grt_crash(grt_target *t, uint64_t *goid, char **kind, char **desc,
+	      gd_err *err)
+{
+	pid_t tid;
+	int signo, code;
+	uint64_t fault;
+	*goid = 0;
+	*kind = *desc = NULL;
+	if (core_stop_signal(t->proc, &tid, &signo, &code, &fault) != 0 ||
+	    !dumps_core(signo))
+		return 1;
+	uint64_t panic_off, arg_off;
+	if (gdw_member_offset(t->dw, "runtime.g", "_panic", &panic_off, err) < 0 ||
+	    gdw_member_offset(t->dw, "runtime._panic", "arg", &arg_off, err) < 0)
+		return -1;
+	/* The thread that died runs the goroutine that crashed (on its
+	 * system stack: m.curg); a panic may also have been raised on
+	 * another thread that was then stopped. */
+	uint64_t id = 0;
+	if (grt_thread_goid(t, tid, &id, NULL) < 0)
+		id = 0;
+	const grt_goroutine *g = id ? grt_goroutine_by_id(t, id, NULL) : NULL;
+	uint64_t pan = 0;
+	if (g && grt__read_u64(t, g->gaddr + panic_off, &pan, NULL) < 0)
+		pan = 0;
+	if (!pan) {
+		uint64_t other = panicking_goroutine(t, panic_off);
+		if (other) {
+			id = other;
+			g = grt_goroutine_by_id(t, id, NULL);
+			if (!g || grt__read_u64(t, g->gaddr + panic_off, &pan, NULL) < 0)
+				pan = 0;
+		}
+	}
+	gd_buf b = GD_BUF_INIT;
+	if (pan) {
+		/* fatalpanic has run preprintpanics: error and Stringer
+		 * values are their strings already. */
+		uint64_t eface[2];
+		gd_buf_puts(&b, "panic: ");
+		if (core_read(t->proc, pan + arg_off, eface, sizeof(eface), err) < 0 ||
+		    format_eface(t, eface[0], eface[1], &b, err) < 0) {
+			gd_buf_free(&b);
+			return -1;
+		}
+		/* A panic raised by a signal (sigpanic): the runtime prints
+		 * the signal after the value; so do we. */
+		uint64_t sig_off, c0_off, c1_off, pc_off;
+		uint32_t gsig = 0;
+		uint64_t c0 = 0, c1 = 0, spc = 0;
+		if (g && gdw_member_offset(t->dw, "runtime.g", "sig", &sig_off, NULL) == 0 &&
+		    gdw_member_offset(t->dw, "runtime.g", "sigcode0", &c0_off, NULL) == 0 &&
+		    gdw_member_offset(t->dw, "runtime.g", "sigcode1", &c1_off, NULL) == 0 &&
+		    gdw_member_offset(t->dw, "runtime.g", "sigpc", &pc_off, NULL) == 0 &&
+		    core_read(t->proc, g->gaddr + sig_off, &gsig, 4, NULL) == 0 &&
+		    gsig != 0 &&
+		    grt__read_u64(t, g->gaddr + c0_off, &c0, NULL) == 0 &&
+		    grt__read_u64(t, g->gaddr + c1_off, &c1, NULL) == 0 &&
+		    grt__read_u64(t, g->gaddr + pc_off, &spc, NULL) == 0) {
+			gd_buf_puts(&b, " [signal ");
+			put_signal(&b, (int)gsig);
+			/* Go's hex() prints 0 as 0x0. */
+			gd_buf_printf(&b, " code=0x%" PRIx64 " addr=0x%" PRIx64
+				      " pc=0x%" PRIx64 "]", c0, c1, spc);
+		}
+		*kind = strdup("panic");
+	} else {
+		/* No panic: a fatal error or a signal the runtime did not
+		 * turn into one. */
+		gd_buf_puts(&b, "fatal signal ");
+		put_signal(&b, signo);
+		if (signo == SIGSEGV || signo == SIGBUS || signo == SIGFPE ||
+		    signo == SIGILL)
+			gd_buf_printf(&b, " addr=0x%" PRIx64, fault);
+		*kind = strdup("fatal error");
+	}
+	*desc = gd_buf_detach(&b);
+	*goid = id;
+	if (!*kind || !*desc) {
+		free(*kind);
+		free(*desc);
+		*kind = *desc = NULL;
+		return gd_err_set(err, "out of memory");
+	}
 	return 0;
 }

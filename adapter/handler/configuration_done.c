@@ -27,6 +27,11 @@ void dap_run_configured(dap_session *s)
 			s->state = DAP_RUNNING;
 		return;
 	}
+	if (dbg_is_corefile(s->dbg)) {
+		/* Nothing runs: the stop is where the core was dumped. */
+		dbg_corefile_stop(s->dbg);
+		return;
+	}
 	if (s->cfg.stop_on_entry) {
 		/* Launched: on the main thread (no goroutines yet); attached:
 		 * on a goroutine threads lists, as after a pause. */

@@ -114,9 +114,10 @@ static void launch_binary(dap_session *s, const cJSON *req, char *binary,
 {
 	gd_err err = GD_ERR_INIT;
 	int rc;
-	dbg_set_unavailable(s->dbg, s->cfg.no_debug
+	int plain = s->cfg.no_debug && strcmp(s->cfg.mode, "core") != 0;
+	dbg_set_unavailable(s->dbg, plain
 			    ? "the program runs without debugging (noDebug)" : NULL);
-	if (s->cfg.no_debug) {
+	if (plain) {
 		const char *path = binary ? binary : s->cfg.program;
 		rc = dap_plain_start(s, path, tmpdir, &err);
 		free(binary);
@@ -181,7 +182,8 @@ static void start_launch(dap_session *s, const cJSON *req)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (strcmp(s->cfg.mode, "exec") == 0) {
+	/* exec runs the program given; core opens its core file. */
+	if (strcmp(s->cfg.mode, "exec") == 0 || strcmp(s->cfg.mode, "core") == 0) {
 		launch_binary(s, req, NULL, NULL);
 		return;
 	}

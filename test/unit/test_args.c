@@ -228,11 +228,17 @@ static void test_launch_mode(void)
 	PARSE_FAIL(dap_args_launch_parse, dap_args_launch,
 		   "{\"mode\":\"remote\",\"program\":\"p\"}",
 		   "launch: mode \"remote\" is not supported (supported: "
-		   "\"debug\", the default, \"exec\", \"test\" and \"auto\")");
+		   "\"debug\", the default, \"exec\", \"test\", \"auto\" and "
+		   "\"core\")");
+	PARSE_OK(dap_args_launch_parse, &a,
+		 "{\"mode\":\"core\",\"program\":\"/bin/p\","
+		 "\"coreFilePath\":\"/tmp/core.1\"}");
+	CHECK_STR(a.mode, "core");
+	CHECK_STR(a.corefile_path, "/tmp/core.1");
+	dap_args_launch_free(&a);
 	PARSE_FAIL(dap_args_launch_parse, dap_args_launch,
 		   "{\"mode\":\"core\",\"program\":\"p\"}",
-		   "launch: mode \"core\" is not supported (supported: "
-		   "\"debug\", the default, \"exec\", \"test\" and \"auto\")");
+		   "launch: 'coreFilePath' is required with mode \"core\"");
 	PARSE_FAIL(dap_args_launch_parse, dap_args_launch,
 		   "{\"mode\":1,\"program\":\"p\"}",
 		   "launch: 'mode' must be a string, not 1");

@@ -1,0 +1,324 @@
+"""Core dumps (issue 9): launch mode "core" opens an ELF core file of a
+program next to its executable.  Cores come from gdb's gcore (a running
+program with parked goroutines) and from the kernel (GOTRACEBACK=crash,
+RLIMIT_CORE unlimited) for a panic and a nil dereference.  Nothing can run
+or change on a core: those requests fail and the session goes on.
+
+The cores are written into pytest's tmp dirs, once per toolchain, from
+test/fixtures/corefile run with GOMAXPROCS=2 and a small heap (the kernel's
+cores are sparse: the Go arenas it reserved take no disk)."""
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+
+import pytest
+
+from godap_testlib import (TIMEOUT, disconnect, fixture_src, initialize,
+                           launch, marker_line, stack, wait_stopped)
+
+FIX = "corefile"
+SRC = fixture_src(FIX)
+CORE_MSG = "this is a core file: the program cannot run or change"
+PROGRAM_ENV = {"GOMAXPROCS": "2", "GOGC": "50", "GODEBUG": ""}
+
+
+def _run_env(go_tc, extra=None):
+    env = go_tc.full_env(PROGRAM_ENV)
+    if extra:
+        env.update(extra)
+    return env
+
+
+def _gcore(go_tc, binary, outdir):
+    """Runs the fixture in mode park until it prints READY, dumps it with
+    gcore, kills it.  Returns the core's path."""
+    if not shutil.which("gcore"):
+        pytest.fail("gcore (gdb) is needed for the core tests", pytrace=False)
+    p = subprocess.Popen([binary, "park"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, env=_run_env(go_tc), text=True)
+    try:
+        line = p.stdout.readline()  # blocks until the program is parked
+        assert line.startswith("READY"), (line, p.stderr.read())
+        base = os.path.join(outdir, "gcore")
+        r = subprocess.run(["gcore", "-o", base, str(p.pid)], capture_output=True,
+                           text=True, timeout=300)
+        core = f"{base}.{p.pid}"
+        assert r.returncode == 0 and os.path.exists(core), r.stdout + r.stderr
+        # gdb writes the Go runtime's PROT_NONE address-space reservations
+        # as zeros (about 1.2 GB): give those blocks back to the disk.
+        subprocess.run(["fallocate", "--dig-holes", core], check=True, timeout=300)
+        return core
+    finally:
+        p.kill()
+        p.wait()
+        p.stdin.close()
+        p.stdout.close()
+        p.stderr.close()
+
+
+def _core_pattern():
+    with open("/proc/sys/kernel/core_pattern") as f:
+        return f.read().strip()
+
+
+def _kernel_core(go_tc, binary, mode, outdir):
+    """Runs the fixture in `mode` with GOTRACEBACK=crash so the runtime
+    aborts after printing the panic and the kernel dumps it into its
+    working directory.  Returns (core path, program stderr)."""
+    pattern = _core_pattern()
+    if pattern.startswith("|") or "/" in pattern:
+        # A helper (systemd-coredump, apport) or another directory gets the
+        # core: this machine would need root to change that, for everyone.
+        pytest.skip(f"kernel core_pattern is {pattern!r}: cores do not land "
+                    f"in the program's directory")
+    cwd = os.path.join(outdir, "kernel-" + mode)
+    os.makedirs(cwd, exist_ok=True)
+
+    def unlimited_core():
+        resource.setrlimit(resource.RLIMIT_CORE,
+                           (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+
+    r = subprocess.run([binary, mode], cwd=cwd, capture_output=True, text=True,
+                       env=_run_env(go_tc, {"GOTRACEBACK": "crash"}),
+                       preexec_fn=unlimited_core, timeout=120)
+    assert r.returncode == -signal.SIGABRT, (r.returncode, r.stderr[-2000:])
+    cores = [f for f in os.listdir(cwd) if f.startswith("core")]
+    assert len(cores) == 1, (cores, pattern)
+    return os.path.join(cwd, cores[0]), r.stderr
+
+
+def cores(go_tc):
+    """The fixture binary and its cores, made once per toolchain."""
+    if not hasattr(go_tc, "_core_files"):
+        binary = go_tc.build(FIX)
+        outdir = os.path.join(go_tc.cache_dir, "cores")
+        os.makedirs(outdir, exist_ok=True)
+        go_tc._core_files = {"binary": binary, "outdir": outdir}
+    d = go_tc._core_files
+    return d
+
+
+def gcore_of(go_tc):
+    d = cores(go_tc)
+    if "gcore" not in d:
+        d["gcore"] = _gcore(go_tc, d["binary"], d["outdir"])
+    return d["binary"], d["gcore"]
+
+
+def kernel_core_of(go_tc, mode):
+    d = cores(go_tc)
+    if mode not in d:
+        d[mode] = _kernel_core(go_tc, d["binary"], mode, d["outdir"])
+    return d["binary"], d[mode]
+
+
+def open_core(godap, go_tc, binary, core):
+    c = godap.start(go_tc)
+    initialize(c)
+    r = launch(c, binary, "core", coreFilePath=core)
+    assert r["success"], r.get("message")
+    c.wait_event("initialized", TIMEOUT)
+    c.request_ok("configurationDone")
+    return c
+
+
+def scope_vars(c, frame_id):
+    sc = c.request_ok("scopes", {"frameId": frame_id})["scopes"]
+    vs = c.request_ok("variables", {"variablesReference": sc[0]["variablesReference"]})
+    return {v["name"]: v for v in vs["variables"]}
+
+
+def kids(c, var):
+    assert var["variablesReference"] > 0, var
+    vs = c.request_ok("variables", {"variablesReference": var["variablesReference"]})
+    return [(k["name"], k["value"]) for k in vs["variables"]]
+
+
+def user_frame(c, goid, func):
+    frames = stack(c, goid)["stackFrames"]
+    for f in frames:
+        if f["name"] == func:
+            return f
+    raise AssertionError(f"no frame {func} in {[f['name'] for f in frames]}")
+
+
+def test_core_gcore_goroutines_and_values(godap, go_tc):
+    binary, core = gcore_of(go_tc)
+    c = open_core(godap, go_tc, binary, core)
+    ev = wait_stopped(c, "pause")
+    threads = c.request_ok("threads")["threads"]
+    ids = {t["id"] for t in threads}
+    # main and the three parked goroutines, with their runtime ones.
+    parked = [t for t in threads if "main.parked" in t["name"]]
+    assert len(parked) == 3, threads
+    assert 1 in ids
+    assert ev["threadId"] in ids
+
+    f = user_frame(c, 1, "main.main")
+    assert f["line"] == marker_line(SRC, "MAIN_WAIT")
+    vs = scope_vars(c, f["id"])
+    assert vs["mode"]["value"] == '"park"'
+    assert vs["pt"]["value"] == 'main.Point {X: 42, Y: -7, Name: "origin"}'
+    assert kids(c, vs["pt"]) == [("X", "42"), ("Y", "-7"), ("Name", '"origin"')]
+    assert vs["m"]["value"].startswith("map[string]int [")
+    assert sorted(kids(c, vs["m"])) == [('"one"', "1"), ('"three"', "3"), ('"two"', "2"),
+                                         ("len()", "3")]
+    assert vs["sh"]["value"] == "main.Shape(main.Rect) {W: 3, H: 4}"
+    ev1 = c.request_ok("evaluate", {"expression": "pt.X*2 + len(m)", "frameId": f["id"],
+                                    "context": "watch"})
+    assert ev1["result"] == "87"
+    ev2 = c.request_ok("evaluate", {"expression": "sh.(main.Rect).H", "frameId": f["id"],
+                                    "context": "watch"})
+    assert ev2["result"] == "4"
+
+    # Each parked goroutine sits in its channel receive with its own id.
+    seen = set()
+    for t in parked:
+        pf = user_frame(c, t["id"], "main.parked")
+        assert pf["line"] == marker_line(SRC, "PARKED")
+        pv = scope_vars(c, pf["id"])
+        i = int(pv["id"]["value"])
+        assert pv["total"]["value"] == str(i * 100)
+        seen.add(i)
+    assert seen == {1, 2, 3}
+    disconnect(c)
+
+
+def test_core_kernel_panic(godap, go_tc):
+    binary, (core, stderr) = kernel_core_of(go_tc, "panic")
+    assert "panic: core panic 42" in stderr
+    c = open_core(godap, go_tc, binary, core)
+    ev = wait_stopped(c, "exception")
+    assert ev["description"] == "panic: core panic 42", ev
+    assert ev["threadId"] == 1
+    info = c.request_ok("exceptionInfo", {"threadId": 1})
+    assert info["exceptionId"] == "panic"
+    assert info["description"] == "panic: core panic 42"
+    assert "goroutine 1 [running]" in info["details"]["stackTrace"]
+    assert "main.crash()" in info["details"]["stackTrace"]
+    f = user_frame(c, 1, "main.crash")
+    assert f["line"] == marker_line(SRC, "PANIC_LINE")
+    vs = scope_vars(c, f["id"])
+    assert vs["mode"]["value"] == '"panic"'
+    assert kids(c, vs["p"])[0][1] == 'main.Point {X: 42, Y: -7, Name: "origin"}'
+    threads = c.request_ok("threads")["threads"]
+    assert len([t for t in threads if "main.parked" in t["name"]]) == 3, threads
+    disconnect(c)
+
+
+def test_core_kernel_nil_dereference(godap, go_tc):
+    binary, (core, stderr) = kernel_core_of(go_tc, "nil")
+    want = "panic: runtime error: invalid memory address or nil pointer dereference"
+    assert want in stderr
+    c = open_core(godap, go_tc, binary, core)
+    ev = wait_stopped(c, "exception")
+    desc = ev["description"]
+    # The same words Go printed: value, then the signal and the address.
+    line = [ln for ln in stderr.splitlines() if ln.startswith("[signal ")][0]
+    assert desc == want + " " + line, (desc, line)
+    assert "[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x" in desc
+    assert ev["threadId"] == 1
+    info = c.request_ok("exceptionInfo", {"threadId": 1})
+    assert info["description"] == desc
+    f = user_frame(c, 1, "main.crash")
+    assert f["line"] == marker_line(SRC, "NIL_LINE")
+    vs = scope_vars(c, f["id"])
+    assert vs["n"]["value"] == "*main.Node nil"
+    disconnect(c)
+
+
+def test_core_wrong_binary(godap, go_tc, tmp_path):
+    _, core = gcore_of(go_tc)
+    other = go_tc.build(FIX, ldflags="-X main.variant=other")
+    c = godap.start(go_tc)
+    initialize(c)
+    r = launch(c, other, "core", coreFilePath=core)
+    assert not r["success"]
+    assert r["message"].startswith(f"core file does not match program '{os.path.realpath(other)}'"), r
+    assert "Go build id" in r["message"], r
+    # The session still answers, and can then open the right one.
+    binary, _ = gcore_of(go_tc)
+    r = launch(c, binary, "core", coreFilePath=core)
+    assert r["success"], r
+    c.wait_event("initialized", TIMEOUT)
+    c.request_ok("configurationDone")
+    wait_stopped(c, "pause")
+    disconnect(c)
+
+
+def test_core_truncated_and_not_a_core(godap, go_tc, tmp_path):
+    binary, core = gcore_of(go_tc)
+    cut = str(tmp_path / "core.cut")
+    with open(core, "rb") as src, open(cut, "wb") as dst:
+        dst.write(src.read(os.path.getsize(core) // 2))
+    c = godap.start(go_tc)
+    initialize(c)
+    r = launch(c, binary, "core", coreFilePath=cut)
+    assert not r["success"]
+    assert r["message"].startswith(f"core file '{cut}' is truncated"), r
+    r = launch(c, binary, "core", coreFilePath=binary)
+    assert not r["success"]
+    assert r["message"] == f"'{binary}' is not a core file (an ELF file of type executable)", r
+    r = launch(c, binary, "core", coreFilePath=SRC)
+    assert not r["success"]
+    assert r["message"] == f"'{SRC}' is not a core file (not ELF)", r
+    r = launch(c, binary, "core", coreFilePath=str(tmp_path / "none"))
+    assert not r["success"]
+    assert "No such file or directory" in r["message"], r
+    disconnect(c)
+
+
+def test_core_refuses_run_control(godap, go_tc):
+    binary, core = gcore_of(go_tc)
+    c = godap.start(go_tc)
+    initialize(c)
+    r = launch(c, binary, "core", coreFilePath=core)
+    assert r["success"], r
+    c.wait_event("initialized", TIMEOUT)
+    # Breakpoints are accepted, unverified, with the reason.
+    bps = c.request_ok("setBreakpoints", {
+        "source": {"path": SRC}, "breakpoints": [{"line": marker_line(SRC, "PARKED")}]})
+    assert [(b["verified"], b["message"]) for b in bps["breakpoints"]] == [(False, CORE_MSG)]
+    fb = c.request_ok("setFunctionBreakpoints", {"breakpoints": [{"name": "main.crash"}]})
+    assert [(b["verified"], b["message"]) for b in fb["breakpoints"]] == [(False, CORE_MSG)]
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "pause")
+    g = 1
+    f = user_frame(c, g, "main.main")
+    vs = scope_vars(c, f["id"])
+    info = c.request_ok("dataBreakpointInfo", {"variablesReference": 0, "name": "pt.X",
+                                               "frameId": f["id"]})
+    if info.get("dataId"):
+        db = c.request_ok("setDataBreakpoints", {"breakpoints": [{"dataId": info["dataId"]}]})
+        assert [(b["verified"], b["message"]) for b in db["breakpoints"]] == [(False, CORE_MSG)]
+    sc = c.request_ok("scopes", {"frameId": f["id"]})["scopes"]
+    refused = [
+        ("continue", {"threadId": g}),
+        ("next", {"threadId": g}),
+        ("stepIn", {"threadId": g}),
+        ("stepOut", {"threadId": g}),
+        ("next", {"threadId": g, "granularity": "instruction"}),
+        ("pause", {"threadId": g}),
+        ("setVariable", {"variablesReference": sc[0]["variablesReference"],
+                         "name": "mode", "value": '"x"'}),
+        ("setExpression", {"expression": "pt.X", "value": "1", "frameId": f["id"]}),
+        ("writeMemory", {"memoryReference": "0x400000", "data": "AA=="}),
+    ]
+    for cmd, args in refused:
+        r = c.request(cmd, args)
+        assert not r["success"], (cmd, r)
+        assert r["message"] == CORE_MSG, (cmd, r)
+        assert r["body"]["error"]["showUser"] is False
+    # A function call would run the program.
+    r = c.request("evaluate", {"expression": "sh.Area()", "frameId": f["id"], "context": "repl"})
+    assert not r["success"] and r["message"] == CORE_MSG, r
+    # Nothing changed, and the session still answers.
+    assert not c.events("continued")
+    vs2 = scope_vars(c, user_frame(c, g, "main.main")["id"])
+    assert vs2["mode"]["value"] == vs["mode"]["value"] == '"park"'
+    assert vs2["pt"]["value"] == vs["pt"]["value"]
+    assert ev["threadId"] in {t["id"] for t in c.request_ok("threads")["threads"]}
+    disconnect(c)
