@@ -54,6 +54,7 @@ typedef struct dap_target {
 } dap_target;
 
 typedef struct dap_build dap_build; /* dap_build.h */
+typedef struct dap_term dap_term;   /* dap_terminal.c */
 
 /* A program run with noDebug: an untraced child, its output piped. */
 typedef struct dap_plain {
@@ -71,6 +72,11 @@ struct dap_session {
 	dap_framing *fr;
 	int seq;
 	int sigfd;
+	/* SIGTERM, SIGINT and SIGHUP arrive here: godap then ends the
+	 * session as a disconnect would (breakpoints out, an attached
+	 * program detached, a launched one killed, the build removed). */
+	int termfd;
+	int term_sig; /* the one that ended us, 0 if none */
 	int done;
 	int exit_code;
 	dap_state state;
@@ -88,6 +94,7 @@ struct dap_session {
 	int client_progress, client_run_in_terminal;
 	int progress_seq;
 	dap_build *build;    /* the go build under way, or NULL */
+	dap_term *term;      /* runInTerminal under way, or NULL */
 	cJSON *pending;      /* the launch request answered when the build
 			      * ends (owned), or NULL */
 	int terminating;     /* terminate sent SIGTERM; kill at term_at */
@@ -104,7 +111,20 @@ struct dap_session {
 	char **srcrefs;
 	size_t nsrcrefs, capsrcrefs;
 
+	/* goroutineFilters (launch, or dlv config), NULL when none */
+	grt_gfilter *gfilter;
+
 	int exited_sent;
+
+	/* Requests read while a request was being handled (a function call
+	 * waits for the program and watches for 'pause'): handled next. */
+	struct dap_inmsg {
+		char *body;
+		size_t len;
+		int intr; /* pause, disconnect or terminate */
+	} *inq;
+	size_t ninq, capinq;
+	int intr_pending; /* such a request is queued, not yet handled */
 };
 
 /* ---- session (dap_session.c) ---- */
@@ -137,6 +157,11 @@ int dap_corefile_refuses(const char *command);
 /* An error response carrying err's message; clears err. */
 void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
+/* Reads what the client has sent and queues its requests (they are
+ * handled when the current request is done).  1 when one of them asks to
+ * interrupt (pause, disconnect, terminate), 0 if not, -1 when the client
+ * is gone. */
+int dap_session_take_input(dap_session *s);
 void dap_output(dap_session *s, const char *category, const char *text,
 		size_t len);
 /* Program bytes as an output event: valid UTF-8 (see dap_utf8.h); a
@@ -179,6 +204,29 @@ void dap_launch_abort(dap_session *s, const char *why);
  * (handler/configuration_done.c) */
 void dap_run_configured(dap_session *s);
 
+/* The program is there (rc 0) or could not start (rc -1, err): answers
+ * the pending launch.  (handler/launch.c) */
+void dap_launch_done(dap_session *s, int rc, gd_err *err);
+
+/* ---- console integratedTerminal / externalTerminal (dap_terminal.c) */
+/* Asks the client to run the launcher in its terminal (runInTerminal);
+ * the launch is answered when the launcher has connected and the program
+ * is traced (dap_launch_done).  Takes binary (NULL: cfg.program) and
+ * tmpdir. */
+int dap_term_start(dap_session *s, char *binary, char *tmpdir, gd_err *err);
+/* The listening socket to poll, -1 when none. */
+int dap_term_fd(const dap_session *s);
+/* The launcher connected (or tried to). */
+void dap_term_poll(dap_session *s);
+/* A response from the client to a request of ours. */
+void dap_term_response(dap_session *s, const cJSON *resp);
+/* Drops the runInTerminal state (socket, files). */
+void dap_term_end(dap_session *s);
+
+/* ---- messages to the client (dap_session.c) ---- */
+/* Sends a reverse request; returns its seq. */
+int dap_request(dap_session *s, const char *command, cJSON *args);
+
 /* ---- noDebug (dap_plain.c) ---- */
 /* Starts binary untraced (takes tmpdir). */
 int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
@@ -195,6 +243,10 @@ void dap_plain_end(dap_session *s, int detach);
  * tmpdir (owned; removed at the end), or NULL for mode exec. */
 int dap_target_launch(dap_session *s, char *built, char *tmpdir,
 		      gd_err *err);
+/* The same for a program a runInTerminal launcher (pid, waiting on
+ * gate_fd) is about to exec. */
+int dap_target_launch_seized(dap_session *s, char *built, char *tmpdir,
+			     pid_t pid, int gate_fd, gd_err *err);
 int dap_target_attach(dap_session *s, gd_err *err);
 /* Ends the debugger's target (killed when launched, detached when
  * attached or tgt->detach; kill: killed in any case) and removes what the
@@ -219,6 +271,11 @@ void dap_bp_set(dap_session *s, const cJSON *req, dbg_bp_kind kind,
  * of memory). */
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
+
+/* ---- console commands (dap_console.c) ---- */
+/* When expr is a console command ("dlv help", "dlv config ...", "dlv
+ * sources", "dlv goroutines"): answers req and returns 1; else 0. */
+int dap_console(dap_session *s, const cJSON *req, const char *expr);
 
 /* ---- sources (dap_sources.c) ---- */
 /* A DAP Source for a file the binary names: name and client path, plus a

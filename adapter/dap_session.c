@@ -2,6 +2,7 @@
 #include "dap_build.h"
 #include "dap_utf8.h"
 #include "dap_salvage.h"
+#include "../common/gd_array.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -22,21 +23,32 @@ static void drain_sigfd(dap_session *s)
 		;
 }
 
+/* A pause (or the client leaving) ends a function call under way. */
+static int call_interrupted(void *ctx)
+{
+	dap_session *s = ctx;
+	return s->intr_pending || s->done;
+}
+
 /* The debugger waits here while a function call runs the program: for a
  * SIGCHLD, reading the program's output meanwhile (a full pipe would
  * block the call). */
 static void wait_child(void *ctx, int timeout_ms)
 {
 	dap_session *s = ctx;
-	struct pollfd pf[3];
+	struct pollfd pf[4];
 	int nf = 0;
 	pf[nf++] = (struct pollfd){s->sigfd, POLLIN, 0};
+	pf[nf++] = (struct pollfd){s->in_fd, POLLIN, 0};
 	if (s->tgt && s->tgt->out_fd >= 0)
 		pf[nf++] = (struct pollfd){s->tgt->out_fd, POLLIN, 0};
 	if (s->tgt && s->tgt->err_fd >= 0)
 		pf[nf++] = (struct pollfd){s->tgt->err_fd, POLLIN, 0};
 	/* EINTR or a poll failure: the caller looks at the child anyway. */
 	if (poll(pf, (nfds_t)nf, timeout_ms) > 0) {
+		/* Requests wait for the call, except an interrupt. */
+		if (pf[1].revents)
+			dap_session_take_input(s);
 		drain_sigfd(s);
 		dap_target_drain_output(s, 0);
 	}
@@ -53,12 +65,12 @@ int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
 	s->out_fd = out_fd;
 	s->log = log;
 	s->lines_start_at1 = 1;
-	s->sigfd = -1;
+	s->sigfd = s->termfd = -1;
 	if (dap_framing_new(&s->fr, DAP_MAX_MESSAGE, err) < 0) {
 		free(s);
 		return -1;
 	}
-	dbg_hooks hooks = {dap_target_on_event, wait_child, s};
+	dbg_hooks hooks = {dap_target_on_event, wait_child, call_interrupted, s};
 	if (dbg_new(&s->dbg, log, &hooks, err) < 0) {
 		dap_session_free(s);
 		return -1;
@@ -77,6 +89,25 @@ int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
 		dap_session_free(s);
 		return gd_err_sys(err, "signalfd");
 	}
+	/* Being killed politely must not leave int3 bytes in an attached
+	 * program (it would die of SIGTRAP at its next hit) nor a launched
+	 * one running: these signals end the loop and the usual clean-up
+	 * runs.  (SIGKILL cannot be caught: see the README.)  Children get
+	 * an empty mask before exec. */
+	sigset_t term;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	sigaddset(&term, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &term, NULL) < 0) {
+		dap_session_free(s);
+		return gd_err_sys(err, "sigprocmask");
+	}
+	s->termfd = signalfd(-1, &term, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (s->termfd < 0) {
+		dap_session_free(s);
+		return gd_err_sys(err, "signalfd");
+	}
 	*out = s;
 	return 0;
 }
@@ -89,15 +120,21 @@ void dap_session_free(dap_session *s)
 		dap_session_end(s);
 	dbg_free(s->dbg);
 	dap_sources_free(s);
+	grt_gfilter_free(s->gfilter);
 	dap_handles_reset(s);
 	free(s->handles);
 	free(s->hext);
 	if (s->have_cfg)
 		dap_args_launch_free(&s->cfg);
 	cJSON_Delete(s->pending);
+	for (size_t i = 0; i < s->ninq; i++)
+		free(s->inq[i].body);
+	free(s->inq);
 	dap_framing_free(s->fr);
 	if (s->sigfd >= 0)
 		close(s->sigfd);
+	if (s->termfd >= 0)
+		close(s->termfd);
 	free(s);
 }
 
@@ -209,6 +246,18 @@ static void respond_error_v(dap_session *s, const cJSON *req, int id,
 	send_json(s, m);
 	cJSON_Delete(m);
 	free(text);
+}
+
+int dap_request(dap_session *s, const char *command, cJSON *args)
+{
+	cJSON *m = cJSON_CreateObject();
+	cJSON_AddStringToObject(m, "type", "request");
+	cJSON_AddStringToObject(m, "command", command);
+	if (args)
+		cJSON_AddItemToObject(m, "arguments", args);
+	send_json(s, m);
+	cJSON_Delete(m);
+	return s->seq;
 }
 
 void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
@@ -375,7 +424,10 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 	log_message(s, "<-", msg, body, len);
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(msg, "type");
 	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
-	if (!cJSON_IsString(type) || strcmp(type->valuestring, "request") != 0) {
+	if (cJSON_IsString(type) && strcmp(type->valuestring, "response") == 0) {
+		/* The answer to a reverse request (runInTerminal). */
+		dap_term_response(s, msg);
+	} else if (!cJSON_IsString(type) || strcmp(type->valuestring, "request") != 0) {
 		gd_log_info(s->log, "ignoring a message that is not a request");
 	} else if (!cJSON_IsString(cmd)) {
 		dap_respond_error(s, msg, "request has no 'command'");
@@ -395,26 +447,40 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 	cJSON_Delete(msg);
 }
 
-static void read_client(dap_session *s)
+static int is_interrupt(const char *body, size_t len)
+{
+	cJSON *msg = cJSON_ParseWithLength(body, len);
+	if (!msg)
+		return 0;
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
+	int r = cJSON_IsString(cmd) && (strcmp(cmd->valuestring, "pause") == 0 ||
+					strcmp(cmd->valuestring, "disconnect") == 0 ||
+					strcmp(cmd->valuestring, "terminate") == 0);
+	cJSON_Delete(msg);
+	return r;
+}
+
+int dap_session_take_input(dap_session *s)
 {
 	char buf[65536];
 	ssize_t n = read(s->in_fd, buf, sizeof(buf));
 	if (n < 0) {
 		if (errno == EINTR || errno == EAGAIN)
-			return;
+			return 0;
 		gd_log_info(s->log, "read from client failed: %s", strerror(errno));
 		s->done = 1;
-		return;
+		return -1;
 	}
 	if (n == 0) {
 		gd_log_info(s->log, "client closed the connection");
 		s->done = 1;
-		return;
+		return -1;
 	}
 	if (dap_framing_feed(s->fr, buf, (size_t)n) < 0) {
 		s->done = 1;
-		return;
+		return -1;
 	}
+	int intr = 0;
 	for (;;) {
 		char *body = NULL;
 		size_t len = 0;
@@ -428,13 +494,61 @@ static void read_client(dap_session *s)
 		}
 		if (rc == 0)
 			break;
-		handle_message(s, body, len);
-		free(body);
-		if (s->done)
-			break;
+		if (gd_grow(&s->inq, &s->capinq, s->ninq, sizeof(*s->inq), 8) < 0) {
+			free(body);
+			s->done = 1;
+			return -1;
+		}
+		int i = is_interrupt(body, len);
+		intr |= i;
+		s->inq[s->ninq++] = (struct dap_inmsg){body, len, i};
 	}
+	if (intr)
+		s->intr_pending = 1;
+	return intr;
 }
 
+/* Handles the queued requests in order (a handler may queue more). */
+static void handle_queued(dap_session *s)
+{
+	size_t i = 0;
+	while (i < s->ninq && !s->done) {
+		struct dap_inmsg m = s->inq[i++];
+		if (m.intr) {
+			s->intr_pending = 0;
+			for (size_t j = i; j < s->ninq; j++)
+				if (s->inq[j].intr)
+					s->intr_pending = 1;
+		}
+		handle_message(s, m.body, m.len);
+		free(m.body);
+	}
+	for (size_t j = i; j < s->ninq; j++)
+		free(s->inq[j].body);
+	s->ninq = 0;
+}
+
+static void read_client(dap_session *s)
+{
+	if (dap_session_take_input(s) >= 0)
+		handle_queued(s);
+}
+
+
+/* A termination signal: the loop ends and the session is cleaned up. */
+static void read_termfd(dap_session *s)
+{
+	struct signalfd_siginfo si;
+	while (read(s->termfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (s->term_sig)
+			continue;
+		s->term_sig = (int)si.ssi_signo;
+		gd_log_info(s->log, "%s from pid %u: ending the session",
+			    strsignal((int)si.ssi_signo), si.ssi_pid);
+		s->exit_code = 128 + (int)si.ssi_signo;
+		s->done = 1;
+	}
+}
 
 void dap_session_end(dap_session *s)
 {
@@ -443,6 +557,7 @@ void dap_session_end(dap_session *s)
 	if (s->pending && !s->done)
 		dap_launch_abort(s, "the session ended before the build did");
 	dap_build_cancel(s);
+	dap_term_end(s);
 	dap_plain_end(s, 0);
 	dap_target_end(s, 0);
 }
@@ -450,10 +565,11 @@ void dap_session_end(dap_session *s)
 int dap_session_run(dap_session *s)
 {
 	while (!s->done) {
-		struct pollfd pf[7];
+		struct pollfd pf[8];
 		int n = 0;
 		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
+		pf[n++] = (struct pollfd){s->termfd, POLLIN, 0};
 		int out_i = -1, err_i = -1, build_i = -1, pout_i = -1, perr_i = -1;
 		if (s->tgt && s->tgt->out_fd >= 0) {
 			out_i = n;
@@ -466,6 +582,11 @@ int dap_session_run(dap_session *s)
 		if (dap_build_fd(s) >= 0) {
 			build_i = n;
 			pf[n++] = (struct pollfd){dap_build_fd(s), POLLIN, 0};
+		}
+		int term_i = -1;
+		if (dap_term_fd(s) >= 0) {
+			term_i = n;
+			pf[n++] = (struct pollfd){dap_term_fd(s), POLLIN, 0};
 		}
 		if (s->plain && s->plain->out_fd >= 0) {
 			pout_i = n;
@@ -504,9 +625,15 @@ int dap_session_run(dap_session *s)
 			dap_plain_poll(s, 0);
 		if (child || held)
 			dbg_on_child(s->dbg);
+		if (term_i >= 0 && pf[term_i].revents)
+			dap_term_poll(s);
 		if (pr == 0) {
 			dap_terminate_tick(s);
 			dap_attach_poll(s);
+		}
+		if (pf[2].revents) {
+			read_termfd(s);
+			break;
 		}
 		if (pf[0].revents)
 			read_client(s);

@@ -37,8 +37,11 @@ static int open_core(dap_session *s, gd_err *err)
 	return dbg_open_corefile(s->dbg, c->program, c->corefile_path, err);
 }
 
-int dap_target_launch(dap_session *s, char *built, char *tmpdir,
-		      gd_err *err)
+/* Starts the program (seize_pid 0), or takes it from a runInTerminal
+ * launcher (seize_pid, blocked on gate_fd): then it has the terminal's
+ * stdin/stdout/stderr and no pipes of ours. */
+static int target_start(dap_session *s, char *built, char *tmpdir,
+			pid_t seize_pid, int gate_fd, gd_err *err)
 {
 	const dap_args_launch *c = &s->cfg;
 	dap_target *t = target_new();
@@ -88,6 +91,15 @@ int dap_target_launch(dap_session *s, char *built, char *tmpdir,
 	for (size_t i = 0; i < c->nargs; i++)
 		argv[i + 1] = c->args[i];
 
+	if (seize_pid > 0) {
+		/* In the client's terminal: no pipes of ours. */
+		dbg_launch_opts so = {
+			.binary = binary, .seize_pid = seize_pid,
+			.gate_fd = gate_fd,
+		};
+		rc = dbg_launch(s->dbg, &so, err);
+		goto out;
+	}
 	if (pipe2(opipe, O_CLOEXEC) < 0 || pipe2(epipe, O_CLOEXEC) < 0) {
 		gd_err_sys(err, "pipe");
 		goto out;
@@ -126,6 +138,18 @@ out:
 	free(argv);
 	dap_env_free(env);
 	return rc;
+}
+
+int dap_target_launch(dap_session *s, char *built, char *tmpdir,
+		      gd_err *err)
+{
+	return target_start(s, built, tmpdir, 0, -1, err);
+}
+
+int dap_target_launch_seized(dap_session *s, char *built, char *tmpdir,
+			     pid_t pid, int gate_fd, gd_err *err)
+{
+	return target_start(s, built, tmpdir, pid, gate_fd, err);
 }
 
 int dap_target_attach(dap_session *s, gd_err *err)

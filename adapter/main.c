@@ -1,6 +1,7 @@
 /* godap: a Debug Adapter Protocol server for Go programs on Linux amd64. */
 #include "dap_session.h"
 #include "dap_listen.h"
+#include "dap_launcher.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,6 +75,10 @@ static FILE *open_log(const char *path)
 
 int main(int argc, char **argv)
 {
+	/* In the client's terminal for console integratedTerminal: not a
+	 * DAP server at all (see dap_launcher.h). */
+	if (argc > 1 && strcmp(argv[1], DAP_LAUNCHER_FLAG) == 0)
+		return dap_launcher_main(argc, argv);
 	const char *listen_spec = NULL, *log_file = NULL;
 	int allow_non_loopback = 0;
 	gd_log log = {NULL, 0};

@@ -77,6 +77,72 @@ fail:
 	_exit(127);
 }
 
+/* pid (seized, one thread) is about to execve: waits for its
+ * PTRACE_EVENT_EXEC stop and makes the core_proc of the new program. */
+static int await_exec(pid_t pid, const char *path, gd_log *log,
+		      core_proc **out, gd_err *err)
+{
+	for (;;) {
+		int st;
+		if (waitpid(pid, &st, __WALL) < 0) {
+			if (errno == EINTR)
+				continue;
+			gd_err_sys(err, "waitpid");
+			kill(pid, SIGKILL);
+			return -1;
+		}
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			return gd_err_set(err, "%s exited during exec", path);
+		if (WIFSTOPPED(st) && (st >> 8) == (SIGTRAP | (PTRACE_EVENT_EXEC << 8)))
+			break;
+		/* Anything else before exec: pass signals on. */
+		int sig = WSTOPSIG(st);
+		if (sig == SIGTRAP || sig == SIGSTOP || (st >> 16))
+			sig = 0;
+		if (ptrace(PTRACE_CONT, pid, 0, (void *)(long)sig) < 0) {
+			gd_err_sys(err, "ptrace(PTRACE_CONT)");
+			kill(pid, SIGKILL);
+			return -1;
+		}
+	}
+
+	core_live *p = proc_new(pid, log);
+	if (!p || !core__thread_add(p, pid)) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, __WALL);
+		if (p)
+			proc_release(p);
+		return gd_err_set(err, "out of memory");
+	}
+	p->launched = 1;
+	core__thread(p, pid)->state = CT_STOPPED;
+	if (core__open_mem(p, err) < 0) {
+		live_free(p);
+		return -1;
+	}
+	gd_log_info(log, "core: %s runs as pid %d", path, (int)pid);
+	*out = &p->base;
+	return 0;
+}
+
+int core_seize_exec(core_proc **out, pid_t pid, int gate_fd,
+		    const char *path, gd_log *log, gd_err *err)
+{
+	*out = NULL;
+	if (ptrace(PTRACE_SEIZE, pid, 0, (void *)(long)CORE_PTRACE_OPTS) < 0)
+		return gd_err_sys(err, "ptrace(PTRACE_SEIZE, %d)", (int)pid);
+	ssize_t n;
+	while ((n = write(gate_fd, "g", 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1) {
+		gd_err_sys(err, "cannot tell process %d to start %s", (int)pid,
+			   path);
+		kill(pid, SIGKILL);
+		return -1;
+	}
+	return await_exec(pid, path, log, out, err);
+}
+
 int core_launch(core_proc **out, const core_launch_opts *o, gd_log *log,
 		gd_err *err)
 {
@@ -134,50 +200,8 @@ int core_launch(core_proc **out, const core_launch_opts *o, gd_log *log,
 		return gd_err_sys(err, "cannot start %s", o->path);
 	}
 
-	/* The exec succeeded (the error pipe closed on exec): wait for the
-	 * PTRACE_EVENT_EXEC stop. */
-	for (;;) {
-		int st;
-		if (waitpid(pid, &st, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
-			gd_err_sys(err, "waitpid");
-			kill(pid, SIGKILL);
-			return -1;
-		}
-		if (WIFEXITED(st) || WIFSIGNALED(st))
-			return gd_err_set(err, "%s exited during exec",
-					  o->path);
-		if (WIFSTOPPED(st) && (st >> 8) == (SIGTRAP | (PTRACE_EVENT_EXEC << 8)))
-			break;
-		/* Anything else before exec: pass signals on. */
-		int sig = WSTOPSIG(st);
-		if (sig == SIGTRAP || sig == SIGSTOP || (st >> 16))
-			sig = 0;
-		if (ptrace(PTRACE_CONT, pid, 0, (void *)(long)sig) < 0) {
-			gd_err_sys(err, "ptrace(PTRACE_CONT)");
-			kill(pid, SIGKILL);
-			return -1;
-		}
-	}
-
-	core_live *p = proc_new(pid, log);
-	if (!p || !core__thread_add(p, pid)) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, __WALL);
-		if (p)
-			proc_release(p);
-		return gd_err_set(err, "out of memory");
-	}
-	p->launched = 1;
-	core__thread(p, pid)->state = CT_STOPPED;
-	if (core__open_mem(p, err) < 0) {
-		live_free(p);
-		return -1;
-	}
-	gd_log_info(log, "core: launched %s as pid %d", o->path, (int)pid);
-	*out = &p->base;
-	return 0;
+	/* The exec succeeded (the error pipe closed on exec). */
+	return await_exec(pid, o->path, log, out, err);
 
 fail_pipes:
 	if (gate[0] >= 0)

@@ -33,6 +33,14 @@ typedef struct core_launch_opts {
  * thread, nothing run yet.  The program dies with us (PTRACE_O_EXITKILL). */
 int core_launch(core_proc **out, const core_launch_opts *o, gd_log *log,
 		gd_err *err);
+/* Takes a program that another process starts (a runInTerminal launcher
+ * that godap did not fork): pid is one thread, blocked reading gate_fd's
+ * other end, about to execve `path`.  Seizes it, writes one byte to
+ * gate_fd to let it exec, and returns with the new program stopped right
+ * after execve, as core_launch does; it dies with us
+ * (PTRACE_O_EXITKILL) and is killed, not detached, by core_free. */
+int core_seize_exec(core_proc **out, pid_t pid, int gate_fd,
+		    const char *path, gd_log *log, gd_err *err);
 /* Seizes every thread of a running process and stops them all. */
 int core_attach(core_proc **out, pid_t pid, gd_log *log, gd_err *err);
 int core_kill(core_proc *p);

@@ -77,6 +77,9 @@ typedef struct dbg_hooks {
 	 * meanwhile so that a full pipe cannot block the call.  NULL: the
 	 * dbg sleeps a millisecond at a time. */
 	void (*wait)(void *ctx, int timeout_ms);
+	/* 1 when a function call under way must give up (the user paused or
+	 * left): it is left inside, as a timed-out one.  NULL: never. */
+	int (*interrupted)(void *ctx);
 	void *ctx;
 } dbg_hooks;
 
@@ -92,6 +95,11 @@ typedef struct dbg_launch_opts {
 	char *const *envp;    /* full environment */
 	const char *cwd;      /* NULL: inherit */
 	int stdin_fd, stdout_fd, stderr_fd; /* dup2'ed onto 0, 1, 2; -1 keeps */
+	/* Not 0: the program is not started by us but by a launcher (pid,
+	 * in the client's terminal) blocked on gate_fd, about to exec
+	 * binary; argv, envp, cwd and the fds are then the launcher's. */
+	pid_t seize_pid;
+	int gate_fd;
 } dbg_launch_opts;
 
 /* Starts the program stopped before its first instruction, then resolves
@@ -264,12 +272,22 @@ typedef struct dbg_thread {
 	uint64_t id;
 	char *name; /* heap: "[Go 7] main.worker (chan receive)" */
 } dbg_thread;
+/* Which goroutines dbg_threads lists, and how it names them. */
+typedef struct dbg_threads_opts {
+	int hide_system;            /* leave out the runtime's own goroutines */
+	const grt_gfilter *filter;  /* goroutineFilters; NULL: all */
+	int labels;                 /* pprof labels in the name */
+	char *const *label_keys;    /* only these labels (NULL: all) */
+	size_t nlabel_keys;
+} dbg_threads_opts;
 /* Goroutines (or, before the runtime made any, OS threads) of the stopped
- * program, with the function each is "in" (its innermost frame outside
- * the runtime).  hide_system leaves out the runtime's own goroutines
- * (except the current one).  *out is heap; free with dbg_threads_free. */
-int dbg_threads(dbg *d, int hide_system, dbg_thread **out, size_t *n,
-		gd_err *err);
+ * program, named "[Go 7 labels] main.worker (chan receive)" after the
+ * function each is "in" (its innermost frame outside the runtime).  The
+ * current goroutine is always listed; a stop on a thread that runs no
+ * goroutine lists that thread too.  *out is heap; free with
+ * dbg_threads_free. */
+int dbg_threads(dbg *d, const dbg_threads_opts *o, dbg_thread **out,
+		size_t *n, gd_err *err);
 void dbg_threads_free(dbg_thread *t, size_t n);
 
 /* Frames [0, max) of goroutine goid (or thread tid), inlined calls as

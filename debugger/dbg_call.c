@@ -67,6 +67,23 @@ static int trapped(core_proc *p, pid_t tid)
 	return b == 0xCC;
 }
 
+/* 1 when a stopped thread other than tid runs a user goroutine. */
+static int other_user_thread(dbg *d, pid_t tid)
+{
+	core_proc *p = d->proc;
+	for (size_t i = 0; i < core_thread_count(p); i++) {
+		pid_t t = core_thread_tid(p, i);
+		uint64_t goid = 0;
+		if (t == tid || !core_thread_stopped(p, t) ||
+		    grt_thread_goid(d->rt, t, &goid, NULL) < 0 || !goid)
+			continue;
+		const grt_goroutine *g = grt_goroutine_by_id(d->rt, goid, NULL);
+		if (g && !grt_is_system(d->rt, g))
+			return 1;
+	}
+	return 0;
+}
+
 static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 		   gd_err *err)
 {
@@ -104,6 +121,15 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 			continue;
 		}
 		int64_t now = now_ms();
+		if (d->hooks.interrupted && d->hooks.interrupted(d->hooks.ctx)) {
+			/* pause (or the client leaves): the call is left as a
+			 * timed-out one is */
+			*timed_out = 1;
+			gd_err_set(err, "the call was interrupted (pause); its "
+				   "goroutine is left inside the call and finishes it "
+				   "when the program runs on");
+			goto out;
+		}
 		if (now >= deadline) {
 			*timed_out = 1;
 			gd_err_set(err, "the call did not return within %d s "
@@ -113,7 +139,14 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 			goto out;
 		}
 		if (c->stage == 0 && now - start >= STAGE1_MS) {
-			/* Runtime-only threads first, user goroutines held. */
+			/* Runtime-only threads first, user goroutines held --
+			 * but only while another thread stays stopped running
+			 * a user goroutine: with every thread idle and user
+			 * goroutines held, the runtime declares a deadlock
+			 * (checkdead: "runnable g"). */
+			c->stage = 1;
+			if (!other_user_thread(d, tid))
+				continue;
 			gd_err e = GD_ERR_INIT;
 			if (grt_sched_hold_user(d->rt, &e) < 0)
 				gd_err_clear(&e);
@@ -121,7 +154,6 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 			if (n < 0)
 				goto out;
 			released += n;
-			c->stage = 1;
 		} else if (c->stage == 1 && now - start >= STAGE1_MS + STAGE2_MS) {
 			/* The whole program, user goroutines too: a goroutine
 			 * the call waits for may have been queued while they

@@ -113,8 +113,8 @@ static int add_thread(dbg_thread **out, size_t *n, size_t *cap, uint64_t id,
 	return 0;
 }
 
-int dbg_threads(dbg *d, int hide_system, dbg_thread **out, size_t *n,
-		gd_err *err)
+int dbg_threads(dbg *d, const dbg_threads_opts *o, dbg_thread **out,
+		size_t *n, gd_err *err)
 {
 	*out = NULL;
 	*n = 0;
@@ -129,11 +129,18 @@ int dbg_threads(dbg *d, int hide_system, dbg_thread **out, size_t *n,
 	int rc = 0;
 	for (size_t i = 0; i < ng && rc == 0; i++) {
 		const grt_goroutine *g = &gs[i];
-		if (hide_system && g->goid != d->cur_goid && grt_is_system(rt, g))
+		if (o->hide_system && g->goid != d->cur_goid &&
+		    grt_is_system(rt, g))
+			continue;
+		/* goroutineFilters: the current goroutine always shows. */
+		if (g->goid != d->cur_goid && !grt_gfilter_match(rt, o->filter, g))
 			continue;
 		gd_buf_reset(&name);
-		gd_buf_printf(&name, "[Go %lu] %s", (unsigned long)g->goid,
-			      user_func(rt, g));
+		gd_buf_printf(&name, "[Go %lu", (unsigned long)g->goid);
+		/* Labels unreadable: the name goes without them. */
+		if (o->labels)
+			grt_labels_text(rt, g, o->label_keys, o->nlabel_keys, &name);
+		gd_buf_printf(&name, "] %s", user_func(rt, g));
 		const char *why = g->status == GRT_GWAITING
 					  ? grt_waitreason(rt, g->waitreason)
 					  : NULL;

@@ -31,6 +31,8 @@ static void emit_exit(dbg *d, int code)
 	if (d->exit_told)
 		return;
 	d->exit_told = 1;
+	/* A step the exit cut short (next/stepOut over the last line). */
+	dbg__step_drop(d);
 	dbg_event ev = {.kind = DBG_EV_EXITED, .exit_code = code};
 	d->hooks.event(d->hooks.ctx, &ev);
 }

@@ -57,8 +57,11 @@ int dbg_launch(dbg *d, const dbg_launch_opts *o, gd_err *err)
 		.cwd = o->cwd, .stdin_fd = o->stdin_fd,
 		.stdout_fd = o->stdout_fd, .stderr_fd = o->stderr_fd,
 	};
-	if (core_launch(&d->proc, &co, d->log, err) < 0 ||
-	    grt_open(&d->rt, d->dw, d->proc, err) < 0) {
+	int rc = o->seize_pid > 0
+			 ? core_seize_exec(&d->proc, o->seize_pid, o->gate_fd,
+					   o->binary, d->log, err)
+			 : core_launch(&d->proc, &co, d->log, err);
+	if (rc < 0 || grt_open(&d->rt, d->dw, d->proc, err) < 0) {
 		dbg_end(d, DBG_END_KILL);
 		return -1;
 	}

@@ -27,6 +27,13 @@ core_proc *grt_core(grt_target *t);
 uint64_t grt_bias(const grt_target *t);
 /* "go1.22.12"; "" when unknown. */
 const char *grt_go_version(const grt_target *t);
+/* Display limits: how many bytes of a string and elements of an array,
+ * slice or map a value's text shows (Delve's maxStringLen and
+ * maxArrayValues).  0 restores the default. */
+#define GRT_DEFAULT_MAX_STRING 512
+#define GRT_DEFAULT_MAX_ARRAY 64
+void grt_set_limits(grt_target *t, uint64_t max_string, uint64_t max_array);
+void grt_limits(const grt_target *t, uint64_t *max_string, uint64_t *max_array);
 /* Called when the process resumes: cached reads of runtime state die. */
 void grt_invalidate(grt_target *t);
 
@@ -73,6 +80,11 @@ typedef struct grt_label {
 int grt_goroutine_labels(grt_target *t, const grt_goroutine *g,
 			 grt_label **out, size_t *n, gd_err *err);
 void grt_labels_free(grt_label *v, size_t n);
+struct gd_buf;
+/* Appends " key=value" for each of g's labels (only those in keys, when
+ * nkeys > 0); returns how many. */
+int grt_labels_text(grt_target *t, const grt_goroutine *g,
+		    char *const *keys, size_t nkeys, struct gd_buf *out);
 
 /* ---- goroutine filters (grt_gfilter.c) ---- */
 /* Delve's goroutine filter syntax: -with|-without user|running|

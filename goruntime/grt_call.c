@@ -997,6 +997,8 @@ int grt_call_pending_trap(grt_target *t, pid_t tid, gd_err *err)
 	if (core_regs(t->proc, tid, &r, err) < 0)
 		return -1;
 	switch (r.r12) {
+	case 0: /* the frame is open, the call was not made: skip it */
+	case 8: /* refused */
 	case 1: /* returned: nobody wants the results any more */
 	case 2: /* panicked */
 		return 1;

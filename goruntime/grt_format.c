@@ -16,7 +16,10 @@
 #include <time.h>
 
 enum { F_TOP = 1, F_TYPE = 2 };
-enum { MAX_STRING = 512, MAX_ARRAY = 64, MAX_RECURSE = 1 };
+enum { MAX_RECURSE = 1 };
+/* The display limits (maxStringLen, maxArrayValues): grt_set_limits. */
+#define MAX_STRING (t->max_string)
+#define MAX_ARRAY (t->max_array)
 
 static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
 		 gd_buf *b);

@@ -42,6 +42,10 @@ struct grt_target {
 	uint64_t bias;
 	char version[32];
 	grt_layout L;
+	/* Display limits: bytes of a string, elements of an array, slice
+	 * or map shown in a value's text (Delve's maxStringLen and
+	 * maxArrayValues). */
+	uint64_t max_string, max_array;
 	uint64_t allgs_addr, allglen_addr;
 	uint64_t clone_lo, clone_hi; /* runtime.clone, DWARF addresses */
 	uint64_t fingstatus_addr;     /* runtime.fingStatus, 0 if absent */

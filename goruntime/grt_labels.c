@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../common/gd_array.h"
+#include "../common/gd_buf.h"
 
 #define MAX_LABELS 1024
 #define MAX_LABEL_LEN (64u << 10)
@@ -141,4 +142,25 @@ int grt_goroutine_labels(grt_target *t, const grt_goroutine *g,
 	*out = l.v;
 	*n = l.n;
 	return 0;
+}
+
+int grt_labels_text(grt_target *t, const grt_goroutine *g,
+		    char *const *keys, size_t nkeys, gd_buf *out)
+{
+	grt_label *ls;
+	size_t n;
+	if (grt_goroutine_labels(t, g, &ls, &n, NULL) < 0)
+		return 0;
+	int shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		int want = nkeys == 0;
+		for (size_t k = 0; k < nkeys && !want; k++)
+			want = strcmp(keys[k], ls[i].key) == 0;
+		if (!want)
+			continue;
+		gd_buf_printf(out, " %s=%s", ls[i].key, ls[i].value);
+		shown++;
+	}
+	grt_labels_free(ls, n);
+	return shown;
 }

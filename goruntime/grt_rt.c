@@ -88,6 +88,8 @@ int grt_open(grt_target **out, gdw_file *f, core_proc *p, gd_err *err)
 		return gd_err_set(err, "out of memory");
 	t->dw = f;
 	t->proc = p;
+	t->max_string = GRT_DEFAULT_MAX_STRING;
+	t->max_array = GRT_DEFAULT_MAX_ARRAY;
 	if (gdw_is_pie(f)) {
 		uint64_t entry;
 		if (core_auxv(p, AT_ENTRY, &entry, err) < 0) {
@@ -166,4 +168,16 @@ int grt_sym(grt_target *t, const char *name, uint64_t *addr)
 		return -1;
 	*addr += t->bias;
 	return 0;
+}
+
+void grt_set_limits(grt_target *t, uint64_t max_string, uint64_t max_array)
+{
+	t->max_string = max_string ? max_string : GRT_DEFAULT_MAX_STRING;
+	t->max_array = max_array ? max_array : GRT_DEFAULT_MAX_ARRAY;
+}
+
+void grt_limits(const grt_target *t, uint64_t *max_string, uint64_t *max_array)
+{
+	*max_string = t->max_string;
+	*max_array = t->max_array;
 }

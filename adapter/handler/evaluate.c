@@ -32,6 +32,12 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
+	/* Console commands, typed in the debug console (any state). */
+	if ((!a.context || strcmp(a.context, "repl") == 0) &&
+	    dap_console(s, req, a.expression)) {
+		dap_args_evaluate_free(&a);
+		return;
+	}
 	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_args_evaluate_free(&a);
 		dap_respond_error(s, req, "evaluate: the program is not stopped");

@@ -17,6 +17,9 @@
 static void started(dap_session *s, const cJSON *req)
 {
 	s->state = DAP_CONFIGURING;
+	if (dbg_has_target(s->dbg)) /* not with noDebug */
+		grt_set_limits(dbg_rt(s->dbg), (uint64_t)s->cfg.max_string_len,
+			       (uint64_t)s->cfg.max_array_values);
 	dap_respond(s, req, NULL);
 	/* The process event: which process the session debugs. */
 	pid_t pid = s->plain ? s->plain->pid
@@ -77,6 +80,16 @@ static int parse_cfg(dap_session *s, const cJSON *req, const cJSON *args,
 		dap_respond_err(s, req, &err);
 		return -1;
 	}
+	grt_gfilter *gf = NULL;
+	if (a.goroutine_filters &&
+	    grt_gfilter_parse(a.goroutine_filters, &gf, &err) < 0) {
+		dap_args_launch_free(&a);
+		gd_err_wrap(&err, "%s: 'goroutineFilters'", attach ? "attach" : "launch");
+		dap_respond_err(s, req, &err);
+		return -1;
+	}
+	grt_gfilter_free(s->gfilter);
+	s->gfilter = gf;
 	if (s->have_cfg)
 		dap_args_launch_free(&s->cfg);
 	s->cfg = a;
@@ -114,7 +127,21 @@ static void launch_binary(dap_session *s, const cJSON *req, char *binary,
 {
 	gd_err err = GD_ERR_INIT;
 	int rc;
-	int plain = s->cfg.no_debug && strcmp(s->cfg.mode, "core") != 0;
+	int core = strcmp(s->cfg.mode, "core") == 0;
+	if (strcmp(s->cfg.console, "internalConsole") != 0 &&
+	    !s->cfg.no_debug && !core) {
+		/* In the client's terminal: answered by dap_launch_done once
+		 * the launcher there has connected. */
+		if (dap_term_start(s, binary, tmpdir, &err) == 0) {
+			if (!s->pending)
+				s->pending = cJSON_Duplicate(req, 1);
+			return;
+		}
+		s->restarting = 0;
+		dap_respond_err(s, req, &err);
+		return;
+	}
+	int plain = s->cfg.no_debug && !core;
 	dbg_set_unavailable(s->dbg, plain
 			    ? "the program runs without debugging (noDebug)" : NULL);
 	if (plain) {
@@ -150,12 +177,30 @@ void dap_launch_built(dap_session *s, char *binary, char *tmpdir,
 		dap_respond_err(s, req, err);
 	else
 		launch_binary(s, req, binary, tmpdir);
+	/* launch_binary may keep waiting (runInTerminal) on its own copy. */
+	cJSON_Delete(req);
+}
+
+void dap_launch_done(dap_session *s, int rc, gd_err *err)
+{
+	cJSON *req = s->pending;
+	s->pending = NULL;
+	if (!req)
+		return;
+	if (rc < 0) {
+		dap_target_end(s, 0);
+		s->restarting = 0;
+		dap_respond_err(s, req, err);
+	} else {
+		started(s, req);
+	}
 	cJSON_Delete(req);
 }
 
 void dap_launch_abort(dap_session *s, const char *why)
 {
 	dap_build_cancel(s);
+	dap_term_end(s);
 	if (!s->pending)
 		return;
 	dap_respond_error(s, s->pending, "%s: %s",
@@ -178,6 +223,16 @@ void dap_h_launch(dap_session *s, const cJSON *req, const cJSON *args)
 static void start_launch(dap_session *s, const cJSON *req)
 {
 	gd_err err = GD_ERR_INIT;
+	if (strcmp(s->cfg.console, "internalConsole") != 0 &&
+	    !s->cfg.no_debug && strcmp(s->cfg.mode, "core") != 0 &&
+	    !s->client_run_in_terminal) {
+		dap_respond_error(s, req, "launch: console \"%s\" needs a "
+				  "client that can run a command in its "
+				  "terminal (the runInTerminal request); this "
+				  "one cannot: use \"internalConsole\"",
+				  s->cfg.console);
+		return;
+	}
 	if (test_cwd(&s->cfg, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
@@ -344,6 +399,7 @@ void dap_h_restart(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	}
 	dap_launch_abort(s, "cancelled by a restart");
+	dap_term_end(s);
 	dap_plain_end(s, 0);
 	dap_target_end(s, 0);
 	if (given) {

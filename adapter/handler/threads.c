@@ -31,7 +31,14 @@ void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
 	dbg_thread *ts;
 	size_t n;
 	gd_err err = GD_ERR_INIT;
-	if (dbg_threads(s->dbg, s->cfg.hide_system_goroutines, &ts, &n, &err) < 0) {
+	dbg_threads_opts o = {
+		.hide_system = s->cfg.hide_system_goroutines,
+		.filter = s->gfilter,
+		.labels = s->cfg.show_pprof_labels,
+		.label_keys = s->cfg.pprof_label_keys,
+		.nlabel_keys = s->cfg.npprof_label_keys,
+	};
+	if (dbg_threads(s->dbg, &o, &ts, &n, &err) < 0) {
 		cJSON_Delete(body);
 		gd_err_wrap(&err, "threads");
 		dap_respond_err(s, req, &err);

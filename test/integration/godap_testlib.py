@@ -84,9 +84,13 @@ def set_breakpoints(c, path, lines):
     return bps
 
 
-def start(c, program, mode="debug", breakpoints=None, **extra):
+def start(c, program, mode="debug", breakpoints=None, function_breakpoints=None,
+          **extra):
     """initialize, launch (must succeed), initialized, setBreakpoints for
-    {path: [lines]}, configurationDone.  Returns {path: [breakpoint]}."""
+    {path: [lines]}, setFunctionBreakpoints for [{"name": ...}],
+    configurationDone: every breakpoint is in place before the program
+    runs.  Returns {path: [breakpoint]} (function breakpoints under
+    "functions")."""
     initialize(c)
     resp = launch(c, program, mode, **extra)
     assert resp["success"], f"launch failed: {resp.get('message')}"
@@ -94,6 +98,9 @@ def start(c, program, mode="debug", breakpoints=None, **extra):
     result = {}
     for path, lines in (breakpoints or {}).items():
         result[path] = set_breakpoints(c, path, lines)
+    if function_breakpoints:
+        result["functions"] = c.request_ok("setFunctionBreakpoints", {
+            "breakpoints": function_breakpoints})["breakpoints"]
     c.request_ok("configurationDone")
     return result
 

@@ -205,11 +205,11 @@ def test_breakpoint_added_while_running(godap, go_tc):
     assert launch(c, fixture_dir("stepping"), args=["spin"])["success"]
     c.wait_event("initialized", TIMEOUT)
     c.request_ok("configurationDone")
-    import time
-    time.sleep(0.3)
-    assert not c.events("stopped")
+    # "spin" runs forever: the program is running now, whenever the
+    # request arrives (no stop can come without a breakpoint).
     bps = c.request_ok("setBreakpoints", {"source": {"path": src}, "breakpoints": [
         {"line": marker_line(src, "SPIN_BODY")}]})["breakpoints"]
+    assert not c.events("stopped")
     assert bps[0]["verified"]
     ev = wait_stopped(c, "breakpoint")
     assert top_frame(c, ev["threadId"])["name"] == "main.spinner"

@@ -5,7 +5,7 @@ the rest of the program held still.
 Fixture: test/fixtures/calls.  Every test runs per Go toolchain and godap
 binary (release and ASan)."""
 
-from godap_testlib import (TIMEOUT, fixture_src, initialize, launch,
+from godap_testlib import (RUN_TIMEOUT, TIMEOUT, fixture_src, initialize, launch,
                            marker_line, start, top_frame, wait_exited,
                            wait_stopped)
 
@@ -283,3 +283,44 @@ def test_call_that_needs_other_goroutines(godap, go_tc):
     assert ok(c, fid, "add(2, 3)") == "5"
     c.request_ok("continue", {"threadId": tid})
     assert wait_exited(c) == 0
+
+
+def test_calls_in_optimized_build(godap, go_tc):
+    """An optimized build: calls work; a function the compiler inlined
+    everywhere is named as such."""
+    c = godap.start(go_tc)
+    line = marker_line(SRC, "BP_INNER")
+    bps = start(c, go_tc.build("calls", gcflags=""), "exec", {SRC: [line]})[SRC]
+    assert bps[0]["verified"], bps
+    tid = wait_stopped(c, "breakpoint")["threadId"]
+    fid = fid_of(c, tid)
+    assert ok(c, fid, "add(2, 3)") == "5"
+    assert ok(c, fid, "add(1, 2) * 3") == "9"
+    assert ok(c, fid, 'strings.Repeat("ab", 3)') == '"ababab"'
+    assert ok(c, fid, 'fmt.Sprintf("%s-%d", "x", 7)') == '"x-7"'
+    assert ok(c, fid, "addf(1.5, 2.25)") == "3.75"
+    assert ok(c, fid, "triple(2)[1]") == "4"
+    r = ev(c, fid, "double(2)")
+    assert not r["success"], r
+    assert r["message"] == "main.double is not in the binary (inlined or unused)", r
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+
+
+def test_pause_during_a_call(godap, go_tc):
+    """pause while a call runs: the call is left like a timed-out one, the
+    evaluate is answered, and the program runs on afterwards."""
+    c, tid = stop_at(godap, go_tc, ["BP_BUSY"], args=["busy"])
+    fid = fid_of(c, tid)
+    seq = c.send_request("evaluate", {"expression": "waitNever()", "frameId": fid,
+                                      "context": "repl"})
+    pseq = c.send_request("pause", {"threadId": tid})
+    r = c.wait_response(seq, RUN_TIMEOUT)
+    assert not r["success"] and "interrupted (pause)" in r["message"], r
+    assert c.wait_response(pseq)["success"]
+    r = c.request("setExpression", {"expression": "main.release", "value": "1",
+                                    "frameId": fid_of(c, tid)})
+    assert r["success"], r.get("message")
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    assert "done" in c.output_text("stdout")

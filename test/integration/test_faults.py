@@ -6,12 +6,17 @@ stopped, traced or a zombie, and no build directory of godap survives
 
 import os
 import signal
+import subprocess
+import threading
 import time
+
+import pytest
 
 import dap_client
 from godap_testlib import (RUN_TIMEOUT, TIMEOUT, disconnect, fixture_src,
-                           initialize, launch, marker_line, set_breakpoints,
-                           start, wait_exited, wait_stopped)
+                           initialize, launch, marker_line, next_stop_or_exit,
+                           set_breakpoints,
+                           start, wait_exited, wait_gone, wait_stopped)
 
 FAULTS = "faults"
 SRC = fixture_src(FAULTS)
@@ -216,3 +221,146 @@ def test_unparsable_request_answered(godap, go_tc):
     assert c.request_ok("threads") is not None
     disconnect(c)
     check_clean()
+
+
+# ------------------------------------------------------------ 1: signals
+
+class LineReader:
+    """Lines of a pipe, read on a thread; wait_for() has a timeout."""
+
+    def __init__(self, f):
+        self.lines = []
+        self._cv = threading.Condition()
+        self._t = threading.Thread(target=self._run, args=(f,), daemon=True)
+        self._t.start()
+
+    def _run(self, f):
+        for line in iter(f.readline, b""):
+            with self._cv:
+                self.lines.append(line.decode("utf-8", "replace").rstrip("\n"))
+                self._cv.notify_all()
+
+    def wait_for(self, pred, timeout=RUN_TIMEOUT, start=0):
+        deadline = time.monotonic() + timeout
+        with self._cv:
+            while True:
+                for i in range(start, len(self.lines)):
+                    if pred(self.lines[i]):
+                        return i
+                left = deadline - time.monotonic()
+                assert left > 0, f"no matching line in {timeout}s: {self.lines[-5:]}"
+                self._cv.wait(min(left, 0.2))
+
+
+def ticks_after(reader, start, n):
+    """Waits for n more "tick" lines after index start (the program runs
+    through its breakpoints that many times)."""
+    i = start
+    for _ in range(n):
+        i = reader.wait_for(lambda l: l.startswith("tick "), start=i + 1)
+    return i
+
+
+SIGNALS = [signal.SIGTERM, signal.SIGINT, signal.SIGHUP]
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
+def test_signal_detaches_attached_program(godap, go_tc, sig):
+    """godap attached with a line breakpoint, a function breakpoint and a
+    data breakpoint (conditions never true, so the program runs through
+    them) gets sig: it takes them all out and detaches; the program runs
+    on, untraced, through the places its breakpoints were."""
+    exe = go_tc.build(FAULTS)
+    prog = subprocess.Popen([exe, "loop"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        out = LineReader(prog.stdout)
+        out.wait_for(lambda l: l == "loop: started")
+        c = godap.start(go_tc)
+        initialize(c)
+        c.request_ok("attach", {"request": "attach", "mode": "local",
+                                "processId": prog.pid, "stopOnEntry": True})
+        c.wait_event("initialized", TIMEOUT)
+        bps = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+            {"line": marker_line(SRC, "BPTICK"), "condition": "i < 0"}]})["breakpoints"]
+        assert bps[0]["verified"], bps
+        fbps = c.request_ok("setFunctionBreakpoints", {"breakpoints": [
+            {"name": "main.tick", "condition": "i < -1"}]})["breakpoints"]
+        assert fbps[0]["verified"], fbps
+        c.request_ok("configurationDone")
+        tid = wait_stopped(c)["threadId"]
+        fid = frame_of(c, tid)
+        info = c.request_ok("dataBreakpointInfo", {"name": "main.counter", "frameId": fid})
+        dbps = c.request_ok("setDataBreakpoints", {"breakpoints": [
+            {"dataId": info["dataId"], "accessType": "write",
+             "condition": "counter < 0"}]})["breakpoints"]
+        assert dbps[0]["verified"], dbps
+        c.request_ok("continue", {"threadId": tid})
+        # It runs through its breakpoints under godap...
+        i = ticks_after(out, len(out.lines) - 1, 2)
+        os.kill(c.pid, sig)
+        rc = c.wait_exit(TIMEOUT)
+        assert rc == 128 + sig, rc
+        # ...and on without godap: no int3, no debug register left.
+        ticks_after(out, i, 3)
+        assert prog.poll() is None
+        check_clean([prog.pid])
+    finally:
+        prog.kill()
+        prog.wait()
+
+
+@pytest.mark.parametrize("sig", SIGNALS, ids=lambda s: s.name)
+def test_signal_kills_launched_program(godap, go_tc, sig):
+    """A launched program (mode debug) is killed, and its build directory
+    removed, when godap gets sig, running or stopped."""
+    c = godap.start(go_tc)
+    initialize(c)
+    resp = launch(c, os.path.dirname(SRC), "debug", args=["loop"])
+    assert resp["success"], resp
+    c.wait_event("initialized", TIMEOUT)
+    set_breakpoints(c, SRC, [marker_line(SRC, "BPTICK")])
+    c.request_ok("configurationDone")
+    pid = c.wait_debuggee()
+    bdir = exe_dir(pid)
+    assert os.path.basename(bdir).startswith("godap-build-"), bdir
+    if sig == signal.SIGINT:
+        # stopped at a breakpoint
+        wait_stopped(c, "breakpoint")
+    else:
+        # running
+        tid = wait_stopped(c, "breakpoint")["threadId"]
+        set_breakpoints(c, SRC, [])
+        c.request_ok("continue", {"threadId": tid})
+        c.wait_output("tick 10")
+    os.kill(c.pid, sig)
+    assert c.wait_exit(TIMEOUT) == 128 + sig
+    assert wait_gone(pid)
+    check_clean([pid], [bdir])
+
+
+# ------------------------------------------------------------ 5: a step cut by the exit
+
+@pytest.mark.parametrize("how", ["next", "stepOut"])
+def test_exit_during_step(godap, go_tc, how):
+    """`next` over os.Exit, or `stepOut` of a function whose caller exits:
+    exited and terminated come, and the step's state is freed (the ASan
+    binary's LeakSanitizer report fails the test through conftest)."""
+    marker = "BPSTEP" if how == "next" else "BPLAST"
+    c, _ = launch_faults(godap, go_tc, "steps", {marker: {}})
+    tid = wait_stopped(c, "breakpoint")["threadId"]
+    pid = c.wait_debuggee()
+    if how == "stepOut":
+        c.request_ok("stepOut", {"threadId": tid})
+        tid = wait_stopped(c, "step")["threadId"]
+    # next until the program exits under a step (os.Exit is at most two
+    # lines on from where we are)
+    for _ in range(3):
+        c.request_ok("next", {"threadId": tid})
+        ev = next_stop_or_exit(c)
+        if ev["event"] == "exited":
+            break
+        tid = ev["body"]["threadId"]
+    assert ev["event"] == "exited", ev
+    assert wait_exited(c) == 0
+    disconnect(c)
+    check_clean([pid])

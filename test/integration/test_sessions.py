@@ -507,3 +507,96 @@ def test_restart_with_new_arguments(godap, go_tc):
     assert wait_exited(c) == 0
     assert "GODAP_A=restarted" in output_lines(c, "stdout"), c.output_text()
     disconnect(c)
+
+
+# ------------------------------------------------------------ terminal
+
+class TerminalClient:
+    """Answers runInTerminal as an editor would, starting the command
+    itself; its stdin/stdout stand for the terminal."""
+
+    def __init__(self, c):
+        self.procs = []
+        self.requests = []
+        c.reverse_handlers["runInTerminal"] = self.run
+
+    def run(self, args):
+        self.requests.append(args)
+        env = dict(os.environ)
+        for k, v in (args.get("env") or {}).items():
+            if v is None:
+                env.pop(k, None)
+            else:
+                env[k] = v
+        p = subprocess.Popen(args["args"], cwd=args.get("cwd") or None, env=env,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        self.procs.append(p)
+        return True, {"processId": p.pid}
+
+    def close(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait()
+            for f in (p.stdin, p.stdout):
+                try:
+                    f.close()
+                except OSError:
+                    pass
+
+
+@pytest.mark.parametrize("console", ["integratedTerminal", "externalTerminal"])
+def test_console_terminal(godap, go_tc, console):
+    """The program runs in the client's terminal: it reads the line typed
+    there and prints to it; godap traces it from the start (a breakpoint
+    set before configurationDone stops it)."""
+    c = godap.start(go_tc)
+    term = TerminalClient(c)
+    try:
+        init(c, run_in_terminal=True)
+        launch_ok(c, fixture_dir("session"), "debug", args=["echo"], console=console,
+                  env={"GODAP_A": "terminal"})
+        assert len(term.requests) == 1
+        req = term.requests[0]
+        assert req["kind"] == ("integrated" if console == "integratedTerminal" else "external")
+        assert req["env"] == {"GODAP_A": "terminal"}, req
+        prog = term.procs[0]
+        proc = c.wait_event("process", TIMEOUT)["body"]
+        assert proc["systemProcessId"] == prog.pid, (proc, prog.pid)
+        line = marker_line(SESSION, "BPECHO")
+        assert set_breakpoints(c, SESSION, [line])[0]["verified"]
+        c.request_ok("configurationDone")
+        assert prog.stdout.readline() == b"echo: type a line\n"
+        prog.stdin.write(b"hello from the terminal\n")
+        prog.stdin.flush()
+        ev = wait_stopped(c, "breakpoint")
+        assert eval_in_top(c, ev["threadId"], "line") == '"hello from the terminal\\n"'
+        c.request_ok("continue", {"threadId": ev["threadId"]})
+        assert prog.stdout.readline() == b'echo: got "hello from the terminal"\n'
+        assert wait_exited(c) == 0
+        assert c.output_text("stdout") == "" and c.output_text("stderr") == ""
+        disconnect(c)
+        assert prog.wait(TIMEOUT) == 0
+    finally:
+        term.close()
+
+
+def test_console_terminal_needs_run_in_terminal(godap, go_tc):
+    c = godap.start(go_tc)
+    init(c, run_in_terminal=False)
+    r = c.request("launch", launch_args(go_tc.build("session"), "exec", args=["echo"],
+                                        console="integratedTerminal"))
+    assert r["success"] is False
+    assert "runInTerminal" in r["message"] and "internalConsole" in r["message"], r
+    disconnect(c)
+
+
+def test_console_terminal_refused_by_client(godap, go_tc):
+    c = godap.start(go_tc)
+    c.reverse_handlers["runInTerminal"] = lambda args: (False, "no terminal here")
+    init(c, run_in_terminal=True)
+    r = c.request("launch", launch_args(go_tc.build("session"), "exec", args=["echo"],
+                                        console="integratedTerminal"))
+    assert r["success"] is False and "no terminal here" in r["message"], r
+    disconnect(c)

@@ -196,8 +196,14 @@ def test_instruction_step(godap, go_tc):
 
 
 def test_pause_busy_program(godap, go_tc, gomaxprocs):
-    c = launch_stepping(godap, go_tc, gomaxprocs, ["many", "8"], [])
-    time.sleep(0.5)
+    # The 100th call of work: the goroutines are busy (an event, not a
+    # sleep, says so); then pause the program running without breakpoints.
+    c = godap.start(go_tc)
+    start(c, fixture_dir("stepping"), args=["many", "8"], env={"GOMAXPROCS": gomaxprocs},
+          function_breakpoints=[{"name": "main.work", "hitCondition": "== 100"}])
+    ev = wait_stopped(c, "function breakpoint")
+    c.request_ok("setFunctionBreakpoints", {"breakpoints": []})
+    c.request_ok("continue", {"threadId": ev["threadId"]})
     c.request_ok("pause", {"threadId": 1})
     ev = wait_stopped(c, "pause")
     g = ev["threadId"]
@@ -207,7 +213,6 @@ def test_pause_busy_program(godap, go_tc, gomaxprocs):
     assert frames and frames[-1]["name"] in ("runtime.goexit", "runtime.main", "main.main") or len(frames) > 0
     # Continue and pause again: still fine.
     c.request_ok("continue", {"threadId": g})
-    time.sleep(0.2)
     c.request_ok("pause", {"threadId": g})
     wait_stopped(c, "pause")
     disconnect(c)
@@ -276,19 +281,24 @@ def test_finalizer_goroutines_are_user_code_while_in_user_code(godap, go_tc, mod
     disconnect(c)
 
 
-def _stop_at_function(godap, go_tc, mode, fn, *, first_line, condition=None):
-    """Stops at first_line, then sets the function breakpoint while the
-    program is stopped (never racing it) and runs to it."""
+def _stop_at_function(godap, go_tc, mode, fn, condition=None, first_line=None):
+    """Stops at function fn; with first_line, fn's breakpoint is set once
+    the program stopped there (so fn's earlier calls do not count).
+    Either way every breakpoint is in place before the program runs on:
+    none races the program."""
     c = godap.start(go_tc)
-    start(c, fixture_dir("stepping"), args=[mode],
-          breakpoints={SRC: [first_line]})
-    ev = wait_stopped(c, "breakpoint")
     bp = {"name": fn}
     if condition:
         bp["condition"] = condition
-    r = c.request_ok("setFunctionBreakpoints", {"breakpoints": [bp]})
-    assert r["breakpoints"][0]["verified"], r
-    c.request_ok("continue", {"threadId": ev["threadId"]})
+    if not first_line:
+        r = start(c, fixture_dir("stepping"), args=[mode], function_breakpoints=[bp])
+        assert r["functions"][0]["verified"], r
+    else:
+        start(c, fixture_dir("stepping"), args=[mode], breakpoints={SRC: [first_line]})
+        ev = wait_stopped(c, "breakpoint")
+        r = c.request_ok("setFunctionBreakpoints", {"breakpoints": [bp]})
+        assert r["breakpoints"][0]["verified"], r
+        c.request_ok("continue", {"threadId": ev["threadId"]})
     ev = wait_stopped(c, "function breakpoint")
     frames = stack(c, ev["threadId"])["stackFrames"]
     return c, ev, frames
@@ -298,8 +308,7 @@ def test_stack_through_systemstack(godap, go_tc):
     """A goroutine whose thread runs readmemstats_m on the system stack:
     its stack starts where the thread is, on g0, and continues on the
     goroutine's own stack after runtime.systemstack."""
-    c, ev, frames = _stop_at_function(godap, go_tc, "sysstack", "runtime.readmemstats_m",
-                                      first_line=L("SYSSTACK_CALL"))
+    c, ev, frames = _stop_at_function(godap, go_tc, "sysstack", "runtime.readmemstats_m")
     names = [f["name"] for f in frames]
     assert ev["threadId"] == 1
     assert names[0] == "runtime.readmemstats_m", names
@@ -314,10 +323,7 @@ def test_stack_through_systemstack(godap, go_tc):
 def test_stack_through_mcall(godap, go_tc):
     """park_m runs on g0 through mcall for the goroutine that parks: its
     stack goes on from the gopark that called mcall."""
-    # Stopped before the receive, the function breakpoint goes in before
-    # anything parks: the receiver (or the sender, if it comes first) will.
-    c, ev, frames = _stop_at_function(godap, go_tc, "block", "runtime.park_m",
-                                      first_line=L("BLK_A"))
+    c, ev, frames = _stop_at_function(godap, go_tc, "block", "runtime.park_m")
     names = [f["name"] for f in frames]
     assert names[:3] == ["runtime.park_m", "runtime.mcall", "runtime.gopark"], names
     assert names[-1] == "runtime.goexit", names

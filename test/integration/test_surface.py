@@ -339,3 +339,115 @@ def test_completions(godap, go_tc):
     # Console commands.
     assert complete(c, fid, "dlv co") == {("config", "keyword")}
     finish(c)
+
+
+# ------------------------------------------------------------ goroutines, labels, console
+
+def thread_names(c):
+    return [t["name"] for t in c.request_ok("threads")["threads"]]
+
+
+LABELED = re.compile(r"^\[Go \d+ job=import\] main\.labeled\.func1( \(chan receive\))?$")
+PLAIN = re.compile(r"^\[Go \d+\] main\.plain( \(chan receive\))?$")
+
+
+def test_pprof_labels_in_thread_names(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"], showPprofLabels=True)
+    names = thread_names(c)
+    assert sum(bool(LABELED.match(n)) for n in names) == 1, names
+    assert sum(bool(PLAIN.match(n)) for n in names) == 1, names
+    assert any(n.startswith(f"[Go {tid}] main.main") for n in names), names
+    finish(c)
+    # Only the keys asked for.
+    c, tid = stop_at(godap, go_tc, ["BP1"], showPprofLabels=["other"])
+    names = thread_names(c)
+    assert not any("job=" in n for n in names), names
+    assert any(re.match(r"^\[Go \d+\] main\.labeled\.func1 \(chan receive\)$", n) for n in names)
+    finish(c)
+
+
+def test_goroutine_filters(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"], goroutineFilters="-without label job=import",
+                     showPprofLabels=True)
+    names = thread_names(c)
+    assert not any(LABELED.match(n) for n in names), names
+    assert any(PLAIN.match(n) for n in names), names
+    finish(c)
+    c, tid = stop_at(godap, go_tc, ["BP1"], goroutineFilters="-with label job -with user",
+                     showPprofLabels=True)
+    names = thread_names(c)
+    # The labeled goroutine, and the current one (always shown).
+    assert len(names) == 2, names
+    assert any(LABELED.match(n) for n in names) and any(n.startswith(f"[Go {tid}] main.main") for n in names)
+    finish(c)
+    c, tid = stop_at(godap, go_tc, ["BP1"], goroutineFilters="-with userloc main.plain")
+    names = thread_names(c)
+    assert len(names) == 2 and any(PLAIN.match(n) for n in names), names
+    finish(c)
+    # A filter that does not parse fails the launch with a clear message.
+    c = godap.start(go_tc)
+    c.request_ok("initialize", {"adapterID": "godap"})
+    resp = c.request("launch", {"mode": "exec", "program": go_tc.build("surface"),
+                                "goroutineFilters": "-with colour red"}, timeout=600)
+    assert not resp["success"]
+    assert resp["message"].startswith("launch: 'goroutineFilters': goroutine filter: -with needs one of"), resp
+    disconnect(c)
+
+
+def repl(c, fid, text):
+    return c.request("evaluate", {"expression": text, "frameId": fid, "context": "repl"})
+
+
+def test_console_commands(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"], init_extra={"supportsInvalidatedEvent": True})
+    fid = top_frame(c, tid)["id"]
+    r = repl(c, fid, "dlv help")
+    assert r["success"] and "config NAME VALUE" in r["body"]["result"], r
+    lst = repl(c, fid, "dlv config -list")["body"]["result"].splitlines()
+    assert "maxStringLen\t512" in lst and "maxArrayValues\t64" in lst, lst
+    assert "showPprofLabels\tfalse" in lst and "disassembleFlavor\tgo" in lst, lst
+    # maxStringLen / maxArrayValues at run time.
+    assert repl(c, fid, "dlv config maxStringLen 3")["body"]["result"] == "maxStringLen set"
+    c.wait_event("invalidated", TIMEOUT)
+    assert repl(c, fid, "GlobalName")["body"]["result"] == '"sur...+4 more"'
+    assert repl(c, fid, "dlv config maxArrayValues 2")["body"]["result"] == "maxArrayValues set"
+    fid = top_frame(c, tid)["id"]
+    assert repl(c, fid, "buf")["body"]["result"] == "[]uint8 len: 4, cap: 4, [16,32,...+2 more]"
+    assert repl(c, fid, "table")["body"]["result"] == "[8]uint8 [222,173,...+6 more]"
+    # sources with a regular expression.
+    r = repl(c, fid, "dlv sources fixtures/surface/.*\\.go$")["body"]["result"]
+    assert r.splitlines() == [SRC], r
+    # goroutines, filtered and grouped.
+    r = repl(c, fid, "dlv goroutines -with label job=import")["body"]["result"].splitlines()
+    assert len(r) == 2 and r[-1] == "[1 goroutines]", r
+    assert re.match(r"^  Goroutine \d+ - User: .*/main\.go:\d+ main\.labeled\.func1 \[chan receive\] \{job=import\}$", r[0]), r
+    r = repl(c, fid, "dlv goroutines -with user -group label job")["body"]["result"]
+    assert "Group job=import:\n" in r and "Group no label job:\n" in r, r
+    assert re.search(rf"^\* Goroutine {tid} - User: .*main\.main", r, re.M), r
+    # goroutineFilters and showPprofLabels changed at run time.
+    repl(c, fid, "dlv config showPprofLabels job")
+    repl(c, fid, "dlv config goroutineFilters -with label job=import")
+    names = thread_names(c)
+    assert len(names) == 2 and any(LABELED.match(n) for n in names), names
+    repl(c, fid, "dlv config goroutineFilters")
+    assert any(PLAIN.match(n) for n in thread_names(c))
+    # substitutePath at run time.
+    d = os.path.dirname(SRC)
+    # As in launch.json: FROM is the client's path, TO the binary's.
+    repl(c, fid, f"dlv config substitutePath /elsewhere/src {d}")
+    assert top_frame(c, tid)["source"]["path"] == "/elsewhere/src/main.go"
+    repl(c, fid, "dlv config substitutePath -clear")
+    assert top_frame(c, tid)["source"]["path"] == SRC
+    r = repl(c, fid, "dlv config colour red")
+    assert not r["success"] and "unknown setting 'colour'" in r["message"], r
+    r = repl(c, fid, "dlv frobnicate")
+    assert not r["success"] and "unknown command 'frobnicate'" in r["message"], r
+    finish(c)
+
+
+def test_max_string_and_array_launch(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"], maxStringLen=4, maxArrayValues=3)
+    fid, loc = frame_locals(c, tid)
+    assert loc["buf"]["value"] == "[]uint8 len: 4, cap: 4, [16,32,48,...+1 more]"
+    assert repl(c, fid, "GlobalName")["body"]["result"] == '"surf...+3 more"'
+    finish(c)

@@ -44,7 +44,7 @@ static void test_lines(void)
 	events ev = {0};
 	dbg *d;
 	gd_err err = GD_ERR_INIT;
-	CHECK_INT(dbg_new(&d, NULL, &(dbg_hooks){on_event, NULL, &ev}, &err), 0);
+	CHECK_INT(dbg_new(&d, NULL, &(dbg_hooks){.event = on_event, .ctx = &ev}, &err), 0);
 	dbg_bp_view v[8];
 	int ids[8];
 
@@ -108,7 +108,7 @@ static void test_other_kinds(void)
 	events ev = {0};
 	dbg *d;
 	gd_err err = GD_ERR_INIT;
-	CHECK_INT(dbg_new(&d, NULL, &(dbg_hooks){on_event, NULL, &ev}, &err), 0);
+	CHECK_INT(dbg_new(&d, NULL, &(dbg_hooks){.event = on_event, .ctx = &ev}, &err), 0);
 	dbg_bp_view v[4];
 	dbg_bp_spec f[3] = {{.func = "main.f"}, {.func = "main.g"}};
 	CHECK_INT(dbg_bp_set(d, DBG_BP_FUNC, NULL, f, 2, v, &err), 0);
