@@ -10,17 +10,17 @@
  *   fs_base), each followed by its NT_FPREGSET and/or NT_X86_XSTATE (whose
  *   first 512 bytes are the same FXSAVE layout).
  * - NT_AUXV (the PIE bias), NT_SIGINFO (what made the kernel dump it).
- * - Native unwinding: libunwind-coredump over the same file.
+ * - Native unwinding: libunwind with accessors over this backend
+ *   (core_file_unwind.c).
  *
  * The core is read with libelf over a read-only mapping of the file. */
-#include "core_backend.h"
+#include "core_file_internal.h"
 #include "../common/gd_array.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
 #include <inttypes.h>
-#include <libunwind-coredump.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,55 +28,6 @@
 #include <sys/procfs.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-typedef struct cf_seg {
-	uint64_t vaddr, memsz, filesz, offset;
-	uint32_t flags; /* PF_R, PF_W, PF_X */
-} cf_seg;
-
-typedef struct cf_thread {
-	pid_t tid;
-	struct user_regs_struct regs;
-	struct user_fpregs_struct fp;
-	int have_fp;
-} cf_thread;
-
-typedef struct cf_file {
-	uint64_t start, end, offset; /* offset in bytes */
-	char *path;                  /* as the core names it */
-	const char *open_path;       /* where it is read from (path or exe) */
-	int fd;                      /* -1 not opened yet, -2 cannot */
-} cf_file;
-
-typedef struct core_file {
-	core_proc base;
-	gd_log *log;
-	char *core_path, *exe;
-	int fd;
-	Elf *elf;
-	const uint8_t *raw;
-	size_t rawsize;
-
-	cf_seg *segs;
-	size_t nsegs, capsegs;
-	cf_thread *threads;
-	size_t nthreads, capthreads;
-	cf_file *files;
-	size_t nfiles;
-	uint64_t *auxv; /* key, value pairs */
-	size_t nauxv;
-	pid_t pid;
-
-	int have_sig;
-	int signo, sigcode;
-	uint64_t sigaddr;
-	pid_t sigtid;
-
-	/* libunwind-coredump, made on the first native unwind. */
-	struct UCD_info *ucd;
-	unw_addr_space_t ucd_as;
-	int ucd_failed;
-} core_file;
 
 static core_file *CF(core_proc *p) { return (core_file *)p; }
 static const core_file *CCF(const core_proc *p)
@@ -87,10 +38,7 @@ static const core_file *CCF(const core_proc *p)
 static void cf_free(core_proc *p)
 {
 	core_file *c = CF(p);
-	if (c->ucd)
-		_UCD_destroy(c->ucd);
-	if (c->ucd_as)
-		unw_destroy_addr_space(c->ucd_as);
+	core__cf_unwind_free(c);
 	for (size_t i = 0; i < c->nfiles; i++) {
 		if (c->files[i].fd >= 0)
 			close(c->files[i].fd);
@@ -128,7 +76,7 @@ static const cf_seg *seg_at(const core_file *c, uint64_t addr)
 	return NULL;
 }
 
-static cf_file *file_at(core_file *c, uint64_t addr)
+cf_file *core__cf_file_at(core_file *c, uint64_t addr)
 {
 	for (size_t i = 0; i < c->nfiles; i++)
 		if (addr >= c->files[i].start && addr < c->files[i].end)
@@ -155,7 +103,7 @@ static ssize_t read_chunk(core_file *c, uint64_t addr, void *buf, size_t len,
 	/* Not in the core: the file mapped there, if any.  The kernel keeps
 	 * a segment with no contents for it; gcore leaves read-only file
 	 * mappings out altogether. */
-	cf_file *f = file_at(c, addr);
+	cf_file *f = core__cf_file_at(c, addr);
 	if (!f)
 		return -1;
 	if (f->fd == -1) {
@@ -192,8 +140,8 @@ static ssize_t read_chunk(core_file *c, uint64_t addr, void *buf, size_t len,
 	return got > 0 ? got : -1;
 }
 
-static int read_mem(core_file *c, uint64_t addr, void *buf, size_t len,
-		    int core_only, gd_err *err)
+int core__cf_read(core_file *c, uint64_t addr, void *buf, size_t len,
+		  int core_only, gd_err *err)
 {
 	uint8_t *b = buf;
 	size_t done = 0;
@@ -212,7 +160,7 @@ static int read_mem(core_file *c, uint64_t addr, void *buf, size_t len,
 static int cf_read(core_proc *p, uint64_t addr, void *buf, size_t len,
 		   gd_err *err)
 {
-	return read_mem(CF(p), addr, buf, len, 0, err);
+	return core__cf_read(CF(p), addr, buf, len, 0, err);
 }
 
 static int cf_read_many(core_proc *p, const uint64_t *addrs, size_t n,
@@ -221,7 +169,7 @@ static int cf_read_many(core_proc *p, const uint64_t *addrs, size_t n,
 	(void)err;
 	uint8_t *out = buf;
 	for (size_t i = 0; i < n; i++) {
-		int good = read_mem(CF(p), addrs[i], out + i * each, each, 0,
+		int good = core__cf_read(CF(p), addrs[i], out + i * each, each, 0,
 				    NULL) == 0;
 		if (!good)
 			memset(out + i * each, 0, each);
@@ -233,7 +181,7 @@ static int cf_read_many(core_proc *p, const uint64_t *addrs, size_t n,
 
 /* ---- threads, registers ---- */
 
-static const cf_thread *thread_of(const core_file *c, pid_t tid, gd_err *err)
+const cf_thread *core__cf_thread(const core_file *c, pid_t tid, gd_err *err)
 {
 	for (size_t i = 0; i < c->nthreads; i++)
 		if (c->threads[i].tid == tid)
@@ -251,13 +199,13 @@ static pid_t cf_thread_tid(const core_proc *p, size_t i)
 }
 static int cf_thread_stopped(const core_proc *p, pid_t tid)
 {
-	return thread_of(CCF(p), tid, NULL) != NULL;
+	return core__cf_thread(CCF(p), tid, NULL) != NULL;
 }
 
 static int cf_regs(core_proc *p, pid_t tid, struct user_regs_struct *out,
 		   gd_err *err)
 {
-	const cf_thread *t = thread_of(CF(p), tid, err);
+	const cf_thread *t = core__cf_thread(CF(p), tid, err);
 	if (!t)
 		return -1;
 	*out = t->regs;
@@ -267,7 +215,7 @@ static int cf_regs(core_proc *p, pid_t tid, struct user_regs_struct *out,
 static int cf_fpregs(core_proc *p, pid_t tid, struct user_fpregs_struct *out,
 		     gd_err *err)
 {
-	const cf_thread *t = thread_of(CF(p), tid, err);
+	const cf_thread *t = core__cf_thread(CF(p), tid, err);
 	if (!t)
 		return -1;
 	if (!t->have_fp)
@@ -322,7 +270,7 @@ static int cf_maps(core_proc *p, core_map **out, size_t *n, gd_err *err)
 		m->read = (s->flags & PF_R) != 0;
 		m->write = (s->flags & PF_W) != 0;
 		m->exec = (s->flags & PF_X) != 0;
-		const cf_file *f = file_at(c, m->lo);
+		const cf_file *f = core__cf_file_at(c, m->lo);
 		if (f) {
 			m->offset = f->offset + (m->lo - f->start);
 			m->path = strdup(f->open_path);
@@ -365,61 +313,6 @@ static int cf_stop_signal(const core_proc *p, pid_t *tid, int *signo,
 	return 0;
 }
 
-/* ---- libunwind-coredump ---- */
-
-static int cf_unwind_begin(core_proc *p, pid_t tid, core_unwinder *u,
-			   gd_err *err)
-{
-	core_file *c = CF(p);
-	if (!c->ucd && !c->ucd_failed) {
-		c->ucd = _UCD_create(c->core_path);
-		c->ucd_as = c->ucd ? unw_create_addr_space(&_UCD_accessors, 0)
-				   : NULL;
-		if (!c->ucd_as) {
-			if (c->ucd)
-				_UCD_destroy(c->ucd);
-			c->ucd = NULL;
-			c->ucd_failed = 1;
-		} else {
-			/* Text the core left out comes from the files, as
-			 * for our own reads.  libunwind reads a backing
-			 * file from its start, so only mappings of offset
-			 * 0 can be given to it. */
-			for (size_t i = 0; i < c->nfiles; i++) {
-				const cf_seg *s = seg_at(c, c->files[i].start);
-				if (c->files[i].offset == 0 && s &&
-				    s->vaddr == c->files[i].start &&
-				    s->filesz < s->memsz)
-					_UCD_add_backing_file_at_vaddr(
-						c->ucd, c->files[i].start,
-						c->files[i].open_path);
-			}
-		}
-	}
-	if (!c->ucd)
-		return gd_err_set(err, "libunwind-coredump cannot read %s",
-				  c->core_path);
-	int n = _UCD_get_num_threads(c->ucd);
-	for (int i = 0; i < n; i++) {
-		_UCD_select_thread(c->ucd, i);
-		if (_UCD_get_pid(c->ucd) == tid) {
-			u->as = c->ucd_as;
-			u->arg = c->ucd;
-			u->priv = NULL;
-			/* The cursor caches nothing across threads, but the
-			 * address space caches unwind info: keep it. */
-			return 0;
-		}
-	}
-	return gd_err_set(err, "no thread %d in the core file", (int)tid);
-}
-
-static void cf_unwind_end(core_proc *p, core_unwinder *u)
-{
-	/* The address space and the UCD_info live as long as the core. */
-	(void)p, (void)u;
-}
-
 const core_backend core__file_backend = {
 	.name = "core file",
 	.cannot = CORE_ERR_IS_CORE,
@@ -439,8 +332,8 @@ const core_backend core__file_backend = {
 	.exe_path = cf_exe_path,
 	.maps = cf_maps,
 	.stop_signal = cf_stop_signal,
-	.unwind_begin = cf_unwind_begin,
-	.unwind_end = cf_unwind_end,
+	.unwind_begin = core__cf_unwind_begin,
+	.unwind_end = core__cf_unwind_end,
 	/* Every run-control entry is NULL: CORE_ERR_IS_CORE. */
 };
 
@@ -675,7 +568,7 @@ static int check_exe(core_file *c, gd_err *err)
 			gd_err_set(err, "out of memory");
 			goto out;
 		}
-		if (read_mem(c, ph.p_vaddr + bias, in_core, ph.p_filesz, 1,
+		if (core__cf_read(c, ph.p_vaddr + bias, in_core, ph.p_filesz, 1,
 			     NULL) == 0) {
 			compared = 1;
 			if (memcmp(in_core, raw + ph.p_offset, ph.p_filesz) != 0) {
@@ -698,7 +591,7 @@ static int check_exe(core_file *c, gd_err *err)
 		gd_log_info(c->log, "core file: the build ids are not in the "
 			    "core; only the entry point was checked");
 	/* The executable's mappings are read from the program given. */
-	cf_file *ef = file_at(c, entry);
+	cf_file *ef = core__cf_file_at(c, entry);
 	for (size_t i = 0; ef && i < c->nfiles; i++)
 		if (strcmp(c->files[i].path, ef->path) == 0)
 			c->files[i].open_path = c->exe;

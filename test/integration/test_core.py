@@ -32,17 +32,17 @@ def _run_env(go_tc, extra=None):
     return env
 
 
-def _gcore(go_tc, binary, outdir):
-    """Runs the fixture in mode park until it prints READY, dumps it with
-    gcore, kills it.  Returns the core's path."""
+def _gcore(go_tc, binary, outdir, args=("park",), name="gcore"):
+    """Runs the program until it prints READY, dumps it with gcore, kills
+    it.  Returns the core's path."""
     if not shutil.which("gcore"):
         pytest.fail("gcore (gdb) is needed for the core tests", pytrace=False)
-    p = subprocess.Popen([binary, "park"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    p = subprocess.Popen([binary, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, env=_run_env(go_tc), text=True)
     try:
         line = p.stdout.readline()  # blocks until the program is parked
         assert line.startswith("READY"), (line, p.stderr.read())
-        base = os.path.join(outdir, "gcore")
+        base = os.path.join(outdir, name)
         r = subprocess.run(["gcore", "-o", base, str(p.pid)], capture_output=True,
                            text=True, timeout=300)
         core = f"{base}.{p.pid}"
@@ -321,4 +321,28 @@ def test_core_refuses_run_control(godap, go_tc):
     assert vs2["mode"]["value"] == vs["mode"]["value"] == '"park"'
     assert vs2["pt"]["value"] == vs["pt"]["value"]
     assert ev["threadId"] in {t["id"] for t in c.request_ok("threads")["threads"]}
+    disconnect(c)
+
+
+def test_core_gcore_cgo_native_frames(godap, go_tc):
+    """A goroutine inside C: its C frames (this program's static function,
+    then libc's read) are unwound from the core through the files the core
+    names (gcore leaves the libraries' read-only mappings, where
+    .eh_frame_hdr is, out of the core), then its Go callers."""
+    binary = go_tc.build("corecgo")
+    d = cores(go_tc)
+    core = _gcore(go_tc, binary, d["outdir"], args=(), name="gcore-cgo")
+    c = open_core(godap, go_tc, binary, core)
+    wait_stopped(c, "pause")
+    frames = stack(c, 1)["stackFrames"]
+    names = [f["name"] for f in frames]
+    assert "main._Cfunc_cwait" in names and "main.main" in names, names
+    assert "cwait" in names, names
+    i = names.index("cwait")
+    assert i > 0 and "read" in names[i - 1], names  # libc's read (or an alias)
+    assert "source" not in frames[i - 1], frames  # libc: no DWARF
+    # cwait has gcc's DWARF: its line inside the cgo preamble.
+    assert frames[i]["line"] == marker_line(fixture_src("corecgo"), "CWAIT_READ"), frames[i]
+    main = frames[names.index("main.main")]
+    assert main["line"] == marker_line(fixture_src("corecgo"), "CGO_CALL")
     disconnect(c)
