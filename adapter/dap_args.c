@@ -1424,7 +1424,8 @@ static int step_fields(pctx *c, const cJSON *a, int stepping,
 		return -1;
 	if (!stepping)
 		return 0;
-	if (opt_str(c, a, "", "granularity", &o->granularity) < 0)
+	if (opt_str(c, a, "", "granularity", &o->granularity) < 0 ||
+	    opt_int(c, a, "", "targetId", 1, INT_MAX, &o->target_id, NULL) < 0)
 		return -1;
 	const char *g = o->granularity;
 	if (g && strcmp(g, "statement") != 0 && strcmp(g, "line") != 0 &&

@@ -246,6 +246,7 @@ typedef struct dap_args_step {
 	/* NULL (default: "statement"), "statement", "line" or
 	 * "instruction"; only next/stepIn/stepOut read it */
 	char *granularity;
+	int target_id; /* stepIn: a stepInTargets id, 0 when not given */
 } dap_args_step;
 int dap_args_continue_parse(const cJSON *args, dap_args_step *out,
 			    gd_err *err);

@@ -37,6 +37,9 @@ void dap_h_loaded_sources(dap_session *, const cJSON *, const cJSON *);
 void dap_h_source(dap_session *, const cJSON *, const cJSON *);
 void dap_h_modules(dap_session *, const cJSON *, const cJSON *);
 void dap_h_completions(dap_session *, const cJSON *, const cJSON *);
+void dap_h_step_in_targets(dap_session *, const cJSON *, const cJSON *);
+void dap_h_goto_targets(dap_session *, const cJSON *, const cJSON *);
+void dap_h_goto(dap_session *, const cJSON *, const cJSON *);
 
 static const struct {
 	const char *command;
@@ -73,6 +76,9 @@ static const struct {
 	{"source", dap_h_source},
 	{"modules", dap_h_modules},
 	{"completions", dap_h_completions},
+	{"stepInTargets", dap_h_step_in_targets},
+	{"gotoTargets", dap_h_goto_targets},
+	{"goto", dap_h_goto},
 	{"disconnect", dap_h_disconnect},
 	{"terminate", dap_h_terminate},
 	{"restart", dap_h_restart},

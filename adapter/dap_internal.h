@@ -37,6 +37,9 @@ typedef struct dap_handle_ext {
 	int scope;              /* DAP_H_SCOPE: DAP_SCOPE_* */
 	struct grt_value *val;  /* DAP_H_VALUE: owned */
 	char *expr;             /* the expression naming it (owned) or NULL */
+	/* DAP_H_VALUE: how much its children show (the evaluate context
+	 * it came from); all zero means the defaults. */
+	grt_fmtlim lim;
 } dap_handle_ext;
 enum { DAP_SCOPE_LOCALS = 1, DAP_SCOPE_GLOBALS, DAP_SCOPE_REGISTERS };
 
@@ -111,9 +114,22 @@ struct dap_session {
 	char **srcrefs;
 	size_t nsrcrefs, capsrcrefs;
 
+	/* The last stepInTargets answer: target id i+1 is the callee body
+	 * stepin_entries[i] (valid until the program resumes). */
+	uint64_t *stepin_entries;
+	size_t nstepin_entries;
+	/* The last gotoTargets answer: target id i+1 jumps to goto_addrs[i]
+	 * (valid until the program resumes). */
+	uint64_t *goto_addrs;
+	size_t ngoto_addrs;
+
 	/* goroutineFilters (launch, or dlv config), NULL when none */
 	grt_gfilter *gfilter;
 
+	/* The frame the user last looked at (scopes), until the next resume:
+	 * a stepOut leaves it.  sel_frame counts as stackTrace does. */
+	uint64_t sel_goid;
+	int sel_frame;
 	int exited_sent;
 
 	/* Requests read while a request was being handled (a function call
@@ -288,9 +304,13 @@ void dap_sources_free(dap_session *s);
 
 /* ---- variables (dap_vars.c) ---- */
 /* A DAP Variable for value v (ownership of v moves to the handle when it
- * is expandable; v is freed otherwise).  evalname may be NULL. */
+ * is expandable; v is freed otherwise).  evalname may be NULL; lim NULL
+ * means the default limits (grt_fmtlim_of(s->tgt->rt, NULL)); its children keep lim. */
 cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
-		    struct grt_value *v, const dap_handle *frame);
+		    struct grt_value *v, const dap_handle *frame,
+		    const grt_fmtlim *lim);
+/* The limits a value handle's children show with. */
+grt_fmtlim dap_handle_limits(dap_session *s, const dap_handle_ext *x);
 /* Frees what a handle owns (called when handles die). */
 void dap_handle_release(dap_handle_ext *h);
 

@@ -355,7 +355,7 @@ int dap_handle_new_ext(dap_session *s, const dap_handle *h,
 		s->hext = ne;
 		s->caphandles = cap;
 	}
-	s->hext[s->nhandles] = ext ? *ext : (dap_handle_ext){0, NULL, NULL};
+	s->hext[s->nhandles] = ext ? *ext : (dap_handle_ext){0, NULL, NULL, {0, 0, 0, 0, 0}};
 	s->handles[s->nhandles++] = *h;
 	return (int)s->nhandles; /* 0 is never a valid handle */
 }
@@ -381,9 +381,17 @@ const dap_handle_ext *dap_handle_ext_get(dap_session *s, int id)
 
 void dap_handles_reset(dap_session *s)
 {
+	/* stepInTargets ids name calls of the stop that ends here. */
+	free(s->stepin_entries);
+	s->stepin_entries = NULL;
+	s->nstepin_entries = 0;
+	free(s->goto_addrs);
+	s->goto_addrs = NULL;
+	s->ngoto_addrs = 0;
 	for (size_t i = 0; i < s->nhandles; i++)
 		dap_handle_release(&s->hext[i]);
 	s->nhandles = 0;
+	s->sel_goid = 0;
 }
 
 /* ---- dispatch ---- */

@@ -225,6 +225,7 @@ static const char *reason_name(dbg_stop_reason r)
 	case DBG_STOP_PAUSE: return "pause";
 	case DBG_STOP_EXCEPTION: return "exception";
 	case DBG_STOP_DATA_BREAKPOINT: return "data breakpoint";
+	case DBG_STOP_GOTO: return "goto";
 	}
 	return "breakpoint";
 }

@@ -18,14 +18,23 @@ void dap_handle_release(dap_handle_ext *h)
 	h->expr = NULL;
 }
 
+grt_fmtlim dap_handle_limits(dap_session *s, const dap_handle_ext *x)
+{
+	return x && x->lim.max_string ? x->lim : grt_fmtlim_of(dbg_rt(s->dbg), NULL);
+}
+
 cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
-		    grt_value *v, const dap_handle *frame)
+		    grt_value *v, const dap_handle *frame,
+		    const grt_fmtlim *lim)
 {
 	grt_target *t = dbg_rt(s->dbg);
+	grt_fmtlim def = grt_fmtlim_of(t, NULL);
+	if (!lim)
+		lim = &def;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "name", name);
 	gd_buf b = GD_BUF_INIT;
-	grt_format(t, v, &b);
+	grt_format_lim(t, lim, v, &b);
 	cJSON_AddStringToObject(o, "value", b.data ? b.data : "");
 	gd_buf_free(&b);
 	cJSON_AddStringToObject(o, "type", grt_value_type_name(t, v));
@@ -42,7 +51,7 @@ cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 	const char *mname, *mtype;
 	gd_buf mtext = GD_BUF_INIT;
 	if (!v->unreadable && grt_child_counts(t, v, &indexed, &named, NULL) == 0 &&
-	    indexed > 0 && grt_meta_child(t, v, &mname, &mtext, &mtype))
+	    indexed > 0 && grt_meta_child(t, lim, v, &mname, &mtext, &mtype))
 		named++;
 	gd_buf_free(&mtext);
 	if (!v->unreadable && indexed + named > 0) {
@@ -54,6 +63,7 @@ cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 			h.tid = frame->tid;
 			h.frame = frame->frame;
 		}
+		x.lim = *lim;
 		x.val = malloc(sizeof(*x.val));
 		x.expr = evalname ? strdup(evalname) : NULL;
 		if (x.val) {

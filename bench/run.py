@@ -36,7 +36,7 @@ from dap_tcp import TcpDapClient  # noqa: E402
 
 FIXTURES = os.path.join(HERE, "fixtures")
 RESULTS = os.path.join(HERE, "results")
-SCENARIOS = ["start", "next", "threads", "cond"]
+SCENARIOS = ["start", "next", "threads", "cond", "calls"]
 DEBUGGERS = ["godap", "dlv"]
 
 T_REQ = 60.0        # an ordinary request
@@ -91,7 +91,7 @@ def dlv_version(dlv):
 
 def build_fixtures(outdir):
     bins = {}
-    for name in ("busy", "cond"):
+    for name in ("busy", "cond", "calls"):
         src = os.path.join(FIXTURES, name)
         out = os.path.join(outdir, name)
         cmd = ["go", "build", "-gcflags=all=-N -l", "-o", out, "."]
@@ -365,7 +365,51 @@ def scen_cond(kind, cfg, rep):
         s.close()
 
 
-RUNNERS = {"start": scen_start, "next": scen_next, "threads": scen_threads, "cond": scen_cond}
+def scen_calls(kind, cfg, rep):
+    """Latency of `evaluate` of a function call (Delve's `call` syntax,
+    context repl), and how far a counter that 4 busy goroutines increment
+    moved across all the calls."""
+    src = os.path.join(FIXTURES, "calls", "main.go")
+    s, _, _, bps = start_session(kind, cfg, "calls", rep, cfg.bins["calls"], [], src,
+                                 [{"line": marker_line(src, "BENCH_CALL")}])
+    try:
+        body = s.wait_stopped()
+        tid = body.get("threadId")
+        frames = s.c.request_ok("stackTrace", {"threadId": tid, "levels": 1},
+                                timeout=T_REQ)["stackFrames"]
+        fid = frames[0]["id"]
+
+        def ev(expr):
+            r = s.c.request("evaluate", {"expression": expr, "frameId": fid,
+                                         "context": "repl"}, timeout=T_REQ)
+            if not r.get("success"):
+                raise DapError(f"{expr}: {r.get('message')}")
+            return r["body"]["result"]
+
+        def counter():
+            return int(ev("main.counter").split()[0])
+
+        out = {}
+        c0 = counter()
+        for expr, key, want in [("call add(1, 2)", "add_ms", "3"),
+                                ("call t.String()", "string_ms", '"T(tee,3)"')]:
+            ev(expr)  # warm-up (symbols, types)
+            lat = []
+            for _ in range(cfg.call_n):
+                t0 = time.monotonic()
+                got = ev(expr)
+                lat.append((time.monotonic() - t0) * 1000)
+                if got != want:
+                    raise DapError(f"{expr} = {got!r}, want {want!r}")
+            out[key] = statistics.median(lat)
+        out["counter_moved"] = counter() - c0
+        return out
+    finally:
+        s.close()
+
+
+RUNNERS = {"start": scen_start, "next": scen_next, "threads": scen_threads, "cond": scen_cond,
+           "calls": scen_calls}
 
 # scenario -> [(metric key, label, unit format, ratio wanted)]
 METRICS = {
@@ -380,6 +424,9 @@ METRICS = {
                 ("threads_returned", "threads returned", "{:g}", False)],
     "cond": [("cond_time_s", "configurationDone -> stop (s)", "{:.2f}", True),
              ("hits_per_s", "condition evaluations per s", "{:.0f}", True)],
+    "calls": [("add_ms", "evaluate `call add(1, 2)`, median (ms)", "{:.2f}", True),
+              ("string_ms", "evaluate `call t.String()`, median (ms)", "{:.2f}", True),
+              ("counter_moved", "counter increments across all calls of a run", "{:g}", False)],
 }
 
 
@@ -439,6 +486,8 @@ def main():
     ap.add_argument("--next-reps", type=int, default=None,
                     help="repetitions of next (default: --reps); a run can take minutes")
     ap.add_argument("--thread-calls", type=int, default=5)
+    ap.add_argument("--call-n", type=int, default=20,
+                    help="evaluates of each call expression per run (calls)")
     ap.add_argument("--cond-n", type=int, default=COND_N)
     ap.add_argument("--debuggers", default="godap,dlv")
     ap.add_argument("--json", default=os.path.join(RESULTS, "latest.json"))

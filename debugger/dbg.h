@@ -43,6 +43,7 @@ typedef enum dbg_stop_reason {
 	DBG_STOP_PAUSE,       /* asked for, or an attached program caught */
 	DBG_STOP_EXCEPTION,   /* see dbg_exception */
 	DBG_STOP_DATA_BREAKPOINT,
+	DBG_STOP_GOTO,        /* dbg_goto moved the goroutine */
 } dbg_stop_reason;
 
 struct dbg_bp_view;
@@ -173,10 +174,24 @@ typedef enum dbg_step_kind {
 	DBG_STEP_OVER, DBG_STEP_IN, DBG_STEP_OUT,
 	DBG_STEP_INSTRUCTION, /* one machine instruction of the thread */
 } dbg_step_kind;
+typedef struct dbg_step_opts {
+	uint64_t into;  /* DBG_STEP_IN: stop in this callee body (runtime
+			 * address from grt_step_in_targets), 0: any */
+	int from_frame; /* DBG_STEP_OUT: out of this frame (numbered as
+			 * dbg_stack numbers them), -1: the top one */
+} dbg_step_opts;
 /* Arms a step of goroutine (or OS thread) thread_id; the program must be
- * stopped.  dbg_continue then runs it; the end is a DBG_STOP_STEP stop
- * (or another stop that wins: a user breakpoint, an exception, ...). */
-int dbg_step(dbg *d, uint64_t thread_id, dbg_step_kind kind, gd_err *err);
+ * stopped.  o may be NULL.  dbg_continue then runs it; the end is a
+ * DBG_STOP_STEP stop (or another stop that wins: a user breakpoint, an
+ * exception, ...). */
+int dbg_step(dbg *d, uint64_t thread_id, dbg_step_kind kind,
+	     const dbg_step_opts *o, gd_err *err);
+/* Moves goroutine goid (stopped on its thread) to addr in its function
+ * (a gotoTargets address); nothing runs. */
+int dbg_goto(dbg *d, uint64_t goid, uint64_t addr, gd_err *err);
+/* Reports a stop of the stopped program (after dbg_goto: DBG_STOP_GOTO)
+ * on thread_id, which becomes the current goroutine. */
+void dbg_report_stop(dbg *d, dbg_stop_reason r, uint64_t thread_id);
 
 /* ---- breakpoints ---- */
 typedef enum dbg_bp_kind {

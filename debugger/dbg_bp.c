@@ -195,6 +195,21 @@ static void resolve_func(dbg *d, dbg_bp *bp)
 {
 	func_search fs = {.query = bp->func, .bias = grt_bias(d->rt), .dw = d->dw};
 	gd_err err = GD_ERR_INIT;
+	/* Delve's location syntax: file.go:LINE, pkg.Func:+N, *ADDR. */
+	grt_loc loc;
+	int r = grt_location(d->rt, bp->func, &loc, &err);
+	if (r < 0) {
+		set_message(bp, gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	if (r > 0) {
+		if (loc.file)
+			set_file(bp, loc.file, loc.line);
+		install(d, bp, loc.addrs, loc.n);
+		free(loc.addrs);
+		return;
+	}
 	if (gdw_func_each(d->dw, func_cb, &fs, &err) < 0 ||
 	    gdw_inlined_each(d->dw, func_match, func_cb, &fs, &err) < 0) {
 		set_message(bp, gd_err_msg(&err));

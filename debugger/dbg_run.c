@@ -334,7 +334,26 @@ void dbg_initial_stop(dbg *d)
 	dbg__emit_stop(d, DBG_STOP_ENTRY, id, NULL, 0, NULL);
 }
 
-int dbg_step(dbg *d, uint64_t thread_id, dbg_step_kind kind, gd_err *err)
+/* The CFA of frame `frame` of goroutine goid (numbered as dbg_stack
+ * numbers them, inlined calls included), or 0 (the top frame is meant,
+ * or the stack cannot be read: the step then leaves the top frame). */
+static uint64_t frame_cfa(dbg *d, uint64_t goid, int frame)
+{
+	grt_frame *fs;
+	size_t n;
+	int complete;
+	uint64_t cfa = 0;
+	if (frame < 0 || dbg_stack(d, goid, 0, (size_t)frame + 1, &fs, &n,
+				   &complete, NULL) < 0)
+		return 0;
+	if ((size_t)frame < n)
+		cfa = fs[frame].cfa;
+	free(fs);
+	return cfa;
+}
+
+int dbg_step(dbg *d, uint64_t thread_id, dbg_step_kind kind,
+	     const dbg_step_opts *o, gd_err *err)
 {
 	if (!d->proc || d->running)
 		return gd_err_set(err, "the program is not stopped");
@@ -362,10 +381,37 @@ int dbg_step(dbg *d, uint64_t thread_id, dbg_step_kind kind, gd_err *err)
 	}
 	grt_step_kind k = kind == DBG_STEP_OVER ? GRT_STEP_OVER
 			  : kind == DBG_STEP_IN ? GRT_STEP_IN : GRT_STEP_OUT;
-	if (grt_step_begin(d->rt, thread_id, k, &d->step, err) < 0)
+	int rc;
+	if (kind == DBG_STEP_IN && o && o->into)
+		rc = grt_step_begin_into(d->rt, thread_id, o->into, &d->step, err);
+	else
+		rc = grt_step_begin(d->rt, thread_id, k,
+				    kind == DBG_STEP_OUT && o
+					    ? frame_cfa(d, thread_id, o->from_frame)
+					    : 0,
+				    &d->step, err);
+	if (rc < 0)
 		return -1;
 	d->cur_goid = thread_id;
 	return 0;
+}
+
+int dbg_goto(dbg *d, uint64_t goid, uint64_t addr, gd_err *err)
+{
+	if (!dbg_has_target(d) || d->running)
+		return gd_err_set(err, "the program is not stopped");
+	if (dbg_is_corefile(d))
+		return gd_err_set(err, DBG_ERR_IS_CORE);
+	if (grt_goto(d->rt, goid, addr, err) < 0)
+		return -1;
+	d->cur_goid = goid;
+	return 0;
+}
+
+void dbg_report_stop(dbg *d, dbg_stop_reason r, uint64_t thread_id)
+{
+	grt_invalidate(d->rt);
+	dbg__emit_stop(d, r, thread_id, NULL, 0, NULL);
 }
 
 int dbg__with_stopped(dbg *d, gd_err *err)

@@ -155,9 +155,27 @@ typedef enum grt_step_verdict {
 typedef struct grt_step grt_step;
 
 /* The process is stopped.  Inserts the step's breakpoints; the caller
- * then resumes every thread. */
+ * then resumes every thread.  The step runs in the topmost frame of user
+ * code (a goroutine parked inside the runtime, time.Sleep included, steps
+ * in the frame that called into it).  sel_cfa, when not 0, is the CFA of
+ * the frame the user selected: a stepOut leaves that frame instead, when
+ * it is user code at or below the topmost user frame. */
 int grt_step_begin(grt_target *t, uint64_t goid, grt_step_kind kind,
-		   grt_step **out, gd_err *err);
+		   uint64_t sel_cfa, grt_step **out, gd_err *err);
+/* stepInTargets: the direct calls of user functions on the line the
+ * goroutine is on, from where it is, in order, each callee once. */
+typedef struct grt_step_target {
+	const char *name;   /* the callee (owned by the dwarf file) */
+	uint64_t entry;     /* its body (runtime address): the target id */
+	uint64_t call_addr; /* the CALL instruction (runtime address) */
+	int line;
+} grt_step_target;
+int grt_step_in_targets(grt_target *t, uint64_t goid, grt_step_target **out,
+			size_t *n, gd_err *err);
+/* A stepIn that stops only in the callee whose body is at entry (any other
+ * call on the line is stepped over); like `next` when it is not reached. */
+int grt_step_begin_into(grt_target *t, uint64_t goid, uint64_t entry,
+			grt_step **out, gd_err *err);
 /* Thread tid stopped at breakpoint addr while the step is armed. */
 grt_step_verdict grt_step_on_bp(grt_step *st, pid_t tid, uint64_t addr,
 				gd_err *err);
@@ -205,6 +223,31 @@ int grt_mem_read(grt_target *t, uint64_t addr, void *buf, size_t len,
  * else fails saying which mapping refused. */
 int grt_mem_write(grt_target *t, uint64_t addr, const void *buf, size_t len,
 		  gd_err *err);
+
+/* ---- jumping within a function (grt_goto.c) ---- */
+/* Where goroutine goid (stopped on its thread) may jump to on file:line:
+ * the start of each run of statements of the line inside the body of the
+ * function it is in (none outside it, or on the declaration line).
+ * *out: heap, runtime addresses. */
+int grt_goto_targets(grt_target *t, uint64_t goid, const char *file, int line,
+		     uint64_t **out, size_t *n, gd_err *err);
+/* Moves goroutine goid's thread to addr, refused unless addr lies in the
+ * body of the function it is stopped in (the frame keeps its shape). */
+int grt_goto(grt_target *t, uint64_t goid, uint64_t addr, gd_err *err);
+
+/* ---- Delve's location syntax (grt_location.c) ---- */
+typedef struct grt_loc {
+	uint64_t *addrs;  /* heap; runtime addresses */
+	size_t n;
+	const char *file; /* owned by the dwarf file; NULL for an address */
+	int line;         /* the line the addresses belong to */
+	const char *func; /* FUNC:... forms: the function (dwarf-owned) */
+	int is_addr;      /* *ADDRESS */
+} grt_loc;
+/* "FILE:LINE", "FUNC:+N", "FUNC:LINE" or "*ADDRESS": 1 and *out filled;
+ * 0 when spec is none of these (a plain function name); -1 with a
+ * message when it is one that does not resolve. */
+int grt_location(grt_target *t, const char *spec, grt_loc *out, gd_err *err);
 
 /* ---- loaded objects (grt_modules.c) ---- */
 typedef struct grt_module {

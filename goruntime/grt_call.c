@@ -970,6 +970,31 @@ int grt_call_alloc(grt_scope *s, uint64_t size, uint64_t rtype,
 	return 0;
 }
 
+int grt_call_store(grt_scope *s, uint64_t dst, uint64_t rtype,
+		   const void *bytes, size_t n, gd_err *err)
+{
+	grt_target *t = s->t;
+	uint64_t ptrbytes = 0, tm;
+	const grt_goroutine *g = s->goid ? grt_goroutine_by_id(t, s->goid, NULL) : NULL;
+	int on_stack = g && g->stack_lo <= dst && dst < g->stack_hi;
+	/* Without pointers, on the goroutine's own stack, or without the
+	 * runtime's function: a plain write. */
+	if (!rtype || on_stack || !s->calls ||
+	    grt_sym(t, "runtime.typedmemmove", &tm) < 0 ||
+	    grt__read_u64(t, rtype + 8, &ptrbytes, err) < 0 || ptrbytes == 0)
+		return core_write(t->proc, dst, bytes, n, err);
+	/* Pointers into the heap or a global: through typedmemmove, whose
+	 * write barrier shades the old and new pointers while the GC marks
+	 * (a direct write could hide an object from it).  The source is a
+	 * new object of the type. */
+	uint64_t tmp;
+	if (grt_call_alloc(s, n, rtype, &tmp, err) < 0 ||
+	    core_write(t->proc, tmp, bytes, n, err) < 0)
+		return -1;
+	uint64_t w[3] = {rtype, dst, tmp};
+	return grt_call_runtime(s, "runtime.typedmemmove", w, 3, NULL, err);
+}
+
 int grt_call_string(grt_scope *s, const char *bytes, size_t len,
 		    uint64_t *ptr, gd_err *err)
 {

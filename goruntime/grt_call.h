@@ -97,6 +97,11 @@ int grt_call_runtime(grt_scope *s, const char *fname, const uint64_t *words,
  * memory without pointers), zeroed. */
 int grt_call_alloc(grt_scope *s, uint64_t size, uint64_t rtype,
 		   uint64_t *addr, gd_err *err);
+/* Stores n bytes of a value of runtime type rtype at dst as Go code would:
+ * a value with pointers going to the heap or a global is written by
+ * runtime.typedmemmove (the GC's write barrier); anything else directly. */
+int grt_call_store(grt_scope *s, uint64_t dst, uint64_t rtype,
+		   const void *bytes, size_t n, gd_err *err);
 /* A Go string with the given bytes, in the program's heap. */
 int grt_call_string(grt_scope *s, const char *bytes, size_t len,
 		    uint64_t *ptr, gd_err *err);

@@ -5,6 +5,7 @@
 #include "grt_internal.h"
 #include "grt_value.h"
 #include "grt_call.h"
+#include "../dwarf/gdw_type.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -978,7 +979,7 @@ static int convert_to(ctx *c, const gx_node *n, ev *x, gdw_tref type,
 			w[1] = zb;
 		} else {
 			if (grt_call_alloc(c->s, ii->size, rt, &w[1], c->err) < 0 ||
-			    core_write(c->t->proc, w[1], b, ii->size, c->err) < 0)
+			    grt_call_store(c->s, w[1], rt, b, ii->size, c->err) < 0)
 				goto box_out;
 		}
 		if (ti->is_iface_empty) {
@@ -1117,6 +1118,62 @@ static int find_method(ctx *c, const gx_node *n, const grt_value *v,
 	return r;
 }
 
+/* A method of a non-empty interface value, as the compiled code calls it:
+ * the function in the itab's method table, with the data word as its
+ * receiver.  0 found, 1 not in the table, -1 error. */
+static int itab_method(ctx *c, const grt_value *iv, const char *meth,
+		       grt_callee *out, grt_value *recv)
+{
+	grt_target *t = c->t;
+	uint64_t w[2], fun_off, inter_off, meths_off, inter, nmeth;
+	if (grt_value_read(t, iv, 0, w, 16, c->err) < 0)
+		return -1;
+	const char *itab = "internal/abi.ITab";
+	if (gdw_member_offset(t->dw, itab, "Fun", &fun_off, NULL) < 0 ||
+	    gdw_member_offset(t->dw, itab, "Inter", &inter_off, NULL) < 0) {
+		itab = "runtime.itab"; /* Go 1.22 */
+		if (gdw_member_offset(t->dw, itab, "fun", &fun_off, NULL) < 0 ||
+		    gdw_member_offset(t->dw, itab, "inter", &inter_off, NULL) < 0)
+			return 1;
+	}
+	if (gdw_member_offset(t->dw, "internal/abi.InterfaceType", "Methods",
+			      &meths_off, NULL) < 0 ||
+	    grt__read_u64(t, w[0] + inter_off, &inter, c->err) < 0 ||
+	    grt__read_u64(t, inter + meths_off + 8, &nmeth, c->err) < 0)
+		return -1;
+	if (nmeth > 4096)
+		return 1;
+	size_t ml = strlen(meth);
+	for (uint64_t i = 0; i < nmeth; i++) {
+		uint64_t pc;
+		gdw_func fn;
+		if (grt__read_u64(t, w[0] + fun_off + 8 * i, &pc, c->err) < 0)
+			return -1;
+		if (!pc || gdw_func_at(t->dw, pc - t->bias, &fn) < 0 ||
+		    fn.lowpc + t->bias != pc)
+			continue;
+		size_t nl = strlen(fn.name);
+		if (nl <= ml + 1 || fn.name[nl - ml - 1] != '.' ||
+		    strcmp(fn.name + nl - ml, meth) != 0)
+			continue;
+		grt_sig sig;
+		memset(out, 0, sizeof(*out));
+		out->entry = pc;
+		out->die = fn.die_offset;
+		out->name = fn.name;
+		if (grt_callee_sig(t, out, &sig, c->err) < 0)
+			return -1;
+		int r = 0;
+		if (sig.nparams == 0)
+			r = gd_err_set(c->err, "%s has no receiver", fn.name);
+		else if (grt_value_of_bytes(recv, sig.params[0], &w[1], 8) < 0)
+			r = gd_err_set(c->err, "out of memory");
+		grt_sig_free(&sig);
+		return r;
+	}
+	return 1;
+}
+
 static int resolve_callee(ctx *c, const gx_node *n, grt_callee *out,
 			  grt_value *recv, int *has_recv)
 {
@@ -1206,7 +1263,6 @@ static int resolve_callee(ctx *c, const gx_node *n, grt_callee *out,
 				 f->name);
 	}
 	if (ti && ti->kind == GDW_K_INTERFACE) {
-		/* dispatch on the dynamic type */
 		grt_value d = {0};
 		int is_nil = 0;
 		if (grt__iface_data(t, &v, &d, &is_nil, c->err) < 0) {
@@ -1214,7 +1270,13 @@ static int resolve_callee(ctx *c, const gx_node *n, grt_callee *out,
 		} else if (is_nil) {
 			r = gx_errorf(c->e, f->oppos, c->err,
 				      "nil interface: cannot call %s", f->name);
+		} else if (!ti->is_iface_empty &&
+			   (r = itab_method(c, &v, f->name, out, recv)) <= 0) {
+			/* dispatched through the itab (or failed there) */
+			r = r < 0 ? -1 : 0;
 		} else {
+			/* interface{}: the dynamic type's method */
+			gd_err_clear(c->err);
 			r = find_method(c, f, &d, f->name, out, recv);
 		}
 		grt_value_free(&d);
@@ -1322,8 +1384,8 @@ static int do_call(ctx *c, const gx_node *n, grt_call_val **res, size_t *nres)
 				if (r == 0)
 					r = grt_value_read(c->t, &ev1, 0, b, ei->size, c->err);
 				if (r == 0)
-					r = core_write(c->t->proc, h[0] + i * ei->size, b,
-						       ei->size, c->err);
+					r = grt_call_store(c->s, h[0] + i * ei->size, rt, b,
+							   ei->size, c->err);
 				free(b);
 				grt_value_free(&ev1);
 				if (r < 0)
@@ -1759,9 +1821,12 @@ static int set_aggregate(grt_scope *s, const grt_value *dst,
 			 const gdw_tinfo *ti, const char *rhs, gd_err *err)
 {
 	uint8_t *b;
+	uint64_t base, rt = 0;
 	if (rhs_bytes(s, ti, rhs, &b, err) < 0)
 		return -1;
-	int r = core_write(s->t->proc, dst->addr, b, ti->size, err);
+	if (ti->rtype && grt__types_base(s->t, &base, NULL) == 0)
+		rt = base + ti->rtype;
+	int r = grt_call_store(s, dst->addr, rt, b, ti->size, err);
 	free(b);
 	return r;
 }
@@ -1804,7 +1869,7 @@ static int map_assign(grt_scope *s, const gx_expr *lhs, const char *rhs,
 	 * points to) */
 	if (grt_value_read(t, &kv, 0, kb, ki->size, err) < 0 ||
 	    grt_call_alloc(s, ki->size, kt, &kp, err) < 0 ||
-	    core_write(t->proc, kp, kb, ki->size, err) < 0)
+	    grt_call_store(s, kp, kt, kb, ki->size, err) < 0)
 		goto out;
 	if (rhs_bytes(s, vi, rhs, &vb, err) < 0)
 		goto out;
@@ -1815,7 +1880,10 @@ static int map_assign(grt_scope *s, const gx_expr *lhs, const char *rhs,
 		gd_err_set(err, "runtime.mapassign returned nil");
 		goto out;
 	}
-	if (core_write(t->proc, ep, vb, vi->size, err) < 0)
+	uint64_t vt = 0;
+	if (vi->rtype && rtype_of(&c, n, mi->elem, &vt) < 0)
+		goto out;
+	if (grt_call_store(s, ep, vt, vb, vi->size, err) < 0)
 		goto out;
 	if (elem)
 		*elem = grt_value_at(mi->elem, ep);

@@ -1,7 +1,9 @@
 /* Display text and children of values, following Delve's DAP server
- * (convertVariable + api.Variable.writeTo with PrettyShortenType and its
- * default load limits: strings 512 bytes, 64 elements, one level of
- * nesting loaded). */
+ * (convertVariable + api.Variable.writeTo with PrettyShortenType).  How
+ * much is loaded is a grt_fmtlim: Delve's defaults (strings 512 bytes, 64
+ * elements, one level of nesting) for the variables view, 4096-byte
+ * strings for hover and repl, the whole value up to 1 MiB for the
+ * clipboard.  What is left out is counted: "...+N more". */
 #include "grt_internal.h"
 #include "../common/gd_array.h"
 #include "grt_value.h"
@@ -16,25 +18,40 @@
 #include <time.h>
 
 enum { F_TOP = 1, F_TYPE = 2 };
-enum { MAX_RECURSE = 1 };
-/* The display limits (maxStringLen, maxArrayValues): grt_set_limits. */
-#define MAX_STRING (t->max_string)
-#define MAX_ARRAY (t->max_array)
 
-static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
-		 gd_buf *b);
+grt_fmtlim grt_fmtlim_of(const grt_target *t, const char *context)
+{
+	/* The session's maxStringLen / maxArrayValues (grt_set_limits),
+	 * Delve's 512 and 64 unless the client changed them. */
+	grt_fmtlim l = {t->max_string, t->max_array, 1, 256, 1u << 20};
+	if (context && (strcmp(context, "hover") == 0 ||
+			strcmp(context, "repl") == 0)) {
+		if (l.max_string < 4096)
+			l.max_string = 4096;
+	} else if (context && strcmp(context, "clipboard") == 0) {
+		l.max_string = 1u << 20;
+		l.max_array = 1u << 20;
+		l.max_depth = 4;
+		l.cut = 0;
+	}
+	return l;
+}
+
+static int fmt_v(grt_target *t, const grt_fmtlim *L, const grt_value *v,
+		 int flags, int level, gd_buf *b);
 
 static void put_vtype(grt_target *t, const grt_value *v, gd_buf *b)
 {
 	grt_text_type(b, grt_value_type_name(t, v));
 }
 
-static int put_string(grt_target *t, const grt_value *v, gd_buf *b)
+static int put_string(grt_target *t, const grt_fmtlim *L, const grt_value *v,
+		      gd_buf *b)
 {
 	uint64_t h[2];
 	if (grt_value_read(t, v, 0, h, 16, NULL) < 0)
 		return -1;
-	uint64_t len = h[1], n = len < MAX_STRING ? len : MAX_STRING;
+	uint64_t len = h[1], n = len < L->max_string ? len : L->max_string;
 	if ((int64_t)len < 0)
 		return -1;
 	uint8_t *s = malloc(n + 32);
@@ -266,21 +283,22 @@ static int put_scalar(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 	}
 }
 
-static int elems(grt_target *t, gdw_tref et, uint64_t base, uint64_t len,
-		 int level, gd_buf *b)
+static int elems(grt_target *t, const grt_fmtlim *L, gdw_tref et,
+		 uint64_t base, uint64_t len, int level, gd_buf *b)
 {
 	const gdw_tinfo *ei;
 	if (gdw_type_info(t->dw, et, &ei, NULL) < 0)
 		return -1;
 	gd_buf_puts(b, "[");
-	if (level > MAX_RECURSE && len) {
+	if (level > L->max_depth && len) {
 		gd_buf_puts(b, "...]");
 		return 0;
 	}
-	uint64_t n = len < MAX_ARRAY ? len : MAX_ARRAY;
+	uint64_t n = len < L->max_array ? len : L->max_array;
 	/* One read for the elements shown; each borrows its bytes. */
 	uint8_t *all = NULL;
-	if (n * ei->size <= (1u << 20) && (all = malloc(n * ei->size + 1)) &&
+	if (ei->size && n <= (4u << 20) / ei->size &&
+	    (all = malloc(n * ei->size + 1)) &&
 	    core_read(t->proc, base, all, n * ei->size, NULL) < 0) {
 		free(all);
 		all = NULL;
@@ -291,9 +309,13 @@ static int elems(grt_target *t, gdw_tref et, uint64_t base, uint64_t len,
 			e.bytes = all + i * ei->size;
 			e.nbytes = ei->size;
 		}
-		fmt_v(t, &e, 0, level + 1, b);
+		fmt_v(t, L, &e, 0, level + 1, b);
 		if (i != n - 1)
 			gd_buf_puts(b, ",");
+		if (b->len > L->max_text && i + 1 < n) {
+			n = i + 1; /* the text is long enough: count the rest */
+			break;
+		}
 	}
 	free(all);
 	if (n != len)
@@ -304,6 +326,7 @@ static int elems(grt_target *t, gdw_tref et, uint64_t base, uint64_t len,
 
 typedef struct mapfmt {
 	grt_target *t;
+	const grt_fmtlim *L;
 	gd_buf *b;
 	int level;
 } mapfmt;
@@ -313,14 +336,15 @@ static int map_entry(void *ctx, uint64_t i, const grt_value *k,
 {
 	(void)i;
 	mapfmt *m = ctx;
-	fmt_v(m->t, k, 0, m->level + 1, m->b);
+	fmt_v(m->t, m->L, k, 0, m->level + 1, m->b);
 	gd_buf_puts(m->b, ": ");
-	fmt_v(m->t, v, 0, m->level + 1, m->b);
+	fmt_v(m->t, m->L, v, 0, m->level + 1, m->b);
 	gd_buf_puts(m->b, ", ");
 	return 0;
 }
 
-static int fmt_map(grt_target *t, const grt_value *v, int flags, int level,
+static int fmt_map(grt_target *t, const grt_fmtlim *L, const grt_value *v,
+		   int flags, int level,
 		   gd_buf *b)
 {
 	if (flags & F_TYPE) {
@@ -336,12 +360,12 @@ static int fmt_map(grt_target *t, const grt_value *v, int flags, int level,
 		return 0;
 	}
 	gd_buf_puts(b, "[");
-	if (level > MAX_RECURSE) {
+	if (level > L->max_depth) {
 		gd_buf_puts(b, len ? "...]" : "]");
 		return 0;
 	}
-	mapfmt m = {t, b, level};
-	uint64_t n = len < MAX_ARRAY ? len : MAX_ARRAY;
+	mapfmt m = {t, L, b, level};
+	uint64_t n = len < L->max_array ? len : L->max_array;
 	if (n && grt__map_iter(t, v, 0, n, map_entry, &m, NULL) < 0)
 		return -1;
 	if (n != len)
@@ -350,14 +374,15 @@ static int fmt_map(grt_target *t, const grt_value *v, int flags, int level,
 	return 0;
 }
 
-static int fmt_struct(grt_target *t, const grt_value *v, int flags, int level,
+static int fmt_struct(grt_target *t, const grt_fmtlim *L, const grt_value *v,
+		      int flags, int level,
 		      gd_buf *b)
 {
 	const gdw_member *ms;
 	size_t n;
 	if (gdw_type_members(t->dw, v->type, &ms, &n, NULL) < 0)
 		return -1;
-	if (level > MAX_RECURSE && n) {
+	if (level > L->max_depth && n) {
 		/* Not loaded: Delve prints an address expression. */
 		gd_buf_puts(b, "(*");
 		put_vtype(t, v, b);
@@ -382,7 +407,7 @@ static int fmt_struct(grt_target *t, const grt_value *v, int flags, int level,
 		grt_value f;
 		gd_buf_printf(b, "%s: ", ms[i].name);
 		if (grt__field(t, v, ms[i].name, &f, NULL) == 0)
-			fmt_v(t, &f, F_TYPE, level + 1, b);
+			fmt_v(t, L, &f, F_TYPE, level + 1, b);
 		else
 			gd_buf_puts(b, "(unreadable)");
 		grt_value_free(&f);
@@ -393,7 +418,8 @@ static int fmt_struct(grt_target *t, const grt_value *v, int flags, int level,
 	return 0;
 }
 
-static int fmt_iface(grt_target *t, const grt_value *v, int flags, int level,
+static int fmt_iface(grt_target *t, const grt_fmtlim *L, const grt_value *v,
+		     int flags, int level,
 		     gd_buf *b)
 {
 	grt_value d = {0};
@@ -428,7 +454,7 @@ static int fmt_iface(grt_target *t, const grt_value *v, int flags, int level,
 			return 0;
 		}
 	}
-	fmt_v(t, &d, inner, level, b);
+	fmt_v(t, L, &d, inner, level, b);
 	grt_value_free(&d);
 	return 0;
 }
@@ -478,8 +504,8 @@ static int fmt_chan(grt_target *t, const grt_value *v, gd_buf *b)
 	return 0;
 }
 
-static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
-		 gd_buf *b)
+static int fmt_v(grt_target *t, const grt_fmtlim *L, const grt_value *v,
+		 int flags, int level, gd_buf *b)
 {
 	if (v->unreadable) {
 		gd_buf_printf(b, "(unreadable %s)", v->unreadable);
@@ -493,7 +519,7 @@ static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
 	int r = 0;
 	switch (ti->kind) {
 	case GDW_K_STRING:
-		r = put_string(t, v, b);
+		r = put_string(t, L, v, b);
 		break;
 	case GDW_K_SLICE: {
 		uint64_t h[3];
@@ -509,7 +535,7 @@ static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
 		if (!h[0])
 			gd_buf_puts(b, "nil");
 		else
-			r = elems(t, ti->elem, h[0], h[1], level, b);
+			r = elems(t, L, ti->elem, h[0], h[1], level, b);
 		break;
 	}
 	case GDW_K_ARRAY:
@@ -518,10 +544,31 @@ static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
 			gd_buf_puts(b, " ");
 		}
 		if (!v->has_addr) {
-			gd_buf_puts(b, "[...]");
+			/* a value of its own (a function's result): its
+			 * elements borrow its bytes */
+			const gdw_tinfo *ei;
+			if (!v->bytes || gdw_type_info(t->dw, ti->elem, &ei, NULL) < 0 ||
+			    ei->size * (uint64_t)ti->count > v->nbytes) {
+				gd_buf_puts(b, "[...]");
+				break;
+			}
+			gd_buf_puts(b, "[");
+			uint64_t n = (uint64_t)ti->count < L->max_array ? (uint64_t)ti->count : L->max_array;
+			for (uint64_t i = 0; i < n && level <= L->max_depth; i++) {
+				grt_value e = {0};
+				e.type = ti->elem;
+				e.bytes = v->bytes + i * ei->size;
+				e.nbytes = ei->size;
+				fmt_v(t, L, &e, 0, level + 1, b);
+				if (i != n - 1)
+					gd_buf_puts(b, ",");
+			}
+			if (n != (uint64_t)ti->count)
+				gd_buf_printf(b, ",...+%" PRIu64 " more", (uint64_t)ti->count - n);
+			gd_buf_puts(b, "]");
 			break;
 		}
-		r = elems(t, ti->elem, v->addr, (uint64_t)ti->count, level, b);
+		r = elems(t, L, ti->elem, v->addr, (uint64_t)ti->count, level, b);
 		break;
 	case GDW_K_PTR: {
 		uint64_t p;
@@ -529,7 +576,7 @@ static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
 			r = -1;
 			break;
 		}
-		if (p && level > MAX_RECURSE) {
+		if (p && level > L->max_depth) {
 			/* A chain of pointers (or one pointing to itself,
 			 * "type P *P") ends here with the address, as Delve
 			 * shows a pointer it did not load. */
@@ -553,7 +600,7 @@ static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
 		if (gdw_type_info(t->dw, ti->elem, &ei, NULL) == 0 &&
 		    (ei->kind == GDW_K_PTR || ei->kind == GDW_K_INTERFACE))
 			next++;
-		r = fmt_v(t, &d, flags & ~F_TOP, next, b);
+		r = fmt_v(t, L, &d, flags & ~F_TOP, next, b);
 		break;
 	}
 	case GDW_K_UNSAFEPTR: {
@@ -572,13 +619,13 @@ static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
 		r = fmt_chan(t, v, b);
 		break;
 	case GDW_K_STRUCT:
-		r = fmt_struct(t, v, flags, level, b);
+		r = fmt_struct(t, L, v, flags, level, b);
 		break;
 	case GDW_K_INTERFACE:
-		r = fmt_iface(t, v, flags, level, b);
+		r = fmt_iface(t, L, v, flags, level, b);
 		break;
 	case GDW_K_MAP:
-		r = fmt_map(t, v, flags, level, b);
+		r = fmt_map(t, L, v, flags, level, b);
 		break;
 	case GDW_K_FUNC:
 		r = fmt_func(t, v, b);
@@ -595,10 +642,11 @@ static int fmt_v(grt_target *t, const grt_value *v, int flags, int level,
 	return 0;
 }
 
-int grt_format(grt_target *t, const grt_value *v, gd_buf *out)
+int grt_format_lim(grt_target *t, const grt_fmtlim *L, const grt_value *v,
+		   gd_buf *out)
 {
 	size_t start = out->len;
-	fmt_v(t, v, F_TOP | F_TYPE, 0, out);
+	fmt_v(t, L, v, F_TOP | F_TYPE, 0, out);
 	gdw_kind k = grt_value_kind(t, v);
 	if (!v->unreadable && k >= GDW_K_UINT && k <= GDW_K_UINTPTR) {
 		uint64_t u;
@@ -606,14 +654,20 @@ int grt_format(grt_target *t, const grt_value *v, gd_buf *out)
 			gd_buf_printf(out, " = 0x%" PRIx64, u);
 	}
 	/* Delve cuts long texts of values that can be expanded. */
-	if (out->len - start > 256 && grt_expandable(t, v)) {
-		out->len = start + 256;
+	if (L->cut && out->len - start > L->cut && grt_expandable(t, v)) {
+		out->len = start + L->cut;
 		out->data[out->len] = '\0';
 		gd_buf_puts(out, "...");
 	}
 	if (!out->data)
 		gd_buf_puts(out, "");
 	return 0;
+}
+
+int grt_format(grt_target *t, const grt_value *v, gd_buf *out)
+{
+	grt_fmtlim l = grt_fmtlim_of(t, NULL);
+	return grt_format_lim(t, &l, v, out);
 }
 
 /* ---- children ---- */
@@ -953,8 +1007,8 @@ int grt_children(grt_target *t, const grt_value *v, uint64_t start,
 	return 0;
 }
 
-int grt_meta_child(grt_target *t, const grt_value *v, const char **name,
-		   gd_buf *text, const char **type)
+int grt_meta_child(grt_target *t, const grt_fmtlim *L, const grt_value *v,
+		   const char **name, gd_buf *text, const char **type)
 {
 	const gdw_tinfo *ti, *ei;
 	if (v->unreadable || gdw_type_info(t->dw, v->type, &ti, NULL) < 0)
@@ -985,7 +1039,7 @@ int grt_meta_child(grt_target *t, const grt_value *v, const char **name,
 	if (!base || !len)
 		return 0;
 	/* Delve loads up to MaxStringLen elements for it. */
-	uint64_t n = len < MAX_STRING ? len : MAX_STRING;
+	uint64_t n = len < L->max_string ? len : L->max_string;
 	uint8_t *raw = malloc(n * ei->size);
 	if (!raw || core_read(t->proc, base, raw, n * ei->size, NULL) < 0) {
 		free(raw);

@@ -216,6 +216,25 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 			bp = g->sched_bp;
 			sys = 0;
 		}
+		/* mcall, morestack and asmcgocall never return by their own
+		 * frame: with no goroutine to resume from (an idle thread in
+		 * the scheduler), they are the bottom of what this thread
+		 * runs, and what lies above them is not a caller. */
+		if (sys_switch(fr->func) == SYS_RESUME) {
+			*complete = 1;
+			fr->cfa = 0;
+			break;
+		}
+		/* A return address is never a function's first byte nor
+		 * outside every function: past such a "frame" the walk reads
+		 * stale stack words, not callers. */
+		if (!exact && k > 1 &&
+		    ((strcmp(fr->func, "?") == 0 && !fr->file) ||
+		     fr->pc == fr->func_entry)) {
+			k--;
+			*complete = 1;
+			break;
+		}
 		int sigframe = strcmp(fr->func, "runtime.sigtramp") == 0;
 		if (is_bottom(fr->func) && !sigframe) {
 			*complete = 1;

@@ -1,5 +1,6 @@
 /* Pure text helpers for value display (grt_text.h). */
 #include "grt_text.h"
+#include "gd_float.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -31,57 +32,10 @@ void grt_text_type(gd_buf *b, const char *name)
 	}
 }
 
-/* strconv.FormatFloat(f, 'f', -1, bits): shortest digits that read back
- * to the same value, never in exponent form. */
+/* strconv.FormatFloat(f, 'g', -1, bits), Go's %v of a float. */
 void grt_text_float(gd_buf *b, double f, int bits)
 {
-	if (isnan(f)) {
-		gd_buf_puts(b, "NaN");
-		return;
-	}
-	if (isinf(f)) {
-		gd_buf_puts(b, f > 0 ? "+Inf" : "-Inf");
-		return;
-	}
-	char e[64];
-	for (int p = 1; p <= 17; p++) {
-		snprintf(e, sizeof(e), "%.*e", p - 1, f);
-		double back = strtod(e, NULL);
-		if (bits == 32 ? (float)back == (float)f : back == f)
-			break;
-	}
-	/* e = "[-]d.ddde[+-]xx": rebuild without the exponent. */
-	char digits[32];
-	size_t nd = 0;
-	const char *p = e;
-	int neg = 0;
-	if (*p == '-') {
-		neg = 1;
-		p++;
-	}
-	for (; *p && *p != 'e'; p++)
-		if (*p != '.' && nd < sizeof(digits) - 1)
-			digits[nd++] = *p;
-	int exp = *p == 'e' ? atoi(p + 1) : 0;
-	while (nd > 1 && digits[nd - 1] == '0')
-		nd--;
-	if (neg)
-		gd_buf_puts(b, "-");
-	int point = exp + 1; /* digits before the decimal point */
-	if (point <= 0) {
-		gd_buf_puts(b, "0.");
-		for (int i = 0; i < -point; i++)
-			gd_buf_puts(b, "0");
-		gd_buf_append(b, digits, nd);
-	} else if ((size_t)point >= nd) {
-		gd_buf_append(b, digits, nd);
-		for (size_t i = nd; i < (size_t)point; i++)
-			gd_buf_puts(b, "0");
-	} else {
-		gd_buf_append(b, digits, (size_t)point);
-		gd_buf_puts(b, ".");
-		gd_buf_append(b, digits + point, nd - (size_t)point);
-	}
+	gd_float_format(b, f, bits);
 }
 
 /* Go's %q for a byte string. */

@@ -11,7 +11,8 @@
 
 /* Delve's ShortenType: "github.com/a/b.T" -> "b.T", in every component. */
 void grt_text_type(gd_buf *b, const char *name);
-/* strconv.FormatFloat(f, 'f', -1, bits) (bits 32 or 64); +Inf -Inf NaN. */
+/* strconv.FormatFloat(f, 'g', -1, bits) (bits 32 or 64): shortest
+ * round-trip digits, "1e+21", "5e-324"; +Inf -Inf NaN (gd_float.h). */
 void grt_text_float(gd_buf *b, double f, int bits);
 /* strconv.Quote of a byte string (invalid UTF-8 as \xNN). */
 void grt_text_quote(gd_buf *b, const uint8_t *s, size_t n);

@@ -118,7 +118,24 @@ int grt_complete(grt_scope *s, const char *text, size_t cursor,
 void grt_completions_free(grt_completion *v, size_t n);
 
 /* ---- display ---- */
+/* How much of a value a text shows (Delve's load configuration). */
+typedef struct grt_fmtlim {
+	uint64_t max_string; /* bytes of a string, and of a []byte's string() */
+	uint64_t max_array;  /* elements of an array, slice or map */
+	int max_depth;       /* levels of nesting shown inside one text */
+	size_t cut;          /* an expandable value's text is cut here (0 never) */
+	size_t max_text;     /* a list stops growing the text past this */
+} grt_fmtlim;
+/* The limits for a DAP evaluate context: NULL, "variables" and "watch"
+ * get the session's (grt_set_limits; Delve's 512-byte strings and 64
+ * elements by default), one level, texts of expandable values cut at 256;
+ * "hover" and "repl" strings of at least 4096 bytes; "clipboard" the whole
+ * value up to 1 MiB. */
+grt_fmtlim grt_fmtlim_of(const grt_target *t, const char *context);
 /* The single-line text Delve shows for a top-level value. */
+int grt_format_lim(grt_target *t, const grt_fmtlim *L, const grt_value *v,
+		   gd_buf *out);
+/* grt_format_lim with the defaults. */
 int grt_format(grt_target *t, const grt_value *v, gd_buf *out);
 
 typedef enum grt_child_kind {
@@ -152,8 +169,8 @@ void grt_children_free(grt_child *c, size_t n);
 /* Delve's metadata children of lists and maps: "len()" of a non-empty
  * map, "string()" of a non-empty []byte/[]rune (or array).  1 and the
  * variable's name/text when v has one, else 0. */
-int grt_meta_child(grt_target *t, const grt_value *v, const char **name,
-		   gd_buf *text, const char **type);
+int grt_meta_child(grt_target *t, const grt_fmtlim *L, const grt_value *v,
+		   const char **name, gd_buf *text, const char **type);
 
 /* ---- scalars ---- */
 /* For bool, integer, float kinds (and pointers as integers). */

@@ -23,6 +23,33 @@ fi
 echo "== building build-asan/" >&2
 ninja -C build-asan
 
+# ---- what the editor-client tests need (test_emacs_dap_mode.py,
+# test_vscode_extension.py): Debian's Emacs and dap-mode, Node.js, and the
+# VS Code extension's npm packages (npm ci once per package-lock.json).
+TEST_PKGS=(emacs-nox elpa-dap-mode)
+command -v npm >/dev/null 2>&1 || TEST_PKGS+=(nodejs npm)
+missing=()
+for p in "${TEST_PKGS[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]})) && [[ -z "${GODAP_SKIP_APT:-}" ]]; then
+	echo "== installing ${missing[*]} (editor-client tests)" >&2
+	SUDO=()
+	[[ $(id -u) -eq 0 ]] || SUDO=(sudo)
+	export DEBIAN_FRONTEND=noninteractive
+	"${SUDO[@]}" apt-get update -qq
+	"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+stamp=vscode-extension/node_modules/.godap-package-lock.json
+if ! cmp -s vscode-extension/package-lock.json "$stamp" 2>/dev/null; then
+	echo "== npm ci in vscode-extension/" >&2
+	if ! (cd vscode-extension && npm ci --no-audit --no-fund --loglevel=error); then
+		echo "npm ci failed in vscode-extension/: the npm registry must be reachable" >&2
+		exit 1
+	fi
+	cp vscode-extension/package-lock.json "$stamp"
+fi
+
 if ! python3 -m pytest --version >/dev/null 2>&1; then
 	echo "== installing pytest" >&2
 	python3 -m pip install --quiet pytest

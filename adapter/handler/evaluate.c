@@ -24,6 +24,22 @@ static int eval_frame(dap_session *s, int has_frame, int frame_id,
 	return 0;
 }
 
+/* Wraps the call driver to learn whether a call ran: a call may change
+ * any memory, so the client's views are told to refresh. */
+typedef struct watched_drv {
+	grt_call_driver drv;
+	const grt_call_driver *inner;
+	int ran;
+} watched_drv;
+
+static int watched_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
+		       gd_err *err)
+{
+	watched_drv *w = ctx;
+	w->ran = 1;
+	return w->inner->run(w->inner->ctx, tid, bp_addr, timed_out, err);
+}
+
 void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 {
 	dap_args_evaluate a;
@@ -50,6 +66,7 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	grt_call_val *res = NULL;
 	size_t nres = 0;
 	dbg_calldrv drv;
+	watched_drv wd = {{0}, NULL, 0};
 	/* Calls change the program: only where the user asks for them. */
 	int repl = !a.context || strcmp(a.context, "repl") == 0;
 	int calls = repl || strcmp(a.context, "watch") == 0;
@@ -61,8 +78,11 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	    gx_parse(text, &e, &err) < 0)
 		goto fail;
 	dbg_calldrv_init(&drv, s->dbg, call_timeout(s));
+	wd.drv.ctx = &wd;
+	wd.drv.run = watched_run;
+	wd.inner = &drv.drv;
 	if (calls)
-		sc.calls = &drv.drv;
+		sc.calls = &wd.drv;
 	else if (a.context && strcmp(a.context, "hover") == 0)
 		sc.nocalls = "function calls are not made on hover (a hover must "
 			     "not change the program): use the Debug Console or "
@@ -93,6 +113,8 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		gx_expr_free(e);
 		dap_args_evaluate_free(&a);
 		dap_respond(s, req, body);
+		if (wd.ran)
+			dap_invalidated(s);
 		return;
 	}
 	if (multi) {
@@ -116,11 +138,14 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		gx_expr_free(e);
 		dap_args_evaluate_free(&a);
 		dap_respond(s, req, body);
+		if (wd.ran)
+			dap_invalidated(s);
 		return;
 	}
 	if (!multi && grt_eval(&sc, e, &v, &err) < 0)
 		goto fail;
-	cJSON *o = dap_var_json(s, a.expression, a.expression, &v, &fr);
+	grt_fmtlim lim = grt_fmtlim_of(dbg_rt(s->dbg), a.context);
+	cJSON *o = dap_var_json(s, a.expression, a.expression, &v, &fr, &lim);
 	cJSON *body = cJSON_CreateObject();
 	cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "value");
 	cJSON_AddStringToObject(body, "result", cJSON_IsString(val) ? val->valuestring : "");
@@ -135,9 +160,13 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	gx_expr_free(e);
 	dap_args_evaluate_free(&a);
 	dap_respond(s, req, body);
+	if (wd.ran)
+		dap_invalidated(s);
 	return;
 fail:
 	gx_expr_free(e);
 	dap_respond_err(s, req, &err);
 	dap_args_evaluate_free(&a);
+	if (wd.ran)
+		dap_invalidated(s);
 }

@@ -23,6 +23,8 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 	cJSON_AddBoolToObject(b, "supportsSetVariable", 1);
 	cJSON_AddBoolToObject(b, "supportsSetExpression", 1);
 	cJSON_AddBoolToObject(b, "supportsEvaluateForHovers", 1);
+	/* evaluate with context "clipboard" copies the whole value (1 MiB) */
+	cJSON_AddBoolToObject(b, "supportsClipboardContext", 1);
 	cJSON_AddBoolToObject(b, "supportsExceptionInfoRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsFunctionBreakpoints", 1);
 	cJSON_AddBoolToObject(b, "supportsConditionalBreakpoints", 1);
@@ -38,6 +40,8 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 	cJSON_AddBoolToObject(b, "supportsLoadedSourcesRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsModulesRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsCompletionsRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsStepInTargetsRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsGotoTargetsRequest", 1);
 	cJSON *filters = cJSON_AddArrayToObject(b, "exceptionBreakpointFilters");
 	static const char *const f[][2] = {
 		{"unrecovered-panic", "Unrecovered panics"},

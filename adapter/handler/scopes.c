@@ -10,7 +10,7 @@ static void add_scope(dap_session *s, cJSON *list, const dap_handle *fr,
 		      int scope, const char *name, int expensive)
 {
 	dap_handle h = *fr;
-	dap_handle_ext x = {scope, NULL, NULL};
+	dap_handle_ext x = {scope, NULL, NULL, {0, 0, 0, 0, 0}};
 	h.kind = DAP_H_SCOPE;
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "name", name);
@@ -41,6 +41,10 @@ void dap_h_scopes(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	}
 	dap_handle fr = *hp; /* handles may move as new ones are made */
+	if (fr.goid) {
+		s->sel_goid = fr.goid;
+		s->sel_frame = fr.frame;
+	}
 	cJSON *b = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(b, "scopes");
 	add_scope(s, list, &fr, DAP_SCOPE_LOCALS, "Locals", 0);

@@ -18,7 +18,7 @@ static void respond_value(dap_session *s, const cJSON *req, grt_value *v,
 			  const dap_handle *fr)
 {
 	drop_caches(s);
-	cJSON *o = dap_var_json(s, "", NULL, v, fr);
+	cJSON *o = dap_var_json(s, "", NULL, v, fr, NULL);
 	cJSON *body = cJSON_CreateObject();
 	const char *keys[] = {"value", "type", "variablesReference",
 			      "indexedVariables", "namedVariables"};

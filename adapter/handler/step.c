@@ -16,12 +16,26 @@ static void step(dap_session *s, const cJSON *req, const cJSON *args,
 	uint64_t goid = (uint64_t)a.thread_id;
 	if (a.granularity && strcmp(a.granularity, "instruction") == 0)
 		kind = DBG_STEP_INSTRUCTION;
+	dbg_step_opts o = {.into = 0, .from_frame = -1};
+	if (kind == DBG_STEP_IN && a.target_id) {
+		if ((size_t)a.target_id > s->nstepin_entries) {
+			int id = a.target_id;
+			dap_args_step_free(&a);
+			dap_respond_error(s, req, "stepIn: unknown targetId %d "
+					  "(ask stepInTargets at this stop)", id);
+			return;
+		}
+		o.into = s->stepin_entries[a.target_id - 1];
+	}
 	dap_args_step_free(&a);
 	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_respond_error(s, req, "the program is not stopped");
 		return;
 	}
-	if (dbg_step(s->dbg, goid, kind, &err) < 0) {
+	/* stepOut leaves the frame the user looked at last. */
+	if (kind == DBG_STEP_OUT && s->sel_goid == goid)
+		o.from_frame = s->sel_frame;
+	if (dbg_step(s->dbg, goid, kind, &o, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}

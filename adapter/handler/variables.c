@@ -33,8 +33,10 @@ static void scope_vars(dap_session *s, const dap_handle *h,
 			return;
 		}
 		for (size_t i = 0; i < nregs; i++) {
+			/* Always 0x and 16 digits: printf's %#x drops the 0x of
+			 * a zero. */
 			char v[32];
-			snprintf(v, sizeof(v), "%#018llx", (unsigned long long)regs[i].value);
+			snprintf(v, sizeof(v), "0x%016llx", (unsigned long long)regs[i].value);
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "name", regs[i].name);
 			cJSON_AddStringToObject(o, "value", v);
@@ -61,7 +63,7 @@ static void scope_vars(dap_session *s, const dap_handle *h,
 		char *ev = vs[i].shadowed || vs[i].name[0] == '~' ? NULL
 			 : pkg ? joinf("%s.%s", pkg, vs[i].name) : strdup(vs[i].name);
 		cJSON_AddItemToArray(list, dap_var_json(s, name ? name : "?", ev,
-							&vs[i].v, h));
+							&vs[i].v, h, NULL));
 		free(name);
 		free(ev);
 	}
@@ -75,6 +77,7 @@ static void value_children(dap_session *s, const dap_handle *h,
 			   gd_err *err, int *failed)
 {
 	grt_target *t = dbg_rt(s->dbg);
+	grt_fmtlim lim = dap_handle_limits(s, x);
 	grt_child *cs;
 	size_t n;
 	gdw_kind k = grt_value_kind(t, x->val);
@@ -83,7 +86,7 @@ static void value_children(dap_session *s, const dap_handle *h,
 		/* Delve's metadata: len() of maps, string() of byte lists */
 		const char *mname, *mtype;
 		gd_buf mt = GD_BUF_INIT;
-		if (grt_meta_child(t, x->val, &mname, &mt, &mtype)) {
+		if (grt_meta_child(t, &lim, x->val, &mname, &mt, &mtype)) {
 			cJSON *o = cJSON_CreateObject();
 			cJSON_AddStringToObject(o, "name", mname);
 			cJSON_AddStringToObject(o, "value", mt.data ? mt.data : "");
@@ -130,29 +133,24 @@ static void value_children(dap_session *s, const dap_handle *h,
 			/* Delve: a scalar key names the entry; otherwise key and
 			 * value are two variables. */
 			gd_buf kb = GD_BUF_INIT;
-			grt_format(t, &c->key, &kb);
+			grt_format_lim(t, &lim, &c->key, &kb);
 			if (!grt_expandable(t, &c->key)) {
 				char *vev = joinf("%s[%s]", pe, kb.data);
-				/* Delve types the pair "K: V" */
-				char *kv = joinf("%s: %s", grt_value_type_name(t, &c->key),
-						 grt_value_type_name(t, &c->v));
-				cJSON *o = dap_var_json(s, kb.data ? kb.data : "", vev, &c->v, h);
-				if (kv)
-					cJSON_ReplaceItemInObjectCaseSensitive(o, "type",
-									      cJSON_CreateString(kv));
+				/* The entry is the element: its type is the map's
+				 * element type. */
+				cJSON *o = dap_var_json(s, kb.data ? kb.data : "", vev, &c->v, h, &lim);
 				cJSON_AddItemToArray(list, o);
-				free(kv);
 				free(vev);
 			} else {
 				char kn[48], vn[48];
 				snprintf(kn, sizeof(kn), "[key %llu]", (unsigned long long)c->index);
 				snprintf(vn, sizeof(vn), "[val %llu]", (unsigned long long)c->index);
-				cJSON_AddItemToArray(list, dap_var_json(s, kn, NULL, &c->key, h));
-				cJSON_AddItemToArray(list, dap_var_json(s, vn, NULL, &c->v, h));
+				cJSON_AddItemToArray(list, dap_var_json(s, kn, NULL, &c->key, h, &lim));
+				cJSON_AddItemToArray(list, dap_var_json(s, vn, NULL, &c->v, h, &lim));
 			}
 			gd_buf_free(&kb);
 		} else {
-			cJSON_AddItemToArray(list, dap_var_json(s, c->name, ev, &c->v, h));
+			cJSON_AddItemToArray(list, dap_var_json(s, c->name, ev, &c->v, h, &lim));
 		}
 		free(ev);
 	}

@@ -1,6 +1,7 @@
 /* Untyped constant folding (Go's rules for untyped bool, int, rune, float,
  * complex, string and nil) and value formatting. */
 #include "gx_internal.h"
+#include "gd_float.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -92,61 +93,10 @@ int gx_quote(const char *s, size_t n, gd_buf *out)
 	return rc;
 }
 
-/* Go's %v for a float64: shortest digits that round-trip, exponent form
- * when the exponent is < -4 or >= 21. */
+/* Go's %v for a float64 (gd_float.h). */
 static int format_float(double f, gd_buf *b)
 {
-	if (isnan(f))
-		return gd_buf_puts(b, "NaN");
-	if (isinf(f))
-		return gd_buf_puts(b, f > 0 ? "+Inf" : "-Inf");
-	if (f == 0)
-		return gd_buf_puts(b, "0");
-	char buf[64];
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, sizeof buf, "%.*e", prec - 1, f);
-		if (strtod(buf, NULL) == f)
-			break;
-	}
-	/* buf: [-]d[.ddd]e[+-]XX */
-	char digs[32];
-	size_t nd = 0;
-	const char *q = buf;
-	bool neg = *q == '-';
-	if (neg)
-		q++;
-	for (; *q && *q != 'e'; q++)
-		if (*q != '.')
-			digs[nd++] = *q;
-	int x = atoi(q + 1);
-	while (nd > 1 && digs[nd - 1] == '0')
-		nd--;
-	int rc = neg ? gd_buf_puts(b, "-") : 0;
-	if (x < -4 || x >= 21) {
-		rc |= gd_buf_append(b, digs, 1);
-		if (nd > 1) {
-			rc |= gd_buf_puts(b, ".");
-			rc |= gd_buf_append(b, digs + 1, nd - 1);
-		}
-		rc |= gd_buf_printf(b, "e%c%02d", x < 0 ? '-' : '+', abs(x));
-	} else if (x >= 0) {
-		size_t intd = (size_t)x + 1;
-		if (nd <= intd) {
-			rc |= gd_buf_append(b, digs, nd);
-			for (size_t k = nd; k < intd; k++)
-				rc |= gd_buf_puts(b, "0");
-		} else {
-			rc |= gd_buf_append(b, digs, intd);
-			rc |= gd_buf_puts(b, ".");
-			rc |= gd_buf_append(b, digs + intd, nd - intd);
-		}
-	} else {
-		rc |= gd_buf_puts(b, "0.");
-		for (int k = 0; k < -x - 1; k++)
-			rc |= gd_buf_puts(b, "0");
-		rc |= gd_buf_append(b, digs, nd);
-	}
-	return rc ? -1 : 0;
+	return gd_float_format(b, f, 64);
 }
 
 int gx_value_format(const gx_value *v, gd_buf *out)

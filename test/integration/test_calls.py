@@ -48,6 +48,7 @@ FORMS = [
     ("st.String()", '"T(tee,3)"'),
     ("err.Error()", '"bad thing"'),
     ("sh.Area()", "6"),
+    ("gsh.Area()", "20"),
     ("describe(sh)", '"area=6"'),
     ("rectArea(Rect{W: 2, H: 3})" if False else "addf(1.5, 2.25)", "3.75"),
     ("f(2)", "25"),
@@ -59,8 +60,9 @@ FORMS = [
     ("deref(px)", "5"),
     ("divmod(17, 5)", "(3, 2)"),
     ("triple(2)[2]", "6"),
+    ("triple(2)", "[3]int [2,4,6]"),
     ("mkBig(1).K", "11"),
-    ("mkBig(1)", None),
+    ("mkBig(1)", "main.Big {A: 1, B: 2, C: 3, D: 4, E: 5, F: 6, G: 7, H: 8, I: 9, J: 10, K: 11}"),
 ]
 
 
@@ -300,6 +302,9 @@ def test_calls_in_optimized_build(godap, go_tc):
     assert ok(c, fid, 'fmt.Sprintf("%s-%d", "x", 7)') == '"x-7"'
     assert ok(c, fid, "addf(1.5, 2.25)") == "3.75"
     assert ok(c, fid, "triple(2)[1]") == "4"
+    # through the itab (Rect.Area itself may be inlined everywhere)
+    assert ok(c, fid, "gsh.Area()") == "20"
+    assert ok(c, fid, "main.gsh.Area() + 1") == "21"
     r = ev(c, fid, "double(2)")
     assert not r["success"], r
     assert r["message"] == "main.double is not in the binary (inlined or unused)", r

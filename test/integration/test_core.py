@@ -346,3 +346,30 @@ def test_core_gcore_cgo_native_frames(godap, go_tc):
     main = frames[names.index("main.main")]
     assert main["line"] == marker_line(fixture_src("corecgo"), "CGO_CALL")
     disconnect(c)
+
+
+def test_core_gcore_pie(godap, go_tc):
+    """A position-independent executable: addresses move by the load bias
+    (from the core's AT_ENTRY), the build ids are found at their moved
+    address."""
+    d = cores(go_tc)
+    if "pie" not in d:
+        out = os.path.join(d["outdir"], "corefile-pie")
+        r = subprocess.run(["go", "build", "-buildmode=pie", "-gcflags=all=-N -l", "-o", out, "."],
+                           cwd=os.path.dirname(SRC), env=go_tc.full_env(), capture_output=True,
+                           text=True, timeout=900)
+        assert r.returncode == 0, r.stdout + r.stderr
+        d["pie"] = (out, _gcore(go_tc, out, d["outdir"], name="gcore-pie"))
+    binary, core = d["pie"]
+    with open(binary, "rb") as f:
+        assert f.read(18)[16] == 3  # ET_DYN
+    c = open_core(godap, go_tc, binary, core)
+    wait_stopped(c, "pause")
+    f = user_frame(c, 1, "main.main")
+    assert f["line"] == marker_line(SRC, "MAIN_WAIT")
+    vs = scope_vars(c, f["id"])
+    assert vs["pt"]["value"] == 'main.Point {X: 42, Y: -7, Name: "origin"}'
+    assert vs["sh"]["value"] == "main.Shape(main.Rect) {W: 3, H: 4}"
+    threads = c.request_ok("threads")["threads"]
+    assert len([t for t in threads if "main.parked" in t["name"]]) == 3, threads
+    disconnect(c)

@@ -451,3 +451,121 @@ def test_max_string_and_array_launch(godap, go_tc):
     assert loc["buf"]["value"] == "[]uint8 len: 4, cap: 4, [16,32,48,...+1 more]"
     assert repl(c, fid, "GlobalName")["body"]["result"] == '"surf...+3 more"'
     finish(c)
+
+
+# ------------------------------------------------------------ invalidated
+
+def invalidated_count(c):
+    return sum(1 for m in c.messages if m.get("type") == "event" and m.get("event") == "invalidated")
+
+
+def test_invalidated_events(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"], init_extra={"supportsInvalidatedEvent": True})
+    fid, loc = frame_locals(c, tid)
+    c.request_ok("evaluate", {"expression": "Global", "frameId": fid, "context": "repl"})
+    assert invalidated_count(c) == 0
+    # setVariable and setExpression change memory: views refresh.
+    sc = c.request_ok("scopes", {"frameId": fid})["scopes"]
+    c.request_ok("setVariable", {"variablesReference": sc[0]["variablesReference"],
+                                 "name": "counter", "value": "5"})
+    ev = c.wait_event("invalidated", TIMEOUT)
+    assert ev["body"]["areas"] == ["variables"]
+    c.request_ok("setExpression", {"expression": "Global", "value": "8", "frameId": fid})
+    c.wait_event("invalidated", TIMEOUT)
+    n = invalidated_count(c)
+    # A function call may change anything.
+    r = c.request_ok("evaluate", {"expression": "p.Norm1()", "frameId": fid, "context": "repl"})
+    assert r["result"] == "7"
+    c.wait_event("invalidated", TIMEOUT)
+    assert invalidated_count(c) == n + 1
+    finish(c)
+    # A client that did not ask for them gets none.
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    fid, loc = frame_locals(c, tid)
+    c.request_ok("setExpression", {"expression": "Global", "value": "8", "frameId": fid})
+    c.request_ok("evaluate", {"expression": "p.Norm1()", "frameId": fid, "context": "repl"})
+    assert invalidated_count(c) == 0
+    finish(c)
+
+
+# ------------------------------------------------------------ location syntax
+
+def test_function_breakpoint_locations(godap, go_tc):
+    c = godap.start(go_tc)
+    from godap_testlib import initialize, launch
+    initialize(c)
+    assert launch(c, go_tc.build("surface"), "exec")["success"]
+    c.wait_event("initialized", TIMEOUT)
+    twice = marker_line(SRC, "TWICE")
+    calls = marker_line(SRC, "CALLS")
+    with open(SRC) as f:
+        decl = next(i + 1 for i, l in enumerate(f) if l.startswith("func compute("))
+    assert calls == decl + 2
+    bps = c.request_ok("setFunctionBreakpoints", {"breakpoints": [
+        {"name": f"main.go:{twice}"},
+        {"name": "main.compute:+2"},
+        {"name": "nofile.go:3"},
+        {"name": f"fixtures/surface/main.go:{twice}"},
+        {"name": "main.go:1"},
+    ]})["breakpoints"]
+    assert bps[0]["verified"] and bps[0]["line"] == twice, bps
+    assert bps[1]["verified"] and bps[1]["line"] == calls, bps
+    assert not bps[2]["verified"] and bps[2]["message"] == "no file 'nofile.go' in the program"
+    assert bps[3]["verified"] and bps[3]["line"] == twice, bps
+    assert not bps[4]["verified"] and bps[4]["message"] == "no code at or after line 1", bps
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "function breakpoint")
+    assert top_frame(c, ev["threadId"])["line"] == calls
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "function breakpoint")
+    fr = top_frame(c, ev["threadId"])
+    assert fr["line"] == twice and fr["name"] == "main.twice"
+    finish(c)
+
+
+# ------------------------------------------------------------ stepInTargets
+
+def test_step_in_targets(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["CALLS"])
+    fid = top_frame(c, tid)["id"]
+    targets = c.request_ok("stepInTargets", {"frameId": fid})["targets"]
+    assert [t["label"] for t in targets] == ["main.abs", "main.twice"], targets
+    assert all(t["line"] == marker_line(SRC, "CALLS") for t in targets)
+    # Into the second call: the first runs without stopping.
+    c.request_ok("stepIn", {"threadId": tid, "targetId": targets[1]["id"]})
+    ev = wait_stopped(c, "step")
+    fr = top_frame(c, ev["threadId"])
+    # As stepIn does (and Delve): on the function's line.
+    assert ev["threadId"] == tid and fr["name"] == "main.twice" and fr["line"] == marker_line(SRC, "TWICE") - 1
+    # Not a target of this stop any more.
+    r = c.request("stepIn", {"threadId": tid, "targetId": 5})
+    assert not r["success"] and "unknown targetId 5" in r["message"]
+    finish(c)
+
+
+# ------------------------------------------------------------ goto
+
+def test_goto_within_function(godap, go_tc):
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    # A line whose code reads its operands from memory: even with -N the
+    # compiler keeps values in registers from one statement to the next
+    # (GOTO2's code adds to the register GOTO1 loaded).
+    goto2 = marker_line(SRC, "BP2")
+    # Another function's line, or the declaration line: no targets.
+    assert c.request_ok("gotoTargets", {"source": {"path": SRC},
+                                        "line": marker_line(SRC, "TWICE")})["targets"] == []
+    targets = c.request_ok("gotoTargets", {"source": {"path": SRC}, "line": goto2})["targets"]
+    assert len(targets) == 1 and targets[0]["line"] == goto2, targets
+    r = c.request("goto", {"threadId": tid, "targetId": 9})
+    assert not r["success"] and "unknown targetId 9" in r["message"]
+    c.request_ok("goto", {"threadId": tid, "targetId": targets[0]["id"]})
+    ev = wait_stopped(c, "goto")
+    assert ev["threadId"] == tid
+    fr = top_frame(c, tid)
+    assert fr["line"] == goto2 and fr["instructionPointerReference"] == targets[0]["instructionPointerReference"]
+    c.request_ok("continue", {"threadId": tid})
+    wait_exited(c)
+    out = c.output_text("stdout")
+    # The first Println and both counter lines were skipped.
+    assert "before" not in out and "after 16 173 0 PT\n" in out, out
+    disconnect(c)

@@ -1542,6 +1542,13 @@ static void test_goto_and_friends(void)
 	CHECK_INT(st.frame_id, 3);
 	PARSE_FAIL(dap_args_step_in_targets_parse, dap_args_step_in_targets,
 		   "{}", "stepInTargets: 'frameId' is required");
+	dap_args_step sp;
+	PARSE_OK(dap_args_step_in_parse, &sp, "{\"threadId\":1,\"targetId\":4}");
+	CHECK_INT(sp.target_id, 4);
+	dap_args_step_free(&sp);
+	PARSE_FAIL(dap_args_step_in_parse, dap_args_step,
+		   "{\"threadId\":1,\"targetId\":0}",
+		   "stepIn: 'targetId' must be at least 1 (got 0)");
 	dap_args_goto_targets gt;
 	PARSE_OK(dap_args_goto_targets_parse, &gt,
 		 "{\"source\":{\"path\":\"/a.go\"},\"line\":9}");

@@ -1,19 +1,30 @@
 // Registers the "godap" debug type: VS Code starts the godap executable and
-// talks DAP to it over stdio.
+// talks DAP to it over stdio, or connects to a godap started elsewhere with
+// --listen (a configuration with "port", or VS Code's own "debugServer").
 import * as vscode from 'vscode';
-import { adapterCommand, resolveConfig } from './adapter';
+import { adapterCommand, resolveConfig, serverAddress } from './adapter';
 
 class Factory implements vscode.DebugAdapterDescriptorFactory {
-  createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
+  createDebugAdapterDescriptor(session: vscode.DebugSession): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
+    const remote = serverAddress(session.configuration as Record<string, unknown>);
+    if (remote) return new vscode.DebugAdapterServer(remote.port, remote.host);
     const settings = vscode.workspace.getConfiguration('godap');
-    const { command, args } = adapterCommand({ path: settings.get<string>('path') });
-    return new vscode.DebugAdapterExecutable(command, args);
+    const r = adapterCommand({ path: settings.get<string>('path') });
+    if ('error' in r) {
+      // VS Code shows the message of a failed descriptor to the user.
+      throw new Error(r.error);
+    }
+    return new vscode.DebugAdapterExecutable(r.command, r.args);
   }
 }
 
 class Provider implements vscode.DebugConfigurationProvider {
   resolveDebugConfiguration(folder: vscode.WorkspaceFolder | undefined,
     cfg: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
+    if (!cfg.type && !cfg.request && !cfg.name) {
+      // F5 without a launch.json: debug the package of the open folder.
+      cfg = { type: 'godap', request: 'launch', name: 'Launch package', mode: 'debug' };
+    }
     const r = resolveConfig(cfg as Record<string, unknown>, folder?.uri.fsPath);
     if (typeof r === 'string') {
       void vscode.window.showErrorMessage(r);
