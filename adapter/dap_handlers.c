@@ -40,6 +40,7 @@ void dap_h_completions(dap_session *, const cJSON *, const cJSON *);
 void dap_h_step_in_targets(dap_session *, const cJSON *, const cJSON *);
 void dap_h_goto_targets(dap_session *, const cJSON *, const cJSON *);
 void dap_h_goto(dap_session *, const cJSON *, const cJSON *);
+void dap_h_cancel(dap_session *, const cJSON *, const cJSON *);
 
 static const struct {
 	const char *command;
@@ -79,6 +80,7 @@ static const struct {
 	{"stepInTargets", dap_h_step_in_targets},
 	{"gotoTargets", dap_h_goto_targets},
 	{"goto", dap_h_goto},
+	{"cancel", dap_h_cancel},
 	{"disconnect", dap_h_disconnect},
 	{"terminate", dap_h_terminate},
 	{"restart", dap_h_restart},

@@ -138,6 +138,8 @@ struct dap_session {
 		char *body;
 		size_t len;
 		int intr; /* pause, disconnect or terminate */
+		int seq;       /* the request's seq */
+		int cancel_of; /* a 'cancel' request: the requestId, else 0 */
 	} *inq;
 	size_t ninq, capinq;
 	int intr_pending; /* such a request is queued, not yet handled */
@@ -287,6 +289,12 @@ void dap_bp_set(dap_session *s, const cJSON *req, dbg_bp_kind kind,
  * of memory). */
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
+
+/* ---- cancel (dap_session.c) ---- */
+/* 1 when the client asked to cancel request req (a 'cancel' with its seq
+ * arrived): reads what input is waiting, without blocking.  Long handlers
+ * call it now and then and answer "cancelled". */
+int dap_cancel_requested(dap_session *s, const cJSON *req);
 
 /* ---- console commands (dap_console.c) ---- */
 /* When expr is a console command ("dlv help", "dlv config ...", "dlv

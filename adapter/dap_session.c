@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -468,6 +469,51 @@ static int is_interrupt(const char *body, size_t len)
 	return r;
 }
 
+/* The seq of a request, and for a 'cancel' the requestId it cancels. */
+static void msg_meta(const char *body, size_t len, int *seq, int *cancel_of)
+{
+	*seq = *cancel_of = 0;
+	cJSON *msg = cJSON_ParseWithLength(body, len);
+	if (!msg)
+		return;
+	const cJSON *sq = cJSON_GetObjectItemCaseSensitive(msg, "seq");
+	const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(msg, "command");
+	if (cJSON_IsNumber(sq) && sq->valuedouble >= 1 && sq->valuedouble <= INT_MAX)
+		*seq = (int)sq->valuedouble;
+	if (cJSON_IsString(cmd) && strcmp(cmd->valuestring, "cancel") == 0) {
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
+		const cJSON *r = cJSON_GetObjectItemCaseSensitive(a, "requestId");
+		if (cJSON_IsNumber(r) && r->valuedouble >= 1 && r->valuedouble <= INT_MAX)
+			*cancel_of = (int)r->valuedouble;
+	}
+	cJSON_Delete(msg);
+}
+
+/* Answers a request the client cancelled before it was handled. */
+static void respond_cancelled(dap_session *s, const char *body, size_t len)
+{
+	cJSON *msg = cJSON_ParseWithLength(body, len);
+	if (!msg)
+		return;
+	dap_respond_error(s, msg, "cancelled");
+	cJSON_Delete(msg);
+}
+
+int dap_cancel_requested(dap_session *s, const cJSON *req)
+{
+	const cJSON *sq = cJSON_GetObjectItemCaseSensitive(req, "seq");
+	if (!cJSON_IsNumber(sq))
+		return 0;
+	int seq = (int)sq->valuedouble;
+	struct pollfd pf = {s->in_fd, POLLIN, 0};
+	if (poll(&pf, 1, 0) > 0 && (pf.revents & POLLIN))
+		dap_session_take_input(s);
+	for (size_t i = 0; i < s->ninq; i++)
+		if (s->inq[i].cancel_of == seq)
+			return 1;
+	return 0;
+}
+
 int dap_session_take_input(dap_session *s)
 {
 	char buf[65536];
@@ -509,7 +555,9 @@ int dap_session_take_input(dap_session *s)
 		}
 		int i = is_interrupt(body, len);
 		intr |= i;
-		s->inq[s->ninq++] = (struct dap_inmsg){body, len, i};
+		int seq = 0, cancel_of = 0;
+		msg_meta(body, len, &seq, &cancel_of);
+		s->inq[s->ninq++] = (struct dap_inmsg){body, len, i, seq, cancel_of};
 	}
 	if (intr)
 		s->intr_pending = 1;
@@ -528,7 +576,13 @@ static void handle_queued(dap_session *s)
 				if (s->inq[j].intr)
 					s->intr_pending = 1;
 		}
-		handle_message(s, m.body, m.len);
+		int cancelled = 0;
+		for (size_t j = i; j < s->ninq && m.seq && !cancelled; j++)
+			cancelled = s->inq[j].cancel_of == m.seq;
+		if (cancelled)
+			respond_cancelled(s, m.body, m.len);
+		else
+			handle_message(s, m.body, m.len);
 		free(m.body);
 	}
 	for (size_t j = i; j < s->ninq; j++)

@@ -294,6 +294,10 @@ typedef struct dbg_threads_opts {
 	int labels;                 /* pprof labels in the name */
 	char *const *label_keys;    /* only these labels (NULL: all) */
 	size_t nlabel_keys;
+	/* Asked now and then (each name walks a stack): 1 gives up with
+	 * "cancelled".  NULL: never. */
+	int (*cancelled)(void *ctx);
+	void *ctx;
 } dbg_threads_opts;
 /* Goroutines (or, before the runtime made any, OS threads) of the stopped
  * program, named "[Go 7 labels] main.worker (chan receive)" after the

@@ -129,6 +129,13 @@ int dbg_threads(dbg *d, const dbg_threads_opts *o, dbg_thread **out,
 	int rc = 0;
 	for (size_t i = 0; i < ng && rc == 0; i++) {
 		const grt_goroutine *g = &gs[i];
+		if (i % 64 == 63 && o->cancelled && o->cancelled(o->ctx)) {
+			gd_buf_free(&name);
+			dbg_threads_free(*out, *n);
+			*out = NULL;
+			*n = 0;
+			return gd_err_set(err, "cancelled");
+		}
 		if (o->hide_system && g->goid != d->cur_goid &&
 		    grt_is_system(rt, g))
 			continue;

@@ -14,11 +14,9 @@
  *      moved) and go on.
  * The call runs on a new goroutine that debugCallWrap starts on the same
  * thread, so every trap comes from the thread that started the call. */
-#include "grt_call.h"
+#include "grt_call_internal.h"
 #include "grt_internal.h"
 
-#include "../common/gd_array.h"
-#include "../dwarf/gdw_type.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -131,226 +129,6 @@ int grt_callee_sig(grt_target *t, const grt_callee *c, grt_sig *out,
 		}
 	}
 	free(vs);
-	return 0;
-}
-
-/* ---- the register ABI (Go internal ABI, amd64) ---- */
-
-enum { NINT = 9, NFLT = 15, MAXFRAME = 65536 };
-
-typedef struct piece {
-	int flt;       /* float register, else integer */
-	int reg;       /* index in the ABI's register sequence */
-	uint32_t off;  /* offset inside the value */
-	uint32_t size;
-} piece;
-
-typedef struct slot {
-	gdw_tref type;
-	uint64_t size, align;
-	int on_stack;
-	uint64_t stack_off;
-	piece *p;
-	size_t np, capp;
-} slot;
-
-typedef struct layout {
-	slot *args, *res;
-	size_t nargs, nres;
-	uint64_t frame;
-} layout;
-
-static void layout_free(layout *l)
-{
-	for (size_t i = 0; i < l->nargs; i++)
-		free(l->args[i].p);
-	for (size_t i = 0; i < l->nres; i++)
-		free(l->res[i].p);
-	free(l->args);
-	free(l->res);
-	memset(l, 0, sizeof(*l));
-}
-
-static int align_of(grt_target *t, gdw_tref ty, uint64_t *out, int depth,
-		    gd_err *err)
-{
-	const gdw_tinfo *ti;
-	if (depth > 32)
-		return gd_err_set(err, "type nested too deeply");
-	if (gdw_type_info(t->dw, ty, &ti, err) < 0)
-		return -1;
-	switch (ti->kind) {
-	case GDW_K_BOOL: case GDW_K_INT8: case GDW_K_UINT8:
-		*out = 1;
-		return 0;
-	case GDW_K_INT16: case GDW_K_UINT16:
-		*out = 2;
-		return 0;
-	case GDW_K_INT32: case GDW_K_UINT32: case GDW_K_FLOAT32:
-	case GDW_K_COMPLEX64:
-		*out = 4;
-		return 0;
-	case GDW_K_ARRAY:
-		return align_of(t, ti->elem, out, depth + 1, err);
-	case GDW_K_STRUCT: {
-		const gdw_member *ms;
-		size_t n;
-		if (gdw_type_members(t->dw, ty, &ms, &n, err) < 0)
-			return -1;
-		uint64_t a = 1;
-		for (size_t i = 0; i < n; i++) {
-			uint64_t m;
-			if (align_of(t, ms[i].type, &m, depth + 1, err) < 0)
-				return -1;
-			if (m > a)
-				a = m;
-		}
-		*out = a;
-		return 0;
-	}
-	default:
-		*out = 8;
-		return 0;
-	}
-}
-
-static int add_piece(slot *s, int flt, int reg, uint64_t off, uint64_t size)
-{
-	if (gd_grow(&s->p, &s->capp, s->np, sizeof(*s->p), 4) < 0)
-		return -1;
-	s->p[s->np++] = (piece){flt, reg, (uint32_t)off, (uint32_t)size};
-	return 0;
-}
-
-/* Register-assigns the value of type ty at offset off: 0 done, 1 it does
- * not fit (the caller stack-assigns the whole value), -1 error. */
-static int reg_assign(grt_target *t, gdw_tref ty, uint64_t off, slot *s,
-		      int *ni, int *nf, int depth, gd_err *err)
-{
-	const gdw_tinfo *ti;
-	if (depth > 32)
-		return gd_err_set(err, "type nested too deeply");
-	if (gdw_type_info(t->dw, ty, &ti, err) < 0)
-		return -1;
-	int words = 0;
-	switch (ti->kind) {
-	case GDW_K_FLOAT32: case GDW_K_FLOAT64:
-		if (*nf >= NFLT)
-			return 1;
-		if (add_piece(s, 1, (*nf)++, off, ti->size) < 0)
-			return gd_err_set(err, "out of memory");
-		return 0;
-	case GDW_K_COMPLEX64: case GDW_K_COMPLEX128:
-		if (*nf + 2 > NFLT)
-			return 1;
-		if (add_piece(s, 1, (*nf)++, off, ti->size / 2) < 0 ||
-		    add_piece(s, 1, (*nf)++, off + ti->size / 2, ti->size / 2) < 0)
-			return gd_err_set(err, "out of memory");
-		return 0;
-	case GDW_K_STRING: case GDW_K_INTERFACE:
-		words = 2;
-		break;
-	case GDW_K_SLICE:
-		words = 3;
-		break;
-	case GDW_K_STRUCT: {
-		const gdw_member *ms;
-		size_t n;
-		if (gdw_type_members(t->dw, ty, &ms, &n, err) < 0)
-			return -1;
-		for (size_t i = 0; i < n; i++) {
-			int r = reg_assign(t, ms[i].type, off + ms[i].off, s, ni, nf,
-					   depth + 1, err);
-			if (r != 0)
-				return r;
-		}
-		return 0;
-	}
-	case GDW_K_ARRAY:
-		if (ti->count == 0)
-			return 0;
-		if (ti->count == 1)
-			return reg_assign(t, ti->elem, off, s, ni, nf, depth + 1, err);
-		return 1;
-	default:
-		if (ti->size == 0)
-			return 0;
-		if (*ni >= NINT)
-			return 1;
-		if (add_piece(s, 0, (*ni)++, off, ti->size > 8 ? 8 : ti->size) < 0)
-			return gd_err_set(err, "out of memory");
-		return 0;
-	}
-	if (*ni + words > NINT)
-		return 1;
-	for (int w = 0; w < words; w++)
-		if (add_piece(s, 0, (*ni)++, off + 8 * (uint64_t)w, 8) < 0)
-			return gd_err_set(err, "out of memory");
-	return 0;
-}
-
-static uint64_t round_up(uint64_t x, uint64_t a)
-{
-	return a ? (x + a - 1) / a * a : x;
-}
-
-/* Assigns a list of values (arguments or results) to registers or the
- * stack, continuing at stack offset *off. */
-static int assign_list(grt_target *t, const gdw_tref *types, size_t n,
-		       slot *out, uint64_t *off, gd_err *err)
-{
-	int ni = 0, nf = 0;
-	for (size_t i = 0; i < n; i++) {
-		slot *s = &out[i];
-		const gdw_tinfo *ti;
-		if (gdw_type_info(t->dw, types[i], &ti, err) < 0 ||
-		    align_of(t, types[i], &s->align, 0, err) < 0)
-			return -1;
-		s->type = types[i];
-		s->size = ti->size;
-		int si = ni, sf = nf;
-		int r = reg_assign(t, types[i], 0, s, &ni, &nf, 0, err);
-		if (r < 0)
-			return -1;
-		if (r == 1) {
-			ni = si;
-			nf = sf;
-			s->np = 0;
-			s->on_stack = 1;
-			*off = round_up(*off, s->align);
-			s->stack_off = *off;
-			*off += s->size;
-		}
-	}
-	*off = round_up(*off, 8);
-	return 0;
-}
-
-static int make_layout(grt_target *t, const grt_sig *sig, layout *l,
-		       gd_err *err)
-{
-	memset(l, 0, sizeof(*l));
-	l->args = calloc(sig->nparams + 1, sizeof(slot));
-	l->res = calloc(sig->nresults + 1, sizeof(slot));
-	if (!l->args || !l->res) {
-		layout_free(l);
-		return gd_err_set(err, "out of memory");
-	}
-	l->nargs = sig->nparams;
-	l->nres = sig->nresults;
-	uint64_t off = 0;
-	if (assign_list(t, sig->params, sig->nparams, l->args, &off, err) < 0 ||
-	    assign_list(t, sig->results, sig->nresults, l->res, &off, err) < 0) {
-		layout_free(l);
-		return -1;
-	}
-	/* The spill area the caller reserves for register arguments. */
-	for (size_t i = 0; i < l->nargs; i++) {
-		if (l->args[i].on_stack || !l->args[i].np)
-			continue;
-		off = round_up(off, l->args[i].align) + l->args[i].size;
-	}
-	l->frame = round_up(off, 8);
 	return 0;
 }
 
@@ -575,8 +353,6 @@ static void panic_text(grt_target *t, const uint64_t eface[2], gd_err *err)
 
 /* Releases the user goroutines held during the call (grt_sched_hold_user)
  * through the runtime's own function, which also starts threads for them. */
-static int release_user(grt_scope *s, gd_err *err);
-static int unhold_by_hand(grt_target *t, gd_err *err);
 
 static int call_once(grt_scope *s, const grt_callee *c, const grt_value *args,
 		     size_t nargs, grt_call_val **results, size_t *nresults,
@@ -601,7 +377,7 @@ static int call_once(grt_scope *s, const grt_callee *c, const grt_value *args,
 	grt_sig sig;
 	if (grt_callee_sig(t, c, &sig, err) < 0)
 		return -1;
-	layout l;
+	grt_layout_abi l;
 	int rc = -1;
 	uint8_t *frame = NULL;
 	grt_call_val *res = NULL;
@@ -612,7 +388,7 @@ static int call_once(grt_scope *s, const grt_callee *c, const grt_value *args,
 		grt_sig_free(&sig);
 		return -1;
 	}
-	if (make_layout(t, &sig, &l, err) < 0) {
+	if (grt__make_layout(t, &sig, &l, err) < 0) {
 		grt_sig_free(&sig);
 		return -1;
 	}
@@ -817,7 +593,8 @@ out:
 		/* Through the runtime when the goroutine is back; by hand when
 		 * it is left inside the call. */
 		gd_err e3 = GD_ERR_INIT;
-		int rr = t->pend.active ? unhold_by_hand(t, &e3) : release_user(s, &e3);
+		int rr = t->pend.active ? grt_sched_unhold_user(t, &e3) :
+			grt__sched_release_user(s, &e3);
 		if (rr < 0 && rc == 0) {
 			gd_err_set(err, "%s", gd_err_msg(&e3));
 			rc = -1;
@@ -827,7 +604,7 @@ out:
 	}
 	grt_call_vals_free(res, sig.nresults);
 	free(frame);
-	layout_free(&l);
+	grt__layout_free(&l);
 	grt_sig_free(&sig);
 	return rc;
 }
@@ -1039,112 +816,3 @@ int grt_call_pending_trap(grt_target *t, pid_t tid, gd_err *err)
 	}
 }
 
-/* ---- holding user goroutines ---- */
-
-static int sched_offsets(grt_target *t, uint64_t *sched, uint64_t *lock_key,
-			 uint64_t *user, gd_err *err)
-{
-	uint64_t lock, key;
-	if (grt_sym(t, "runtime.sched", sched) < 0)
-		return gd_err_set(err, "no runtime.sched in the program");
-	if (gdw_member_offset(t->dw, "runtime.schedt", "lock", &lock, err) < 0 ||
-	    gdw_member_offset(t->dw, "runtime.mutex", "key", &key, err) < 0 ||
-	    gdw_member_offset(t->dw, "runtime.schedt", "disable.user", user, err) < 0)
-		return -1;
-	*lock_key = lock + key;
-	return 0;
-}
-
-int grt_sched_hold_user(grt_target *t, gd_err *err)
-{
-	if (t->user_held)
-		return 1;
-	uint64_t sched = 0, key_off = 0, user_off = 0, key = 0;
-	if (sched_offsets(t, &sched, &key_off, &user_off, err) < 0 ||
-	    grt__read_u64(t, sched + key_off, &key, err) < 0)
-		return -1;
-	if (key != 0)
-		return 0; /* someone holds sched.lock: do not touch it */
-	uint8_t on = 1;
-	if (core_write(t->proc, sched + user_off, &on, 1, err) < 0)
-		return -1;
-	t->user_held = 1;
-	return 1;
-}
-
-/* With every thread stopped and nobody holding sched.lock: undoes
- * grt_sched_hold_user by hand, as runtime.schedEnableUser would (the
- * held goroutines go to the global run queue), for when no goroutine can
- * make the call (the calling thread is left inside a call).  Threads are
- * not started for them: the running ones find them when they next
- * schedule. */
-static int unhold_by_hand(grt_target *t, gd_err *err)
-{
-	gdw_file *f = t->dw;
-	uint64_t sched, key_off, user_off, key, runq, dis, glink;
-	if (sched_offsets(t, &sched, &key_off, &user_off, err) < 0 ||
-	    grt__read_u64(t, sched + key_off, &key, err) < 0)
-		return -1;
-	if (key != 0)
-		return gd_err_set(err, "the runtime's scheduler lock is held: user "
-				  "goroutines stay held");
-	if (gdw_member_offset(f, "runtime.schedt", "runq", &runq, err) < 0 ||
-	    gdw_member_offset(f, "runtime.schedt", "disable.runnable", &dis, err) < 0 ||
-	    gdw_member_offset(f, "runtime.g", "schedlink", &glink, err) < 0)
-		return -1;
-	/* The queue lengths: gQueue.size (Go 1.26+) or separate fields
-	 * (sched.runqsize, sched.disable.n). */
-	uint64_t rsz, dsz;
-	int q_has_size = gdw_has_member(f, "runtime.gQueue", "size");
-	if (q_has_size) {
-		if (gdw_member_offset(f, "runtime.gQueue", "size", &rsz, err) < 0)
-			return -1;
-		dsz = dis + rsz;
-		rsz += runq;
-	} else if (gdw_member_offset(f, "runtime.schedt", "runqsize", &rsz, err) < 0 ||
-		   gdw_member_offset(f, "runtime.schedt", "disable.n", &dsz, err) < 0) {
-		return -1;
-	}
-	uint64_t dq[2], rq[2];
-	int32_t dn = 0, rn = 0;
-	if (core_read(t->proc, sched + dis, dq, 16, err) < 0 ||
-	    core_read(t->proc, sched + runq, rq, 16, err) < 0 ||
-	    core_read(t->proc, sched + dsz, &dn, 4, err) < 0 ||
-	    core_read(t->proc, sched + rsz, &rn, 4, err) < 0)
-		return -1;
-	if (dq[0]) {
-		if (rq[1]) {
-			if (core_write(t->proc, rq[1] + glink, &dq[0], 8, err) < 0)
-				return -1;
-		} else {
-			rq[0] = dq[0];
-		}
-		rq[1] = dq[1];
-		rn += dn;
-		uint64_t z[2] = {0, 0};
-		int32_t z4 = 0;
-		if (core_write(t->proc, sched + runq, rq, 16, err) < 0 ||
-		    core_write(t->proc, sched + rsz, &rn, 4, err) < 0 ||
-		    core_write(t->proc, sched + dis, z, 16, err) < 0 ||
-		    core_write(t->proc, sched + dsz, &z4, 4, err) < 0)
-			return -1;
-	}
-	uint8_t off = 0;
-	if (core_write(t->proc, sched + user_off, &off, 1, err) < 0)
-		return -1;
-	t->user_held = 0;
-	return 0;
-}
-
-int grt_sched_unhold_user(grt_target *t, gd_err *err)
-{
-	return t->user_held ? unhold_by_hand(t, err) : 0;
-}
-
-static int release_user(grt_scope *s, gd_err *err)
-{
-	grt_target *t = s->t;
-	t->user_held = 0;
-	uint64_t enable = 1;
-	return grt_call_runtime(s, "runtime.schedEnableUser", &enable, 1, NULL, err);
-}

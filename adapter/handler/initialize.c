@@ -42,6 +42,7 @@ void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
 	cJSON_AddBoolToObject(b, "supportsCompletionsRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsStepInTargetsRequest", 1);
 	cJSON_AddBoolToObject(b, "supportsGotoTargetsRequest", 1);
+	cJSON_AddBoolToObject(b, "supportsCancelRequest", 1);
 	cJSON *filters = cJSON_AddArrayToObject(b, "exceptionBreakpointFilters");
 	static const char *const f[][2] = {
 		{"unrecovered-panic", "Unrecovered panics"},

@@ -10,6 +10,20 @@ static void add_thread(cJSON *list, uint64_t id, const char *name)
 	cJSON_AddItemToArray(list, t);
 }
 
+/* Each name walks a stack: with many goroutines this takes a while, and
+ * the client may give up (cancel). */
+struct cancel_ctx {
+	dap_session *s;
+	const cJSON *req;
+	int cancelled;
+};
+
+static int cancelled(void *ctx)
+{
+	struct cancel_ctx *c = ctx;
+	return c->cancelled = dap_cancel_requested(c->s, c->req);
+}
+
 void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
 {
 	(void)args;
@@ -28,6 +42,7 @@ void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond(s, req, body);
 		return;
 	}
+	struct cancel_ctx cx = {s, req, 0};
 	dbg_thread *ts;
 	size_t n;
 	gd_err err = GD_ERR_INIT;
@@ -37,9 +52,15 @@ void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
 		.labels = s->cfg.show_pprof_labels,
 		.label_keys = s->cfg.pprof_label_keys,
 		.nlabel_keys = s->cfg.npprof_label_keys,
+		.cancelled = cancelled, .ctx = &cx,
 	};
 	if (dbg_threads(s->dbg, &o, &ts, &n, &err) < 0) {
 		cJSON_Delete(body);
+		if (cx.cancelled) {
+			gd_err_clear(&err);
+			dap_respond_error(s, req, "cancelled");
+			return;
+		}
 		gd_err_wrap(&err, "threads");
 		dap_respond_err(s, req, &err);
 		return;

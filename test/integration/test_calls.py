@@ -55,6 +55,7 @@ FORMS = [
     ("g(4, 5)", "9"),
     ("sum()", "0"),
     ("sum(1, 2, 3)", "6"),
+    ("sum(nums...)", "6"),
     ("join(parts, \"-\")", '"x-y-z"'),
     ("fmt.Sprintf(\"%s-%d\", name, 7)", '"gopher-7"'),
     ("deref(px)", "5"),
@@ -228,6 +229,7 @@ def test_call_on_another_goroutine(godap, go_tc):
     busy = [g for g in goroutines_in(c, "main.busy") if g[0] != tid]
     assert len(busy) == 2, busy
     done = 0
+    # (each has a processor of its own: GOMAXPROCS(4) in the fixture)
     for gid, top in busy:
         r = ev(c, top["id"], "add(40, 2)")
         if r["success"]:

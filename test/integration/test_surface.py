@@ -398,6 +398,11 @@ def repl(c, fid, text):
     return c.request("evaluate", {"expression": text, "frameId": fid, "context": "repl"})
 
 
+def watch(c, fid, text):
+    """A watch expression's text (the console shows longer strings)."""
+    return c.request_ok("evaluate", {"expression": text, "frameId": fid, "context": "watch"})["result"]
+
+
 def test_console_commands(godap, go_tc):
     c, tid = stop_at(godap, go_tc, ["BP1"], init_extra={"supportsInvalidatedEvent": True})
     fid = top_frame(c, tid)["id"]
@@ -409,11 +414,11 @@ def test_console_commands(godap, go_tc):
     # maxStringLen / maxArrayValues at run time.
     assert repl(c, fid, "dlv config maxStringLen 3")["body"]["result"] == "maxStringLen set"
     c.wait_event("invalidated", TIMEOUT)
-    assert repl(c, fid, "GlobalName")["body"]["result"] == '"sur...+4 more"'
+    assert watch(c, fid, "GlobalName") == '"sur...+4 more"'
     assert repl(c, fid, "dlv config maxArrayValues 2")["body"]["result"] == "maxArrayValues set"
     fid = top_frame(c, tid)["id"]
-    assert repl(c, fid, "buf")["body"]["result"] == "[]uint8 len: 4, cap: 4, [16,32,...+2 more]"
-    assert repl(c, fid, "table")["body"]["result"] == "[8]uint8 [222,173,...+6 more]"
+    assert watch(c, fid, "buf") == "[]uint8 len: 4, cap: 4, [16,32,...+2 more]"
+    assert watch(c, fid, "table") == "[8]uint8 [222,173,...+6 more]"
     # sources with a regular expression.
     r = repl(c, fid, "dlv sources fixtures/surface/.*\\.go$")["body"]["result"]
     assert r.splitlines() == [SRC], r
@@ -449,7 +454,7 @@ def test_max_string_and_array_launch(godap, go_tc):
     c, tid = stop_at(godap, go_tc, ["BP1"], maxStringLen=4, maxArrayValues=3)
     fid, loc = frame_locals(c, tid)
     assert loc["buf"]["value"] == "[]uint8 len: 4, cap: 4, [16,32,48,...+1 more]"
-    assert repl(c, fid, "GlobalName")["body"]["result"] == '"surf...+3 more"'
+    assert watch(c, fid, "GlobalName") == '"surf...+3 more"'
     finish(c)
 
 
@@ -569,3 +574,75 @@ def test_goto_within_function(godap, go_tc):
     # The first Println and both counter lines were skipped.
     assert "before" not in out and "after 16 173 0 PT\n" in out, out
     disconnect(c)
+
+
+# ------------------------------------------------------------ cancel
+
+def test_cancel_queued_request(godap, go_tc):
+    import json
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    # threads and its cancel in one write: godap reads both before
+    # handling either, so the threads request is answered "cancelled".
+    s1, s2 = c.next_seq(), c.next_seq()
+    frames = b""
+    for msg in ({"seq": s1, "type": "request", "command": "threads"},
+                {"seq": s2, "type": "request", "command": "cancel", "arguments": {"requestId": s1}}):
+        body = json.dumps(msg).encode()
+        frames += b"Content-Length: %d\r\n\r\n" % len(body) + body
+    with c._wlock:
+        c.send_raw(frames, TIMEOUT)
+    r1 = c.wait_response(s1, TIMEOUT)
+    assert r1["command"] == "threads" and r1["success"] is False and r1["message"] == "cancelled", r1
+    assert c.wait_response(s2, TIMEOUT)["success"] is True
+    # A cancel for a request already answered: nothing to do, success.
+    seq = c.send_request("threads")
+    c.wait_response(seq, TIMEOUT)
+    assert c.request("cancel", {"requestId": seq})["success"] is True
+    assert thread_names(c)
+    finish(c)
+
+
+# ------------------------------------------------------------ capabilities
+
+CAPABILITIES = {
+    "supportsConfigurationDoneRequest", "supportTerminateDebuggee", "supportsTerminateRequest",
+    "supportsRestartRequest", "supportsSetVariable", "supportsSetExpression",
+    "supportsEvaluateForHovers", "supportsExceptionInfoRequest", "supportsFunctionBreakpoints",
+    "supportsConditionalBreakpoints", "supportsHitConditionalBreakpoints", "supportsLogPoints",
+    "supportsInstructionBreakpoints", "supportsBreakpointLocationsRequest",
+    "supportsSteppingGranularity", "supportsDataBreakpoints", "supportsClipboardContext",
+    # this issue's
+    "supportsDisassembleRequest", "supportsReadMemoryRequest", "supportsWriteMemoryRequest",
+    "supportsLoadedSourcesRequest", "supportsModulesRequest", "supportsCompletionsRequest",
+    "supportsStepInTargetsRequest", "supportsGotoTargetsRequest", "supportsCancelRequest",
+}
+
+# The request each capability promises, with arguments it answers.
+REQUESTS = {
+    "supportsDisassembleRequest": ("disassemble", lambda ip: {"memoryReference": ip, "instructionCount": 1}),
+    "supportsReadMemoryRequest": ("readMemory", lambda ip: {"memoryReference": ip, "count": 1}),
+    "supportsWriteMemoryRequest": ("writeMemory", lambda ip: {"memoryReference": "0x8", "data": ""}),
+    "supportsLoadedSourcesRequest": ("loadedSources", lambda ip: {}),
+    "supportsModulesRequest": ("modules", lambda ip: {}),
+    "supportsCompletionsRequest": ("completions", lambda ip: {"text": "x", "column": 2}),
+    "supportsStepInTargetsRequest": ("stepInTargets", None),
+    "supportsGotoTargetsRequest": ("gotoTargets", lambda ip: {"source": {"path": SRC}, "line": 1}),
+    "supportsCancelRequest": ("cancel", lambda ip: {"requestId": 1}),
+}
+
+
+def test_capabilities_are_the_working_set(godap, go_tc):
+    c = godap.start(go_tc)
+    from godap_testlib import initialize
+    body = initialize(c)
+    caps = {k for k, v in body.items() if v is True}
+    assert caps == CAPABILITIES, (caps - CAPABILITIES, CAPABILITIES - caps)
+    assert not [k for k, v in body.items() if v is False], body
+    disconnect(c)
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    fr = top_frame(c, tid)
+    for cap, (cmd, args) in REQUESTS.items():
+        a = args(fr["instructionPointerReference"]) if args else {"frameId": fr["id"]}
+        r = c.request(cmd, a)
+        assert r["success"], (cap, r)
+    finish(c)
