@@ -67,6 +67,10 @@ typedef struct dap_plain {
 	char carry[2][4];   /* a UTF-8 character cut by the last read */
 	size_t ncarry[2];
 	char *tmp_dir;      /* the build's, removed at the end */
+	/* In the client's terminal (console integratedTerminal): the
+	 * launcher there is its parent and reports its wait status on this
+	 * socket; pid is not ours to wait for.  -1 otherwise. */
+	int status_fd;
 } dap_plain;
 
 struct dap_session {
@@ -249,6 +253,10 @@ int dap_request(dap_session *s, const char *command, cJSON *args);
 /* Starts binary untraced (takes tmpdir). */
 int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
 		    gd_err *err);
+/* The same for a program the terminal's launcher started (pid), which
+ * reports its exit on status_fd (taken). */
+int dap_plain_start_remote(dap_session *s, pid_t pid, int status_fd,
+			   char *tmpdir, gd_err *err);
 /* Output and exit of the untraced program (poll loop). */
 void dap_plain_poll(dap_session *s, int final);
 /* signal to the program's process group (SIGTERM / SIGKILL). */

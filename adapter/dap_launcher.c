@@ -1,6 +1,9 @@
 #include "dap_launcher.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -11,6 +14,39 @@
 #ifndef PR_SET_PTRACER
 #define PR_SET_PTRACER 0x59616d61
 #endif
+
+/* noDebug: nothing traces the program, so godap cannot see its exit:
+ * run it as our child and report its pid, then its wait status, on the
+ * socket; exit as it did. */
+static int run_and_report(int fd, char **argv)
+{
+	pid_t pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "godap: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pid == 0) {
+		close(fd);
+		execvp(argv[0], argv);
+		fprintf(stderr, "godap: cannot run %s: %s\n", argv[0],
+			strerror(errno));
+		_exit(127);
+	}
+	/* Ctrl-C in the terminal is for the program, as with system(). */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	int32_t v = (int32_t)pid;
+	if (write(fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		fprintf(stderr, "godap: the debugger went away\n");
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	v = (int32_t)st;
+	if (write(fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
+		fprintf(stderr, "godap: the debugger went away\n");
+	return WIFEXITED(st) ? WEXITSTATUS(st)
+	       : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 1;
+}
 
 int dap_launcher_main(int argc, char **argv)
 {
@@ -60,6 +96,8 @@ int dap_launcher_main(int argc, char **argv)
 			"program started\n");
 		return 1;
 	}
+	if (c == 'n')
+		return run_and_report(fd, argv + 4);
 	execvp(argv[4], argv + 4);
 	fprintf(stderr, "godap: cannot run %s: %s\n", argv[4], strerror(errno));
 	return 127;

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -24,7 +25,7 @@ int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
 		free(tmpdir);
 		return gd_err_set(err, "out of memory");
 	}
-	p->out_fd = p->err_fd = -1;
+	p->out_fd = p->err_fd = p->status_fd = -1;
 	p->tmp_dir = tmpdir;
 	s->plain = p;
 	int rc = -1;
@@ -71,6 +72,44 @@ out:
 	return rc;
 }
 
+int dap_plain_start_remote(dap_session *s, pid_t pid, int status_fd,
+			   char *tmpdir, gd_err *err)
+{
+	dap_plain *p = calloc(1, sizeof(*p));
+	if (!p) {
+		close(status_fd);
+		free(tmpdir);
+		return gd_err_set(err, "out of memory");
+	}
+	p->out_fd = p->err_fd = -1;
+	p->pid = pid;
+	p->status_fd = status_fd;
+	p->tmp_dir = tmpdir;
+	s->plain = p;
+	if (fcntl(status_fd, F_SETFL, O_NONBLOCK) < 0)
+		return gd_err_sys(err, "fcntl");
+	gd_log_info(s->log, "noDebug: runs as %d in the client's terminal",
+		    (int)pid);
+	return 0;
+}
+
+/* The wait status the terminal's launcher sent: 1 when it came (or the
+ * launcher is gone), 0 when not yet. */
+static int remote_status(dap_plain *p, int *st)
+{
+	int32_t v;
+	ssize_t n;
+	while ((n = read(p->status_fd, &v, sizeof(v))) < 0 && errno == EINTR)
+		;
+	if (n < 0 && errno == EAGAIN)
+		return 0;
+	/* A short read or end of file: the launcher died without a word. */
+	*st = n == (ssize_t)sizeof(v) ? (int)v : 0;
+	close(p->status_fd);
+	p->status_fd = -1;
+	return 1;
+}
+
 static void drain(dap_session *s, int i, int final)
 {
 	dap_plain *p = s->plain;
@@ -114,6 +153,12 @@ void dap_plain_poll(dap_session *s, int final)
 	if (p->reaped)
 		return;
 	int st = 0;
+	if (p->status_fd >= 0) {
+		if (!remote_status(p, &st))
+			return;
+		p->reaped = 1;
+		goto exited;
+	}
 	pid_t w;
 	while ((w = waitpid(p->pid, &st, WNOHANG)) < 0 && errno == EINTR)
 		;
@@ -124,6 +169,7 @@ void dap_plain_poll(dap_session *s, int final)
 	p->reaped = 1;
 	drain(s, 0, 1);
 	drain(s, 1, 1);
+exited:;
 	int code = WIFEXITED(st) ? WEXITSTATUS(st)
 		   : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 0;
 	gd_log_info(s->log, "noDebug: program exited with %d", code);
@@ -137,8 +183,12 @@ void dap_plain_poll(dap_session *s, int final)
 
 void dap_plain_signal(dap_session *s, int sig)
 {
-	if (s->plain && !s->plain->reaped && s->plain->pid > 0)
-		kill(-s->plain->pid, sig);
+	dap_plain *p = s->plain;
+	if (!p || p->reaped || p->pid <= 0)
+		return;
+	/* Ours leads its process group; the terminal's is in the
+	 * terminal's group with its launcher. */
+	kill(p->status_fd >= 0 ? p->pid : -p->pid, sig);
 }
 
 void dap_plain_end(dap_session *s, int detach)
@@ -147,8 +197,12 @@ void dap_plain_end(dap_session *s, int detach)
 	if (!p)
 		return;
 	s->plain = NULL;
-	if (!p->reaped && !detach)
+	if (!p->reaped && !detach && p->status_fd >= 0)
+		kill(p->pid, SIGKILL); /* its launcher reaps it */
+	else if (!p->reaped && !detach)
 		dap_child_kill_group(p->pid, 0);
+	if (p->status_fd >= 0)
+		close(p->status_fd);
 	if (p->out_fd >= 0)
 		close(p->out_fd);
 	if (p->err_fd >= 0)

@@ -627,7 +627,7 @@ void dap_session_end(dap_session *s)
 int dap_session_run(dap_session *s)
 {
 	while (!s->done) {
-		struct pollfd pf[8];
+		struct pollfd pf[9];
 		int n = 0;
 		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
@@ -658,6 +658,11 @@ int dap_session_run(dap_session *s)
 			perr_i = n;
 			pf[n++] = (struct pollfd){s->plain->err_fd, POLLIN, 0};
 		}
+		int pst_i = -1;
+		if (s->plain && s->plain->status_fd >= 0) {
+			pst_i = n;
+			pf[n++] = (struct pollfd){s->plain->status_fd, POLLIN, 0};
+		}
 		/* A held stop has no SIGCHLD to wake us: look at once. */
 		int held = s->state == DAP_RUNNING && dbg_wants_poll(s->dbg);
 		int timeout = held ? 0 : dap_build_timeout(s);
@@ -683,7 +688,8 @@ int dap_session_run(dap_session *s)
 		if (child || (build_i >= 0 && pf[build_i].revents) || pr == 0)
 			dap_build_poll(s);
 		if (child || (pout_i >= 0 && pf[pout_i].revents) ||
-		    (perr_i >= 0 && pf[perr_i].revents))
+		    (perr_i >= 0 && pf[perr_i].revents) ||
+		    (pst_i >= 0 && pf[pst_i].revents))
 			dap_plain_poll(s, 0);
 		if (child || held)
 			dbg_on_child(s->dbg);

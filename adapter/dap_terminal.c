@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,6 +216,28 @@ static int wait_ready(int fd, gd_err *err)
 	return 0;
 }
 
+/* noDebug: tells the launcher to run the program untraced, reads the
+ * program's pid.  Takes fd and tmpdir. */
+static int start_untraced(dap_session *s, int fd, char *tmpdir, gd_err *err)
+{
+	int32_t pid = 0;
+	ssize_t n;
+	while ((n = write(fd, "n", 1)) < 0 && errno == EINTR)
+		;
+	struct pollfd pf = {fd, POLLIN, 0};
+	int r = n == 1 ? poll(&pf, 1, READY_TIMEOUT_MS) : -1;
+	if (r > 0)
+		while ((n = read(fd, &pid, sizeof(pid))) < 0 && errno == EINTR)
+			;
+	if (r <= 0 || n != (ssize_t)sizeof(pid) || pid <= 0) {
+		close(fd);
+		free(tmpdir);
+		return gd_err_set(err, "the terminal's launcher could not "
+				  "start the program");
+	}
+	return dap_plain_start_remote(s, (pid_t)pid, fd, tmpdir, err);
+}
+
 void dap_term_poll(dap_session *s)
 {
 	dap_term *t = s->term;
@@ -236,7 +259,13 @@ void dap_term_poll(dap_session *s)
 	int rc = wait_ready(fd, &err);
 	char *binary = t->binary, *tmpdir = t->tmpdir;
 	t->binary = t->tmpdir = NULL;
-	if (rc == 0) {
+	if (rc == 0 && s->cfg.no_debug) {
+		/* Untraced: the launcher runs it as its child and tells us
+		 * its pid now and its exit later. */
+		free(binary);
+		rc = start_untraced(s, fd, tmpdir, &err);
+		fd = -1; /* the status socket now */
+	} else if (rc == 0) {
 		gd_log_info(s->log, "runInTerminal: launcher %d connected",
 			    (int)peer.pid);
 		rc = dap_target_launch_seized(s, binary, tmpdir, peer.pid, fd,
@@ -247,7 +276,8 @@ void dap_term_poll(dap_session *s)
 	}
 	/* The launcher holds its end; closing ours after the exec (or the
 	 * failure) tells it nothing more. */
-	close(fd);
+	if (fd >= 0)
+		close(fd);
 	dap_term_end(s);
 	dap_launch_done(s, rc, &err);
 	gd_err_clear(&err);

@@ -128,8 +128,7 @@ static void launch_binary(dap_session *s, const cJSON *req, char *binary,
 	gd_err err = GD_ERR_INIT;
 	int rc;
 	int core = strcmp(s->cfg.mode, "core") == 0;
-	if (strcmp(s->cfg.console, "internalConsole") != 0 &&
-	    !s->cfg.no_debug && !core) {
+	if (strcmp(s->cfg.console, "internalConsole") != 0 && !core) {
 		/* In the client's terminal: answered by dap_launch_done once
 		 * the launcher there has connected. */
 		if (dap_term_start(s, binary, tmpdir, &err) == 0) {
@@ -224,8 +223,7 @@ static void start_launch(dap_session *s, const cJSON *req)
 {
 	gd_err err = GD_ERR_INIT;
 	if (strcmp(s->cfg.console, "internalConsole") != 0 &&
-	    !s->cfg.no_debug && strcmp(s->cfg.mode, "core") != 0 &&
-	    !s->client_run_in_terminal) {
+	    strcmp(s->cfg.mode, "core") != 0 && !s->client_run_in_terminal) {
 		dap_respond_error(s, req, "launch: console \"%s\" needs a "
 				  "client that can run a command in its "
 				  "terminal (the runInTerminal request); this "

@@ -582,6 +582,31 @@ def test_console_terminal(godap, go_tc, console):
         term.close()
 
 
+def test_console_terminal_no_debug(godap, go_tc):
+    """noDebug in the terminal: untraced, stdin/stdout are the terminal's,
+    the exit code still comes back; a breakpoint never stops."""
+    c = godap.start(go_tc)
+    term = TerminalClient(c)
+    try:
+        init(c, run_in_terminal=True)
+        launch_ok(c, go_tc.build("session"), "exec", args=["echo"],
+                  console="integratedTerminal", noDebug=True)
+        bp = set_breakpoints(c, SESSION, [marker_line(SESSION, "BPECHO")])[0]
+        assert bp["verified"] is False
+        c.request_ok("configurationDone")
+        prog = term.procs[0]
+        assert prog.stdout.readline() == b"echo: type a line\n"
+        prog.stdin.write(b"untraced\n")
+        prog.stdin.flush()
+        assert prog.stdout.readline() == b'echo: got "untraced"\n'
+        assert wait_exited(c) == 0
+        assert not c.events("stopped")
+        disconnect(c)
+        assert prog.wait(TIMEOUT) == 0
+    finally:
+        term.close()
+
+
 def test_console_terminal_needs_run_in_terminal(godap, go_tc):
     c = godap.start(go_tc)
     init(c, run_in_terminal=False)
