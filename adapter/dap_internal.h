@@ -321,7 +321,7 @@ void dap_sources_free(dap_session *s);
 /* ---- variables (dap_vars.c) ---- */
 /* A DAP Variable for value v (ownership of v moves to the handle when it
  * is expandable; v is freed otherwise).  evalname may be NULL; lim NULL
- * means the default limits (grt_fmtlim_of(s->tgt->rt, NULL)); its children keep lim. */
+ * means the default limits (grt_fmtlim_of(dbg_rt(s->dbg), NULL)); its children keep lim. */
 cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 		    struct grt_value *v, const dap_handle *frame,
 		    const grt_fmtlim *lim);
