@@ -53,6 +53,7 @@ typedef struct dap_target {
 	 * [0] / stderr [1], sent with the next bytes. */
 	char carry[2][4];
 	size_t ncarry[2];
+	int64_t exit_ms; /* CLOCK_MONOTONIC ms of the exited event, 0 before */
 	int detach; /* launched, but detach at the end (disconnect said) */
 } dap_target;
 
@@ -242,6 +243,10 @@ int dap_term_fd(const dap_session *s);
 void dap_term_poll(dap_session *s);
 /* A response from the client to a request of ours. */
 void dap_term_response(dap_session *s, const cJSON *resp);
+/* Milliseconds until a launcher the client started is late, -1 for
+ * none; dap_term_tick fails the launch when it is. */
+int dap_term_timeout(const dap_session *s);
+void dap_term_tick(dap_session *s);
 /* Drops the runInTerminal state (socket, files). */
 void dap_term_end(dap_session *s);
 
@@ -280,6 +285,10 @@ int dap_target_attach(dap_session *s, gd_err *err);
 void dap_target_end(dap_session *s, int kill);
 /* Handles die, then the program runs (or runs its armed step). */
 int dap_target_resume(dap_session *s, gd_err *err);
+/* The program is not running (stopped, or waiting for configurationDone):
+ * if it died meanwhile (killed by someone else), says exited and
+ * terminated now.  Called on SIGCHLD and before every request. */
+void dap_target_check_gone(dap_session *s);
 void dap_target_drain_output(dap_session *s, int final);
 /* The debugger's events as DAP events (the dbg_event_fn of s->dbg). */
 void dap_target_on_event(void *ctx, const dbg_event *ev);

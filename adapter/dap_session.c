@@ -441,6 +441,8 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 	} else if (!cJSON_IsString(cmd)) {
 		dap_respond_error(s, msg, "request has no 'command'");
 	} else {
+		/* A program killed while stopped: said before the answer. */
+		dap_target_check_gone(s);
 		dap_handler_fn fn = dap_handler_find(cmd->valuestring);
 		const cJSON *args = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
 		if (!fn)
@@ -627,7 +629,7 @@ void dap_session_end(dap_session *s)
 int dap_session_run(dap_session *s)
 {
 	while (!s->done) {
-		struct pollfd pf[9];
+		struct pollfd pf[10];
 		int n = 0;
 		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
@@ -672,6 +674,9 @@ int dap_session_run(dap_session *s)
 		int tt = dap_terminate_timeout(s);
 		if (tt >= 0 && (timeout < 0 || tt < timeout))
 			timeout = tt;
+		tt = dap_term_timeout(s);
+		if (tt >= 0 && (timeout < 0 || tt < timeout))
+			timeout = tt;
 		int pr = poll(pf, (nfds_t)n, timeout);
 		if (pr < 0) {
 			if (errno == EINTR)
@@ -693,10 +698,13 @@ int dap_session_run(dap_session *s)
 			dap_plain_poll(s, 0);
 		if (child || held)
 			dbg_on_child(s->dbg);
+		if (child)
+			dap_target_check_gone(s);
 		if (term_i >= 0 && pf[term_i].revents)
 			dap_term_poll(s);
 		if (pr == 0) {
 			dap_terminate_tick(s);
+			dap_term_tick(s);
 			dap_attach_poll(s);
 		}
 		if (pf[2].revents) {

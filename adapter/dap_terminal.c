@@ -17,10 +17,14 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 /* How long the launcher may take from connecting to saying it is ready. */
 #define READY_TIMEOUT_MS 5000
+/* How long after the client said it ran the command in its terminal the
+ * launcher may take to connect. */
+#define CONNECT_TIMEOUT_MS 30000
 
 struct dap_term {
 	int listen_fd;
@@ -28,7 +32,35 @@ struct dap_term {
 	char *binary; /* owned: the built binary, NULL for mode exec */
 	char *tmpdir; /* owned: the build's directory */
 	int seq;      /* our runInTerminal request */
+	long long connect_by; /* CLOCK_MONOTONIC ms, 0 until the answer */
 };
+
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+int dap_term_timeout(const dap_session *s)
+{
+	if (!s->term || !s->term->connect_by)
+		return -1;
+	long long left = s->term->connect_by - now_ms();
+	return left < 0 ? 0 : (int)left;
+}
+
+void dap_term_tick(dap_session *s)
+{
+	if (dap_term_timeout(s) != 0)
+		return;
+	gd_err err = GD_ERR_INIT;
+	gd_err_set(&err, "launch: the program did not start in the client's "
+		   "terminal within %d s", CONNECT_TIMEOUT_MS / 1000);
+	dap_term_end(s);
+	dap_launch_done(s, -1, &err);
+	gd_err_clear(&err);
+}
 
 static void remove_dir(dap_session *s, const char *dir)
 {
@@ -185,6 +217,7 @@ void dap_term_response(dap_session *s, const cJSON *resp)
 	if (cJSON_IsTrue(ok)) {
 		/* Wait for the launcher to connect. */
 		s->term->seq = -1;
+		s->term->connect_by = now_ms() + CONNECT_TIMEOUT_MS;
 		return;
 	}
 	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(resp, "message");

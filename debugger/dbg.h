@@ -61,6 +61,7 @@ typedef struct dbg_event {
 				  * happened ("x changed from 1 to 2"); NULL */
 	/* DBG_EV_EXITED */
 	int exit_code;
+	int exit_signal; /* the signal that killed it, else 0 */
 	/* DBG_EV_OUTPUT */
 	const char *text;
 	const struct dbg_bp_view *bp; /* the logpoint that printed, or NULL */
@@ -124,6 +125,9 @@ int dbg_attached(const dbg *d);
 int dbg_running(const dbg *d);
 /* 1 when the process is known to be gone. */
 int dbg_exited(const dbg *d);
+/* The program is not running (stopped, or not yet configured): if it died
+ * meanwhile (killed by someone else), reports DBG_EV_EXITED now. */
+void dbg_check_gone(dbg *d);
 /* How dbg_end leaves the program. */
 typedef enum dbg_end_how {
 	DBG_END_DEFAULT, /* a launched program is killed, an attached one

@@ -25,7 +25,7 @@ void dbg__emit_output(dbg *d, const char *text, const dbg_bp *bp)
 	d->hooks.event(d->hooks.ctx, &ev);
 }
 
-static void emit_exit(dbg *d, int code)
+static void emit_exit(dbg *d, int code, int sig)
 {
 	d->running = 0;
 	if (d->exit_told)
@@ -33,7 +33,8 @@ static void emit_exit(dbg *d, int code)
 	d->exit_told = 1;
 	/* A step the exit cut short (next/stepOut over the last line). */
 	dbg__step_drop(d);
-	dbg_event ev = {.kind = DBG_EV_EXITED, .exit_code = code};
+	dbg_event ev = {.kind = DBG_EV_EXITED, .exit_code = code,
+			.exit_signal = sig};
 	d->hooks.event(d->hooks.ctx, &ev);
 }
 
@@ -42,11 +43,34 @@ static void emit_exit(dbg *d, int code)
 void dbg__report_exit(dbg *d)
 {
 	core_stop st;
-	int code = 0;
+	int code = 0, sig = 0;
 	/* Any failure here means the status is lost: 0 is all we can say. */
-	if (core_wait(d->proc, 0, &st, NULL) == 1 && st.kind == CORE_STOP_EXITED)
+	if (core_wait(d->proc, 0, &st, NULL) == 1 &&
+	    st.kind == CORE_STOP_EXITED) {
 		code = st.exit_code;
-	emit_exit(d, code);
+		sig = st.exit_signal;
+	}
+	emit_exit(d, code, sig);
+}
+
+void dbg_check_gone(dbg *d)
+{
+	if (!d->proc || d->running || d->exit_told || dbg_is_corefile(d))
+		return;
+	core_stop st;
+	gd_err err = GD_ERR_INIT;
+	int rc = core_poll_exit(d->proc, &st, &err);
+	if (rc < 0) {
+		gd_log_info(d->log, "checking the program: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	if (rc == 0 && !core_exited(d->proc))
+		return;
+	gd_log_info(d->log, "the program died while stopped (%s %d)",
+		    rc && st.exit_signal ? "signal" : "exit code",
+		    rc && st.exit_signal ? st.exit_signal : rc ? st.exit_code : 0);
+	emit_exit(d, rc ? st.exit_code : 0, rc ? st.exit_signal : 0);
 }
 
 uint64_t dbg__thread_id_for(dbg *d, pid_t tid)
@@ -135,7 +159,7 @@ static void handle_stop(dbg *d, const core_stop *st)
 	gd_err err = GD_ERR_INIT;
 	switch (st->kind) {
 	case CORE_STOP_EXITED:
-		emit_exit(d, st->exit_code);
+		emit_exit(d, st->exit_code, st->exit_signal);
 		return;
 	case CORE_STOP_BREAKPOINT: {
 		if (dbg__exc_hit(d, st->tid, st->addr)) {

@@ -33,6 +33,11 @@ void dap_h_pause(dap_session *s, const cJSON *req, const cJSON *args)
 {
 	(void)args;
 	gd_err err = GD_ERR_INIT;
+	if (s->state == DAP_TERMINATED ||
+	    (dbg_has_target(s->dbg) && dbg_exited(s->dbg))) {
+		dap_respond_error(s, req, "pause: the program is not running");
+		return;
+	}
 	if (s->state != DAP_RUNNING) {
 		dap_respond(s, req, NULL); /* already stopped: nothing to do */
 		return;

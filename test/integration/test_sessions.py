@@ -242,7 +242,11 @@ exec "$@"
 """
 
 
-def test_build_runs_beside_the_loop_and_disconnect_stops_it(godap, go_tc, tmp_path):
+@pytest.mark.parametrize("how", ["disconnect", "terminate", "stdin-closed"])
+def test_build_runs_beside_the_loop_and_ending_stops_it(godap, go_tc, tmp_path, how):
+    """The build runs while godap answers; ending the session however the
+    client does it kills the go command with everything it started and
+    removes the build directory."""
     fifo = tmp_path / "block.fifo"
     os.mkfifo(fifo)
     marker = tmp_path / "reached"
@@ -264,15 +268,25 @@ def test_build_runs_beside_the_loop_and_disconnect_stops_it(godap, go_tc, tmp_pa
     building = dap_client.descendants_of(c.pid)
     table = dap_client.process_table()
     assert any(table[p][2] == "go" for p in building if p in table), building
-    c.request_ok("disconnect", {})
-    launch_resp = c.wait_response(seq)
-    assert launch_resp["success"] is False and "cancelled" in launch_resp["message"]
-    assert c.wait_exit(TIMEOUT) == 0
+    if how == "disconnect":
+        c.request_ok("disconnect", {})
+    elif how == "terminate":
+        c.request_ok("terminate")
+        c.wait_event("terminated", TIMEOUT)
+    else:
+        c.close_stdin()
+    if how != "stdin-closed":
+        launch_resp = c.wait_response(seq)
+        assert launch_resp["success"] is False and "cancelled" in launch_resp["message"]
+        end = c.wait_event("progressEnd", TIMEOUT)["body"]
+        assert end.get("message") == "cancelled"
     for p in building:
         assert wait_gone(p), f"{p} ({dap_client.cmdline(p)}) outlived the build"
     assert os.listdir(tmpdir) == [], os.listdir(tmpdir)
-    end = c.wait_event("progressEnd", TIMEOUT)["body"]
-    assert end.get("message") == "cancelled"
+    if how == "terminate":
+        disconnect(c)
+    else:
+        assert c.wait_exit(TIMEOUT) == 0
 
 
 def test_build_failure_reported(godap, go_tc):
