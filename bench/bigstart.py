@@ -67,6 +67,7 @@ def one(kind, godap, dlv, prog, logdir):
                 with open(log) as f:
                     m = re.search(r"phase launch: debug info ([\d.]+) ms, exec ([\d.]+) ms, "
                                   r"runtime ([\d.]+) ms", f.read())
+                    # (a ", breakpoints N ms" may follow: the pending ones)
                 if m:
                     phases.update({"godap_debug_info_ms": float(m.group(1)),
                                    "godap_exec_ms": float(m.group(2)),
