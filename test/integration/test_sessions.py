@@ -639,3 +639,31 @@ def test_console_terminal_refused_by_client(godap, go_tc):
                                         console="integratedTerminal"))
     assert r["success"] is False and "no terminal here" in r["message"], r
     disconnect(c)
+
+
+def test_restart_attach(godap, go_tc):
+    """restart of an attach: detached and attached again to the same
+    process, the breakpoint kept."""
+    exe = go_tc.build("session")
+    prog = subprocess.Popen([exe, "tick"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert prog.stdout.readline().startswith(b"tick 1")
+        c = godap.start(go_tc)
+        init(c)
+        c.request_ok("attach", {"request": "attach", "processId": prog.pid})
+        c.wait_event("initialized", TIMEOUT)
+        bp = set_breakpoints(c, SESSION, [marker_line(SESSION, "BPTICK")])[0]
+        c.request_ok("configurationDone")
+        ev = wait_stopped(c, "breakpoint")
+        c.request_ok("restart", {})
+        procs = c.events("process")
+        assert len(procs) == 2 and procs[1]["body"]["systemProcessId"] == prog.pid, procs
+        ev = wait_stopped(c, "breakpoint")
+        assert ev["hitBreakpointIds"] == [bp["id"]], ev
+        assert top_frame(c, ev["threadId"])["name"] == "main.tick"
+        set_breakpoints(c, SESSION, [])
+        disconnect(c)
+        check_runs_on(prog, prog.pid)
+    finally:
+        prog.kill()
+        prog.wait()
