@@ -280,13 +280,13 @@ def test_build_runs_beside_the_loop_and_ending_stops_it(godap, go_tc, tmp_path, 
         assert launch_resp["success"] is False and "cancelled" in launch_resp["message"]
         end = c.wait_event("progressEnd", TIMEOUT)["body"]
         assert end.get("message") == "cancelled"
-    for p in building:
-        assert wait_gone(p), f"{p} ({dap_client.cmdline(p)}) outlived the build"
-    assert os.listdir(tmpdir) == [], os.listdir(tmpdir)
     if how == "terminate":
         disconnect(c)
     else:
         assert c.wait_exit(TIMEOUT) == 0
+    for p in building:
+        assert wait_gone(p), f"{p} ({dap_client.cmdline(p)}) outlived the build"
+    assert os.listdir(tmpdir) == [], os.listdir(tmpdir)
 
 
 def test_build_failure_reported(godap, go_tc):
@@ -656,8 +656,9 @@ def test_restart_attach(godap, go_tc):
         c.request_ok("configurationDone")
         ev = wait_stopped(c, "breakpoint")
         c.request_ok("restart", {})
-        procs = c.events("process")
-        assert len(procs) == 2 and procs[1]["body"]["systemProcessId"] == prog.pid, procs
+        first = c.wait_event("process", TIMEOUT)["body"]
+        again = c.wait_event("process", TIMEOUT)["body"]
+        assert first["systemProcessId"] == again["systemProcessId"] == prog.pid, (first, again)
         ev = wait_stopped(c, "breakpoint")
         assert ev["hitBreakpointIds"] == [bp["id"]], ev
         assert top_frame(c, ev["threadId"])["name"] == "main.tick"
