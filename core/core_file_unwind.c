@@ -72,13 +72,14 @@ static int load_object(core_file *c, uint64_t base, cf_object *o)
 	if (core__cf_read(c, base, &raw, sizeof(raw), 0, NULL) < 0 ||
 	    memcmp(raw.e_ident, ELFMAG, SELFMAG) != 0 ||
 	    raw.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    raw.e_phentsize != sizeof(Elf64_Phdr) || raw.e_phnum == 0 ||
-	    raw.e_phnum > 256)
+	    raw.e_phentsize != sizeof(Elf64_Phdr) || raw.e_phnum == 0)
 		return -1;
-	Elf64_Phdr ph[256];
-	if (core__cf_read(c, base + raw.e_phoff, ph,
-			  raw.e_phnum * sizeof(Elf64_Phdr), 0, NULL) < 0)
+	Elf64_Phdr *ph = calloc(raw.e_phnum, sizeof(*ph));
+	if (!ph || core__cf_read(c, base + raw.e_phoff, ph,
+				 raw.e_phnum * sizeof(Elf64_Phdr), 0, NULL) < 0) {
+		free(ph);
 		return -1;
+	}
 	uint64_t lo = UINT64_MAX, hi = 0, eh_vaddr = 0;
 	for (size_t i = 0; i < raw.e_phnum; i++) {
 		if (ph[i].p_type == PT_LOAD) {
@@ -90,6 +91,7 @@ static int load_object(core_file *c, uint64_t base, cf_object *o)
 			eh_vaddr = ph[i].p_vaddr;
 		}
 	}
+	free(ph);
 	if (lo == UINT64_MAX)
 		return -1;
 	/* The first PT_LOAD is mapped at base (page-aligned). */
