@@ -76,6 +76,7 @@ typedef struct dap_target {
 	 * [0] / stderr [1], sent with the next bytes. */
 	char carry[2][4];
 	size_t ncarry[2];
+	int64_t exit_ms; /* CLOCK_MONOTONIC ms of the exited event, 0 before */
 	int attached;
 	int detach; /* launched, but detach at the end (disconnect said) */
 } dap_target;
@@ -330,6 +331,10 @@ void dap_target_end(dap_session *s);
 int dap_target_resume(dap_session *s, gd_err *err);
 int dap_target_pause(dap_session *s, gd_err *err);
 void dap_target_on_child(dap_session *s);
+/* The program is not running (stopped, or waiting for configurationDone):
+ * if it died meanwhile (killed by someone else), says exited and
+ * terminated now.  Called on SIGCHLD and before every request. */
+void dap_target_check_gone(dap_session *s);
 void dap_target_drain_output(dap_session *s, int final);
 /* The thread id to show for a stop no thread asked for (pause, attach
  * with stopOnEntry): the user's goroutine if it still exists, else one

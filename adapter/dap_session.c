@@ -402,6 +402,8 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 	} else if (!cJSON_IsString(cmd)) {
 		dap_respond_error(s, msg, "request has no 'command'");
 	} else {
+		/* A program killed while stopped: said before the answer. */
+		dap_target_check_gone(s);
 		dap_handler_fn fn = dap_handler_find(cmd->valuestring);
 		const cJSON *args = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
 		if (!fn)
@@ -595,7 +597,7 @@ void dap_session_end(dap_session *s)
 int dap_session_run(dap_session *s)
 {
 	while (!s->done) {
-		struct pollfd pf[9];
+		struct pollfd pf[10];
 		int n = 0;
 		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
@@ -665,6 +667,8 @@ int dap_session_run(dap_session *s)
 			dap_plain_poll(s, 0);
 		if (child || held)
 			dap_target_on_child(s);
+		if (child)
+			dap_target_check_gone(s);
 		if (term_i >= 0 && pf[term_i].revents)
 			dap_term_poll(s);
 		if (pr == 0) {

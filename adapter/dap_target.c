@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static int open_dwarf(dap_session *s, const char *path, gd_err *err)
@@ -193,36 +194,73 @@ int dap_target_attach(dap_session *s, gd_err *err)
 /* Reads what the program wrote.  final: the program is gone, so read until
  * end of file, but never wait long (a child of the program may hold the
  * pipe open). */
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The pipes are shared with whatever the program started: a child may keep
+ * them open and keep writing long after the program exited.  So no read
+ * loop waits for their end: the last drain before `exited` takes what is
+ * there and waits at most FINAL_DRAIN_MS in all; after the exit, output
+ * is still forwarded for OUTPUT_AFTER_EXIT_MS, then the pipes are closed
+ * (the writer gets EPIPE); one call never reads more than MAX_READS
+ * buffers, so a fast writer cannot starve the client. */
+enum { FINAL_DRAIN_MS = 300, OUTPUT_AFTER_EXIT_MS = 2000, MAX_READS = 16 };
+
+static void close_output(dap_session *s, dap_target *t, int i)
+{
+	int *fd = i ? &t->err_fd : &t->out_fd;
+	if (*fd < 0)
+		return;
+	dap_output_program(s, i ? "stderr" : "stdout", t->carry[i],
+			   &t->ncarry[i], NULL, 0, 1);
+	close(*fd);
+	*fd = -1;
+}
+
 void dap_target_drain_output(dap_session *s, int final)
 {
 	dap_target *t = s->tgt;
 	if (!t)
 		return;
+	int64_t now = mono_ms();
+	if (!final && t->exit_ms && now - t->exit_ms > OUTPUT_AFTER_EXIT_MS) {
+		gd_log_info(s->log, "the program's output pipes are still open "
+			    "%d ms after its exit (a child holds them): closed",
+			    OUTPUT_AFTER_EXIT_MS);
+		close_output(s, t, 0);
+		close_output(s, t, 1);
+		return;
+	}
+	int64_t deadline = now + FINAL_DRAIN_MS;
 	int *fds[2] = {&t->out_fd, &t->err_fd};
 	const char *cat[2] = {"stdout", "stderr"};
 	for (int i = 0; i < 2; i++) {
 		char buf[65536];
-		for (;;) {
-			if (*fds[i] < 0)
-				break;
+		for (int reads = 0; *fds[i] >= 0;) {
 			ssize_t n = read(*fds[i], buf, sizeof(buf));
 			if (n > 0) {
 				dap_output_program(s, cat[i], t->carry[i],
 						   &t->ncarry[i], buf, (size_t)n, 0);
+				if (++reads >= MAX_READS && !final)
+					break;
+				if (final && mono_ms() >= deadline)
+					break;
 				continue;
 			}
 			if (n == 0) {
-				dap_output_program(s, cat[i], t->carry[i],
-						   &t->ncarry[i], NULL, 0, 1);
-				close(*fds[i]);
-				*fds[i] = -1;
+				close_output(s, t, i);
 				break;
 			}
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN && final) {
+				int64_t left = deadline - mono_ms();
 				struct pollfd pf = {*fds[i], POLLIN, 0};
-				if (poll(&pf, 1, 200) > 0)
+				if (left > 0 && poll(&pf, 1, (int)left) > 0)
 					continue;
 			}
 			break;
@@ -230,7 +268,9 @@ void dap_target_drain_output(dap_session *s, int final)
 	}
 }
 
-static void send_exit(dap_session *s, int code)
+/* exited (exit code, or 128 + the signal that killed it, as shells say)
+ * and terminated. */
+static void send_exit(dap_session *s, int code, int sig)
 {
 	if (s->exited_sent)
 		return;
@@ -239,6 +279,20 @@ static void send_exit(dap_session *s, int code)
 	grt_step_end(s->step);
 	s->step = NULL;
 	dap_target_drain_output(s, 1);
+	if (s->tgt)
+		s->tgt->exit_ms = mono_ms();
+	if (sig) {
+		char *msg = NULL;
+		if (asprintf(&msg, "The program was killed by signal SIG%s (%d).\n",
+			     sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", sig) >= 0) {
+			cJSON *o = cJSON_CreateObject();
+			cJSON_AddStringToObject(o, "category", "console");
+			cJSON_AddStringToObject(o, "output", msg);
+			dap_event(s, "output", o);
+			free(msg);
+		}
+		code = 128 + sig;
+	}
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddNumberToObject(b, "exitCode", code);
 	dap_event(s, "exited", b);
@@ -251,11 +305,35 @@ static void send_exit(dap_session *s, int code)
 static void report_exit_from_core(dap_session *s)
 {
 	core_stop st;
-	int code = 0;
+	int code = 0, sig = 0;
 	if (core_wait(s->tgt->proc, 0, &st, NULL) == 1 &&
-	    st.kind == CORE_STOP_EXITED)
+	    st.kind == CORE_STOP_EXITED) {
 		code = st.exit_code;
-	send_exit(s, code);
+		sig = st.exit_signal;
+	}
+	send_exit(s, code, sig);
+}
+
+void dap_target_check_gone(dap_session *s)
+{
+	dap_target *t = s->tgt;
+	if (!t || !t->proc || s->exited_sent || s->state == DAP_RUNNING)
+		return;
+	core_stop st;
+	gd_err err = GD_ERR_INIT;
+	int rc = core_poll_exit(t->proc, &st, &err);
+	if (rc < 0) {
+		gd_log_info(s->log, "checking the program: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	if (rc == 0 && !core_exited(t->proc))
+		return;
+	gd_log_info(s->log, "the program died while stopped (%s %d)",
+		    rc && st.exit_signal ? "signal" : "exit code",
+		    rc && st.exit_signal ? st.exit_signal : rc ? st.exit_code : 0);
+	dap_handles_reset(s);
+	send_exit(s, rc ? st.exit_code : 0, rc ? st.exit_signal : 0);
 }
 
 void dap_target_report_stop(dap_session *s, const char *reason, uint64_t goid,
@@ -381,7 +459,7 @@ static void handle_stop(dap_session *s, const core_stop *st)
 	gd_err err = GD_ERR_INIT;
 	switch (st->kind) {
 	case CORE_STOP_EXITED:
-		send_exit(s, st->exit_code);
+		send_exit(s, st->exit_code, st->exit_signal);
 		return;
 	case CORE_STOP_BREAKPOINT: {
 		if (dap_exc_hit(s, st->tid, st->addr)) {

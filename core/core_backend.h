@@ -50,6 +50,7 @@ typedef struct core_backend {
 	int (*detach)(core_proc *p, gd_err *err);
 	int (*wait)(core_proc *p, int block, core_stop *out, gd_err *err);
 	int (*has_held)(const core_proc *p);
+	int (*poll_exit)(core_proc *p, core_stop *out, gd_err *err);
 	int (*stop_all)(core_proc *p, gd_err *err);
 	int (*resume_all)(core_proc *p, gd_err *err);
 	int (*resume_thread)(core_proc *p, pid_t tid, gd_err *err);

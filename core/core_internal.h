@@ -102,6 +102,7 @@ pid_t live_thread_tid(const core_live *p, size_t i);
 int live_thread_stopped(const core_live *p, pid_t tid);
 int live_wait(core_live *p, int block, core_stop *out, gd_err *err);
 int live_has_held(const core_live *p);
+int live_poll_exit(core_live *p, core_stop *out, gd_err *err);
 int live_stop_all(core_live *p, gd_err *err);
 int live_resume_all(core_live *p, gd_err *err);
 int live_resume_thread(core_live *p, pid_t tid, gd_err *err);

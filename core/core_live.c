@@ -119,6 +119,10 @@ static int t_wait(core_proc *p, int block, core_stop *out, gd_err *err)
 	return live_wait(L(p), block, out, err);
 }
 static int t_has_held(const core_proc *p) { return live_has_held(CL(p)); }
+static int t_poll_exit(core_proc *p, core_stop *out, gd_err *err)
+{
+	return live_poll_exit(L(p), out, err);
+}
 static int t_stop_all(core_proc *p, gd_err *err)
 {
 	return live_stop_all(L(p), err);
@@ -214,6 +218,7 @@ const core_backend core__ptrace_backend = {
 	.detach = t_detach,
 	.wait = t_wait,
 	.has_held = t_has_held,
+	.poll_exit = t_poll_exit,
 	.stop_all = t_stop_all,
 	.resume_all = t_resume_all,
 	.resume_thread = t_resume_thread,

@@ -373,6 +373,70 @@ int live_wait(core_live *p, int block, core_stop *out, gd_err *err)
 	}
 }
 
+/* 1 when the thread-group leader is dead (a zombie, or gone): only then
+ * is there an exit to reap; a live process's pending stops (a call's trap
+ * that timed out, a held watch hit) stay where they are. */
+static int leader_dead(pid_t pid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT || errno == ESRCH;
+	char *line = NULL;
+	size_t cap = 0;
+	int dead = 0;
+	if (getline(&line, &cap, f) > 0) {
+		/* "pid (comm) S ...": comm may hold spaces and parentheses. */
+		char *rp = strrchr(line, ')');
+		dead = rp && rp[1] == ' ' && (rp[2] == 'Z' || rp[2] == 'X');
+	}
+	free(line);
+	fclose(f);
+	return dead;
+}
+
+int live_poll_exit(core_live *p, core_stop *out, gd_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (p->exited)
+		return fill_exit(p, out);
+	if (!leader_dead(p->pid))
+		return 0;
+	/* As during a stop of every thread: whatever is reaped is handled
+	 * as part of the stop the user is looking at. */
+	int was = p->stopping, rc = 0, found = 0;
+	p->stopping = 1;
+	while (rc == 0 && !p->exited) {
+		while (p->qhead < p->qlen && !p->exited) {
+			struct core_wstatus ws = p->q[p->qhead++];
+			core_stop got;
+			int r = handle_status(p, ws.tid, ws.status, &got, err);
+			if (r < 0) {
+				rc = -1;
+				break;
+			}
+			if (r == 1 && got.kind == CORE_STOP_EXITED) {
+				*out = got;
+				found = 1;
+			}
+		}
+		if (rc < 0 || p->exited)
+			break;
+		int q = queue_fill(p, 0, err);
+		if (q < 0)
+			rc = -1;
+		if (q <= 0)
+			break;
+	}
+	p->stopping = was;
+	if (found)
+		return 1;
+	if (rc < 0)
+		return -1;
+	return p->exited ? fill_exit(p, out) : 0;
+}
+
 static int any_running(const core_live *p)
 {
 	for (size_t i = 0; i < p->nthreads; i++)

@@ -74,6 +74,14 @@ int core_wait(core_proc *p, int block, core_stop *out, gd_err *err);
 /* 1 when a stop is waiting that no SIGCHLD will announce (a watchpoint hit
  * held over a stop of every thread): call core_wait without waiting. */
 int core_has_held(const core_proc *p);
+/* While every thread is stopped (the user looks at a stop): has the
+ * process died meanwhile (killed by someone else)?  Reaps what waitpid
+ * has without waiting and without taking any stop out of the program's
+ * stopped state (a breakpoint hit met on the way is replayed on resume, a
+ * held watch hit stays held).  1 with *out the CORE_STOP_EXITED (exit
+ * code or signal) the first time the death is seen, 0 otherwise (also on
+ * a target that cannot die: a core file), -1 on error. */
+int core_poll_exit(core_proc *p, core_stop *out, gd_err *err);
 
 /* Stops every running thread and waits until all are stopped. */
 int core_stop_all(core_proc *p, gd_err *err);

@@ -126,6 +126,11 @@ int core_has_held(const core_proc *p)
 	return p->be->has_held ? p->be->has_held(p) : 0;
 }
 
+int core_poll_exit(core_proc *p, core_stop *out, gd_err *err)
+{
+	return p->be->poll_exit ? p->be->poll_exit(p, out, err) : 0;
+}
+
 int core_stop_all(core_proc *p, gd_err *err)
 {
 	return p->be->stop_all ? p->be->stop_all(p, err) : cannot(p, err);

@@ -23,6 +23,17 @@ fi
 echo "== building build-asan/" >&2
 ninja -C build-asan
 
+# libFuzzer harnesses (test/fuzz): clang from Debian (scripts/setup.sh
+# installs clang and libclang-rt-14-dev); only the harnesses are built.
+if [[ ! -f build-fuzz/build.ninja ]]; then
+	echo "== meson setup build-fuzz (clang, libFuzzer)" >&2
+	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link
+fi
+echo "== building build-fuzz/ harnesses" >&2
+ninja -C build-fuzz test/fuzz/fuzz_framing test/fuzz/fuzz_args \
+	test/fuzz/fuzz_expr test/fuzz/fuzz_hitcond test/fuzz/fuzz_logmsg
+
 # ---- what the editor-client tests need (test_emacs_dap_mode.py,
 # test_vscode_extension.py): Debian's Emacs and dap-mode, Node.js, and the
 # VS Code extension's npm packages (npm ci once per package-lock.json).

@@ -33,6 +33,11 @@ void dap_h_pause(dap_session *s, const cJSON *req, const cJSON *args)
 {
 	(void)args;
 	gd_err err = GD_ERR_INIT;
+	if (s->state == DAP_TERMINATED ||
+	    (s->tgt && s->tgt->proc && core_exited(s->tgt->proc))) {
+		dap_respond_error(s, req, "pause: the program is not running");
+		return;
+	}
 	if (s->state != DAP_RUNNING) {
 		dap_respond(s, req, NULL); /* already stopped: nothing to do */
 		return;

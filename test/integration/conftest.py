@@ -104,6 +104,14 @@ def pytest_configure(config):
     config.addinivalue_line("markers", "go: the test runs once per Go toolchain")
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    runs = getattr(config, "_godap_fuzz_runs", None)
+    if runs:
+        terminalreporter.write_line("fuzzing (executions per harness):")
+        for name, n, secs in runs:
+            terminalreporter.write_line(f"  fuzz_{name}: {n} runs in {secs}s")
+
+
 def pytest_generate_tests(metafunc):
     # Session-scoped parameters: pytest groups the tests by them, so each
     # toolchain and binary is set up once and the order is predictable.

@@ -364,3 +364,103 @@ def test_exit_during_step(godap, go_tc, how):
     assert wait_exited(c) == 0
     disconnect(c)
     check_clean([pid])
+
+
+def test_signal_during_build(godap, go_tc, tmp_path):
+    """SIGTERM while `go build` runs (buildFlags -a makes it long): godap
+    kills the build with its process group, removes its directory and
+    exits at once."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    c = godap.start(go_tc, env={"TMPDIR": str(tmp)})
+    initialize(c)
+    seq = c.send_request("launch", {"request": "launch", "name": "t", "type": "godap",
+                                    "mode": "debug", "program": os.path.dirname(SRC),
+                                    "args": ["loop"], "buildFlags": ["-a"]})
+    c.wait_output("Building", timeout=TIMEOUT)
+    go = None
+    deadline = time.monotonic() + TIMEOUT
+    while go is None and time.monotonic() < deadline:
+        kids = [p for p in c.children() if "go" in dap_client.cmdline(p).split(" ")[0]]
+        go = kids[0] if kids else None
+        if go is None:
+            time.sleep(0.02)
+    assert go, c.children()
+    dirs = [d for d in os.listdir(tmp) if d.startswith("godap-build-")]
+    assert dirs, os.listdir(tmp)
+    os.kill(c.pid, signal.SIGTERM)
+    assert c.wait_exit(TIMEOUT) == 128 + signal.SIGTERM
+    assert wait_gone(go)
+    r = c.responses.get(seq)
+    assert r is None or r["success"] is False, r
+    check_clean([go], [str(tmp / d) for d in dirs])
+
+
+# ------------------------------------------------------------ 2: a child holds the output
+
+def _child_pid(c):
+    c.wait_output("child: started ", timeout=RUN_TIMEOUT)
+    text = c.output_text("stdout")
+    return int(text.split("child: started ", 1)[1].split()[0])
+
+
+@pytest.mark.parametrize("end", ["disconnect", "stdin"])
+def test_child_keeps_output_open(godap, go_tc, end):
+    """The program exits while a child it started keeps the shared stdout
+    open and writing: exited (its code) and terminated come at once, the
+    child's output is forwarded for a while, and the session ends on
+    disconnect or when stdin closes."""
+    c, _ = launch_faults(godap, go_tc, "child")
+    child = _child_pid(c)
+    try:
+        t0 = time.monotonic()
+        assert wait_exited(c, timeout=TIMEOUT) == 3
+        assert time.monotonic() - t0 < 10, "exited came late"
+        c.wait_output("child-alive", timeout=TIMEOUT)
+        if end == "disconnect":
+            disconnect(c)
+        else:
+            c.close_stdin()
+            assert c.wait_exit(TIMEOUT) == 0
+    finally:
+        try:
+            os.kill(child, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        wait_gone(child)
+        try:
+            os.waitpid(child, 0)  # reparented to us (child subreaper)
+        except ChildProcessError:
+            pass
+    check_clean()
+
+
+# ------------------------------------------------------------ 4: killed while stopped
+
+@pytest.mark.parametrize("then", ["continue", "pause", "threads", "sigchld"])
+def test_debuggee_killed_while_stopped(godap, go_tc, then):
+    """Someone SIGKILLs the program while it is stopped at a breakpoint:
+    godap says exited (128+9, with a console line naming the signal) and
+    terminated, at the latest when the next request comes; continue and
+    pause do not claim success on the dead process."""
+    c, _ = launch_faults(godap, go_tc, "loop", {"BPTICK": {}})
+    tid = wait_stopped(c, "breakpoint")["threadId"]
+    pid = c.wait_debuggee()
+    os.kill(pid, signal.SIGKILL)
+    assert wait_gone(pid)  # dead (a zombie until godap reaps it)
+    if then == "sigchld":
+        # No request at all: the SIGCHLD of the death is enough.
+        assert wait_exited(c, timeout=TIMEOUT) == 128 + 9
+    else:
+        args = {"threadId": tid} if then in ("continue", "pause") else None
+        r = c.request(then, args)
+        ev = c.wait_event("exited", TIMEOUT)
+        assert ev["body"]["exitCode"] == 128 + 9, ev
+        c.wait_event("terminated", TIMEOUT)
+        if then in ("continue", "pause"):
+            assert r["success"] is False, r
+            # exited came before the answer
+            assert c.index_of(ev) < c.index_of(r), (ev, r)
+    assert "SIGKILL" in c.output_text("console")
+    disconnect(c)
+    check_clean([pid])
