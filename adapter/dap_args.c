@@ -952,9 +952,16 @@ static int attach_fields(pctx *c, const cJSON *a, dap_args_launch *o)
 {
 	if (opt_str(c, a, "", "mode", &o->mode) < 0)
 		return -1;
+	if (o->mode && strcmp(o->mode, "remote") == 0)
+		return gd_err_set(c->err, "attach: mode \"remote\" joins a program "
+				  "this godap already debugs (started with "
+				  "--listen --accept-multiclient, left by an "
+				  "earlier client); there is none: launch it "
+				  "(mode \"exec\") or attach with processId");
 	if (o->mode && strcmp(o->mode, "local") != 0)
 		return gd_err_set(c->err, "attach: mode \"%s\" is not "
-				  "supported (supported: \"local\")", o->mode);
+				  "supported (supported: \"local\", and "
+				  "\"remote\" with --accept-multiclient)", o->mode);
 	if (!o->mode && dup_str(c, "local", &o->mode) < 0)
 		return -1;
 	if (opt_str(c, a, "", "waitFor", &o->wait_for) < 0)

@@ -178,6 +178,10 @@ struct dap_session {
 	grt_gfilter *gfilter;
 
 	uint64_t cur_goid; /* the goroutine the user is on */
+	/* --accept-multiclient (dap_multiclient.c): the listening socket, and
+	 * whether the connected client joined a kept session. */
+	struct dap_listener *mc;
+	int rejoin;
 	/* The frame the user last looked at (scopes), until the next resume:
 	 * a stepOut leaves it.  sel_frame counts as stackTrace does. */
 	uint64_t sel_goid;

@@ -261,30 +261,69 @@ static void announce(int lfd, const dap_listen_opts *o, int is_unix,
 		gd_log_info(log, "listening at: %s", w);
 }
 
-int dap_listen_accept(const dap_listen_opts *o, gd_log *log)
+int dap_listen_open(const dap_listen_opts *o, dap_listener *l, gd_log *log)
 {
-	int is_unix = strncmp(o->spec, "unix:", 5) == 0;
-	int loopback = 0;
-	int lfd = is_unix ? listen_unix(o->spec + 5) : listen_tcp(o, &loopback);
-	if (lfd < 0)
+	memset(l, 0, sizeof(*l));
+	l->is_unix = strncmp(o->spec, "unix:", 5) == 0;
+	l->fd = l->is_unix ? listen_unix(o->spec + 5) : listen_tcp(o, &l->loopback);
+	if (l->fd < 0)
 		return -1;
-	announce(lfd, o, is_unix, log);
-	int cfd = -1;
+	if (l->is_unix && !(l->unix_path = strdup(o->spec + 5))) {
+		close(l->fd);
+		l->fd = -1;
+		return -1;
+	}
+	announce(l->fd, o, l->is_unix, log);
+	return 0;
+}
+
+int dap_listen_try(dap_listener *l, gd_log *log)
+{
+	int cfd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
+	if (cfd < 0) {
+		if (errno != EINTR && errno != ECONNABORTED && errno != EAGAIN)
+			gd_log_info(log, "accept: %s", strerror(errno));
+		return -1;
+	}
+	if (peer_ok(cfd, l->is_unix, l->loopback, log))
+		return cfd;
+	close(cfd);
+	return -1;
+}
+
+int dap_listen_next(dap_listener *l, gd_log *log)
+{
 	for (;;) {
-		cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		int cfd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
 		if (cfd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			fprintf(stderr, "godap: accept: %s\n", strerror(errno));
-			break;
+			return -1;
 		}
-		if (peer_ok(cfd, is_unix, loopback, log))
-			break;
+		if (peer_ok(cfd, l->is_unix, l->loopback, log))
+			return cfd;
 		close(cfd);
-		cfd = -1;
 	}
-	close(lfd);
-	if (is_unix)
-		unlink(o->spec + 5);
+}
+
+void dap_listen_close(dap_listener *l)
+{
+	if (l->fd >= 0)
+		close(l->fd);
+	l->fd = -1;
+	if (l->unix_path)
+		unlink(l->unix_path);
+	free(l->unix_path);
+	l->unix_path = NULL;
+}
+
+int dap_listen_accept(const dap_listen_opts *o, gd_log *log)
+{
+	dap_listener l;
+	if (dap_listen_open(o, &l, log) < 0)
+		return -1;
+	int cfd = dap_listen_next(&l, log);
+	dap_listen_close(&l);
 	return cfd;
 }

@@ -22,6 +22,22 @@ typedef struct dap_listen_opts {
  *     uid (SO_PEERCRED) must be ours. */
 int dap_listen_accept(const dap_listen_opts *opts, gd_log *log);
 
+/* --accept-multiclient: the listening socket stays open for the session,
+ * and each client after the first is taken when it connects. */
+typedef struct dap_listener {
+	int fd;            /* listening socket, -1 when closed */
+	int is_unix, loopback;
+	char *unix_path;   /* heap; unlinked at close */
+} dap_listener;
+/* Listens on opts->spec with the checks above and prints where. */
+int dap_listen_open(const dap_listen_opts *opts, dap_listener *l, gd_log *log);
+/* The next client that passes the checks (blocks), or -1. */
+int dap_listen_next(dap_listener *l, gd_log *log);
+/* One accept on a listener poll() found readable: the client's socket,
+ * or -1 (refused, or nobody after all). */
+int dap_listen_try(dap_listener *l, gd_log *log);
+void dap_listen_close(dap_listener *l);
+
 /* The uid owning the TCP socket whose local end is `local` and remote end
  * `remote` (both struct sockaddr_in / sockaddr_in6), read from
  * /proc/net/tcp (or tcp6) under procdir ("/proc/net" normally).  0 found,

@@ -2,6 +2,7 @@
 #include "dap_build.h"
 #include "dap_utf8.h"
 #include "dap_salvage.h"
+#include "dap_multiclient.h"
 #include "../common/gd_array.h"
 
 #include <errno.h>
@@ -151,6 +152,12 @@ static void send_json(dap_session *s, cJSON *msg)
 	char *txt = cJSON_PrintUnformatted(msg);
 	if (!txt) {
 		gd_log_info(s->log, "cannot serialise a message");
+		return;
+	}
+	if (s->out_fd < 0) {
+		/* --accept-multiclient, between clients */
+		log_message(s, "-> (no client)", msg, txt, strlen(txt));
+		free(txt);
 		return;
 	}
 	if (dap_framing_write(s->out_fd, txt, strlen(txt), &err) < 0) {
@@ -486,12 +493,14 @@ int dap_session_take_input(dap_session *s)
 		if (errno == EINTR || errno == EAGAIN)
 			return 0;
 		gd_log_info(s->log, "read from client failed: %s", strerror(errno));
-		s->done = 1;
+		if (!dap_mc_client_gone(s, 0))
+			s->done = 1;
 		return -1;
 	}
 	if (n == 0) {
 		gd_log_info(s->log, "client closed the connection");
-		s->done = 1;
+		if (!dap_mc_client_gone(s, 0))
+			s->done = 1;
 		return -1;
 	}
 	if (dap_framing_feed(s->fr, buf, (size_t)n) < 0) {
@@ -597,7 +606,7 @@ void dap_session_end(dap_session *s)
 int dap_session_run(dap_session *s)
 {
 	while (!s->done) {
-		struct pollfd pf[10];
+		struct pollfd pf[12];
 		int n = 0;
 		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
@@ -615,7 +624,11 @@ int dap_session_run(dap_session *s)
 			build_i = n;
 			pf[n++] = (struct pollfd){dap_build_fd(s), POLLIN, 0};
 		}
-		int term_i = -1;
+		int term_i = -1, mc_i = -1;
+		if (dap_mc_listen_fd(s) >= 0) {
+			mc_i = n;
+			pf[n++] = (struct pollfd){dap_mc_listen_fd(s), POLLIN, 0};
+		}
 		if (dap_term_fd(s) >= 0) {
 			term_i = n;
 			pf[n++] = (struct pollfd){dap_term_fd(s), POLLIN, 0};
@@ -680,11 +693,23 @@ int dap_session_run(dap_session *s)
 			read_termfd(s);
 			break;
 		}
-		if (pf[0].revents)
+		if (s->in_fd >= 0 && pf[0].revents)
 			read_client(s);
+		if (mc_i >= 0 && pf[mc_i].revents && !s->done)
+			dap_mc_poll(s);
+		if (dap_mc_nothing_left(s)) {
+			gd_log_info(s->log, "the program is gone and no client is "
+				    "connected: ending");
+			s->done = 1;
+		}
 	}
 	dap_session_end(s);
 	return s->exit_code;
+}
+
+int dap_session_client_fd(const dap_session *s)
+{
+	return s->in_fd;
 }
 
 void dap_invalidated(dap_session *s)

@@ -1,6 +1,7 @@
 /* godap: a Debug Adapter Protocol server for Go programs on Linux amd64. */
 #include "dap_session.h"
 #include "dap_listen.h"
+#include "dap_multiclient.h"
 #include "dap_launcher.h"
 
 #include <errno.h>
@@ -26,6 +27,10 @@ static void usage(FILE *f)
 		"                       only clients of the same user get in\n"
 		"  --listen unix:PATH   accept one DAP client on a Unix socket\n"
 		"                       (created 0600; same user only)\n"
+		"  --accept-multiclient with --listen: when the client leaves\n"
+		"                       (disconnect without terminateDebuggee,\n"
+		"                       or a closed connection) the program\n"
+		"                       stays and the next client attaches\n"
 		"  --allow-non-loopback let --listen use a non-loopback address\n"
 		"                       (anyone who reaches it can run code as\n"
 		"                       this user)\n"
@@ -80,7 +85,7 @@ int main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], DAP_LAUNCHER_FLAG) == 0)
 		return dap_launcher_main(argc, argv);
 	const char *listen_spec = NULL, *log_file = NULL;
-	int allow_non_loopback = 0;
+	int allow_non_loopback = 0, multiclient = 0;
 	gd_log log = {NULL, 0};
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
@@ -96,6 +101,8 @@ int main(int argc, char **argv)
 			listen_spec = argv[++i];
 		} else if (strncmp(a, "--listen=", 9) == 0) {
 			listen_spec = a + 9;
+		} else if (strcmp(a, "--accept-multiclient") == 0) {
+			multiclient = 1;
 		} else if (strcmp(a, "--allow-non-loopback") == 0) {
 			allow_non_loopback = 1;
 		} else if (strcmp(a, "--log-file") == 0 && i + 1 < argc) {
@@ -118,12 +125,27 @@ int main(int argc, char **argv)
 	/* A client that goes away must not kill us before we clean up. */
 	signal(SIGPIPE, SIG_IGN);
 
+	if (multiclient && !listen_spec) {
+		fprintf(stderr, "godap: --accept-multiclient needs --listen\n");
+		return 2;
+	}
 	int in_fd = 0, out_fd = 1;
+	dap_listener listener = {-1, 0, 0, NULL};
 	if (listen_spec) {
 		dap_listen_opts lo = {listen_spec, allow_non_loopback};
-		int fd = dap_listen_accept(&lo, &log);
-		if (fd < 0)
+		int fd;
+		if (multiclient) {
+			/* the socket stays open for the clients after this one */
+			if (dap_listen_open(&lo, &listener, &log) < 0)
+				return 1;
+			fd = dap_listen_next(&listener, &log);
+		} else {
+			fd = dap_listen_accept(&lo, &log);
+		}
+		if (fd < 0) {
+			dap_listen_close(&listener);
 			return 1;
+		}
 		in_fd = out_fd = fd;
 	}
 	gd_err err = GD_ERR_INIT;
@@ -133,10 +155,15 @@ int main(int argc, char **argv)
 		gd_err_clear(&err);
 		return 1;
 	}
+	if (multiclient)
+		dap_mc_enable(s, &listener);
 	int rc = dap_session_run(s);
+	/* with --accept-multiclient the session may be on a later client */
+	int last_fd = dap_session_client_fd(s);
 	dap_session_free(s);
-	if (listen_spec)
-		close(in_fd);
+	if (listen_spec && last_fd >= 0)
+		close(last_fd);
+	dap_listen_close(&listener);
 	if (log_file)
 		fclose(log.fp);
 	return rc;

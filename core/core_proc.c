@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #ifndef TRAP_HWBKPT
 #define TRAP_HWBKPT 4
@@ -405,7 +406,7 @@ int live_poll_exit(core_live *p, core_stop *out, gd_err *err)
 		return 0;
 	/* As during a stop of every thread: whatever is reaped is handled
 	 * as part of the stop the user is looking at. */
-	int was = p->stopping, rc = 0, found = 0;
+	int was = p->stopping, rc = 0, found = 0, tries = 400; /* 2 s */
 	p->stopping = 1;
 	while (rc == 0 && !p->exited) {
 		while (p->qhead < p->qlen && !p->exited) {
@@ -426,8 +427,14 @@ int live_poll_exit(core_live *p, core_stop *out, gd_err *err)
 		int q = queue_fill(p, 0, err);
 		if (q < 0)
 			rc = -1;
-		if (q <= 0)
+		if (q < 0 || (q == 0 && --tries <= 0))
 			break;
+		if (q == 0) {
+			/* The leader's exit is reported only once every
+			 * other thread is reaped: they are dying now. */
+			struct timespec ts = {0, 5 * 1000 * 1000};
+			nanosleep(&ts, NULL);
+		}
 	}
 	p->stopping = was;
 	if (found)

@@ -449,6 +449,15 @@ static int call_once(grt_scope *s, const grt_callee *c, const grt_value *args,
 	}
 
 	const grt_goroutine *g = grt_goroutine_by_id(t, cr.goid, NULL);
+	if (g && g->stack_lo &&
+	    (cr.regs0.rsp <= g->stack_lo || cr.regs0.rsp > g->stack_hi)) {
+		/* On a signal or system stack: the runtime would refuse;
+		 * run it out to user code first (grt_call). */
+		*refused = 1;
+		gd_err_set(err, "the runtime refused the call: executing on Go "
+			   "runtime stack");
+		goto out;
+	}
 	if (g && g->stack_lo && cr.regs0.rsp - 256 <= g->stack_lo) {
 		gd_err_set(err, "goroutine %lu has less than 256 bytes of stack "
 			   "left: no function call possible here",

@@ -1,9 +1,12 @@
 #include "../dap_internal.h"
+#include "../dap_multiclient.h"
 
 void dap_h_configuration_done(dap_session *s, const cJSON *req,
 			      const cJSON *args)
 {
 	(void)args;
+	if (dap_mc_configuration_done(s, req))
+		return;
 	if (s->plain) {
 		/* noDebug: the program runs already (and may have ended). */
 		if (s->state == DAP_CONFIGURING)

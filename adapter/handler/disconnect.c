@@ -1,6 +1,7 @@
 /* disconnect and terminate: how a session ends. */
 #include "../dap_internal.h"
 #include "../dap_build.h"
+#include "../dap_multiclient.h"
 
 #include <signal.h>
 #include <time.h>
@@ -25,6 +26,20 @@ void dap_h_disconnect(dap_session *s, const cJSON *req, const cJSON *args)
 	if (dap_args_disconnect_parse(args, &a, &err) < 0) {
 		gd_err_clear(&err);
 		a.terminate_debuggee = DAP_ARGS_UNSET;
+	}
+	if (s->mc && a.terminate_debuggee != 1) {
+		/* --accept-multiclient: the program stays for the next
+		 * client. */
+		dap_respond(s, req, NULL);
+		if (dap_mc_client_gone(s, a.suspend_debuggee == 1))
+			return;
+		/* nothing to keep: the usual end */
+		s->done = 1;
+		s->exit_code = 0;
+		dap_launch_abort(s, "cancelled: the client disconnected");
+		dap_plain_end(s, 0);
+		dap_target_end(s);
+		return;
 	}
 	dap_launch_abort(s, "cancelled: the client disconnected");
 	if (s->tgt && s->tgt->attached && a.terminate_debuggee == 1 &&

@@ -1,5 +1,6 @@
 #include "../dap_internal.h"
 #include "../dap_build.h"
+#include "../dap_multiclient.h"
 #include "../dap_goversion.h"
 
 #include <dirent.h>
@@ -271,6 +272,8 @@ static void attach_now(dap_session *s, const cJSON *req)
 
 void dap_h_attach(dap_session *s, const cJSON *req, const cJSON *args)
 {
+	if (dap_mc_attach(s, req))
+		return;
 	if (parse_cfg(s, req, args, 1) < 0)
 		return;
 	s->restarting = 0;

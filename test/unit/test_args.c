@@ -459,8 +459,14 @@ static void test_attach(void)
 		   "99999999999)");
 	PARSE_FAIL(dap_args_attach_parse, dap_args_launch,
 		   "{\"mode\":\"remote\",\"processId\":1}",
-		   "attach: mode \"remote\" is not supported (supported: "
-		   "\"local\")");
+		   "attach: mode \"remote\" joins a program this godap already "
+		   "debugs (started with --listen --accept-multiclient, left by an "
+		   "earlier client); there is none: launch it (mode \"exec\") or "
+		   "attach with processId");
+	PARSE_FAIL(dap_args_attach_parse, dap_args_launch,
+		   "{\"mode\":\"core\",\"processId\":1}",
+		   "attach: mode \"core\" is not supported (supported: \"local\", "
+		   "and \"remote\" with --accept-multiclient)");
 	PARSE_FAIL(dap_args_attach_parse, dap_args_launch,
 		   "{\"processId\":1,\"stopOnEntry\":\"no\"}",
 		   "attach: 'stopOnEntry' must be true or false, not a string");
