@@ -392,9 +392,15 @@ void dap_bp_remove_kind(dap_session *s, int kind, const char *path)
 	}
 }
 
-/* Runs the interpolations of a logpoint in the hitting frame. */
-static void logpoint(dap_session *s, dap_bp *bp, grt_scope *sc, int have_scope)
+/* Runs the interpolations of a logpoint in the hitting frame and writes
+ * the line as Delve does (service/dap logBreakpointMessage): category
+ * stdout, "> [Go N]: " and the message, the values in full as in Delve's
+ * showFullValue (the session's string and element limits, no cut). */
+static void logpoint(dap_session *s, dap_bp *bp, grt_scope *sc, int have_scope,
+		     uint64_t goid)
 {
+	grt_fmtlim lim = grt_fmtlim_of(s->tgt->rt, NULL);
+	lim.cut = 0;
 	gx_logmsg m;
 	gd_err err = GD_ERR_INIT;
 	if (gx_logmsg_parse(bp->log_message, &m, &err) < 0) {
@@ -402,13 +408,14 @@ static void logpoint(dap_session *s, dap_bp *bp, grt_scope *sc, int have_scope)
 		return;
 	}
 	gd_buf out = GD_BUF_INIT;
+	gd_buf_printf(&out, "> [Go %llu]: ", (unsigned long long)goid);
 	for (size_t i = 0; i < m.nparts; i++) {
 		gx_logpart *p = &m.parts[i];
 		if (!p->is_expr) {
 			gd_buf_append(&out, p->text, p->len);
 			continue;
 		}
-		if (!have_scope || grt_eval_text(sc, p->expr, &out, &err) < 0) {
+		if (!have_scope || grt_eval_text(sc, p->expr, &lim, &out, &err) < 0) {
 			gd_buf_printf(&out, "<%s: %s>", p->text,
 				      have_scope ? gd_err_msg(&err) : "no frame");
 			gd_err_clear(&err);
@@ -417,7 +424,7 @@ static void logpoint(dap_session *s, dap_bp *bp, grt_scope *sc, int have_scope)
 	gx_logmsg_free(&m);
 	gd_buf_puts(&out, "\n");
 	cJSON *b = cJSON_CreateObject();
-	cJSON_AddStringToObject(b, "category", "console");
+	cJSON_AddStringToObject(b, "category", "stdout");
 	cJSON_AddStringToObject(b, "output", out.data ? out.data : "\n");
 	if (bp->path) {
 		cJSON *src = cJSON_AddObjectToObject(b, "source");
@@ -486,6 +493,7 @@ size_t dap_bp_hit(dap_session *s, pid_t tid, uint64_t addr, int **ids)
 	*ids = NULL;
 	grt_scope sc;
 	int have_scope = -1;
+	uint64_t goid = 0;
 	for (size_t i = 0; i < s->nbps; i++) {
 		dap_bp *bp = &s->bps[i];
 		int at = 0;
@@ -494,7 +502,6 @@ size_t dap_bp_hit(dap_session *s, pid_t tid, uint64_t addr, int **ids)
 		if (!at)
 			continue;
 		if ((bp->condition || bp->log_message) && have_scope < 0) {
-			uint64_t goid = 0;
 			grt_invalidate(s->tgt->rt);
 			grt_thread_goid(s->tgt->rt, tid, &goid, NULL);
 			have_scope = grt_scope_open(s->tgt->rt, goid, goid ? 0 : tid,
@@ -509,7 +516,7 @@ size_t dap_bp_hit(dap_session *s, pid_t tid, uint64_t addr, int **ids)
 		if (bp->hitcond && !gx_hitcond_match(bp->hitcond, bp->hits))
 			continue;
 		if (bp->log_message) {
-			logpoint(s, bp, &sc, have_scope == 1);
+			logpoint(s, bp, &sc, have_scope == 1, goid);
 			continue;
 		}
 		int *m = realloc(*ids, (n + 1) * sizeof(int));

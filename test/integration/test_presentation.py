@@ -318,3 +318,37 @@ def test_errors_launch_attach_build_shown(godap, go_tc, tmp_path):
     assert error_of(r) == (3003, True), r
     assert "main.go:" in r["message"]
     disconnect(c)
+
+
+# ------------------------------------------------------------ logpoints
+
+def test_logpoints_as_delve_writes_them(godap, go_tc):
+    """A logpoint's line is an `output` event of category stdout,
+    "> [Go N]: " and the message (Delve's logBreakpointMessage), with the
+    breakpoint's source and line, values in full (no 256 cut)."""
+    c = godap.start(go_tc)
+    vl, pl, al = (marker_line(SRC, m) for m in ("BPVALUES", "BPPARKER", "BPAFTER"))
+    bps = start(c, go_tc.build("presentation"), "exec", {SRC: [vl]})[SRC]
+    assert bps[0]["verified"]
+    tid = wait_stopped(c, "breakpoint")["threadId"]
+    # the goroutine that will pass BPPARKER: the one parked in main.parker
+    relay = [t["id"] for t in c.request_ok("threads")["threads"] if "main.parker" in t["name"]]
+    assert len(relay) == 1
+    r = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+        {"line": al, "logMessage": "tenth={tenth} tiny={tiny} ages={ages} n={len(nums)} "
+                                   "nums={nums[:70]}"},
+        {"line": pl, "logMessage": "v={v} nums={nums[:3]}"}]})
+    assert all(b["verified"] for b in r["breakpoints"]), r
+    c.request_ok("continue", {"threadId": tid})
+    from godap_testlib import wait_exited
+    assert wait_exited(c) == 0
+    assert not c.events("stopped")[1:], c.events("stopped")
+    logs = [m["body"] for m in c.events("output") if m["body"]["output"].startswith("> [Go ")]
+    # main passes BPAFTER, then the relay goroutine BPPARKER (after c <- 41)
+    seventy = "[]int len: 70, cap: 5000, [" + ",".join(str(i) for i in range(64)) + ",...+6 more]"
+    assert [(b["category"], b["output"], b["line"], b["source"]["path"]) for b in logs] == [
+        ("stdout", f'> [Go {tid}]: tenth=0.1 tiny=5e-324 ages=map[string]int ["ann": 30, ] '
+                   f'n=5000 nums={seventy}\n', al, SRC),
+        ("stdout", f"> [Go {relay[0]}]: v=41 nums=<nums[:3]: 1:1: could not find symbol value "
+                   "for nums>\n", pl, SRC)], logs
+    disconnect(c)
