@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
@@ -110,17 +111,33 @@ static int remote_status(dap_plain *p, int *st)
 	return 1;
 }
 
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A child of the program may hold the pipes and write for ever: the last
+ * drain after the exit waits FINAL_DRAIN_MS in all, and no call reads
+ * more than MAX_READS buffers (what comes later is forwarded by the
+ * loop until the session ends). */
+enum { FINAL_DRAIN_MS = 300, MAX_READS = 16 };
+
 static void drain(dap_session *s, int i, int final)
 {
 	dap_plain *p = s->plain;
 	int *fd = i ? &p->err_fd : &p->out_fd;
 	const char *category = i ? "stderr" : "stdout";
 	char buf[65536];
-	while (*fd >= 0) {
+	int64_t deadline = mono_ms() + FINAL_DRAIN_MS;
+	for (int reads = 0; *fd >= 0;) {
 		ssize_t n = read(*fd, buf, sizeof(buf));
 		if (n > 0) {
 			dap_output_program(s, category, p->carry[i],
 					   &p->ncarry[i], buf, (size_t)n, 0);
+			if (final ? mono_ms() >= deadline : ++reads >= MAX_READS)
+				break;
 			continue;
 		}
 		if (n == 0) {
@@ -132,11 +149,10 @@ static void drain(dap_session *s, int i, int final)
 		}
 		if (errno == EINTR)
 			continue;
-		/* EAGAIN: after the exit, give a child of the program that
-		 * holds the pipe a moment, never more. */
 		if (errno == EAGAIN && final) {
+			int64_t left = deadline - mono_ms();
 			struct pollfd pf = {*fd, POLLIN, 0};
-			if (poll(&pf, 1, 200) > 0)
+			if (left > 0 && poll(&pf, 1, (int)left) > 0)
 				continue;
 		}
 		break;

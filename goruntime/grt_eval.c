@@ -1972,7 +1972,14 @@ int grt_value_set(grt_scope *s, const grt_value *dst, const char *rhs,
 	size_t sz = ti->size > sizeof(buf) ? sizeof(buf) : ti->size;
 	if (grt_value_read(t, &nv, 0, buf, sz, err) < 0)
 		goto out;
-	r = core_write(t->proc, dst->addr, buf, sz, err);
+	uint64_t base;
+	if ((k == GDW_K_PTR || k == GDW_K_UNSAFEPTR) && s->calls && ti->rtype &&
+	    grt__types_base(t, &base, NULL) == 0)
+		/* a pointer into the heap or a global: with the write
+		 * barrier */
+		r = grt_call_store(s, dst->addr, base + ti->rtype, buf, sz, err);
+	else
+		r = core_write(t->proc, dst->addr, buf, sz, err);
 out:
 	grt_value_free(&nv);
 	ev_free(&x);

@@ -404,13 +404,15 @@ def _child_pid(c):
     return int(text.split("child: started ", 1)[1].split()[0])
 
 
-@pytest.mark.parametrize("end", ["disconnect", "stdin"])
-def test_child_keeps_output_open(godap, go_tc, end):
+@pytest.mark.parametrize("end,nodebug", [("disconnect", False), ("stdin", False),
+                                         ("disconnect", True)])
+def test_child_keeps_output_open(godap, go_tc, end, nodebug):
     """The program exits while a child it started keeps the shared stdout
     open and writing: exited (its code) and terminated come at once, the
     child's output is forwarded for a while, and the session ends on
-    disconnect or when stdin closes."""
-    c, _ = launch_faults(godap, go_tc, "child")
+    disconnect or when stdin closes.  The same without debugging
+    (noDebug)."""
+    c, _ = launch_faults(godap, go_tc, "child", **({"noDebug": True} if nodebug else {}))
     child = _child_pid(c)
     try:
         t0 = time.monotonic()

@@ -224,9 +224,15 @@ def test_threads_10000_goroutines_and_parked_stack(godap, go_tc):
     t0 = time.monotonic()
     threads = c.request_ok("threads", timeout=60)["threads"]
     elapsed = time.monotonic() - t0
-    parked = [t for t in threads if "main.parked" in t["name"]]
-    assert len(parked) == 10000, (len(parked), threads[:5])
-    assert "(chan receive)" in parked[0]["name"], parked[0]
+    # All 10000 are listed.  A goroutine can be caught between wg.Done and
+    # parking on the channel (GOMAXPROCS=8), so it is named after the sync
+    # function it is in; every other one is parked in main.parked.
+    mine = [t for t in threads if "main.parked" in t["name"] or "] sync." in t["name"]]
+    assert len(mine) == 10000, (len(mine), [t["name"] for t in threads
+                                             if "main.parked" not in t["name"]][:20])
+    parked = [t for t in mine if "(chan receive)" in t["name"]]
+    assert len(parked) >= 9900, len(parked)
+    assert all(t["name"].endswith("main.parked (chan receive)") for t in parked), parked[:3]
     assert any(t["id"] == ev["threadId"] for t in threads)
     # A parked goroutine's stack: through the runtime to goexit.
     frames = stack(c, parked[0]["id"])["stackFrames"]
