@@ -878,10 +878,10 @@ static int launch_fields(pctx *c, const cJSON *a, dap_args_launch *o)
 	}
 	/* mode "core": program is the executable the core was dumped from
 	 * (vscode-go's names). */
-	if (opt_str(c, a, "", "coreFilePath", &o->core_file_path) < 0)
+	if (opt_str(c, a, "", "coreFilePath", &o->corefile_path) < 0)
 		return -1;
 	if (strcmp(o->mode, "core") == 0 &&
-	    (!o->core_file_path || !o->core_file_path[0]))
+	    (!o->corefile_path || !o->corefile_path[0]))
 		return fail(c, "", "coreFilePath",
 			    "is required with mode \"core\"");
 	if (opt_str_array(c, a, "args", &o->args, &o->nargs) < 0 ||
@@ -1018,7 +1018,7 @@ void dap_args_launch_free(dap_args_launch *a)
 {
 	free(a->mode);
 	free(a->program);
-	free(a->core_file_path);
+	free(a->corefile_path);
 	free_strv(a->args, a->nargs);
 	free(a->cwd);
 	for (size_t i = 0; a->env && i < a->nenv; i++) {

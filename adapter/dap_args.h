@@ -67,7 +67,7 @@ typedef struct dap_args_launch {
 	 * "core" opens coreFilePath, a core dump of program;
 	 * attach: "local".  Never NULL after a successful parse. */
 	char *mode;
-	char *core_file_path; /* mode "core": required, non-empty */
+	char *corefile_path; /* mode "core": required, non-empty */
 	char *program;     /* launch: required, non-empty; attach: NULL */
 	char **args;       /* program arguments */
 	size_t nargs;

@@ -57,8 +57,8 @@ static void config_list(dap_session *s, gd_buf *b)
 {
 	const dap_args_launch *c = &s->cfg;
 	uint64_t ms = GRT_DEFAULT_MAX_STRING, ma = GRT_DEFAULT_MAX_ARRAY;
-	if (s->tgt && s->tgt->rt)
-		grt_limits(s->tgt->rt, &ms, &ma);
+	if (dbg_has_target(s->dbg))
+		grt_limits(dbg_rt(s->dbg), &ms, &ma);
 	gd_buf_printf(b, "maxStringLen\t%llu\n", (unsigned long long)ms);
 	gd_buf_printf(b, "maxArrayValues\t%llu\n", (unsigned long long)ma);
 	gd_buf_printf(b, "stackTraceDepth\t%d\n", c->stack_trace_depth);
@@ -188,8 +188,8 @@ static int config_set(dap_session *s, const char *name, const char *rest,
 			c->max_string_len = n;
 		else
 			c->max_array_values = n;
-		if (s->tgt && s->tgt->rt)
-			grt_set_limits(s->tgt->rt, (uint64_t)c->max_string_len,
+		if (dbg_has_target(s->dbg))
+			grt_set_limits(dbg_rt(s->dbg), (uint64_t)c->max_string_len,
 				       (uint64_t)c->max_array_values);
 	} else if (strcmp(name, "stackTraceDepth") == 0) {
 		if (parse_count(w[0], &c->stack_trace_depth) < 0)
@@ -236,7 +236,7 @@ static int cmp_str(const void *a, const void *b)
 
 static int sources(dap_session *s, const char *rx, gd_buf *out, gd_err *err)
 {
-	if (!s->tgt)
+	if (!dbg_has_target(s->dbg))
 		return gd_err_set(err, "no program is loaded");
 	regex_t re;
 	int have = rx && *rx;
@@ -249,13 +249,13 @@ static int sources(dap_session *s, const char *rx, gd_buf *out, gd_err *err)
 		}
 	}
 	size_t n;
-	int rc = gdw_files(s->tgt->dw, &n, err);
+	int rc = gdw_files(dbg_dwarf(s->dbg), &n, err);
 	const char **v = rc == 0 ? calloc(n ? n : 1, sizeof(*v)) : NULL;
 	size_t k = 0;
 	if (rc == 0 && !v)
 		rc = gd_err_set(err, "out of memory");
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		const char *f = gdw_file_name(s->tgt->dw, i);
+		const char *f = gdw_file_name(dbg_dwarf(s->dbg), i);
 		if (!f || f[0] == '<')
 			continue;
 		if (have && regexec(&re, f, 0, NULL, 0) != 0)
@@ -280,7 +280,7 @@ static int sources(dap_session *s, const char *rx, gd_buf *out, gd_err *err)
 static int goroutines(dap_session *s, const char *filters, gd_buf *out,
 		      gd_err *err)
 {
-	if (s->state != DAP_STOPPED || !s->tgt)
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg))
 		return gd_err_set(err, "the program is not stopped");
 	grt_gfilter *own = NULL;
 	const grt_gfilter *f = s->gfilter;
@@ -289,7 +289,7 @@ static int goroutines(dap_session *s, const char *filters, gd_buf *out,
 			return -1;
 		f = own;
 	}
-	grt_target *rt = s->tgt->rt;
+	grt_target *rt = dbg_rt(s->dbg);
 	const grt_goroutine *gs;
 	size_t n;
 	if (grt_goroutines(rt, &gs, &n, err) < 0) {
@@ -327,7 +327,7 @@ static int goroutines(dap_session *s, const char *filters, gd_buf *out,
 			if (grouped && (!groups[i] || strcmp(groups[i], grp) != 0))
 				continue;
 			gd_buf_printf(out, "%s Goroutine %llu - User: ",
-				      g->goid == s->cur_goid ? "*" : " ",
+				      g->goid == dbg_current_goid(s->dbg) ? "*" : " ",
 				      (unsigned long long)g->goid);
 			grt_goroutine_loc(rt, g, GRT_LOC_USER, out);
 			const char *why = g->status == GRT_GWAITING

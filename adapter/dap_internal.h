@@ -12,7 +12,7 @@
 #include "dap_args.h"
 #include "dap_framing.h"
 #include "dap_errors.h"
-#include "../goruntime/grt.h"
+#include "../debugger/dbg.h"
 #include "../goruntime/grt_value.h"
 
 typedef enum dap_state {
@@ -22,27 +22,6 @@ typedef enum dap_state {
 	DAP_STOPPED,
 	DAP_TERMINATED,
 } dap_state;
-
-enum { DAP_BP_LINE, DAP_BP_FUNC, DAP_BP_INSTR };
-
-/* One breakpoint the client asked for: a source line, a function or an
- * instruction address. */
-typedef struct dap_bp {
-	int id;
-	int kind;
-	char *func;     /* DAP_BP_FUNC: the name as typed */
-	uint64_t instr; /* DAP_BP_INSTR: the address asked for */
-	char *path;     /* client's path (for a function: where it is) */
-	int req_line;
-	int line;       /* resolved line */
-	int verified;
-	char *message;  /* why not verified */
-	uint64_t *addrs; /* runtime addresses inserted */
-	size_t naddrs;
-	char *condition, *hit_condition, *log_message;
-	uint64_t hits;
-	void *hitcond;  /* parsed hit condition (gx_hitcond) */
-} dap_bp;
 
 /* What a DAP handle (frameId / variablesReference) stands for.  Handles
  * die when the program resumes. */
@@ -66,10 +45,9 @@ typedef struct dap_handle_ext {
 } dap_handle_ext;
 enum { DAP_SCOPE_LOCALS = 1, DAP_SCOPE_GLOBALS, DAP_SCOPE_REGISTERS };
 
+/* What the adapter keeps of the program besides the debugger's target:
+ * the binary it built and the program's output pipes. */
 typedef struct dap_target {
-	core_proc *proc;
-	gdw_file *dw;
-	grt_target *rt;
 	char *tmp_binary; /* built by us: removed at the end */
 	char *tmp_dir;
 	int out_fd, err_fd; /* read ends of the program's stdout/stderr */
@@ -78,7 +56,6 @@ typedef struct dap_target {
 	char carry[2][4];
 	size_t ncarry[2];
 	int64_t exit_ms; /* CLOCK_MONOTONIC ms of the exited event, 0 before */
-	int attached;
 	int detach; /* launched, but detach at the end (disconnect said) */
 } dap_target;
 
@@ -119,7 +96,8 @@ struct dap_session {
 
 	dap_args_launch cfg; /* launch/attach configuration */
 	int have_cfg;
-	dap_target *tgt;
+	dbg *dbg;            /* owns the target, breakpoints and run loop */
+	dap_target *tgt;     /* NULL until launch/attach */
 	dap_plain *plain;    /* noDebug: the program, or NULL */
 
 	/* What the client said it can do (initialize). */
@@ -134,32 +112,9 @@ struct dap_session {
 	int detach;          /* disconnect said: leave the program running */
 	int restarting;      /* the launch/attach under way is a restart */
 
-	dap_bp *bps;
-	size_t nbps, capbps;
-	int next_bp_id;
-
 	dap_handle *handles;
 	size_t nhandles, caphandles;
 	dap_handle_ext *hext; /* parallel to handles, caphandles long */
-
-	/* Exception filters (unrecovered-panic, runtime-fatal-throw). */
-	int exc_panic, exc_throw;           /* enabled by the client */
-	int exc_panic_set, exc_throw_set;   /* breakpoints in place */
-	grt_exc_sites exc_sites;
-	char *exc_id, *exc_desc, *exc_stack; /* the last exception stop */
-	uint64_t exc_goid;
-
-	/* Data breakpoints, one per debug register. */
-	struct dap_watch {
-		int active, id;
-		uint64_t addr;
-		int len, rw, kind; /* kind: gdw_kind of the value */
-		char *name;
-		uint64_t old;
-		char *condition;
-		void *hitcond; /* gx_hitcond, NULL without a hitCondition */
-		uint64_t hits;
-	} watches[4];
 
 	/* sourceReference n names srcrefs[n-1], a binary path (owned);
 	 * they live as long as the session. */
@@ -178,7 +133,6 @@ struct dap_session {
 	/* goroutineFilters (launch, or dlv config), NULL when none */
 	grt_gfilter *gfilter;
 
-	uint64_t cur_goid; /* the goroutine the user is on */
 	/* --accept-multiclient (dap_multiclient.c): the listening socket, and
 	 * whether the connected client joined a kept session. */
 	struct dap_listener *mc;
@@ -187,7 +141,6 @@ struct dap_session {
 	 * a stepOut leaves it.  sel_frame counts as stackTrace does. */
 	uint64_t sel_goid;
 	int sel_frame;
-	grt_step *step;    /* the next/stepIn/stepOut under way */
 	int exited_sent;
 
 	/* Requests read while a request was being handled (a function call
@@ -231,7 +184,7 @@ void dap_respond_error_id(dap_session *s, const cJSON *req, int id,
 void dap_respond_err_id(dap_session *s, const cJSON *req, int id,
 			gd_err *err);
 /* 1 when command would run or change the program (refused on a core). */
-int dap_core_refuses(const char *command);
+int dap_corefile_refuses(const char *command);
 /* An error response carrying err's message; clears err. */
 void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err);
 void dap_event(dap_session *s, const char *event, cJSON *body);
@@ -334,90 +287,31 @@ int dap_target_launch(dap_session *s, char *built, char *tmpdir,
 int dap_target_launch_seized(dap_session *s, char *built, char *tmpdir,
 			     pid_t pid, int gate_fd, gd_err *err);
 int dap_target_attach(dap_session *s, gd_err *err);
-void dap_target_end(dap_session *s);
+/* Ends the debugger's target (killed when launched, detached when
+ * attached or tgt->detach; kill: killed in any case) and removes what the
+ * adapter made for it. */
+void dap_target_end(dap_session *s, int kill);
+/* Handles die, then the program runs (or runs its armed step). */
 int dap_target_resume(dap_session *s, gd_err *err);
-int dap_target_pause(dap_session *s, gd_err *err);
-void dap_target_on_child(dap_session *s);
 /* The program is not running (stopped, or waiting for configurationDone):
  * if it died meanwhile (killed by someone else), says exited and
  * terminated now.  Called on SIGCHLD and before every request. */
 void dap_target_check_gone(dap_session *s);
 void dap_target_drain_output(dap_session *s, int final);
-/* The thread id to show for a stop no thread asked for (pause, attach
- * with stopOnEntry): the user's goroutine if it still exists, else one
- * running user code, else the lowest; the main thread before the runtime
- * has goroutines.  Every thread stopped. */
-uint64_t dap_target_pick_goroutine(dap_session *s);
-/* Reports a stop of all threads to the client. */
-void dap_target_report_stop(dap_session *s, const char *reason, uint64_t goid,
-			    const int *bp_ids, size_t nbp_ids);
-/* A core file after configurationDone: an exception stop on the goroutine
- * that crashed, saying why, or a pause on a goroutine of the program. */
-void dap_target_report_core(dap_session *s);
-
-/* ---- exceptions (dap_exc.c) ---- */
-/* Puts the exception breakpoints in line with the filters (the process
- * must be stopped). */
-void dap_exc_sync(dap_session *s);
-/* If addr is an exception site whose filter is on: records the exception
- * and returns its stop description, else returns 0. */
-int dap_exc_hit(dap_session *s, pid_t tid, uint64_t addr);
-void dap_exc_clear(dap_session *s);
-/* Records an exception stop: id ("panic"), description, and the stack of
- * goroutine goid (or of thread tid when goid is 0) as Go prints it. */
-void dap_exc_record(dap_session *s, const char *id, const char *desc,
-		    uint64_t goid, pid_t tid);
-
-/* ---- data breakpoints (dap_watch.c) ---- */
-/* Slot `slot` fired on thread tid: stop and tell the user what changed. */
-/* A watch hit on thread tid: 1 when it stopped the program and told the
- * client, 0 when its condition or hit condition says go on (the caller
- * resumes the thread). */
-int dap_watch_hit(dap_session *s, pid_t tid, int slot);
-void dap_watch_clear(dap_session *s);
+/* The debugger's events as DAP events (the dbg_event_fn of s->dbg). */
+void dap_target_on_event(void *ctx, const dbg_event *ev);
 
 /* ---- breakpoints (dap_bp.c) ---- */
-/* Resolves and inserts bp (process must be stopped or not started). */
-void dap_bp_resolve(dap_session *s, dap_bp *bp);
-void dap_bp_uninstall(dap_session *s, dap_bp *bp);
-void dap_bp_free(dap_bp *bp);
-cJSON *dap_bp_json(const dap_bp *bp);
-/* Thread tid hit addr: counts the hits, applies conditions, prints
- * logpoints.  Returns the ids of the breakpoints that want a stop. */
-size_t dap_bp_hit(dap_session *s, pid_t tid, uint64_t addr, int **ids);
-/* A breakpoint condition evaluated in the top frame of tid's goroutine: 1
- * when it holds or cannot be evaluated (the user is told why). */
-int dap_cond_holds(dap_session *s, pid_t tid, const char *cond);
-/* NULL when cond parses, else the message saying why not (caller frees). */
-char *dap_cond_check(const char *cond);
-/* The stopped reason DAP has for a hit of breakpoint id: "breakpoint",
- * "function breakpoint" or "instruction breakpoint" (as Delve reports). */
-const char *dap_bp_reason(dap_session *s, int id);
-/* Sends a 'breakpoint' event (reason "changed") for bp. */
-void dap_bp_event(dap_session *s, const dap_bp *bp);
-/* Replaces every breakpoint of kind (and, for lines, of path) with the
- * requested ones; fills `list` with their JSON. */
-int dap_bp_push(dap_session *s, dap_bp *bp);
-void dap_bp_remove_kind(dap_session *s, int kind, const char *path);
-/* What a set*Breakpoints request asks for one breakpoint. */
-typedef struct dap_bp_spec {
-	const char *path;  /* lines */
-	int line;
-	const char *func;  /* functions */
-	uint64_t instr;    /* instructions */
-	const char *error; /* set: unverified with this message */
-	const char *condition, *hit_condition, *log_message;
-} dap_bp_spec;
-/* Replaces every breakpoint of kind (for lines: of that file) with the
- * specs, resolving each, and answers req with their state.  While the
- * program runs this happens behind a stop the user never sees. */
-void dap_bp_replace(dap_session *s, const cJSON *req, int kind,
-		    const char *path, const dap_bp_spec *specs, size_t n);
-/* Runs fn with every thread stopped: directly when the program is
- * stopped, behind a stop the user never sees when it runs. */
-int dap_with_stopped(dap_session *s, gd_err *err);
-void dap_with_stopped_end(dap_session *s, int was_running);
-/* Client path <-> binary path through substitutePath. */
+/* A DAP Breakpoint for v. */
+cJSON *dap_bp_json(dap_session *s, const dbg_bp_view *v);
+/* Sends a 'breakpoint' event (reason "changed") for v. */
+void dap_bp_event(dap_session *s, const dbg_bp_view *v);
+/* Sets the breakpoints of kind (lines: of file `source`) and answers req
+ * with their state. */
+void dap_bp_set(dap_session *s, const cJSON *req, dbg_bp_kind kind,
+		const char *source, const dbg_bp_spec *specs, size_t n);
+/* Client path <-> binary path through substitutePath (heap; NULL when out
+ * of memory). */
 char *dap_path_to_binary(dap_session *s, const char *client_path);
 char *dap_path_to_client(dap_session *s, const char *binary_path);
 
@@ -444,7 +338,7 @@ void dap_sources_free(dap_session *s);
 /* ---- variables (dap_vars.c) ---- */
 /* A DAP Variable for value v (ownership of v moves to the handle when it
  * is expandable; v is freed otherwise).  evalname may be NULL; lim NULL
- * means the default limits (grt_fmtlim_of(s->tgt->rt, NULL)); its children keep lim. */
+ * means the default limits (grt_fmtlim_of(dbg_rt(s->dbg), NULL)); its children keep lim. */
 cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 		    struct grt_value *v, const dap_handle *frame,
 		    const grt_fmtlim *lim);
@@ -452,6 +346,13 @@ cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 grt_fmtlim dap_handle_limits(dap_session *s, const dap_handle_ext *x);
 /* Frees what a handle owns (called when handles die). */
 void dap_handle_release(dap_handle_ext *h);
+
+/* The launch configuration's callTimeout, or the default (seconds). */
+static inline int call_timeout(const dap_session *s)
+{
+	return s->cfg.call_timeout > 0 ? s->cfg.call_timeout
+				       : DAP_ARGS_DEFAULT_CALL_TIMEOUT;
+}
 
 /* ---- handlers ---- */
 typedef void (*dap_handler_fn)(dap_session *s, const cJSON *req,

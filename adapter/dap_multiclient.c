@@ -15,8 +15,8 @@ void dap_mc_enable(dap_session *s, dap_listener *l)
  * not worth keeping). */
 static int live_target(dap_session *s)
 {
-	return s->tgt && s->tgt->proc && !core_exited(s->tgt->proc) &&
-	       !core_is_corefile(s->tgt->proc) && !s->exited_sent &&
+	return dbg_has_target(s->dbg) && !dbg_exited(s->dbg) &&
+	       !dbg_is_corefile(s->dbg) && !s->exited_sent &&
 	       s->state != DAP_TERMINATED && s->state != DAP_IDLE;
 }
 
@@ -98,7 +98,7 @@ int dap_mc_configuration_done(dap_session *s, const cJSON *req)
 		/* The client learns where the program is stopped. */
 		cJSON *b = cJSON_CreateObject();
 		cJSON_AddStringToObject(b, "reason", "pause");
-		cJSON_AddNumberToObject(b, "threadId", (double)s->cur_goid);
+		cJSON_AddNumberToObject(b, "threadId", (double)dbg_current_goid(s->dbg));
 		cJSON_AddBoolToObject(b, "allThreadsStopped", 1);
 		dap_event(s, "stopped", b);
 	}

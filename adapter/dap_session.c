@@ -18,6 +18,44 @@
 
 #define DAP_MAX_MESSAGE (64u << 20)
 
+static void drain_sigfd(dap_session *s)
+{
+	struct signalfd_siginfo si;
+	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+		;
+}
+
+/* A pause (or the client leaving) ends a function call under way. */
+static int call_interrupted(void *ctx)
+{
+	dap_session *s = ctx;
+	return s->intr_pending || s->done;
+}
+
+/* The debugger waits here while a function call runs the program: for a
+ * SIGCHLD, reading the program's output meanwhile (a full pipe would
+ * block the call). */
+static void wait_child(void *ctx, int timeout_ms)
+{
+	dap_session *s = ctx;
+	struct pollfd pf[4];
+	int nf = 0;
+	pf[nf++] = (struct pollfd){s->sigfd, POLLIN, 0};
+	pf[nf++] = (struct pollfd){s->in_fd, POLLIN, 0};
+	if (s->tgt && s->tgt->out_fd >= 0)
+		pf[nf++] = (struct pollfd){s->tgt->out_fd, POLLIN, 0};
+	if (s->tgt && s->tgt->err_fd >= 0)
+		pf[nf++] = (struct pollfd){s->tgt->err_fd, POLLIN, 0};
+	/* EINTR or a poll failure: the caller looks at the child anyway. */
+	if (poll(pf, (nfds_t)nf, timeout_ms) > 0) {
+		/* Requests wait for the call, except an interrupt. */
+		if (pf[1].revents)
+			dap_session_take_input(s);
+		drain_sigfd(s);
+		dap_target_drain_output(s, 0);
+	}
+}
+
 int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
 		    gd_err *err)
 {
@@ -28,12 +66,15 @@ int dap_session_new(dap_session **out, int in_fd, int out_fd, gd_log *log,
 	s->in_fd = in_fd;
 	s->out_fd = out_fd;
 	s->log = log;
-	s->next_bp_id = 1;
 	s->lines_start_at1 = 1;
-	s->exc_panic = s->exc_throw = 1; /* Delve's defaults */
 	s->sigfd = s->termfd = -1;
 	if (dap_framing_new(&s->fr, DAP_MAX_MESSAGE, err) < 0) {
 		free(s);
+		return -1;
+	}
+	dbg_hooks hooks = {dap_target_on_event, wait_child, call_interrupted, s};
+	if (dbg_new(&s->dbg, log, &hooks, err) < 0) {
+		dap_session_free(s);
 		return -1;
 	}
 	/* Child stops arrive as SIGCHLD on a signalfd so one poll() serves
@@ -77,11 +118,9 @@ void dap_session_free(dap_session *s)
 {
 	if (!s)
 		return;
-	dap_session_end(s);
-	dap_exc_clear(s);
-	for (size_t i = 0; i < s->nbps; i++)
-		dap_bp_free(&s->bps[i]);
-	free(s->bps);
+	if (s->dbg)
+		dap_session_end(s);
+	dbg_free(s->dbg);
 	dap_sources_free(s);
 	grt_gfilter_free(s->gfilter);
 	dap_handles_reset(s);
@@ -261,9 +300,9 @@ void dap_respond_error_id(dap_session *s, const cJSON *req, int id,
 }
 
 /* Requests that would run or change the program: a core file answers them
- * all with CORE_ERR_IS_CORE.  Breakpoint requests are not here: they are
+ * all with DBG_ERR_IS_CORE.  Breakpoint requests are not here: they are
  * accepted, unverified with that message. */
-int dap_core_refuses(const char *command)
+int dap_corefile_refuses(const char *command)
 {
 	static const char *const run[] = {
 		"continue", "next", "stepIn", "stepOut", "stepBack",
@@ -431,11 +470,10 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 			dap_respond_error_id(s, msg, DAP_ERR_UNSUPPORTED, 0,
 					     "unsupported request '%s'",
 					     cmd->valuestring);
-		else if (s->tgt && s->tgt->proc &&
-			 core_is_corefile(s->tgt->proc) &&
-			 dap_core_refuses(cmd->valuestring))
+		else if (dbg_is_corefile(s->dbg) &&
+			 dap_corefile_refuses(cmd->valuestring))
 			dap_respond_error_id(s, msg, DAP_ERR_CORE, 0, "%s",
-					     CORE_ERR_IS_CORE);
+					     DBG_ERR_IS_CORE);
 		else
 			fn(s, msg, args);
 	}
@@ -584,12 +622,6 @@ static void read_client(dap_session *s)
 		handle_queued(s);
 }
 
-static void drain_sigfd(dap_session *s)
-{
-	struct signalfd_siginfo si;
-	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		;
-}
 
 /* A termination signal: the loop ends and the session is cleaned up. */
 static void read_termfd(dap_session *s)
@@ -615,7 +647,7 @@ void dap_session_end(dap_session *s)
 	dap_build_cancel(s);
 	dap_term_end(s);
 	dap_plain_end(s, 0);
-	dap_target_end(s);
+	dap_target_end(s, 0);
 }
 
 int dap_session_run(dap_session *s)
@@ -662,8 +694,7 @@ int dap_session_run(dap_session *s)
 			pf[n++] = (struct pollfd){s->plain->status_fd, POLLIN, 0};
 		}
 		/* A held stop has no SIGCHLD to wake us: look at once. */
-		int held = s->tgt && s->tgt->proc && s->state == DAP_RUNNING &&
-			   core_has_held(s->tgt->proc);
+		int held = s->state == DAP_RUNNING && dbg_wants_poll(s->dbg);
 		int timeout = held ? 0 : dap_build_timeout(s);
 		/* waitFor: look for the process this often. */
 		if (dap_attach_waiting(s) && (timeout < 0 || timeout > 20))
@@ -694,7 +725,7 @@ int dap_session_run(dap_session *s)
 		    (pst_i >= 0 && pf[pst_i].revents))
 			dap_plain_poll(s, 0);
 		if (child || held)
-			dap_target_on_child(s);
+			dbg_on_child(s->dbg);
 		if (child)
 			dap_target_check_gone(s);
 		if (term_i >= 0 && pf[term_i].revents)

@@ -1,8 +1,8 @@
-/* The debug target as the session sees it: start, stop, resume, end. */
+/* The program as the session sees it: build, launch or attach through the
+ * debugger, output pipes, and the debugger's events as DAP events. */
 #include "dap_internal.h"
 #include "dap_build.h"
 #include "dap_child.h"
-#include "../goruntime/grt_call.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,13 +14,6 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-static int open_dwarf(dap_session *s, const char *path, gd_err *err)
-{
-	if (gdw_open(&s->tgt->dw, path, err) < 0)
-		return -1;
-	return 0;
-}
 
 static dap_target *target_new(void)
 {
@@ -35,7 +28,6 @@ static dap_target *target_new(void)
 static int open_core(dap_session *s, gd_err *err)
 {
 	const dap_args_launch *c = &s->cfg;
-	dap_target *t = s->tgt;
 	struct stat st;
 	if (stat(c->program, &st) < 0)
 		return gd_err_sys(err, "program '%s'", c->program);
@@ -43,14 +35,7 @@ static int open_core(dap_session *s, gd_err *err)
 		return gd_err_set(err, "program '%s' is a directory; mode "
 				  "\"core\" needs the executable the core "
 				  "was dumped from", c->program);
-	if (open_dwarf(s, c->program, err) < 0 ||
-	    core_open_corefile(&t->proc, c->core_file_path, c->program,
-			       s->log, err) < 0 ||
-	    grt_open(&t->rt, t->dw, t->proc, err) < 0)
-		return -1;
-	gd_log_info(s->log, "core %s of %s, Go %s", c->core_file_path,
-		    c->program, grt_go_version(t->rt));
-	return 0;
+	return dbg_open_corefile(s->dbg, c->program, c->corefile_path, err);
 }
 
 /* Starts the program (seize_pid 0), or takes it from a runInTerminal
@@ -93,8 +78,6 @@ static int target_start(dap_session *s, char *built, char *tmpdir,
 			goto out;
 		}
 	}
-	if (open_dwarf(s, binary, err) < 0)
-		goto out;
 	if (access(binary, X_OK) < 0) {
 		gd_err_sys(err, "program '%s' is not executable", binary);
 		goto out;
@@ -110,14 +93,12 @@ static int target_start(dap_session *s, char *built, char *tmpdir,
 		argv[i + 1] = c->args[i];
 
 	if (seize_pid > 0) {
-		if (core_seize_exec(&t->proc, seize_pid, gate_fd, binary,
-				    s->log, err) < 0)
-			goto out;
-		if (grt_open(&t->rt, t->dw, t->proc, err) < 0)
-			goto out;
-		gd_log_info(s->log, "target %s in the client's terminal, Go %s",
-			    binary, grt_go_version(t->rt));
-		rc = 0;
+		/* In the client's terminal: no pipes of ours. */
+		dbg_launch_opts so = {
+			.binary = binary, .seize_pid = seize_pid,
+			.gate_fd = gate_fd,
+		};
+		rc = dbg_launch(s->dbg, &so, err);
 		goto out;
 	}
 	if (pipe2(opipe, O_CLOEXEC) < 0 || pipe2(epipe, O_CLOEXEC) < 0) {
@@ -125,21 +106,26 @@ static int target_start(dap_session *s, char *built, char *tmpdir,
 		goto out;
 	}
 	devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-	core_launch_opts o = {
-		.path = binary, .argv = argv, .envp = env,
+	if (devnull < 0) {
+		gd_err_sys(err, "/dev/null");
+		goto out;
+	}
+	dbg_launch_opts o = {
+		.binary = binary, .argv = argv, .envp = env,
 		.cwd = c->cwd && c->cwd[0] ? c->cwd : NULL,
 		.stdin_fd = devnull, .stdout_fd = opipe[1], .stderr_fd = epipe[1],
 	};
-	if (core_launch(&t->proc, &o, s->log, err) < 0)
+	if (dbg_launch(s->dbg, &o, err) < 0)
 		goto out;
 	t->out_fd = opipe[0];
 	t->err_fd = epipe[0];
 	opipe[0] = epipe[0] = -1;
-	fcntl(t->out_fd, F_SETFL, O_NONBLOCK);
-	fcntl(t->err_fd, F_SETFL, O_NONBLOCK);
-	if (grt_open(&t->rt, t->dw, t->proc, err) < 0)
+	/* Without O_NONBLOCK a drain would block the session: say so. */
+	if (fcntl(t->out_fd, F_SETFL, O_NONBLOCK) < 0 ||
+	    fcntl(t->err_fd, F_SETFL, O_NONBLOCK) < 0) {
+		gd_err_sys(err, "output pipes");
 		goto out;
-	gd_log_info(s->log, "target %s, Go %s", binary, grt_go_version(t->rt));
+	}
 	rc = 0;
 out:
 	for (int i = 0; i < 2; i++) {
@@ -173,22 +159,7 @@ int dap_target_attach(dap_session *s, gd_err *err)
 	if (!t)
 		return gd_err_set(err, "out of memory");
 	s->tgt = t;
-	t->attached = 1;
-	pid_t pid = (pid_t)s->cfg.process_id;
-	char *exe = NULL;
-	if (asprintf(&exe, "/proc/%d/exe", (int)pid) < 0)
-		return gd_err_set(err, "out of memory");
-	char *path = realpath(exe, NULL);
-	free(exe);
-	if (!path)
-		return gd_err_sys(err, "no process %d", (int)pid);
-	int rc = open_dwarf(s, path, err);
-	free(path);
-	if (rc < 0)
-		return -1;
-	if (core_attach(&t->proc, pid, s->log, err) < 0)
-		return -1;
-	return grt_open(&t->rt, t->dw, t->proc, err);
+	return dbg_attach(s->dbg, (pid_t)s->cfg.process_id, err);
 }
 
 /* Reads what the program wrote.  final: the program is gone, so read until
@@ -275,9 +246,6 @@ static void send_exit(dap_session *s, int code, int sig)
 	if (s->exited_sent)
 		return;
 	s->exited_sent = 1;
-	/* A step the exit cut short (next/stepOut over the last line). */
-	grt_step_end(s->step);
-	s->step = NULL;
 	dap_target_drain_output(s, 1);
 	if (s->tgt)
 		s->tgt->exit_ms = mono_ms();
@@ -300,315 +268,124 @@ static void send_exit(dap_session *s, int code, int sig)
 	s->state = DAP_TERMINATED;
 }
 
-/* The process vanished during a stop or resume: its exit status is with
- * core. */
-static void report_exit_from_core(dap_session *s)
-{
-	core_stop st;
-	int code = 0, sig = 0;
-	if (core_wait(s->tgt->proc, 0, &st, NULL) == 1 &&
-	    st.kind == CORE_STOP_EXITED) {
-		code = st.exit_code;
-		sig = st.exit_signal;
-	}
-	send_exit(s, code, sig);
-}
-
 void dap_target_check_gone(dap_session *s)
 {
-	dap_target *t = s->tgt;
-	if (!t || !t->proc || s->exited_sent || s->state == DAP_RUNNING)
+	if (!s->tgt || s->exited_sent || s->state == DAP_RUNNING)
 		return;
-	core_stop st;
-	gd_err err = GD_ERR_INIT;
-	int rc = core_poll_exit(t->proc, &st, &err);
-	if (rc < 0) {
-		gd_log_info(s->log, "checking the program: %s", gd_err_msg(&err));
-		gd_err_clear(&err);
-		return;
-	}
-	if (rc == 0 && !core_exited(t->proc))
-		return;
-	gd_log_info(s->log, "the program died while stopped (%s %d)",
-		    rc && st.exit_signal ? "signal" : "exit code",
-		    rc && st.exit_signal ? st.exit_signal : rc ? st.exit_code : 0);
-	dap_handles_reset(s);
-	send_exit(s, rc ? st.exit_code : 0, rc ? st.exit_signal : 0);
+	dbg_check_gone(s->dbg);
 }
 
-void dap_target_report_stop(dap_session *s, const char *reason, uint64_t goid,
-			    const int *bp_ids, size_t nbp_ids)
+static const char *reason_name(dbg_stop_reason r)
 {
+	switch (r) {
+	case DBG_STOP_ENTRY: return "entry";
+	case DBG_STOP_BREAKPOINT: return "breakpoint";
+	case DBG_STOP_FUNCTION_BREAKPOINT: return "function breakpoint";
+	case DBG_STOP_INSTRUCTION_BREAKPOINT: return "instruction breakpoint";
+	case DBG_STOP_STEP: return "step";
+	case DBG_STOP_PAUSE: return "pause";
+	case DBG_STOP_EXCEPTION: return "exception";
+	case DBG_STOP_DATA_BREAKPOINT: return "data breakpoint";
+	case DBG_STOP_GOTO: return "goto";
+	}
+	return "breakpoint";
+}
+
+static void send_stopped(dap_session *s, const dbg_event *ev)
+{
+	dap_handles_reset(s);
 	s->state = DAP_STOPPED;
-	s->cur_goid = goid;
 	cJSON *b = cJSON_CreateObject();
-	cJSON_AddStringToObject(b, "reason", reason);
-	cJSON_AddNumberToObject(b, "threadId", (double)goid);
+	cJSON_AddStringToObject(b, "reason", reason_name(ev->reason));
+	if (ev->description) {
+		cJSON_AddStringToObject(b, "description", ev->description);
+		if (ev->reason == DBG_STOP_EXCEPTION)
+			cJSON_AddStringToObject(b, "text", ev->description);
+	}
+	cJSON_AddNumberToObject(b, "threadId", (double)ev->thread_id);
 	cJSON_AddBoolToObject(b, "allThreadsStopped", 1);
-	if (nbp_ids) {
+	if (ev->nbp_ids) {
 		cJSON *ids = cJSON_AddArrayToObject(b, "hitBreakpointIds");
-		for (size_t i = 0; i < nbp_ids; i++)
-			cJSON_AddItemToArray(ids, cJSON_CreateNumber(bp_ids[i]));
+		for (size_t i = 0; i < ev->nbp_ids; i++)
+			cJSON_AddItemToArray(ids, cJSON_CreateNumber(ev->bp_ids[i]));
 	}
 	dap_event(s, "stopped", b);
 }
 
-/* Thread id to report for a thread: its goroutine, else the OS thread. */
-static uint64_t thread_id_for(dap_session *s, pid_t tid)
+/* Logpoint text says where it came from. */
+/* Messages of the debugger go to the console; a logpoint's line is
+ * written as Delve writes it (service/dap logBreakpointMessage): category
+ * stdout, "> [Go N]: " and the message, with the breakpoint's place. */
+static void send_output(dap_session *s, const dbg_event *ev)
 {
-	uint64_t goid = 0;
-	grt_invalidate(s->tgt->rt);
-	if (grt_thread_goid(s->tgt->rt, tid, &goid, NULL) < 0 || goid == 0)
-		return (uint64_t)tid;
-	return goid;
-}
-
-static void stop_and_report(dap_session *s, pid_t tid, const char *reason,
-			    const int *ids, size_t nids)
-{
-	gd_err err = GD_ERR_INIT;
-	if (core_stop_all(s->tgt->proc, &err) < 0) {
-		gd_log_info(s->log, "stop: %s", gd_err_msg(&err));
-		gd_err_clear(&err);
-	}
-	/* Whatever stopped us ends a step: its breakpoints go while every
-	 * thread is still. */
-	grt_step_end(s->step);
-	s->step = NULL;
-	if (core_exited(s->tgt->proc)) {
-		report_exit_from_core(s);
-		return;
-	}
-	dap_handles_reset(s);
-	dap_target_report_stop(s, reason, thread_id_for(s, tid), ids, nids);
-}
-
-/* The goroutine to show after a pause: the user's last one if it still
- * exists, else one running user code, else the lowest id. */
-uint64_t dap_target_pick_goroutine(dap_session *s)
-{
-	const grt_goroutine *gs;
-	size_t n;
-	if (grt_goroutines(s->tgt->rt, &gs, &n, NULL) < 0 || n == 0)
-		return core_pid(s->tgt->proc);
-	uint64_t best = 0, running = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (gs[i].goid == s->cur_goid && s->cur_goid)
-			return s->cur_goid;
-		if (grt_is_system(s->tgt->rt, &gs[i]))
-			continue;
-		if (gs[i].tid && !running)
-			running = gs[i].goid;
-		if (!best || gs[i].goid < best)
-			best = gs[i].goid;
-	}
-	return running ? running : best ? best : gs[0].goid;
-}
-
-static void report_exc(dap_session *s)
-{
-	dap_handles_reset(s);
-	s->state = DAP_STOPPED;
-	/* A fatal error from the scheduler (deadlock) runs on no goroutine:
-	 * show the one the user had, or one of the program's. */
-	uint64_t id = s->exc_goid ? s->exc_goid : dap_target_pick_goroutine(s);
-	s->cur_goid = id;
 	cJSON *b = cJSON_CreateObject();
-	cJSON_AddStringToObject(b, "reason", "exception");
-	cJSON_AddStringToObject(b, "description", s->exc_desc);
-	cJSON_AddStringToObject(b, "text", s->exc_desc);
-	cJSON_AddNumberToObject(b, "threadId", (double)id);
-	cJSON_AddBoolToObject(b, "allThreadsStopped", 1);
-	dap_event(s, "stopped", b);
+	const dbg_bp_view *bp = ev->bp;
+	if (bp) {
+		char *line = NULL;
+		cJSON_AddStringToObject(b, "category", "stdout");
+		if (asprintf(&line, "> [Go %llu]: %s",
+			     (unsigned long long)ev->thread_id, ev->text) < 0)
+			line = NULL;
+		cJSON_AddStringToObject(b, "output", line ? line : ev->text);
+		free(line);
+	} else {
+		cJSON_AddStringToObject(b, "category", "console");
+		cJSON_AddStringToObject(b, "output", ev->text);
+	}
+	char *path = NULL;
+	if (bp && bp->source)
+		path = strdup(bp->source);
+	else if (bp && bp->file)
+		path = dap_path_to_client(s, bp->file);
+	if (path) {
+		cJSON *src = cJSON_AddObjectToObject(b, "source");
+		cJSON_AddStringToObject(src, "path", path);
+		cJSON_AddNumberToObject(b, "line", bp->line);
+	}
+	free(path);
+	dap_event(s, "output", b);
 }
 
-static void stop_and_report_exc(dap_session *s)
+void dap_target_on_event(void *ctx, const dbg_event *ev)
 {
-	gd_err err = GD_ERR_INIT;
-	if (core_stop_all(s->tgt->proc, &err) < 0)
-		gd_err_clear(&err);
-	grt_step_end(s->step);
-	s->step = NULL;
-	report_exc(s);
-}
-
-void dap_target_report_core(dap_session *s)
-{
-	uint64_t goid = 0;
-	char *kind = NULL, *desc = NULL;
-	gd_err err = GD_ERR_INIT;
-	int rc = grt_crash(s->tgt->rt, &goid, &kind, &desc, &err);
-	if (rc < 0) {
-		/* The stop is still shown; only its reason is lost. */
-		gd_log_info(s->log, "core: why it crashed: %s", gd_err_msg(&err));
-		gd_err_clear(&err);
-	}
-	if (rc == 0) {
-		dap_exc_record(s, kind, desc, goid, 0);
-		free(kind);
-		free(desc);
-		report_exc(s);
+	dap_session *s = ctx;
+	switch (ev->kind) {
+	case DBG_EV_STOPPED:
+		send_stopped(s, ev);
 		return;
-	}
-	dap_handles_reset(s);
-	dap_target_report_stop(s, "pause", dap_target_pick_goroutine(s), NULL, 0);
-}
-
-static void handle_stop(dap_session *s, const core_stop *st)
-{
-	gd_err err = GD_ERR_INIT;
-	switch (st->kind) {
-	case CORE_STOP_EXITED:
-		send_exit(s, st->exit_code, st->exit_signal);
+	case DBG_EV_EXITED:
+		dap_handles_reset(s);
+		send_exit(s, ev->exit_code, ev->exit_signal);
 		return;
-	case CORE_STOP_BREAKPOINT: {
-		if (dap_exc_hit(s, st->tid, st->addr)) {
-			stop_and_report_exc(s);
-			return;
-		}
-		int *ids = NULL;
-		size_t n = dap_bp_hit(s, st->tid, st->addr, &ids);
-		if (n) {
-			/* A user breakpoint wins over a step under way, on
-			 * any goroutine. */
-			stop_and_report(s, st->tid, dap_bp_reason(s, ids[0]), ids, n);
-			free(ids);
-			return;
-		}
-		free(ids);
-		if (!s->step)
-			break; /* not a user breakpoint (any more): go on */
-		switch (grt_step_on_bp(s->step, st->tid, st->addr, &err)) {
-		case GRT_STEP_DONE:
-			stop_and_report(s, st->tid, "step", NULL, 0);
-			return;
-		case GRT_STEP_GONE:
-			grt_step_end(s->step);
-			s->step = NULL;
-			break;
-		case GRT_STEP_RESUME:
-		case GRT_STEP_NOT_OURS:
-			break;
-		}
-		gd_err_clear(&err);
-		break;
-	}
-	case CORE_STOP_TRAP: {
-		/* The runtime's trap in a function call that timed out
-		 * earlier: finish its protocol quietly and go on. */
-		int pend = grt_call_pending_trap(s->tgt->rt, st->tid, &err);
-		if (pend < 0) {
-			gd_log_info(s->log, "call: %s", gd_err_msg(&err));
-			gd_err_clear(&err);
-		}
-		if (pend == 1)
-			break;
-		/* runtime.Breakpoint() or an int3 compiled into the program. */
-		stop_and_report(s, st->tid, "breakpoint", NULL, 0);
+	case DBG_EV_OUTPUT:
+		send_output(s, ev);
 		return;
-	}
-	case CORE_STOP_WATCH:
-		if (st->slot >= 0 && st->slot < 4 && s->watches[st->slot].active &&
-		    dap_watch_hit(s, st->tid, st->slot))
-			return;
-		break;
-	case CORE_STOP_STEP:
-		stop_and_report(s, st->tid, "step", NULL, 0);
-		return;
-	case CORE_STOP_NONE:
-		return;
-	}
-	if (core_resume_thread(s->tgt->proc, st->tid, &err) < 0) {
-		gd_log_info(s->log, "resume: %s", gd_err_msg(&err));
-		gd_err_clear(&err);
-	}
-}
-
-void dap_target_on_child(dap_session *s)
-{
-	if (!s->tgt || !s->tgt->proc || s->state != DAP_RUNNING)
-		return;
-	while (s->state == DAP_RUNNING) {
-		core_stop st;
-		gd_err err = GD_ERR_INIT;
-		int rc = core_wait(s->tgt->proc, 0, &st, &err);
-		if (rc < 0) {
-			gd_log_info(s->log, "wait: %s", gd_err_msg(&err));
-			gd_err_clear(&err);
-			return;
-		}
-		if (rc == 0)
-			return;
-		handle_stop(s, &st);
 	}
 }
 
 int dap_target_resume(dap_session *s, gd_err *err)
 {
-	dap_target *t = s->tgt;
-	if (!t || !t->proc)
+	if (!s->tgt || !dbg_has_target(s->dbg))
 		return gd_err_set(err, "no program is running");
-	if (core_exited(t->proc)) {
-		report_exit_from_core(s);
-		return 0;
-	}
 	dap_handles_reset(s);
-	dap_exc_clear(s);
-	grt_invalidate(t->rt);
-	if (core_resume_all(t->proc, err) < 0)
-		return -1;
+	dap_state was = s->state;
+	/* The debugger's events (a stop, the exit) may come at once and
+	 * set the state themselves. */
 	s->state = DAP_RUNNING;
-	/* Stops that happened meanwhile are picked up by the SIGCHLD path. */
-	return 0;
-}
-
-int dap_target_pause(dap_session *s, gd_err *err)
-{
-	dap_target *t = s->tgt;
-	if (!t || !t->proc)
-		return gd_err_set(err, "no program is running");
-	if (s->state != DAP_RUNNING)
-		return 0;
-	if (core_stop_all(t->proc, err) < 0)
+	if (dbg_continue(s->dbg, err) < 0) {
+		s->state = was;
 		return -1;
-	grt_step_end(s->step);
-	s->step = NULL;
-	if (core_exited(t->proc)) {
-		report_exit_from_core(s);
-		return 0;
 	}
-	grt_invalidate(t->rt);
-	dap_handles_reset(s);
-	dap_target_report_stop(s, "pause", dap_target_pick_goroutine(s), NULL, 0);
 	return 0;
 }
 
-void dap_target_end(dap_session *s)
+void dap_target_end(dap_session *s, int kill)
 {
 	dap_target *t = s->tgt;
+	dbg_end(s->dbg, kill ? DBG_END_KILL
+		       : t && t->detach ? DBG_END_DETACH : DBG_END_DEFAULT);
 	if (!t)
 		return;
-	/* Debug registers and breakpoints can only be taken out of stopped
-	 * threads: a running program is stopped first, else an attached one
-	 * would be left with them (and die of SIGTRAP at the next hit). */
-	if (t->proc && !core_exited(t->proc) && s->state == DAP_RUNNING)
-		core_stop_all(t->proc, NULL);
-	dap_watch_clear(s);
-	/* An exited program's step is freed too (grt_step_end knows). */
-	grt_step_end(s->step);
-	s->step = NULL;
-	grt_close(t->rt);
-	if (t->proc) {
-		if (t->attached || t->detach) {
-			gd_err err = GD_ERR_INIT;
-			if (core_detach(t->proc, &err) < 0)
-				gd_log_info(s->log, "detach: %s", gd_err_msg(&err));
-			gd_err_clear(&err);
-		}
-		core_free(t->proc);
-	}
-	if (t->dw)
-		gdw_close(t->dw);
 	if (t->out_fd >= 0)
 		close(t->out_fd);
 	if (t->err_fd >= 0)

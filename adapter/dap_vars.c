@@ -20,14 +20,14 @@ void dap_handle_release(dap_handle_ext *h)
 
 grt_fmtlim dap_handle_limits(dap_session *s, const dap_handle_ext *x)
 {
-	return x && x->lim.max_string ? x->lim : grt_fmtlim_of(s->tgt->rt, NULL);
+	return x && x->lim.max_string ? x->lim : grt_fmtlim_of(dbg_rt(s->dbg), NULL);
 }
 
 cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 		    grt_value *v, const dap_handle *frame,
 		    const grt_fmtlim *lim)
 {
-	grt_target *t = s->tgt->rt;
+	grt_target *t = dbg_rt(s->dbg);
 	grt_fmtlim def = grt_fmtlim_of(t, NULL);
 	if (!lim)
 		lim = &def;

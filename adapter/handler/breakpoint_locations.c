@@ -13,36 +13,28 @@ void dap_h_breakpoint_locations(dap_session *s, const cJSON *req,
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (!s->tgt || !s->tgt->dw) {
-		dap_args_breakpoint_locations_free(&a);
-		dap_respond_error(s, req, "breakpointLocations: no program is "
-				  "loaded yet");
-		return;
-	}
-	int end = a.end_line > 0 ? a.end_line : a.line;
-	if (end < a.line || end - a.line > 100000) {
-		dap_args_breakpoint_locations_free(&a);
-		dap_respond_error(s, req, "breakpointLocations: bad line range "
-				  "%d-%d", a.line, end);
-		return;
-	}
 	char *bin = dap_path_to_binary(s, a.source_path);
-	cJSON *body = cJSON_CreateObject();
-	cJSON *list = cJSON_AddArrayToObject(body, "breakpoints");
-	if (bin && gdw_has_file(s->tgt->dw, bin)) {
-		for (int line = a.line; line <= end; line++) {
-			gdw_line_addrs la = {0};
-			if (gdw_line_addrs_for(s->tgt->dw, bin, line, &la, NULL) < 0)
-				continue;
-			free(la.addrs);
-			if (la.line != line)
-				continue;
-			cJSON *l = cJSON_CreateObject();
-			cJSON_AddNumberToObject(l, "line", line);
-			cJSON_AddItemToArray(list, l);
-		}
+	int *lines = NULL;
+	size_t n = 0;
+	if (!bin || dbg_bp_locations(s->dbg, bin, a.line, a.end_line, &lines,
+				     &n, &err) < 0) {
+		free(bin);
+		dap_args_breakpoint_locations_free(&a);
+		if (!err.msg)
+			gd_err_set(&err, "out of memory");
+		gd_err_wrap(&err, "breakpointLocations");
+		dap_respond_err(s, req, &err);
+		return;
 	}
 	free(bin);
+	cJSON *body = cJSON_CreateObject();
+	cJSON *list = cJSON_AddArrayToObject(body, "breakpoints");
+	for (size_t i = 0; i < n; i++) {
+		cJSON *l = cJSON_CreateObject();
+		cJSON_AddNumberToObject(l, "line", lines[i]);
+		cJSON_AddItemToArray(list, l);
+	}
+	free(lines);
 	dap_args_breakpoint_locations_free(&a);
 	dap_respond(s, req, body);
 }

@@ -51,13 +51,13 @@ void dap_h_completions(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond(s, req, body);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		/* Nothing to complete from while the program runs. */
 		dap_args_completions_free(&a);
 		dap_respond(s, req, body);
 		return;
 	}
-	dap_handle fr = {DAP_H_FRAME, s->cur_goid, 0, 0};
+	dap_handle fr = {DAP_H_FRAME, dbg_current_goid(s->dbg), 0, 0};
 	if (a.has_frame_id) {
 		const dap_handle *h = dap_handle_get(s, a.frame_id);
 		if (!h || h->kind != DAP_H_FRAME) {
@@ -72,7 +72,7 @@ void dap_h_completions(dap_session *s, const cJSON *req, const cJSON *args)
 	grt_scope sc;
 	grt_completion *v = NULL;
 	size_t n = 0;
-	if (grt_scope_open(s->tgt->rt, fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
+	if (grt_scope_open(dbg_rt(s->dbg), fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
 	    grt_complete(&sc, a.text, cursor, &v, &n, &err) < 0) {
 		cJSON_Delete(body);
 		dap_args_completions_free(&a);

@@ -30,25 +30,15 @@ void dap_run_configured(dap_session *s)
 			s->state = DAP_RUNNING;
 		return;
 	}
-	if (core_is_corefile(s->tgt->proc)) {
+	if (dbg_is_corefile(s->dbg)) {
 		/* Nothing runs: the stop is where the core was dumped. */
-		dap_target_report_core(s);
+		dbg_corefile_stop(s->dbg);
 		return;
 	}
 	if (s->cfg.stop_on_entry) {
-		if (s->tgt->attached) {
-			/* Caught wherever it was: show a goroutine threads
-			 * lists, as after a pause. */
-			grt_invalidate(s->tgt->rt);
-			dap_target_report_stop(s, "entry",
-					       dap_target_pick_goroutine(s),
-					       NULL, 0);
-			return;
-		}
-		/* Launched: stopped before its first instruction; there are
-		 * no goroutines yet, threads lists the main thread. */
-		dap_target_report_stop(s, "entry",
-				       (uint64_t)core_pid(s->tgt->proc), NULL, 0);
+		/* Launched: on the main thread (no goroutines yet); attached:
+		 * on a goroutine threads lists, as after a pause. */
+		dbg_initial_stop(s->dbg);
 		return;
 	}
 	/* Launched or attached, the program runs on. */

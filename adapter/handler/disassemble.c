@@ -27,7 +27,7 @@ void dap_h_disassemble(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_args_disassemble_free(&a);
 		dap_respond_error(s, req, "disassemble: the program is not stopped");
 		return;
@@ -35,7 +35,7 @@ void dap_h_disassemble(dap_session *s, const cJSON *req, const cJSON *args)
 	addr += (uint64_t)a.offset;
 	grt_insn *v;
 	size_t n;
-	if (grt_disasm(s->tgt->rt, addr, a.instruction_offset,
+	if (grt_disasm(dbg_rt(s->dbg), addr, a.instruction_offset,
 		       (size_t)a.instruction_count, flavor(s), &v, &n, &err) < 0) {
 		dap_args_disassemble_free(&a);
 		dap_respond_err(s, req, &err);

@@ -38,18 +38,14 @@ void dap_h_disconnect(dap_session *s, const cJSON *req, const cJSON *args)
 		s->exit_code = 0;
 		dap_launch_abort(s, "cancelled: the client disconnected");
 		dap_plain_end(s, 0);
-		dap_target_end(s);
+		dap_target_end(s, 0);
 		return;
 	}
 	dap_launch_abort(s, "cancelled: the client disconnected");
-	if (s->tgt && s->tgt->attached && a.terminate_debuggee == 1 &&
-	    s->tgt->proc && !core_exited(s->tgt->proc)) {
-		core_kill(s->tgt->proc);
-	}
-	if (s->tgt && !s->tgt->attached && a.terminate_debuggee == 0)
+	if (s->tgt && !dbg_attached(s->dbg) && a.terminate_debuggee == 0)
 		s->tgt->detach = 1;
 	dap_plain_end(s, a.terminate_debuggee == 0);
-	dap_target_end(s);
+	dap_target_end(s, a.terminate_debuggee == 1);
 	dap_respond(s, req, NULL);
 	s->done = 1;
 	s->exit_code = 0;
@@ -64,9 +60,9 @@ static void signal_program(dap_session *s, int sig)
 		dap_plain_signal(s, sig);
 		return;
 	}
-	if (!s->tgt || !s->tgt->proc || core_exited(s->tgt->proc))
+	if (!dbg_has_target(s->dbg) || dbg_exited(s->dbg))
 		return;
-	kill(core_pid(s->tgt->proc), sig);
+	kill(dbg_pid(s->dbg), sig);
 	if (s->state == DAP_STOPPED || s->state == DAP_CONFIGURING) {
 		/* A stopped program must run to take the signal. */
 		gd_err err = GD_ERR_INIT;
@@ -86,7 +82,7 @@ void dap_h_terminate(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	dap_launch_abort(s, "cancelled: the client asked to terminate");
 	int running = (s->plain && !s->plain->reaped) ||
-		      (s->tgt && s->tgt->proc && !core_exited(s->tgt->proc) &&
+		      (dbg_has_target(s->dbg) && !dbg_exited(s->dbg) &&
 		       !s->exited_sent);
 	if (!running) {
 		dap_respond(s, req, NULL);

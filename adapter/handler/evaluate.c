@@ -1,6 +1,5 @@
 #include "../dap_internal.h"
 #include "../../goruntime/grt_value.h"
-#include "../dap_call.h"
 
 #include <ctype.h>
 
@@ -21,7 +20,7 @@ static int eval_frame(dap_session *s, int has_frame, int frame_id,
 		*out = *h;
 		return 0;
 	}
-	out->goid = s->cur_goid;
+	out->goid = dbg_current_goid(s->dbg);
 	return 0;
 }
 
@@ -55,7 +54,7 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_args_evaluate_free(&a);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_args_evaluate_free(&a);
 		dap_respond_error(s, req, "evaluate: the program is not stopped");
 		return;
@@ -66,7 +65,7 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	grt_value v;
 	grt_call_val *res = NULL;
 	size_t nres = 0;
-	dap_calldrv drv;
+	dbg_calldrv drv;
 	watched_drv wd = {{0}, NULL, 0};
 	/* Calls change the program: only where the user asks for them. */
 	int repl = !a.context || strcmp(a.context, "repl") == 0;
@@ -75,10 +74,10 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	if (repl && strncmp(text, "call", 4) == 0 && isspace((unsigned char)text[4]))
 		text += 5; /* Delve's "call EXPR" */
 	if (eval_frame(s, a.has_frame_id, a.frame_id, &fr, &err) < 0 ||
-	    grt_scope_open(s->tgt->rt, fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
+	    grt_scope_open(dbg_rt(s->dbg), fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
 	    gx_parse(text, &e, &err) < 0)
 		goto fail;
-	dap_calldrv_init(&drv, s);
+	dbg_calldrv_init(&drv, s->dbg, call_timeout(s));
 	wd.drv.ctx = &wd;
 	wd.drv.run = watched_run;
 	wd.inner = &drv.drv;
@@ -102,7 +101,7 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		for (size_t i = 0; i < nres; i++) {
 			if (i)
 				gd_buf_puts(&b, ", ");
-			grt_format(s->tgt->rt, &res[i].v, &b);
+			grt_format(dbg_rt(s->dbg), &res[i].v, &b);
 		}
 		if (nres)
 			gd_buf_puts(&b, ")");
@@ -145,7 +144,7 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	if (!multi && grt_eval(&sc, e, &v, &err) < 0)
 		goto fail;
-	grt_fmtlim lim = grt_fmtlim_of(s->tgt->rt, a.context);
+	grt_fmtlim lim = grt_fmtlim_of(dbg_rt(s->dbg), a.context);
 	cJSON *o = dap_var_json(s, a.expression, a.expression, &v, &fr, &lim);
 	cJSON *body = cJSON_CreateObject();
 	cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "value");

@@ -9,17 +9,18 @@ void dap_h_exception_info(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	}
 	dap_args_exception_info_free(&a);
-	if (s->state != DAP_STOPPED || !s->exc_desc) {
+	const dbg_exception *x = dbg_exception_get(s->dbg);
+	if (s->state != DAP_STOPPED || !x) {
 		dap_respond_error(s, req, "exceptionInfo: the program did not "
 				  "stop on an exception");
 		return;
 	}
 	cJSON *b = cJSON_CreateObject();
-	cJSON_AddStringToObject(b, "exceptionId", s->exc_id);
-	cJSON_AddStringToObject(b, "description", s->exc_desc);
+	cJSON_AddStringToObject(b, "exceptionId", x->id ? x->id : "");
+	cJSON_AddStringToObject(b, "description", x->description);
 	cJSON_AddStringToObject(b, "breakMode", "unhandled");
 	cJSON *d = cJSON_AddObjectToObject(b, "details");
-	cJSON_AddStringToObject(d, "message", s->exc_desc);
-	cJSON_AddStringToObject(d, "stackTrace", s->exc_stack ? s->exc_stack : "");
+	cJSON_AddStringToObject(d, "message", x->description);
+	cJSON_AddStringToObject(d, "stackTrace", x->stack ? x->stack : "");
 	dap_respond(s, req, b);
 }

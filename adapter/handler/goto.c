@@ -14,7 +14,7 @@ void dap_h_goto_targets(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_args_goto_targets_free(&a);
 		dap_respond_error(s, req, "gotoTargets: the program is not stopped");
 		return;
@@ -24,7 +24,7 @@ void dap_h_goto_targets(dap_session *s, const cJSON *req, const cJSON *args)
 	dap_args_goto_targets_free(&a);
 	uint64_t *v;
 	size_t n;
-	if (!bin || grt_goto_targets(s->tgt->rt, s->cur_goid, bin, line, &v, &n,
+	if (!bin || grt_goto_targets(dbg_rt(s->dbg), dbg_current_goid(s->dbg), bin, line, &v, &n,
 				     &err) < 0) {
 		free(bin);
 		if (!gd_err_msg(&err)[0])
@@ -66,7 +66,7 @@ void dap_h_goto(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_respond_error(s, req, "goto: the program is not stopped");
 		return;
 	}
@@ -76,13 +76,11 @@ void dap_h_goto(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	}
 	uint64_t goid = (uint64_t)a.thread_id;
-	if (grt_goto(s->tgt->rt, goid, s->goto_addrs[a.target_id - 1], &err) < 0) {
+	if (dbg_goto(s->dbg, goid, s->goto_addrs[a.target_id - 1], &err) < 0) {
 		gd_err_wrap(&err, "goto");
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	s->cur_goid = goid;
 	dap_respond(s, req, NULL);
-	dap_handles_reset(s);
-	dap_target_report_stop(s, "goto", goid, NULL, 0);
+	dbg_report_stop(s->dbg, DBG_STOP_GOTO, goid);
 }

@@ -18,13 +18,13 @@
 static void started(dap_session *s, const cJSON *req)
 {
 	s->state = DAP_CONFIGURING;
-	if (s->tgt) /* not with noDebug */
-		grt_set_limits(s->tgt->rt, (uint64_t)s->cfg.max_string_len,
+	if (dbg_has_target(s->dbg)) /* not with noDebug */
+		grt_set_limits(dbg_rt(s->dbg), (uint64_t)s->cfg.max_string_len,
 			       (uint64_t)s->cfg.max_array_values);
 	dap_respond(s, req, NULL);
 	/* The process event: which process the session debugs. */
 	pid_t pid = s->plain ? s->plain->pid
-		    : s->tgt && s->tgt->proc ? core_pid(s->tgt->proc) : 0;
+		    : dbg_pid(s->dbg);
 	cJSON *pe = cJSON_CreateObject();
 	const char *name = s->cfg.program;
 	char *exe = NULL;
@@ -42,20 +42,20 @@ static void started(dap_session *s, const cJSON *req)
 				s->cfg.attach ? "attach" : "launch");
 	free(exe);
 	dap_event(s, "process", pe);
-	if (s->tgt && s->tgt->rt) {
-		char *warn = dap_go_version_warning(grt_go_version(s->tgt->rt));
+	if (dbg_has_target(s->dbg)) {
+		char *warn = dap_go_version_warning(grt_go_version(dbg_rt(s->dbg)));
 		if (warn) {
 			dap_output(s, "console", warn, strlen(warn));
 			free(warn);
 		}
 	}
 	/* Breakpoints sent before the program existed (or kept from the run
-	 * before a restart) resolve now. */
-	if (s->tgt)
-		dap_exc_sync(s);
-	for (size_t i = 0; i < s->nbps; i++) {
-		dap_bp_resolve(s, &s->bps[i]);
-		dap_bp_event(s, &s->bps[i]);
+	 * before a restart) were resolved by the launch or attach: tell the
+	 * client how. */
+	for (size_t i = 0; i < dbg_bp_count(s->dbg); i++) {
+		dbg_bp_view v;
+		dbg_bp_at(s->dbg, i, &v);
+		dap_bp_event(s, &v);
 	}
 	if (s->restarting) {
 		/* The client configured this session already: run. */
@@ -141,7 +141,10 @@ static void launch_binary(dap_session *s, const cJSON *req, char *binary,
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->cfg.no_debug && !core) {
+	int plain = s->cfg.no_debug && !core;
+	dbg_set_unavailable(s->dbg, plain
+			    ? "the program runs without debugging (noDebug)" : NULL);
+	if (plain) {
 		const char *path = binary ? binary : s->cfg.program;
 		rc = dap_plain_start(s, path, tmpdir, &err);
 		free(binary);
@@ -150,7 +153,7 @@ static void launch_binary(dap_session *s, const cJSON *req, char *binary,
 	} else {
 		rc = dap_target_launch(s, binary, tmpdir, &err);
 		if (rc < 0)
-			dap_target_end(s);
+			dap_target_end(s, 0);
 	}
 	if (rc < 0) {
 		s->restarting = 0;
@@ -185,7 +188,7 @@ void dap_launch_done(dap_session *s, int rc, gd_err *err)
 	if (!req)
 		return;
 	if (rc < 0) {
-		dap_target_end(s);
+		dap_target_end(s, 0);
 		s->restarting = 0;
 		dap_respond_err(s, req, err);
 	} else {
@@ -261,8 +264,9 @@ static void start_launch(dap_session *s, const cJSON *req)
 static void attach_now(dap_session *s, const cJSON *req)
 {
 	gd_err err = GD_ERR_INIT;
+	dbg_set_unavailable(s->dbg, NULL);
 	if (dap_target_attach(s, &err) < 0) {
-		dap_target_end(s);
+		dap_target_end(s, 0);
 		s->restarting = 0;
 		dap_respond_err(s, req, &err);
 		return;
@@ -398,7 +402,7 @@ void dap_h_restart(dap_session *s, const cJSON *req, const cJSON *args)
 	dap_launch_abort(s, "cancelled by a restart");
 	dap_term_end(s);
 	dap_plain_end(s, 0);
-	dap_target_end(s);
+	dap_target_end(s, 0);
 	if (given) {
 		dap_args_launch_free(&s->cfg);
 		s->cfg = a;
@@ -408,10 +412,6 @@ void dap_h_restart(dap_session *s, const cJSON *req, const cJSON *args)
 	s->state = DAP_IDLE;
 	s->exited_sent = 0;
 	s->terminating = 0;
-	s->cur_goid = 0;
-	s->exc_panic_set = s->exc_throw_set = 0;
-	memset(&s->exc_sites, 0, sizeof(s->exc_sites));
-	dap_exc_clear(s);
 	dap_handles_reset(s);
 	s->restarting = 1;
 	gd_log_info(s->log, "restart");

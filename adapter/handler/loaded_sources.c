@@ -9,11 +9,11 @@ void dap_h_loaded_sources(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (!s->tgt) {
+	if (!dbg_has_target(s->dbg)) {
 		dap_respond_error(s, req, "loadedSources: no program is loaded");
 		return;
 	}
-	gdw_file *dw = s->tgt->dw;
+	gdw_file *dw = dbg_dwarf(s->dbg);
 	size_t n;
 	if (gdw_files(dw, &n, &err) < 0) {
 		dap_respond_err(s, req, &err);

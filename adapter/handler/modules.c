@@ -22,13 +22,13 @@ void dap_h_modules(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (!s->tgt) {
+	if (!dbg_has_target(s->dbg)) {
 		dap_respond_error(s, req, "modules: no program is loaded");
 		return;
 	}
 	grt_module *v;
 	size_t n;
-	if (grt_modules(s->tgt->rt, &v, &n, &err) < 0) {
+	if (grt_modules(dbg_rt(s->dbg), &v, &n, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}

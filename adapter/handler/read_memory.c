@@ -17,7 +17,7 @@ void dap_h_read_memory(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_args_read_memory_free(&a);
 		dap_respond_error(s, req, "readMemory: the program is not stopped");
 		return;
@@ -31,7 +31,7 @@ void dap_h_read_memory(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	}
 	size_t got;
-	grt_mem_read(s->tgt->rt, addr, buf, count, &got);
+	grt_mem_read(dbg_rt(s->dbg), addr, buf, count, &got);
 	char *data = gd_base64_encode(buf, got);
 	free(buf);
 	if (!data) {

@@ -34,7 +34,7 @@ void dap_h_pause(dap_session *s, const cJSON *req, const cJSON *args)
 	(void)args;
 	gd_err err = GD_ERR_INIT;
 	if (s->state == DAP_TERMINATED ||
-	    (s->tgt && s->tgt->proc && core_exited(s->tgt->proc))) {
+	    (dbg_has_target(s->dbg) && dbg_exited(s->dbg))) {
 		dap_respond_error(s, req, "pause: the program is not running");
 		return;
 	}
@@ -43,7 +43,7 @@ void dap_h_pause(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	}
 	dap_respond(s, req, NULL);
-	if (dap_target_pause(s, &err) < 0) {
+	if (dbg_pause(s->dbg, &err) < 0) {
 		gd_log_info(s->log, "pause: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 	}

@@ -30,7 +30,7 @@ void dap_h_scopes(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	const dap_handle *hp = dap_handle_get(s, a.frame_id);
 	dap_args_scopes_free(&a);
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_respond_error(s, req, "scopes: the program is not stopped");
 		return;
 	}
@@ -52,7 +52,7 @@ void dap_h_scopes(dap_session *s, const cJSON *req, const cJSON *args)
 		/* Delve: the current package's globals only, named after it */
 		grt_scope sc;
 		char *pkg = NULL, *name = NULL;
-		if (grt_scope_open(s->tgt->rt, fr.goid, fr.tid, fr.frame, &sc, NULL) == 0)
+		if (grt_scope_open(dbg_rt(s->dbg), fr.goid, fr.tid, fr.frame, &sc, NULL) == 0)
 			pkg = grt_scope_package(&sc);
 		if (pkg && asprintf(&name, "Globals (package %s)", pkg) < 0)
 			name = NULL;

@@ -28,16 +28,10 @@ void dap_h_set_exception_breakpoints(dap_session *s, const cJSON *req,
 			thrown = 1;
 	}
 	dap_args_set_exception_breakpoints_free(&a);
-	s->exc_panic = panic;
-	s->exc_throw = thrown;
-	int running = s->state == DAP_RUNNING && s->tgt && s->tgt->proc;
-	if (running && core_stop_all(s->tgt->proc, &err) < 0) {
+	if (dbg_exc_filters(s->dbg, panic, thrown, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	dap_exc_sync(s);
-	if (running && dap_target_resume(s, &err) < 0)
-		gd_err_clear(&err);
 	cJSON *b = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(b, "breakpoints");
 	for (int i = 0; i < panic + thrown; i++) {

@@ -13,19 +13,19 @@ void dap_h_set_function_breakpoints(dap_session *s, const cJSON *req,
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	dap_bp_spec *specs = calloc(a.nbreakpoints ? a.nbreakpoints : 1, sizeof(*specs));
+	dbg_bp_spec *specs = calloc(a.nbreakpoints ? a.nbreakpoints : 1, sizeof(*specs));
 	if (!specs) {
 		dap_args_set_function_breakpoints_free(&a);
 		dap_respond_error(s, req, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < a.nbreakpoints; i++)
-		specs[i] = (dap_bp_spec){
+		specs[i] = (dbg_bp_spec){
 			.func = a.breakpoints[i].name,
 			.condition = a.breakpoints[i].condition,
 			.hit_condition = a.breakpoints[i].hit_condition,
 		};
-	dap_bp_replace(s, req, DAP_BP_FUNC, NULL, specs, a.nbreakpoints);
+	dap_bp_set(s, req, DBG_BP_FUNC, NULL, specs, a.nbreakpoints);
 	free(specs);
 	dap_args_set_function_breakpoints_free(&a);
 }

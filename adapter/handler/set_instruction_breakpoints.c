@@ -15,7 +15,7 @@ void dap_h_set_instruction_breakpoints(dap_session *s, const cJSON *req,
 		return;
 	}
 	size_t n = a.nbreakpoints;
-	dap_bp_spec *specs = calloc(n ? n : 1, sizeof(*specs));
+	dbg_bp_spec *specs = calloc(n ? n : 1, sizeof(*specs));
 	char **msgs = calloc(n ? n : 1, sizeof(*msgs));
 	if (!specs || !msgs) {
 		free(specs);
@@ -26,7 +26,7 @@ void dap_h_set_instruction_breakpoints(dap_session *s, const cJSON *req,
 	}
 	for (size_t i = 0; i < n; i++) {
 		uint64_t base = 0;
-		specs[i] = (dap_bp_spec){
+		specs[i] = (dbg_bp_spec){
 			.condition = a.breakpoints[i].condition,
 			.hit_condition = a.breakpoints[i].hit_condition,
 		};
@@ -39,7 +39,7 @@ void dap_h_set_instruction_breakpoints(dap_session *s, const cJSON *req,
 			specs[i].instr = base + (uint64_t)a.breakpoints[i].offset;
 		}
 	}
-	dap_bp_replace(s, req, DAP_BP_INSTR, NULL, specs, n);
+	dap_bp_set(s, req, DBG_BP_INSTR, NULL, specs, n);
 	for (size_t i = 0; i < n; i++)
 		free(msgs[i]);
 	free(msgs);

@@ -2,7 +2,6 @@
  * value is a Go expression: 42, -1.5, 'x', nil, &v, 0xc000010000). */
 #include "../dap_internal.h"
 #include "../../goruntime/grt_value.h"
-#include "../dap_call.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +38,7 @@ static int find_child(dap_session *s, const dap_handle_ext *h, const char *name,
 {
 	grt_child *cs;
 	size_t n;
-	if (grt_children(s->tgt->rt, h->val, 0, 0, &cs, &n, err) < 0)
+	if (grt_children(dbg_rt(s->dbg), h->val, 0, 0, &cs, &n, err) < 0)
 		return -1;
 	int r = -1;
 	for (size_t i = 0; i < n; i++) {
@@ -67,7 +66,7 @@ void dap_h_set_variable(dap_session *s, const cJSON *req, const cJSON *args)
 	grt_scope sc;
 	grt_value dst = {0}, nv = {0};
 	const dap_handle *hp = dap_handle_get(s, a.variables_reference);
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		gd_err_set(&err, "the program is not stopped");
 		goto fail;
 	}
@@ -77,9 +76,9 @@ void dap_h_set_variable(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	dap_handle h = *hp;
 	dap_handle_ext x = *dap_handle_ext_get(s, a.variables_reference);
-	dap_calldrv drv;
-	dap_calldrv_init(&drv, s);
-	if (grt_scope_open(s->tgt->rt, h.goid, h.tid, h.frame, &sc, &err) < 0)
+	dbg_calldrv drv;
+	dbg_calldrv_init(&drv, s->dbg, call_timeout(s));
+	if (grt_scope_open(dbg_rt(s->dbg), h.goid, h.tid, h.frame, &sc, &err) < 0)
 		goto fail;
 	if (h.kind == DAP_H_SCOPE) {
 		if (x.scope == DAP_SCOPE_REGISTERS) {
@@ -126,11 +125,11 @@ void dap_h_set_expression(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	dap_handle fr = {0};
 	fr.kind = DAP_H_FRAME;
-	fr.goid = s->cur_goid;
+	fr.goid = dbg_current_goid(s->dbg);
 	gx_expr *e = NULL;
 	grt_scope sc;
 	grt_value v = {0};
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		gd_err_set(&err, "the program is not stopped");
 		goto fail;
 	}
@@ -142,9 +141,9 @@ void dap_h_set_expression(dap_session *s, const cJSON *req, const cJSON *args)
 		}
 		fr = *h;
 	}
-	dap_calldrv drv;
-	dap_calldrv_init(&drv, s);
-	if (grt_scope_open(s->tgt->rt, fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
+	dbg_calldrv drv;
+	dbg_calldrv_init(&drv, s->dbg, call_timeout(s));
+	if (grt_scope_open(dbg_rt(s->dbg), fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
 	    gx_parse(a.expression, &e, &err) < 0)
 		goto fail;
 	sc.calls = &drv.drv;

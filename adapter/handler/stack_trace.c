@@ -6,24 +6,6 @@
 
 /* A DAP thread id is a goroutine id; before the runtime has goroutines it
  * is an OS thread id (see threads). */
-static int resolve_thread(dap_session *s, int64_t id, uint64_t *goid,
-			  pid_t *tid)
-{
-	*goid = 0;
-	*tid = 0;
-	if (id <= 0)
-		return -1;
-	if (grt_goroutine_by_id(s->tgt->rt, (uint64_t)id, NULL)) {
-		*goid = (uint64_t)id;
-		return 0;
-	}
-	if (core_thread_stopped(s->tgt->proc, (pid_t)id)) {
-		*tid = (pid_t)id;
-		return 0;
-	}
-	return -1;
-}
-
 void dap_h_stack_trace(dap_session *s, const cJSON *req, const cJSON *args)
 {
 	dap_args_stack_trace a;
@@ -32,13 +14,13 @@ void dap_h_stack_trace(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_respond_error(s, req, "stackTrace: the program is not stopped");
 		return;
 	}
 	uint64_t goid;
 	pid_t tid;
-	if (resolve_thread(s, a.thread_id, &goid, &tid) < 0) {
+	if (dbg_thread_resolve(s->dbg, a.thread_id, &goid, &tid) < 0) {
 		dap_respond_error(s, req, "stackTrace: no goroutine or thread "
 				  "with id %lld", (long long)a.thread_id);
 		return;
@@ -51,8 +33,7 @@ void dap_h_stack_trace(dap_session *s, const cJSON *req, const cJSON *args)
 	grt_frame *fs;
 	size_t n;
 	int complete;
-	if (grt_stack(s->tgt->rt, goid, tid, want, &fs, &n, &complete, &err) < 0 ||
-	    grt_stack_inline(s->tgt->rt, &fs, &n, &err) < 0) {
+	if (dbg_stack(s->dbg, goid, tid, want, &fs, &n, &complete, &err) < 0) {
 		dap_respond_error(s, req, "stackTrace: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 		return;

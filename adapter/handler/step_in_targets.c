@@ -12,7 +12,7 @@ void dap_h_step_in_targets(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_respond_error(s, req, "stepInTargets: the program is not stopped");
 		return;
 	}
@@ -30,7 +30,7 @@ void dap_h_step_in_targets(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	grt_step_target *v;
 	size_t n;
-	if (grt_step_in_targets(s->tgt->rt, h->goid, &v, &n, &err) < 0) {
+	if (grt_step_in_targets(dbg_rt(s->dbg), h->goid, &v, &n, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}

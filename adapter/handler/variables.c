@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/user.h>
 
 static char *joinf(const char *fmt, const char *a, const char *b)
 {
@@ -22,27 +21,29 @@ static void scope_vars(dap_session *s, const dap_handle *h,
 		       gd_err *err, int *failed)
 {
 	grt_scope sc;
-	if (grt_scope_open(s->tgt->rt, h->goid, h->tid, h->frame, &sc, err) < 0) {
+	if (grt_scope_open(dbg_rt(s->dbg), h->goid, h->tid, h->frame, &sc, err) < 0) {
 		*failed = 1;
 		return;
 	}
 	if (x->scope == DAP_SCOPE_REGISTERS) {
-		static const char *names[17] = {"rax", "rdx", "rcx", "rbx", "rsi",
-			"rdi", "rbp", "rsp", "r8", "r9", "r10", "r11", "r12",
-			"r13", "r14", "r15", "rip"};
-		for (int i = 0; i < 17; i++) {
-			if (!(sc.regs.valid & (1ull << i)))
-				continue;
+		dbg_reg *regs;
+		size_t nregs;
+		if (dbg_registers(&sc, &regs, &nregs, err) < 0) {
+			*failed = 1;
+			return;
+		}
+		for (size_t i = 0; i < nregs; i++) {
 			/* Always 0x and 16 digits: printf's %#x drops the 0x of
 			 * a zero. */
 			char v[32];
-			snprintf(v, sizeof(v), "0x%016llx", (unsigned long long)sc.regs.r[i]);
+			snprintf(v, sizeof(v), "0x%016llx", (unsigned long long)regs[i].value);
 			cJSON *o = cJSON_CreateObject();
-			cJSON_AddStringToObject(o, "name", names[i]);
+			cJSON_AddStringToObject(o, "name", regs[i].name);
 			cJSON_AddStringToObject(o, "value", v);
 			cJSON_AddNumberToObject(o, "variablesReference", 0);
 			cJSON_AddItemToArray(list, o);
 		}
+		free(regs);
 		return;
 	}
 	grt_var *vs;
@@ -75,7 +76,7 @@ static void value_children(dap_session *s, const dap_handle *h,
 			   const dap_args_variables *a, cJSON *list,
 			   gd_err *err, int *failed)
 {
-	grt_target *t = s->tgt->rt;
+	grt_target *t = dbg_rt(s->dbg);
 	grt_fmtlim lim = dap_handle_limits(s, x);
 	grt_child *cs;
 	size_t n;
@@ -164,7 +165,7 @@ void dap_h_variables(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_respond_error(s, req, "variables: the program is not stopped");
 		return;
 	}

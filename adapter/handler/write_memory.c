@@ -15,13 +15,13 @@ void dap_h_write_memory(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !s->tgt) {
+	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		dap_args_write_memory_free(&a);
 		dap_respond_error(s, req, "writeMemory: the program is not stopped");
 		return;
 	}
 	addr += (uint64_t)a.offset;
-	if (grt_mem_write(s->tgt->rt, addr, a.data, a.ndata, &err) < 0) {
+	if (grt_mem_write(dbg_rt(s->dbg), addr, a.data, a.ndata, &err) < 0) {
 		dap_args_write_memory_free(&a);
 		gd_err_wrap(&err, "writeMemory");
 		dap_respond_err(s, req, &err);

@@ -234,7 +234,7 @@ static void test_launch_mode(void)
 		 "{\"mode\":\"core\",\"program\":\"/bin/p\","
 		 "\"coreFilePath\":\"/tmp/core.1\"}");
 	CHECK_STR(a.mode, "core");
-	CHECK_STR(a.core_file_path, "/tmp/core.1");
+	CHECK_STR(a.corefile_path, "/tmp/core.1");
 	dap_args_launch_free(&a);
 	PARSE_FAIL(dap_args_launch_parse, dap_args_launch,
 		   "{\"mode\":\"core\",\"program\":\"p\"}",

@@ -1,20 +1,11 @@
 /* The driver of function calls from the debugger (goruntime/grt_call.h):
  * runs the calling thread alone until the runtime's next protocol trap,
  * with a time limit, and lets the rest of the program run only when the
- * call makes no progress without it.
- *
- * Moves to debugger/ with the run loop: nothing here is DAP but the
- * console line telling the user that other threads had to run. */
-#include "dap_internal.h"
-#include "dap_call.h"
+ * call makes no progress without it. */
+#include "dbg_internal.h"
 
-#include <poll.h>
-#include <signal.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <time.h>
-#include <unistd.h>
 
 /* How long the calling thread runs alone before godap concludes that it
  * waits for the rest of the runtime (a lock, a stop-the-world, an idle M
@@ -30,18 +21,23 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void drain_sigfd(dap_session *s)
+/* Until a child's status may have changed, or timeout_ms. */
+static void wait_child(dbg *d, int timeout_ms)
 {
-	struct signalfd_siginfo si;
-	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-		;
+	if (d->hooks.wait) {
+		d->hooks.wait(d->hooks.ctx, timeout_ms);
+		return;
+	}
+	/* Nobody owns a SIGCHLD file descriptor: look again shortly. */
+	struct timespec ts = {0, 1000000};
+	nanosleep(&ts, NULL);
 }
 
 /* Lets go the stopped threads other than tid: those that run no
  * goroutine (all == 0) or all of them.  Returns how many. */
-static int release(dap_session *s, pid_t tid, int all, gd_err *err)
+static int release(dbg *d, pid_t tid, int all, gd_err *err)
 {
-	core_proc *p = s->tgt->proc;
+	core_proc *p = d->proc;
 	int n = 0;
 	for (size_t i = 0; i < core_thread_count(p); i++) {
 		pid_t t = core_thread_tid(p, i);
@@ -49,7 +45,7 @@ static int release(dap_session *s, pid_t tid, int all, gd_err *err)
 			continue;
 		if (!all) {
 			uint64_t goid = 0;
-			if (grt_thread_goid(s->tgt->rt, t, &goid, NULL) < 0 || goid)
+			if (grt_thread_goid(d->rt, t, &goid, NULL) < 0 || goid)
 				continue;
 		}
 		if (core_run_thread(p, t, err) < 0)
@@ -72,17 +68,17 @@ static int trapped(core_proc *p, pid_t tid)
 }
 
 /* 1 when a stopped thread other than tid runs a user goroutine. */
-static int other_user_thread(dap_session *s, pid_t tid)
+static int other_user_thread(dbg *d, pid_t tid)
 {
-	core_proc *p = s->tgt->proc;
+	core_proc *p = d->proc;
 	for (size_t i = 0; i < core_thread_count(p); i++) {
 		pid_t t = core_thread_tid(p, i);
 		uint64_t goid = 0;
 		if (t == tid || !core_thread_stopped(p, t) ||
-		    grt_thread_goid(s->tgt->rt, t, &goid, NULL) < 0 || !goid)
+		    grt_thread_goid(d->rt, t, &goid, NULL) < 0 || !goid)
 			continue;
-		const grt_goroutine *g = grt_goroutine_by_id(s->tgt->rt, goid, NULL);
-		if (g && !grt_is_system(s->tgt->rt, g))
+		const grt_goroutine *g = grt_goroutine_by_id(d->rt, goid, NULL);
+		if (g && !grt_is_system(d->rt, g))
 			return 1;
 	}
 	return 0;
@@ -91,12 +87,12 @@ static int other_user_thread(dap_session *s, pid_t tid)
 static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 		   gd_err *err)
 {
-	dap_calldrv *d = ctx;
-	dap_session *s = d->s;
-	core_proc *p = s->tgt->proc;
+	dbg_calldrv *c = ctx;
+	dbg *d = c->d;
+	core_proc *p = d->proc;
 	*timed_out = 0;
 	int64_t start = now_ms();
-	int64_t deadline = start + (int64_t)d->timeout_s * 1000;
+	int64_t deadline = start + (int64_t)c->timeout_s * 1000;
 	int released = 0;
 	core_hold_new_threads(p, 1);
 	int rc = -1;
@@ -125,7 +121,7 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 			continue;
 		}
 		int64_t now = now_ms();
-		if (s->intr_pending || s->done) {
+		if (d->hooks.interrupted && d->hooks.interrupted(d->hooks.ctx)) {
 			/* pause (or the client leaves): the call is left as a
 			 * timed-out one is */
 			*timed_out = 1;
@@ -139,26 +135,26 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 			gd_err_set(err, "the call did not return within %d s "
 				   "(launch attribute callTimeout); its goroutine "
 				   "is left inside the call and finishes it when "
-				   "the program runs on", d->timeout_s);
+				   "the program runs on", c->timeout_s);
 			goto out;
 		}
-		if (d->stage == 0 && now - start >= STAGE1_MS) {
+		if (c->stage == 0 && now - start >= STAGE1_MS) {
 			/* Runtime-only threads first, user goroutines held --
 			 * but only while another thread stays stopped running
 			 * a user goroutine: with every thread idle and user
 			 * goroutines held, the runtime declares a deadlock
 			 * (checkdead: "runnable g"). */
-			d->stage = 1;
-			if (!other_user_thread(s, tid))
+			c->stage = 1;
+			if (!other_user_thread(d, tid))
 				continue;
 			gd_err e = GD_ERR_INIT;
-			if (grt_sched_hold_user(s->tgt->rt, &e) < 0)
+			if (grt_sched_hold_user(d->rt, &e) < 0)
 				gd_err_clear(&e);
-			int n = release(s, tid, 0, err);
+			int n = release(d, tid, 0, err);
 			if (n < 0)
 				goto out;
 			released += n;
-		} else if (d->stage == 1 && now - start >= STAGE1_MS + STAGE2_MS) {
+		} else if (c->stage == 1 && now - start >= STAGE1_MS + STAGE2_MS) {
 			/* The whole program, user goroutines too: a goroutine
 			 * the call waits for may have been queued while they
 			 * were held. */
@@ -169,8 +165,8 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 				goto out;
 			}
 			gd_err e = GD_ERR_INIT;
-			if (grt_sched_unhold_user(s->tgt->rt, &e) < 0) {
-				gd_log_info(s->log, "call: %s", gd_err_msg(&e));
+			if (grt_sched_unhold_user(d->rt, &e) < 0) {
+				gd_log_info(d->log, "call: %s", gd_err_msg(&e));
 				gd_err_clear(&e);
 			}
 			core_hold_new_threads(p, 0);
@@ -178,42 +174,26 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 			if (core_resume_all(p, err) < 0)
 				goto out;
 			released += (int)n;
-			d->stage = 2;
-			if (n > 1 && !d->noted) {
+			c->stage = 2;
+			if (n > 1 && !c->noted) {
 				const char *msg = "godap: the function call could not "
 					"finish with the rest of the program stopped: "
 					"other goroutines ran during the call\n";
-				dap_output(s, "console", msg, strlen(msg));
-				d->noted = 1;
+				dbg__emit_output(d, msg, NULL);
+				c->noted = 1;
 			}
 		}
 		int64_t next = deadline;
-		if (d->stage == 0 && start + STAGE1_MS < next)
+		if (c->stage == 0 && start + STAGE1_MS < next)
 			next = start + STAGE1_MS;
-		if (d->stage == 1 && start + STAGE1_MS + STAGE2_MS < next)
+		if (c->stage == 1 && start + STAGE1_MS + STAGE2_MS < next)
 			next = start + STAGE1_MS + STAGE2_MS;
 		int wait = (int)(next - now);
-		struct pollfd pf[4];
-		int nf = 0;
-		pf[nf++] = (struct pollfd){s->sigfd, POLLIN, 0};
-		pf[nf++] = (struct pollfd){s->in_fd, POLLIN, 0};
-		if (s->tgt->out_fd >= 0)
-			pf[nf++] = (struct pollfd){s->tgt->out_fd, POLLIN, 0};
-		if (s->tgt->err_fd >= 0)
-			pf[nf++] = (struct pollfd){s->tgt->err_fd, POLLIN, 0};
-		if (poll(pf, (nfds_t)nf, wait > 0 ? wait : 0) > 0) {
-			/* Requests wait for this one, except an interrupt. */
-			if (pf[1].revents)
-				dap_session_take_input(s);
-			drain_sigfd(s);
-			/* The program's output must not fill its pipe and
-			 * block the call. */
-			dap_target_drain_output(s, 0);
-		}
+		wait_child(d, wait > 0 ? wait : 0);
 	}
 out:
 	core_hold_new_threads(p, 0);
-	if (rc < 0 || released || d->stage) {
+	if (rc < 0 || released || c->stage) {
 		/* Everything still again, as the protocol's next step
 		 * expects (and the user, after a failure). */
 		gd_err e = GD_ERR_INIT;
@@ -223,12 +203,11 @@ out:
 	return rc;
 }
 
-void dap_calldrv_init(dap_calldrv *d, dap_session *s)
+void dbg_calldrv_init(dbg_calldrv *c, dbg *d, int timeout_s)
 {
-	memset(d, 0, sizeof(*d));
-	d->s = s;
-	d->timeout_s = s->cfg.call_timeout > 0 ? s->cfg.call_timeout :
-		DAP_ARGS_DEFAULT_CALL_TIMEOUT;
-	d->drv.ctx = d;
-	d->drv.run = drv_run;
+	memset(c, 0, sizeof(*c));
+	c->d = d;
+	c->timeout_s = timeout_s;
+	c->drv.ctx = c;
+	c->drv.run = drv_run;
 }
