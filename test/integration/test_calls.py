@@ -248,6 +248,14 @@ def test_call_on_another_goroutine(godap, go_tc):
         else:
             assert "is not running on a thread" in r["message"], r
     assert done >= 1
+    # a parked goroutine cannot take a call: the reason is named
+    waiter = goroutines_in(c, "main.parkedWaiter")
+    assert len(waiter) == 1, waiter
+    frames = c.request_ok("stackTrace", {"threadId": waiter[0][0]})["stackFrames"]
+    wf = [f for f in frames if f["name"] == "main.parkedWaiter"][0]
+    r = ev(c, wf["id"], "add(1, 2)")
+    assert not r["success"], r
+    assert "is not running on a thread (chan receive)" in r["message"], r
     # the goroutine that stopped is where it was
     assert top_frame(c, tid)["line"] == marker_line(SRC, "BP_BUSY")
     c.request_ok("continue", {"threadId": tid})
