@@ -46,6 +46,9 @@ struct dbg {
 	int running;
 	char *unavailable; /* why breakpoints wait, without a target */
 	int exit_told;
+	/* The exit a function call's driver met (it consumed core's stop):
+	 * reported by dbg_check_gone / dbg__report_exit. */
+	int call_exit_seen, call_exit_code, call_exit_signal;
 
 	dbg_bp *bps;
 	size_t nbps, capbps;

@@ -345,3 +345,12 @@ def test_pause_during_a_call(godap, go_tc):
     c.request_ok("continue", {"threadId": tid})
     assert wait_exited(c) == 0
     assert "done" in c.output_text("stdout")
+
+
+def test_call_that_exits_the_program(godap, go_tc):
+    """A call that ends the program: the evaluate is answered and the
+    session reports the exit."""
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    r = ev(c, fid_of(c, tid), "quit(3)")
+    assert not r["success"] and "the program exited during the call" in r["message"], r
+    assert wait_exited(c) == 3
