@@ -25,6 +25,15 @@ void dbg__emit_output(dbg *d, const char *text, const dbg_bp *bp)
 	d->hooks.event(d->hooks.ctx, &ev);
 }
 
+void dbg__emit_log(dbg *d, const char *text, const dbg_bp *bp, uint64_t goid)
+{
+	dbg_bp_view v;
+	dbg__bp_view(bp, &v);
+	dbg_event ev = {.kind = DBG_EV_OUTPUT, .text = text, .bp = &v,
+			.thread_id = goid};
+	d->hooks.event(d->hooks.ctx, &ev);
+}
+
 static void emit_exit(dbg *d, int code, int sig)
 {
 	d->running = 0;
