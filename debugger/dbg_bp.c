@@ -335,9 +335,14 @@ void dbg__bp_resolve(dbg *d, dbg_bp *bp)
 	}
 }
 
-/* Runs the interpolations of a logpoint in the hitting frame. */
-static void logpoint(dbg *d, dbg_bp *bp, grt_scope *sc, int have_scope)
+/* Runs the interpolations of a logpoint in the hitting frame, the values
+ * in full as Delve's showFullValue (the session's string and element
+ * limits, no cut of long texts). */
+static void logpoint(dbg *d, dbg_bp *bp, grt_scope *sc, int have_scope,
+		     uint64_t goid)
 {
+	grt_fmtlim lim = grt_fmtlim_of(d->rt, NULL);
+	lim.cut = 0;
 	const gx_logmsg *m;
 	gd_err err = GD_ERR_INIT;
 	/* It parsed when the breakpoint was set: only memory can fail.  Parsed
@@ -354,14 +359,14 @@ static void logpoint(dbg *d, dbg_bp *bp, grt_scope *sc, int have_scope)
 			gd_buf_append(&out, p->text, p->len);
 			continue;
 		}
-		if (!have_scope || grt_eval_text(sc, p->expr, &out, &err) < 0) {
+		if (!have_scope || grt_eval_text(sc, p->expr, &lim, &out, &err) < 0) {
 			gd_buf_printf(&out, "<%s: %s>", p->text,
 				      have_scope ? gd_err_msg(&err) : "no frame");
 			gd_err_clear(&err);
 		}
 	}
 	gd_buf_puts(&out, "\n");
-	dbg__emit_output(d, out.data ? out.data : "\n", bp);
+	dbg__emit_log(d, out.data ? out.data : "\n", bp, goid);
 	gd_buf_free(&out);
 }
 
@@ -421,6 +426,7 @@ size_t dbg__bp_hit(dbg *d, pid_t tid, uint64_t addr, int **ids,
 	*ids = NULL;
 	grt_scope sc;
 	int have_scope = -1;
+	uint64_t goid = 0;
 	for (size_t i = 0; i < d->nbps; i++) {
 		dbg_bp *bp = &d->bps[i];
 		int at = 0;
@@ -439,7 +445,11 @@ size_t dbg__bp_hit(dbg *d, pid_t tid, uint64_t addr, int **ids,
 		if (bp->hitcond && !gx_hitcond_match(bp->hitcond, bp->hits))
 			continue;
 		if (bp->log_message) {
-			logpoint(d, bp, &sc, have_scope == 1);
+			/* The logpoint's goroutine: the thread's g alone (TLS),
+			 * read once per hit and only for a logpoint. */
+			if (!goid && grt_thread_goid(d->rt, tid, &goid, NULL) < 0)
+				goid = 0;
+			logpoint(d, bp, &sc, have_scope == 1, goid);
 			continue;
 		}
 		if (gd_grow(ids, &cap, n, sizeof(int), 4) < 0)
