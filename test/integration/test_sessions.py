@@ -265,6 +265,10 @@ def test_build_runs_beside_the_loop_and_ending_stops_it(godap, go_tc, tmp_path, 
     # The go command is blocked in our tool: requests are still answered.
     assert c.request_ok("threads") == {"threads": []}
     assert seq not in c.responses
+    if how == "disconnect":
+        # Progress goes on while it runs (an update every 2 s).
+        up = c.wait_event("progressUpdate", TIMEOUT)["body"]
+        assert up["message"].endswith(" s"), up
     building = dap_client.descendants_of(c.pid)
     table = dap_client.process_table()
     assert any(table[p][2] == "go" for p in building if p in table), building
