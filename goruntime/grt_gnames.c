@@ -28,6 +28,17 @@ static int is_runtime(const char *fn)
 	       strncmp(fn, "internal/runtime/", 17) == 0;
 }
 
+/* A frame of the runtime's own code: by name, or by its source file in
+ * GOROOT/src/runtime/ whatever package it is linked into (time.Sleep,
+ * sync.runtime_Semacquire): a goroutine sleeping is "in" main.main, not in
+ * time.Sleep (the rule stepping uses, grt_step.c). */
+static int runtime_code(const char *fn, const char *file)
+{
+	return is_runtime(fn) ||
+	       (file && (strstr(file, "/src/runtime/") ||
+			 strstr(file, "/src/internal/runtime/")));
+}
+
 /* What a frame at one PC means to the walk. */
 enum { PK_SLOW, PK_RUNTIME, PK_USER, PK_BOTTOM };
 
@@ -74,7 +85,11 @@ static void learn(grt_target *t, struct grt_pcinfo *e, uint64_t pc, int exact)
 	e->kind = PK_SLOW;
 	if (strcmp(fn, "?") == 0)
 		return;
-	if (!is_runtime(fn)) {
+	const char *file = NULL;
+	int line;
+	if (gdw_pc_line(t->dw, look, &file, &line) < 0)
+		file = NULL;
+	if (!runtime_code(fn, file)) {
 		e->kind = PK_USER;
 		e->name = innermost(t, look, fn);
 		return;
@@ -163,7 +178,7 @@ static const char *slow_user_func(grt_target *t, const grt_goroutine *g)
 		if (grt_stack(t, g->goid, 0, depth, &fs, &n, &complete, NULL) < 0)
 			return name;
 		for (size_t i = 0; i < n; i++) {
-			if (!is_runtime(fs[i].func)) {
+			if (!runtime_code(fs[i].func, fs[i].file)) {
 				uint64_t look = fs[i].pc - t->bias -
 						(fs[i].exact_pc ? 0 : 1);
 				name = fs[i].file ? innermost(t, look, fs[i].func)
