@@ -271,6 +271,9 @@ static dbg_stop_reason bp_reason(dbg_bp_kind k)
 static void handle_stop(dbg *d, const core_stop *st)
 {
 	gd_err err = GD_ERR_INIT;
+	/* Set when a stack watch stopped every thread to move or end: the
+	 * thread then goes on with all the others. */
+	int all = 0;
 	switch (st->kind) {
 	case CORE_STOP_EXITED:
 		emit_exit(d, st->exit_code, st->exit_signal);
@@ -280,6 +283,9 @@ static void handle_stop(dbg *d, const core_stop *st)
 			stop_and_report_exc(d);
 			return;
 		}
+		/* runtime.copystack's returns and watched frames' return
+		 * addresses (a step or a user breakpoint may share them). */
+		all = dbg__stackwatch_on_bp(d, st->tid, st->addr);
 		int *ids = NULL;
 		dbg_bp_kind kind = DBG_BP_LINE;
 		size_t n = dbg__bp_hit(d, st->tid, st->addr, &ids, &kind);
@@ -335,7 +341,8 @@ static void handle_stop(dbg *d, const core_stop *st)
 		return;
 	}
 	/* A step holding the others: its thread goes on alone. */
-	int rc = d->hold_tid && st->tid == d->hold_tid
+	int rc = all ? core_resume_all(d->proc, &err)
+		 : d->hold_tid && st->tid == d->hold_tid
 			 ? core_run_thread(d->proc, st->tid, &err)
 			 : core_resume_thread(d->proc, st->tid, &err);
 	if (rc < 0) {
