@@ -46,6 +46,9 @@ struct dbg {
 	int running;
 	char *unavailable; /* why breakpoints wait, without a target */
 	int exit_told;
+	/* The exit a function call's driver met (it consumed core's stop):
+	 * reported by dbg_check_gone / dbg__report_exit. */
+	int call_exit_seen, call_exit_code, call_exit_signal;
 
 	dbg_bp *bps;
 	size_t nbps, capbps;
@@ -69,6 +72,9 @@ struct dbg {
 void dbg__emit_stop(dbg *d, dbg_stop_reason r, uint64_t thread_id,
 		    const int *ids, size_t nids, const char *desc);
 void dbg__emit_output(dbg *d, const char *text, const dbg_bp *bp);
+/* A logpoint's message, printed by goroutine goid (thread_id of the
+ * DBG_EV_OUTPUT event). */
+void dbg__emit_log(dbg *d, const char *text, const dbg_bp *bp, uint64_t goid);
 /* Stops every thread when the program runs: returns 1 if it did (then
  * dbg__with_stopped_end resumes), 0 if it was stopped already, -1. */
 int dbg__with_stopped(dbg *d, gd_err *err);

@@ -25,6 +25,15 @@ void dbg__emit_output(dbg *d, const char *text, const dbg_bp *bp)
 	d->hooks.event(d->hooks.ctx, &ev);
 }
 
+void dbg__emit_log(dbg *d, const char *text, const dbg_bp *bp, uint64_t goid)
+{
+	dbg_bp_view v;
+	dbg__bp_view(bp, &v);
+	dbg_event ev = {.kind = DBG_EV_OUTPUT, .text = text, .bp = &v,
+			.thread_id = goid};
+	d->hooks.event(d->hooks.ctx, &ev);
+}
+
 static void emit_exit(dbg *d, int code, int sig)
 {
 	d->running = 0;
@@ -49,6 +58,9 @@ void dbg__report_exit(dbg *d)
 	    st.kind == CORE_STOP_EXITED) {
 		code = st.exit_code;
 		sig = st.exit_signal;
+	} else if (d->call_exit_seen) {
+		code = d->call_exit_code;
+		sig = d->call_exit_signal;
 	}
 	emit_exit(d, code, sig);
 }
@@ -67,6 +79,11 @@ void dbg_check_gone(dbg *d)
 	}
 	if (rc == 0 && !core_exited(d->proc))
 		return;
+	if (rc == 0 && d->call_exit_seen) {
+		/* a function call met the exit */
+		emit_exit(d, d->call_exit_code, d->call_exit_signal);
+		return;
+	}
 	gd_log_info(d->log, "the program died while stopped (%s %d)",
 		    rc && st.exit_signal ? "signal" : "exit code",
 		    rc && st.exit_signal ? st.exit_signal : rc ? st.exit_code : 0);

@@ -90,12 +90,13 @@ def test_logpoint_prints_and_never_stops(godap, go_tc):
     c.request_ok("configurationDone")
     assert wait_exited(c) == 0
     assert not c.events("stopped")
+    # Delve's form: stdout, "> [Go N]: " (logme runs on main, goroutine 1)
     lines = [m["body"]["output"] for m in c.events("output")
-             if m["body"].get("category") == "console" and "logme" in m["body"]["output"]]
+             if m["body"].get("category") == "stdout" and "logme" in m["body"]["output"]]
     assert len(lines) == 1000, len(lines)
     total = 0
     for i, text in enumerate(lines):
-        assert text == f"logme i={i} sink={total} {{x}}\n", text
+        assert text == f"> [Go 1]: logme i={i} sink={total} {{x}}\n", text
         total += i
     disconnect(c)
 
