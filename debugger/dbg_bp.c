@@ -60,6 +60,7 @@ void dbg__bp_free(dbg_bp *bp)
 	free(bp->log_message);
 	free(bp->hitcond);
 	free(bp->wname);
+	free(bp->cs); /* dbg__watch_disarm has freed it; kept for safety */
 	memset(bp, 0, sizeof(*bp));
 }
 

@@ -32,6 +32,13 @@ typedef struct dbg_bp {
 	int wlen, wrw, wkind;
 	char *wname;
 	uint64_t old;
+	/* DATA on a goroutine stack (dbg_stackwatch.c): the goroutine, the
+	 * variable's and its frame's distance from the stack's top, the
+	 * stack top seen last, the frame's return address and the
+	 * breakpoints on runtime.copystack's returns; sgaddr 0 otherwise */
+	uint64_t sgaddr, sgoid, soff, scfa_off, shi, sret;
+	uint64_t *cs;
+	size_t ncs;
 } dbg_bp;
 
 struct dbg {
@@ -120,6 +127,14 @@ void dbg__watch_arm(dbg *d, dbg_bp *bp, int *next_slot);
 void dbg__watch_disarm(dbg *d, dbg_bp *bp);
 /* A watch hit: 1 when it stopped the program and reported, 0 to go on. */
 int dbg__watch_hit(dbg *d, pid_t tid, int slot);
+/* ---- dbg_stackwatch.c ---- */
+/* bp was armed on addr: when addr is on a goroutine stack, follow the
+ * stack's moves and watch for the frame's return. */
+int dbg__stackwatch_begin(dbg *d, dbg_bp *bp, uint64_t addr, gd_err *err);
+void dbg__stackwatch_end(dbg *d, dbg_bp *bp);
+/* Thread tid stopped at addr: moves or ends stack watches.  1 when it
+ * stopped every thread to do so (the caller resumes them all). */
+int dbg__stackwatch_on_bp(dbg *d, pid_t tid, uint64_t addr);
 /* "ADDR/LEN/KIND/NAME" */
 char *dbg__watch_id(uint64_t addr, int len, int kind, const char *name);
 int dbg__watch_id_parse(const char *id, uint64_t *addr, int *len, int *kind,

@@ -174,6 +174,9 @@ static dbg_stop_reason bp_reason(dbg_bp_kind k)
 static void handle_stop(dbg *d, const core_stop *st)
 {
 	gd_err err = GD_ERR_INIT;
+	/* Set when a stack watch stopped every thread to move or end: the
+	 * thread then goes on with all the others. */
+	int all = 0;
 	switch (st->kind) {
 	case CORE_STOP_EXITED:
 		emit_exit(d, st->exit_code, st->exit_signal);
@@ -183,6 +186,9 @@ static void handle_stop(dbg *d, const core_stop *st)
 			stop_and_report_exc(d);
 			return;
 		}
+		/* runtime.copystack's returns and watched frames' return
+		 * addresses (a step or a user breakpoint may share them). */
+		all = dbg__stackwatch_on_bp(d, st->tid, st->addr);
 		int *ids = NULL;
 		dbg_bp_kind kind = DBG_BP_LINE;
 		size_t n = dbg__bp_hit(d, st->tid, st->addr, &ids, &kind);
@@ -237,7 +243,8 @@ static void handle_stop(dbg *d, const core_stop *st)
 	case CORE_STOP_NONE:
 		return;
 	}
-	if (core_resume_thread(d->proc, st->tid, &err) < 0) {
+	if ((all ? core_resume_all(d->proc, &err)
+		 : core_resume_thread(d->proc, st->tid, &err)) < 0) {
 		gd_log_info(d->log, "resume: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 	}
