@@ -78,12 +78,19 @@ def vm_hwm_kib(pid):
 
 
 def cpu_ns(pid):
-    """CPU time the process has used (ns, /proc/PID/schedstat), or None:
-    unlike wall time, hardly moved by the machine's load."""
+    """CPU time all threads of the process have used (ns, the sum of
+    /proc/PID/task/*/schedstat), or None: unlike wall time, hardly moved by
+    the machine's load.  (Threads that ended meanwhile are not counted.)"""
     try:
-        with open(f"/proc/{pid}/schedstat") as f:
-            return int(f.read().split()[0])
-    except (OSError, ValueError, IndexError):
+        total = 0
+        for t in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{t}/schedstat") as f:
+                    total += int(f.read().split()[0])
+            except (OSError, ValueError, IndexError):
+                pass
+        return total
+    except OSError:
         return None
 
 
