@@ -11,7 +11,9 @@
 #include "dap_session.h"
 #include "dap_args.h"
 #include "dap_framing.h"
+#include "dap_errors.h"
 #include "../debugger/dbg.h"
+#include "../goruntime/grt_value.h"
 
 typedef enum dap_state {
 	DAP_IDLE,        /* nothing launched */
@@ -173,12 +175,14 @@ void dap_terminate_tick(dap_session *s);
 void dap_respond(dap_session *s, const cJSON *req, cJSON *body);
 void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* An error response with its own error id and showUser flag. */
+/* dap_respond_error's id and showUser come from the table in
+ * dap_errors.h by the request's command and the session's state; these
+ * give an explicit kind (DAP_ERR_*; show_user < 0: the table's flag). */
 void dap_respond_error_id(dap_session *s, const cJSON *req, int id,
 			  int show_user, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-/* Error ids besides the generic 1. */
-enum { DAP_ERR_CORE = 3001 /* a core file cannot run or change */ };
+void dap_respond_err_id(dap_session *s, const cJSON *req, int id,
+			gd_err *err);
 /* 1 when command would run or change the program (refused on a core). */
 int dap_corefile_refuses(const char *command);
 /* An error response carrying err's message; clears err. */

@@ -231,6 +231,13 @@ void dap_respond(dap_session *s, const cJSON *req, cJSON *body)
 	cJSON_Delete(m);
 }
 
+void dap_respond_err_id(dap_session *s, const cJSON *req, int id,
+			gd_err *err)
+{
+	dap_respond_error_id(s, req, id, -1, "%s", gd_err_msg(err));
+	gd_err_clear(err);
+}
+
 void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err)
 {
 	dap_respond_error(s, req, "%s", gd_err_msg(err));
@@ -240,6 +247,13 @@ void dap_respond_err(dap_session *s, const cJSON *req, gd_err *err)
 static void respond_error_v(dap_session *s, const cJSON *req, int id,
 			    int show_user, const char *fmt, va_list ap)
 {
+	if (id == DAP_ERR_AUTO) {
+		const cJSON *cmd = cJSON_GetObjectItemCaseSensitive(req, "command");
+		id = dap_err_for(s, cJSON_IsString(cmd) ? cmd->valuestring : NULL,
+				 &show_user);
+	} else if (show_user < 0) {
+		show_user = dap_err_shows(id);
+	}
 	char *text = NULL;
 	if (vasprintf(&text, fmt, ap) < 0)
 		text = NULL;
@@ -272,7 +286,7 @@ void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	respond_error_v(s, req, 1, 1, fmt, ap);
+	respond_error_v(s, req, DAP_ERR_AUTO, 0, fmt, ap);
 	va_end(ap);
 }
 
@@ -453,8 +467,9 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 		dap_handler_fn fn = dap_handler_find(cmd->valuestring);
 		const cJSON *args = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
 		if (!fn)
-			dap_respond_error(s, msg, "unsupported request '%s'",
-					  cmd->valuestring);
+			dap_respond_error_id(s, msg, DAP_ERR_UNSUPPORTED, 0,
+					     "unsupported request '%s'",
+					     cmd->valuestring);
 		else if (dbg_is_corefile(s->dbg) &&
 			 dap_corefile_refuses(cmd->valuestring))
 			dap_respond_error_id(s, msg, DAP_ERR_CORE, 0, "%s",

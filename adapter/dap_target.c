@@ -313,12 +313,25 @@ static void send_stopped(dap_session *s, const dbg_event *ev)
 }
 
 /* Logpoint text says where it came from. */
+/* Messages of the debugger go to the console; a logpoint's line is
+ * written as Delve writes it (service/dap logBreakpointMessage): category
+ * stdout, "> [Go N]: " and the message, with the breakpoint's place. */
 static void send_output(dap_session *s, const dbg_event *ev)
 {
 	cJSON *b = cJSON_CreateObject();
-	cJSON_AddStringToObject(b, "category", "console");
-	cJSON_AddStringToObject(b, "output", ev->text);
 	const dbg_bp_view *bp = ev->bp;
+	if (bp) {
+		char *line = NULL;
+		cJSON_AddStringToObject(b, "category", "stdout");
+		if (asprintf(&line, "> [Go %llu]: %s",
+			     (unsigned long long)ev->thread_id, ev->text) < 0)
+			line = NULL;
+		cJSON_AddStringToObject(b, "output", line ? line : ev->text);
+		free(line);
+	} else {
+		cJSON_AddStringToObject(b, "category", "console");
+		cJSON_AddStringToObject(b, "output", ev->text);
+	}
 	char *path = NULL;
 	if (bp && bp->source)
 		path = strdup(bp->source);

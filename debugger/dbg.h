@@ -62,7 +62,7 @@ typedef struct dbg_event {
 	/* DBG_EV_EXITED */
 	int exit_code;
 	int exit_signal; /* the signal that killed it, else 0 */
-	/* DBG_EV_OUTPUT */
+	/* DBG_EV_OUTPUT (thread_id: the goroutine of a logpoint) */
 	const char *text;
 	const struct dbg_bp_view *bp; /* the logpoint that printed, or NULL */
 } dbg_event;

@@ -60,6 +60,7 @@ void dbg__bp_free(dbg_bp *bp)
 	free(bp->log_message);
 	free(bp->hitcond);
 	free(bp->wname);
+	free(bp->cs); /* dbg__watch_disarm has freed it; kept for safety */
 	memset(bp, 0, sizeof(*bp));
 }
 
@@ -335,9 +336,14 @@ void dbg__bp_resolve(dbg *d, dbg_bp *bp)
 	}
 }
 
-/* Runs the interpolations of a logpoint in the hitting frame. */
-static void logpoint(dbg *d, dbg_bp *bp, grt_scope *sc, int have_scope)
+/* Runs the interpolations of a logpoint in the hitting frame, the values
+ * in full as Delve's showFullValue (the session's string and element
+ * limits, no cut of long texts). */
+static void logpoint(dbg *d, dbg_bp *bp, grt_scope *sc, int have_scope,
+		     uint64_t goid)
 {
+	grt_fmtlim lim = grt_fmtlim_of(d->rt, NULL);
+	lim.cut = 0;
 	gx_logmsg m;
 	gd_err err = GD_ERR_INIT;
 	/* It parsed when the breakpoint was set: only memory can fail. */
@@ -353,7 +359,7 @@ static void logpoint(dbg *d, dbg_bp *bp, grt_scope *sc, int have_scope)
 			gd_buf_append(&out, p->text, p->len);
 			continue;
 		}
-		if (!have_scope || grt_eval_text(sc, p->expr, &out, &err) < 0) {
+		if (!have_scope || grt_eval_text(sc, p->expr, &lim, &out, &err) < 0) {
 			gd_buf_printf(&out, "<%s: %s>", p->text,
 				      have_scope ? gd_err_msg(&err) : "no frame");
 			gd_err_clear(&err);
@@ -361,7 +367,7 @@ static void logpoint(dbg *d, dbg_bp *bp, grt_scope *sc, int have_scope)
 	}
 	gx_logmsg_free(&m);
 	gd_buf_puts(&out, "\n");
-	dbg__emit_output(d, out.data ? out.data : "\n", bp);
+	dbg__emit_log(d, out.data ? out.data : "\n", bp, goid);
 	gd_buf_free(&out);
 }
 
@@ -391,7 +397,7 @@ static int condition_holds(dbg *d, const char *cond, grt_scope *sc,
 
 /* The top frame of tid's goroutine (or of the thread itself); 0 when it
  * cannot be read (conditions then stop and say so). */
-static int open_top(dbg *d, pid_t tid, grt_scope *sc)
+static int open_top(dbg *d, pid_t tid, grt_scope *sc, uint64_t *goidp)
 {
 	uint64_t goid = 0;
 	grt_invalidate(d->rt);
@@ -400,6 +406,7 @@ static int open_top(dbg *d, pid_t tid, grt_scope *sc)
 		gd_log_info(d->log, "condition: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 	}
+	*goidp = goid;
 	int ok = grt_scope_open(d->rt, goid, goid ? 0 : tid, 0, sc, &err) == 0;
 	if (!ok)
 		gd_log_info(d->log, "condition: %s", gd_err_msg(&err));
@@ -410,7 +417,8 @@ static int open_top(dbg *d, pid_t tid, grt_scope *sc)
 int dbg__cond_holds(dbg *d, pid_t tid, const char *cond)
 {
 	grt_scope sc;
-	int have = open_top(d, tid, &sc);
+	uint64_t goid;
+	int have = open_top(d, tid, &sc, &goid);
 	return condition_holds(d, cond, &sc, have);
 }
 
@@ -425,6 +433,7 @@ size_t dbg__bp_hit(dbg *d, pid_t tid, uint64_t addr, int **ids,
 	*ids = NULL;
 	grt_scope sc;
 	int have_scope = -1;
+	uint64_t goid = 0;
 	for (size_t i = 0; i < d->nbps; i++) {
 		dbg_bp *bp = &d->bps[i];
 		int at = 0;
@@ -433,7 +442,7 @@ size_t dbg__bp_hit(dbg *d, pid_t tid, uint64_t addr, int **ids,
 		if (!at || bp->kind == DBG_BP_DATA)
 			continue;
 		if ((bp->condition || bp->log_message) && have_scope < 0)
-			have_scope = open_top(d, tid, &sc);
+			have_scope = open_top(d, tid, &sc, &goid);
 		int stop = 1;
 		if (bp->condition)
 			stop = condition_holds(d, bp->condition, &sc, have_scope == 1);
@@ -443,7 +452,7 @@ size_t dbg__bp_hit(dbg *d, pid_t tid, uint64_t addr, int **ids,
 		if (bp->hitcond && !gx_hitcond_match(bp->hitcond, bp->hits))
 			continue;
 		if (bp->log_message) {
-			logpoint(d, bp, &sc, have_scope == 1);
+			logpoint(d, bp, &sc, have_scope == 1, goid);
 			continue;
 		}
 		if (gd_grow(ids, &cap, n, sizeof(int), 4) < 0)

@@ -105,7 +105,11 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 			goto out;
 		if (w == 1) {
 			if (st.kind == CORE_STOP_EXITED) {
-				gd_err_set(err, "the program exited during the call");
+				d->call_exit_seen = 1;
+				d->call_exit_code = st.exit_code;
+				d->call_exit_signal = st.exit_signal;
+				gd_err_set(err, "the program exited during the call "
+					   "(exit code %d)", st.exit_code);
 				goto out;
 			}
 			if (st.tid == tid && (st.kind == CORE_STOP_TRAP ||

@@ -32,6 +32,13 @@ typedef struct dbg_bp {
 	int wlen, wrw, wkind;
 	char *wname;
 	uint64_t old;
+	/* DATA on a goroutine stack (dbg_stackwatch.c): the goroutine, the
+	 * variable's and its frame's distance from the stack's top, the
+	 * stack top seen last, the frame's return address and the
+	 * breakpoints on runtime.copystack's returns; sgaddr 0 otherwise */
+	uint64_t sgaddr, sgoid, soff, scfa_off, shi, sret;
+	uint64_t *cs;
+	size_t ncs;
 } dbg_bp;
 
 struct dbg {
@@ -46,6 +53,9 @@ struct dbg {
 	int running;
 	char *unavailable; /* why breakpoints wait, without a target */
 	int exit_told;
+	/* The exit a function call's driver met (it consumed core's stop):
+	 * reported by dbg_check_gone / dbg__report_exit. */
+	int call_exit_seen, call_exit_code, call_exit_signal;
 
 	dbg_bp *bps;
 	size_t nbps, capbps;
@@ -69,6 +79,9 @@ struct dbg {
 void dbg__emit_stop(dbg *d, dbg_stop_reason r, uint64_t thread_id,
 		    const int *ids, size_t nids, const char *desc);
 void dbg__emit_output(dbg *d, const char *text, const dbg_bp *bp);
+/* A logpoint's message, printed by goroutine goid (thread_id of the
+ * DBG_EV_OUTPUT event). */
+void dbg__emit_log(dbg *d, const char *text, const dbg_bp *bp, uint64_t goid);
 /* Stops every thread when the program runs: returns 1 if it did (then
  * dbg__with_stopped_end resumes), 0 if it was stopped already, -1. */
 int dbg__with_stopped(dbg *d, gd_err *err);
@@ -114,6 +127,14 @@ void dbg__watch_arm(dbg *d, dbg_bp *bp, int *next_slot);
 void dbg__watch_disarm(dbg *d, dbg_bp *bp);
 /* A watch hit: 1 when it stopped the program and reported, 0 to go on. */
 int dbg__watch_hit(dbg *d, pid_t tid, int slot);
+/* ---- dbg_stackwatch.c ---- */
+/* bp was armed on addr: when addr is on a goroutine stack, follow the
+ * stack's moves and watch for the frame's return. */
+int dbg__stackwatch_begin(dbg *d, dbg_bp *bp, uint64_t addr, gd_err *err);
+void dbg__stackwatch_end(dbg *d, dbg_bp *bp);
+/* Thread tid stopped at addr: moves or ends stack watches.  1 when it
+ * stopped every thread to do so (the caller resumes them all). */
+int dbg__stackwatch_on_bp(dbg *d, pid_t tid, uint64_t addr);
 /* "ADDR/LEN/KIND/NAME" */
 char *dbg__watch_id(uint64_t addr, int len, int kind, const char *name);
 int dbg__watch_id_parse(const char *id, uint64_t *addr, int *len, int *kind,

@@ -42,6 +42,17 @@ static int is_runtime(const char *fn)
 	       strncmp(fn, "internal/runtime/", 17) == 0;
 }
 
+/* A frame of the runtime's own code: by name, or by its source file in
+ * GOROOT/src/runtime/ whatever package it is linked into (time.Sleep,
+ * sync.runtime_Semacquire): a goroutine sleeping is "in" main.main, not in
+ * time.Sleep (the rule stepping uses, goruntime/grt_step.c). */
+static int runtime_frame(const grt_frame *f)
+{
+	return is_runtime(f->func) ||
+	       (f->file && (strstr(f->file, "/src/runtime/") ||
+			    strstr(f->file, "/src/internal/runtime/")));
+}
+
 /* The function of frame fr the goroutine is really in: the innermost
  * inlined call there outside the runtime, else the frame's own. */
 static const char *innermost(grt_target *rt, const grt_frame *fr)
@@ -80,7 +91,7 @@ static const char *user_func(grt_target *rt, const grt_goroutine *g)
 		if (grt_stack(rt, g->goid, 0, depth, &fs, &n, &complete, NULL) < 0)
 			return name;
 		for (size_t i = 0; i < n; i++) {
-			if (!is_runtime(fs[i].func)) {
+			if (!runtime_frame(&fs[i])) {
 				name = innermost(rt, &fs[i]);
 				break;
 			}

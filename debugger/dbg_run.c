@@ -25,6 +25,15 @@ void dbg__emit_output(dbg *d, const char *text, const dbg_bp *bp)
 	d->hooks.event(d->hooks.ctx, &ev);
 }
 
+void dbg__emit_log(dbg *d, const char *text, const dbg_bp *bp, uint64_t goid)
+{
+	dbg_bp_view v;
+	dbg__bp_view(bp, &v);
+	dbg_event ev = {.kind = DBG_EV_OUTPUT, .text = text, .bp = &v,
+			.thread_id = goid};
+	d->hooks.event(d->hooks.ctx, &ev);
+}
+
 static void emit_exit(dbg *d, int code, int sig)
 {
 	d->running = 0;
@@ -49,6 +58,9 @@ void dbg__report_exit(dbg *d)
 	    st.kind == CORE_STOP_EXITED) {
 		code = st.exit_code;
 		sig = st.exit_signal;
+	} else if (d->call_exit_seen) {
+		code = d->call_exit_code;
+		sig = d->call_exit_signal;
 	}
 	emit_exit(d, code, sig);
 }
@@ -67,6 +79,11 @@ void dbg_check_gone(dbg *d)
 	}
 	if (rc == 0 && !core_exited(d->proc))
 		return;
+	if (rc == 0 && d->call_exit_seen) {
+		/* a function call met the exit */
+		emit_exit(d, d->call_exit_code, d->call_exit_signal);
+		return;
+	}
 	gd_log_info(d->log, "the program died while stopped (%s %d)",
 		    rc && st.exit_signal ? "signal" : "exit code",
 		    rc && st.exit_signal ? st.exit_signal : rc ? st.exit_code : 0);
@@ -157,6 +174,9 @@ static dbg_stop_reason bp_reason(dbg_bp_kind k)
 static void handle_stop(dbg *d, const core_stop *st)
 {
 	gd_err err = GD_ERR_INIT;
+	/* Set when a stack watch stopped every thread to move or end: the
+	 * thread then goes on with all the others. */
+	int all = 0;
 	switch (st->kind) {
 	case CORE_STOP_EXITED:
 		emit_exit(d, st->exit_code, st->exit_signal);
@@ -166,6 +186,9 @@ static void handle_stop(dbg *d, const core_stop *st)
 			stop_and_report_exc(d);
 			return;
 		}
+		/* runtime.copystack's returns and watched frames' return
+		 * addresses (a step or a user breakpoint may share them). */
+		all = dbg__stackwatch_on_bp(d, st->tid, st->addr);
 		int *ids = NULL;
 		dbg_bp_kind kind = DBG_BP_LINE;
 		size_t n = dbg__bp_hit(d, st->tid, st->addr, &ids, &kind);
@@ -220,7 +243,8 @@ static void handle_stop(dbg *d, const core_stop *st)
 	case CORE_STOP_NONE:
 		return;
 	}
-	if (core_resume_thread(d->proc, st->tid, &err) < 0) {
+	if ((all ? core_resume_all(d->proc, &err)
+		 : core_resume_thread(d->proc, st->tid, &err)) < 0) {
 		gd_log_info(d->log, "resume: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 	}

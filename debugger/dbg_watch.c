@@ -69,23 +69,6 @@ void dbg__watch_format(uint64_t raw, int len, int kind, char *buf, size_t n)
 	}
 }
 
-/* A goroutine stack moves when it grows; a debug register would then
- * watch memory that is no longer the variable.  *g is the goroutine whose
- * stack holds addr, or NULL. */
-static int on_stack(dbg *d, uint64_t addr, const grt_goroutine **g,
-		    gd_err *err)
-{
-	const grt_goroutine *gs;
-	size_t n;
-	*g = NULL;
-	if (grt_goroutines(d->rt, &gs, &n, err) < 0)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (addr >= gs[i].stack_lo && addr < gs[i].stack_hi)
-			*g = &gs[i];
-	return 0;
-}
-
 int dbg_watch_info(dbg *d, const grt_value *v, const char *name,
 		   char **data_id, char **why, gd_err *err)
 {
@@ -98,8 +81,9 @@ int dbg_watch_info(dbg *d, const grt_value *v, const char *name,
 	if (gdw_type_info(d->dw, v->type, &ti, err) < 0)
 		return -1;
 	int len = (int)ti->size;
-	const grt_goroutine *g = NULL;
 	int rc;
+	/* Values on a goroutine stack too: dbg_stackwatch.c follows them
+	 * when the stack moves. */
 	if (!v->has_addr)
 		rc = asprintf(why, "%s is not in memory (a register or a "
 			      "computed value)", name);
@@ -107,12 +91,6 @@ int dbg_watch_info(dbg *d, const grt_value *v, const char *name,
 		rc = asprintf(why, "%s is %d bytes; a data breakpoint watches "
 			      "1, 2, 4 or 8 (watch a field or an element)",
 			      name, len);
-	else if (on_stack(d, v->addr, &g, err) < 0)
-		return -1;
-	else if (g)
-		rc = asprintf(why, "%s lives on goroutine %lu's stack, which Go "
-			      "moves when it grows; godap watches globals and "
-			      "heap values only", name, (unsigned long)g->goid);
 	else
 		return (*data_id = dbg__watch_id(v->addr, len, ti->kind, name))
 			       ? 0 : gd_err_set(err, "out of memory");
@@ -125,6 +103,7 @@ int dbg_watch_info(dbg *d, const grt_value *v, const char *name,
 
 void dbg__watch_disarm(dbg *d, dbg_bp *bp)
 {
+	dbg__stackwatch_end(d, bp);
 	if (bp->slot < 0)
 		return;
 	if (d->proc && !core_exited(d->proc)) {
@@ -186,6 +165,15 @@ void dbg__watch_arm(dbg *d, dbg_bp *bp, int *next_slot)
 	}
 	int rw = bp->read_write ? CORE_HW_READWRITE : CORE_HW_WRITE;
 	if (core_hw_set(d->proc, *next_slot, addr, len, rw, &err) < 0) {
+		watch_fail(bp, gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	/* A variable on a goroutine stack: follow the stack when it moves. */
+	if (dbg__stackwatch_begin(d, bp, addr, &err) < 0) {
+		gd_err cerr = GD_ERR_INIT;
+		core_hw_clear(d->proc, *next_slot, &cerr);
+		gd_err_clear(&cerr);
 		watch_fail(bp, gd_err_msg(&err));
 		gd_err_clear(&err);
 		return;

@@ -224,6 +224,14 @@ int grt_mem_read(grt_target *t, uint64_t addr, void *buf, size_t len,
 int grt_mem_write(grt_target *t, uint64_t addr, const void *buf, size_t len,
 		  gd_err *err);
 
+/* ---- watching stack variables (grt_stackwatch.c) ---- */
+/* The runtime addresses of runtime.copystack's return instructions: a
+ * goroutine's stack has moved when one is reached. */
+int grt_copystack_exits(grt_target *t, uint64_t **out, size_t *n, gd_err *err);
+/* The stack bounds of the goroutine whose g is at gaddr, now. */
+int grt_g_stack(grt_target *t, uint64_t gaddr, uint64_t *lo, uint64_t *hi,
+		gd_err *err);
+
 /* ---- jumping within a function (grt_goto.c) ---- */
 /* Where goroutine goid (stopped on its thread) may jump to on file:line:
  * the start of each run of statements of the line inside the body of the

@@ -1725,7 +1725,8 @@ int grt_eval_results(grt_scope *s, const gx_expr *e, grt_call_val **res,
 	return do_call(&c, e->root, res, n) < 0 ? -1 : 1;
 }
 
-int grt_eval_text(grt_scope *s, const gx_expr *e, gd_buf *out, gd_err *err)
+int grt_eval_text(grt_scope *s, const gx_expr *e, const grt_fmtlim *L,
+		  gd_buf *out, gd_err *err)
 {
 	ctx c = {s, s->t, e, err};
 	ev x = {0};
@@ -1735,7 +1736,8 @@ int grt_eval_text(grt_scope *s, const gx_expr *e, gd_buf *out, gd_err *err)
 	if (x.is_const) {
 		r = gx_value_format(&x.c, out);
 	} else {
-		r = grt_format(s->t, &x.v, out);
+		r = L ? grt_format_lim(s->t, L, &x.v, out)
+		      : grt_format(s->t, &x.v, out);
 	}
 	ev_free(&x);
 	return r;

@@ -1,6 +1,7 @@
 /* What a panic or a fatal error says, read at the runtime function that
  * is about to print it and exit. */
 #include "grt_internal.h"
+#include "grt_value.h"
 #include "../dwarf/gdw_type.h"
 #include "../common/gd_buf.h"
 
@@ -291,6 +292,52 @@ static uint64_t panicking_goroutine(grt_target *t, uint64_t panic_off)
 	return 0;
 }
 
+/* A fatal error's message: the argument s of runtime.throw or
+ * runtime.fatal, found on the stack of the thread that died (the runtime
+ * prints "fatal error: " s on its system stack, then aborts).  1 when no
+ * such frame is there; 0 with *msg the message or, when the frame is
+ * there but s cannot be read (Go 1.22's location list of s ends before
+ * the call to fatalthrow), why not. */
+static int fatal_message(grt_target *t, pid_t tid, char **msg)
+{
+	grt_frame *fs;
+	size_t n;
+	int complete, at = -1;
+	const char *fn = NULL;
+	*msg = NULL;
+	if (grt_stack(t, 0, tid, 64, &fs, &n, &complete, NULL) < 0)
+		return 1;
+	if (grt_stack_inline(t, &fs, &n, NULL) < 0)
+		return 1;
+	for (size_t i = 0; i < n && at < 0; i++)
+		if (strcmp(fs[i].func, "runtime.throw") == 0 ||
+		    strcmp(fs[i].func, "runtime.fatal") == 0) {
+			at = (int)i;
+			fn = fs[i].func; /* owned by the dwarf file */
+		}
+	free(fs);
+	if (at < 0)
+		return 1;
+	grt_scope sc;
+	grt_value v;
+	memset(&v, 0, sizeof(v));
+	uint64_t hdr[2];
+	gd_err e = GD_ERR_INIT;
+	gd_buf b = GD_BUF_INIT;
+	if (grt_scope_open(t, 0, tid, at, &sc, &e) == 0 &&
+	    grt_scope_lookup(&sc, "s", &v, &e) == 0 &&
+	    grt_value_read(t, &v, 0, hdr, sizeof(hdr), &e) == 0 &&
+	    read_gostring(t, hdr[0], hdr[1], &b, &e) == 0)
+		gd_buf_puts(&b, "");
+	else
+		gd_buf_printf(&b, "(the message is not readable in %s: %s)", fn,
+			      gd_err_msg(&e));
+	gd_err_clear(&e);
+	grt_value_free(&v);
+	*msg = gd_buf_detach(&b);
+	return *msg ? 0 : 1;
+}
+
 int grt_crash(grt_target *t, uint64_t *goid, char **kind, char **desc,
 	      gd_err *err)
 {
@@ -326,6 +373,7 @@ int grt_crash(grt_target *t, uint64_t *goid, char **kind, char **desc,
 		}
 	}
 	gd_buf b = GD_BUF_INIT;
+	char *fatal;
 	if (pan) {
 		/* fatalpanic has run preprintpanics: error and Stringer
 		 * values are their strings already. */
@@ -357,9 +405,13 @@ int grt_crash(grt_target *t, uint64_t *goid, char **kind, char **desc,
 				      " pc=0x%" PRIx64 "]", c0, c1, spc);
 		}
 		*kind = strdup("panic");
+	} else if (fatal_message(t, tid, &fatal) == 0) {
+		/* A fatal error (deadlock, concurrent map writes, ...). */
+		gd_buf_printf(&b, "fatal error: %s", fatal);
+		free(fatal);
+		*kind = strdup("fatal error");
 	} else {
-		/* No panic: a fatal error or a signal the runtime did not
-		 * turn into one. */
+		/* No panic: a signal the runtime did not turn into one. */
 		gd_buf_puts(&b, "fatal signal ");
 		put_signal(&b, signo);
 		if (signo == SIGSEGV || signo == SIGBUS || signo == SIGFPE ||

@@ -183,7 +183,8 @@ int grt_eval(grt_scope *s, const gx_expr *e, grt_value *out, gd_err *err);
 /* For breakpoint conditions: the expression must be a bool. */
 int grt_eval_bool(grt_scope *s, const gx_expr *e, bool *out, gd_err *err);
 /* For logpoints: the display text of the value. */
-int grt_eval_text(grt_scope *s, const gx_expr *e, gd_buf *out, gd_err *err);
+int grt_eval_text(grt_scope *s, const gx_expr *e, const grt_fmtlim *L,
+		  gd_buf *out, gd_err *err);
 /* lhs = rhs (Go assignment rules for bool, numbers, runes, pointers). */
 int grt_assign(grt_scope *s, const gx_expr *lhs, const char *rhs,
 	       gd_err *err);

@@ -174,7 +174,7 @@ void dap_launch_built(dap_session *s, char *binary, char *tmpdir,
 		return;
 	}
 	if (!binary)
-		dap_respond_err(s, req, err);
+		dap_respond_err_id(s, req, DAP_ERR_BUILD, err);
 	else
 		launch_binary(s, req, binary, tmpdir);
 	/* launch_binary may keep waiting (runInTerminal) on its own copy. */

@@ -160,7 +160,7 @@ def test_calls_refused_outside_repl_and_watch(godap, go_tc):
     assert ok(c, fid, "add(1, 2)", "watch") == "3"
     c.request_ok("continue", {"threadId": tid})
     assert wait_exited(c) == 0
-    out = c.output_text("console")
+    out = c.output_text()  # the logpoint's line is stdout, as Delve's
     assert "function calls are not made in breakpoint conditions, log messages" in out, out
 
 
@@ -248,6 +248,14 @@ def test_call_on_another_goroutine(godap, go_tc):
         else:
             assert "is not running on a thread" in r["message"], r
     assert done >= 1
+    # a parked goroutine cannot take a call: the reason is named
+    waiter = goroutines_in(c, "main.parkedWaiter")
+    assert len(waiter) == 1, waiter
+    frames = c.request_ok("stackTrace", {"threadId": waiter[0][0]})["stackFrames"]
+    wf = [f for f in frames if f["name"] == "main.parkedWaiter"][0]
+    r = ev(c, wf["id"], "add(1, 2)")
+    assert not r["success"], r
+    assert "is not running on a thread (chan receive)" in r["message"], r
     # the goroutine that stopped is where it was
     assert top_frame(c, tid)["line"] == marker_line(SRC, "BP_BUSY")
     c.request_ok("continue", {"threadId": tid})
@@ -337,3 +345,31 @@ def test_pause_during_a_call(godap, go_tc):
     c.request_ok("continue", {"threadId": tid})
     assert wait_exited(c) == 0
     assert "done" in c.output_text("stdout")
+
+
+def test_call_that_exits_the_program(godap, go_tc):
+    """A call that ends the program: the evaluate is answered and the
+    session reports the exit."""
+    c, tid = stop_at(godap, go_tc, ["BP1"])
+    r = ev(c, fid_of(c, tid), "quit(3)")
+    assert not r["success"] and "the program exited during the call" in r["message"], r
+    assert wait_exited(c) == 3
+
+
+def test_user_breakpoints_do_not_fire_inside_a_call(godap, go_tc):
+    """A breakpoint inside the called function does not stop the call; it
+    still works when the program itself runs there."""
+    c, tid = stop_at(godap, go_tc, ["BP1", "BP_ADD"])
+    fid = fid_of(c, tid)
+    stops = len(c.events("stopped"))
+    assert ok(c, fid, "add(2, 3)") == "5"
+    assert ok(c, fid, "add(add(1, 1), 3) * 2") == "10"
+    assert len(c.events("stopped")) == stops
+    # main calls add through g(1, 2) on the BP1 line
+    c.request_ok("continue", {"threadId": tid})
+    stop = wait_stopped(c, "breakpoint")
+    top = top_frame(c, stop["threadId"])
+    assert (top["name"], top["line"]) == ("main.add", marker_line(SRC, "BP_ADD"))
+    assert ok(c, top["id"], "a + b") == "3"
+    c.request_ok("continue", {"threadId": stop["threadId"]})
+    assert wait_exited(c) == 0

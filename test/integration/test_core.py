@@ -230,6 +230,32 @@ def test_core_kernel_nil_dereference(godap, go_tc):
     disconnect(c)
 
 
+def test_core_kernel_fatal_error(godap, go_tc):
+    """A fatal error (no panic): the message of runtime.fatal, read from
+    the stack of the thread that died."""
+    binary, (core, stderr) = kernel_core_of(go_tc, "deadlock")
+    assert "fatal error: all goroutines are asleep - deadlock!" in stderr
+    if go_tc.version.startswith("go1.22."):
+        # Go 1.22's location list of fatal's s ends before the call to
+        # fatalthrow: the message is gone from the core; say so.
+        want = ("fatal error: (the message is not readable in runtime.fatal: "
+                "optimized away)")
+    else:
+        want = "fatal error: all goroutines are asleep - deadlock!"
+    c = open_core(godap, go_tc, binary, core)
+    ev = wait_stopped(c, "exception")
+    assert ev["description"] == want, ev
+    g = ev["threadId"]
+    info = c.request_ok("exceptionInfo", {"threadId": g})
+    assert info["exceptionId"] == "fatal error"
+    assert info["description"] == want
+    # It ran on the scheduler's stack: the stop shows the main goroutine.
+    assert g == 1
+    f = user_frame(c, 1, "main.main")
+    assert f["line"] == marker_line(SRC, "DEADLOCK_LINE")
+    disconnect(c)
+
+
 def test_core_wrong_binary(godap, go_tc, tmp_path):
     _, core = gcore_of(go_tc)
     other = go_tc.build(FIX, ldflags="-X main.variant=other")

@@ -256,3 +256,99 @@ def test_step_out_of_parked_goroutine_selected_frame(godap, go_tc):
     f = top_frame(c, gid)
     assert (f["name"], f["line"]) == ("main.relay", marker_line(SRC, "BPRELAY")), f
     disconnect(c)
+
+
+# ------------------------------------------------------------ errors
+
+def error_of(r):
+    assert r["success"] is False, r
+    e = r["body"]["error"]
+    assert e["format"] == r["message"], r
+    return e["id"], e["showUser"]
+
+
+def test_errors_quiet_ids_per_kind(godap, go_tc):
+    """Failures the user need not act on are quiet, each kind with its own
+    id (Delve's numbers): hover, watch, repl, variables, stack, stepping,
+    requests that need a stopped program, unknown requests."""
+    c, tid = stop_at(godap, go_tc, ["BPVALUES"])
+    fid = frame_id(c, tid)
+    for ctx in ("hover", "watch", "repl"):
+        r = c.request("evaluate", {"expression": "nosuch", "frameId": fid, "context": ctx})
+        assert error_of(r) == (2009, False), (ctx, r)
+        assert "could not find symbol value for nosuch" in r["message"]
+    assert error_of(c.request("stackTrace", {"threadId": 999999})) == (2004, False)
+    assert error_of(c.request("scopes", {"frameId": 999999})) == (2005, False)
+    assert error_of(c.request("variables", {"variablesReference": 999999})) == (2008, False)
+    assert error_of(c.request("setVariable", {"variablesReference": 999999, "name": "x",
+                                              "value": "1"})) == (2012, False)
+    assert error_of(c.request("noSuchRequest", {})) == (9999, False)
+    disconnect(c)
+    # while the program runs, requests about a stopped program say so
+    c = godap.start(go_tc)
+    start(c, go_tc.build("forever"), "exec")
+    c.wait_output("forever: started")
+    r = c.request("stackTrace", {"threadId": 1})
+    assert error_of(r) == (4000, False), r
+    r = c.request("next", {"threadId": 1})
+    assert error_of(r) == (4000, False), r
+    disconnect(c)
+
+
+def test_errors_launch_attach_build_shown(godap, go_tc, tmp_path):
+    """What the user must act on is shown: launch (3000), attach (3001),
+    build (3003), each with its id."""
+    from godap_testlib import fixture_dir, initialize, launch
+    c = godap.start(go_tc)
+    initialize(c)
+    r = launch(c, str(tmp_path / "no-such-binary"), "exec")
+    assert error_of(r) == (3000, True), r
+    disconnect(c)
+
+    c = godap.start(go_tc)
+    initialize(c)
+    r = c.request("attach", {"request": "attach", "mode": "local", "processId": 2 ** 31 - 1},
+                  timeout=TIMEOUT)
+    assert error_of(r) == (3001, True), r
+    disconnect(c)
+
+    c = godap.start(go_tc)
+    initialize(c)
+    r = launch(c, fixture_dir("badbuild"), "debug")
+    assert error_of(r) == (3003, True), r
+    assert "main.go:" in r["message"]
+    disconnect(c)
+
+
+# ------------------------------------------------------------ logpoints
+
+def test_logpoints_as_delve_writes_them(godap, go_tc):
+    """A logpoint's line is an `output` event of category stdout,
+    "> [Go N]: " and the message (Delve's logBreakpointMessage), with the
+    breakpoint's source and line, values in full (no 256 cut)."""
+    c = godap.start(go_tc)
+    vl, pl, al = (marker_line(SRC, m) for m in ("BPVALUES", "BPPARKER", "BPAFTER"))
+    bps = start(c, go_tc.build("presentation"), "exec", {SRC: [vl]})[SRC]
+    assert bps[0]["verified"]
+    tid = wait_stopped(c, "breakpoint")["threadId"]
+    # the goroutine that will pass BPPARKER: the one parked in main.parker
+    relay = [t["id"] for t in c.request_ok("threads")["threads"] if "main.parker" in t["name"]]
+    assert len(relay) == 1
+    r = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+        {"line": al, "logMessage": "tenth={tenth} tiny={tiny} ages={ages} n={len(nums)} "
+                                   "nums={nums[:70]}"},
+        {"line": pl, "logMessage": "v={v} nums={nums[:3]}"}]})
+    assert all(b["verified"] for b in r["breakpoints"]), r
+    c.request_ok("continue", {"threadId": tid})
+    from godap_testlib import wait_exited
+    assert wait_exited(c) == 0
+    assert not c.events("stopped")[1:], c.events("stopped")
+    logs = [m["body"] for m in c.events("output") if m["body"]["output"].startswith("> [Go ")]
+    # main passes BPAFTER, then the relay goroutine BPPARKER (after c <- 41)
+    seventy = "[]int len: 70, cap: 5000, [" + ",".join(str(i) for i in range(64)) + ",...+6 more]"
+    assert [(b["category"], b["output"], b["line"], b["source"]["path"]) for b in logs] == [
+        ("stdout", f'> [Go {tid}]: tenth=0.1 tiny=5e-324 ages=map[string]int ["ann": 30, ] '
+                   f'n=5000 nums={seventy}\n', al, SRC),
+        ("stdout", f"> [Go {relay[0]}]: v=41 nums=<nums[:3]: 1:1: could not find symbol value "
+                   "for nums>\n", pl, SRC)], logs
+    disconnect(c)

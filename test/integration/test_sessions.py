@@ -265,6 +265,10 @@ def test_build_runs_beside_the_loop_and_ending_stops_it(godap, go_tc, tmp_path, 
     # The go command is blocked in our tool: requests are still answered.
     assert c.request_ok("threads") == {"threads": []}
     assert seq not in c.responses
+    if how == "disconnect":
+        # Progress goes on while it runs (an update every 2 s).
+        up = c.wait_event("progressUpdate", TIMEOUT)["body"]
+        assert up["message"].endswith(" s"), up
     building = dap_client.descendants_of(c.pid)
     table = dap_client.process_table()
     assert any(table[p][2] == "go" for p in building if p in table), building
@@ -280,13 +284,13 @@ def test_build_runs_beside_the_loop_and_ending_stops_it(godap, go_tc, tmp_path, 
         assert launch_resp["success"] is False and "cancelled" in launch_resp["message"]
         end = c.wait_event("progressEnd", TIMEOUT)["body"]
         assert end.get("message") == "cancelled"
-    for p in building:
-        assert wait_gone(p), f"{p} ({dap_client.cmdline(p)}) outlived the build"
-    assert os.listdir(tmpdir) == [], os.listdir(tmpdir)
     if how == "terminate":
         disconnect(c)
     else:
         assert c.wait_exit(TIMEOUT) == 0
+    for p in building:
+        assert wait_gone(p), f"{p} ({dap_client.cmdline(p)}) outlived the build"
+    assert os.listdir(tmpdir) == [], os.listdir(tmpdir)
 
 
 def test_build_failure_reported(godap, go_tc):
@@ -639,3 +643,32 @@ def test_console_terminal_refused_by_client(godap, go_tc):
                                         console="integratedTerminal"))
     assert r["success"] is False and "no terminal here" in r["message"], r
     disconnect(c)
+
+
+def test_restart_attach(godap, go_tc):
+    """restart of an attach: detached and attached again to the same
+    process, the breakpoint kept."""
+    exe = go_tc.build("session")
+    prog = subprocess.Popen([exe, "tick"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert prog.stdout.readline().startswith(b"tick 1")
+        c = godap.start(go_tc)
+        init(c)
+        c.request_ok("attach", {"request": "attach", "processId": prog.pid})
+        c.wait_event("initialized", TIMEOUT)
+        bp = set_breakpoints(c, SESSION, [marker_line(SESSION, "BPTICK")])[0]
+        c.request_ok("configurationDone")
+        ev = wait_stopped(c, "breakpoint")
+        c.request_ok("restart", {})
+        first = c.wait_event("process", TIMEOUT)["body"]
+        again = c.wait_event("process", TIMEOUT)["body"]
+        assert first["systemProcessId"] == again["systemProcessId"] == prog.pid, (first, again)
+        ev = wait_stopped(c, "breakpoint")
+        assert ev["hitBreakpointIds"] == [bp["id"]], ev
+        assert top_frame(c, ev["threadId"])["name"] == "main.tick"
+        set_breakpoints(c, SESSION, [])
+        disconnect(c)
+        check_runs_on(prog, prog.pid)
+    finally:
+        prog.kill()
+        prog.wait()

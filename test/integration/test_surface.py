@@ -646,3 +646,42 @@ def test_capabilities_are_the_working_set(godap, go_tc):
         r = c.request(cmd, a)
         assert r["success"], (cap, r)
     finish(c)
+
+
+# ------------------------------------------------------------ stack watchpoints
+
+def test_stack_watch_follows_copystack(godap, go_tc):
+    """x lives on a goroutine stack that grow() makes the runtime copy
+    (twice or more: 100 frames of 512+ bytes from an 8 KiB stack): the
+    watch follows x to its new address, reports both writes, and ends with
+    a message when watched() returns."""
+    src = fixture_src("stackwatch")
+    c = godap.start(go_tc)
+    start(c, go_tc.build("stackwatch"), "exec", {src: [marker_line(src, "GROW")]})
+    ev = wait_stopped(c, "breakpoint")
+    tid = ev["threadId"]
+    fid = top_frame(c, tid)["id"]
+    before = c.request_ok("evaluate", {"expression": "&x", "frameId": fid, "context": "watch"})["result"]
+    info = c.request_ok("dataBreakpointInfo", {"name": "x", "frameId": fid})
+    assert info["dataId"], info
+    bps = c.request_ok("setDataBreakpoints", {"breakpoints": [
+        {"dataId": info["dataId"], "accessType": "write"}]})["breakpoints"]
+    assert bps[0]["verified"], bps
+    c.request_ok("setBreakpoints", {"source": {"path": src}, "breakpoints": []})
+    c.request_ok("continue", {"threadId": tid})
+    ev = wait_stopped(c, "data breakpoint")
+    assert ev["description"] == "x changed from 1 to 2", ev
+    assert ev["threadId"] == tid
+    fr = top_frame(c, tid)
+    assert fr["name"] == "main.watched", fr
+    after = c.request_ok("evaluate", {"expression": "&x", "frameId": fr["id"], "context": "watch"})["result"]
+    assert after != before, (before, after)  # the stack moved
+    c.request_ok("continue", {"threadId": tid})
+    ev = wait_stopped(c, "data breakpoint")
+    assert ev["description"].startswith("x changed from 2 to "), ev
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    out = c.output_text("console") + c.output_text("stdout")
+    assert "the data breakpoint on x ended: its frame returned" in out, out
+    assert "result 5053" in c.output_text("stdout")
+    disconnect(c)

@@ -2,6 +2,9 @@
 configuration helpers pass node's test runner, a whole session runs through
 the extension's configuration resolution with VS Code's own test client
 (@vscode/debugadapter-testsupport's DebugClient, src/test/session.test.ts),
+a remote session through a port to `godap --listen --accept-multiclient`
+that a second client takes over with the "Connect to godap --listen"
+configuration,
 and `npx @vscode/vsce package` builds a .vsix without flags that ships only
 the compiled extension.
 
@@ -61,6 +64,9 @@ def test_vscode_extension_node_tests(ext_ready, tmp_path):
     assert "# fail 0" in r.stdout and "# skipped 0" in r.stdout and "# cancelled 0" in r.stdout, out[-6000:]
     assert re.search(r"^ok \d+ - a launch.json session through the extension drives godap$",
                      r.stdout, re.M), r.stdout[-4000:]
+    assert re.search(r"^ok \d+ - remote: launch through a port, leave, and the "
+                     r'"Connect to godap --listen" configuration takes over$', r.stdout, re.M), \
+        r.stdout[-4000:]
     assert "not ok" not in r.stdout, r.stdout[-6000:]
 
 

@@ -15,7 +15,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { DebugClient } from '@vscode/debugadapter-testsupport';
-import { adapterCommand, resolveConfig } from '../adapter';
+import { adapterCommand, resolveConfig, serverAddress } from '../adapter';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const HELLO = path.join(REPO, 'examples', 'hello');
@@ -157,3 +157,68 @@ test('a launch.json session through the extension drives godap', { skip: !GODAP 
     fs.rmSync(binDir, { recursive: true, force: true });
   }
 });
+
+test('remote: launch through a port, leave, and the "Connect to godap --listen" configuration takes over',
+  { skip: !GODAP && 'GODAP_BIN is not set', timeout: 600000 }, async () => {
+    // godap started "elsewhere": listening, keeping the program between clients
+    const server = cp.spawn(GODAP, ['--listen', '127.0.0.1:0', '--accept-multiclient'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    server.stderr.on('data', (d) => { err += d.toString(); });
+    const serverExit = new Promise<number | null>((r) => server.on('close', (code) => r(code)));
+    const port = await new Promise<number>((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`godap did not listen: ${err}`)), 30000);
+      server.stderr.on('data', () => {
+        const m = /listening at: 127\.0\.0\.1:(\d+)/.exec(err);
+        if (m) { clearTimeout(t); resolve(Number(m[1])); }
+      });
+    });
+    const line = markerLine(HELLO_GO, '// demo breakpoint');
+    try {
+      // 1: a launch configuration with "port": the extension connects instead of starting godap
+      const launchCfg = resolveConfig(substitute({ ...initialConfig('Debug package (godap)'), port }, { workspaceFolder: HELLO }) as Record<string, unknown>, HELLO);
+      assert.ok(typeof launchCfg !== 'string', String(launchCfg));
+      assert.deepStrictEqual(serverAddress(launchCfg), { host: '127.0.0.1', port });
+      const dc1 = new DebugClient('unused', 'unused', 'godap');
+      dc1.defaultTimeout = 300000;
+      await dc1.start(port);
+      await dc1.hitBreakpoint(launchCfg, { path: HELLO_GO, line }, { path: HELLO_GO, line });
+      await dc1.disconnectRequest({ terminateDebuggee: false, suspendDebuggee: true } as never);
+      (dc1 as unknown as { stopAdapter(): void }).stopAdapter();
+
+      // 2: the configuration the user picks to connect again (the port filled in, no path mapping needed here)
+      const user = { ...initialConfig('Connect to godap --listen (godap)'), port, substitutePath: [] };
+      const cfg = resolveConfig(substitute(user, { workspaceFolder: HELLO }) as Record<string, unknown>, HELLO);
+      assert.ok(typeof cfg !== 'string', String(cfg));
+      assert.strictEqual(cfg.mode, 'remote');
+      const addr = serverAddress(cfg);
+      assert.deepStrictEqual(addr, { host: '127.0.0.1', port });
+      const dc2 = new DebugClient('unused', 'unused', 'godap');
+      dc2.defaultTimeout = 60000;
+      await dc2.start(addr!.port);
+      try {
+        await dc2.initializeRequest({ adapterID: 'godap', linesStartAt1: true, columnsStartAt1: true, pathFormat: 'path' });
+        const initialized = dc2.waitForEvent('initialized');
+        await dc2.attachRequest(cfg as never);
+        await initialized;
+        const stopped = dc2.waitForEvent('stopped');
+        await dc2.configurationDoneRequest();
+        const ev = await stopped;
+        assert.strictEqual(ev.body.reason, 'pause');
+        const f = (await dc2.stackTraceRequest({ threadId: ev.body.threadId })).body.stackFrames[0];
+        assert.deepStrictEqual([f.name, f.line], ['main.greet', line]);
+        const name = await dc2.evaluateRequest({ expression: 'name', frameId: f.id, context: 'hover' });
+        assert.strictEqual(name.body.result, '"gopher"');
+        // its own (empty) breakpoints: the program runs to its end
+        await dc2.setBreakpointsRequest({ source: { path: HELLO_GO }, breakpoints: [] });
+        const exited = dc2.waitForEvent('exited');
+        await dc2.continueRequest({ threadId: ev.body.threadId });
+        assert.strictEqual((await exited).body.exitCode, 0);
+      } finally {
+        dc2.defaultTimeout = 10000;
+        await dc2.stop();
+      }
+      assert.strictEqual(await serverExit, 0, err);
+    } finally {
+      if (server.exitCode === null) server.kill();
+    }
+  });
