@@ -116,3 +116,39 @@ def test_step_without_holding_is_unchanged(godap, go_tc):
     assert wait_exited(c) == 0
     assert "stepped total 9\n" in c.output_text("stdout")
     disconnect(c)
+
+
+def test_false_conditions_and_logpoints_keep_the_programs_own_count(godap, go_tc):
+    """Every hit of VISIT runs its instruction out of line (a scratch slot):
+    the program counts its visits itself, so a hit run twice or skipped
+    would show in its output; the condition's stops and the logpoint's lines
+    are checked against what the program computes."""
+    c, bps = begin(godap, go_tc, ["visit"],
+                   [{"line": L("VISIT"), "condition": "i % 100 == 0 && p != nil && len(name) == 4"}])
+    assert bps[0]["verified"], bps
+    seen = []
+    while True:
+        ev = next_stop_or_exit(c)
+        if ev["event"] == "exited":
+            break
+        tid = ev["body"]["threadId"]
+        seen.append(int(evaluate(c, tid, "i")))
+        c.request_ok("continue", {"threadId": tid})
+    assert seen == [0, 700, 1400, 2100, 2800]
+    assert wait_exited(c) == 0
+    assert "hits 3000\n" in c.output_text("stdout")
+    disconnect(c)
+
+    c, bps = begin(godap, go_tc, ["visit"],
+                   [{"line": L("VISIT"), "logMessage": "v {i} {ok}",
+                     "condition": "i >= 2990"}])
+    assert wait_exited(c) == 0
+    # Delve's logpoint lines: "> [Go 1]: v 2990 true".
+    lines = [m["body"]["output"] for m in c.events("output")
+             if "]: v " in m["body"]["output"]]
+    assert len(lines) == 10, [m["body"] for m in c.events("output")][-20:]
+    for k, text in enumerate(lines):
+        i = 2990 + k
+        assert text.endswith(f"]: v {i} {'true' if i % 2 == 0 else 'false'}\n"), text
+    assert "hits 3000\n" in c.output_text("stdout")
+    disconnect(c)
