@@ -102,19 +102,19 @@ static cJSON *rit_args(dap_session *s, const char *sock, const char *program,
 		       gd_err *err)
 {
 	const dap_args_launch *c = &s->cfg;
-	char self[PATH_MAX], cwd[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n < 0) {
-		gd_err_sys(err, "readlink /proc/self/exe");
+	char *self = realpath("/proc/self/exe", NULL);
+	if (!self) {
+		gd_err_sys(err, "cannot find godap's own executable");
 		return NULL;
 	}
-	self[n] = '\0';
 	char *abs = realpath(program, NULL);
 	if (!abs) {
 		gd_err_sys(err, "program '%s' cannot be run", program);
+		free(self);
 		return NULL;
 	}
-	const char *dir = c->cwd && c->cwd[0] ? c->cwd : getcwd(cwd, sizeof(cwd));
+	char *cwd = c->cwd && c->cwd[0] ? NULL : getcwd(NULL, 0);
+	const char *dir = c->cwd && c->cwd[0] ? c->cwd : cwd;
 	cJSON *a = cJSON_CreateObject();
 	cJSON_AddStringToObject(a, "kind", strcmp(c->console, "externalTerminal")
 					   == 0 ? "external" : "integrated");
@@ -133,6 +133,8 @@ static cJSON *rit_args(dap_session *s, const char *sock, const char *program,
 	for (size_t i = 0; i < c->nargs; i++)
 		cJSON_AddItemToArray(argv, cJSON_CreateString(c->args[i]));
 	free(abs);
+	free(self);
+	free(cwd);
 	/* The terminal has the editor's environment; the launch's env and
 	 * envFile go on top (null unsets). */
 	cJSON *env = cJSON_AddObjectToObject(a, "env");

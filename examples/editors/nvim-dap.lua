@@ -28,11 +28,13 @@ local function godap_program()
   return found
 end
 
--- An executable adapter (DAP on godap's stdin/stdout), or, for mode
--- "remote", a server: a godap started with --listen HOST:PORT.
+-- An executable adapter (DAP on godap's stdin/stdout), or, for a
+-- configuration with `port` (mode "remote", or a launch on the remote
+-- host), a server: a godap started with --listen HOST:PORT.
 dap.adapters.godap = function(callback, config)
-  if config.request == 'attach' and config.mode == 'remote' then
-    callback({ type = 'server', host = config.host or '127.0.0.1', port = config.port })
+  if config.port then
+    local port = type(config.port) == 'function' and config.port() or config.port
+    callback({ type = 'server', host = config.host or '127.0.0.1', port = port })
   else
     callback({ type = 'executable', command = godap_program(), args = {} })
   end
