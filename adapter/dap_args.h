@@ -82,6 +82,9 @@ typedef struct dap_args_launch {
 	dap_args_subst *substitute_path;
 	size_t nsubstitute_path;
 	int hide_system_goroutines;
+	/* next/stepIn/stepOut run the stepped goroutine's thread alone, the
+	 * others held stopped (gdb's scheduler-locking step); default off */
+	int step_holds_others;
 	int show_global_variables;
 	int show_registers;
 	int stack_trace_depth; /* default 50, 1..DAP_ARGS_MAX_COUNT */

@@ -147,6 +147,7 @@ static int config_set(dap_session *s, const char *name, const char *rest,
 		}
 		grt_gfilter_free(s->gfilter);
 		s->gfilter = gf;
+		dap_threads_forget(s);
 		free(c->goroutine_filters);
 		c->goroutine_filters = copy;
 		area = "threads";
@@ -175,6 +176,7 @@ static int config_set(dap_session *s, const char *name, const char *rest,
 		c->pprof_label_keys = keys;
 		c->npprof_label_keys = nkeys;
 		c->show_pprof_labels = on;
+		dap_threads_forget(s);
 		area = "threads";
 	} else if (nw != 1) {
 		return gd_err_set(err, "usage: dlv config %s VALUE", name);

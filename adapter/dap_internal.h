@@ -136,6 +136,11 @@ struct dap_session {
 	/* --accept-multiclient (dap_multiclient.c): the listening socket, and
 	 * whether the connected client joined a kept session. */
 	struct dap_listener *mc;
+	/* The last `threads` answer (serialised body), for the same stop
+	 * (grt_generation), goroutine and hide setting (handler/threads.c). */
+	char *threads_body;
+	uint64_t threads_gen, threads_cur;
+	int threads_hide;
 	int rejoin;
 	/* The frame the user last looked at (scopes), until the next resume:
 	 * a stepOut leaves it.  sel_frame counts as stackTrace does. */
@@ -173,6 +178,10 @@ void dap_terminate_tick(dap_session *s);
 
 /* ---- messages ---- */
 void dap_respond(dap_session *s, const cJSON *req, cJSON *body);
+/* body: serialised JSON (an object), copied. */
+void dap_respond_raw(dap_session *s, const cJSON *req, const char *body);
+/* Drops the kept `threads` answer (filters or labels changed, target gone). */
+void dap_threads_forget(dap_session *s);
 void dap_respond_error(dap_session *s, const cJSON *req, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* dap_respond_error's id and showUser come from the table in

@@ -4,6 +4,8 @@
 #include "dap_internal.h"
 #include "dap_listen.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 void dap_mc_enable(dap_session *s, dap_listener *l)
@@ -77,12 +79,31 @@ void dap_mc_poll(dap_session *s)
 	gd_log_info(s->log, "a new client connected: it joins the session");
 }
 
+/* The breakpoints of the clients before: the new client cannot see them
+ * (it sends only its own), so none of them may stop the program. */
+static void clear_breakpoints(dap_session *s)
+{
+	size_t rounds = dbg_bp_count(s->dbg) + 1;
+	while (dbg_bp_count(s->dbg) && rounds--) {
+		dbg_bp_view v;
+		dbg_bp_at(s->dbg, 0, &v);
+		gd_err err = GD_ERR_INIT;
+		char *src = v.source ? strdup(v.source) : NULL;
+		if (dbg_bp_set(s->dbg, v.kind, src, NULL, 0, NULL, &err) < 0) {
+			gd_log_info(s->log, "clearing breakpoints: %s", gd_err_msg(&err));
+			gd_err_clear(&err);
+		}
+		free(src);
+	}
+}
+
 int dap_mc_attach(dap_session *s, const cJSON *req)
 {
 	if (!s->rejoin || !live_target(s))
 		return 0;
-	/* The program, its breakpoints and the launch configuration are the
-	 * first client's; the new one sends its own breakpoints next. */
+	/* The program and the launch configuration are the first client's;
+	 * the new one sends its own breakpoints next. */
+	clear_breakpoints(s);
 	dap_respond(s, req, NULL);
 	dap_event(s, "initialized", NULL);
 	return 1;

@@ -20,8 +20,10 @@
 
 static void drain_sigfd(dap_session *s)
 {
-	struct signalfd_siginfo si;
-	while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+	/* SIGCHLD (one pending at most): one read takes what there is (a
+	 * full buffer reads again), not a second read that finds nothing. */
+	struct signalfd_siginfo si[4];
+	while (read(s->sigfd, si, sizeof(si)) == (ssize_t)sizeof(si))
 		;
 }
 
@@ -121,6 +123,7 @@ void dap_session_free(dap_session *s)
 	if (s->dbg)
 		dap_session_end(s);
 	dbg_free(s->dbg);
+	dap_threads_forget(s);
 	dap_sources_free(s);
 	grt_gfilter_free(s->gfilter);
 	dap_handles_reset(s);
@@ -227,6 +230,14 @@ void dap_respond(dap_session *s, const cJSON *req, cJSON *body)
 	cJSON *m = response_base(req, 1);
 	if (body)
 		cJSON_AddItemToObject(m, "body", body);
+	send_json(s, m);
+	cJSON_Delete(m);
+}
+
+void dap_respond_raw(dap_session *s, const cJSON *req, const char *body)
+{
+	cJSON *m = response_base(req, 1);
+	cJSON_AddRawToObject(m, "body", body);
 	send_json(s, m);
 	cJSON_Delete(m);
 }
@@ -705,6 +716,10 @@ int dap_session_run(dap_session *s)
 		tt = dap_term_timeout(s);
 		if (tt >= 0 && (timeout < 0 || tt < timeout))
 			timeout = tt;
+		/* stepHoldsOthers: the held thread is looked at now and then. */
+		tt = s->dbg ? dbg_hold_timeout(s->dbg) : -1;
+		if (tt >= 0 && (timeout < 0 || tt < timeout))
+			timeout = tt;
 		int pr = poll(pf, (nfds_t)n, timeout);
 		if (pr < 0) {
 			if (errno == EINTR)
@@ -726,6 +741,8 @@ int dap_session_run(dap_session *s)
 			dap_plain_poll(s, 0);
 		if (child || held)
 			dbg_on_child(s->dbg);
+		if (s->dbg)
+			dbg_hold_tick(s->dbg);
 		if (child)
 			dap_target_check_gone(s);
 		if (term_i >= 0 && pf[term_i].revents)

@@ -382,6 +382,7 @@ int dap_target_resume(dap_session *s, gd_err *err)
 void dap_target_end(dap_session *s, int kill)
 {
 	dap_target *t = s->tgt;
+	dap_threads_forget(s); /* answers about this target */
 	dbg_end(s->dbg, kill ? DBG_END_KILL
 		       : t && t->detach ? DBG_END_DETACH : DBG_END_DEFAULT);
 	if (!t)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """godap vs Delve: a few DAP benchmarks on the same machine, in the same run.
 
-    python3 bench/run.py [--reps N] [--only start,next,threads,cond]
+    python3 bench/run.py [--reps N] [--only start,next,nexthold,threads,threads50k,cond,cond10k,calls]
 
 Builds bench/fixtures once (go build -gcflags='all=-N -l'), launches both
 debuggers in mode "exec" (build time is not measured), alternates them
@@ -36,7 +36,8 @@ from dap_tcp import TcpDapClient  # noqa: E402
 
 FIXTURES = os.path.join(HERE, "fixtures")
 RESULTS = os.path.join(HERE, "results")
-SCENARIOS = ["start", "next", "threads", "cond", "calls"]
+SCENARIOS = ["start", "next", "nexthold", "threads", "threads50k", "cond", "cond10k",
+             "calls"]
 DEBUGGERS = ["godap", "dlv"]
 
 T_REQ = 60.0        # an ordinary request
@@ -46,7 +47,11 @@ T_COND = 600.0      # running the whole conditional-breakpoint loop
 START_GOROUTINES = 10
 NEXT_GOROUTINES = 1000
 PARK_GOROUTINES = 10000
+PARK_GOROUTINES_BIG = 50000
 COND_N = 200000
+COND_PARKED = 10000   # cond10k: goroutines parked while the loop runs
+COND_PARKED_N = 20000 # cond10k: loop length (Delve pays per goroutine)
+FLOOR_N = 200000
 
 
 # ---------------------------------------------------------------- helpers
@@ -70,6 +75,16 @@ def vm_hwm_kib(pid):
     except OSError:
         pass
     return None
+
+
+def cpu_ns(pid):
+    """CPU time the process has used (ns, /proc/PID/schedstat), or None:
+    unlike wall time, hardly moved by the machine's load."""
+    try:
+        with open(f"/proc/{pid}/schedstat") as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def go_version():
@@ -99,7 +114,30 @@ def build_fixtures(outdir):
         if r.returncode != 0:
             raise SystemExit(f"building {name} failed:\n{r.stdout}{r.stderr}")
         bins[name] = out
+    out = os.path.join(outdir, "ptrace_rt")
+    r = subprocess.run(["cc", "-O2", "-o", out, os.path.join(HERE, "floor", "ptrace_rt.c")],
+                       capture_output=True, text=True, timeout=300)
+    if r.returncode != 0:
+        raise SystemExit(f"building floor/ptrace_rt.c failed:\n{r.stdout}{r.stderr}")
+    bins["floor"] = out
     return bins
+
+
+def measure_floor(cfg, reps=5):
+    """Median ns per hit of the bare ptrace round trip (floor/ptrace_rt.c),
+    without and with an 8-byte read per hit."""
+    out = {}
+    for mode in ("hit", "read"):
+        vals = []
+        for _ in range(reps):
+            r = subprocess.run([cfg.bins["floor"], str(FLOOR_N)] + (["read"] if mode == "read" else []),
+                               capture_output=True, text=True, timeout=600)
+            m = re.search(r"ns_per_hit (\d+)", r.stdout)
+            if m:
+                vals.append(int(m.group(1)))
+        out[mode] = statistics.median(vals) if vals else None
+        out[mode + "_runs"] = vals
+    return out
 
 
 # ---------------------------------------------------------------- sessions
@@ -133,10 +171,11 @@ class Session:
             "locale": "en-us",
         }, timeout=T_REQ)
 
-    def send_launch(self, program, args, env=None):
+    def send_launch(self, program, args, env=None, extra=None):
         a = {"request": "launch", "name": "bench", "type": "go", "mode": "exec",
              "program": program, "args": list(args), "env": env or {},
              "stopOnEntry": False}
+        a.update(extra or {})
         return self.c.send_request("launch", a, timeout=T_REQ)
 
     def set_bps(self, path, bps):
@@ -181,7 +220,8 @@ def kill_pids(pids):
             time.sleep(0.05)
 
 
-def start_session(kind, cfg, scen, rep, program, args, bp_path, bps, env=None):
+def start_session(kind, cfg, scen, rep, program, args, bp_path, bps, env=None,
+                  launch_extra=None):
     """initialize, launch, initialized, setBreakpoints, configurationDone.
     Returns (session, t_launch_sent, t_config_done, breakpoints)."""
     log = os.path.join(cfg.logdir, f"{scen}-{rep}-{kind}.log")
@@ -189,14 +229,17 @@ def start_session(kind, cfg, scen, rep, program, args, bp_path, bps, env=None):
     try:
         s.initialize()
         t_launch = time.monotonic()
-        seq = s.send_launch(program, args, env)
+        seq = s.send_launch(program, args, env, launch_extra)
         resp = s.c.wait_response(seq, T_STOP)
         if not resp.get("success"):
             raise DapError(f"launch failed: {resp.get('message')} {resp.get('body')}")
+        t_resp = time.monotonic()
         s.c.wait_event("initialized", T_REQ)
         s.note_pids()
         got = s.set_bps(bp_path, bps)
         t_cfg = time.monotonic()
+        s.phases = {"launch_ms": (t_resp - t_launch) * 1000.0,
+                    "breakpoints_ms": (t_cfg - t_resp) * 1000.0}
         s.c.request_ok("configurationDone", timeout=T_REQ)
         return s, t_launch, t_cfg, got
     except BaseException:
@@ -219,17 +262,23 @@ def scen_start(kind, cfg, rep):
         if body.get("reason") != "breakpoint":
             raise DapError(f"first stop is {body}, not a breakpoint")
         rss = vm_hwm_kib(s.pid)
+        ph = dict(s.phases)
+        ph["run_to_stop_ms"] = (t1 - t0) * 1000.0 - ph["launch_ms"] - ph["breakpoints_ms"]
         return {"launch_to_stop_ms": (t1 - t0) * 1000.0,
-                "peak_rss_mib": rss / 1024.0 if rss else None}
+                "peak_rss_mib": rss / 1024.0 if rss else None,
+                "_phases_ms": {k: round(v, 1) for k, v in ph.items()}}
     finally:
         s.close()
 
 
-def scen_next(kind, cfg, rep):
+def scen_next(kind, cfg, rep, hold=False):
     src = os.path.join(FIXTURES, "busy", "main.go")
-    s, _, _, bps = start_session(kind, cfg, "next", rep, cfg.bins["busy"],
-                                 ["busy", str(NEXT_GOROUTINES)], src,
-                                 [{"line": marker_line(src, "BENCH_BP")}])
+    # nexthold (S2s): godap's stepHoldsOthers; Delve has no such attribute
+    # and is launched the same way (it ignores unknown attributes).
+    s, _, _, bps = start_session(kind, cfg, "nexthold" if hold else "next", rep,
+                                 cfg.bins["busy"], ["busy", str(NEXT_GOROUTINES)], src,
+                                 [{"line": marker_line(src, "BENCH_BP")}],
+                                 launch_extra={"stepHoldsOthers": True} if hold else None)
     try:
         body = s.wait_stopped(T_STOP)
         g = body.get("threadId")
@@ -272,6 +321,8 @@ def scen_next(kind, cfg, rep):
                 switches += 1
                 others.append(ev.get("threadId"))
         return {"next_median_ms": statistics.median(lat),
+                "next_max_ms": max(lat),
+                "nexts_over_50ms": sum(1 for x in lat if x > 50),
                 "next_total_s": time.monotonic() - t_all,
                 "nexts_over_1s": slow,
                 "next_timeouts": timeouts,
@@ -283,24 +334,32 @@ def scen_next(kind, cfg, rep):
         s.close()
 
 
-def scen_threads(kind, cfg, rep):
+def scen_threads(kind, cfg, rep, n=PARK_GOROUTINES):
     src = os.path.join(FIXTURES, "busy", "main.go")
-    s, _, _, _ = start_session(kind, cfg, "threads", rep, cfg.bins["busy"],
-                               ["park", str(PARK_GOROUTINES)], src,
+    s, _, _, _ = start_session(kind, cfg, f"threads{n}", rep, cfg.bins["busy"],
+                               ["park", str(n)], src,
                                [{"line": marker_line(src, "BENCH_READY")}])
     try:
         body = s.wait_stopped(T_STOP)
         if body.get("reason") != "breakpoint":
             raise DapError(f"first stop is {body}, not a breakpoint")
-        times, counts = [], []
+        times, counts, cpu = [], [], []
         for _ in range(cfg.thread_calls):
+            c0 = cpu_ns(s.pid)
             t0 = time.monotonic()
             b = s.c.request_ok("threads", timeout=T_STOP)
             times.append((time.monotonic() - t0) * 1000.0)
+            c1 = cpu_ns(s.pid)
+            cpu.append((c1 - c0) / 1e6 if c0 is not None and c1 is not None else None)
             counts.append(len(b.get("threads") or []))
         return {"threads_median_ms": statistics.median(times),
+                "threads_first_ms": times[0],
+                "threads_again_ms": statistics.median(times[1:]) if len(times) > 1 else None,
+                "threads_first_cpu_ms": cpu[0],
+                "threads_again_cpu_ms": statistics.median(cpu[1:]) if len(cpu) > 1 and
+                None not in cpu else None,
                 "threads_returned": max(counts),
-                "_counts": counts}
+                "_counts": counts, "_times_ms": [round(x, 2) for x in times]}
     finally:
         s.close()
 
@@ -330,11 +389,12 @@ class Unsupported(Exception):
     pass
 
 
-def scen_cond(kind, cfg, rep):
+def scen_cond(kind, cfg, rep, parked=0):
     src = os.path.join(FIXTURES, "cond", "main.go")
-    n = cfg.cond_n
+    n = cfg.cond_parked_n if parked else cfg.cond_n
     cond = f"i == {n - 1}"
-    s, _, t0, bps = start_session(kind, cfg, "cond", rep, cfg.bins["cond"], [str(n)], src,
+    s, _, t0, bps = start_session(kind, cfg, f"cond{parked}", rep, cfg.bins["cond"],
+                                  [str(n), str(parked)], src,
                                   [{"line": marker_line(src, "BENCH_COND"), "condition": cond}])
     try:
         if not bps or not bps[0].get("verified"):
@@ -359,7 +419,10 @@ def scen_cond(kind, cfg, rep):
         if val is not None and val.strip() != str(n - 1):
             raise Unsupported(f"condition ignored: stopped with i = {val}")
         secs = t1 - t0
-        return {"cond_time_s": secs, "hits_per_s": n / secs,
+        floor = (cfg.floor or {}).get("read")
+        per_hit_us = secs / n * 1e6
+        return {"cond_time_s": secs, "hits_per_s": n / secs, "per_hit_us": per_hit_us,
+                "x_floor": per_hit_us * 1000.0 / floor if floor else None,
                 "_i_at_stop": val}
     finally:
         s.close()
@@ -408,22 +471,41 @@ def scen_calls(kind, cfg, rep):
         s.close()
 
 
-RUNNERS = {"start": scen_start, "next": scen_next, "threads": scen_threads, "cond": scen_cond,
+RUNNERS = {"start": scen_start, "next": scen_next,
+           "nexthold": lambda k, c, r: scen_next(k, c, r, hold=True),
+           "threads": scen_threads,
+           "threads50k": lambda k, c, r: scen_threads(k, c, r, n=PARK_GOROUTINES_BIG),
+           "cond": scen_cond,
+           "cond10k": lambda k, c, r: scen_cond(k, c, r, parked=COND_PARKED),
            "calls": scen_calls}
+
+NEXT_METRICS = [("next_median_ms", "next latency, median of nexts (ms)", "{:.1f}", True),
+                ("next_max_ms", "slowest next of a run (ms)", "{:.0f}", True),
+                ("nexts_over_50ms", "nexts taking > 50 ms, per run", "{:g}", False),
+                ("next_total_s", "all nexts of a run, wall time (s)", "{:.2f}", True),
+                ("nexts_over_1s", "nexts taking > 1 s, per run", "{:g}", False),
+                ("next_timeouts", "nexts timed out (then paused), per run", "{:g}", False),
+                ("goroutine_switches", "goroutine switches per run", "{:g}", False)]
+THREADS_METRICS = [("threads_first_ms", "first threads request at a stop (ms)", "{:.1f}", True),
+                   ("threads_again_ms", "threads again, same stop, median (ms)", "{:.1f}", True),
+                   ("threads_first_cpu_ms", "  adapter CPU time, first request (ms)", "{:.1f}", True),
+                   ("threads_again_cpu_ms", "  adapter CPU time, again (ms)", "{:.2f}", True),
+                   ("threads_returned", "threads returned", "{:g}", False)]
+COND_METRICS = [("cond_time_s", "configurationDone -> stop (s)", "{:.2f}", True),
+                ("hits_per_s", "condition evaluations per s", "{:.0f}", True),
+                ("per_hit_us", "one false condition (us)", "{:.1f}", True),
+                ("x_floor", "... / ptrace floor with one read", "{:.2f}", True)]
 
 # scenario -> [(metric key, label, unit format, ratio wanted)]
 METRICS = {
     "start": [("launch_to_stop_ms", "launch -> 1st breakpoint stop (ms)", "{:.0f}", True),
               ("peak_rss_mib", "adapter peak RSS VmHWM (MiB)", "{:.1f}", True)],
-    "next": [("next_median_ms", f"next latency, median of nexts (ms)", "{:.1f}", True),
-             ("next_total_s", "all nexts of a run, wall time (s)", "{:.2f}", True),
-             ("nexts_over_1s", "nexts taking > 1 s, per run", "{:g}", False),
-             ("next_timeouts", "nexts timed out (then paused), per run", "{:g}", False),
-             ("goroutine_switches", "goroutine switches per run", "{:g}", False)],
-    "threads": [("threads_median_ms", "threads request (ms)", "{:.1f}", True),
-                ("threads_returned", "threads returned", "{:g}", False)],
-    "cond": [("cond_time_s", "configurationDone -> stop (s)", "{:.2f}", True),
-             ("hits_per_s", "condition evaluations per s", "{:.0f}", True)],
+    "next": NEXT_METRICS,
+    "nexthold": NEXT_METRICS,
+    "threads": THREADS_METRICS,
+    "threads50k": THREADS_METRICS,
+    "cond": COND_METRICS,
+    "cond10k": COND_METRICS,
     "calls": [("add_ms", "evaluate `call add(1, 2)`, median (ms)", "{:.2f}", True),
               ("string_ms", "evaluate `call t.String()`, median (ms)", "{:.2f}", True),
               ("counter_moved", "counter increments across all calls of a run", "{:g}", False)],
@@ -489,6 +571,8 @@ def main():
     ap.add_argument("--call-n", type=int, default=20,
                     help="evaluates of each call expression per run (calls)")
     ap.add_argument("--cond-n", type=int, default=COND_N)
+    ap.add_argument("--cond-parked-n", type=int, default=COND_PARKED_N,
+                    help="loop length of cond10k (10 000 parked goroutines)")
     ap.add_argument("--debuggers", default="godap,dlv")
     ap.add_argument("--json", default=os.path.join(RESULTS, "latest.json"))
     cfg = ap.parse_args()
@@ -515,6 +599,10 @@ def main():
     os.makedirs(bindir)
     print(f"building fixtures into {bindir} ...", flush=True)
     cfg.bins = build_fixtures(bindir)
+    print("measuring the ptrace floor (floor/ptrace_rt.c) ...", flush=True)
+    cfg.floor = measure_floor(cfg)
+    print(f"floor: {cfg.floor['hit']} ns per hit, {cfg.floor['read']} ns with one read",
+          flush=True)
 
     info = {
         "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -525,8 +613,12 @@ def main():
                                        capture_output=True, text=True).stdout.strip(),
         "params": {"start_goroutines": START_GOROUTINES, "next_goroutines": NEXT_GOROUTINES,
                    "nexts": cfg.nexts, "park_goroutines": PARK_GOROUTINES,
-                   "thread_calls": cfg.thread_calls, "cond_n": cfg.cond_n},
+                   "thread_calls": cfg.thread_calls, "cond_n": cfg.cond_n,
+                   "cond_parked": COND_PARKED, "cond_parked_n": cfg.cond_parked_n,
+                   "park_goroutines_big": PARK_GOROUTINES_BIG},
         "logs": cfg.logdir,
+        "floor_ns_per_hit": cfg.floor,
+        "loadavg_start": os.getloadavg(),
     }
     print(f"{info['go']}; dlv {info['dlv']}; nproc {info['nproc']}; reps {cfg.reps}; logs in {cfg.logdir}",
           flush=True)
@@ -535,7 +627,8 @@ def main():
     try:
         for scen in only:
             res = results[scen] = {d: {"runs": [], "errors": []} for d in dbgs}
-            reps = {"cond": cfg.cond_reps, "next": cfg.next_reps}.get(scen) or cfg.reps
+            reps = {"cond": cfg.cond_reps, "cond10k": cfg.cond_reps, "next": cfg.next_reps,
+                    "nexthold": cfg.next_reps}.get(scen) or cfg.reps
             info.setdefault("reps_per_scenario", {})[scen] = reps
             for rep in range(reps):
                 order = dbgs if rep % 2 == 0 else list(reversed(dbgs))
@@ -608,8 +701,12 @@ def main():
             rows.append((scen, label, cells[0], cells[1], rt))
     widths = [max(len(r[i]) for r in rows) for i in range(5)]
     print()
+    info["loadavg_end"] = os.getloadavg()
     print(f"godap bench — {info['date']} — {info['go']} — dlv {info['dlv']} — "
           f"nproc {info['nproc']} ({info['machine']}) — medians of reps {info.get('reps_per_scenario')}")
+    print(f"ptrace floor: {info['floor_ns_per_hit'].get('hit')} ns per hit, "
+          f"{info['floor_ns_per_hit'].get('read')} ns with one 8-byte read; load average "
+          f"{info['loadavg_start'][0]:.1f} at the start, {info['loadavg_end'][0]:.1f} at the end")
     for i, r in enumerate(rows):
         print("  ".join(c.ljust(widths[j]) if j < 2 else c.rjust(widths[j]) for j, c in enumerate(r)))
         if i == 0:

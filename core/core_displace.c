@@ -124,8 +124,8 @@ restore:
 /* Decodes the original instruction at addr.  Returns the length, or 0 if
  * it cannot be displaced; fills the relocated bytes, or marks an emulated
  * direct branch (*target set, *is_call for CALL). */
-static size_t prepare(core_live *p, uint64_t addr, uint8_t *out, int *emulate,
-		      uint64_t *target, int *is_call)
+static size_t prepare(core_live *p, uint64_t addr, uint64_t where,
+		      uint8_t *out, int *emulate, uint64_t *target, int *is_call)
 {
 	uint8_t code[16];
 	if (live_read_text(p, addr, code, sizeof(code), NULL) < 0)
@@ -172,7 +172,7 @@ static size_t prepare(core_live *p, uint64_t addr, uint8_t *out, int *emulate,
 		if (riprel) {
 			/* The displacement is relative to the next
 			 * instruction: keep the target the same. */
-			int64_t nd = x->disp + (int64_t)(addr - p->scratch);
+			int64_t nd = x->disp + (int64_t)(addr - where);
 			if (x->encoding.disp_size != 4 || nd != (int32_t)nd) {
 				len = 0;
 			} else {
@@ -184,6 +184,149 @@ static size_t prepare(core_live *p, uint64_t addr, uint8_t *out, int *emulate,
 	cs_free(insn, 1);
 	cs_close(&cs);
 	return len;
+}
+
+/* A slot of the scratch page for the instruction at addr: the one it had
+ * already (nothing to write), else a free one.  0 when the page is full. */
+static uint64_t slot_for(core_live *p, uint64_t addr, int *fresh)
+{
+	*fresh = 0;
+	for (size_t i = 1; i < CORE_SCRATCH_SLOTS; i++)
+		if (p->slot_addr[i] == addr)
+			return p->scratch + i * CORE_SCRATCH_SLOT;
+	for (size_t i = 1; i < CORE_SCRATCH_SLOTS; i++) {
+		if (p->slot_addr[i] == 0) {
+			*fresh = 1;
+			p->slot_addr[i] = addr;
+			return p->scratch + i * CORE_SCRATCH_SLOT;
+		}
+	}
+	return 0;
+}
+
+/* Decodes the instruction under bp once, and gives a relocatable one a
+ * slot: the instruction then `jmp *0(%rip)` to the next original one. */
+static int prepare_bp(core_live *p, core_bp *bp, gd_err *err)
+{
+	int emulate = 0, is_call = 0, fresh = 0;
+	uint64_t target = 0;
+	uint64_t slot = slot_for(p, bp->addr, &fresh);
+	uint64_t where = slot ? slot : p->scratch;
+	size_t n = prepare(p, bp->addr, where, bp->disp_bytes, &emulate, &target,
+			   &is_call);
+	bp->disp_state = n ? 1 : -1;
+	bp->disp_len = (uint8_t)n;
+	bp->disp_emulate = (uint8_t)emulate;
+	bp->disp_call = (uint8_t)is_call;
+	bp->disp_target = target;
+	if (!slot)
+		return 0;
+	if (!n || emulate) {
+		if (fresh)
+			p->slot_addr[(slot - p->scratch) / CORE_SCRATCH_SLOT] = 0;
+		return 0;
+	}
+	if (fresh) {
+		uint8_t code[CORE_SCRATCH_SLOT];
+		memset(code, 0xCC, sizeof(code));
+		memcpy(code, bp->disp_bytes, n);
+		static const uint8_t jmp_abs[6] = {0xFF, 0x25, 0, 0, 0, 0};
+		uint64_t back = bp->addr + n;
+		memcpy(code + n, jmp_abs, sizeof(jmp_abs));
+		memcpy(code + n + sizeof(jmp_abs), &back, sizeof(back));
+		if (live_write(p, slot, code, n + sizeof(jmp_abs) + sizeof(back),
+			       err) < 0) {
+			p->slot_addr[(slot - p->scratch) / CORE_SCRATCH_SLOT] = 0;
+			return -1;
+		}
+	}
+	bp->slot = slot;
+	return 0;
+}
+
+/* One single step of t where it stands; signals met before the step are
+ * held in t->pending_sig (a fault ends it).  *gone: the thread exited. */
+static int step_in_slot(core_live *p, core_thread *t,
+			struct user_regs_struct *r, int *gone, gd_err *err)
+{
+	if (t->regs_valid == 2 && ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs) < 0)
+		return gd_err_sys(err, "ptrace(PTRACE_SETREGS, %d)", (int)t->tid);
+	t->regs_valid = 0;
+	for (;;) {
+		if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0)
+			return gd_err_sys(err, "ptrace(PTRACE_SINGLESTEP, %d)", (int)t->tid);
+		int st;
+		pid_t w;
+		while ((w = waitpid(t->tid, &st, __WALL)) < 0 && errno == EINTR)
+			;
+		if (w < 0)
+			return gd_err_sys(err, "waitpid(%d)", (int)t->tid);
+		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			core__thread_remove(p, t->tid);
+			*gone = 1;
+			return 0;
+		}
+		int sig = WSTOPSIG(st), event = st >> 16;
+		if (event)
+			continue;
+		if (sig == SIGTRAP)
+			break;
+		t->pending_sig = sig;
+		if (core__is_fault(sig))
+			break;
+	}
+	if (ptrace(PTRACE_GETREGS, t->tid, 0, r) < 0)
+		return gd_err_sys(err, "ptrace(PTRACE_GETREGS, %d)", (int)t->tid);
+	t->regs = *r;
+	t->regs_valid = 1;
+	return 0;
+}
+
+int core__scratch_fixup(core_live *p, core_thread *t, gd_err *err)
+{
+	t->in_scratch = 0;
+	struct user_regs_struct r;
+	if (live_regs(p, t->tid, &r, err) < 0)
+		return -1;
+	if (!p->scratch || r.rip < p->scratch + CORE_SCRATCH_SLOT ||
+	    r.rip >= p->scratch + 4096)
+		return 0;
+	size_t i = (r.rip - p->scratch) / CORE_SCRATCH_SLOT;
+	uint64_t slot = p->scratch + i * CORE_SCRATCH_SLOT, addr = p->slot_addr[i];
+	core_bp *bp = addr ? core__bp(p, addr) : NULL;
+	size_t len = bp && bp->slot == slot ? bp->disp_len : 0;
+	if (!len) {
+		/* The breakpoint went while the thread was in its slot: the
+		 * slot's bytes are still there, and so is its length. */
+		uint8_t code[16];
+		int e = 0, c = 0;
+		uint64_t tg = 0;
+		len = addr ? prepare(p, addr, slot, code, &e, &tg, &c) : 0;
+		if (!len)
+			return 0;
+	}
+	if (r.rip == slot) {
+		/* Stopped before the instruction ran (a signal at once, an
+		 * interrupt): finish it here, or the program would meet the
+		 * int3 again and the breakpoint count a second hit. */
+		int gone = 0;
+		if (step_in_slot(p, t, &r, &gone, err) < 0)
+			return -1;
+		if (gone)
+			return 1;
+		if (r.rip != slot + len) {
+			/* It faulted: at its own address for the program. */
+			r.rip = addr + (r.rip - slot);
+			t->regs = r;
+			t->regs_valid = 2;
+			return 0;
+		}
+	}
+	/* Past the instruction (at the jump back or beyond it). */
+	r.rip = r.rip < slot + len ? addr + (r.rip - slot) : addr + len;
+	t->regs = r;
+	t->regs_valid = 2;
+	return 0;
 }
 
 int core__displaced_resume(core_live *p, core_thread *t, gd_err *err)
@@ -212,16 +355,8 @@ int core__displaced_resume(core_live *p, core_thread *t, gd_err *err)
 	core_bp *bp = core__bp(p, addr);
 	if (!bp)
 		return 1;
-	if (bp->disp_state == 0) {
-		int emulate = 0, is_call = 0;
-		uint64_t target = 0;
-		size_t n = prepare(p, addr, bp->disp_bytes, &emulate, &target, &is_call);
-		bp->disp_state = n ? 1 : -1;
-		bp->disp_len = (uint8_t)n;
-		bp->disp_emulate = (uint8_t)emulate;
-		bp->disp_call = (uint8_t)is_call;
-		bp->disp_target = target;
-	}
+	if (bp->disp_state == 0 && prepare_bp(p, bp, err) < 0)
+		return -1;
 	const uint8_t *buf = bp->disp_bytes;
 	int emulate = bp->disp_emulate, is_call = bp->disp_call;
 	uint64_t target = bp->disp_target;
@@ -243,9 +378,29 @@ int core__displaced_resume(core_live *p, core_thread *t, gd_err *err)
 			return -1;
 		return core__cont(p, t, err);
 	}
-	if (live_write(p, p->scratch, buf, len, err) < 0)
-		return -1;
-	r.rip = p->scratch;
+	if (bp->slot && !t->pending_sig) {
+		/* The slot jumps back by itself: one PTRACE_CONT. A signal
+		 * held for the thread takes the single-step path below, so
+		 * that no handler ever runs with a scratch PC. */
+		r.rip = bp->slot;
+		t->regs = r;
+		t->regs_valid = 2;
+		t->in_scratch = 1;
+		return core__cont(p, t, err);
+	}
+	/* One step of the instruction where it is relocated to: its slot,
+	 * else the page's first slot (written only when it held another). */
+	uint64_t at = bp->slot;
+	if (!at) {
+		at = p->scratch;
+		if (p->slot_addr[0] != addr) {
+			p->slot_addr[0] = 0;
+			if (live_write(p, at, buf, len, err) < 0)
+				return -1;
+			p->slot_addr[0] = addr;
+		}
+	}
+	r.rip = at;
 	if (ptrace(PTRACE_SETREGS, t->tid, 0, &r) < 0)
 		return gd_err_sys(err, "ptrace(PTRACE_SETREGS, %d)", (int)t->tid);
 	t->regs_valid = 0;
@@ -281,10 +436,10 @@ int core__displaced_resume(core_live *p, core_thread *t, gd_err *err)
 	}
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) < 0)
 		return gd_err_sys(err, "ptrace(PTRACE_GETREGS, %d)", (int)t->tid);
-	if (r.rip != p->scratch + len) {
+	if (r.rip != at + len) {
 		/* The instruction faulted: the fault PC is in the scratch
 		 * page; put it back where the program expects it. */
-		r.rip = addr + (r.rip - p->scratch);
+		r.rip = addr + (r.rip - at);
 	} else {
 		r.rip = addr + len;
 	}

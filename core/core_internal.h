@@ -20,6 +20,10 @@ typedef struct core_thread {
 	 * write is done and cannot be replayed, so the thread stays stopped
 	 * on resume and core_wait reports the hit then. */
 	int held_watch;
+	/* Sent to a breakpoint's scratch slot (core_displace.c): until it
+	 * is seen stopped outside the scratch page, a stop there is put
+	 * back at the original address before anyone sees it. */
+	int in_scratch;
 } core_thread;
 
 typedef struct core_hw {
@@ -27,6 +31,11 @@ typedef struct core_hw {
 	uint64_t addr;
 	int len, rw;
 } core_hw;
+
+/* The scratch page: 4096 bytes cut into 32-byte slots (15 bytes of
+ * instruction at most, then a 14-byte absolute jump). */
+#define CORE_SCRATCH_SLOT 32
+#define CORE_SCRATCH_SLOTS (4096 / CORE_SCRATCH_SLOT)
 
 typedef struct core_bp {
 	uint64_t addr;
@@ -38,6 +47,11 @@ typedef struct core_bp {
 	uint8_t disp_len, disp_emulate, disp_call;
 	uint8_t disp_bytes[16];
 	uint64_t disp_target;
+	/* This breakpoint's slot in the scratch page: the relocated
+	 * instruction then a jump back after the original, written once,
+	 * so a thread runs it with one PTRACE_CONT and no single step.
+	 * 0: no slot (page full or none). */
+	uint64_t slot;
 } core_bp;
 
 typedef struct core_live core_live;
@@ -77,10 +91,15 @@ struct core_live {
 		int status;
 	} *q;
 	size_t qhead, qlen, qcap;
+	unsigned since_drain; /* statuses reaped one by one since a drain */
 
 	uint64_t scratch; /* a page of ours in the program, for displaced
 			     steps; 0 if none */
 	int scratch_failed;
+	/* Slot i of the page (after the first, kept for single steps)
+	 * holds the instruction at slot_addr[i]; kept when its breakpoint
+	 * goes, so that setting it again rewrites nothing. */
+	uint64_t slot_addr[CORE_SCRATCH_SLOTS];
 };
 
 
@@ -145,6 +164,12 @@ int core__hw_apply(core_live *p, pid_t tid, gd_err *err);
 /* Runs t's instruction under its breakpoint out of line and resumes t
  * alone.  1: cannot (the caller stops everything instead). */
 int core__displaced_resume(core_live *p, core_thread *t, gd_err *err);
+/* t stopped after being sent to a scratch slot: if its PC is still in the
+ * scratch page, puts it back at the matching original address (a fault
+ * there, a signal before the jump back) so that nobody, the program's
+ * signal handlers included, ever sees a scratch PC.  1: the thread exited
+ * meanwhile (t is gone). */
+int core__scratch_fixup(core_live *p, core_thread *t, gd_err *err);
 /* Which slot fired (reads and clears DR6); -1 if none. */
 int core__hw_slot(core_live *p, pid_t tid);
 int core__poke_byte(core_live *p, uint64_t addr, uint8_t b, gd_err *err);

@@ -120,18 +120,33 @@ static int fill_exit(core_live *p, core_stop *out)
 	return 1;
 }
 
+/* The trap is sure to be one of our int3s: just after one, and no
+ * watchpoint armed (a 1-byte store under a breakpoint would look the same). */
+static int known_int3(const core_live *p, uint64_t rip)
+{
+	for (int i = 0; i < CORE_HW_SLOTS; i++)
+		if (p->hw[i].active)
+			return 0;
+	return core__bp(p, rip - 1) != NULL;
+}
+
 /* A SIGTRAP without a ptrace event: our int3, a step, a watchpoint, or the
  * program's own int3.  Returns 1 with *out filled when the upper layer must
  * decide, 0 when it was handled here. */
 static int classify_trap(core_live *p, core_thread *t, core_stop *out,
 			 gd_err *err)
 {
-	siginfo_t si;
-	if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0)
-		return gd_err_sys(err, "ptrace(PTRACE_GETSIGINFO, %d)", (int)t->tid);
 	struct user_regs_struct r;
 	if (live_regs(p, t->tid, &r, err) < 0)
 		return -1;
+	siginfo_t si;
+	if (known_int3(p, r.rip)) {
+		/* Single steps are waited for where they are made, so this
+		 * trap is our int3: no PTRACE_GETSIGINFO on the hot path. */
+		si.si_code = SI_KERNEL;
+	} else if (ptrace(PTRACE_GETSIGINFO, t->tid, 0, &si) < 0) {
+		return gd_err_sys(err, "ptrace(PTRACE_GETSIGINFO, %d)", (int)t->tid);
+	}
 	memset(out, 0, sizeof(*out));
 	out->tid = t->tid;
 	if (si.si_code == TRAP_TRACE) {
@@ -232,6 +247,11 @@ static int handle_status(core_live *p, pid_t tid, int st, core_stop *out,
 	}
 	t->state = CT_STOPPED;
 	t->regs_valid = 0;
+	if (t->in_scratch) {
+		int rc = core__scratch_fixup(p, t, err);
+		if (rc != 0)
+			return rc < 0 ? -1 : 0;
+	}
 	int sig = WSTOPSIG(st);
 	int event = st >> 16;
 	int born_now = t->fresh;
@@ -277,7 +297,9 @@ static int handle_status(core_live *p, pid_t tid, int st, core_stop *out,
 		return 0;
 	}
 	/* Any other signal belongs to the program (SIGURG preemption,
-	 * SIGSEGV turned into a panic, SIGPROF...): pass it on. */
+	 * SIGSEGV turned into a panic, SIGPROF...): pass it on.  (A signal
+	 * held by a scratch-slot fixup just now is the same kind: the later
+	 * one wins.) */
 	t->pending_sig = sig;
 	if (!p->stopping && core__cont(p, t, err) < 0)
 		return -1;
@@ -292,11 +314,20 @@ static int queue_push(core_live *p, pid_t tid, int st)
 	return 0;
 }
 
-/* Reaps every status available now (blocking for the first one when
- * block is set).  1 if any was queued, 0 if none, -1 on error. */
+/* Reaps statuses: every one available now (blocking for the first when
+ * block is set) -- or, between two such drains, just the next one, so that
+ * a breakpoint hit costs one waitpid, not one more that finds nothing.
+ * waitpid(-1) favours some threads, so every CORE_DRAIN_EVERY statuses
+ * (and whenever one is asked to block) all of them are reaped first: no
+ * thread's stop waits behind more than that many of another's.  1 if any
+ * was queued, 0 if none, -1 on error. */
+#define CORE_DRAIN_EVERY 16
 static int queue_fill(core_live *p, int block, gd_err *err)
 {
 	p->qhead = p->qlen = 0;
+	int one = !block && p->since_drain < CORE_DRAIN_EVERY;
+	if (!one)
+		p->since_drain = 0;
 	for (;;) {
 		int st;
 		pid_t w = waitpid(-1, &st, __WALL | (block && !p->qlen ? 0 : WNOHANG));
@@ -316,6 +347,10 @@ static int queue_fill(core_live *p, int block, gd_err *err)
 		}
 		if (queue_push(p, w, st) < 0)
 			return gd_err_set(err, "out of memory");
+		if (one) {
+			p->since_drain++;
+			break;
+		}
 	}
 	return p->qlen > 0;
 }

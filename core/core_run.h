@@ -106,6 +106,9 @@ void core_thread_set_stepover(core_proc *p, pid_t tid, uint64_t addr);
 /* hold != 0: threads the program creates from now on stay stopped at
  * birth (until core_run_thread or core_resume_all) instead of running. */
 void core_hold_new_threads(core_proc *p, int hold);
+/* 1 when thread tid of a running program sleeps in the kernel (blocked in
+ * a system call: a futex, a read); 0 otherwise, and for a core file. */
+int core_thread_sleeping(core_proc *p, pid_t tid);
 /* Single-steps one stopped thread by one instruction, synchronously; the
  * other threads stay as they are.  *exited is set if the process died. */
 int core_step_thread(core_proc *p, pid_t tid, int *exited, gd_err *err);

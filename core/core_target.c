@@ -3,7 +3,9 @@
  * backend's reason (for a core file: CORE_ERR_IS_CORE). */
 #include "core_backend.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int cannot(const core_proc *p, gd_err *err)
 {
@@ -19,6 +21,25 @@ void core_free(core_proc *p)
 
 int core_is_corefile(const core_proc *p) { return p->be->is_corefile; }
 pid_t core_pid(const core_proc *p) { return p->be->pid(p); }
+
+int core_thread_sleeping(core_proc *p, pid_t tid)
+{
+	if (!p->be->run_thread)
+		return 0; /* a core file runs nothing */
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)core_pid(p),
+		 (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	char buf[512];
+	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	/* "pid (comm) S ...": the comm may hold anything, so the last ')'. */
+	const char *rp = strrchr(buf, ')');
+	return rp && rp[1] == ' ' && (rp[2] == 'S' || rp[2] == 'D');
+}
 int core_exited(const core_proc *p) { return p->be->exited(p); }
 
 size_t core_thread_count(const core_proc *p) { return p->be->thread_count(p); }

@@ -174,6 +174,18 @@ void dbg_on_child(dbg *d);
  * dbg_on_child without waiting. */
 int dbg_wants_poll(const dbg *d);
 
+/* stepHoldsOthers (gdb's scheduler-locking step), default off: a step's
+ * resume (dbg_step then dbg_continue) runs only the stepped goroutine's
+ * thread, every other thread held stopped as during function calls, until
+ * the step ends -- or until that thread blocks in the kernel (a lock, a
+ * channel, the GC) or the hold has lasted 2 s, when everything runs as
+ * without it and the step goes on.  A goroutine on no thread is stepped as
+ * without it.  While a hold lasts, call dbg_hold_tick after at most
+ * dbg_hold_timeout ms (-1: no hold). */
+void dbg_set_step_holds_others(dbg *d, int on);
+int dbg_hold_timeout(const dbg *d);
+void dbg_hold_tick(dbg *d);
+
 typedef enum dbg_step_kind {
 	DBG_STEP_OVER, DBG_STEP_IN, DBG_STEP_OUT,
 	DBG_STEP_INSTRUCTION, /* one machine instruction of the thread */

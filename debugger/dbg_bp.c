@@ -211,7 +211,7 @@ static void resolve_func(dbg *d, dbg_bp *bp)
 		free(loc.addrs);
 		return;
 	}
-	if (gdw_func_each(d->dw, func_cb, &fs, &err) < 0 ||
+	if (gdw_func_each_match(d->dw, func_match, func_cb, &fs, &err) < 0 ||
 	    gdw_inlined_each(d->dw, func_match, func_cb, &fs, &err) < 0) {
 		set_message(bp, gd_err_msg(&err));
 		gd_err_clear(&err);
@@ -344,17 +344,18 @@ static void logpoint(dbg *d, dbg_bp *bp, grt_scope *sc, int have_scope,
 {
 	grt_fmtlim lim = grt_fmtlim_of(d->rt, NULL);
 	lim.cut = 0;
-	gx_logmsg m;
+	const gx_logmsg *m;
 	gd_err err = GD_ERR_INIT;
-	/* It parsed when the breakpoint was set: only memory can fail. */
-	if (gx_logmsg_parse(bp->log_message, &m, &err) < 0) {
+	/* It parsed when the breakpoint was set: only memory can fail.  Parsed
+	 * once per text for the target's life (goruntime/grt_parsed.c). */
+	if (grt_logmsg_parsed(d->rt, bp->log_message, &m, &err) < 0) {
 		gd_log_info(d->log, "logpoint: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 		return;
 	}
 	gd_buf out = GD_BUF_INIT;
-	for (size_t i = 0; i < m.nparts; i++) {
-		gx_logpart *p = &m.parts[i];
+	for (size_t i = 0; i < m->nparts; i++) {
+		const gx_logpart *p = &m->parts[i];
 		if (!p->is_expr) {
 			gd_buf_append(&out, p->text, p->len);
 			continue;
@@ -365,7 +366,6 @@ static void logpoint(dbg *d, dbg_bp *bp, grt_scope *sc, int have_scope,
 			gd_err_clear(&err);
 		}
 	}
-	gx_logmsg_free(&m);
 	gd_buf_puts(&out, "\n");
 	dbg__emit_log(d, out.data ? out.data : "\n", bp, goid);
 	gd_buf_free(&out);
@@ -376,10 +376,10 @@ static void logpoint(dbg *d, dbg_bp *bp, grt_scope *sc, int have_scope,
 static int condition_holds(dbg *d, const char *cond, grt_scope *sc,
 			   int have_scope)
 {
-	gx_expr *e = NULL;
+	const gx_expr *e = NULL; /* parsed once per text (grt_parsed.c) */
 	gd_err err = GD_ERR_INIT;
 	bool val = false;
-	if (!have_scope || gx_parse(cond, &e, &err) < 0 ||
+	if (!have_scope || grt_cond_parsed(d->rt, cond, &e, &err) < 0 ||
 	    grt_eval_bool(sc, e, &val, &err) < 0) {
 		char *m = NULL;
 		if (asprintf(&m, "breakpoint condition '%s' failed: %s\n", cond,
@@ -391,23 +391,18 @@ static int condition_holds(dbg *d, const char *cond, grt_scope *sc,
 		gd_err_clear(&err);
 		val = true;
 	}
-	gx_expr_free(e);
 	return val;
 }
 
-/* The top frame of tid's goroutine (or of the thread itself); 0 when it
- * cannot be read (conditions then stop and say so). */
-static int open_top(dbg *d, pid_t tid, grt_scope *sc, uint64_t *goidp)
+/* The top frame of the thread that hit, from its registers alone: no
+ * goroutine is read (with 10 000 goroutines that would be most of the
+ * cost of a hit, issue 14); 0 when it cannot be read (conditions then stop
+ * and say so). */
+static int open_top(dbg *d, pid_t tid, grt_scope *sc)
 {
-	uint64_t goid = 0;
 	grt_invalidate(d->rt);
 	gd_err err = GD_ERR_INIT;
-	if (grt_thread_goid(d->rt, tid, &goid, &err) < 0) {
-		gd_log_info(d->log, "condition: %s", gd_err_msg(&err));
-		gd_err_clear(&err);
-	}
-	*goidp = goid;
-	int ok = grt_scope_open(d->rt, goid, goid ? 0 : tid, 0, sc, &err) == 0;
+	int ok = grt_scope_open(d->rt, 0, tid, 0, sc, &err) == 0;
 	if (!ok)
 		gd_log_info(d->log, "condition: %s", gd_err_msg(&err));
 	gd_err_clear(&err);
@@ -417,8 +412,7 @@ static int open_top(dbg *d, pid_t tid, grt_scope *sc, uint64_t *goidp)
 int dbg__cond_holds(dbg *d, pid_t tid, const char *cond)
 {
 	grt_scope sc;
-	uint64_t goid;
-	int have = open_top(d, tid, &sc, &goid);
+	int have = open_top(d, tid, &sc);
 	return condition_holds(d, cond, &sc, have);
 }
 
@@ -442,7 +436,7 @@ size_t dbg__bp_hit(dbg *d, pid_t tid, uint64_t addr, int **ids,
 		if (!at || bp->kind == DBG_BP_DATA)
 			continue;
 		if ((bp->condition || bp->log_message) && have_scope < 0)
-			have_scope = open_top(d, tid, &sc, &goid);
+			have_scope = open_top(d, tid, &sc);
 		int stop = 1;
 		if (bp->condition)
 			stop = condition_holds(d, bp->condition, &sc, have_scope == 1);
@@ -452,6 +446,10 @@ size_t dbg__bp_hit(dbg *d, pid_t tid, uint64_t addr, int **ids,
 		if (bp->hitcond && !gx_hitcond_match(bp->hitcond, bp->hits))
 			continue;
 		if (bp->log_message) {
+			/* The logpoint's goroutine: the thread's g alone (TLS),
+			 * read once per hit and only for a logpoint. */
+			if (!goid && grt_thread_goid(d->rt, tid, &goid, NULL) < 0)
+				goid = 0;
 			logpoint(d, bp, &sc, have_scope == 1, goid);
 			continue;
 		}

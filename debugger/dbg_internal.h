@@ -72,6 +72,11 @@ struct dbg {
 	uint64_t cur_goid;
 	grt_step *step;      /* the next/stepIn/stepOut under way */
 	pid_t instr_step;    /* an instruction step armed on this thread */
+	/* stepHoldsOthers: wanted; the thread a step runs alone (0: none),
+	 * since when and when last looked at (ms, CLOCK_MONOTONIC). */
+	int hold_wanted;
+	pid_t hold_tid;
+	int64_t hold_start, hold_checked;
 	uint64_t instr_goid;
 };
 
@@ -94,6 +99,8 @@ uint64_t dbg__thread_id_for(dbg *d, pid_t tid);
 uint64_t dbg__pick_goroutine(dbg *d);
 /* Ends a step under way (its breakpoints go; threads must be stopped). */
 void dbg__step_drop(dbg *d);
+/* A step's hold of the other threads is over (dbg_run.c). */
+void dbg__hold_end(dbg *d);
 
 /* ---- dbg_bp.c ---- */
 void dbg__bp_view(const dbg_bp *bp, dbg_bp_view *out);

@@ -36,75 +36,6 @@ int dbg_stack(dbg *d, uint64_t goid, pid_t tid, size_t max,
 	return grt_stack_inline(d->rt, frames, n, err);
 }
 
-static int is_runtime(const char *fn)
-{
-	return strncmp(fn, "runtime.", 8) == 0 ||
-	       strncmp(fn, "internal/runtime/", 17) == 0;
-}
-
-/* A frame of the runtime's own code: by name, or by its source file in
- * GOROOT/src/runtime/ whatever package it is linked into (time.Sleep,
- * sync.runtime_Semacquire): a goroutine sleeping is "in" main.main, not in
- * time.Sleep (the rule stepping uses, goruntime/grt_step.c). */
-static int runtime_frame(const grt_frame *f)
-{
-	return is_runtime(f->func) ||
-	       (f->file && (strstr(f->file, "/src/runtime/") ||
-			    strstr(f->file, "/src/internal/runtime/")));
-}
-
-/* The function of frame fr the goroutine is really in: the innermost
- * inlined call there outside the runtime, else the frame's own. */
-static const char *innermost(grt_target *rt, const grt_frame *fr)
-{
-	size_t n = 1;
-	grt_frame *one = malloc(sizeof(*one));
-	if (!one)
-		return fr->func;
-	*one = *fr;
-	const char *name = fr->func;
-	/* Inline data unreadable: the frame's own function will do. */
-	if (grt_stack_inline(rt, &one, &n, NULL) < 0)
-		return name;
-	for (size_t i = 0; i < n; i++) {
-		if (!is_runtime(one[i].func)) {
-			name = one[i].func;
-			break;
-		}
-	}
-	free(one);
-	return name;
-}
-
-/* The function a goroutine is "in": its topmost frame outside the runtime
- * (a goroutine parked in a channel receive is in main.worker, not in
- * runtime.gopark).  "?" when its stack cannot be read. */
-static const char *user_func(grt_target *rt, const grt_goroutine *g)
-{
-	grt_frame *fs;
-	size_t n;
-	int complete;
-	const char *name = "?";
-	/* 16 frames reach user code unless the goroutine's thread is deep in
-	 * the runtime's system stack: look deeper only then. */
-	for (size_t depth = 16; depth <= 256; depth *= 4) {
-		if (grt_stack(rt, g->goid, 0, depth, &fs, &n, &complete, NULL) < 0)
-			return name;
-		for (size_t i = 0; i < n; i++) {
-			if (!runtime_frame(&fs[i])) {
-				name = innermost(rt, &fs[i]);
-				break;
-			}
-		}
-		if (strcmp(name, "?") == 0 && n)
-			name = fs[0].func;
-		free(fs);
-		if (!is_runtime(name) || complete || n < depth)
-			break;
-	}
-	return name;
-}
-
 void dbg_threads_free(dbg_thread *t, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -134,7 +65,11 @@ int dbg_threads(dbg *d, const dbg_threads_opts *o, dbg_thread **out,
 	grt_target *rt = d->rt;
 	const grt_goroutine *gs;
 	size_t ng, cap = 0;
-	if (grt_goroutines(rt, &gs, &ng, err) < 0)
+	/* The function each one is in: read in batches, kept until the
+	 * next resume (goruntime/grt_gnames.c). */
+	const char *const *funcs;
+	if (grt_goroutines(rt, &gs, &ng, err) < 0 ||
+	    grt_goroutine_funcs(rt, &funcs, err) < 0)
 		return -1;
 	gd_buf name = GD_BUF_INIT;
 	int rc = 0;
@@ -158,7 +93,7 @@ int dbg_threads(dbg *d, const dbg_threads_opts *o, dbg_thread **out,
 		/* Labels unreadable: the name goes without them. */
 		if (o->labels)
 			grt_labels_text(rt, g, o->label_keys, o->nlabel_keys, &name);
-		gd_buf_printf(&name, "] %s", user_func(rt, g));
+		gd_buf_printf(&name, "] %s", funcs[i]);
 		const char *why = g->status == GRT_GWAITING
 					  ? grt_waitreason(rt, g->waitreason)
 					  : NULL;

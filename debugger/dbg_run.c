@@ -3,10 +3,12 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void dbg__emit_stop(dbg *d, dbg_stop_reason r, uint64_t thread_id,
 		    const int *ids, size_t nids, const char *desc)
 {
+	dbg__hold_end(d);
 	d->running = 0;
 	d->cur_goid = thread_id;
 	dbg_event ev = {
@@ -36,6 +38,7 @@ void dbg__emit_log(dbg *d, const char *text, const dbg_bp *bp, uint64_t goid)
 
 static void emit_exit(dbg *d, int code, int sig)
 {
+	dbg__hold_end(d);
 	d->running = 0;
 	if (d->exit_told)
 		return;
@@ -102,9 +105,103 @@ uint64_t dbg__thread_id_for(dbg *d, pid_t tid)
 
 void dbg__step_drop(dbg *d)
 {
+	dbg__hold_end(d);
 	grt_step_end(d->step);
 	d->step = NULL;
 	d->instr_step = 0;
+}
+
+/* ---- stepHoldsOthers ---- */
+
+#define HOLD_MAX_MS 2000 /* then everything runs */
+#define HOLD_LOOK_MS 10  /* how often the held thread is looked at */
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void dbg_set_step_holds_others(dbg *d, int on) { d->hold_wanted = on != 0; }
+
+void dbg__hold_end(dbg *d)
+{
+	if (!d->hold_tid)
+		return;
+	d->hold_tid = 0;
+	if (d->proc)
+		core_hold_new_threads(d->proc, 0);
+}
+
+/* The step's resume with the others held: 1 done, 0 not possible here
+ * (the caller resumes everything), -1 failed. */
+static int hold_resume(dbg *d, gd_err *err)
+{
+	if (!d->hold_wanted || !d->step)
+		return 0;
+	uint64_t goid = grt_step_goid(d->step);
+	const grt_goroutine *g = grt_goroutine_by_id(d->rt, goid, NULL);
+	/* A parked goroutine needs the scheduler (another thread) to run. */
+	if (!g || !g->tid)
+		return 0;
+	pid_t tid = g->tid;
+	gd_err e = GD_ERR_INIT;
+	if (grt_step_unpreempt(d->rt, goid, &e) < 0) {
+		gd_log_info(d->log, "step: %s", gd_err_msg(&e));
+		gd_err_clear(&e);
+	}
+	dbg__exc_clear(d);
+	grt_invalidate(d->rt);
+	core_hold_new_threads(d->proc, 1);
+	if (core_run_thread(d->proc, tid, err) < 0) {
+		core_hold_new_threads(d->proc, 0);
+		return -1;
+	}
+	d->hold_tid = tid;
+	d->hold_start = d->hold_checked = mono_ms();
+	d->running = 1;
+	return 1;
+}
+
+int dbg_hold_timeout(const dbg *d)
+{
+	if (!d->hold_tid || !d->running)
+		return -1;
+	int64_t wait = d->hold_checked + HOLD_LOOK_MS - mono_ms();
+	return wait < 0 ? 0 : (int)wait;
+}
+
+void dbg_hold_tick(dbg *d)
+{
+	if (!d->hold_tid || !d->running || !d->proc)
+		return;
+	int64_t now = mono_ms();
+	if (now - d->hold_checked < HOLD_LOOK_MS)
+		return;
+	d->hold_checked = now;
+	int blocked = core_thread_sleeping(d->proc, d->hold_tid);
+	if (!blocked && now - d->hold_start < HOLD_MAX_MS)
+		return;
+	/* The stepped goroutine waits for the rest of the program (a lock,
+	 * a channel, the GC) or takes long: everything runs, as without the
+	 * attribute; the step goes on. */
+	gd_log_info(d->log, "step: thread %d %s: every thread runs now",
+		    (int)d->hold_tid, blocked ? "blocked" : "held too long");
+	gd_err err = GD_ERR_INIT;
+	if (core_stop_all(d->proc, &err) < 0) {
+		gd_log_info(d->log, "step: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+	dbg__hold_end(d);
+	if (core_exited(d->proc)) {
+		dbg__report_exit(d);
+		return;
+	}
+	if (core_resume_all(d->proc, &err) < 0) {
+		gd_log_info(d->log, "step: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
 }
 
 static void stop_all(dbg *d)
@@ -243,8 +340,12 @@ static void handle_stop(dbg *d, const core_stop *st)
 	case CORE_STOP_NONE:
 		return;
 	}
-	if ((all ? core_resume_all(d->proc, &err)
-		 : core_resume_thread(d->proc, st->tid, &err)) < 0) {
+	/* A step holding the others: its thread goes on alone. */
+	int rc = all ? core_resume_all(d->proc, &err)
+		 : d->hold_tid && st->tid == d->hold_tid
+			 ? core_run_thread(d->proc, st->tid, &err)
+			 : core_resume_thread(d->proc, st->tid, &err);
+	if (rc < 0) {
 		gd_log_info(d->log, "resume: %s", gd_err_msg(&err));
 		gd_err_clear(&err);
 	}
@@ -321,6 +422,11 @@ int dbg_continue(dbg *d, gd_err *err)
 		return 0;
 	if (d->instr_step)
 		return instruction_step(d, err);
+	if (!core_exited(d->proc)) {
+		int h = hold_resume(d, err);
+		if (h != 0)
+			return h < 0 ? -1 : 0;
+	}
 	return resume_all(d, err);
 }
 

@@ -108,6 +108,26 @@ gdw_cu *gdw__cu_for_pc(gdw_file *f, uint64_t pc)
 	return NULL;
 }
 
+int gdw__cu_noinline(gdw_file *f, gdw_cu *cu)
+{
+	if (cu->noinline == 0) {
+		/* Go's producer: "Go cmd/compile go1.26.8; -N -l regabi". */
+		Dwarf_Die d;
+		Dwarf_Attribute a;
+		const char *prod = NULL;
+		if (dwarf_offdie(f->dw, cu->off, &d) &&
+		    dwarf_attr(&d, DW_AT_producer, &a))
+			prod = dwarf_formstring(&a);
+		const char *semi = prod ? strchr(prod, ';') : NULL;
+		int l = 0;
+		for (const char *p = semi; p && (p = strstr(p, " -l")); p += 3)
+			if (p[3] == ' ' || p[3] == '\0')
+				l = 1;
+		cu->noinline = l ? 1 : -1;
+	}
+	return cu->noinline > 0;
+}
+
 int gdw__cu_die(gdw_file *f, const gdw_cu *cu, Dwarf_Die *out, gd_err *err)
 {
 	if (!dwarf_offdie(f->dw, cu->off, out))

@@ -148,11 +148,22 @@ Dwarf *gdw__dwarf(gdw_file *f) { return f->dw; }
 int gdw__each_top_die(gdw_file *f, int (*fn)(Dwarf_Die *die, void *ctx),
 		      void *ctx)
 {
+	return gdw__each_top_die_in(f, NULL, 0, fn, ctx);
+}
+
+int gdw__each_top_die_in(gdw_file *f, const char *cu_name, int want,
+			 int (*fn)(Dwarf_Die *die, void *ctx), void *ctx)
+{
 	Dwarf_Off off = 0, next;
 	size_t hsize;
 	while (dwarf_nextcu(f->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
 		Dwarf_Die cu, die;
-		if (dwarf_offdie(f->dw, off + hsize, &cu) &&
+		int pick = 1;
+		if (cu_name && dwarf_offdie(f->dw, off + hsize, &cu)) {
+			const char *n = dwarf_diename(&cu);
+			pick = (n && strcmp(n, cu_name) == 0) == (want != 0);
+		}
+		if (pick && dwarf_offdie(f->dw, off + hsize, &cu) &&
 		    dwarf_child(&cu, &die) == 0) {
 			do {
 				int rc = fn(&die, ctx);

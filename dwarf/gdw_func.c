@@ -185,6 +185,43 @@ int gdw_func_each(gdw_file *f, int (*cb)(const gdw_func *fn, void *ctx),
 	return 0;
 }
 
+struct each_match {
+	gdw_file *f;
+	int (*match)(const char *name, void *ctx);
+	int (*cb)(const gdw_func *fn, void *ctx);
+	void *ctx;
+	uint64_t last; /* lowpc of the last function given (aliases) */
+	int stop;
+};
+
+static int sym_match(const char *name, uint64_t addr, void *ctx)
+{
+	struct each_match *m = ctx;
+	gdw_func fn;
+	if (!m->match(name, m->ctx) || gdw_func_at(m->f, addr, &fn) < 0 ||
+	    fn.lowpc != addr || fn.lowpc == m->last)
+		return 0;
+	m->last = fn.lowpc;
+	m->stop = m->cb(&fn, m->ctx);
+	return m->stop;
+}
+
+static int all_match(const gdw_func *fn, void *ctx)
+{
+	struct each_match *m = ctx;
+	return m->match(fn->name, m->ctx) ? m->cb(fn, m->ctx) : 0;
+}
+
+int gdw_func_each_match(gdw_file *f, int (*match)(const char *name, void *ctx),
+			int (*cb)(const gdw_func *fn, void *ctx), void *ctx,
+			gd_err *err)
+{
+	struct each_match m = {f, match, cb, ctx, (uint64_t)-1, 0};
+	if (gdw_sym_funcs_each(f, sym_match, &m) == 0)
+		return 0;
+	return gdw_func_each(f, all_match, &m, err);
+}
+
 int gdw_func_is_trampoline(gdw_file *f, const gdw_func *fn)
 {
 	Dwarf_Die die;
@@ -211,7 +248,9 @@ int gdw_inlined_each(gdw_file *f, int (*match)(const char *name, void *ctx),
 	size_t nwant = 0, cap = 0;
 	for (size_t c = 0; c < f->ncus; c++) {
 		gdw_cu *cu = &f->cus[c];
-		if (gdw__cu_funcs(f, cu, NULL) < 0)
+		/* A CU built with -l inlines nothing: Go emits abstract
+		 * functions only where their code was inlined. */
+		if (gdw__cu_noinline(f, cu) || gdw__cu_funcs(f, cu, NULL) < 0)
 			continue;
 		for (size_t i = 0; i < cu->nabstracts; i++) {
 			if (!match(cu->abstracts[i].name, ctx))
@@ -229,7 +268,7 @@ int gdw_inlined_each(gdw_file *f, int (*match)(const char *name, void *ctx),
 	int stop = 0;
 	for (size_t c = 0; c < f->ncus && !stop; c++) {
 		gdw_cu *cu = &f->cus[c];
-		if (gdw__cu_scopes(f, cu, NULL) < 0)
+		if (gdw__cu_noinline(f, cu) || gdw__cu_scopes(f, cu, NULL) < 0)
 			continue;
 		for (size_t i = 0; i < cu->nscopes && !stop; i++) {
 			gdw_scope *sc = &cu->scopes[i];

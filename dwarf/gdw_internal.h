@@ -96,6 +96,10 @@ typedef struct gdw_cu {
 	gdw_abstract *abstracts;
 	size_t nabstracts;
 
+	/* Built with -l (DW_AT_producer): nothing inlined in it, so no
+	 * inlined instance to look for.  0 not read, 1 yes, -1 no. */
+	int noinline;
+
 	int scopes_state;
 	gdw_scope *scopes;
 	size_t nscopes;
@@ -165,6 +169,9 @@ Dwarf *gdw__dwarf(gdw_file *f);
  * returns.  Each index built on it (names of types, runtime types,
  * globals) does its own pass when first needed, so start-up reads only
  * what it asks for. */
+/* The same over the CUs named cu_name (want 1) or the others (want 0). */
+int gdw__each_top_die_in(gdw_file *f, const char *cu_name, int want,
+			 int (*fn)(Dwarf_Die *die, void *ctx), void *ctx);
 int gdw__each_top_die(gdw_file *f, int (*fn)(Dwarf_Die *die, void *ctx),
 		      void *ctx);
 struct gdw_types **gdw__types_slot(gdw_file *f);
@@ -179,11 +186,17 @@ int gdw__type_die(gdw_file *f, const char *name, Dwarf_Die *out,
 
 /* gdw_sym.c */
 void gdw__syms_free(gdw_file *f);
+/* Every sized function symbol, by address; -1 when there are none. */
+int gdw_sym_funcs_each(gdw_file *f,
+		       int (*cb)(const char *name, uint64_t addr, void *ctx),
+		       void *ctx);
 
 /* gdw_cu.c */
 int gdw__cus_load(gdw_file *f, gd_err *err);
 /* The CU whose ranges hold pc; NULL if none. */
 gdw_cu *gdw__cu_for_pc(gdw_file *f, uint64_t pc);
+/* 1 when the CU was compiled with -l (nothing inlined in it). */
+int gdw__cu_noinline(gdw_file *f, gdw_cu *cu);
 int gdw__cu_die(gdw_file *f, const gdw_cu *cu, Dwarf_Die *out,
 		gd_err *err);
 int gdw__cu_lines(gdw_file *f, gdw_cu *cu, gd_err *err);

@@ -95,6 +95,19 @@ static int ensure(gdw_file *f)
 	return f->syms_state > 0 ? 0 : -1;
 }
 
+int gdw_sym_funcs_each(gdw_file *f,
+		       int (*cb)(const char *name, uint64_t addr, void *ctx),
+		       void *ctx)
+{
+	if (ensure(f) < 0 || f->nfuncs_by_addr == 0)
+		return -1;
+	for (size_t i = 0; i < f->nfuncs_by_addr; i++)
+		if (cb(f->syms[f->funcs_by_addr[i].sym].name,
+		       f->funcs_by_addr[i].value, ctx))
+			break;
+	return 0;
+}
+
 int gdw_sym_lookup(gdw_file *f, const char *name, uint64_t *addr,
 		   uint64_t *size)
 {

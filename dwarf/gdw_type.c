@@ -1,6 +1,7 @@
-/* Named types: a name -> DIE index over the top-level DIEs of every CU,
- * built on the first lookup (Go puts nearly all types in one runtime CU,
- * but a few elsewhere). */
+/* Named types: a name -> DIE index over the top-level DIEs, built on the
+ * first lookup: first over the CUs named "runtime" (Go puts nearly all
+ * types there, and the runtime's own, read at start-up, always), then over
+ * every other CU the first time a name is not found there. */
 #include "gdw_internal.h"
 #include "gdw_type.h"
 
@@ -11,6 +12,7 @@
 
 struct gdw_types {
 	gdw_map names; /* type name -> DIE offset */
+	int all;       /* every CU indexed, not only the runtime's */
 };
 
 static int is_type_tag(int tag)
@@ -47,7 +49,7 @@ static struct gdw_types *types(gdw_file *f, gd_err *err)
 		gd_err_set(err, "out of memory");
 		return NULL;
 	}
-	if (gdw__each_top_die(f, add_type_name, t) < 0) {
+	if (gdw__each_top_die_in(f, "runtime", 1, add_type_name, t) < 0) {
 		gdw__map_free(&t->names);
 		free(t);
 		gd_err_set(err, "out of memory");
@@ -71,6 +73,11 @@ int gdw__type_die(gdw_file *f, const char *name, Dwarf_Die *out, gd_err *err)
 	if (!t)
 		return -1;
 	size_t off;
+	if (gdw__map_get(&t->names, name, &off) < 0 && !t->all) {
+		t->all = 1;
+		if (gdw__each_top_die_in(f, "runtime", 0, add_type_name, t) < 0)
+			return gd_err_set(err, "out of memory");
+	}
 	if (gdw__map_get(&t->names, name, &off) == 0 &&
 	    dwarf_offdie(gdw__dwarf(f), (Dwarf_Off)off, out))
 		return 0;
@@ -163,5 +170,37 @@ int gdw_type_size(gdw_file *f, const char *type_name, uint64_t *size,
 	if (s < 0)
 		return gd_err_set(err, "type %s has no size", type_name);
 	*size = (uint64_t)s;
+	return 0;
+}
+
+struct const_find {
+	const char *name;
+	int64_t value;
+	int found;
+};
+
+static int find_const(Dwarf_Die *die, void *ctx)
+{
+	struct const_find *c = ctx;
+	if (dwarf_tag(die) != DW_TAG_constant)
+		return 0;
+	const char *n = dwarf_diename(die);
+	Dwarf_Attribute a;
+	Dwarf_Sword v;
+	if (!n || strcmp(n, c->name) != 0 ||
+	    !dwarf_attr(die, DW_AT_const_value, &a) || dwarf_formsdata(&a, &v) != 0)
+		return 0;
+	c->value = v;
+	c->found = 1;
+	return 1;
+}
+
+int gdw_runtime_const(gdw_file *f, const char *name, int64_t *out)
+{
+	struct const_find c = {name, 0, 0};
+	gdw__each_top_die_in(f, "runtime", 1, find_const, &c);
+	if (!c.found)
+		return -1;
+	*out = c.value;
 	return 0;
 }

@@ -36,6 +36,9 @@ void grt_set_limits(grt_target *t, uint64_t max_string, uint64_t max_array);
 void grt_limits(const grt_target *t, uint64_t *max_string, uint64_t *max_array);
 /* Called when the process resumes: cached reads of runtime state die. */
 void grt_invalidate(grt_target *t);
+/* Changes at every grt_invalidate: what was read of a stop (e.g. an
+ * adapter's cached answer) holds while it stays the same. */
+uint64_t grt_generation(const grt_target *t);
 
 /* ---- goroutines ---- */
 enum {
@@ -61,6 +64,12 @@ int grt_goroutines(grt_target *t, const grt_goroutine **list, size_t *n,
 		   gd_err *err);
 /* Looks a goroutine up by id (not by g address: g's are reused).
  * NULL when no such goroutine. */
+/* The function each goroutine of grt_goroutines' list is in, for a thread
+ * list (its topmost frame outside the runtime, the innermost inlined call
+ * there): names[i] for list[i], owned by t, kept until grt_invalidate. */
+int grt_goroutine_funcs(grt_target *t, const char *const **names,
+			gd_err *err);
+
 const grt_goroutine *grt_goroutine_by_id(grt_target *t, uint64_t goid,
 					 gd_err *err);
 /* The user goroutine a stopped thread runs: 0 if none (idle thread, inside
@@ -181,6 +190,14 @@ grt_step_verdict grt_step_on_bp(grt_step *st, pid_t tid, uint64_t addr,
 				gd_err *err);
 /* Removes the step's breakpoints and frees it (NULL is fine). */
 void grt_step_end(grt_step *st);
+/* Before a step that runs goroutine goid's thread alone (the launch
+ * attribute stepHoldsOthers): a preemption the scheduler asked for before
+ * the stop would make the goroutine give up its thread at its next call
+ * and wait behind goroutines that cannot run.  Undoes such a request as
+ * the runtime does when it honours one (stackguard0 back to stack.lo +
+ * stackGuard, g.preempt false); a stop the GC asked for (preemptStop) is
+ * left alone.  1 if cleared, 0 if none, -1 on error. */
+int grt_step_unpreempt(grt_target *t, uint64_t goid, gd_err *err);
 uint64_t grt_step_goid(const grt_step *st);
 
 /* ---- panics and fatal errors (grt_panic.c) ---- */

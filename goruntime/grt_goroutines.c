@@ -63,6 +63,39 @@ static void sort_by_goid(grt_target *t)
 	free(tmp);
 }
 
+/* One g read from the program: kept unless dead or idle.  -1: out of
+ * memory. */
+static int add_g(grt_target *t, const uint8_t *gb, uint64_t addr)
+{
+	const grt_layout *L = &t->L;
+	grt_goroutine g = {0};
+	uint32_t st;
+	memcpy(&st, gb + L->g_atomicstatus, sizeof(st));
+	g.status = st & ~GSCAN;
+	if (g.status == GRT_GDEAD || g.status == GRT_GIDLE ||
+	    g.status > 11)
+		return 0;
+	g.gaddr = addr;
+	g.goid = get_u64(gb, L->g_goid);
+	g.waitreason = gb[L->g_waitreason];
+	g.sched_pc = get_u64(gb, L->g_sched_pc);
+	g.sched_sp = get_u64(gb, L->g_sched_sp);
+	g.sched_bp = get_u64(gb, L->g_sched_bp);
+	if (g.status == GRT_GSYSCALL) {
+		/* The user context at syscall entry is the honest
+		 * place to unwind from. */
+		g.sched_pc = get_u64(gb, L->g_syscallpc);
+		g.sched_sp = get_u64(gb, L->g_syscallsp);
+		if (L->has_syscallbp)
+			g.sched_bp = get_u64(gb, L->g_syscallbp);
+	}
+	g.stack_lo = get_u64(gb, L->g_stack_lo);
+	g.stack_hi = get_u64(gb, L->g_stack_hi);
+	g.startpc = get_u64(gb, L->g_startpc);
+	g.gopc = get_u64(gb, L->g_gopc);
+	return push(t, &g);
+}
+
 static int load(grt_target *t, gd_err *err)
 {
 	if (t->gs_valid)
@@ -79,9 +112,14 @@ static int load(grt_target *t, gd_err *err)
 	if (len > (1u << 26))
 		return gd_err_set(err, "runtime.allglen is implausible (%lu)",
 				  (unsigned long)len);
+	/* Every g in a few system calls (10 000 goroutines are common), a
+	 * batch at a time into one buffer: a buffer for all of them would
+	 * cost more in fresh pages than the reads themselves. */
+	enum { CHUNK = 1024 };
+	const grt_layout *L = &t->L;
 	uint64_t *ptrs = malloc(len * sizeof(*ptrs));
-	uint8_t *all = malloc(len * t->L.g_size);
-	uint8_t *ok = malloc(len);
+	uint8_t *all = malloc((size_t)CHUNK * L->g_size);
+	uint8_t *ok = malloc(CHUNK);
 	if (!ptrs || !all || !ok) {
 		free(ptrs);
 		free(all);
@@ -93,41 +131,16 @@ static int load(grt_target *t, gd_err *err)
 		rc = gd_err_wrap(err, "reading runtime.allgs");
 		goto out;
 	}
-	/* Every g in a few system calls: 10 000 goroutines are common. */
-	core_read_many(t->proc, ptrs, len, t->L.g_size, all, ok, NULL);
-	const grt_layout *L = &t->L;
-	for (uint64_t i = 0; i < len; i++) {
-		const uint8_t *gb = all + i * L->g_size;
-		if (!ptrs[i] || !ok[i])
-			continue;
-		grt_goroutine g = {0};
-		uint32_t st;
-		memcpy(&st, gb + L->g_atomicstatus, sizeof(st));
-		g.status = st & ~GSCAN;
-		if (g.status == GRT_GDEAD || g.status == GRT_GIDLE ||
-		    g.status > 11)
-			continue;
-		g.gaddr = ptrs[i];
-		g.goid = get_u64(gb, L->g_goid);
-		g.waitreason = gb[L->g_waitreason];
-		g.sched_pc = get_u64(gb, L->g_sched_pc);
-		g.sched_sp = get_u64(gb, L->g_sched_sp);
-		g.sched_bp = get_u64(gb, L->g_sched_bp);
-		if (g.status == GRT_GSYSCALL) {
-			/* The user context at syscall entry is the honest
-			 * place to unwind from. */
-			g.sched_pc = get_u64(gb, L->g_syscallpc);
-			g.sched_sp = get_u64(gb, L->g_syscallsp);
-			if (L->has_syscallbp)
-				g.sched_bp = get_u64(gb, L->g_syscallbp);
-		}
-		g.stack_lo = get_u64(gb, L->g_stack_lo);
-		g.stack_hi = get_u64(gb, L->g_stack_hi);
-		g.startpc = get_u64(gb, L->g_startpc);
-		g.gopc = get_u64(gb, L->g_gopc);
-		if (push(t, &g) < 0) {
-			rc = gd_err_set(err, "out of memory");
-			goto out;
+	for (uint64_t base = 0; base < len; base += CHUNK) {
+		size_t k = len - base < CHUNK ? (size_t)(len - base) : CHUNK;
+		core_read_many(t->proc, ptrs + base, k, L->g_size, all, ok, NULL);
+		for (size_t j = 0; j < k; j++) {
+			if (!ptrs[base + j] || !ok[j])
+				continue;
+			if (add_g(t, all + j * L->g_size, ptrs[base + j]) < 0) {
+				rc = gd_err_set(err, "out of memory");
+				goto out;
+			}
 		}
 	}
 	assign_threads(t);

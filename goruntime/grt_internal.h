@@ -51,6 +51,7 @@ struct grt_target {
 	uint64_t fingstatus_addr;     /* runtime.fingStatus, 0 if absent */
 
 	/* Valid until grt_invalidate. */
+	uint64_t generation; /* grt_invalidate calls */
 	int gs_valid;
 	grt_goroutine *gs;
 	size_t ngs, capgs;
@@ -69,12 +70,29 @@ struct grt_target {
 	size_t nwaitreasons;
 	int waitreasons_read;
 
+	/* grt_gnames.c: each goroutine's function (parallel to gs, valid
+	 * with it) and what is known of each PC met in a parked stack. */
+	const char **gnames;
+	int gnames_valid;
+	struct grt_pcinfo *pcinfo;
+	size_t npcinfo, cappcinfo;
+
+	/* Conditions and log messages parsed once (grt_parsed.c). */
+	struct grt_parsed *parsed;
+	size_t nparsed, capparsed;
+
+	uint64_t stack_guard; /* runtime.stackGuard, read when first needed */
+
 	grt_call_pend pend; /* grt_call.c */
 	int user_held;      /* we set sched.disable.user (grt_call.c) */
 };
 
-/* Unwinds a thread stopped outside Go's DWARF with libunwind over the
- * target (core_unwind.h): fills up to max frames, then the registers of the first Go frame.
+typedef struct grt_parsed grt_parsed;
+void grt__parsed_free(grt_target *t);
+void grt__gnames_free(grt_target *t);
+
+/* Unwinds a thread stopped outside Go's DWARF with libunwind-ptrace:
+ * fills up to max frames, then the registers of the first Go frame.
  * 0 when a Go frame was reached. */
 struct grt_frame;
 int grt__native_unwind(grt_target *t, pid_t tid, struct grt_frame *out,

@@ -133,6 +133,8 @@ void grt_close(grt_target *t)
 	for (size_t i = 0; i < t->ncnames; i++)
 		free(t->cnames[i]);
 	free(t->cnames);
+	grt__parsed_free(t);
+	grt__gnames_free(t);
 	free(t);
 }
 
@@ -159,7 +161,11 @@ const char *grt_go_version(const grt_target *t) { return t->version; }
 void grt_invalidate(grt_target *t)
 {
 	t->gs_valid = 0;
+	t->gnames_valid = 0;
+	t->generation++;
 }
+
+uint64_t grt_generation(const grt_target *t) { return t->generation; }
 
 int grt_sym(grt_target *t, const char *name, uint64_t *addr)
 {

@@ -527,3 +527,40 @@ grt_step_verdict grt_step_on_bp(grt_step *st, pid_t tid, uint64_t addr,
 		return follow_call(st, tid, err);
 	return GRT_STEP_RESUME;
 }
+
+/* runtime.stackPreempt: what stackguard0 holds when a preemption is
+ * requested (go-runtime-facts.md). */
+#define STACK_PREEMPT 0xfffffffffffffadeull
+
+int grt_step_unpreempt(grt_target *t, uint64_t goid, gd_err *err)
+{
+	const grt_goroutine *g = grt_goroutine_by_id(t, goid, err);
+	if (!g)
+		return gd_err_set(err, "no goroutine %lu", (unsigned long)goid);
+	uint64_t o_pre, o_stop, o_guard;
+	if (gdw_member_offset(t->dw, "runtime.g", "preempt", &o_pre, err) < 0 ||
+	    gdw_member_offset(t->dw, "runtime.g", "preemptStop", &o_stop, err) < 0 ||
+	    gdw_member_offset(t->dw, "runtime.g", "stackguard0", &o_guard, err) < 0)
+		return -1;
+	uint8_t pre = 0, stop = 0;
+	uint64_t guard = 0;
+	if (core_read(t->proc, g->gaddr + o_pre, &pre, 1, err) < 0 ||
+	    core_read(t->proc, g->gaddr + o_stop, &stop, 1, err) < 0 ||
+	    grt__read_u64(t, g->gaddr + o_guard, &guard, err) < 0)
+		return -1;
+	if (!pre || stop || guard != STACK_PREEMPT)
+		return 0;
+	if (!t->stack_guard) {
+		int64_t v = 0;
+		/* 928 * StackGuardMultiplier + stackSystem on linux/amd64. */
+		t->stack_guard = gdw_runtime_const(t->dw, "runtime.stackGuard", &v) == 0 &&
+					 v > 0 && v < 65536
+				 ? (uint64_t)v : 928;
+	}
+	uint8_t no = 0;
+	uint64_t normal = g->stack_lo + t->stack_guard;
+	if (core_write(t->proc, g->gaddr + o_guard, &normal, 8, err) < 0 ||
+	    core_write(t->proc, g->gaddr + o_pre, &no, 1, err) < 0)
+		return -1;
+	return 1;
+}

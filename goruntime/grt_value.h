@@ -75,7 +75,17 @@ typedef struct grt_scope {
 	const char *nocalls;
 } grt_scope;
 
-/* Opens frame `frame` of goroutine goid (or of thread tid when goid is 0). */
+/* A condition / log message parsed once per text and kept until grt_close
+ * (the target owns *out: do not free).  -1 with the parser's message when
+ * the text does not parse (also kept: not parsed again). */
+int grt_cond_parsed(grt_target *t, const char *text, const gx_expr **out,
+		    gd_err *err);
+int grt_logmsg_parsed(grt_target *t, const char *text, const gx_logmsg **out,
+		      gd_err *err);
+
+/* Opens frame `frame` of goroutine goid (or of thread tid when goid is 0:
+ * frame 0 of a thread then reads nothing but its registers, which is how a
+ * breakpoint condition is evaluated without reading any goroutine). */
 int grt_scope_open(grt_target *t, uint64_t goid, pid_t tid, int frame,
 		   grt_scope *out, gd_err *err);
 

@@ -91,10 +91,12 @@ static int parse_cfg(dap_session *s, const cJSON *req, const cJSON *args,
 	}
 	grt_gfilter_free(s->gfilter);
 	s->gfilter = gf;
+	dap_threads_forget(s);
 	if (s->have_cfg)
 		dap_args_launch_free(&s->cfg);
 	s->cfg = a;
 	s->have_cfg = 1;
+	dbg_set_step_holds_others(s->dbg, s->cfg.step_holds_others);
 	return 0;
 }
 
@@ -406,6 +408,7 @@ void dap_h_restart(dap_session *s, const cJSON *req, const cJSON *args)
 	if (given) {
 		dap_args_launch_free(&s->cfg);
 		s->cfg = a;
+		dbg_set_step_holds_others(s->dbg, s->cfg.step_holds_others);
 	}
 	/* A new run: nothing of the old program's state is kept but the
 	 * breakpoints and filters the client set. */

@@ -1,7 +1,59 @@
 #include "../dap_internal.h"
+#include "../../common/gd_buf.h"
+
+#include <stdlib.h>
 
 /* Goroutines as DAP threads, named after the function each is in
  * (debugger/dbg_read.c decides which). */
+/* s as a JSON string: quotes, backslashes and control characters
+ * escaped, other bytes as they are (as cJSON prints them). */
+static int json_string(gd_buf *out, const char *s)
+{
+	int bad = gd_buf_puts(out, "\"") < 0;
+	const char *run = s;
+	for (const char *p = s;; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c && c != '"' && c != '\\' && c >= 0x20)
+			continue;
+		bad |= gd_buf_append(out, run, (size_t)(p - run)) < 0;
+		if (!c)
+			break;
+		if (c == '"' || c == '\\')
+			bad |= gd_buf_printf(out, "\\%c", c) < 0;
+		else
+			bad |= gd_buf_printf(out, "\\u%04x", c) < 0;
+		run = p + 1;
+	}
+	bad |= gd_buf_puts(out, "\"") < 0;
+	return bad ? -1 : 0;
+}
+
+/* The answer as text: 10 000 goroutines would be 30 000 cJSON nodes, and
+ * the text is what is kept for the next request at the same stop. */
+static char *body_text(const dbg_thread *ts, size_t n)
+{
+	gd_buf out = GD_BUF_INIT;
+	int bad = gd_buf_puts(&out, "{\"threads\":[") < 0;
+	for (size_t i = 0; i < n; i++) {
+		bad |= gd_buf_printf(&out, "%s{\"id\":%lu,\"name\":", i ? "," : "",
+				     (unsigned long)ts[i].id) < 0;
+		bad |= json_string(&out, ts[i].name ? ts[i].name : "") < 0;
+		bad |= gd_buf_puts(&out, "}") < 0;
+	}
+	bad |= gd_buf_puts(&out, "]}") < 0;
+	if (bad) {
+		gd_buf_free(&out);
+		return NULL;
+	}
+	return out.data;
+}
+
+void dap_threads_forget(dap_session *s)
+{
+	free(s->threads_body);
+	s->threads_body = NULL;
+}
+
 static void add_thread(cJSON *list, uint64_t id, const char *name)
 {
 	cJSON *t = cJSON_CreateObject();
@@ -42,6 +94,18 @@ void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond(s, req, body);
 		return;
 	}
+	/* A client asks again and again at one stop: the same answer, from
+	 * what was kept, until the program runs (grt_generation changes) or
+	 * the goroutine, the hide setting, filters or labels change. */
+	uint64_t gen = grt_generation(dbg_rt(s->dbg));
+	uint64_t cur = dbg_current_goid(s->dbg);
+	int hide = s->cfg.hide_system_goroutines != 0;
+	if (s->threads_body && s->threads_gen == gen && s->threads_cur == cur &&
+	    s->threads_hide == hide) {
+		cJSON_Delete(body);
+		dap_respond_raw(s, req, s->threads_body);
+		return;
+	}
 	struct cancel_ctx cx = {s, req, 0};
 	dbg_thread *ts;
 	size_t n;
@@ -65,8 +129,18 @@ void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
-		add_thread(list, ts[i].id, ts[i].name);
+	char *text = body_text(ts, n);
 	dbg_threads_free(ts, n);
-	dap_respond(s, req, body);
+	if (!text) {
+		cJSON_Delete(body);
+		dap_respond_error(s, req, "threads: out of memory");
+		return;
+	}
+	cJSON_Delete(body);
+	free(s->threads_body);
+	s->threads_body = text;
+	s->threads_gen = gen;
+	s->threads_cur = cur;
+	s->threads_hide = hide;
+	dap_respond_raw(s, req, s->threads_body);
 }

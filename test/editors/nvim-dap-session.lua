@@ -128,5 +128,47 @@ dap.continue()
 wait('the exit', function() return terminated end)
 check('exit code 0', exited == 0, exited)
 check('program output', table.concat(output) == 'hello, gopher #1\nhello, world #2\nhello, godap #3\nbye\n', output)
+
+-- Remote: godap --listen --accept-multiclient; a launch through the port,
+-- leave with the program suspended, then the "connect" configuration.
+local errbuf = ''
+local job = vim.fn.jobstart({ vim.g.godap_program, '--listen', '127.0.0.1:0', '--accept-multiclient' }, {
+  on_stderr = function(_, data) errbuf = errbuf .. table.concat(data, '\n') end,
+})
+check('server started', job > 0, job)
+local port
+wait('godap to listen', function()
+  port = tonumber(errbuf:match('listening at: 127%.0%.0%.1:(%d+)'))
+  return port ~= nil
+end, 30000)
+vim.api.nvim_win_set_cursor(0, { bp_line, 0 })
+dap.set_breakpoint()
+stops, terminated = 0, false
+dap.run(vim.tbl_extend('force', cfg, { port = port }))
+wait('the breakpoint over the port', function() return stops >= 1 end)
+frames = stopped_frames()
+check('remote launch stopped at the breakpoint', frames[1].line == bp_line, frames[1])
+local gone = false
+dap.disconnect({ terminateDebuggee = false, suspendDebuggee = true }, function() gone = true end)
+wait('the first client to leave', function() return gone and dap.session() == nil end, 30000)
+dap.clear_breakpoints()
+
+local remote
+for _, c in ipairs(dap.configurations.go) do
+  if c.mode == 'remote' then remote = c end
+end
+stops, terminated, exited = 0, false, nil
+dap.run(vim.tbl_extend('force', remote, { port = port }))
+wait('the kept program', function() return stops >= 1 end)
+frames = stopped_frames()
+l = locals(frames[1])
+check('the next client sees it where it was',
+  frames[1].name == 'main.greet' and frames[1].line == bp_line and vim.deep_equal(l.name, { '"gopher"', 'string' }), l)
+dap.continue()
+wait('the exit', function() return terminated end)
+check('remote exit code 0', exited == 0, exited)
+local rc = vim.fn.jobwait({ job }, 30000)[1]
+check('the server ended', rc == 0, rc)
+
 out('PASS nvim-dap session')
 os.exit(0)

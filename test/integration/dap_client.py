@@ -230,7 +230,9 @@ class DapClient:
         if not isinstance(msg, dict) or "type" not in msg or not isinstance(msg.get("seq"), int):
             self._bad("message without type/seq: %r" % (msg,))
             return
-        self._note("<- " + json.dumps(msg)[:4000])
+        # The body as received (re-serialising a 600 KB answer to log
+        # 4000 bytes of it would cost more than the adapter does).
+        self._note("<- " + body[:4000].decode("utf-8", "replace"))
         with self._lock:
             if msg["seq"] <= self._last_in_seq:
                 self.protocol_errors.append(

@@ -1,6 +1,8 @@
 """Neovim's nvim-dap drives godap with the sample configuration
 examples/editors/nvim-dap.lua in headless Neovim: launch, breakpoint,
-stack, locals, next, continue, continue to the exit
+stack, locals, next, continue, continue to the exit; then remote: a launch
+through the port of `godap --listen --accept-multiclient`, leaving with the
+program suspended, and the "connect" configuration taking it over
 (test/editors/nvim-dap-session.lua prints one CHECK line per step).
 
 nvim-dap is not vendored: point GODAP_NVIM_DAP at a checkout of
@@ -23,7 +25,9 @@ from conftest import REPO, go_exe, godap_binaries
 SESSION = os.path.join(REPO, "test", "editors", "nvim-dap-session.lua")
 CHECKS = ["configurations for every mode", "stopped at the breakpoint in main.greet",
           "caller is main.main", "locals name and n", "next went to the following line",
-          "continue hit the breakpoint again", "exit code 0", "program output"]
+          "continue hit the breakpoint again", "exit code 0", "program output",
+          "remote launch stopped at the breakpoint", "the next client sees it where it was",
+          "remote exit code 0", "the server ended"]
 
 
 def test_nvim_dap_session(tmp_path):
