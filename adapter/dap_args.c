@@ -1485,11 +1485,6 @@ int dap_args_pause_parse(const cJSON *args, dap_args_step *out, gd_err *err)
 	return step_parse("pause", 0, args, out, err);
 }
 
-int dap_args_step_parse(const cJSON *args, dap_args_step *out, gd_err *err)
-{
-	return step_parse("step", 1, args, out, err);
-}
-
 void dap_args_step_free(dap_args_step *a)
 {
 	free(a->granularity);

@@ -259,8 +259,6 @@ int dap_args_step_in_parse(const cJSON *args, dap_args_step *out,
 int dap_args_step_out_parse(const cJSON *args, dap_args_step *out,
 			    gd_err *err);
 int dap_args_pause_parse(const cJSON *args, dap_args_step *out, gd_err *err);
-/* Same as next, with messages prefixed "step" (use the ones above). */
-int dap_args_step_parse(const cJSON *args, dap_args_step *out, gd_err *err);
 void dap_args_step_free(dap_args_step *a);
 
 /* ---- evaluate ---- */

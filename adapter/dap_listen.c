@@ -9,9 +9,12 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -291,20 +294,59 @@ int dap_listen_try(dap_listener *l, gd_log *log)
 	return -1;
 }
 
+/* SIGTERM, SIGINT or SIGHUP while no client is in yet: the socket (and a
+ * Unix socket's file) is removed, then godap dies of the signal as it
+ * would have without handling it. */
+static void die_of(dap_listener *l, int sig, const sigset_t *old)
+{
+	dap_listen_close(l);
+	signal(sig, SIG_DFL);
+	sigprocmask(SIG_SETMASK, old, NULL);
+	raise(sig);
+	_exit(128 + sig);
+}
+
 int dap_listen_next(dap_listener *l, gd_log *log)
 {
+	sigset_t term, old;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigaddset(&term, SIGINT);
+	sigaddset(&term, SIGHUP);
+	int sfd = -1;
+	if (sigprocmask(SIG_BLOCK, &term, &old) == 0)
+		sfd = signalfd(-1, &term, SFD_CLOEXEC);
+	int cfd = -1;
 	for (;;) {
-		int cfd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
+		struct pollfd pf[2] = {{l->fd, POLLIN, 0}, {sfd, POLLIN, 0}};
+		if (poll(pf, sfd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "godap: poll: %s\n", strerror(errno));
+			break;
+		}
+		struct signalfd_siginfo si;
+		if (sfd >= 0 && pf[1].revents &&
+		    read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+			die_of(l, (int)si.ssi_signo, &old);
+		if (!pf[0].revents)
+			continue;
+		cfd = accept4(l->fd, NULL, NULL, SOCK_CLOEXEC);
 		if (cfd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
 			fprintf(stderr, "godap: accept: %s\n", strerror(errno));
-			return -1;
+			break;
 		}
 		if (peer_ok(cfd, l->is_unix, l->loopback, log))
-			return cfd;
+			break;
 		close(cfd);
+		cfd = -1;
 	}
+	if (sfd >= 0)
+		close(sfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return cfd;
 }
 
 void dap_listen_close(dap_listener *l)

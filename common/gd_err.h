@@ -6,6 +6,12 @@
 
 #include <stddef.h>
 
+/* "Not found" is not "failed": a lookup that finds nothing returns
+ * GD_ENOTFOUND (and sets no message), a failure returns -1 with a
+ * message.  Both are < 0, so a caller that needs no distinction keeps
+ * testing `< 0`; one that does tests `== GD_ENOTFOUND`. */
+enum { GD_ENOTFOUND = -2 };
+
 typedef struct gd_err {
 	char *msg; /* heap-allocated, NULL when no error */
 } gd_err;

@@ -265,8 +265,12 @@ static void resolve_instr(dbg *d, dbg_bp *bp)
 {
 	uint64_t bias = grt_bias(d->rt);
 	gdw_func fn;
-	if (bp->instr < bias || gdw_func_at(d->dw, bp->instr - bias, &fn) < 0) {
-		set_message(bp, "the address is not in any function of the program");
+	int found = bp->instr < bias ? GD_ENOTFOUND
+				     : gdw_func_at(d->dw, bp->instr - bias, &fn);
+	if (found < 0) {
+		set_message(bp, found == GD_ENOTFOUND
+				 ? "the address is not in any function of the program"
+				 : "the debug information there cannot be read");
 		return;
 	}
 	if (!at_boundary(d, fn.lowpc + bias, bp->instr)) {

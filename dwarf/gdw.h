@@ -43,8 +43,8 @@ enum { GDW_SYMS_NONE = 0, GDW_SYMS_DYNSYM, GDW_SYMS_SYMTAB, GDW_SYMS_DWARF };
 int gdw_elf_syminfo(const char *path);
 
 /* ---- ELF symbols (.symtab) ---- */
-/* Exact name lookup ("runtime.allgs", "main.main").  -1 (no message needed)
- * when absent. */
+/* Exact name lookup ("runtime.allgs", "main.main").  GD_ENOTFOUND when
+ * absent, -1 when the symbol table cannot be read. */
 int gdw_sym_lookup(gdw_file *f, const char *name, uint64_t *addr,
 		   uint64_t *size);
 /* The STT_FUNC symbol whose [value, value+size) holds pc; NULL if none.
@@ -122,7 +122,8 @@ typedef struct gdw_func {
 	uint64_t die_offset;   /* for later variable lookup */
 } gdw_func;
 
-/* The (non-inlined) subprogram containing pc.  -1 if none. */
+/* The (non-inlined) subprogram containing pc.  GD_ENOTFOUND if none, -1
+ * when the DWARF there cannot be read. */
 int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out);
 /* Exact name lookup over all subprograms (builds a name index on first
  * use).  -1 if none. */

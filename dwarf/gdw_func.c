@@ -111,7 +111,9 @@ static void fill(gdw_file *f, gdw_cu *cu, gdw_cfunc *fn, gdw_func *out)
 int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
 {
 	gdw_cu *cu = gdw__cu_for_pc(f, pc);
-	if (!cu || gdw__cu_funcs(f, cu, NULL) < 0)
+	if (!cu)
+		return GD_ENOTFOUND; /* no compile unit covers pc */
+	if (gdw__cu_funcs(f, cu, NULL) < 0)
 		return -1;
 	size_t lo = 0, hi = cu->nfuncs;
 	while (lo < hi) {
@@ -122,7 +124,7 @@ int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
 			hi = mid;
 	}
 	if (lo == 0 || pc >= cu->funcs[lo - 1].highpc)
-		return -1;
+		return GD_ENOTFOUND;
 	fill(f, cu, &cu->funcs[lo - 1], out);
 	return 0;
 }

@@ -112,8 +112,10 @@ int gdw_sym_lookup(gdw_file *f, const char *name, uint64_t *addr,
 		   uint64_t *size)
 {
 	size_t i;
-	if (ensure(f) < 0 || gdw__map_get(&f->sym_names, name, &i) < 0)
+	if (ensure(f) < 0)
 		return -1;
+	if (gdw__map_get(&f->sym_names, name, &i) < 0)
+		return GD_ENOTFOUND;
 	if (addr)
 		*addr = f->syms[i].value;
 	if (size)

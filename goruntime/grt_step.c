@@ -99,9 +99,13 @@ static int skip_on_step_in(gdw_file *dw, const gdw_func *f)
 	return is_runtime(f->name) || is_wrapper(dw, f);
 }
 
-static int stack_hi(grt_step *st, uint64_t *hi)
+/* The goroutine's stack.hi: frame offsets are measured from it. */
+static int stack_hi(grt_step *st, uint64_t *hi, gd_err *err)
 {
-	return grt__read_u64(st->t, st->gaddr + st->t->L.g_stack_hi, hi, NULL);
+	if (grt__read_u64(st->t, st->gaddr + st->t->L.g_stack_hi, hi, err) < 0)
+		return gd_err_wrap(err, "goroutine %lu's stack bounds",
+				   (unsigned long)st->goid);
+	return 0;
 }
 
 /* stepIn: the calls on the current line.  Direct calls into user code get
@@ -362,11 +366,16 @@ static int begin(grt_target *t, uint64_t goid, grt_step_kind kind,
 	st->gaddr = g->gaddr;
 	st->kind = kind;
 	st->only_entry = only_entry;
+	/* Without stack.hi the frame offset is unknown and no line stop
+	 * could ever match: the step cannot be made. */
 	uint64_t hi = 0;
-	stack_hi(st, &hi);
+	int rc = 0;
+	if (stack_hi(st, &hi, err) < 0) {
+		rc = -1;
+		goto out;
+	}
 	st->frame_off = hi - fs[k].cfa;
 
-	int rc = 0;
 	gdw_func fn;
 	uint64_t look = fs[k].pc - t->bias - (fs[k].exact_pc ? 0 : 1);
 	if (gdw_func_at(t->dw, look, &fn) < 0) {
@@ -417,18 +426,21 @@ out:
 
 /* Offset of the current frame of the thread from the top of the
  * goroutine's stack (stable when the stack is copied). */
-static int frame_off_now(grt_step *st, pid_t tid, uint64_t *off)
+static int frame_off_now(grt_step *st, pid_t tid, uint64_t *off,
+			 gd_err *err)
 {
 	struct user_regs_struct r;
-	if (core_regs(st->t->proc, tid, &r, NULL) < 0)
+	if (core_regs(st->t->proc, tid, &r, err) < 0)
 		return -1;
 	uint64_t regs[17] = {0};
 	regs[6] = r.rbp;
 	regs[7] = r.rsp;
 	regs[16] = r.rip - st->t->bias;
 	uint64_t cfa, hi;
-	if (gdw_cfa(st->t->dw, r.rip - st->t->bias, regs, &cfa) < 0 ||
-	    stack_hi(st, &hi) < 0)
+	if (gdw_cfa(st->t->dw, r.rip - st->t->bias, regs, &cfa) < 0)
+		return gd_err_set(err, "no call frame information at 0x%llx",
+				  (unsigned long long)r.rip);
+	if (stack_hi(st, &hi, err) < 0)
 		return -1;
 	*off = hi - cfa;
 	return 0;
@@ -517,7 +529,9 @@ grt_step_verdict grt_step_on_bp(grt_step *st, pid_t tid, uint64_t addr,
 	if (types & (1 << SB_EXIT))
 		return GRT_STEP_GONE;
 	uint64_t off;
-	if (frame_off_now(st, tid, &off) < 0)
+	/* The frame cannot be placed: not a stop we can vouch for; the
+	 * caller logs why and the goroutine runs on. */
+	if (frame_off_now(st, tid, &off, err) < 0)
 		return GRT_STEP_RESUME;
 	if ((types & (1 << SB_LINE)) && off == st->frame_off)
 		return GRT_STEP_DONE;

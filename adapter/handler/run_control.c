@@ -5,7 +5,7 @@ void dap_h_continue(dap_session *s, const cJSON *req, const cJSON *args)
 {
 	dap_args_step a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_step_parse(args, &a, &err) < 0) {
+	if (dap_args_continue_parse(args, &a, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}
@@ -31,8 +31,13 @@ void dap_h_continue(dap_session *s, const cJSON *req, const cJSON *args)
 
 void dap_h_pause(dap_session *s, const cJSON *req, const cJSON *args)
 {
-	(void)args;
+	dap_args_step a;
 	gd_err err = GD_ERR_INIT;
+	if (dap_args_pause_parse(args, &a, &err) < 0) {
+		dap_respond_err(s, req, &err);
+		return;
+	}
+	dap_args_step_free(&a);
 	if (s->state == DAP_TERMINATED ||
 	    (dbg_has_target(s->dbg) && dbg_exited(s->dbg))) {
 		dap_respond_error(s, req, "pause: the program is not running");

@@ -9,7 +9,10 @@ static void step(dap_session *s, const cJSON *req, const cJSON *args,
 {
 	dap_args_step a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_step_parse(args, &a, &err) < 0) {
+	int rc = kind == DBG_STEP_OVER ? dap_args_next_parse(args, &a, &err)
+		 : kind == DBG_STEP_IN ? dap_args_step_in_parse(args, &a, &err)
+				       : dap_args_step_out_parse(args, &a, &err);
+	if (rc < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}

@@ -78,7 +78,11 @@ static int cancelled(void *ctx)
 
 void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
 {
-	(void)args;
+	gd_err perr = GD_ERR_INIT;
+	if (dap_args_threads_parse(args, &perr) < 0) {
+		dap_respond_err(s, req, &perr);
+		return;
+	}
 	cJSON *body = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(body, "threads");
 	if (!dbg_has_target(s->dbg) || s->state == DAP_TERMINATED ||

@@ -31,12 +31,20 @@ end
 -- An executable adapter (DAP on godap's stdin/stdout), or, for a
 -- configuration with `port` (mode "remote", or a launch on the remote
 -- host), a server: a godap started with --listen HOST:PORT.
+-- A cold `go build` of the program (modes debug and test) can take half a
+-- minute: godap answers meanwhile and shows "Building ..." with progress, but
+-- nvim-dap's default wait for the first answer is short, so give it time as
+-- nvim-dap-go does.
+local adapter_options = { initialize_timeout_sec = 60 }
+
 dap.adapters.godap = function(callback, config)
   if config.port then
     local port = type(config.port) == 'function' and config.port() or config.port
-    callback({ type = 'server', host = config.host or '127.0.0.1', port = port })
+    callback({ type = 'server', host = config.host or '127.0.0.1', port = port,
+               options = adapter_options })
   else
-    callback({ type = 'executable', command = godap_program(), args = {} })
+    callback({ type = 'executable', command = godap_program(), args = {},
+               options = adapter_options })
   end
 end
 

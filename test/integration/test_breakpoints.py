@@ -433,3 +433,121 @@ def test_breakpoint_set_before_launch_resolves_at_launch(godap, go_tc):
     stop = wait_stopped(c, "breakpoint")
     assert stop["hitBreakpointIds"] == [early[0]["id"]]
     disconnect(c)
+
+
+# ------------------------------------------- breakpoint identity (issue 9)
+# setBreakpoints (and the function, instruction and data variants) send
+# the whole set each time; a breakpoint that stays keeps its id, its hit
+# count (so its hitCondition's progress) and its verified state, as in
+# lldb-dap, keyed by line, function name, address or dataId.
+
+def ids(bps):
+    return [b["id"] for b in bps]
+
+
+def test_line_breakpoint_identity_and_hit_progress(godap, go_tc):
+    c = begin(godap, go_tc)
+    loop = {"line": L("LOOP_BODY"), "hitCondition": "> 2"}
+    bps = set_line_bps(c, [loop])
+    assert ids(bps) == [1], bps
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "breakpoint")
+    assert ev["hitBreakpointIds"] == [1]
+    assert evaluate(c, ev["threadId"], "i") == "2"  # hit 3
+    # Adding a breakpoint keeps the first one and its 3 hits: the next
+    # hit (4) stops at i == 3 (with the count started over it would be
+    # i == 5).
+    bps = set_line_bps(c, [loop, {"line": L("LOGME")}])
+    assert ids(bps) == [1, 2] and all(b["verified"] for b in bps), bps
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "breakpoint")
+    assert ev["hitBreakpointIds"] == [1]
+    assert evaluate(c, ev["threadId"], "i") == "3"
+    # A changed condition updates the breakpoint in place: same id, the
+    # hits so far (4) kept, so the first true condition stops (hit 5).
+    bps = set_line_bps(c, [dict(loop, condition="i == 10"), {"line": L("LOGME")}])
+    assert ids(bps) == [1, 2] and all(b["verified"] for b in bps), bps
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "breakpoint")
+    assert ev["hitBreakpointIds"] == [1]
+    assert evaluate(c, ev["threadId"], "i") == "10"
+    # Removing one keeps the other's id; a removed id is never reused.
+    bps = set_line_bps(c, [{"line": L("LOGME")}])
+    assert ids(bps) == [2], bps
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "breakpoint")
+    assert ev["hitBreakpointIds"] == [2]
+    assert top_frame(c, ev["threadId"])["line"] == L("LOGME")
+    bps = set_line_bps(c, [{"line": L("LOGME")}, loop])
+    assert ids(bps) == [2, 3], bps
+    set_line_bps(c, [])
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    assert wait_exited(c) == 0
+    disconnect(c)
+
+
+def test_function_breakpoint_identity_and_hit_progress(godap, go_tc):
+    c = begin(godap, go_tc)
+    logme = {"name": "main.logme", "hitCondition": "> 1"}
+    r = c.request_ok("setFunctionBreakpoints", {"breakpoints": [{"name": "main.loop"}, logme]})
+    assert ids(r["breakpoints"]) == [1, 2], r
+    r = c.request_ok("setFunctionBreakpoints", {"breakpoints": [logme]})
+    assert ids(r["breakpoints"]) == [2] and r["breakpoints"][0]["verified"], r
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "function breakpoint")
+    assert ev["hitBreakpointIds"] == [2]
+    assert evaluate(c, ev["threadId"], "i") == "1"  # hit 2
+    r = c.request_ok("setFunctionBreakpoints", {"breakpoints": [logme, {"name": "main.bump"}]})
+    assert ids(r["breakpoints"]) == [2, 3] and all(b["verified"] for b in r["breakpoints"]), r
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "function breakpoint")
+    assert ev["hitBreakpointIds"] == [2]
+    assert evaluate(c, ev["threadId"], "i") == "2"  # hit 3: the count went on
+    c.request_ok("setFunctionBreakpoints", {"breakpoints": []})
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    assert wait_exited(c) == 0
+    disconnect(c)
+
+
+def test_instruction_breakpoint_identity(godap, go_tc):
+    c = begin(godap, go_tc)
+    set_line_bps(c, [{"line": L("LOOP_BODY")}])
+    c.request_ok("configurationDone")
+    ev = wait_stopped(c, "breakpoint")
+    ip = top_frame(c, ev["threadId"])["instructionPointerReference"]
+    set_line_bps(c, [])
+    first = c.request_ok("setInstructionBreakpoints", {"breakpoints": [
+        {"instructionReference": ip}]})["breakpoints"]
+    assert first[0]["verified"], first
+    again = c.request_ok("setInstructionBreakpoints", {"breakpoints": [
+        {"instructionReference": ip, "offset": 1}, {"instructionReference": ip}]})["breakpoints"]
+    assert again[1]["id"] == first[0]["id"] and again[1]["verified"], again
+    assert again[0]["id"] == first[0]["id"] + 1 and not again[0]["verified"], again
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "instruction breakpoint")
+    assert ev["hitBreakpointIds"] == [first[0]["id"]]
+    assert evaluate(c, ev["threadId"], "i") == "1"
+    disconnect(c)
+
+
+def test_data_breakpoint_identity_and_hit_progress(godap, go_tc):
+    c, ev, bps = _watch_counter(godap, go_tc, hitCondition="> 1")
+    assert bps[0]["verified"], bps
+    data_id = bps[0]["id"]
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "data breakpoint")
+    assert ev["description"] == "main.counter changed from 10 to 20", ev  # hit 2
+    fid = stack(c, ev["threadId"], 0, 1)["stackFrames"][0]["id"]
+    info = c.request_ok("dataBreakpointInfo", {"name": "main.counter", "frameId": fid})
+    again = c.request_ok("setDataBreakpoints", {"breakpoints": [
+        {"dataId": info["dataId"], "accessType": "write", "hitCondition": "> 1"}]})["breakpoints"]
+    assert again[0]["id"] == data_id and again[0]["verified"], again
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "data breakpoint")
+    # hit 3 (with the count started over, 30 to 40 would be the next stop)
+    assert ev["description"] == "main.counter changed from 20 to 30", ev
+    assert ev["hitBreakpointIds"] == [data_id]
+    c.request_ok("setDataBreakpoints", {"breakpoints": []})
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    assert wait_exited(c) == 0
+    disconnect(c)

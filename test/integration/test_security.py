@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -319,3 +320,17 @@ def test_program_named_like_a_flag(godap, go_tc, tmp_path):
     assert "touch:" not in msg and "buildID" not in msg, msg
     disconnect(c)
     check_clean()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP],
+                         ids=lambda s: s.name)
+def test_listen_signal_removes_socket(listener, open_dir, sig):
+    """A signal while godap waits for its client: the Unix socket file is
+    removed and godap dies of the signal."""
+    path = os.path.join(open_dir, "godap.sock")
+    lst = listener(["--listen", "unix:" + path])
+    lst.address()
+    assert os.path.exists(path)
+    os.kill(lst.proc.pid, sig)
+    assert lst.proc.wait(TIMEOUT) == -sig
+    assert not os.path.exists(path)

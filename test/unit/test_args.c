@@ -818,7 +818,7 @@ static void test_step(void)
 		 "{\"threadId\":6,\"granularity\":\"line\"}");
 	CHECK_STR(a.granularity, "line");
 	dap_args_step_free(&a);
-	PARSE_OK(dap_args_step_parse, &a,
+	PARSE_OK(dap_args_next_parse, &a,
 		 "{\"threadId\":6,\"granularity\":\"statement\"}");
 	CHECK_STR(a.granularity, "statement");
 	dap_args_step_free(&a);
@@ -843,8 +843,8 @@ static void test_step(void)
 		   "stepOut: 'granularity' must be a string, not 7");
 	PARSE_FAIL(dap_args_pause_parse, dap_args_step, "{\"threadId\":null}",
 		   "pause: 'threadId' is required");
-	PARSE_FAIL(dap_args_step_parse, dap_args_step, "{\"threadId\":2.5}",
-		   "step: 'threadId' must be an integer, not 2.5");
+	PARSE_FAIL(dap_args_next_parse, dap_args_step, "{\"threadId\":2.5}",
+		   "next: 'threadId' must be an integer, not 2.5");
 }
 
 /* ---- evaluate / setVariable / setExpression ---- */

@@ -167,7 +167,7 @@ static void check_binary(const char *bin, const char *src)
 	CHECK(main_addr >= 0x400000 && main_size > 0);
 	CHECK_INT(gdw_sym_lookup(f, "runtime.allgs", &a, &s), 0);
 	CHECK(a != 0 && s == 24); /* a slice */
-	CHECK_INT(gdw_sym_lookup(f, "no.such.symbol", &a, &s), -1);
+	CHECK_INT(gdw_sym_lookup(f, "no.such.symbol", &a, &s), GD_ENOTFOUND);
 	uint64_t start = 0;
 	CHECK_STR(gdw_sym_func_at(f, main_addr + 3, &start, &s), "main.main");
 	CHECK(start == main_addr && s == main_size);
@@ -181,7 +181,7 @@ static void check_binary(const char *bin, const char *src)
 	CHECK(fm.body_pc > fm.lowpc && fm.body_pc < fm.highpc); /* has a frame */
 	CHECK_INT(fm.decl_line, 24);
 	CHECK(has(fm.decl_file, "/dwarfsample/main.go"));
-	CHECK_INT(gdw_func_at(f, 0, &fx), -1);
+	CHECK_INT(gdw_func_at(f, 0, &fx), GD_ENOTFOUND); /* absent, not failed */
 
 	CHECK_INT(gdw_func_by_name(f, "main.add", &fadd), 0);
 	CHECK_STR(fadd.name, "main.add");
