@@ -48,7 +48,6 @@ static void all(const cJSON *args)
 	RUN(step, step_in);
 	RUN(step, step_out);
 	RUN(step, pause);
-	RUN(step, step);
 	RUN(evaluate, evaluate);
 	RUN(set_variable, set_variable);
 	RUN(set_expression, set_expression);
