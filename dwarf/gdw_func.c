@@ -5,6 +5,7 @@
 
 #include <dwarf.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int cmp_func(const void *a, const void *b)
 {
@@ -194,16 +195,36 @@ struct each_match {
 	void *ctx;
 	uint64_t last; /* lowpc of the last function given (aliases) */
 	int stop;
+	size_t given;
 };
+
+/* The symbol table names assembly and cgo wrappers with their ABI
+ * (`main._Cfunc_csleep.abi0`); DWARF and the user do not. */
+static int sym_name_match(struct each_match *m, const char *name)
+{
+	static const char *const abis[] = {".abi0", ".abiinternal"};
+	size_t n = strlen(name);
+	for (size_t i = 0; i < sizeof(abis) / sizeof(abis[0]); i++) {
+		size_t k = strlen(abis[i]);
+		if (n > k && strcmp(name + n - k, abis[i]) == 0) {
+			char *base = strndup(name, n - k);
+			int r = base && m->match(base, m->ctx);
+			free(base);
+			return r;
+		}
+	}
+	return m->match(name, m->ctx);
+}
 
 static int sym_match(const char *name, uint64_t addr, void *ctx)
 {
 	struct each_match *m = ctx;
 	gdw_func fn;
-	if (!m->match(name, m->ctx) || gdw_func_at(m->f, addr, &fn) < 0 ||
+	if (!sym_name_match(m, name) || gdw_func_at(m->f, addr, &fn) < 0 ||
 	    fn.lowpc != addr || fn.lowpc == m->last)
 		return 0;
 	m->last = fn.lowpc;
+	m->given++;
 	m->stop = m->cb(&fn, m->ctx);
 	return m->stop;
 }
@@ -218,8 +239,10 @@ int gdw_func_each_match(gdw_file *f, int (*match)(const char *name, void *ctx),
 			int (*cb)(const gdw_func *fn, void *ctx), void *ctx,
 			gd_err *err)
 {
-	struct each_match m = {f, match, cb, ctx, (uint64_t)-1, 0};
-	if (gdw_sym_funcs_each(f, sym_match, &m) == 0)
+	struct each_match m = {f, match, cb, ctx, (uint64_t)-1, 0, 0};
+	/* The symbol table finds the few CUs to read; when it names nothing
+	 * (no symbols, or a function only DWARF names), every CU is read. */
+	if (gdw_sym_funcs_each(f, sym_match, &m) == 0 && m.given)
 		return 0;
 	return gdw_func_each(f, all_match, &m, err);
 }
