@@ -346,6 +346,19 @@ static void send_output(dap_session *s, const dbg_event *ev)
 	dap_event(s, "output", b);
 }
 
+static void drop_build_dir(dap_session *s)
+{
+	dap_target *t = s->tgt;
+	if (!t || !t->tmp_dir)
+		return;
+	if (dap_rmtree(t->tmp_dir, NULL) < 0) {
+		gd_log_info(s->log, "cannot remove %s", t->tmp_dir);
+		return; /* tried again at the end */
+	}
+	free(t->tmp_dir);
+	t->tmp_dir = NULL;
+}
+
 void dap_target_on_event(void *ctx, const dbg_event *ev)
 {
 	dap_session *s = ctx;
@@ -355,6 +368,11 @@ void dap_target_on_event(void *ctx, const dbg_event *ev)
 		return;
 	case DBG_EV_EXITED:
 		dap_handles_reset(s);
+		/* Nothing needs the built binary once the program is gone (a
+		 * restart builds again; the DWARF stays readable through the
+		 * open file), and an editor may kill godap as soon as it reads
+		 * 'terminated' (Emacs does at exit): remove it first. */
+		drop_build_dir(s);
 		send_exit(s, ev->exit_code, ev->exit_signal);
 		return;
 	case DBG_EV_OUTPUT:

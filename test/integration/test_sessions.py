@@ -672,3 +672,20 @@ def test_restart_attach(godap, go_tc):
     finally:
         prog.kill()
         prog.wait()
+
+
+def test_build_dir_gone_when_program_exits(godap, go_tc, tmp_path):
+    """An editor may kill godap right after 'terminated' (Emacs does when it
+    exits): the build directory must already be gone by then."""
+    from godap_testlib import initialize, launch
+    tmp = tmp_path / "tmpdir"
+    tmp.mkdir()
+    c = godap.start(go_tc, env={"TMPDIR": str(tmp)})
+    initialize(c)
+    assert launch(c, fixture_dir("basic"))["success"]
+    c.wait_event("initialized", TIMEOUT)
+    c.request_ok("configurationDone")
+    c.wait_event("terminated", RUN_TIMEOUT)
+    assert [p.name for p in tmp.iterdir() if p.name.startswith("godap-build-")] == []
+    c.proc.kill()
+    c.proc.wait(TIMEOUT)
