@@ -1008,6 +1008,14 @@ static int dump_type(const gx_node *n, gd_buf *b)
 	return dump(n, b, true);
 }
 
+/* "1 .(T)" must not dump as "1.(T)": that reads back as the float "1."
+ * (found by fuzz_expr). */
+static const char *num_gap(const gx_node *x)
+{
+	return x && (x->kind == GX_N_INT || x->kind == GX_N_FLOAT ||
+		     x->kind == GX_N_IMAG) ? " " : "";
+}
+
 static int dump(const gx_node *n, gd_buf *b, bool type_ctx)
 {
 	int rc = 0;
@@ -1028,7 +1036,7 @@ static int dump(const gx_node *n, gd_buf *b, bool type_ctx)
 		return gx_quote(n->name, strlen(n->name), b);
 	case GX_N_SELECTOR:
 		rc |= dump(n->x, b, type_ctx);
-		rc |= gd_buf_printf(b, ".%s", n->name);
+		rc |= gd_buf_printf(b, "%s.%s", num_gap(n->x), n->name);
 		return rc;
 	case GX_N_INDEX:
 		rc |= dump(n->x, b, false);
@@ -1052,6 +1060,7 @@ static int dump(const gx_node *n, gd_buf *b, bool type_ctx)
 		return rc;
 	case GX_N_TYPEASSERT:
 		rc |= dump(n->x, b, false);
+		rc |= gd_buf_puts(b, num_gap(n->x));
 		rc |= gd_buf_puts(b, ".(");
 		rc |= dump_type(n->y, b);
 		rc |= gd_buf_puts(b, ")");

@@ -140,6 +140,9 @@ static void test_parse_valid(void)
 	/* names, selectors, package paths */
 	OK("x", "x");
 	OK("  x  ", "x");
+	/* found by fuzz_expr: a number before ".(" or "." dumps with a gap */
+	OK("1 .(*T).f", "1 .(*T).f");
+	OK("2 .x", "2 .x");
 	OK("main.counter", "main.counter");
 	OK("a.b.c", "a.b.c");
 	OK("\"net/http\".DefaultClient", "\"net/http\".DefaultClient");
