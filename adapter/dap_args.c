@@ -836,6 +836,7 @@ static int launch_common(pctx *c, const cJSON *a, dap_args_launch *o)
 	    opt_bool(c, a, "", "hideSystemGoroutines",
 		     &o->hide_system_goroutines) < 0 ||
 	    opt_bool(c, a, "", "stepHoldsOthers", &o->step_holds_others) < 0 ||
+	    opt_bool(c, a, "", "ebpfConditions", &o->ebpf_conditions) < 0 ||
 	    opt_bool(c, a, "", "showGlobalVariables",
 		     &o->show_global_variables) < 0 ||
 	    opt_bool(c, a, "", "showRegisters", &o->show_registers) < 0 ||

@@ -97,6 +97,7 @@ static int parse_cfg(dap_session *s, const cJSON *req, const cJSON *args,
 	s->cfg = a;
 	s->have_cfg = 1;
 	dbg_set_step_holds_others(s->dbg, s->cfg.step_holds_others);
+	dbg_set_ebpf_conditions(s->dbg, s->cfg.ebpf_conditions);
 	return 0;
 }
 
@@ -409,6 +410,7 @@ void dap_h_restart(dap_session *s, const cJSON *req, const cJSON *args)
 		dap_args_launch_free(&s->cfg);
 		s->cfg = a;
 		dbg_set_step_holds_others(s->dbg, s->cfg.step_holds_others);
+	dbg_set_ebpf_conditions(s->dbg, s->cfg.ebpf_conditions);
 	}
 	/* A new run: nothing of the old program's state is kept but the
 	 * breakpoints and filters the client set. */
