@@ -286,7 +286,8 @@ static int find_var(cc *c, const char *name, int qualified, var *out)
 		if (rc <= 0)
 			return rc;
 	}
-	if (gdw_global(c->t->dw, name, &g) == 0)
+	/* Not found and failed alike leave the condition to godap. */
+	if (gdw_global(c->t->dw, name, &g, NULL) == 0)
 		return resolve_var(c, &g, out, name);
 	if (qualified)
 		return refuse(c, "no variable %s", name);
@@ -298,7 +299,7 @@ static int find_var(cc *c, const char *name, int qualified, var *out)
 	int rc = full ? 0 : -1;
 	if (full) {
 		snprintf(full, len, "%s.%s", pkg, name);
-		rc = gdw_global(c->t->dw, full, &g) == 0 ? resolve_var(c, &g, out, name)
+		rc = gdw_global(c->t->dw, full, &g, NULL) == 0 ? resolve_var(c, &g, out, name)
 		     : refuse(c, "no variable %s", name);
 	}
 	free(full);
