@@ -60,10 +60,10 @@ int gdw_cfa(gdw_file *f, uint64_t pc, const uint64_t regs[17], uint64_t *cfa)
 {
 	Dwarf_CFI *cfi = dwarf_getcfi(f->dw);
 	if (!cfi)
-		return -1;
+		return GD_ENOTFOUND; /* no .debug_frame at all */
 	Dwarf_Frame *frame = NULL;
 	if (dwarf_cfi_addrframe(cfi, pc, &frame) != 0)
-		return -1;
+		return GD_ENOTFOUND; /* no FDE covers pc */
 	Dwarf_Op *ops = NULL;
 	size_t nops = 0;
 	int rc = -1;

@@ -181,6 +181,9 @@ void gdw__vcache_free(struct gdw_vcache *c);
 
 /* gdw_type.c */
 void gdw__types_free(struct gdw_types *t);
+/* The DIE of the type named name: 0, GD_ENOTFOUND (no message) when the
+ * program has no such type, -1 with a message when the index cannot be
+ * built or the DIE read. */
 int gdw__type_die(gdw_file *f, const char *name, Dwarf_Die *out,
 		  gd_err *err);
 
