@@ -157,3 +157,105 @@ def test_ebpf_fallback_says_why_and_still_works(godap, go_tc):
     assert wait_exited(c) == 0
     assert "hits 3000 sum 10495500 total 4498500\n" in c.output_text("stdout")
     disconnect(c)
+
+
+def read_line(proc, timeout=30.0):
+    """The next line of proc's stdout; b"" at its end; fails after timeout
+    (a program left stopped would print nothing)."""
+    import select
+    r, _, _ = select.select([proc.stdout], [], [], timeout)
+    assert r, f"pid {proc.pid} printed nothing for {timeout} s"
+    return proc.stdout.readline()
+
+
+def alive_after(proc, n=3):
+    """proc goes on printing its "alive N" lines, N growing."""
+    last = -1
+    for _ in range(n):
+        line = read_line(proc)
+        assert line.startswith(b"alive "), line
+        k = int(line.split()[1])
+        assert k > last, (k, last)
+        last = k
+
+
+def text_byte(pid, addr):
+    with open(f"/proc/{pid}/mem", "rb") as f:
+        f.seek(addr)
+        return f.read(1)[0]
+
+
+def test_ebpf_detach_and_terminate_leave_no_uprobe(godap, go_tc):
+    """The uprobe is set for every process of the binary (the program
+    filters on the thread group): another process of the same binary runs
+    on unaffected while it is there.  After a disconnect from an attached
+    program whose condition holds at every hit (so hits are under way when
+    it detaches), the program runs on, untraced, and no process of the
+    binary has the kernel's int3 any more; the same after terminate of a
+    launched one."""
+    import subprocess
+    why = kernel_allows()
+    if why:
+        pytest.skip(why)
+    exe = go_tc.build("ebpf")
+    other = subprocess.Popen([exe, "forever"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    prog = subprocess.Popen([exe, "forever"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert read_line(prog) == b"alive 0\n"
+        assert read_line(other) == b"alive 0\n"
+        c = godap.start(go_tc)
+        initialize(c)
+        c.request_ok("attach", {"request": "attach", "mode": "local", "processId": prog.pid,
+                                "ebpfConditions": True})
+        c.wait_event("initialized", TIMEOUT)
+        body = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+            {"line": L("VISIT"), "condition": "i >= 0"}]})
+        assert body["breakpoints"][0].get("message") == KERNEL, body
+        c.request_ok("configurationDone")
+        addr = None
+        for _ in range(3):
+            ev = next_stop_or_exit(c)
+            assert ev["event"] == "stopped", ev
+            tid = ev["body"]["threadId"]
+            fr = c.request_ok("stackTrace", {"threadId": tid, "levels": 1})["stackFrames"][0]
+            assert fr["line"] == L("VISIT"), fr
+            addr = int(fr["instructionPointerReference"], 16)
+            c.request_ok("continue", {"threadId": tid})
+        # The kernel's int3 is in every process of the binary, and the
+        # other one runs on.
+        assert text_byte(other.pid, addr) == 0xCC
+        alive_after(other)
+        disconnect(c)
+        assert prog.poll() is None
+        with open(f"/proc/{prog.pid}/status") as f:
+            assert "TracerPid:\t0" in f.read()
+        alive_after(prog)
+        assert text_byte(prog.pid, addr) != 0xCC
+        assert text_byte(other.pid, addr) != 0xCC
+        assert prog.poll() is None and other.poll() is None
+
+        # terminate of a launched program: nothing left either.
+        # (mode exec on the same file as the other process)
+        c = godap.start(go_tc)
+        initialize(c)
+        r = launch(c, exe, mode="exec", args=["forever"], ebpfConditions=True)
+        assert r["success"], r.get("message")
+        c.wait_event("initialized", TIMEOUT)
+        bps = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+            {"line": L("VISIT"), "condition": "i >= 0"}]})["breakpoints"]
+        assert bps[0].get("message") == KERNEL, bps
+        c.request_ok("configurationDone")
+        ev = next_stop_or_exit(c)
+        assert ev["event"] == "stopped", ev
+        assert text_byte(other.pid, addr) == 0xCC
+        c.request_ok("continue", {"threadId": ev["body"]["threadId"]})
+        c.request_ok("terminate", {})
+        c.wait_event("terminated", TIMEOUT)
+        disconnect(c)
+        assert text_byte(other.pid, addr) != 0xCC
+        alive_after(other)
+        assert other.poll() is None
+    finally:
+        for p in (prog, other):
+            p.kill()
+            p.wait()
