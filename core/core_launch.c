@@ -29,6 +29,7 @@ static void proc_release(core_live *p)
 {
 	if (p->memfd >= 0)
 		close(p->memfd);
+	core__kbp_release(p);
 	free(p->threads);
 	free(p->bps);
 	free(p->q);
@@ -255,6 +256,7 @@ int live_detach(core_live *p, gd_err *err)
 		return 0;
 	if (live_stop_all(p, err) < 0)
 		return -1;
+	core__kbp_detach_all(p);
 	for (size_t i = 0; i < p->nbps; i++)
 		core__poke_byte(p, p->bps[i].addr, p->bps[i].orig, NULL);
 	p->nbps = 0;
