@@ -58,6 +58,8 @@ static int eval(const Dwarf_Op *ops, size_t nops, const uint64_t regs[17],
 
 int gdw_cfa(gdw_file *f, uint64_t pc, const uint64_t regs[17], uint64_t *cfa)
 {
+	if (gdw__image_need(f, ".debug_frame") < 0)
+		return -1;
 	Dwarf_CFI *cfi = dwarf_getcfi(f->dw);
 	if (!cfi)
 		return -1;
