@@ -130,6 +130,7 @@ void gdw_close(gdw_file *f)
 	gdw__types_free(f->types);
 	gdw__vcache_free(f->vcache);
 	gdw__funcs_free(f);
+	gdw__fdes_free(f);
 	gdw__files_free(f);
 	gdw__cus_free(f);
 	gdw__syms_free(f);

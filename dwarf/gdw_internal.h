@@ -22,6 +22,8 @@ typedef struct gdw_map {
 /* Inserts key (keeps the existing value if key is present and !replace).
  * 0 ok, -1 out of memory. */
 int gdw__map_put(gdw_map *m, const char *key, size_t val, int replace);
+/* Room for n keys without growing.  0 ok, -1 out of memory. */
+int gdw__map_reserve(gdw_map *m, size_t n);
 /* 0 and *val if present, -1 if absent. */
 int gdw__map_get(const gdw_map *m, const char *key, size_t *val);
 void gdw__map_free(gdw_map *m);
@@ -128,6 +130,7 @@ typedef struct gdw_srcfile {
 
 struct gdw_types; /* gdw_type.c */
 typedef struct gdw_image gdw_image; /* gdw_image.c */
+struct gdw_fdes; /* gdw_fde.c */
 struct gdw_vcache; /* gdw_types.c: type facts, members, variables */
 
 struct gdw_file {
@@ -136,6 +139,7 @@ struct gdw_file {
 	Elf *elf;
 	Dwarf *dw;        /* over img's Elf when there is one, else over elf */
 	gdw_image *img;   /* decompressed debug sections; NULL: none */
+	struct gdw_fdes *fdes; /* .debug_frame index (gdw_fde.c) */
 	uint64_t entry;
 	int pie;
 	uint64_t first_load;
@@ -246,6 +250,12 @@ void gdw__image_release(gdw_file *f, const char *name, uint64_t upto);
  * 0 ok, -1 out of the section or unreadable. */
 int gdw__image_pread(gdw_file *f, const char *name, uint64_t off, void *buf,
 		     size_t n);
+
+/* gdw_fde.c: the CFA at pc from .debug_frame read by godap: 0 ok, -1 no
+ * FDE covers pc, 1 not in the shape it reads (ask libdw). */
+int gdw__fde_cfa(gdw_file *f, uint64_t pc, const uint64_t regs[17],
+		 uint64_t *cfa);
+void gdw__fdes_free(gdw_file *f);
 
 /* gdw_lhdr.c: source files named by each CU's line-program header. */
 int gdw__files_load(gdw_file *f, gd_err *err);
