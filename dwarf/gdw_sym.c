@@ -4,6 +4,7 @@
 
 #include <gelf.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int cmp_by_addr(const void *a, const void *b)
 {
@@ -13,12 +14,36 @@ static int cmp_by_addr(const void *a, const void *b)
 	return x->size > y->size ? -1 : x->size < y->size; /* bigger first */
 }
 
-static int sorted(const gdw_symref *v, size_t n)
+/* Sorts by address.  Go's linker writes the local symbols, then the
+ * global ones, each run in address order: two runs are merged in one
+ * pass, anything else goes to qsort.  0 ok, -1 out of memory. */
+static int sort_refs(gdw_symref *v, size_t n)
 {
+	size_t cut = 0, descents = 0;
 	for (size_t i = 1; i < n; i++)
-		if (cmp_by_addr(&v[i - 1], &v[i]) > 0)
-			return 0;
-	return 1;
+		if (cmp_by_addr(&v[i - 1], &v[i]) > 0) {
+			cut = i;
+			descents++;
+		}
+	if (descents == 0)
+		return 0;
+	if (descents > 1) {
+		qsort(v, n, sizeof(*v), cmp_by_addr);
+		return 0;
+	}
+	gdw_symref *t = malloc(n * sizeof(*t));
+	if (!t)
+		return -1;
+	size_t a = 0, b = cut, k = 0;
+	while (a < cut && b < n)
+		t[k++] = cmp_by_addr(&v[b], &v[a]) < 0 ? v[b++] : v[a++];
+	while (a < cut)
+		t[k++] = v[a++];
+	while (b < n)
+		t[k++] = v[b++];
+	memcpy(v, t, n * sizeof(*v));
+	free(t);
+	return 0;
 }
 
 /* The string table's bytes when they end with a NUL (then every name
@@ -97,13 +122,9 @@ static int build(gdw_file *f)
 			f->objs_by_addr[f->nobjs_by_addr++] =
 				(gdw_symref){g->value, g->size, i};
 	}
-	/* Go's linker writes them in address order: sort only if not. */
-	if (!sorted(f->funcs_by_addr, f->nfuncs_by_addr))
-		qsort(f->funcs_by_addr, f->nfuncs_by_addr,
-		      sizeof(*f->funcs_by_addr), cmp_by_addr);
-	if (!sorted(f->objs_by_addr, f->nobjs_by_addr))
-		qsort(f->objs_by_addr, f->nobjs_by_addr,
-		      sizeof(*f->objs_by_addr), cmp_by_addr);
+	if (sort_refs(f->funcs_by_addr, f->nfuncs_by_addr) < 0 ||
+	    sort_refs(f->objs_by_addr, f->nobjs_by_addr) < 0)
+		return -1;
 	return 0;
 }
 
