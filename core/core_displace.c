@@ -244,8 +244,10 @@ static int prepare_bp(core_live *p, core_bp *bp, gd_err *err)
 	return 0;
 }
 
-/* One single step of t where it stands; signals met before the step are
- * held in t->pending_sig (a fault ends it).  *gone: the thread exited. */
+/* One single step of t where it stands (t->regs first, when they are
+ * dirty); a signal met before the step is held in t->pending_sig (the
+ * last one wins; a fault ends the step).  *gone: the thread exited, and is
+ * removed.  Leaves the registers after the step in *r and t->regs. */
 static int step_in_slot(core_live *p, core_thread *t,
 			struct user_regs_struct *r, int *gone, gd_err *err)
 {
@@ -262,15 +264,20 @@ static int step_in_slot(core_live *p, core_thread *t,
 		if (w < 0)
 			return gd_err_sys(err, "waitpid(%d)", (int)t->tid);
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
+			/* Let the main wait loop see the exit: nothing to
+			 * resume here. */
 			core__thread_remove(p, t->tid);
 			*gone = 1;
 			return 0;
 		}
 		int sig = WSTOPSIG(st), event = st >> 16;
 		if (event)
-			continue;
+			continue; /* a leftover interrupt: step again */
 		if (sig == SIGTRAP)
 			break;
+		/* Held until the instruction has run; a fault (a nil check,
+		 * say) means it did not: the program must see it at the
+		 * instruction's own address. */
 		t->pending_sig = sig;
 		if (core__is_fault(sig))
 			break;
@@ -313,7 +320,7 @@ int core__scratch_fixup(core_live *p, core_thread *t, gd_err *err)
 		if (step_in_slot(p, t, &r, &gone, err) < 0)
 			return -1;
 		if (gone)
-			return 1;
+			return CORE_FIXUP_GONE;
 		if (r.rip != slot + len) {
 			/* It faulted: at its own address for the program. */
 			r.rip = addr + (r.rip - slot);
@@ -342,7 +349,7 @@ int core__displaced_resume(core_live *p, core_thread *t, gd_err *err)
 		}
 	}
 	if (!p->scratch)
-		return 1;
+		return CORE_DISP_CANNOT;
 	uint64_t addr = t->stepover;
 	struct user_regs_struct r;
 	if (live_regs(p, t->tid, &r, err) < 0)
@@ -350,11 +357,11 @@ int core__displaced_resume(core_live *p, core_thread *t, gd_err *err)
 	if (r.rip != addr) {
 		gd_log_debug(p->log, "core: thread %d at %#lx, not at %#lx", (int)t->tid,
 			     (unsigned long)r.rip, (unsigned long)addr);
-		return 1;
+		return CORE_DISP_CANNOT;
 	}
 	core_bp *bp = core__bp(p, addr);
 	if (!bp)
-		return 1;
+		return CORE_DISP_CANNOT;
 	if (bp->disp_state == 0 && prepare_bp(p, bp, err) < 0)
 		return -1;
 	const uint8_t *buf = bp->disp_bytes;
@@ -364,7 +371,7 @@ int core__displaced_resume(core_live *p, core_thread *t, gd_err *err)
 	if (len == 0) {
 		gd_log_debug(p->log, "core: cannot displace the instruction at %#lx",
 			     (unsigned long)addr);
-		return 1;
+		return CORE_DISP_CANNOT;
 	}
 	if (emulate) {
 		if (is_call) {
@@ -401,41 +408,18 @@ int core__displaced_resume(core_live *p, core_thread *t, gd_err *err)
 		}
 	}
 	r.rip = at;
-	if (ptrace(PTRACE_SETREGS, t->tid, 0, &r) < 0)
-		return gd_err_sys(err, "ptrace(PTRACE_SETREGS, %d)", (int)t->tid);
-	t->regs_valid = 0;
-	int held = t->pending_sig;
+	t->regs = r;
+	t->regs_valid = 2;
+	/* A signal held from before stays held unless the step meets a
+	 * newer one. */
+	int held = t->pending_sig, gone = 0;
 	t->pending_sig = 0;
-	for (;;) {
-		if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0)
-			return gd_err_sys(err, "ptrace(PTRACE_SINGLESTEP, %d)", (int)t->tid);
-		int st;
-		pid_t w;
-		while ((w = waitpid(t->tid, &st, __WALL)) < 0 && errno == EINTR)
-			;
-		if (w < 0)
-			return gd_err_sys(err, "waitpid(%d)", (int)t->tid);
-		if (WIFEXITED(st) || WIFSIGNALED(st)) {
-			/* Let the main wait loop see the exit: nothing to
-			 * resume here. */
-			core__thread_remove(p, t->tid);
-			return 0;
-		}
-		int sig = WSTOPSIG(st), event = st >> 16;
-		if (event)
-			continue; /* a leftover interrupt: step again */
-		if (sig == SIGTRAP)
-			break;
-		if (core__is_fault(sig)) {
-			/* The instruction faulted (a nil check, say): the
-			 * program must see the fault at its own address. */
-			held = sig;
-			break;
-		}
-		held = sig; /* hold it until the instruction has run */
-	}
-	if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) < 0)
-		return gd_err_sys(err, "ptrace(PTRACE_GETREGS, %d)", (int)t->tid);
+	if (step_in_slot(p, t, &r, &gone, err) < 0)
+		return -1;
+	if (gone)
+		return 0;
+	if (t->pending_sig)
+		held = t->pending_sig;
 	if (r.rip != at + len) {
 		/* The instruction faulted: the fault PC is in the scratch
 		 * page; put it back where the program expects it. */

@@ -161,14 +161,22 @@ int core__cont(core_live *p, core_thread *t, gd_err *err);
 core_bp *core__bp(const core_live *p, uint64_t addr);
 /* Loads the watchpoints into a stopped thread's debug registers. */
 int core__hw_apply(core_live *p, pid_t tid, gd_err *err);
+/* What core__displaced_resume and core__scratch_fixup answer besides the
+ * gd_err convention's 0 and -1: an outcome, not an error. */
+enum {
+	CORE_DISP_CANNOT = 1, /* the instruction cannot run out of line
+				 here: the caller stops every thread and
+				 steps it in place instead */
+	CORE_FIXUP_GONE = 1,  /* the thread exited meanwhile (t is gone) */
+};
 /* Runs t's instruction under its breakpoint out of line and resumes t
- * alone.  1: cannot (the caller stops everything instead). */
+ * alone: 0 done (t resumed, or it exited), CORE_DISP_CANNOT, -1 failed. */
 int core__displaced_resume(core_live *p, core_thread *t, gd_err *err);
 /* t stopped after being sent to a scratch slot: if its PC is still in the
  * scratch page, puts it back at the matching original address (a fault
  * there, a signal before the jump back) so that nobody, the program's
- * signal handlers included, ever sees a scratch PC.  1: the thread exited
- * meanwhile (t is gone). */
+ * signal handlers included, ever sees a scratch PC.  0, CORE_FIXUP_GONE,
+ * or -1 failed. */
 int core__scratch_fixup(core_live *p, core_thread *t, gd_err *err);
 /* Which slot fired (reads and clears DR6); -1 if none. */
 int core__hw_slot(core_live *p, pid_t tid);

@@ -249,8 +249,10 @@ static int handle_status(core_live *p, pid_t tid, int st, core_stop *out,
 	t->regs_valid = 0;
 	if (t->in_scratch) {
 		int rc = core__scratch_fixup(p, t, err);
-		if (rc != 0)
-			return rc < 0 ? -1 : 0;
+		if (rc < 0)
+			return -1;
+		if (rc == CORE_FIXUP_GONE)
+			return 0;
 	}
 	int sig = WSTOPSIG(st);
 	int event = st >> 16;
@@ -596,7 +598,7 @@ int live_resume_thread(core_live *p, pid_t tid, gd_err *err)
 		return 0;
 	if (t->stepover && core__bp(p, t->stepover)) {
 		int rc = core__displaced_resume(p, t, err);
-		if (rc <= 0)
+		if (rc != CORE_DISP_CANNOT)
 			return rc;
 		gd_log_debug(p->log, "core: stepping %d over %#lx with every "
 			     "thread stopped", (int)tid, (unsigned long)t->stepover);

@@ -9,7 +9,11 @@
  * Addresses are the ELF's link-time addresses.  PIE load bias is the
  * caller's business (goruntime adds it).
  *
- * Error convention: common/gd_err.h (0 ok, -1 + message). */
+ * Error convention: common/gd_err.h (0 ok, -1 + message; a lookup that
+ * finds nothing answers GD_ENOTFOUND, no message).  The few functions
+ * without a gd_err (hot lookups whose callers only want "have it or not")
+ * still tell the two apart: GD_ENOTFOUND absent, -1 the debug info could
+ * not be read. */
 #ifndef GDW_H
 #define GDW_H
 
@@ -32,7 +36,8 @@ int gdw_is_pie(const gdw_file *f);        /* ET_DYN */
 /* Lowest p_vaddr of the PT_LOAD segments (for computing the PIE bias). */
 uint64_t gdw_first_load_vaddr(const gdw_file *f);
 
-/* Raw (decompressed) section bytes, owned by f; -1 if absent.  addr may be
+/* Raw (decompressed) section bytes, owned by f; GD_ENOTFOUND if absent
+ * (or SHT_NOBITS), -1 if it cannot be read or decompressed.  addr may be
  * NULL. */
 int gdw_section(gdw_file *f, const char *name, const uint8_t **data,
 		size_t *size, uint64_t *addr);
@@ -60,12 +65,14 @@ const char *gdw_sym_at(gdw_file *f, uint64_t addr, uint64_t *start);
 const char *gdw_sym_func_before(gdw_file *f, uint64_t pc, uint64_t *start,
 				uint64_t *size);
 
-/* Start of the first sized function symbol after pc; -1 if none. */
+/* Start of the first sized function symbol after pc; GD_ENOTFOUND if
+ * none, -1 if the symbol table cannot be read. */
 int gdw_sym_func_next(gdw_file *f, uint64_t pc, uint64_t *start);
 
 /* ---- line tables ---- */
-/* File and line of pc (the row whose range holds pc).  -1 if unknown.
- * The returned file name is owned by f. */
+/* File and line of pc (the row whose range holds pc).  GD_ENOTFOUND if
+ * no row holds pc, -1 if the line table cannot be read.  The returned
+ * file name is owned by f. */
 int gdw_pc_line(gdw_file *f, uint64_t pc, const char **file, int *line);
 
 typedef struct gdw_line_addrs {
@@ -126,7 +133,7 @@ typedef struct gdw_func {
  * when the DWARF there cannot be read. */
 int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out);
 /* Exact name lookup over all subprograms (builds a name index on first
- * use).  -1 if none. */
+ * use).  GD_ENOTFOUND if none, -1 if the index cannot be built. */
 int gdw_func_by_name(gdw_file *f, const char *name, gdw_func *out);
 
 /* 1 if fn is a compiler-made wrapper (DW_AT_trampoline: method-value,
@@ -167,7 +174,8 @@ int gdw_inlined_each(gdw_file *f, int (*match)(const char *name, void *ctx),
 /* ---- call frame information (.debug_frame) ---- */
 /* Canonical frame address at pc, given the register values of that frame
  * (DWARF x86-64 register numbering: 6 = rbp, 7 = rsp, 16 = rip).  Return
- * address is at cfa - 8 for Go code.  -1 if no CFI covers pc. */
+ * address is at cfa - 8 for Go code.  GD_ENOTFOUND if no CFI covers pc,
+ * -1 if its rule is not one we evaluate. */
 int gdw_cfa(gdw_file *f, uint64_t pc, const uint64_t regs[17],
 	    uint64_t *cfa);
 

@@ -60,16 +60,16 @@ static int eval(const Dwarf_Op *ops, size_t nops, const uint64_t regs[17],
 int gdw_cfa(gdw_file *f, uint64_t pc, const uint64_t regs[17], uint64_t *cfa)
 {
 	int own = gdw__fde_cfa(f, pc, regs, cfa);
-	if (own <= 0)
+	if (own == 0 || own == GD_ENOTFOUND)
 		return own;
 	if (gdw__image_need(f, ".debug_frame") < 0)
 		return -1;
 	Dwarf_CFI *cfi = dwarf_getcfi(f->dw);
 	if (!cfi)
-		return -1;
+		return GD_ENOTFOUND; /* no .debug_frame at all */
 	Dwarf_Frame *frame = NULL;
 	if (dwarf_cfi_addrframe(cfi, pc, &frame) != 0)
-		return -1;
+		return GD_ENOTFOUND; /* no FDE covers pc */
 	Dwarf_Op *ops = NULL;
 	size_t nops = 0;
 	int rc = -1;

@@ -409,7 +409,7 @@ int gdw__fde_cfa(gdw_file *f, uint64_t pc, const uint64_t regs[17],
 	if (x->state < 0)
 		return 1;
 	if (pc < x->marks[0].lo || pc >= x->end_pc)
-		return -1; /* no FDE covers it (libdw would find none either) */
+		return GD_ENOTFOUND; /* no FDE covers it (nor would libdw) */
 	size_t lo = 0, hi = x->nmarks; /* last mark with lo <= pc */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -426,10 +426,10 @@ int gdw__fde_cfa(gdw_file *f, uint64_t pc, const uint64_t regs[17],
 	uint8_t *w = malloc((size_t)(end - off));
 	if (!w)
 		return 1;
-	int rc = -1; /* in a gap between FDEs: none covers pc */
+	int rc = GD_ENOTFOUND; /* in a gap between FDEs: none covers pc */
 	if (frame_read(f, x, off, w, (size_t)(end - off)) < 0)
 		rc = 1;
-	for (size_t at = 0; rc == -1 && at + 8 <= end - off;) {
+	for (size_t at = 0; rc == GD_ENOTFOUND && at + 8 <= end - off;) {
 		uint64_t next, cie_ptr;
 		int cie;
 		if (entry_head(w + at, (size_t)(end - off - at), at, &next, &cie,

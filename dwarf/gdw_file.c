@@ -197,10 +197,12 @@ int gdw_section(gdw_file *f, const char *name, const uint8_t **data,
 	}
 	Elf_Scn *scn = find_scn(f->elf, name);
 	if (!scn)
-		return -1;
+		return GD_ENOTFOUND;
 	GElf_Shdr sh;
-	if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+	if (!gelf_getshdr(scn, &sh))
 		return -1;
+	if (sh.sh_type == SHT_NOBITS)
+		return GD_ENOTFOUND; /* no bytes in the file */
 	if ((sh.sh_flags & SHF_COMPRESSED) &&
 	    (elf_compress(scn, 0, 0) < 0 || !gelf_getshdr(scn, &sh)))
 		return -1;

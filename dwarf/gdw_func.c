@@ -157,8 +157,10 @@ int gdw_func_by_name(gdw_file *f, const char *name, gdw_func *out)
 		}
 	}
 	size_t v;
-	if (f->fnames_state < 0 || gdw__map_get(&f->func_names, name, &v) < 0)
+	if (f->fnames_state < 0)
 		return -1;
+	if (gdw__map_get(&f->func_names, name, &v) < 0)
+		return GD_ENOTFOUND;
 	gdw_cu *cu = &f->cus[v >> 32];
 	fill(f, cu, &cu->funcs[v & 0xffffffffu], out);
 	return 0;

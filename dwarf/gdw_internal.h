@@ -194,6 +194,9 @@ void gdw__vcache_free(struct gdw_vcache *c);
 
 /* gdw_type.c */
 void gdw__types_free(struct gdw_types *t);
+/* The DIE of the type named name: 0, GD_ENOTFOUND (no message) when the
+ * program has no such type, -1 with a message when the index cannot be
+ * built or the DIE read. */
 int gdw__type_die(gdw_file *f, const char *name, Dwarf_Die *out,
 		  gd_err *err);
 
@@ -251,8 +254,8 @@ void gdw__image_release(gdw_file *f, const char *name, uint64_t upto);
 int gdw__image_pread(gdw_file *f, const char *name, uint64_t off, void *buf,
 		     size_t n);
 
-/* gdw_fde.c: the CFA at pc from .debug_frame read by godap: 0 ok, -1 no
- * FDE covers pc, 1 not in the shape it reads (ask libdw). */
+/* gdw_fde.c: the CFA at pc from .debug_frame read by godap: 0 ok,
+ * GD_ENOTFOUND no FDE covers pc, 1 not in the shape it reads (ask libdw). */
 int gdw__fde_cfa(gdw_file *f, uint64_t pc, const uint64_t regs[17],
 		 uint64_t *cfa);
 void gdw__fdes_free(gdw_file *f);

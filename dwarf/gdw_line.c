@@ -9,11 +9,15 @@
 int gdw_pc_line(gdw_file *f, uint64_t pc, const char **file, int *line)
 {
 	gdw_cu *cu = gdw__cu_for_pc(f, pc);
-	if (!cu || pc == UINT64_MAX || gdw__cu_lines(f, cu, NULL) < 0)
+	if (!cu || pc == UINT64_MAX)
+		return GD_ENOTFOUND;
+	/* The callers want a line or none; why the table cannot be read is
+	 * told by gdw_rows_in/gdw_line_addrs_for, which take a gd_err. */
+	if (gdw__cu_lines(f, cu, NULL) < 0)
 		return -1;
 	size_t i = gdw__rows_lower(cu, pc + 1); /* first row past pc */
 	if (i == 0 || cu->rows[i - 1].end_seq)
-		return -1;
+		return GD_ENOTFOUND;
 	if (file)
 		*file = cu->rows[i - 1].file;
 	if (line)

@@ -256,7 +256,7 @@ int gdw_sym_func_next(gdw_file *f, uint64_t pc, uint64_t *start)
 			hi = mid;
 	}
 	if (lo == f->nfuncs_by_addr)
-		return -1;
+		return GD_ENOTFOUND;
 	*start = f->funcs_by_addr[lo].value;
 	return 0;
 }

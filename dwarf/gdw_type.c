@@ -120,10 +120,22 @@ int gdw__type_die(gdw_file *f, const char *name, Dwarf_Die *out, gd_err *err)
 	if (gdw__map_get(&t->names, name, &off) < 0 &&
 	    walk_until(f, t, name) < 0)
 		return gd_err_set(err, "out of memory");
-	if (gdw__map_get(&t->names, name, &off) == 0 &&
-	    dwarf_offdie(gdw__dwarf(f), (Dwarf_Off)off, out))
-		return 0;
-	return gd_err_set(err, "type %s not found in the debug info", name);
+	if (gdw__map_get(&t->names, name, &off) < 0)
+		return GD_ENOTFOUND;
+	if (!dwarf_offdie(gdw__dwarf(f), (Dwarf_Off)off, out))
+		return gd_err_set(err, "type %s: cannot read its DIE", name);
+	return 0;
+}
+
+/* gdw__type_die for the callers that need a type: its absence is their
+ * failure, with a message. */
+static int need_type_die(gdw_file *f, const char *name, Dwarf_Die *out,
+			 gd_err *err)
+{
+	int rc = gdw__type_die(f, name, out, err);
+	if (rc == GD_ENOTFOUND)
+		return gd_err_set(err, "type %s not found in the debug info", name);
+	return rc;
 }
 
 /* Follows typedefs (Go emits `main.T` as a typedef of the struct). */
@@ -159,7 +171,7 @@ static int member_walk(gdw_file *f, const char *type_name, const char *path,
 		       uint64_t *off, gd_err *err)
 {
 	Dwarf_Die d;
-	if (gdw__type_die(f, type_name, &d, err) < 0)
+	if (need_type_die(f, type_name, &d, err) < 0)
 		return -1;
 	uint64_t total = 0;
 	const char *p = path;
@@ -204,7 +216,7 @@ int gdw_type_size(gdw_file *f, const char *type_name, uint64_t *size,
 		  gd_err *err)
 {
 	Dwarf_Die d;
-	if (gdw__type_die(f, type_name, &d, err) < 0)
+	if (need_type_die(f, type_name, &d, err) < 0)
 		return -1;
 	if (strip_typedefs(&d) < 0)
 		return gd_err_set(err, "type %s: broken typedef", type_name);
@@ -240,9 +252,10 @@ static int find_const(Dwarf_Die *die, void *ctx)
 int gdw_runtime_const(gdw_file *f, const char *name, int64_t *out)
 {
 	struct const_find c = {name, 0, 0};
-	gdw__each_top_die_in(f, "runtime", 1, find_const, &c);
-	if (!c.found)
+	if (gdw__each_top_die_in(f, "runtime", 1, find_const, &c) < 0 && !c.found)
 		return -1;
+	if (!c.found)
+		return GD_ENOTFOUND;
 	*out = c.value;
 	return 0;
 }

@@ -19,7 +19,8 @@ int gdw_type_size(gdw_file *f, const char *type_name, uint64_t *size,
 		  gd_err *err);
 
 /* A constant of the runtime's CUs (DW_TAG_constant, e.g.
- * "runtime.stackGuard"); -1 if absent.  Walks those CUs: not for hot paths. */
+ * "runtime.stackGuard"); GD_ENOTFOUND if absent, -1 if the CUs cannot be
+ * read.  Walks those CUs: not for hot paths. */
 int gdw_runtime_const(gdw_file *f, const char *name, int64_t *out);
 
 #endif

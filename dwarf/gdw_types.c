@@ -358,11 +358,13 @@ const gdw_member *gdw_type_member(gdw_file *f, gdw_tref t, const char *name)
 	return NULL;
 }
 
-int gdw_type_by_name(gdw_file *f, const char *name, gdw_tref *out)
+int gdw_type_by_name(gdw_file *f, const char *name, gdw_tref *out,
+		     gd_err *err)
 {
 	Dwarf_Die d;
-	if (gdw__type_die(f, name, &d, NULL) < 0)
-		return -1;
+	int rc = gdw__type_die(f, name, &d, err);
+	if (rc < 0)
+		return rc;
 	*out = dwarf_dieoffset(&d);
 	return 0;
 }
@@ -419,7 +421,7 @@ int gdw_type_by_rtype(gdw_file *f, uint64_t off, gdw_tref *out)
 			hi = mid;
 	}
 	if (lo >= c->nrt || c->rt[lo].rtype != off)
-		return -1;
+		return GD_ENOTFOUND;
 	/* Several DIEs can share a descriptor; prefer the lowest offset
 	 * (qsort is not stable). */
 	Dwarf_Off best = c->rt[lo].off;

@@ -223,15 +223,17 @@ int gdw_globals(gdw_file *f, const char *prefix, gdw_var **out, size_t *n,
 	return 0;
 }
 
-int gdw_global(gdw_file *f, const char *name, gdw_var *out)
+int gdw_global(gdw_file *f, const char *name, gdw_var *out, gd_err *err)
 {
-	struct gdw_vcache *c = globals_index(f, NULL);
+	struct gdw_vcache *c = globals_index(f, err);
 	if (!c)
 		return -1;
 	size_t i = glob_lower(c, name);
 	if (i >= c->nglobs || strcmp(c->globs[i].name, name) != 0)
-		return -1;
-	return glob_var(f, &c->globs[i], out);
+		return GD_ENOTFOUND;
+	if (glob_var(f, &c->globs[i], out) < 0)
+		return gd_err_set(err, "%s: cannot read its debug info", name);
+	return 0;
 }
 
 /* ---- location expressions ---- */

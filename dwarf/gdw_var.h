@@ -61,11 +61,14 @@ int gdw_type_members(gdw_file *f, gdw_tref t, const gdw_member **out,
 /* Looks a member up by name; NULL if absent (no message). */
 const gdw_member *gdw_type_member(gdw_file *f, gdw_tref t, const char *name);
 
-/* A type by its Go name ("int", "main.Point", "*main.Point").  -1 (no
- * message) if the program has no such type. */
-int gdw_type_by_name(gdw_file *f, const char *name, gdw_tref *out);
+/* A type by its Go name ("int", "main.Point", "*main.Point").
+ * GD_ENOTFOUND (no message) if the program has no such type; -1 with a
+ * message when the type index cannot be built. */
+int gdw_type_by_name(gdw_file *f, const char *name, gdw_tref *out,
+		     gd_err *err);
 /* The type whose DW_AT_go_runtime_type is off (the descriptor's offset
- * from runtime.types).  The index is built once.  -1 if none. */
+ * from runtime.types).  The index is built once.  GD_ENOTFOUND if none,
+ * -1 if the index cannot be built. */
 int gdw_type_by_rtype(gdw_file *f, uint64_t off, gdw_tref *out);
 
 /* ---- variables ---- */
@@ -97,8 +100,10 @@ int gdw_vars_in(gdw_file *f, uint64_t pc, uint64_t inl_die, int line,
 int gdw_globals(gdw_file *f, const char *prefix, gdw_var **out, size_t *n,
 		gd_err *err);
 /* One package variable by full name ("main.counter",
- * "net/http.DefaultClient").  -1 (no message) if absent. */
-int gdw_global(gdw_file *f, const char *name, gdw_var *out);
+ * "net/http.DefaultClient").  GD_ENOTFOUND (no message) if the program
+ * has no such variable; -1 with a message when the index of package
+ * variables cannot be built or the variable's DIE read. */
+int gdw_global(gdw_file *f, const char *name, gdw_var *out, gd_err *err);
 
 /* ---- locations ---- */
 /* DWARF x86-64 register numbers: 0 rax 1 rdx 2 rcx 3 rbx 4 rsi 5 rdi

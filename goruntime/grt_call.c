@@ -319,7 +319,9 @@ static void panic_text(grt_target *t, const uint64_t eface[2], gd_err *err)
 	gd_err e = GD_ERR_INIT;
 	if (eface[0] && grt__rtype_type(t, eface[0], &dyn, &e) == 0) {
 		gdw_tref ef;
-		if (gdw_type_by_name(t->dw, "interface {}", &ef) == 0) {
+		/* best effort: without the eface type (or its index) the
+		 * panic is told in the generic notation below. */
+		if (gdw_type_by_name(t->dw, "interface {}", &ef, NULL) == 0) {
 			grt_value v = {0};
 			if (grt_value_of_bytes(&v, ef, eface, 16) == 0) {
 				grt_value d = {0};

@@ -52,11 +52,14 @@ static int is_signed(gdw_kind k) { return k >= GDW_K_INT && k <= GDW_K_INT64; }
 static int is_float(gdw_kind k) { return k == GDW_K_FLOAT32 || k == GDW_K_FLOAT64; }
 static int is_num(gdw_kind k) { return is_int(k) || is_float(k); }
 
+/* A type the expression needs: absent is the user's error, a failure to
+ * read the type index keeps its own message. */
 static int type_named(ctx *c, const gx_node *n, const char *name, gdw_tref *out)
 {
-	if (gdw_type_by_name(c->t->dw, name, out) < 0)
+	int rc = gdw_type_by_name(c->t->dw, name, out, c->err);
+	if (rc == GD_ENOTFOUND)
 		return fail(c, n, "type %s is not in the program", name);
-	return 0;
+	return rc;
 }
 
 /* A typed scalar from host numbers. */
@@ -86,7 +89,11 @@ static int make_bool(ctx *c, const gx_node *n, int b, ev *out)
 {
 	gdw_tref bt;
 	memset(out, 0, sizeof(*out));
-	if (gdw_type_by_name(c->t->dw, "bool", &bt) < 0) {
+	int found = gdw_type_by_name(c->t->dw, "bool", &bt, c->err);
+	if (found == -1)
+		return -1;
+	if (found == GD_ENOTFOUND) {
+		/* A program that never uses bool: an untyped constant. */
 		out->is_const = 1;
 		out->c.kind = GX_V_BOOL;
 		out->c.b = b;
@@ -160,14 +167,21 @@ static int eval_selector(ctx *c, const gx_node *n, ev *out)
 		if (x->kind == GX_N_IDENT) {
 			grt_value tmp;
 			gd_err e = GD_ERR_INIT;
-			/* A local named like a package shadows the package. */
+			/* A local named like a package shadows the package
+			 * (a failed lookup of the package's own variable
+			 * counts as none: the full name is tried below). */
 			is_var = grt_scope_lookup(c->s, pkg, &tmp, &e) == 0 &&
-				 gdw_global(c->t->dw, pkg, &g) < 0;
+				 gdw_global(c->t->dw, pkg, &g, NULL) < 0;
 			gd_err_clear(&e);
 			if (is_var)
 				grt_value_free(&tmp);
 		}
-		if (!is_var && gdw_global(c->t->dw, full, &g) == 0) {
+		int gl = is_var ? GD_ENOTFOUND : gdw_global(c->t->dw, full, &g, c->err);
+		if (gl == -1) {
+			free(full);
+			return -1;
+		}
+		if (gl == 0) {
 			gd_err e = GD_ERR_INIT;
 			int r = grt_scope_lookup(c->s, full, &out->v, &e);
 			gd_err_clear(&e);
@@ -595,11 +609,8 @@ static int eval_unary(ctx *c, const gx_node *n, ev *out)
 		int r = -1;
 		if (pn) {
 			snprintf(pn, len, "*%s", ti ? ti->name : "");
-			if (gdw_type_by_name(c->t->dw, pn, &pt) == 0) {
+			if (type_named(c, n, pn, &pt) == 0)
 				r = grt_value_of_bytes(&out->v, pt, &x.v.addr, 8);
-			} else {
-				fail(c, n, "type %s is not in the program", pn);
-			}
 			free(pn);
 		}
 		ev_free(&x);
@@ -824,9 +835,7 @@ static int eval_slice(ctx *c, const gx_node *n, ev *out)
 		if (!sn)
 			goto done;
 		snprintf(sn, len, "[]%s", ei ? ei->name : "");
-		int ok = gdw_type_by_name(c->t->dw, sn, &rtype) == 0;
-		if (!ok)
-			fail(c, n, "type %s is not in the program", sn);
+		int ok = type_named(c, n, sn, &rtype) == 0;
 		free(sn);
 		if (!ok)
 			goto done;
@@ -1100,8 +1109,8 @@ static int find_method(ctx *c, const gx_node *n, const grt_value *v,
 			gdw_tref pt;
 			if (asprintf(&ptn, "*%s", ti->name) < 0) {
 				r = gd_err_set(c->err, "out of memory");
-			} else if (gdw_type_by_name(t->dw, ptn, &pt) < 0) {
-				r = fail(c, n, "type %s is not in the program", ptn);
+			} else if (type_named(c, n, ptn, &pt) < 0) {
+				r = -1;
 			} else {
 				uint64_t a = v->addr;
 				r = grt_value_of_bytes(recv, pt, &a, 8) < 0 ?
@@ -1427,7 +1436,9 @@ static int is_builtin_call(ctx *c, const gx_node *n)
 			grt_value_free(&tmp);
 		return !shadow;
 	}
-	return gdw_type_by_name(c->t->dw, f->name, &conv) == 0;
+	/* A failure to read the type index: not a conversion; the call
+	 * path reports what it finds. */
+	return gdw_type_by_name(c->t->dw, f->name, &conv, NULL) == 0;
 }
 
 static int eval_func_call(ctx *c, const gx_node *n, ev *out)
@@ -1558,8 +1569,11 @@ static int eval_call(ctx *c, const gx_node *n, ev *out)
 	}
 	/* conversion to a numeric type */
 	gdw_tref tt;
-	if (gdw_type_by_name(c->t->dw, f->name, &tt) < 0) {
-		r = fail(c, f, "undefined: %s (function calls are not supported)", f->name);
+	int found = gdw_type_by_name(c->t->dw, f->name, &tt, c->err);
+	if (found < 0) {
+		r = found == GD_ENOTFOUND
+			? fail(c, f, "undefined: %s (function calls are not supported)", f->name)
+			: -1;
 		goto done;
 	}
 	const gdw_tinfo *ti = tinfo(c, tt);
@@ -1681,7 +1695,10 @@ static int materialize(ctx *c, const gx_node *n, ev *x, grt_value *out)
 		break;
 	}
 	gdw_tref t;
-	if (!dt || gdw_type_by_name(c->t->dw, dt, &t) < 0)
+	int found = dt ? gdw_type_by_name(c->t->dw, dt, &t, c->err) : GD_ENOTFOUND;
+	if (found == -1)
+		return -1;
+	if (found == GD_ENOTFOUND)
 		return fail(c, n, "%s", "constant of this kind cannot be shown as a value");
 	return const_to(c, n, &x->c, t, out);
 }

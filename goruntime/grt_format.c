@@ -818,8 +818,12 @@ static int complex_kids(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 {
 	gdw_tref ft;
 	int half = ti->kind == GDW_K_COMPLEX64 ? 4 : 8;
-	if (gdw_type_by_name(t->dw, half == 4 ? "float32" : "float64", &ft) < 0)
-		return gd_err_set(err, "no float type in the program");
+	const char *fname = half == 4 ? "float32" : "float64";
+	int found = gdw_type_by_name(t->dw, fname, &ft, err);
+	if (found == GD_ENOTFOUND)
+		return gd_err_set(err, "type %s is not in the program", fname);
+	if (found < 0)
+		return -1;
 	uint8_t raw[16];
 	if (grt_value_read(t, v, 0, raw, (size_t)half * 2, err) < 0)
 		return -1;

@@ -123,9 +123,13 @@ int grt_goroutine_labels(grt_target *t, const grt_goroutine *g,
 	uint64_t off;
 	gdw_tref type;
 	/* A program without runtime/pprof has no labelMap: no labels. */
-	if (!gdw_has_member(t->dw, "runtime.g", "labels") ||
-	    gdw_type_by_name(t->dw, "runtime/pprof.labelMap", &type) < 0)
+	if (!gdw_has_member(t->dw, "runtime.g", "labels"))
 		return 0;
+	int found = gdw_type_by_name(t->dw, "runtime/pprof.labelMap", &type, err);
+	if (found == GD_ENOTFOUND)
+		return 0;
+	if (found < 0)
+		return -1;
 	if (gdw_member_offset(t->dw, "runtime.g", "labels", &off, err) < 0)
 		return -1;
 	uint64_t p = 0;

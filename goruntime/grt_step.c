@@ -108,60 +108,89 @@ static int stack_hi(grt_step *st, uint64_t *hi, gd_err *err)
 	return 0;
 }
 
-/* stepIn: the calls on the current line.  Direct calls into user code get
- * a breakpoint on the callee's body; indirect calls (closures, interface
- * methods) get one on the CALL itself, followed when hit. */
-static int arm_calls(grt_step *st, const gdw_row *rows, size_t nrows,
-		     uint64_t fn_hi, int line, gd_err *err)
+/* Calls cb for every CALL instruction of `line` at or after `from` (DWARF
+ * addresses), in the line-table rows of a function that ends at fn_hi.
+ * cb returns 0 to go on, -1 (with err set) to stop. */
+static int each_call_on_line(grt_target *t, const gdw_row *rows, size_t nrows,
+			     uint64_t fn_hi, int line, uint64_t from,
+			     int (*cb)(const cs_insn *insn, void *ctx, gd_err *err),
+			     void *ctx, gd_err *err)
 {
 	csh cs;
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
 		return gd_err_set(err, "cannot start the disassembler");
 	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
-	uint64_t bias = st->t->bias;
 	int rc = 0;
 	for (size_t i = 0; i < nrows && rc == 0; i++) {
 		if (rows[i].line != line)
 			continue;
 		uint64_t lo = rows[i].addr;
 		uint64_t hi = i + 1 < nrows ? rows[i + 1].addr : fn_hi;
-		if (hi <= lo || hi - lo > (1u << 20))
+		if (hi <= from || hi <= lo || hi - lo > (1u << 20))
 			continue;
 		uint8_t *code = malloc(hi - lo);
 		if (!code) {
 			rc = gd_err_set(err, "out of memory");
 			break;
 		}
-		if (core_read_text(st->t->proc, lo + bias, code, hi - lo, NULL) < 0) {
+		/* best effort: code that cannot be read has no call a step
+		 * could follow; the line's other rows still count. */
+		if (core_read_text(t->proc, lo + t->bias, code, hi - lo, NULL) < 0) {
 			free(code);
 			continue;
 		}
 		cs_insn *insn;
 		size_t count = cs_disasm(cs, code, hi - lo, lo, 0, &insn);
-		for (size_t k = 0; k < count && rc == 0; k++) {
-			if (insn[k].id != X86_INS_CALL)
-				continue;
-			cs_x86 *x = &insn[k].detail->x86;
-			if (x->op_count == 1 && x->operands[0].type == X86_OP_IMM) {
-				gdw_func callee;
-				uint64_t target = (uint64_t)x->operands[0].imm;
-				if (gdw_func_at(st->t->dw, target, &callee) == 0 &&
-				    !skip_on_step_in(st->t->dw, &callee) &&
-				    (!st->only_entry ||
-				     callee.body_pc + bias == st->only_entry))
-					rc = add_bp(st, callee.body_pc + bias,
-						    SB_ENTRY, err);
-			} else if (!st->only_entry) {
-				rc = add_bp(st, insn[k].address + bias,
-					    SB_CALLSITE, err);
-			}
-		}
+		for (size_t k = 0; k < count && rc == 0; k++)
+			if (insn[k].id == X86_INS_CALL && insn[k].address >= from)
+				rc = cb(&insn[k], ctx, err);
 		if (count)
 			cs_free(insn, count);
 		free(code);
 	}
 	cs_close(&cs);
 	return rc;
+}
+
+/* The callee of a direct CALL (`call imm`); GD_ENOTFOUND for an indirect
+ * call or a target outside every function. */
+static int direct_callee(grt_target *t, const cs_insn *insn, gdw_func *out)
+{
+	const cs_x86 *x = &insn->detail->x86;
+	if (x->op_count != 1 || x->operands[0].type != X86_OP_IMM)
+		return GD_ENOTFOUND;
+	return gdw_func_at(t->dw, (uint64_t)x->operands[0].imm, out);
+}
+
+static int arm_call(const cs_insn *insn, void *ctx, gd_err *err)
+{
+	grt_step *st = ctx;
+	uint64_t bias = st->t->bias;
+	gdw_func callee;
+	int found = direct_callee(st->t, insn, &callee);
+	if (found == 0) {
+		if (!skip_on_step_in(st->t->dw, &callee) &&
+		    (!st->only_entry || callee.body_pc + bias == st->only_entry))
+			return add_bp(st, callee.body_pc + bias, SB_ENTRY, err);
+		return 0;
+	}
+	const cs_x86 *x = &insn->detail->x86;
+	if (x->op_count == 1 && x->operands[0].type == X86_OP_IMM)
+		return 0; /* a direct call to code without debug info (or
+			     whose DWARF cannot be read): stepped over */
+	if (!st->only_entry)
+		return add_bp(st, insn->address + bias, SB_CALLSITE, err);
+	return 0;
+}
+
+/* stepIn: the calls on the current line.  Direct calls into user code get
+ * a breakpoint on the callee's body; indirect calls (closures, interface
+ * methods) get one on the CALL itself, followed when hit. */
+static int arm_calls(grt_step *st, const gdw_row *rows, size_t nrows,
+		     uint64_t fn_hi, int line, gd_err *err)
+{
+	return each_call_on_line(st->t, rows, nrows, fn_hi, line, 0, arm_call,
+				 st, err);
 }
 
 static void arm_wrapper_targets(grt_step *st, const gdw_func *w, int depth,
@@ -224,6 +253,33 @@ int grt_step_begin_into(grt_target *t, uint64_t goid, uint64_t entry,
 	return begin(t, goid, GRT_STEP_IN, entry, 0, out, err);
 }
 
+struct targets {
+	grt_target *t;
+	int line;
+	grt_step_target *v;
+	size_t n, cap;
+};
+
+/* A direct call of a user function, once per callee. */
+static int add_target(const cs_insn *insn, void *ctx, gd_err *err)
+{
+	struct targets *tg = ctx;
+	gdw_func callee;
+	/* Indirect calls, and callees without debug info, are no targets. */
+	if (direct_callee(tg->t, insn, &callee) < 0 ||
+	    skip_on_step_in(tg->t->dw, &callee))
+		return 0;
+	uint64_t entry = callee.body_pc + tg->t->bias;
+	for (size_t d = 0; d < tg->n; d++)
+		if (tg->v[d].entry == entry)
+			return 0;
+	if (gd_grow(&tg->v, &tg->cap, tg->n, sizeof(*tg->v), 4) < 0)
+		return gd_err_set(err, "out of memory");
+	tg->v[tg->n++] = (grt_step_target){.name = callee.name, .entry = entry,
+		.call_addr = insn->address + tg->t->bias, .line = tg->line};
+	return 0;
+}
+
 /* The direct calls of user functions on the line goroutine goid is on
  * (its topmost frame of user code), from the current instruction on. */
 int grt_step_in_targets(grt_target *t, uint64_t goid, grt_step_target **out,
@@ -248,79 +304,29 @@ int grt_step_in_targets(grt_target *t, uint64_t goid, grt_step_target **out,
 	gdw_func fn;
 	gdw_row *rows = NULL;
 	size_t nrows = 0;
-	int rc = 0;
-	if (gdw_func_at(t->dw, pc - (fs[k].exact_pc ? 0 : 1), &fn) < 0 ||
-	    gdw_rows_in(t->dw, fn.lowpc, fn.highpc, &rows, &nrows, err) < 0) {
+	int rc = gdw_func_at(t->dw, pc - (fs[k].exact_pc ? 0 : 1), &fn);
+	if (rc < 0) {
+		/* No function (or its DWARF unreadable) there: a line with
+		 * no call a stepIn could choose. */
 		free(fs);
 		return 0;
 	}
-	/* From the current instruction (frame 0) or the return address. */
-	uint64_t from = pc;
-	free(fs);
-	csh cs;
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
-		free(rows);
-		return gd_err_set(err, "cannot start the disassembler");
-	}
-	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
-	grt_step_target *v = NULL;
-	size_t nv = 0, cap = 0;
-	for (size_t i = 0; i < nrows && rc == 0; i++) {
-		if (rows[i].line != line)
-			continue;
-		uint64_t lo = rows[i].addr;
-		uint64_t hi = i + 1 < nrows ? rows[i + 1].addr : fn.highpc;
-		if (hi <= from || hi <= lo || hi - lo > (1u << 20))
-			continue;
-		uint8_t *code = malloc(hi - lo);
-		if (!code) {
-			rc = gd_err_set(err, "out of memory");
-			break;
-		}
-		if (core_read_text(t->proc, lo + t->bias, code, hi - lo, NULL) < 0) {
-			free(code);
-			continue;
-		}
-		cs_insn *insn;
-		size_t count = cs_disasm(cs, code, hi - lo, lo, 0, &insn);
-		for (size_t j = 0; j < count && rc == 0; j++) {
-			cs_x86 *x = &insn[j].detail->x86;
-			if (insn[j].id != X86_INS_CALL || insn[j].address < from ||
-			    x->op_count != 1 || x->operands[0].type != X86_OP_IMM)
-				continue;
-			gdw_func callee;
-			if (gdw_func_at(t->dw, (uint64_t)x->operands[0].imm, &callee) < 0 ||
-			    skip_on_step_in(t->dw, &callee))
-				continue;
-			uint64_t entry = callee.body_pc + t->bias;
-			size_t d;
-			for (d = 0; d < nv; d++)
-				if (v[d].entry == entry)
-					break;
-			if (d < nv)
-				continue;
-			if (gd_grow(&v, &cap, nv, sizeof(*v), 4) < 0) {
-				rc = gd_err_set(err, "out of memory");
-				break;
-			}
-			v[nv].name = callee.name;
-			v[nv].entry = entry;
-			v[nv].call_addr = insn[j].address + t->bias;
-			v[nv].line = line;
-			nv++;
-		}
-		if (count)
-			cs_free(insn, count);
-		free(code);
-	}
-	cs_close(&cs);
-	free(rows);
-	if (rc < 0) {
-		free(v);
+	if (gdw_rows_in(t->dw, fn.lowpc, fn.highpc, &rows, &nrows, err) < 0) {
+		free(fs);
 		return -1;
 	}
-	*out = v;
-	*n = nv;
+	/* From the current instruction (frame 0) or the return address. */
+	free(fs);
+	struct targets tg = {t, line, NULL, 0, 0};
+	rc = each_call_on_line(t, rows, nrows, fn.highpc, line, pc, add_target,
+			       &tg, err);
+	free(rows);
+	if (rc < 0) {
+		free(tg.v);
+		return -1;
+	}
+	*out = tg.v;
+	*n = tg.n;
 	return 0;
 }
 

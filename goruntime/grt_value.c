@@ -499,22 +499,28 @@ int grt_scope_lookup(grt_scope *s, const char *name, grt_value *out,
 		free(dv);
 	}
 	gdw_var g;
-	if (gdw_global(s->t->dw, name, &g) == 0)
+	int found = gdw_global(s->t->dw, name, &g, err);
+	if (found == 0)
 		return load_var(s, &g, out);
+	if (found == -1)
+		return -1;
 	/* Unqualified: the current package's global. */
 	char *pkg = func_package(s->func ? s->func : "");
 	if (pkg) {
 		size_t len = strlen(pkg) + strlen(name) + 2;
 		char *full = malloc(len);
-		int found = -1;
-		if (full) {
-			snprintf(full, len, "%s.%s", pkg, name);
-			found = gdw_global(s->t->dw, full, &g);
-			free(full);
+		if (!full) {
+			free(pkg);
+			return gd_err_set(err, "out of memory");
 		}
+		snprintf(full, len, "%s.%s", pkg, name);
+		found = gdw_global(s->t->dw, full, &g, err);
+		free(full);
 		free(pkg);
 		if (found == 0)
 			return load_var(s, &g, out);
+		if (found == -1)
+			return -1;
 	}
 	return gd_err_set(err, "could not find symbol value for %s", name);
 }

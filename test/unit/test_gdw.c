@@ -6,6 +6,7 @@
 #include "gd_test.h"
 #include "gdw.h"
 #include "gdw_type.h"
+#include "gdw_var.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -159,7 +160,8 @@ static void check_binary(const char *bin, const char *src)
 	uint64_t saddr;
 	CHECK_INT(gdw_section(f, ".debug_info", &data, &size, &saddr), 0);
 	CHECK(size > 1000 && data[0] != 0);
-	CHECK_INT(gdw_section(f, ".no_such_section", &data, &size, &saddr), -1);
+	CHECK_INT(gdw_section(f, ".no_such_section", &data, &size, &saddr),
+		  GD_ENOTFOUND);
 
 	/* ---- symbols ---- */
 	uint64_t main_addr = 0, main_size = 0, a = 0, s = 0;
@@ -191,7 +193,7 @@ static void check_binary(const char *bin, const char *src)
 	CHECK(fadd.body_pc >= fadd.lowpc && fadd.body_pc < fadd.highpc);
 	CHECK_INT(gdw_func_by_name(f, "main.(*T).M", &fM), 0);
 	CHECK_INT(fM.decl_line, 10);
-	CHECK_INT(gdw_func_by_name(f, "main.nosuch", &fx), -1);
+	CHECK_INT(gdw_func_by_name(f, "main.nosuch", &fx), GD_ENOTFOUND);
 	CHECK_INT(gdw_func_by_name(f, "runtime.main", &fx), 0);
 	CHECK_STR(fx.name, "runtime.main");
 
@@ -201,7 +203,7 @@ static void check_binary(const char *bin, const char *src)
 	CHECK_INT(gdw_pc_line(f, fm.body_pc, &file, &line), 0);
 	CHECK_STR(file, src);
 	CHECK_INT(line, 24);
-	CHECK_INT(gdw_pc_line(f, 0, &file, &line), -1);
+	CHECK_INT(gdw_pc_line(f, 0, &file, &line), GD_ENOTFOUND);
 	CHECK_INT(gdw_has_file(f, src), 1);
 	CHECK_INT(gdw_has_file(f, "/no/such/file.go"), 0);
 
@@ -292,7 +294,7 @@ static void check_binary(const char *bin, const char *src)
 	CHECK(cfa > 0x1008);
 	CHECK_INT(gdw_cfa(f, fadd.body_pc, regs, &cfa), 0);
 	CHECK(cfa > 0x1000);
-	CHECK_INT(gdw_cfa(f, 0x10, regs, &cfa), -1);
+	CHECK_INT(gdw_cfa(f, 0x10, regs, &cfa), GD_ENOTFOUND);
 
 	/* ---- types (gdw_type.h) ---- */
 	uint64_t off = 0, tsz = 0;
@@ -300,6 +302,46 @@ static void check_binary(const char *bin, const char *src)
 	CHECK(tsz > 300);
 	CHECK_INT(gdw_member_offset(f, "runtime.g", "stackguard0", &off, &err), 0);
 	CHECK_INT(off, 16);
+	/* A type the program lacks is a failure for the callers that need
+	 * it, with the name in the message. */
+	CHECK_INT(gdw_type_size(f, "main.NoSuchType", &tsz, &err), -1);
+	CHECK(has(gd_err_msg(&err), "main.NoSuchType not found"));
+	gd_err_clear(&err);
+	int64_t kval = 0;
+	CHECK_INT(gdw_runtime_const(f, "runtime.stackGuard", &kval), 0);
+	CHECK(kval >= 928);
+	CHECK_INT(gdw_runtime_const(f, "runtime.noSuchConst", &kval),
+		  GD_ENOTFOUND);
+
+	/* ---- named types and package variables (gdw_var.h): absent is
+	 * GD_ENOTFOUND with no message, found is 0 ---- */
+	gdw_tref tr = 0, tr2 = 0;
+	CHECK_INT(gdw_type_by_name(f, "main.T", &tr, &err), 0);
+	CHECK(tr != 0);
+	const gdw_tinfo *ti = NULL;
+	CHECK_INT(gdw_type_info(f, tr, &ti, &err), 0);
+	CHECK_STR(ti->name, "main.T");
+	CHECK_INT(ti->kind, GDW_K_STRUCT);
+	CHECK_INT(ti->size, 8);
+	CHECK_INT(gdw_type_by_name(f, "int", &tr2, &err), 0);
+	CHECK(tr2 != 0 && tr2 != tr);
+	CHECK_INT(gdw_type_by_name(f, "main.NoSuchType", &tr, &err),
+		  GD_ENOTFOUND);
+	CHECK(err.msg == NULL);
+	if (ti->rtype) {
+		CHECK_INT(gdw_type_by_rtype(f, ti->rtype, &tr2), 0);
+		CHECK_INT(gdw_type_info(f, tr2, &ti, &err), 0);
+		CHECK_STR(ti->name, "main.T");
+	}
+	CHECK_INT(gdw_type_by_rtype(f, 0x7fffffff, &tr2), GD_ENOTFOUND);
+	gdw_var gv = {0};
+	CHECK_INT(gdw_global(f, "main.sink", &gv, &err), 0);
+	CHECK_STR(gv.name, "main.sink");
+	CHECK_INT(gv.func_die, 0);
+	CHECK_INT(gdw_type_info(f, gv.type, &ti, &err), 0);
+	CHECK_STR(ti->name, "int");
+	CHECK_INT(gdw_global(f, "main.nosuch", &gv, &err), GD_ENOTFOUND);
+	CHECK(err.msg == NULL);
 	gd_err_clear(&err);
 
 	gdw_close(f);
