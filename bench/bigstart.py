@@ -14,8 +14,8 @@ peak RSS (VmHWM) read at the stop and again after the stackTrace, the
 adapter's CPU time at the stop (all its threads, schedstat), and each
 phase: client side (initialize+launch, breakpoint request,
 configurationDone -> stop, stackTrace) and, for godap, its own log lines
-("phase launch: debug info, symbols, exec, runtime" and "phase breakpoint
-N: resolve / insert").  Medians and ratios printed; every run in
+("phase launch: debug info, symbols, exec, runtime", the same in CPU
+time, and "phase breakpoint N: resolve / insert").  Medians and ratios printed; every run in
 bench/results/bigstart.json.
 
     python3 bench/bigstart.py [--reps 5] [--only line,func] [--program BIN --func NAME]
@@ -57,10 +57,11 @@ def godap_phases(log):
             text = f.read()
     except OSError:
         return out
-    m = re.search(r"phase launch: (.*)", text)
-    if m:
-        for name, ms in re.findall(r"([a-z ]+?) ([\d.]+) ms", m.group(1)):
-            out["godap_" + name.strip().replace(" ", "_") + "_ms"] = float(ms)
+    for kind, tag in (("", ""), (" cpu", "cpu_")):
+        m = re.search(r"phase launch" + kind + r": (.*)", text)
+        if m:
+            for name, ms in re.findall(r"([a-z ]+?) ([\d.]+) ms", m.group(1)):
+                out["godap_" + tag + name.strip().replace(" ", "_") + "_ms"] = float(ms)
     for what in ("resolve", "insert"):
         v = [float(x) for x in re.findall(r"phase breakpoint \d+: " + what + r" ([\d.]+) ms", text)]
         if v:

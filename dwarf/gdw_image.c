@@ -14,9 +14,9 @@
  * then their place in the file is a hole that nothing reads.
  *
  * A program whose debug sections are not compressed, or a section
- * compressed some other way than zlib, or no usable temporary directory:
- * gdw__image_open() answers 1 and the caller hands libdw the program's
- * own Elf as before. */
+ * compressed some other way than zlib, or no usable temporary directory (or
+ * one that is full), or data that does not inflate: gdw__image_open()
+ * answers 1 and the caller hands libdw the program's own Elf as before. */
 #include "gdw_internal.h"
 
 #include <elf.h>
@@ -347,42 +347,35 @@ int gdw__image_open(gdw_file *f, gd_err *err)
 	}
 	f->img = im;
 	uint64_t total = 0;
-	if (write_headers(f, im, &total, err) < 0 ||
+	/* A temporary directory that is full or refuses the writes: libdw
+	 * inflates the sections into memory as it would without the image. */
+	if (write_headers(f, im, &total, NULL) < 0 ||
 	    ftruncate(im->fd, (off_t)total) < 0)
-		goto fail_sys;
+		goto fallback;
 	for (size_t i = 0; i < im->nsecs; i++)
-		if (!deferred(im->secs[i].name) && fill(f, &im->secs[i], err) < 0)
-			goto fail;
+		if (!deferred(im->secs[i].name) && fill(f, &im->secs[i], NULL) < 0)
+			goto fallback;
 	im->map_size = (size_t)total;
 	/* Shared: pages dropped with MADV_DONTNEED come back as they were
 	 * (libelf does not write to an image of the host's byte order, but a
 	 * private copy would be lost if it did). */
 	void *m = mmap(NULL, im->map_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 		       im->fd, 0);
-	if (m == MAP_FAILED) {
-		gd_err_sys(err, "cannot map the debug-info image");
-		goto fail;
-	}
+	if (m == MAP_FAILED)
+		goto fallback;
 	im->map = m;
 	im->elf = elf_memory((char *)im->map, im->map_size);
-	if (!im->elf || elf_kind(im->elf) != ELF_K_ELF) {
-		gd_err_set(err, "the debug-info image is not ELF: %s",
-			   elf_errmsg(-1));
-		goto fail;
-	}
+	if (!im->elf || elf_kind(im->elf) != ELF_K_ELF)
+		goto fallback;
+	/* Refused: libdw on the program's own file says why, in its words. */
 	f->dw = dwarf_begin_elf(im->elf, DWARF_C_READ, NULL);
-	if (!f->dw) {
-		gd_err_set(err, "%s: cannot read the DWARF debug info: %s",
-			   f->path, dwarf_errmsg(-1));
-		goto fail;
-	}
+	if (!f->dw)
+		goto fallback;
 	return 0;
-fail_sys:
-	gd_err_sys(err, "cannot write the debug-info image");
-fail:
+fallback:
 	f->img = NULL;
 	image_free(im);
-	return -1;
+	return 1;
 }
 
 static img_sec *find(gdw_image *im, const char *name)
