@@ -54,6 +54,14 @@ int64_t dbg__mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+int64_t dbg__cpu_us(void)
+{
+	struct timespec ts;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 int dbg_launch(dbg *d, const dbg_launch_opts *o, gd_err *err)
 {
 	if (d->proc)
