@@ -117,6 +117,7 @@ int live_read_many(core_live *p, const uint64_t *addrs, size_t n, size_t each,
 		 * read the rest one by one. */
 		size_t whole = got > 0 ? (size_t)got / each : 0;
 		for (size_t i = 0; i < k; i++) {
+			/* ignored: a failed read is the answer, in ok[]. */
 			int good = i < whole ||
 				   live_read(p, addrs[base + i], out + (base + i) * each,
 					     each, NULL) == 0;

@@ -82,6 +82,7 @@ void gdw__func_finish(gdw_file *f, gdw_cu *cu, gdw_cfunc *fn)
 	if (fn->body_done)
 		return;
 	fn->body_pc = fn->lowpc;
+	/* best effort: without the line table the body starts at lowpc. */
 	if (gdw__cu_lines(f, cu, NULL) == 0) {
 		for (size_t i = gdw__rows_lower(cu, fn->lowpc);
 		     i < cu->nrows && cu->rows[i].addr < fn->highpc; i++) {
@@ -111,9 +112,13 @@ static void fill(gdw_file *f, gdw_cu *cu, gdw_cfunc *fn, gdw_func *out)
 
 int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
 {
+	/* ignored: no gd_err here (a hot lookup); -1 says "unreadable". */
+	if (gdw__cus_load(f, NULL) < 0)
+		return -1;
 	gdw_cu *cu = gdw__cu_for_pc(f, pc);
 	if (!cu)
 		return GD_ENOTFOUND; /* no compile unit covers pc */
+	/* ignored: as above. */
 	if (gdw__cu_funcs(f, cu, NULL) < 0)
 		return -1;
 	size_t lo = 0, hi = cu->nfuncs;
@@ -132,12 +137,14 @@ int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
 
 static int build_names(gdw_file *f)
 {
+	/* ignored: gdw_func_by_name has no gd_err; -1 says "unreadable". */
 	if (gdw__cus_load(f, NULL) < 0)
 		return -1;
 	for (size_t c = 0; c < f->ncus; c++) {
 		gdw_cu *cu = &f->cus[c];
+		/* best effort: skip an unreadable CU, keep the rest. */
 		if (gdw__cu_funcs(f, cu, NULL) < 0)
-			continue; /* skip an unreadable CU, keep the rest */
+			continue;
 		for (size_t i = 0; i < cu->nfuncs; i++)
 			if (gdw__map_put(&f->func_names, cu->funcs[i].name,
 					 (size_t)c << 32 | i, 0) < 0)
@@ -178,6 +185,9 @@ int gdw_func_each(gdw_file *f, int (*cb)(const gdw_func *fn, void *ctx),
 		return -1;
 	for (size_t c = 0; c < f->ncus; c++) {
 		gdw_cu *cu = &f->cus[c];
+		/* best effort: an unreadable CU is skipped, the rest given
+		 * (a name search over a damaged file still finds what it
+		 * can). */
 		if (gdw__cu_funcs(f, cu, NULL) < 0)
 			continue;
 		for (size_t i = 0; i < cu->nfuncs; i++) {
@@ -276,7 +286,8 @@ int gdw_inlined_each(gdw_file *f, int (*match)(const char *name, void *ctx),
 	for (size_t c = 0; c < f->ncus; c++) {
 		gdw_cu *cu = &f->cus[c];
 		/* A CU built with -l inlines nothing: Go emits abstract
-		 * functions only where their code was inlined. */
+		 * functions only where their code was inlined.  best effort:
+		 * an unreadable CU is skipped, the rest searched. */
 		if (gdw__cu_noinline(f, cu) || gdw__cu_funcs(f, cu, NULL) < 0)
 			continue;
 		for (size_t i = 0; i < cu->nabstracts; i++) {
@@ -295,6 +306,7 @@ int gdw_inlined_each(gdw_file *f, int (*match)(const char *name, void *ctx),
 	int stop = 0;
 	for (size_t c = 0; c < f->ncus && !stop; c++) {
 		gdw_cu *cu = &f->cus[c];
+		/* best effort: as above. */
 		if (gdw__cu_noinline(f, cu) || gdw__cu_scopes(f, cu, NULL) < 0)
 			continue;
 		for (size_t i = 0; i < cu->nscopes && !stop; i++) {
