@@ -1292,11 +1292,6 @@ int dap_args_none_parse(const char *command, const cJSON *args, gd_err *err)
 	return args_obj(&c, args, &a);
 }
 
-int dap_args_threads_parse(const cJSON *args, gd_err *err)
-{
-	return dap_args_none_parse("threads", args, err);
-}
-
 /* ---- stackTrace ---- */
 
 static int stack_trace_fields(pctx *c, const cJSON *a, dap_args_stack_trace *o)
@@ -1967,6 +1962,11 @@ int dap_args_step_in_targets_parse(const cJSON *args,
 	return 0;
 }
 
+void dap_args_step_in_targets_free(dap_args_step_in_targets *a)
+{
+	memset(a, 0, sizeof(*a));
+}
+
 /* ---- gotoTargets ---- */
 
 int dap_args_goto_targets_parse(const cJSON *args,
@@ -2005,6 +2005,11 @@ int dap_args_goto_parse(const cJSON *args, dap_args_goto *out, gd_err *err)
 		return -1;
 	}
 	return 0;
+}
+
+void dap_args_goto_free(dap_args_goto *a)
+{
+	memset(a, 0, sizeof(*a));
 }
 
 /* ---- cancel ---- */

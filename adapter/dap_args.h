@@ -193,8 +193,8 @@ int dap_args_set_exception_breakpoints_parse(
 void dap_args_set_exception_breakpoints_free(
 	dap_args_set_exception_breakpoints *a);
 
-/* ---- threads (and any request without arguments) ---- */
-int dap_args_threads_parse(const cJSON *args, gd_err *err);
+/* ---- requests without arguments (threads, configurationDone,
+ * loadedSources, modules, terminate) ---- */
 /* Only checks that args is absent or an object; command names the request
  * in the message. */
 int dap_args_none_parse(const char *command, const cJSON *args, gd_err *err);
@@ -406,6 +406,7 @@ typedef struct dap_args_step_in_targets {
 } dap_args_step_in_targets;
 int dap_args_step_in_targets_parse(const cJSON *args,
 				   dap_args_step_in_targets *out, gd_err *err);
+void dap_args_step_in_targets_free(dap_args_step_in_targets *a);
 
 /* ---- gotoTargets ---- */
 typedef struct dap_args_goto_targets {
@@ -422,6 +423,7 @@ typedef struct dap_args_goto {
 	int target_id;     /* required */
 } dap_args_goto;
 int dap_args_goto_parse(const cJSON *args, dap_args_goto *out, gd_err *err);
+void dap_args_goto_free(dap_args_goto *a);
 
 /* ---- cancel ---- */
 typedef struct dap_args_cancel {

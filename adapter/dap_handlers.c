@@ -1,95 +1,253 @@
-/* command name -> handler.  One handler per request, each in handler/. */
+/* command name -> handler, and the prologue every request shares (see
+ * handler/handlers.h): parse the arguments, answer a parse error, check
+ * the state the request needs, run the handler, free the arguments. */
 #include "dap_internal.h"
+#include "dap_multiclient.h"
+#include "handler/handlers.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-void dap_h_initialize(dap_session *, const cJSON *, const cJSON *);
-void dap_h_launch(dap_session *, const cJSON *, const cJSON *);
-void dap_h_attach(dap_session *, const cJSON *, const cJSON *);
-void dap_h_configuration_done(dap_session *, const cJSON *, const cJSON *);
-void dap_h_set_breakpoints(dap_session *, const cJSON *, const cJSON *);
-void dap_h_set_exception_breakpoints(dap_session *, const cJSON *, const cJSON *);
-void dap_h_threads(dap_session *, const cJSON *, const cJSON *);
-void dap_h_stack_trace(dap_session *, const cJSON *, const cJSON *);
-void dap_h_scopes(dap_session *, const cJSON *, const cJSON *);
-void dap_h_variables(dap_session *, const cJSON *, const cJSON *);
-void dap_h_evaluate(dap_session *, const cJSON *, const cJSON *);
-void dap_h_set_variable(dap_session *, const cJSON *, const cJSON *);
-void dap_h_set_expression(dap_session *, const cJSON *, const cJSON *);
-void dap_h_continue(dap_session *, const cJSON *, const cJSON *);
-void dap_h_pause(dap_session *, const cJSON *, const cJSON *);
-void dap_h_disconnect(dap_session *, const cJSON *, const cJSON *);
-void dap_h_terminate(dap_session *, const cJSON *, const cJSON *);
-void dap_h_restart(dap_session *, const cJSON *, const cJSON *);
-void dap_h_exception_info(dap_session *, const cJSON *, const cJSON *);
-void dap_h_set_function_breakpoints(dap_session *, const cJSON *, const cJSON *);
-void dap_h_set_instruction_breakpoints(dap_session *, const cJSON *, const cJSON *);
-void dap_h_breakpoint_locations(dap_session *, const cJSON *, const cJSON *);
-void dap_h_data_breakpoint_info(dap_session *, const cJSON *, const cJSON *);
-void dap_h_set_data_breakpoints(dap_session *, const cJSON *, const cJSON *);
-void dap_h_next(dap_session *, const cJSON *, const cJSON *);
-void dap_h_step_in(dap_session *, const cJSON *, const cJSON *);
-void dap_h_step_out(dap_session *, const cJSON *, const cJSON *);
-void dap_h_disassemble(dap_session *, const cJSON *, const cJSON *);
-void dap_h_read_memory(dap_session *, const cJSON *, const cJSON *);
-void dap_h_write_memory(dap_session *, const cJSON *, const cJSON *);
-void dap_h_loaded_sources(dap_session *, const cJSON *, const cJSON *);
-void dap_h_source(dap_session *, const cJSON *, const cJSON *);
-void dap_h_modules(dap_session *, const cJSON *, const cJSON *);
-void dap_h_completions(dap_session *, const cJSON *, const cJSON *);
-void dap_h_step_in_targets(dap_session *, const cJSON *, const cJSON *);
-void dap_h_goto_targets(dap_session *, const cJSON *, const cJSON *);
-void dap_h_goto(dap_session *, const cJSON *, const cJSON *);
-void dap_h_cancel(dap_session *, const cJSON *, const cJSON *);
-
-static const struct {
-	const char *command;
-	dap_handler_fn fn;
-} handlers[] = {
-	{"initialize", dap_h_initialize},
-	{"launch", dap_h_launch},
-	{"attach", dap_h_attach},
-	{"configurationDone", dap_h_configuration_done},
-	{"setBreakpoints", dap_h_set_breakpoints},
-	{"setExceptionBreakpoints", dap_h_set_exception_breakpoints},
-	{"threads", dap_h_threads},
-	{"stackTrace", dap_h_stack_trace},
-	{"scopes", dap_h_scopes},
-	{"variables", dap_h_variables},
-	{"evaluate", dap_h_evaluate},
-	{"setVariable", dap_h_set_variable},
-	{"setExpression", dap_h_set_expression},
-	{"continue", dap_h_continue},
-	{"pause", dap_h_pause},
-	{"exceptionInfo", dap_h_exception_info},
-	{"setFunctionBreakpoints", dap_h_set_function_breakpoints},
-	{"setInstructionBreakpoints", dap_h_set_instruction_breakpoints},
-	{"breakpointLocations", dap_h_breakpoint_locations},
-	{"dataBreakpointInfo", dap_h_data_breakpoint_info},
-	{"setDataBreakpoints", dap_h_set_data_breakpoints},
-	{"next", dap_h_next},
-	{"stepIn", dap_h_step_in},
-	{"stepOut", dap_h_step_out},
-	{"disassemble", dap_h_disassemble},
-	{"readMemory", dap_h_read_memory},
-	{"writeMemory", dap_h_write_memory},
-	{"loadedSources", dap_h_loaded_sources},
-	{"source", dap_h_source},
-	{"modules", dap_h_modules},
-	{"completions", dap_h_completions},
-	{"stepInTargets", dap_h_step_in_targets},
-	{"gotoTargets", dap_h_goto_targets},
-	{"goto", dap_h_goto},
-	{"cancel", dap_h_cancel},
-	{"disconnect", dap_h_disconnect},
-	{"terminate", dap_h_terminate},
-	{"restart", dap_h_restart},
+enum {
+	NEEDS_STOP = 1,   /* a stopped program: "<cmd>: the program is not
+			   * stopped" */
+	NEEDS_TARGET = 2, /* a loaded program: "<cmd>: no program is loaded" */
+	LENIENT = 4,      /* arguments that do not parse: run with the
+			   * defaults (disconnect must always end) */
 };
 
-dap_handler_fn dap_handler_find(const char *command)
+struct dap_handler {
+	const char *command;
+	size_t size; /* of the argument struct; 0: the request takes none */
+	/* 0, or -1 with err set and nothing left in *out */
+	int (*parse)(const dap_session *s, const cJSON *args, void *out,
+		     gd_err *err);
+	void (*free)(void *a);
+	/* Before the arguments are read: 1 when it answered req. */
+	int (*early)(dap_session *s, const cJSON *req);
+	void (*run)(dap_session *s, const cJSON *req, void *a);
+	int needs;
+};
+
+/* The requests: TYPED(command, handler, argument type, parser, freer,
+ * early, needs) for dap_h_<handler>(s, req, type *), where the parser and
+ * freer are dap_args_<parser>_parse and dap_args_<freer>_free;
+ * NONE(command, handler, early, needs) for dap_h_<handler>(s, req) with no
+ * arguments.  restart is apart (its parse depends on the session). */
+#define REQUESTS(TYPED, NONE)                                                  \
+	TYPED("initialize", initialize, dap_args_initialize, initialize,      \
+	      initialize, NULL, 0)                                             \
+	TYPED("launch", launch, dap_args_launch, launch, launch, busy, 0)      \
+	TYPED("attach", attach, dap_args_launch, attach, launch, attach_early, \
+	      0)                                                               \
+	NONE("configurationDone", configuration_done, NULL, 0)                 \
+	TYPED("setBreakpoints", set_breakpoints, dap_args_set_breakpoints,     \
+	      set_breakpoints, set_breakpoints, NULL, 0)                       \
+	TYPED("setExceptionBreakpoints", set_exception_breakpoints,           \
+	      dap_args_set_exception_breakpoints, set_exception_breakpoints,  \
+	      set_exception_breakpoints, NULL, 0)                              \
+	NONE("threads", threads, NULL, 0)                                      \
+	TYPED("stackTrace", stack_trace, dap_args_stack_trace, stack_trace,    \
+	      stack_trace, NULL, NEEDS_STOP)                                   \
+	TYPED("scopes", scopes, dap_args_scopes, scopes, scopes, NULL,         \
+	      NEEDS_STOP)                                                      \
+	TYPED("variables", variables, dap_args_variables, variables,           \
+	      variables, NULL, NEEDS_STOP)                                     \
+	TYPED("evaluate", evaluate, dap_args_evaluate, evaluate, evaluate,     \
+	      NULL, 0)                                                         \
+	TYPED("setVariable", set_variable, dap_args_set_variable,              \
+	      set_variable, set_variable, NULL, NEEDS_STOP)                    \
+	TYPED("setExpression", set_expression, dap_args_set_expression,        \
+	      set_expression, set_expression, NULL, NEEDS_STOP)                \
+	TYPED("continue", continue, dap_args_step, continue, step, NULL, 0)    \
+	TYPED("pause", pause, dap_args_step, pause, step, NULL, 0)             \
+	TYPED("exceptionInfo", exception_info, dap_args_exception_info,        \
+	      exception_info, exception_info, NULL, 0)                         \
+	TYPED("setFunctionBreakpoints", set_function_breakpoints,             \
+	      dap_args_set_function_breakpoints, set_function_breakpoints,    \
+	      set_function_breakpoints, NULL, 0)                               \
+	TYPED("setInstructionBreakpoints", set_instruction_breakpoints,       \
+	      dap_args_set_instruction_breakpoints,                           \
+	      set_instruction_breakpoints, set_instruction_breakpoints, NULL, \
+	      0)                                                               \
+	TYPED("breakpointLocations", breakpoint_locations,                    \
+	      dap_args_breakpoint_locations, breakpoint_locations,            \
+	      breakpoint_locations, NULL, 0)                                   \
+	TYPED("dataBreakpointInfo", data_breakpoint_info,                     \
+	      dap_args_data_breakpoint_info, data_breakpoint_info,            \
+	      data_breakpoint_info, NULL, 0)                                   \
+	TYPED("setDataBreakpoints", set_data_breakpoints,                     \
+	      dap_args_set_data_breakpoints, set_data_breakpoints,            \
+	      set_data_breakpoints, NULL, NEEDS_TARGET)                        \
+	TYPED("next", next, dap_args_step, next, step, NULL, NEEDS_STOP)       \
+	TYPED("stepIn", step_in, dap_args_step, step_in, step, NULL,           \
+	      NEEDS_STOP)                                                      \
+	TYPED("stepOut", step_out, dap_args_step, step_out, step, NULL,        \
+	      NEEDS_STOP)                                                      \
+	TYPED("disassemble", disassemble, dap_args_disassemble, disassemble,   \
+	      disassemble, NULL, NEEDS_STOP)                                   \
+	TYPED("readMemory", read_memory, dap_args_read_memory, read_memory,    \
+	      read_memory, NULL, NEEDS_STOP)                                   \
+	TYPED("writeMemory", write_memory, dap_args_write_memory,              \
+	      write_memory, write_memory, NULL, NEEDS_STOP)                    \
+	NONE("loadedSources", loaded_sources, NULL, NEEDS_TARGET)              \
+	TYPED("source", source, dap_args_source, source, source, NULL, 0)      \
+	NONE("modules", modules, NULL, NEEDS_TARGET)                           \
+	TYPED("completions", completions, dap_args_completions, completions,   \
+	      completions, NULL, 0)                                            \
+	TYPED("stepInTargets", step_in_targets, dap_args_step_in_targets,      \
+	      step_in_targets, step_in_targets, NULL, NEEDS_STOP)              \
+	TYPED("gotoTargets", goto_targets, dap_args_goto_targets,              \
+	      goto_targets, goto_targets, NULL, NEEDS_STOP)                    \
+	TYPED("goto", goto, dap_args_goto, goto, goto, NULL, NEEDS_STOP)       \
+	TYPED("cancel", cancel, dap_args_cancel, cancel, cancel, NULL, 0)      \
+	TYPED("disconnect", disconnect, dap_args_disconnect, disconnect,       \
+	      disconnect, NULL, LENIENT)                                       \
+	NONE("terminate", terminate, NULL, 0)
+
+/* ---- what runs before the arguments are read ---- */
+
+/* launch and attach: one program per session. */
+static int busy(dap_session *s, const cJSON *req)
+{
+	if (s->state == DAP_IDLE && !s->pending)
+		return 0;
+	dap_respond_error(s, req, "a program is already being debugged");
+	return 1;
+}
+
+/* attach: a client joining a kept session (--accept-multiclient) takes
+ * the program as it is, whatever its arguments say. */
+static int attach_early(dap_session *s, const cJSON *req)
+{
+	return dap_mc_attach(s, req) || busy(s, req);
+}
+
+/* ---- the handlers' entry points, made from REQUESTS ---- */
+
+#define MAKE_TYPED(cmd, name, type, parser, freer, early_fn, needs_v)         \
+	static int parse_##name(const dap_session *s, const cJSON *args,       \
+				void *out, gd_err *err)                        \
+	{                                                                      \
+		(void)s;                                                       \
+		return dap_args_##parser##_parse(args, (type *)out, err);      \
+	}                                                                      \
+	static void free_##name(void *a)                                       \
+	{                                                                      \
+		dap_args_##freer##_free((type *)a);                            \
+	}                                                                      \
+	static void run_##name(dap_session *s, const cJSON *req, void *a)      \
+	{                                                                      \
+		dap_h_##name(s, req, (type *)a);                               \
+	}
+#define MAKE_NONE(cmd, name, early_fn, needs_v)                                \
+	static int parse_##name(const dap_session *s, const cJSON *args,       \
+				void *out, gd_err *err)                        \
+	{                                                                      \
+		(void)s;                                                       \
+		(void)out;                                                     \
+		return dap_args_none_parse(cmd, args, err);                    \
+	}                                                                      \
+	static void run_##name(dap_session *s, const cJSON *req, void *a)      \
+	{                                                                      \
+		(void)a;                                                       \
+		dap_h_##name(s, req);                                          \
+	}
+REQUESTS(MAKE_TYPED, MAKE_NONE)
+
+/* restart: 'arguments' is a launch or attach configuration, as the
+ * session was started. */
+static int parse_restart(const dap_session *s, const cJSON *args, void *out,
+			 gd_err *err)
+{
+	dap_args_restart *a = out;
+	return dap_args_restart_parse(args, s->cfg.attach, &a->cfg, &a->given,
+				      err);
+}
+
+static void free_restart(void *p)
+{
+	dap_args_restart *a = p;
+	if (a->given)
+		dap_args_launch_free(&a->cfg);
+	a->given = 0;
+}
+
+static void run_restart(dap_session *s, const cJSON *req, void *a)
+{
+	dap_h_restart(s, req, a);
+}
+
+static int restart_early(dap_session *s, const cJSON *req)
+{
+	if (s->have_cfg)
+		return 0;
+	dap_respond_error(s, req, "restart: nothing was launched or attached "
+			  "yet");
+	return 1;
+}
+
+#define ENTRY_TYPED(cmd, name, type, parser, freer, early_fn, needs_v)        \
+	{cmd, sizeof(type), parse_##name, free_##name, early_fn, run_##name,   \
+	 needs_v},
+#define ENTRY_NONE(cmd, name, early_fn, needs_v)                               \
+	{cmd, 0, parse_##name, NULL, early_fn, run_##name, needs_v},
+
+static const dap_handler handlers[] = {
+	REQUESTS(ENTRY_TYPED, ENTRY_NONE)
+	{"restart", sizeof(dap_args_restart), parse_restart, free_restart,
+	 restart_early, run_restart, 0},
+};
+
+const dap_handler *dap_handler_find(const char *command)
 {
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		if (strcmp(handlers[i].command, command) == 0)
-			return handlers[i].fn;
+			return &handlers[i];
 	return NULL;
+}
+
+/* The state r needs, else the answer saying why not (1). */
+static int refused(dap_session *s, const dap_handler *r, const cJSON *req)
+{
+	if ((r->needs & NEEDS_STOP) &&
+	    (s->state != DAP_STOPPED || !dbg_has_target(s->dbg))) {
+		dap_respond_error(s, req, "%s: the program is not stopped",
+				  r->command);
+		return 1;
+	}
+	if ((r->needs & NEEDS_TARGET) && !dbg_has_target(s->dbg)) {
+		dap_respond_error(s, req, "%s: no program is loaded", r->command);
+		return 1;
+	}
+	return 0;
+}
+
+void dap_handler_run(dap_session *s, const dap_handler *r, const cJSON *req,
+		     const cJSON *args)
+{
+	if (r->early && r->early(s, req))
+		return;
+	/* Zeroed: what a parser that failed leaves is harmless to free. */
+	void *a = r->size ? calloc(1, r->size) : NULL;
+	if (r->size && !a) {
+		dap_respond_error(s, req, "%s: out of memory", r->command);
+		return;
+	}
+	gd_err err = GD_ERR_INIT;
+	if (r->parse(s, args, a, &err) < 0) {
+		if (!(r->needs & LENIENT)) {
+			dap_respond_err(s, req, &err);
+			free(a);
+			return;
+		}
+		/* The parser left the defaults. */
+		gd_log_info(s->log, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
+	if (!refused(s, r, req))
+		r->run(s, req, a);
+	if (r->free)
+		r->free(a);
+	free(a);
 }

@@ -363,9 +363,13 @@ static inline int call_timeout(const dap_session *s)
 				       : DAP_ARGS_DEFAULT_CALL_TIMEOUT;
 }
 
-/* ---- handlers ---- */
-typedef void (*dap_handler_fn)(dap_session *s, const cJSON *req,
-			       const cJSON *args);
-dap_handler_fn dap_handler_find(const char *command);
+/* ---- requests (dap_handlers.c; the handlers: handler/handlers.h) ---- */
+typedef struct dap_handler dap_handler;
+/* The request named command, NULL when godap has none. */
+const dap_handler *dap_handler_find(const char *command);
+/* Answers req: h's arguments parsed from args, the state it needs
+ * checked, then its handler. */
+void dap_handler_run(dap_session *s, const dap_handler *h, const cJSON *req,
+		     const cJSON *args);
 
 #endif

@@ -475,9 +475,9 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 	} else {
 		/* A program killed while stopped: said before the answer. */
 		dap_target_check_gone(s);
-		dap_handler_fn fn = dap_handler_find(cmd->valuestring);
+		const dap_handler *r = dap_handler_find(cmd->valuestring);
 		const cJSON *args = cJSON_GetObjectItemCaseSensitive(msg, "arguments");
-		if (!fn)
+		if (!r)
 			dap_respond_error_id(s, msg, DAP_ERR_UNSUPPORTED, 0,
 					     "unsupported request '%s'",
 					     cmd->valuestring);
@@ -486,7 +486,7 @@ static void handle_message(dap_session *s, const char *body, size_t len)
 			dap_respond_error_id(s, msg, DAP_ERR_CORE, 0, "%s",
 					     DBG_ERR_IS_CORE);
 		else
-			fn(s, msg, args);
+			dap_handler_run(s, r, msg, args);
 	}
 	cJSON_Delete(msg);
 }

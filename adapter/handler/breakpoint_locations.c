@@ -1,25 +1,19 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 
 #include <stdlib.h>
 
 /* The lines of [line, endLine] that can take a breakpoint as they are
  * (lines that would move to another line are left out). */
 void dap_h_breakpoint_locations(dap_session *s, const cJSON *req,
-				const cJSON *args)
+				dap_args_breakpoint_locations *a)
 {
-	dap_args_breakpoint_locations a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_breakpoint_locations_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	char *bin = dap_path_to_binary(s, a.source_path);
+	char *bin = dap_path_to_binary(s, a->source_path);
 	int *lines = NULL;
 	size_t n = 0;
-	if (!bin || dbg_bp_locations(s->dbg, bin, a.line, a.end_line, &lines,
+	if (!bin || dbg_bp_locations(s->dbg, bin, a->line, a->end_line, &lines,
 				     &n, &err) < 0) {
 		free(bin);
-		dap_args_breakpoint_locations_free(&a);
 		if (!err.msg)
 			gd_err_set(&err, "out of memory");
 		gd_err_wrap(&err, "breakpointLocations");
@@ -35,6 +29,5 @@ void dap_h_breakpoint_locations(dap_session *s, const cJSON *req,
 		cJSON_AddItemToArray(list, l);
 	}
 	free(lines);
-	dap_args_breakpoint_locations_free(&a);
 	dap_respond(s, req, body);
 }

@@ -1,4 +1,4 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 #include "../../goruntime/grt_value.h"
 
 #include <string.h>
@@ -19,52 +19,45 @@ static void command_items(const char *prefix, cJSON *list)
 
 /* Debug console completions in the given frame (else the current
  * goroutine's top frame). */
-void dap_h_completions(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_completions(dap_session *s, const cJSON *req,
+		       dap_args_completions *a)
 {
-	dap_args_completions a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_completions_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
 	/* The column counts UTF-16 units; the text is UTF-8: walk it. */
-	size_t col = (size_t)a.column - (s->columns_start_at1 && a.column > 0 ? 1 : 0);
+	size_t col = (size_t)a->column - (s->columns_start_at1 && a->column > 0 ? 1 : 0);
 	size_t cursor = 0, units = 0;
-	while (a.text[cursor] && units < col) {
-		unsigned char c = (unsigned char)a.text[cursor];
+	while (a->text[cursor] && units < col) {
+		unsigned char c = (unsigned char)a->text[cursor];
 		size_t len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 		units += len == 4 ? 2 : 1;
-		while (len-- && a.text[cursor])
+		while (len-- && a->text[cursor])
 			cursor++;
 	}
 	cJSON *body = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(body, "targets");
-	if (strncmp(a.text, "dlv ", 4) == 0 && !strchr(a.text + 4, ' ')) {
+	if (strncmp(a->text, "dlv ", 4) == 0 && !strchr(a->text + 4, ' ')) {
 		char prefix[64];
 		size_t pl = cursor > 4 ? cursor - 4 : 0;
 		if (pl >= sizeof(prefix))
 			pl = sizeof(prefix) - 1;
-		memcpy(prefix, a.text + 4, pl);
+		memcpy(prefix, a->text + 4, pl);
 		prefix[pl] = 0;
 		command_items(prefix, list);
-		dap_args_completions_free(&a);
 		dap_respond(s, req, body);
 		return;
 	}
 	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		/* Nothing to complete from while the program runs. */
-		dap_args_completions_free(&a);
 		dap_respond(s, req, body);
 		return;
 	}
 	dap_handle fr = {DAP_H_FRAME, dbg_current_goid(s->dbg), 0, 0};
-	if (a.has_frame_id) {
-		const dap_handle *h = dap_handle_get(s, a.frame_id);
+	if (a->has_frame_id) {
+		const dap_handle *h = dap_handle_get(s, a->frame_id);
 		if (!h || h->kind != DAP_H_FRAME) {
 			cJSON_Delete(body);
 			dap_respond_error(s, req, "completions: unknown frame id %d",
-					  a.frame_id);
-			dap_args_completions_free(&a);
+					  a->frame_id);
 			return;
 		}
 		fr = *h;
@@ -73,9 +66,8 @@ void dap_h_completions(dap_session *s, const cJSON *req, const cJSON *args)
 	grt_completion *v = NULL;
 	size_t n = 0;
 	if (grt_scope_open(dbg_rt(s->dbg), fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
-	    grt_complete(&sc, a.text, cursor, &v, &n, &err) < 0) {
+	    grt_complete(&sc, a->text, cursor, &v, &n, &err) < 0) {
 		cJSON_Delete(body);
-		dap_args_completions_free(&a);
 		dap_respond_err(s, req, &err);
 		return;
 	}
@@ -86,6 +78,5 @@ void dap_h_completions(dap_session *s, const cJSON *req, const cJSON *args)
 		cJSON_AddItemToArray(list, it);
 	}
 	grt_completions_free(v, n);
-	dap_args_completions_free(&a);
 	dap_respond(s, req, body);
 }

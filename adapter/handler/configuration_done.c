@@ -1,10 +1,8 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 #include "../dap_multiclient.h"
 
-void dap_h_configuration_done(dap_session *s, const cJSON *req,
-			      const cJSON *args)
+void dap_h_configuration_done(dap_session *s, const cJSON *req)
 {
-	(void)args;
 	if (dap_mc_configuration_done(s, req))
 		return;
 	if (s->plain) {

@@ -1,4 +1,4 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,28 +16,20 @@ static grt_asm_flavor flavor(const dap_session *s)
 
 /* For VS Code's Disassembly view: instructions around an address, with
  * their function symbol (where the function changes) and source line. */
-void dap_h_disassemble(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_disassemble(dap_session *s, const cJSON *req,
+		       dap_args_disassemble *a)
 {
-	dap_args_disassemble a;
 	gd_err err = GD_ERR_INIT;
 	uint64_t addr;
-	if (dap_args_disassemble_parse(args, &a, &err) < 0 ||
-	    dap_args_memory_reference(a.memory_reference, &addr, &err) < 0) {
-		dap_args_disassemble_free(&a);
+	if (dap_args_memory_reference(a->memory_reference, &addr, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
-		dap_args_disassemble_free(&a);
-		dap_respond_error(s, req, "disassemble: the program is not stopped");
-		return;
-	}
-	addr += (uint64_t)a.offset;
+	addr += (uint64_t)a->offset;
 	grt_insn *v;
 	size_t n;
-	if (grt_disasm(dbg_rt(s->dbg), addr, a.instruction_offset,
-		       (size_t)a.instruction_count, flavor(s), &v, &n, &err) < 0) {
-		dap_args_disassemble_free(&a);
+	if (grt_disasm(dbg_rt(s->dbg), addr, a->instruction_offset,
+		       (size_t)a->instruction_count, flavor(s), &v, &n, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}
@@ -61,7 +53,7 @@ void dap_h_disassemble(dap_session *s, const cJSON *req, const cJSON *args)
 		if (v[i].invalid) {
 			cJSON_AddStringToObject(o, "presentationHint", "invalid");
 		} else {
-			if (a.resolve_symbols && v[i].sym &&
+			if (a->resolve_symbols && v[i].sym &&
 			    (i == 0 || v[i].sym != prev_sym ||
 			     v[i].addr == v[i].sym_start)) {
 				if (v[i].addr == v[i].sym_start)
@@ -88,6 +80,5 @@ void dap_h_disassemble(dap_session *s, const cJSON *req, const cJSON *args)
 		cJSON_AddItemToArray(list, o);
 	}
 	grt_insns_free(v, n);
-	dap_args_disassemble_free(&a);
 	dap_respond(s, req, body);
 }

@@ -1,5 +1,5 @@
 /* disconnect and terminate: how a session ends. */
-#include "../dap_internal.h"
+#include "handlers.h"
 #include "../dap_build.h"
 #include "../dap_multiclient.h"
 
@@ -19,19 +19,14 @@ static long long now_ms(void)
 /* disconnect: a launched program is killed unless terminateDebuggee is
  * false (then it is detached and runs on); an attached one is detached
  * unless terminateDebuggee is true.  A build under way is stopped. */
-void dap_h_disconnect(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_disconnect(dap_session *s, const cJSON *req,
+		      dap_args_disconnect *a)
 {
-	dap_args_disconnect a;
-	gd_err err = GD_ERR_INIT;
-	if (dap_args_disconnect_parse(args, &a, &err) < 0) {
-		gd_err_clear(&err);
-		a.terminate_debuggee = DAP_ARGS_UNSET;
-	}
-	if (s->mc && a.terminate_debuggee != 1) {
+	if (s->mc && a->terminate_debuggee != 1) {
 		/* --accept-multiclient: the program stays for the next
 		 * client. */
 		dap_respond(s, req, NULL);
-		if (dap_mc_client_gone(s, a.suspend_debuggee == 1))
+		if (dap_mc_client_gone(s, a->suspend_debuggee == 1))
 			return;
 		/* nothing to keep: the usual end */
 		s->done = 1;
@@ -42,10 +37,10 @@ void dap_h_disconnect(dap_session *s, const cJSON *req, const cJSON *args)
 		return;
 	}
 	dap_launch_abort(s, "cancelled: the client disconnected");
-	if (s->tgt && !dbg_attached(s->dbg) && a.terminate_debuggee == 0)
+	if (s->tgt && !dbg_attached(s->dbg) && a->terminate_debuggee == 0)
 		s->tgt->detach = 1;
-	dap_plain_end(s, a.terminate_debuggee == 0);
-	dap_target_end(s, a.terminate_debuggee == 1);
+	dap_plain_end(s, a->terminate_debuggee == 0);
+	dap_target_end(s, a->terminate_debuggee == 1);
 	dap_respond(s, req, NULL);
 	s->done = 1;
 	s->exit_code = 0;
@@ -73,13 +68,8 @@ static void signal_program(dap_session *s, int sig)
 	}
 }
 
-void dap_h_terminate(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_terminate(dap_session *s, const cJSON *req)
 {
-	gd_err err = GD_ERR_INIT;
-	if (dap_args_none_parse("terminate", args, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
 	dap_launch_abort(s, "cancelled: the client asked to terminate");
 	int running = (s->plain && !s->plain->reaped) ||
 		      (dbg_has_target(s->dbg) && !dbg_exited(s->dbg) &&

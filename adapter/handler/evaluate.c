@@ -1,4 +1,4 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 #include "../../goruntime/grt_value.h"
 
 #include <ctype.h>
@@ -40,22 +40,15 @@ static int watched_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 	return w->inner->run(w->inner->ctx, tid, bp_addr, timed_out, err);
 }
 
-void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_evaluate(dap_session *s, const cJSON *req, dap_args_evaluate *a)
 {
-	dap_args_evaluate a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_evaluate_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
 	/* Console commands, typed in the debug console (any state). */
-	if ((!a.context || strcmp(a.context, "repl") == 0) &&
-	    dap_console(s, req, a.expression)) {
-		dap_args_evaluate_free(&a);
+	if ((!a->context || strcmp(a->context, "repl") == 0) &&
+	    dap_console(s, req, a->expression)) {
 		return;
 	}
 	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
-		dap_args_evaluate_free(&a);
 		dap_respond_error(s, req, "evaluate: the program is not stopped");
 		return;
 	}
@@ -68,12 +61,12 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	dbg_calldrv drv;
 	watched_drv wd = {{0}, NULL, 0};
 	/* Calls change the program: only where the user asks for them. */
-	int repl = !a.context || strcmp(a.context, "repl") == 0;
-	int calls = repl || strcmp(a.context, "watch") == 0;
-	const char *text = a.expression;
+	int repl = !a->context || strcmp(a->context, "repl") == 0;
+	int calls = repl || strcmp(a->context, "watch") == 0;
+	const char *text = a->expression;
 	if (repl && strncmp(text, "call", 4) == 0 && isspace((unsigned char)text[4]))
 		text += 5; /* Delve's "call EXPR" */
-	if (eval_frame(s, a.has_frame_id, a.frame_id, &fr, &err) < 0 ||
+	if (eval_frame(s, a->has_frame_id, a->frame_id, &fr, &err) < 0 ||
 	    grt_scope_open(dbg_rt(s->dbg), fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
 	    gx_parse(text, &e, &err) < 0)
 		goto fail;
@@ -83,7 +76,7 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	wd.inner = &drv.drv;
 	if (calls)
 		sc.calls = &wd.drv;
-	else if (a.context && strcmp(a.context, "hover") == 0)
+	else if (a->context && strcmp(a->context, "hover") == 0)
 		sc.nocalls = "function calls are not made on hover (a hover must "
 			     "not change the program): use the Debug Console or "
 			     "a watch expression";
@@ -111,7 +104,6 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		gd_buf_free(&b);
 		grt_call_vals_free(res, nres);
 		gx_expr_free(e);
-		dap_args_evaluate_free(&a);
 		dap_respond(s, req, body);
 		if (wd.ran)
 			dap_invalidated(s);
@@ -136,7 +128,6 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 		cJSON_AddNumberToObject(body, "variablesReference", 0);
 		gd_buf_free(&b);
 		gx_expr_free(e);
-		dap_args_evaluate_free(&a);
 		dap_respond(s, req, body);
 		if (wd.ran)
 			dap_invalidated(s);
@@ -144,8 +135,8 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	if (!multi && grt_eval(&sc, e, &v, &err) < 0)
 		goto fail;
-	grt_fmtlim lim = grt_fmtlim_of(dbg_rt(s->dbg), a.context);
-	cJSON *o = dap_var_json(s, a.expression, a.expression, &v, &fr, &lim);
+	grt_fmtlim lim = grt_fmtlim_of(dbg_rt(s->dbg), a->context);
+	cJSON *o = dap_var_json(s, a->expression, a->expression, &v, &fr, &lim);
 	cJSON *body = cJSON_CreateObject();
 	cJSON *val = cJSON_GetObjectItemCaseSensitive(o, "value");
 	cJSON_AddStringToObject(body, "result", cJSON_IsString(val) ? val->valuestring : "");
@@ -158,7 +149,6 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	cJSON_Delete(o);
 	gx_expr_free(e);
-	dap_args_evaluate_free(&a);
 	dap_respond(s, req, body);
 	if (wd.ran)
 		dap_invalidated(s);
@@ -166,7 +156,6 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, const cJSON *args)
 fail:
 	gx_expr_free(e);
 	dap_respond_err(s, req, &err);
-	dap_args_evaluate_free(&a);
 	if (wd.ran)
 		dap_invalidated(s);
 }

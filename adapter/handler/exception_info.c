@@ -1,14 +1,10 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 
-void dap_h_exception_info(dap_session *s, const cJSON *req, const cJSON *args)
+/* The exception the program stopped on (any thread: there is one). */
+void dap_h_exception_info(dap_session *s, const cJSON *req,
+			  dap_args_exception_info *a)
 {
-	dap_args_exception_info a;
-	gd_err err = GD_ERR_INIT;
-	if (dap_args_exception_info_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	dap_args_exception_info_free(&a);
+	(void)a;
 	const dbg_exception *x = dbg_exception_get(s->dbg);
 	if (s->state != DAP_STOPPED || !x) {
 		dap_respond_error(s, req, "exceptionInfo: the program did not "

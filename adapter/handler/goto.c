@@ -1,27 +1,17 @@
 /* gotoTargets / goto: jump to another statement of the function the
  * current goroutine is stopped in (see goruntime/grt_goto.c for when the
  * stack stays consistent). */
-#include "../dap_internal.h"
+#include "handlers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-void dap_h_goto_targets(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_goto_targets(dap_session *s, const cJSON *req,
+			dap_args_goto_targets *a)
 {
-	dap_args_goto_targets a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_goto_targets_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
-		dap_args_goto_targets_free(&a);
-		dap_respond_error(s, req, "gotoTargets: the program is not stopped");
-		return;
-	}
-	char *bin = dap_path_to_binary(s, a.source_path);
-	int line = a.line + (s->lines_start_at1 ? 0 : 1);
-	dap_args_goto_targets_free(&a);
+	char *bin = dap_path_to_binary(s, a->source_path);
+	int line = a->line + (s->lines_start_at1 ? 0 : 1);
 	uint64_t *v;
 	size_t n;
 	if (!bin || grt_goto_targets(dbg_rt(s->dbg), dbg_current_goid(s->dbg), bin, line, &v, &n,
@@ -58,25 +48,16 @@ void dap_h_goto_targets(dap_session *s, const cJSON *req, const cJSON *args)
 	dap_respond(s, req, body);
 }
 
-void dap_h_goto(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_goto(dap_session *s, const cJSON *req, dap_args_goto *a)
 {
-	dap_args_goto a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_goto_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
-		dap_respond_error(s, req, "goto: the program is not stopped");
-		return;
-	}
-	if (a.target_id < 1 || (size_t)a.target_id > s->ngoto_addrs) {
+	if (a->target_id < 1 || (size_t)a->target_id > s->ngoto_addrs) {
 		dap_respond_error(s, req, "goto: unknown targetId %d (ask "
-				  "gotoTargets at this stop)", a.target_id);
+				  "gotoTargets at this stop)", a->target_id);
 		return;
 	}
-	uint64_t goid = (uint64_t)a.thread_id;
-	if (dbg_goto(s->dbg, goid, s->goto_addrs[a.target_id - 1], &err) < 0) {
+	uint64_t goid = (uint64_t)a->thread_id;
+	if (dbg_goto(s->dbg, goid, s->goto_addrs[a->target_id - 1], &err) < 0) {
 		gd_err_wrap(&err, "goto");
 		dap_respond_err(s, req, &err);
 		return;

@@ -1,20 +1,14 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 
 /* Capabilities list only what works in this build. */
-void dap_h_initialize(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_initialize(dap_session *s, const cJSON *req,
+		      dap_args_initialize *a)
 {
-	dap_args_initialize a;
-	gd_err err = GD_ERR_INIT;
-	if (dap_args_initialize_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	s->lines_start_at1 = a.lines_start_at1;
-	s->client_progress = a.supports_progress_reporting == 1;
-	s->client_run_in_terminal = a.supports_run_in_terminal_request == 1;
-	s->client_invalidated = a.supports_invalidated_event;
-	s->columns_start_at1 = a.columns_start_at1;
-	dap_args_initialize_free(&a);
+	s->lines_start_at1 = a->lines_start_at1;
+	s->client_progress = a->supports_progress_reporting == 1;
+	s->client_run_in_terminal = a->supports_run_in_terminal_request == 1;
+	s->client_invalidated = a->supports_invalidated_event;
+	s->columns_start_at1 = a->columns_start_at1;
 	cJSON *b = cJSON_CreateObject();
 	cJSON_AddBoolToObject(b, "supportsConfigurationDoneRequest", 1);
 	cJSON_AddBoolToObject(b, "supportTerminateDebuggee", 1);

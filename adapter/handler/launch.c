@@ -1,4 +1,4 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 #include "../dap_build.h"
 #include "../dap_multiclient.h"
 #include "../dap_goversion.h"
@@ -66,26 +66,16 @@ static void started(dap_session *s, const cJSON *req)
 	dap_event(s, "initialized", NULL);
 }
 
-static int parse_cfg(dap_session *s, const cJSON *req, const cJSON *args,
-		     int attach)
+/* The session keeps the configuration (taken from a, which is left with
+ * nothing to free). */
+static int take_cfg(dap_session *s, const cJSON *req, dap_args_launch *a)
 {
 	gd_err err = GD_ERR_INIT;
-	if (s->state != DAP_IDLE || s->pending) {
-		dap_respond_error(s, req, "a program is already being debugged");
-		return -1;
-	}
-	dap_args_launch a;
-	int rc = attach ? dap_args_attach_parse(args, &a, &err)
-			: dap_args_launch_parse(args, &a, &err);
-	if (rc < 0) {
-		dap_respond_err(s, req, &err);
-		return -1;
-	}
 	grt_gfilter *gf = NULL;
-	if (a.goroutine_filters &&
-	    grt_gfilter_parse(a.goroutine_filters, &gf, &err) < 0) {
-		dap_args_launch_free(&a);
-		gd_err_wrap(&err, "%s: 'goroutineFilters'", attach ? "attach" : "launch");
+	if (a->goroutine_filters &&
+	    grt_gfilter_parse(a->goroutine_filters, &gf, &err) < 0) {
+		gd_err_wrap(&err, "%s: 'goroutineFilters'",
+			    a->attach ? "attach" : "launch");
 		dap_respond_err(s, req, &err);
 		return -1;
 	}
@@ -94,7 +84,8 @@ static int parse_cfg(dap_session *s, const cJSON *req, const cJSON *args,
 	dap_threads_forget(s);
 	if (s->have_cfg)
 		dap_args_launch_free(&s->cfg);
-	s->cfg = a;
+	s->cfg = *a;
+	memset(a, 0, sizeof(*a));
 	s->have_cfg = 1;
 	dbg_set_step_holds_others(s->dbg, s->cfg.step_holds_others);
 	return 0;
@@ -214,9 +205,9 @@ void dap_launch_abort(dap_session *s, const char *why)
 static void start_launch(dap_session *s, const cJSON *req);
 static void start_attach(dap_session *s, const cJSON *req);
 
-void dap_h_launch(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_launch(dap_session *s, const cJSON *req, dap_args_launch *a)
 {
-	if (parse_cfg(s, req, args, 0) < 0)
+	if (take_cfg(s, req, a) < 0)
 		return;
 	s->restarting = 0;
 	start_launch(s, req);
@@ -276,11 +267,9 @@ static void attach_now(dap_session *s, const cJSON *req)
 	started(s, req);
 }
 
-void dap_h_attach(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_attach(dap_session *s, const cJSON *req, dap_args_launch *a)
 {
-	if (dap_mc_attach(s, req))
-		return;
-	if (parse_cfg(s, req, args, 1) < 0)
+	if (take_cfg(s, req, a) < 0)
 		return;
 	s->restarting = 0;
 	start_attach(s, req);
@@ -387,27 +376,16 @@ void dap_attach_poll(dap_session *s)
  * modes debug and test build again.  Breakpoints stay and are resolved
  * in the new program; the client does not configure again, so the
  * program runs (or stops on entry) as after configurationDone. */
-void dap_h_restart(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_restart(dap_session *s, const cJSON *req, dap_args_restart *a)
 {
-	gd_err err = GD_ERR_INIT;
-	if (!s->have_cfg) {
-		dap_respond_error(s, req, "restart: nothing was launched or "
-				  "attached yet");
-		return;
-	}
-	dap_args_launch a;
-	int given = 0;
-	if (dap_args_restart_parse(args, s->cfg.attach, &a, &given, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
 	dap_launch_abort(s, "cancelled by a restart");
 	dap_term_end(s);
 	dap_plain_end(s, 0);
 	dap_target_end(s, 0);
-	if (given) {
+	if (a->given) {
 		dap_args_launch_free(&s->cfg);
-		s->cfg = a;
+		s->cfg = a->cfg;
+		a->given = 0; /* taken */
 		dbg_set_step_holds_others(s->dbg, s->cfg.step_holds_others);
 	}
 	/* A new run: nothing of the old program's state is kept but the

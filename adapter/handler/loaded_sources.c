@@ -1,18 +1,10 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 
 /* Every source file the binary's line tables name (read from the line
  * program headers only). */
-void dap_h_loaded_sources(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_loaded_sources(dap_session *s, const cJSON *req)
 {
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_none_parse("loadedSources", args, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	if (!dbg_has_target(s->dbg)) {
-		dap_respond_error(s, req, "loadedSources: no program is loaded");
-		return;
-	}
 	gdw_file *dw = dbg_dwarf(s->dbg);
 	size_t n;
 	if (gdw_files(dw, &n, &err) < 0) {

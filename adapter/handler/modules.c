@@ -1,4 +1,4 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,17 +15,9 @@ static const char *sym_status(int syms)
 }
 
 /* The executable and each shared object (and the vDSO) mapped. */
-void dap_h_modules(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_modules(dap_session *s, const cJSON *req)
 {
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_none_parse("modules", args, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	if (!dbg_has_target(s->dbg)) {
-		dap_respond_error(s, req, "modules: no program is loaded");
-		return;
-	}
 	grt_module *v;
 	size_t n;
 	if (grt_modules(dbg_rt(s->dbg), &v, &n, &err) < 0) {

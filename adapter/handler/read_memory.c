@@ -1,4 +1,4 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 #include "../../common/gd_base64.h"
 
 #include <stdio.h>
@@ -6,25 +6,17 @@
 
 /* For VS Code's memory view: the readable prefix of the range as data,
  * the rest as unreadableBytes (never an error for the whole request). */
-void dap_h_read_memory(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_read_memory(dap_session *s, const cJSON *req,
+		       dap_args_read_memory *a)
 {
-	dap_args_read_memory a;
 	gd_err err = GD_ERR_INIT;
 	uint64_t addr;
-	if (dap_args_read_memory_parse(args, &a, &err) < 0 ||
-	    dap_args_memory_reference(a.memory_reference, &addr, &err) < 0) {
-		dap_args_read_memory_free(&a);
+	if (dap_args_memory_reference(a->memory_reference, &addr, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
-		dap_args_read_memory_free(&a);
-		dap_respond_error(s, req, "readMemory: the program is not stopped");
-		return;
-	}
-	addr += (uint64_t)a.offset;
-	size_t count = (size_t)a.count;
-	dap_args_read_memory_free(&a);
+	addr += (uint64_t)a->offset;
+	size_t count = (size_t)a->count;
 	uint8_t *buf = malloc(count ? count : 1);
 	if (!buf) {
 		dap_respond_error(s, req, "readMemory: out of memory");

@@ -1,15 +1,11 @@
 /* continue and pause. */
-#include "../dap_internal.h"
+#include "handlers.h"
 
-void dap_h_continue(dap_session *s, const cJSON *req, const cJSON *args)
+/* All goroutines run (threadId and singleThread are not read). */
+void dap_h_continue(dap_session *s, const cJSON *req, dap_args_step *a)
 {
-	dap_args_step a;
+	(void)a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_continue_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	dap_args_step_free(&a);
 	if (s->state == DAP_RUNNING) {
 		cJSON *b = cJSON_CreateObject();
 		cJSON_AddBoolToObject(b, "allThreadsContinued", 1);
@@ -29,15 +25,11 @@ void dap_h_continue(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 }
 
-void dap_h_pause(dap_session *s, const cJSON *req, const cJSON *args)
+/* All goroutines stop (all-stop: threadId is not read). */
+void dap_h_pause(dap_session *s, const cJSON *req, dap_args_step *a)
 {
-	dap_args_step a;
+	(void)a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_pause_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	dap_args_step_free(&a);
 	if (s->state == DAP_TERMINATED ||
 	    (dbg_has_target(s->dbg) && dbg_exited(s->dbg))) {
 		dap_respond_error(s, req, "pause: the program is not running");

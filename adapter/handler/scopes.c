@@ -1,4 +1,4 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 #include "../../goruntime/grt_value.h"
 
 #include <stdio.h>
@@ -20,24 +20,13 @@ static void add_scope(dap_session *s, cJSON *list, const dap_handle *fr,
 	cJSON_AddItemToArray(list, o);
 }
 
-void dap_h_scopes(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_scopes(dap_session *s, const cJSON *req, dap_args_scopes *a)
 {
-	dap_args_scopes a;
-	gd_err err = GD_ERR_INIT;
-	if (dap_args_scopes_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	const dap_handle *hp = dap_handle_get(s, a.frame_id);
-	dap_args_scopes_free(&a);
-	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
-		dap_respond_error(s, req, "scopes: the program is not stopped");
-		return;
-	}
+	const dap_handle *hp = dap_handle_get(s, a->frame_id);
 	if (!hp || hp->kind != DAP_H_FRAME) {
 		dap_respond_error(s, req, "scopes: unknown frame id %d "
 				  "(frame ids die when the program resumes)",
-				  a.frame_id);
+				  a->frame_id);
 		return;
 	}
 	dap_handle fr = *hp; /* handles may move as new ones are made */

@@ -1,33 +1,27 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 
 #include <string.h>
 
 /* Filters: "unrecovered-panic" and "runtime-fatal-throw" (Delve's ids).
  * While the program runs the change happens behind an unseen stop. */
 void dap_h_set_exception_breakpoints(dap_session *s, const cJSON *req,
-				     const cJSON *args)
+				     dap_args_set_exception_breakpoints *a)
 {
-	dap_args_set_exception_breakpoints a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_set_exception_breakpoints_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
 	int panic = 0, thrown = 0;
-	for (size_t i = 0; i < a.nfilters; i++) {
-		if (strcmp(a.filters[i], "unrecovered-panic") == 0)
+	for (size_t i = 0; i < a->nfilters; i++) {
+		if (strcmp(a->filters[i], "unrecovered-panic") == 0)
 			panic = 1;
-		else if (strcmp(a.filters[i], "runtime-fatal-throw") == 0)
+		else if (strcmp(a->filters[i], "runtime-fatal-throw") == 0)
 			thrown = 1;
 	}
-	for (size_t i = 0; i < a.nfilter_options; i++) {
-		const char *id = a.filter_options[i].filter_id;
+	for (size_t i = 0; i < a->nfilter_options; i++) {
+		const char *id = a->filter_options[i].filter_id;
 		if (id && strcmp(id, "unrecovered-panic") == 0)
 			panic = 1;
 		else if (id && strcmp(id, "runtime-fatal-throw") == 0)
 			thrown = 1;
 	}
-	dap_args_set_exception_breakpoints_free(&a);
 	if (dbg_exc_filters(s->dbg, panic, thrown, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;

@@ -1,6 +1,6 @@
 /* setVariable and setExpression: bools, numbers, runes and pointers (the
  * value is a Go expression: 42, -1.5, 'x', nil, &v, 0xc000010000). */
-#include "../dap_internal.h"
+#include "handlers.h"
 #include "../../goruntime/grt_value.h"
 
 #include <stdlib.h>
@@ -55,27 +55,19 @@ static int find_child(dap_session *s, const dap_handle_ext *h, const char *name,
 	return r;
 }
 
-void dap_h_set_variable(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_set_variable(dap_session *s, const cJSON *req,
+			dap_args_set_variable *a)
 {
-	dap_args_set_variable a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_set_variable_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
 	grt_scope sc;
 	grt_value dst = {0}, nv = {0};
-	const dap_handle *hp = dap_handle_get(s, a.variables_reference);
-	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
-		gd_err_set(&err, "the program is not stopped");
-		goto fail;
-	}
+	const dap_handle *hp = dap_handle_get(s, a->variables_reference);
 	if (!hp || (hp->kind != DAP_H_SCOPE && hp->kind != DAP_H_VALUE)) {
-		gd_err_set(&err, "unknown variablesReference %d", a.variables_reference);
+		gd_err_set(&err, "unknown variablesReference %d", a->variables_reference);
 		goto fail;
 	}
 	dap_handle h = *hp;
-	dap_handle_ext x = *dap_handle_ext_get(s, a.variables_reference);
+	dap_handle_ext x = *dap_handle_ext_get(s, a->variables_reference);
 	dbg_calldrv drv;
 	dbg_calldrv_init(&drv, s->dbg, call_timeout(s));
 	if (grt_scope_open(dbg_rt(s->dbg), h.goid, h.tid, h.frame, &sc, &err) < 0)
@@ -85,19 +77,19 @@ void dap_h_set_variable(dap_session *s, const cJSON *req, const cJSON *args)
 			gd_err_set(&err, "registers cannot be set");
 			goto fail;
 		}
-		if (a.name[0] == '(') {
-			gd_err_set(&err, "%s is shadowed: it cannot be set", a.name);
+		if (a->name[0] == '(') {
+			gd_err_set(&err, "%s is shadowed: it cannot be set", a->name);
 			goto fail;
 		}
-		if (grt_scope_lookup(&sc, a.name, &dst, &err) < 0)
+		if (grt_scope_lookup(&sc, a->name, &dst, &err) < 0)
 			goto fail;
-	} else if (find_child(s, &x, a.name, &dst, &err) < 0) {
+	} else if (find_child(s, &x, a->name, &dst, &err) < 0) {
 		goto fail;
 	}
 	/* New strings and map entries need memory in the program: made
 	 * through function calls into its runtime. */
 	sc.calls = &drv.drv;
-	if (grt_value_set(&sc, &dst, a.value, &err) < 0)
+	if (grt_value_set(&sc, &dst, a->value, &err) < 0)
 		goto fail;
 	if (grt_value_copy(&nv, &dst) < 0) {
 		gd_err_set(&err, "out of memory");
@@ -105,38 +97,28 @@ void dap_h_set_variable(dap_session *s, const cJSON *req, const cJSON *args)
 	}
 	grt_value_drop_cache(&nv);
 	grt_value_free(&dst);
-	dap_args_set_variable_free(&a);
 	respond_value(s, req, &nv, &h);
 	return;
 fail:
 	grt_value_free(&dst);
 	dap_respond_error(s, req, "setVariable: %s", gd_err_msg(&err));
 	gd_err_clear(&err);
-	dap_args_set_variable_free(&a);
 }
 
-void dap_h_set_expression(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_set_expression(dap_session *s, const cJSON *req,
+			  dap_args_set_expression *a)
 {
-	dap_args_set_expression a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_set_expression_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
 	dap_handle fr = {0};
 	fr.kind = DAP_H_FRAME;
 	fr.goid = dbg_current_goid(s->dbg);
 	gx_expr *e = NULL;
 	grt_scope sc;
 	grt_value v = {0};
-	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
-		gd_err_set(&err, "the program is not stopped");
-		goto fail;
-	}
-	if (a.has_frame_id) {
-		const dap_handle *h = dap_handle_get(s, a.frame_id);
+	if (a->has_frame_id) {
+		const dap_handle *h = dap_handle_get(s, a->frame_id);
 		if (!h || h->kind != DAP_H_FRAME) {
-			gd_err_set(&err, "unknown frame id %d", a.frame_id);
+			gd_err_set(&err, "unknown frame id %d", a->frame_id);
 			goto fail;
 		}
 		fr = *h;
@@ -144,13 +126,12 @@ void dap_h_set_expression(dap_session *s, const cJSON *req, const cJSON *args)
 	dbg_calldrv drv;
 	dbg_calldrv_init(&drv, s->dbg, call_timeout(s));
 	if (grt_scope_open(dbg_rt(s->dbg), fr.goid, fr.tid, fr.frame, &sc, &err) < 0 ||
-	    gx_parse(a.expression, &e, &err) < 0)
+	    gx_parse(a->expression, &e, &err) < 0)
 		goto fail;
 	sc.calls = &drv.drv;
-	if (grt_assign_expr(&sc, e, a.value, &v, &err) < 0)
+	if (grt_assign_expr(&sc, e, a->value, &v, &err) < 0)
 		goto fail;
 	gx_expr_free(e);
-	dap_args_set_expression_free(&a);
 	grt_value_drop_cache(&v);
 	respond_value(s, req, &v, &fr);
 	return;
@@ -159,5 +140,4 @@ fail:
 	gx_expr_free(e);
 	dap_respond_error(s, req, "setExpression: %s", gd_err_msg(&err));
 	gd_err_clear(&err);
-	dap_args_set_expression_free(&a);
 }

@@ -1,4 +1,4 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -9,28 +9,20 @@
 
 /* The text of a file the binary names that the client cannot read: from
  * its path, or this machine's GOROOT or module cache. */
-void dap_h_source(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_source(dap_session *s, const cJSON *req, dap_args_source *a)
 {
-	dap_args_source a;
-	gd_err err = GD_ERR_INIT;
-	if (dap_args_source_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
 	char *bin = NULL;
-	if (a.source_reference > 0) {
-		const char *p = dap_source_ref_path(s, a.source_reference);
+	if (a->source_reference > 0) {
+		const char *p = dap_source_ref_path(s, a->source_reference);
 		if (!p) {
-			dap_args_source_free(&a);
 			dap_respond_error(s, req, "source: unknown sourceReference %d",
-					  a.source_reference);
+					  a->source_reference);
 			return;
 		}
 		bin = strdup(p);
 	} else {
-		bin = dap_path_to_binary(s, a.source_path);
+		bin = dap_path_to_binary(s, a->source_path);
 	}
-	dap_args_source_free(&a);
 	char *local = NULL;
 	if (!bin || grt_source_find(bin, &local) < 0) {
 		dap_respond_error(s, req, "source: %s is not on this machine "

@@ -1,4 +1,4 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,29 +6,21 @@
 
 /* A DAP thread id is a goroutine id; before the runtime has goroutines it
  * is an OS thread id (see threads). */
-void dap_h_stack_trace(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_stack_trace(dap_session *s, const cJSON *req,
+		       dap_args_stack_trace *a)
 {
-	dap_args_stack_trace a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_stack_trace_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
-		dap_respond_error(s, req, "stackTrace: the program is not stopped");
-		return;
-	}
 	uint64_t goid;
 	pid_t tid;
-	if (dbg_thread_resolve(s->dbg, a.thread_id, &goid, &tid) < 0) {
+	if (dbg_thread_resolve(s->dbg, a->thread_id, &goid, &tid) < 0) {
 		dap_respond_error(s, req, "stackTrace: no goroutine or thread "
-				  "with id %lld", (long long)a.thread_id);
+				  "with id %lld", (long long)a->thread_id);
 		return;
 	}
 	size_t depth = s->cfg.stack_trace_depth > 0
 			       ? (size_t)s->cfg.stack_trace_depth : 50;
-	size_t start = a.start_frame > 0 ? (size_t)a.start_frame : 0;
-	size_t levels = a.levels > 0 ? (size_t)a.levels : depth;
+	size_t start = a->start_frame > 0 ? (size_t)a->start_frame : 0;
+	size_t levels = a->levels > 0 ? (size_t)a->levels : depth;
 	size_t want = start + levels;
 	grt_frame *fs;
 	size_t n;

@@ -1,24 +1,16 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 
 #include <stdlib.h>
 
 /* The calls on the current line a stepIn can go into; stepIn with one
  * of their ids stops only in that callee. */
-void dap_h_step_in_targets(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_step_in_targets(dap_session *s, const cJSON *req,
+			   dap_args_step_in_targets *a)
 {
-	dap_args_step_in_targets a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_step_in_targets_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
-		dap_respond_error(s, req, "stepInTargets: the program is not stopped");
-		return;
-	}
-	const dap_handle *h = dap_handle_get(s, a.frame_id);
+	const dap_handle *h = dap_handle_get(s, a->frame_id);
 	if (!h || h->kind != DAP_H_FRAME) {
-		dap_respond_error(s, req, "stepInTargets: unknown frame id %d", a.frame_id);
+		dap_respond_error(s, req, "stepInTargets: unknown frame id %d", a->frame_id);
 		return;
 	}
 	if (h->frame != 0 || !h->goid) {

@@ -1,4 +1,4 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 #include "../../common/gd_buf.h"
 
 #include <stdlib.h>
@@ -76,13 +76,8 @@ static int cancelled(void *ctx)
 	return c->cancelled = dap_cancel_requested(c->s, c->req);
 }
 
-void dap_h_threads(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_threads(dap_session *s, const cJSON *req)
 {
-	gd_err perr = GD_ERR_INIT;
-	if (dap_args_threads_parse(args, &perr) < 0) {
-		dap_respond_err(s, req, &perr);
-		return;
-	}
 	cJSON *body = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(body, "threads");
 	if (!dbg_has_target(s->dbg) || s->state == DAP_TERMINATED ||

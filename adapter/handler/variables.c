@@ -1,4 +1,4 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 #include "../../goruntime/grt_value.h"
 
 #include <stdio.h>
@@ -157,37 +157,28 @@ static void value_children(dap_session *s, const dap_handle *h,
 	grt_children_free(cs, n);
 }
 
-void dap_h_variables(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_variables(dap_session *s, const cJSON *req,
+		     dap_args_variables *a)
 {
-	dap_args_variables a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_variables_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
-		dap_respond_error(s, req, "variables: the program is not stopped");
-		return;
-	}
-	const dap_handle *hp = dap_handle_get(s, a.variables_reference);
+	const dap_handle *hp = dap_handle_get(s, a->variables_reference);
 	if (!hp || (hp->kind != DAP_H_SCOPE && hp->kind != DAP_H_VALUE)) {
 		dap_respond_error(s, req, "variables: unknown variablesReference %d "
 				  "(references die when the program resumes)",
-				  a.variables_reference);
+				  a->variables_reference);
 		return;
 	}
 	/* A copy: making child handles may move the handle array.  The copy
 	 * borrows val/expr, which live until the next resume. */
 	dap_handle h = *hp;
-	dap_handle_ext x = *dap_handle_ext_get(s, a.variables_reference);
+	dap_handle_ext x = *dap_handle_ext_get(s, a->variables_reference);
 	cJSON *b = cJSON_CreateObject();
 	cJSON *list = cJSON_AddArrayToObject(b, "variables");
 	int failed = 0;
 	if (h.kind == DAP_H_SCOPE)
 		scope_vars(s, &h, &x, list, &err, &failed);
 	else
-		value_children(s, &h, &x, &a, list, &err, &failed);
-	dap_args_variables_free(&a);
+		value_children(s, &h, &x, a, list, &err, &failed);
 	if (failed) {
 		cJSON_Delete(b);
 		dap_respond_error(s, req, "variables: %s", gd_err_msg(&err));

@@ -1,35 +1,26 @@
-#include "../dap_internal.h"
+#include "handlers.h"
 
 #include <stdlib.h>
 
 /* Writes into writable mappings only (a ptrace write would go through a
  * read-only one); views are told to refresh. */
-void dap_h_write_memory(dap_session *s, const cJSON *req, const cJSON *args)
+void dap_h_write_memory(dap_session *s, const cJSON *req,
+			dap_args_write_memory *a)
 {
-	dap_args_write_memory a;
 	gd_err err = GD_ERR_INIT;
 	uint64_t addr;
-	if (dap_args_write_memory_parse(args, &a, &err) < 0 ||
-	    dap_args_memory_reference(a.memory_reference, &addr, &err) < 0) {
-		dap_args_write_memory_free(&a);
+	if (dap_args_memory_reference(a->memory_reference, &addr, &err) < 0) {
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
-		dap_args_write_memory_free(&a);
-		dap_respond_error(s, req, "writeMemory: the program is not stopped");
-		return;
-	}
-	addr += (uint64_t)a.offset;
-	if (grt_mem_write(dbg_rt(s->dbg), addr, a.data, a.ndata, &err) < 0) {
-		dap_args_write_memory_free(&a);
+	addr += (uint64_t)a->offset;
+	if (grt_mem_write(dbg_rt(s->dbg), addr, a->data, a->ndata, &err) < 0) {
 		gd_err_wrap(&err, "writeMemory");
 		dap_respond_err(s, req, &err);
 		return;
 	}
 	cJSON *body = cJSON_CreateObject();
-	cJSON_AddNumberToObject(body, "bytesWritten", (double)a.ndata);
-	dap_args_write_memory_free(&a);
+	cJSON_AddNumberToObject(body, "bytesWritten", (double)a->ndata);
 	dap_respond(s, req, body);
 	dap_invalidated(s);
 }

@@ -36,7 +36,7 @@ static void all(const cJSON *args)
 	RUN(set_breakpoints, set_breakpoints);
 	RUN(set_function_breakpoints, set_function_breakpoints);
 	RUN(set_exception_breakpoints, set_exception_breakpoints);
-	dap_args_threads_parse(args, &err);
+	dap_args_none_parse("threads", args, &err);
 	gd_err_clear(&err);
 	dap_args_none_parse("configurationDone", args, &err);
 	gd_err_clear(&err);

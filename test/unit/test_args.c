@@ -661,12 +661,12 @@ static void test_set_exception_breakpoints(void)
 static void test_threads(void)
 {
 	gd_err err = GD_ERR_INIT;
-	CHECK(dap_args_threads_parse(NULL, &err) == 0);
+	CHECK(dap_args_none_parse("threads", NULL, &err) == 0);
 	cJSON *j = J("{}");
-	CHECK(dap_args_threads_parse(j, &err) == 0);
+	CHECK(dap_args_none_parse("threads", j, &err) == 0);
 	cJSON_Delete(j);
 	j = J("7");
-	CHECK(dap_args_threads_parse(j, &err) == -1);
+	CHECK(dap_args_none_parse("threads", j, &err) == -1);
 	CHECK_STR(err.msg, "threads: the arguments must be an object, not 7");
 	gd_err_clear(&err);
 	CHECK(dap_args_none_parse("configurationDone", j, &err) == -1);

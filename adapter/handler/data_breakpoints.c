@@ -1,9 +1,9 @@
 /* Data breakpoints as DAP asks for them: dataBreakpointInfo names the
  * bytes of a variable (by container + name, or by expression);
  * setDataBreakpoints arms them (debugger/dbg_watch.c). */
-#include "dap_internal.h"
-#include "../goruntime/grt_value.h"
-#include "../goruntime/expr/gx.h"
+#include "handlers.h"
+#include "../../goruntime/grt_value.h"
+#include "../../goruntime/expr/gx.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,28 +60,23 @@ static int find_value(dap_session *s, const dap_args_data_breakpoint_info *a,
 }
 
 void dap_h_data_breakpoint_info(dap_session *s, const cJSON *req,
-				const cJSON *args)
+				dap_args_data_breakpoint_info *a)
 {
-	dap_args_data_breakpoint_info a;
 	gd_err err = GD_ERR_INIT;
-	if (dap_args_data_breakpoint_info_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
 	cJSON *b = cJSON_CreateObject();
 	char *why = NULL, *id = NULL;
 	grt_value v = {0};
 	if (s->state != DAP_STOPPED || !dbg_has_target(s->dbg)) {
 		why = strdup("the program must be stopped");
-	} else if (find_value(s, &a, &v, &err) < 0 ||
-		   dbg_watch_info(s->dbg, &v, a.name, &id, &why, &err) < 0) {
-		if (asprintf(&why, "cannot watch %s: %s", a.name, gd_err_msg(&err)) < 0)
+	} else if (find_value(s, a, &v, &err) < 0 ||
+		   dbg_watch_info(s->dbg, &v, a->name, &id, &why, &err) < 0) {
+		if (asprintf(&why, "cannot watch %s: %s", a->name, gd_err_msg(&err)) < 0)
 			why = NULL;
 		gd_err_clear(&err);
 	}
 	if (id) {
 		cJSON_AddStringToObject(b, "dataId", id);
-		cJSON_AddStringToObject(b, "description", a.name);
+		cJSON_AddStringToObject(b, "description", a->name);
 		cJSON *at = cJSON_AddArrayToObject(b, "accessTypes");
 		cJSON_AddItemToArray(at, cJSON_CreateString("write"));
 		cJSON_AddItemToArray(at, cJSON_CreateString("readWrite"));
@@ -93,41 +88,27 @@ void dap_h_data_breakpoint_info(dap_session *s, const cJSON *req,
 	free(id);
 	free(why);
 	grt_value_free(&v);
-	dap_args_data_breakpoint_info_free(&a);
 	dap_respond(s, req, b);
 }
 
 void dap_h_set_data_breakpoints(dap_session *s, const cJSON *req,
-				const cJSON *args)
+				dap_args_set_data_breakpoints *a)
 {
-	dap_args_set_data_breakpoints a;
-	gd_err err = GD_ERR_INIT;
-	if (dap_args_set_data_breakpoints_parse(args, &a, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	if (!dbg_has_target(s->dbg)) {
-		dap_args_set_data_breakpoints_free(&a);
-		dap_respond_error(s, req, "setDataBreakpoints: no program is running");
-		return;
-	}
-	dbg_bp_spec *specs = calloc(a.nbreakpoints ? a.nbreakpoints : 1, sizeof(*specs));
+	dbg_bp_spec *specs = calloc(a->nbreakpoints ? a->nbreakpoints : 1, sizeof(*specs));
 	if (!specs) {
-		dap_args_set_data_breakpoints_free(&a);
 		dap_respond_error(s, req, "out of memory");
 		return;
 	}
-	for (size_t i = 0; i < a.nbreakpoints; i++) {
-		const char *at = a.breakpoints[i].access_type;
+	for (size_t i = 0; i < a->nbreakpoints; i++) {
+		const char *at = a->breakpoints[i].access_type;
 		specs[i] = (dbg_bp_spec){
-			.data_id = a.breakpoints[i].data_id,
+			.data_id = a->breakpoints[i].data_id,
 			.read_write = !at || strcmp(at, "write") == 0 ? 0
 				      : strcmp(at, "readWrite") == 0 ? 1 : -1,
-			.condition = a.breakpoints[i].condition,
-			.hit_condition = a.breakpoints[i].hit_condition,
+			.condition = a->breakpoints[i].condition,
+			.hit_condition = a->breakpoints[i].hit_condition,
 		};
 	}
-	dap_bp_set(s, req, DBG_BP_DATA, NULL, specs, a.nbreakpoints);
+	dap_bp_set(s, req, DBG_BP_DATA, NULL, specs, a->nbreakpoints);
 	free(specs);
-	dap_args_set_data_breakpoints_free(&a);
 }
