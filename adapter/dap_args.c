@@ -1,8 +1,10 @@
 /* Typed request arguments: see dap_args.h.
  *
- * Every parser works the same way: zero the struct, set DAP's defaults,
- * read each field through the helpers below (which word the messages),
- * and on any failure free what was filled and zero the struct again. */
+ * One parser serves every request (dap_args_parse): it resets the struct
+ * to the type's defaults, runs the request's table of fields (below:
+ * "the requests' tables"), each read through the helpers that word the
+ * messages, and on any failure frees what was filled through the same
+ * table and resets the struct again. */
 #include "dap_args.h"
 #include "../common/gd_array.h"
 
@@ -129,13 +131,6 @@ static int opt_str(pctx *c, const cJSON *obj, const char *pfx,
 	return dup_str(c, v->valuestring, out);
 }
 
-static int req_str(pctx *c, const cJSON *obj, const char *pfx,
-		   const char *key, char **out)
-{
-	if (!field(obj, key))
-		return fail(c, pfx, key, "is required");
-	return opt_str(c, obj, pfx, key, out);
-}
 
 static int opt_bool(pctx *c, const cJSON *obj, const char *pfx,
 		    const char *key, int *out)
@@ -182,14 +177,6 @@ static int opt_int64(pctx *c, const cJSON *obj, const char *pfx,
 	return 0;
 }
 
-static int req_int64(pctx *c, const cJSON *obj, const char *pfx,
-		     const char *key, long long min, long long max,
-		     int64_t *out)
-{
-	if (!field(obj, key))
-		return fail(c, pfx, key, "is required");
-	return opt_int64(c, obj, pfx, key, min, max, out, NULL);
-}
 
 static int opt_int(pctx *c, const cJSON *obj, const char *pfx,
 		   const char *key, int min, int max, int *out, int *given)
@@ -205,13 +192,6 @@ static int opt_int(pctx *c, const cJSON *obj, const char *pfx,
 	return 0;
 }
 
-static int req_int(pctx *c, const cJSON *obj, const char *pfx,
-		   const char *key, int min, int max, int *out)
-{
-	if (!field(obj, key))
-		return fail(c, pfx, key, "is required");
-	return opt_int(c, obj, pfx, key, min, max, out, NULL);
-}
 
 /* An optional nested object (e.g. 'source', 'format'): *out NULL when
  * missing. */
@@ -334,69 +314,344 @@ static int args_obj(pctx *c, const cJSON *args, const cJSON **obj)
 	return 0;
 }
 
-/* ---- initialize ---- */
+/* ---- the field tables ----
+ * Each request's arguments are a table of steps, run in order (so the
+ * first problem a reader of the JSON would meet is the one reported).  A
+ * step reads one JSON field into a member of the struct, found by its
+ * offset, or runs a check over what was read so far.  The same table
+ * frees what the parse filled: members are freed by their kind. */
 
-static int initialize_fields(pctx *c, const cJSON *a, dap_args_initialize *o)
+enum kind {
+	K_STR,    /* char *; `choices`: must be one of them */
+	K_ENUM,   /* a string among `choices` -> int, its index + 1 */
+	K_BOOL,   /* int 0/1 (kept when absent: DAP_ARGS_UNSET stays) */
+	K_INT,    /* int in [min, max]; aux: an int set to 1 when given */
+	K_INT64,  /* int64_t in [min, max] */
+	K_STRV,   /* char ** (NULL-terminated); aux: its size_t count */
+	K_MEM,    /* a heap block filled by fn (freed with free) */
+	K_OBJ,    /* a nested object: sub's steps over the member; aux: an
+		   * int set to 1 when given */
+	K_ARRAY,  /* an array of objects: sub->size-byte items at off, the
+		   * size_t count at aux; `want` words the type error */
+	K_INLINE, /* sub's steps over the same struct (shared fields) */
+	K_ADDR,   /* uint64_t: the memoryReference string at aux plus the
+		   * int64_t offset at aux2 */
+	K_CHECK,  /* fn only: checks or fills what the others cannot */
+};
+
+enum { REQ = 1, NONEMPTY = 2 };
+#define NO_AUX ((size_t)-1)
+
+typedef struct table table;
+
+typedef struct step {
+	const char *key;
+	unsigned char kind, flags;
+	size_t off, aux, aux2;
+	long long min, max;
+	const table *sub;
+	const char *const *choices; /* NULL-terminated */
+	int shown;                  /* choices named in the message; 0: all */
+	const char *want;
+	/* Reads the field itself (any kind but K_CHECK: the kind then only
+	 * says how to free it), or checks (K_CHECK). */
+	int (*fn)(pctx *c, const cJSON *obj, void *base);
+} step;
+
+struct table {
+	const step *steps;
+	size_t n;
+	size_t size; /* of the struct the steps fill (array items) */
+};
+
+struct dap_args_type {
+	const char *cmd;
+	size_t size;
+	const table *parse;
+	const table *owns; /* what a struct of this type can hold (free) */
+	void (*defaults)(void *o);
+};
+
+#define TABLE(name, T, ...)                                                    \
+	static const step name##_steps[] = {__VA_ARGS__};                      \
+	static const table name = {name##_steps,                               \
+				   sizeof(name##_steps) / sizeof(step),        \
+				   sizeof(T)}
+
+#define M(T, m) offsetof(T, m)
+#define STR(k, T, m) {.key = k, .kind = K_STR, .off = M(T, m)}
+#define REQ_STR(k, T, m) {.key = k, .kind = K_STR, .flags = REQ, .off = M(T, m)}
+#define NAME_STR(k, T, m)                                                      \
+	{.key = k, .kind = K_STR, .flags = REQ | NONEMPTY, .off = M(T, m)}
+#define CHOICE(k, T, m, ch, nshown)                                            \
+	{.key = k, .kind = K_STR, .off = M(T, m), .choices = ch,               \
+	 .shown = nshown}
+#define ENUM(k, T, m, ch) {.key = k, .kind = K_ENUM, .off = M(T, m), .choices = ch}
+#define BOOL(k, T, m) {.key = k, .kind = K_BOOL, .off = M(T, m)}
+#define INT(k, T, m, lo, hi)                                                   \
+	{.key = k, .kind = K_INT, .off = M(T, m), .aux = NO_AUX, .min = lo,    \
+	 .max = hi}
+#define REQ_INT(k, T, m, lo, hi)                                               \
+	{.key = k, .kind = K_INT, .flags = REQ, .off = M(T, m), .aux = NO_AUX, \
+	 .min = lo, .max = hi}
+#define INT_GIVEN(k, T, m, g, lo, hi)                                          \
+	{.key = k, .kind = K_INT, .off = M(T, m), .aux = M(T, g), .min = lo,   \
+	 .max = hi}
+#define INT64(k, T, m, lo, hi)                                                 \
+	{.key = k, .kind = K_INT64, .off = M(T, m), .min = lo, .max = hi}
+#define REQ_INT64(k, T, m, lo, hi)                                             \
+	{.key = k, .kind = K_INT64, .flags = REQ, .off = M(T, m), .min = lo,   \
+	 .max = hi}
+#define STRV(k, T, m, n) {.key = k, .kind = K_STRV, .off = M(T, m), .aux = M(T, n)}
+#define OBJ(k, T, m, g, t)                                                     \
+	{.key = k, .kind = K_OBJ, .off = M(T, m), .aux = M(T, g), .sub = &t}
+/* a nested object whose fields are members of the same struct */
+#define FLAT_OBJ(k, flags_v, t)                                                \
+	{.key = k, .kind = K_OBJ, .flags = flags_v, .off = 0, .aux = NO_AUX,   \
+	 .sub = &t}
+#define ARRAY(k, flags_v, T, m, n, t, w)                                       \
+	{.key = k, .kind = K_ARRAY, .flags = flags_v, .off = M(T, m),          \
+	 .aux = M(T, n), .sub = &t, .want = w}
+#define NONEMPTY_STR(k, T, m)                                                  \
+	{.key = k, .kind = K_STR, .flags = NONEMPTY, .off = M(T, m)}
+#define REQ_STRV(k, T, m, n)                                                   \
+	{.key = k, .kind = K_STRV, .flags = REQ, .off = M(T, m), .aux = M(T, n)}
+#define ADDR(T, m, ref, offset)                                                \
+	{.kind = K_ADDR, .off = M(T, m), .aux = M(T, ref), .aux2 = M(T, offset)}
+#define INLINE(t) {.kind = K_INLINE, .sub = &t}
+#define CHECK(f) {.kind = K_CHECK, .fn = f}
+/* a field read by fn, freed as kind k */
+#define CUSTOM(k, kind_v, T, m, n, t, f)                                       \
+	{.key = k, .kind = kind_v, .off = M(T, m), .aux = n, .sub = t, .fn = f}
+
+static int run_steps(pctx *c, const table *t, const cJSON *obj,
+		     const char *pfx, char *base);
+
+/* 'must be "a", "b" or "c", not "x"' unless v is one of s->choices. */
+static int check_choice(pctx *c, const step *s, const char *pfx,
+			const char *v, int *index)
 {
-	static const struct {
-		const char *key;
-		size_t off;
-	} flags[] = {
-#define F(k, m) {k, offsetof(dap_args_initialize, m)}
-		F("linesStartAt1", lines_start_at1),
-		F("columnsStartAt1", columns_start_at1),
-		F("supportsVariableType", supports_variable_type),
-		F("supportsVariablePaging", supports_variable_paging),
-		F("supportsRunInTerminalRequest", supports_run_in_terminal_request),
-		F("supportsMemoryReferences", supports_memory_references),
-		F("supportsProgressReporting", supports_progress_reporting),
-		F("supportsInvalidatedEvent", supports_invalidated_event),
-		F("supportsMemoryEvent", supports_memory_event),
-		F("supportsArgsCanBeInterpretedByShell",
-		  supports_args_can_be_interpreted_by_shell),
-		F("supportsStartDebuggingRequest",
-		  supports_start_debugging_request),
-#undef F
-	};
-	if (opt_str(c, a, "", "clientID", &o->client_id) < 0 ||
-	    opt_str(c, a, "", "clientName", &o->client_name) < 0 ||
-	    opt_str(c, a, "", "adapterID", &o->adapter_id) < 0 ||
-	    opt_str(c, a, "", "locale", &o->locale) < 0 ||
-	    opt_str(c, a, "", "pathFormat", &o->path_format) < 0)
+	size_t n = 0;
+	while (s->choices[n])
+		n++;
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(s->choices[i], v) == 0) {
+			*index = (int)i;
+			return 0;
+		}
+	size_t shown = s->shown ? (size_t)s->shown : n;
+	gd_buf b = GD_BUF_INIT;
+	for (size_t i = 0; i < shown; i++)
+		if (gd_buf_printf(&b, "%s\"%s\"",
+				  i == 0 ? "" : i + 1 == shown ? " or " : ", ",
+				  s->choices[i]) < 0) {
+			gd_buf_free(&b);
+			return oom(c);
+		}
+	fail(c, pfx, s->key, "must be %s, not \"%s\"", b.data ? b.data : "",
+	     v);
+	gd_buf_free(&b);
+	return -1;
+}
+
+static int read_str(pctx *c, const step *s, const cJSON *obj,
+		    const char *pfx, char **out)
+{
+	if (opt_str(c, obj, pfx, s->key, out) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
-		if (opt_bool(c, a, "", flags[i].key,
-			     (int *)((char *)o + flags[i].off)) < 0)
-			return -1;
-	if (!o->path_format && dup_str(c, "path", &o->path_format) < 0)
-		return -1;
+	int index;
+	if (*out && (s->flags & NONEMPTY) && !**out)
+		return fail(c, pfx, s->key, "must not be empty");
+	if (*out && s->choices)
+		return check_choice(c, s, pfx, *out, &index);
 	return 0;
 }
 
-int dap_args_initialize_parse(const cJSON *args, dap_args_initialize *out,
-			      gd_err *err)
+static int read_enum(pctx *c, const step *s, const cJSON *obj,
+		     const char *pfx, int *out)
 {
-	pctx c = {"initialize", err};
+	char *v = NULL;
+	int index = 0;
+	if (opt_str(c, obj, pfx, s->key, &v) < 0)
+		return -1;
+	int rc = v ? check_choice(c, s, pfx, v, &index) : 0;
+	if (v && rc == 0)
+		*out = index + 1;
+	free(v);
+	return rc;
+}
+
+static int read_obj(pctx *c, const step *s, const cJSON *obj,
+		    const char *pfx, char *base)
+{
+	const cJSON *o;
+	if (opt_obj(c, obj, pfx, s->key, &o) < 0)
+		return -1;
+	if (!o)
+		return 0;
+	if (s->aux != NO_AUX)
+		*(int *)(base + s->aux) = 1;
+	char *inner = NULL;
+	if (asprintf(&inner, "%s%s.", pfx, s->key) < 0)
+		return oom(c);
+	int rc = run_steps(c, s->sub, o, inner, base + s->off);
+	free(inner);
+	return rc;
+}
+
+static int read_array(pctx *c, const step *s, const cJSON *obj, char *base)
+{
+	const cJSON *arr;
+	size_t n;
+	if (opt_array(c, obj, s->key, s->want, &arr, &n) < 0)
+		return -1;
+	if (!arr)
+		return 0;
+	char **items = (char **)(base + s->off);
+	size_t *count = (size_t *)(base + s->aux);
+	*items = calloc(n ? n : 1, s->sub->size);
+	if (!*items)
+		return oom(c);
+	char *pfx = NULL;
+	int rc = 0;
+	const cJSON *el;
+	size_t i = 0;
+	cJSON_ArrayForEach(el, arr) {
+		/* counted first: a half-read item is freed with the rest */
+		char *item = *items + (*count)++ * s->sub->size;
+		if (elem_obj(c, s->key, i, el) < 0 ||
+		    elem_prefix(c, s->key, i, &pfx) < 0 ||
+		    run_steps(c, s->sub, el, pfx, item) < 0) {
+			rc = -1;
+			break;
+		}
+		i++;
+	}
+	free(pfx);
+	return rc;
+}
+
+static int run_step(pctx *c, const step *s, const cJSON *obj,
+		    const char *pfx, char *base)
+{
+	void *m = base + s->off;
+	if (s->key && (s->flags & REQ) && !field(obj, s->key))
+		return fail(c, pfx, s->key, "is required");
+	if (s->fn)
+		return s->fn(c, obj, base);
+	switch (s->kind) {
+	case K_STR:
+		return read_str(c, s, obj, pfx, m);
+	case K_ENUM:
+		return read_enum(c, s, obj, pfx, m);
+	case K_BOOL:
+		return opt_bool(c, obj, pfx, s->key, m);
+	case K_INT:
+		return opt_int(c, obj, pfx, s->key, (int)s->min, (int)s->max, m,
+			       s->aux == NO_AUX ? NULL : (int *)(base + s->aux));
+	case K_INT64:
+		return opt_int64(c, obj, pfx, s->key, s->min, s->max, m, NULL);
+	case K_STRV:
+		return opt_str_array(c, obj, s->key, m,
+				     (size_t *)(base + s->aux));
+	case K_OBJ:
+		return read_obj(c, s, obj, pfx, base);
+	case K_ARRAY:
+		return read_array(c, s, obj, base);
+	case K_INLINE:
+		return run_steps(c, s->sub, obj, pfx, base);
+	case K_ADDR:
+		/* the address the request means: memoryReference + offset */
+		if (dap_args_memory_reference(*(char **)(base + s->aux), m,
+					      c->err) < 0)
+			return gd_err_wrap(c->err, "%s", c->cmd);
+		*(uint64_t *)m += (uint64_t) * (int64_t *)(base + s->aux2);
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int run_steps(pctx *c, const table *t, const cJSON *obj,
+		     const char *pfx, char *base)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (run_step(c, &t->steps[i], obj, pfx, base) < 0)
+			return -1;
+	return 0;
+}
+
+static void free_steps(const table *t, char *base)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const step *s = &t->steps[i];
+		void *m = base + s->off;
+		switch (s->kind) {
+		case K_STR:
+		case K_MEM:
+			free(*(void **)m);
+			break;
+		case K_STRV:
+			free_strv(*(char ***)m, *(size_t *)(base + s->aux));
+			break;
+		case K_OBJ:
+			free_steps(s->sub, m);
+			break;
+		case K_INLINE:
+			free_steps(s->sub, base);
+			break;
+		case K_ARRAY: {
+			char *items = *(char **)m;
+			size_t n = *(size_t *)(base + s->aux);
+			for (size_t j = 0; items && j < n; j++)
+				free_steps(s->sub, items + j * s->sub->size);
+			free(items);
+			break;
+		}
+		default:
+			break;
+		}
+	}
+}
+
+static void reset(const dap_args_type *t, void *a)
+{
+	memset(a, 0, t->size);
+	if (t->defaults)
+		t->defaults(a);
+}
+
+void dap_args_free(const dap_args_type *t, void *a)
+{
+	free_steps(t->owns ? t->owns : t->parse, a);
+	reset(t, a);
+}
+
+int dap_args_parse(const dap_args_type *t, const cJSON *args, void *out,
+		   gd_err *err)
+{
+	pctx c = {t->cmd, err};
 	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	out->lines_start_at1 = 1;
-	out->columns_start_at1 = 1;
-	if (args_obj(&c, args, &a) < 0 || initialize_fields(&c, a, out) < 0) {
-		dap_args_initialize_free(out);
+	reset(t, out);
+	if (args_obj(&c, args, &a) < 0 ||
+	    run_steps(&c, t->parse, a, "", out) < 0) {
+		dap_args_free(t, out);
 		return -1;
 	}
 	return 0;
 }
 
-void dap_args_initialize_free(dap_args_initialize *a)
+size_t dap_args_size(const dap_args_type *t)
 {
-	free(a->client_id);
-	free(a->client_name);
-	free(a->adapter_id);
-	free(a->locale);
-	free(a->path_format);
-	memset(a, 0, sizeof(*a));
+	return t->size;
 }
+
+/* A request's type: TYPE(name, cmd, T, parse table, owns table or NULL,
+ * defaults or NULL) makes dap_args_<name>_type. */
+#define TYPE(name, command, T, parse_t, owns_t, defaults_fn)                   \
+	const dap_args_type dap_args_##name##_type = {command, sizeof(T),      \
+						      &parse_t, owns_t,        \
+						      defaults_fn}
 
 /* ---- launch / attach ---- */
 
@@ -463,8 +718,9 @@ int dap_args_split_flags(const char *s, char ***out, size_t *n, gd_err *err)
 	return 0;
 }
 
-static int parse_build_flags(pctx *c, const cJSON *a, dap_args_launch *o)
+static int parse_build_flags(pctx *c, const cJSON *a, void *base)
 {
+	dap_args_launch *o = base;
 	const cJSON *v = field(a, "buildFlags");
 	if (!v)
 		return 0;
@@ -481,8 +737,9 @@ static int parse_build_flags(pctx *c, const cJSON *a, dap_args_launch *o)
 			     &o->nbuild_flags);
 }
 
-static int parse_env(pctx *c, const cJSON *a, dap_args_launch *o)
+static int parse_env(pctx *c, const cJSON *a, void *base)
 {
+	dap_args_launch *o = base;
 	const cJSON *env = NULL;
 	if (opt_obj(c, a, "", "env", &env) < 0)
 		return -1;
@@ -691,8 +948,9 @@ static int read_file(const char *path, gd_buf *out, gd_err *err)
 
 /* envFile (a path or an array of paths), then env over it: o->env holds
  * one entry per name. */
-static int merge_env_files(pctx *c, const cJSON *a, dap_args_launch *o)
+static int merge_env_files(pctx *c, const cJSON *a, void *base)
 {
+	dap_args_launch *o = base;
 	const cJSON *v = field(a, "envFile");
 	char **files = NULL;
 	size_t nfiles = 0;
@@ -751,40 +1009,10 @@ static int merge_env_files(pctx *c, const cJSON *a, dap_args_launch *o)
 	return 0;
 }
 
-static int parse_substitute_path(pctx *c, const cJSON *a, dap_args_launch *o)
-{
-	const cJSON *arr;
-	size_t n;
-	if (opt_array(c, a, "substitutePath",
-		      "an array of {\"from\", \"to\"} objects", &arr, &n) < 0)
-		return -1;
-	if (!arr)
-		return 0;
-	o->substitute_path = calloc(n ? n : 1, sizeof(*o->substitute_path));
-	if (!o->substitute_path)
-		return oom(c);
-	char *pfx = NULL;
-	const cJSON *el;
-	size_t i = 0;
-	int rc = 0;
-	cJSON_ArrayForEach(el, arr) {
-		dap_args_subst *s = &o->substitute_path[o->nsubstitute_path++];
-		if (elem_obj(c, "substitutePath", i, el) < 0 ||
-		    elem_prefix(c, "substitutePath", i, &pfx) < 0 ||
-		    req_str(c, el, pfx, "from", &s->from) < 0 ||
-		    req_str(c, el, pfx, "to", &s->to) < 0) {
-			rc = -1;
-			break;
-		}
-		i++;
-	}
-	free(pfx);
-	return rc;
-}
-
 /* showPprofLabels: true/false, or an array of label keys ("*": all). */
-static int parse_pprof_labels(pctx *c, const cJSON *a, dap_args_launch *o)
+static int parse_pprof_labels(pctx *c, const cJSON *a, void *base)
 {
+	dap_args_launch *o = base;
 	const cJSON *v = field(a, "showPprofLabels");
 	if (!v)
 		return 0;
@@ -809,480 +1037,6 @@ static int parse_pprof_labels(pctx *c, const cJSON *a, dap_args_launch *o)
 	return 0;
 }
 
-static int parse_flavor(pctx *c, const cJSON *a, dap_args_launch *o)
-{
-	if (opt_str(c, a, "", "disassembleFlavor", &o->disassemble_flavor) < 0)
-		return -1;
-	const char *f = o->disassemble_flavor;
-	if (f && strcmp(f, "go") != 0 && strcmp(f, "intel") != 0 &&
-	    strcmp(f, "gnu") != 0 && strcmp(f, "att") != 0)
-		return fail(c, "", "disassembleFlavor", "must be \"go\", "
-			    "\"intel\" or \"gnu\", not \"%s\"", f);
-	return 0;
-}
-
-/* Fields launch and attach share. */
-static int launch_common(pctx *c, const cJSON *a, dap_args_launch *o)
-{
-	if (parse_flavor(c, a, o) < 0 || parse_pprof_labels(c, a, o) < 0 ||
-	    opt_int(c, a, "", "maxStringLen", 1, DAP_ARGS_MAX_COUNT,
-		    &o->max_string_len, NULL) < 0 ||
-	    opt_int(c, a, "", "maxArrayValues", 1, DAP_ARGS_MAX_COUNT,
-		    &o->max_array_values, NULL) < 0 ||
-	    opt_str(c, a, "", "goroutineFilters", &o->goroutine_filters) < 0 ||
-	    opt_str(c, a, "", "cwd", &o->cwd) < 0 ||
-	    parse_substitute_path(c, a, o) < 0 ||
-	    opt_bool(c, a, "", "stopOnEntry", &o->stop_on_entry) < 0 ||
-	    opt_bool(c, a, "", "hideSystemGoroutines",
-		     &o->hide_system_goroutines) < 0 ||
-	    opt_bool(c, a, "", "stepHoldsOthers", &o->step_holds_others) < 0 ||
-	    opt_bool(c, a, "", "showGlobalVariables",
-		     &o->show_global_variables) < 0 ||
-	    opt_bool(c, a, "", "showRegisters", &o->show_registers) < 0 ||
-	    opt_int(c, a, "", "stackTraceDepth", 1, DAP_ARGS_MAX_COUNT,
-		    &o->stack_trace_depth, NULL) < 0 ||
-	    opt_int(c, a, "", "callTimeout", 1, 86400, &o->call_timeout,
-		    NULL) < 0)
-		return -1;
-	return 0;
-}
-
-static int ends_with(const char *s, const char *suffix)
-{
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-static int launch_fields(pctx *c, const cJSON *a, dap_args_launch *o)
-{
-	if (opt_str(c, a, "", "mode", &o->mode) < 0)
-		return -1;
-	if (o->mode && strcmp(o->mode, "debug") != 0 &&
-	    strcmp(o->mode, "exec") != 0 && strcmp(o->mode, "test") != 0 &&
-	    strcmp(o->mode, "auto") != 0 && strcmp(o->mode, "core") != 0)
-		return gd_err_set(c->err, "launch: mode \"%s\" is not "
-				  "supported (supported: \"debug\", the "
-				  "default, \"exec\", \"test\", \"auto\" and "
-				  "\"core\")", o->mode);
-	if (req_str(c, a, "", "program", &o->program) < 0)
-		return -1;
-	if (!o->program[0])
-		return fail(c, "", "program", "must not be empty");
-	if (!o->mode || strcmp(o->mode, "auto") == 0) {
-		/* "auto" as vscode-go resolves it: a test file means test. */
-		const char *m = o->mode && ends_with(o->program, "_test.go")
-					? "test" : "debug";
-		free(o->mode);
-		o->mode = NULL;
-		if (dup_str(c, m, &o->mode) < 0)
-			return -1;
-	}
-	/* mode "core": program is the executable the core was dumped from
-	 * (vscode-go's names). */
-	if (opt_str(c, a, "", "coreFilePath", &o->corefile_path) < 0)
-		return -1;
-	if (strcmp(o->mode, "core") == 0 &&
-	    (!o->corefile_path || !o->corefile_path[0]))
-		return fail(c, "", "coreFilePath",
-			    "is required with mode \"core\"");
-	if (opt_str_array(c, a, "args", &o->args, &o->nargs) < 0 ||
-	    parse_env(c, a, o) < 0 || merge_env_files(c, a, o) < 0 ||
-	    parse_build_flags(c, a, o) < 0 ||
-	    opt_str(c, a, "", "output", &o->output) < 0 ||
-	    opt_bool(c, a, "", "noDebug", &o->no_debug) < 0 ||
-	    opt_str(c, a, "", "console", &o->console) < 0 ||
-	    launch_common(c, a, o) < 0)
-		return -1;
-	if (o->console && strcmp(o->console, "internalConsole") != 0 &&
-	    strcmp(o->console, "integratedTerminal") != 0 &&
-	    strcmp(o->console, "externalTerminal") != 0)
-		return gd_err_set(c->err, "launch: console \"%s\" is not "
-				  "supported (supported: \"internalConsole\", "
-				  "the default, \"integratedTerminal\" and "
-				  "\"externalTerminal\")", o->console);
-	if (!o->console && dup_str(c, "internalConsole", &o->console) < 0)
-		return -1;
-	return 0;
-}
-
-static void launch_defaults(dap_args_launch *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->stack_trace_depth = DAP_ARGS_DEFAULT_STACK_DEPTH;
-	o->call_timeout = DAP_ARGS_DEFAULT_CALL_TIMEOUT;
-}
-
-int dap_args_launch_parse(const cJSON *args, dap_args_launch *out,
-			  gd_err *err)
-{
-	pctx c = {"launch", err};
-	const cJSON *a;
-	launch_defaults(out);
-	if (args_obj(&c, args, &a) < 0 || launch_fields(&c, a, out) < 0) {
-		dap_args_launch_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-/* processId: an integer, or a string of digits (what a process picker
- * substitutes into launch.json). */
-static int parse_process_id(pctx *c, const cJSON *a, int *out)
-{
-	const cJSON *v = field(a, "processId");
-	if (!v)
-		return gd_err_set(c->err, "%s: 'processId' (or 'waitFor') is "
-				  "required", c->cmd);
-	if (cJSON_IsString(v)) {
-		const char *s = v->valuestring;
-		char *end = NULL;
-		errno = 0;
-		long long n = (s[0] >= '0' && s[0] <= '9')
-				      ? strtoll(s, &end, 10) : 0;
-		if (!end || *end || errno || n <= 0 || n > INT_MAX)
-			return fail(c, "", "processId",
-				    "must be a process id (a positive "
-				    "integer), not '%s'", s);
-		*out = (int)n;
-		return 0;
-	}
-	return opt_int(c, a, "", "processId", 1, INT_MAX, out, NULL);
-}
-
-static int attach_fields(pctx *c, const cJSON *a, dap_args_launch *o)
-{
-	if (opt_str(c, a, "", "mode", &o->mode) < 0)
-		return -1;
-	if (o->mode && strcmp(o->mode, "remote") == 0)
-		return gd_err_set(c->err, "attach: mode \"remote\" joins a program "
-				  "this godap already debugs (started with "
-				  "--listen --accept-multiclient, left by an "
-				  "earlier client); there is none: launch it "
-				  "(mode \"exec\") or attach with processId");
-	if (o->mode && strcmp(o->mode, "local") != 0)
-		return gd_err_set(c->err, "attach: mode \"%s\" is not "
-				  "supported (supported: \"local\", and "
-				  "\"remote\" with --accept-multiclient)", o->mode);
-	if (!o->mode && dup_str(c, "local", &o->mode) < 0)
-		return -1;
-	if (opt_str(c, a, "", "waitFor", &o->wait_for) < 0)
-		return -1;
-	if (o->wait_for && !o->wait_for[0])
-		return fail(c, "", "waitFor", "must not be empty");
-	if (o->wait_for && field(a, "processId"))
-		return gd_err_set(c->err, "attach: give 'processId' or "
-				  "'waitFor', not both");
-	if ((!o->wait_for && parse_process_id(c, a, &o->process_id) < 0) ||
-	    launch_common(c, a, o) < 0)
-		return -1;
-	return 0;
-}
-
-int dap_args_attach_parse(const cJSON *args, dap_args_launch *out,
-			  gd_err *err)
-{
-	pctx c = {"attach", err};
-	const cJSON *a;
-	launch_defaults(out);
-	out->attach = 1;
-	if (args_obj(&c, args, &a) < 0 || attach_fields(&c, a, out) < 0) {
-		dap_args_launch_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-int dap_args_restart_parse(const cJSON *args, int attach,
-			   dap_args_launch *out, int *given, gd_err *err)
-{
-	pctx c = {"restart", err};
-	const cJSON *a;
-	*given = 0;
-	launch_defaults(out);
-	if (args_obj(&c, args, &a) < 0)
-		return -1;
-	const cJSON *cfg = field(a, "arguments");
-	if (!cfg)
-		return 0;
-	if (!cJSON_IsObject(cfg))
-		return fail_type(&c, "", "arguments",
-				 "an object (a launch or attach configuration)",
-				 cfg);
-	if (attach ? dap_args_attach_parse(cfg, out, err) < 0
-		   : dap_args_launch_parse(cfg, out, err) < 0)
-		return gd_err_wrap(err, "restart");
-	*given = 1;
-	return 0;
-}
-
-void dap_args_launch_free(dap_args_launch *a)
-{
-	free(a->mode);
-	free(a->program);
-	free(a->corefile_path);
-	free_strv(a->args, a->nargs);
-	free(a->cwd);
-	for (size_t i = 0; a->env && i < a->nenv; i++) {
-		free(a->env[i].name);
-		free(a->env[i].value);
-	}
-	free(a->env);
-	free_strv(a->build_flags, a->nbuild_flags);
-	for (size_t i = 0; a->substitute_path && i < a->nsubstitute_path; i++) {
-		free(a->substitute_path[i].from);
-		free(a->substitute_path[i].to);
-	}
-	free(a->substitute_path);
-	free(a->output);
-	free(a->wait_for);
-	free(a->console);
-	free(a->disassemble_flavor);
-	free(a->goroutine_filters);
-	free_strv(a->pprof_label_keys, a->npprof_label_keys);
-	launch_defaults(a);
-}
-
-/* ---- setBreakpoints ---- */
-
-/* 'source' (required object) with a required 'path'. */
-static int source_path(pctx *c, const cJSON *a, char **path, char **name,
-		       int *ref)
-{
-	const cJSON *src;
-	if (opt_obj(c, a, "", "source", &src) < 0)
-		return -1;
-	if (!src)
-		return fail(c, "", "source", "is required");
-	if (req_str(c, src, "source.", "path", path) < 0)
-		return -1;
-	if (name && opt_str(c, src, "source.", "name", name) < 0)
-		return -1;
-	if (ref && opt_int(c, src, "source.", "sourceReference", 0, INT_MAX,
-			   ref, NULL) < 0)
-		return -1;
-	return 0;
-}
-
-static int set_breakpoints_fields(pctx *c, const cJSON *a,
-				  dap_args_set_breakpoints *o)
-{
-	if (source_path(c, a, &o->source_path, &o->source_name,
-			&o->source_reference) < 0 ||
-	    opt_bool(c, a, "", "sourceModified", &o->source_modified) < 0)
-		return -1;
-	const cJSON *arr, *lines;
-	size_t n, nlines;
-	if (opt_array(c, a, "breakpoints", "an array of objects", &arr, &n) < 0 ||
-	    opt_array(c, a, "lines", "an array of line numbers", &lines,
-		      &nlines) < 0)
-		return -1;
-	if (!arr && lines) {
-		/* Deprecated form: just line numbers. */
-		o->breakpoints = calloc(nlines ? nlines : 1,
-					sizeof(*o->breakpoints));
-		if (!o->breakpoints)
-			return oom(c);
-		const cJSON *el;
-		cJSON_ArrayForEach(el, lines) {
-			double d = cJSON_IsNumber(el) ? el->valuedouble : -1;
-			if (!is_whole(d) || d < 0 ||
-			    d > INT_MAX) {
-				char name[48];
-				snprintf(name, sizeof(name), "lines[%zu]",
-					 o->nbreakpoints);
-				return fail_type(c, "", name,
-						 "a line number", el);
-			}
-			o->breakpoints[o->nbreakpoints++].line = (int)d;
-		}
-		return 0;
-	}
-	if (!arr)
-		return 0;
-	o->breakpoints = calloc(n ? n : 1, sizeof(*o->breakpoints));
-	if (!o->breakpoints)
-		return oom(c);
-	char *pfx = NULL;
-	int rc = 0;
-	const cJSON *el;
-	size_t i = 0;
-	cJSON_ArrayForEach(el, arr) {
-		dap_args_source_breakpoint *b = &o->breakpoints[o->nbreakpoints++];
-		if (elem_obj(c, "breakpoints", i, el) < 0 ||
-		    elem_prefix(c, "breakpoints", i, &pfx) < 0 ||
-		    req_int(c, el, pfx, "line", 0, INT_MAX, &b->line) < 0 ||
-		    opt_int(c, el, pfx, "column", 0, INT_MAX, &b->column,
-			    NULL) < 0 ||
-		    opt_str(c, el, pfx, "condition", &b->condition) < 0 ||
-		    opt_str(c, el, pfx, "hitCondition", &b->hit_condition) < 0 ||
-		    opt_str(c, el, pfx, "logMessage", &b->log_message) < 0) {
-			rc = -1;
-			break;
-		}
-		i++;
-	}
-	free(pfx);
-	return rc;
-}
-
-int dap_args_set_breakpoints_parse(const cJSON *args,
-				   dap_args_set_breakpoints *out, gd_err *err)
-{
-	pctx c = {"setBreakpoints", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    set_breakpoints_fields(&c, a, out) < 0) {
-		dap_args_set_breakpoints_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_set_breakpoints_free(dap_args_set_breakpoints *a)
-{
-	free(a->source_path);
-	free(a->source_name);
-	for (size_t i = 0; a->breakpoints && i < a->nbreakpoints; i++) {
-		free(a->breakpoints[i].condition);
-		free(a->breakpoints[i].hit_condition);
-		free(a->breakpoints[i].log_message);
-	}
-	free(a->breakpoints);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- setFunctionBreakpoints ---- */
-
-static int set_function_breakpoints_fields(pctx *c, const cJSON *a,
-					   dap_args_set_function_breakpoints *o)
-{
-	const cJSON *arr;
-	size_t n;
-	if (opt_array(c, a, "breakpoints", "an array of objects", &arr, &n) < 0)
-		return -1;
-	if (!arr)
-		return fail(c, "", "breakpoints", "is required");
-	o->breakpoints = calloc(n ? n : 1, sizeof(*o->breakpoints));
-	if (!o->breakpoints)
-		return oom(c);
-	char *pfx = NULL;
-	int rc = 0;
-	const cJSON *el;
-	size_t i = 0;
-	cJSON_ArrayForEach(el, arr) {
-		dap_args_function_breakpoint *b =
-			&o->breakpoints[o->nbreakpoints++];
-		if (elem_obj(c, "breakpoints", i, el) < 0 ||
-		    elem_prefix(c, "breakpoints", i, &pfx) < 0 ||
-		    req_str(c, el, pfx, "name", &b->name) < 0 ||
-		    opt_str(c, el, pfx, "condition", &b->condition) < 0 ||
-		    opt_str(c, el, pfx, "hitCondition", &b->hit_condition) < 0) {
-			rc = -1;
-			break;
-		}
-		if (!b->name[0]) {
-			rc = fail(c, pfx, "name", "must not be empty");
-			break;
-		}
-		i++;
-	}
-	free(pfx);
-	return rc;
-}
-
-int dap_args_set_function_breakpoints_parse(
-	const cJSON *args, dap_args_set_function_breakpoints *out, gd_err *err)
-{
-	pctx c = {"setFunctionBreakpoints", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    set_function_breakpoints_fields(&c, a, out) < 0) {
-		dap_args_set_function_breakpoints_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_set_function_breakpoints_free(
-	dap_args_set_function_breakpoints *a)
-{
-	for (size_t i = 0; a->breakpoints && i < a->nbreakpoints; i++) {
-		free(a->breakpoints[i].name);
-		free(a->breakpoints[i].condition);
-		free(a->breakpoints[i].hit_condition);
-	}
-	free(a->breakpoints);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- setExceptionBreakpoints ---- */
-
-static int set_exception_breakpoints_fields(
-	pctx *c, const cJSON *a, dap_args_set_exception_breakpoints *o)
-{
-	if (!field(a, "filters"))
-		return fail(c, "", "filters", "is required");
-	if (opt_str_array(c, a, "filters", &o->filters, &o->nfilters) < 0)
-		return -1;
-	const cJSON *arr;
-	size_t n;
-	if (opt_array(c, a, "filterOptions", "an array of objects", &arr,
-		      &n) < 0)
-		return -1;
-	if (!arr)
-		return 0;
-	o->filter_options = calloc(n ? n : 1, sizeof(*o->filter_options));
-	if (!o->filter_options)
-		return oom(c);
-	char *pfx = NULL;
-	int rc = 0;
-	const cJSON *el;
-	size_t i = 0;
-	cJSON_ArrayForEach(el, arr) {
-		dap_args_exception_filter_option *f =
-			&o->filter_options[o->nfilter_options++];
-		if (elem_obj(c, "filterOptions", i, el) < 0 ||
-		    elem_prefix(c, "filterOptions", i, &pfx) < 0 ||
-		    req_str(c, el, pfx, "filterId", &f->filter_id) < 0 ||
-		    opt_str(c, el, pfx, "condition", &f->condition) < 0) {
-			rc = -1;
-			break;
-		}
-		i++;
-	}
-	free(pfx);
-	return rc;
-}
-
-int dap_args_set_exception_breakpoints_parse(
-	const cJSON *args, dap_args_set_exception_breakpoints *out,
-	gd_err *err)
-{
-	pctx c = {"setExceptionBreakpoints", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    set_exception_breakpoints_fields(&c, a, out) < 0) {
-		dap_args_set_exception_breakpoints_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_set_exception_breakpoints_free(
-	dap_args_set_exception_breakpoints *a)
-{
-	free_strv(a->filters, a->nfilters);
-	for (size_t i = 0; a->filter_options && i < a->nfilter_options; i++) {
-		free(a->filter_options[i].filter_id);
-		free(a->filter_options[i].condition);
-	}
-	free(a->filter_options);
-	memset(a, 0, sizeof(*a));
-}
-
 /* ---- requests without arguments ---- */
 
 int dap_args_none_parse(const char *command, const cJSON *args, gd_err *err)
@@ -1290,571 +1044,6 @@ int dap_args_none_parse(const char *command, const cJSON *args, gd_err *err)
 	pctx c = {command, err};
 	const cJSON *a;
 	return args_obj(&c, args, &a);
-}
-
-/* ---- stackTrace ---- */
-
-static int stack_trace_fields(pctx *c, const cJSON *a, dap_args_stack_trace *o)
-{
-	if (req_int64(c, a, "", "threadId", 0, MAX_SAFE_INT, &o->thread_id) < 0 ||
-	    opt_int(c, a, "", "startFrame", 0, DAP_ARGS_MAX_COUNT,
-		    &o->start_frame, NULL) < 0 ||
-	    opt_int(c, a, "", "levels", 0, DAP_ARGS_MAX_COUNT, &o->levels,
-		    NULL) < 0)
-		return -1;
-	const cJSON *f;
-	if (opt_obj(c, a, "", "format", &f) < 0)
-		return -1;
-	if (!f)
-		return 0;
-	dap_args_stack_frame_format *ff = &o->format;
-	ff->given = 1;
-	if (opt_bool(c, f, "format.", "parameters", &ff->parameters) < 0 ||
-	    opt_bool(c, f, "format.", "parameterTypes", &ff->parameter_types) < 0 ||
-	    opt_bool(c, f, "format.", "parameterNames", &ff->parameter_names) < 0 ||
-	    opt_bool(c, f, "format.", "parameterValues",
-		     &ff->parameter_values) < 0 ||
-	    opt_bool(c, f, "format.", "line", &ff->line) < 0 ||
-	    opt_bool(c, f, "format.", "module", &ff->module) < 0 ||
-	    opt_bool(c, f, "format.", "includeAll", &ff->include_all) < 0)
-		return -1;
-	return 0;
-}
-
-int dap_args_stack_trace_parse(const cJSON *args, dap_args_stack_trace *out,
-			       gd_err *err)
-{
-	pctx c = {"stackTrace", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 || stack_trace_fields(&c, a, out) < 0) {
-		memset(out, 0, sizeof(*out));
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_stack_trace_free(dap_args_stack_trace *a)
-{
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- scopes ---- */
-
-int dap_args_scopes_parse(const cJSON *args, dap_args_scopes *out,
-			  gd_err *err)
-{
-	pctx c = {"scopes", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    req_int(&c, a, "", "frameId", 0, INT_MAX, &out->frame_id) < 0) {
-		memset(out, 0, sizeof(*out));
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_scopes_free(dap_args_scopes *a)
-{
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- variables ---- */
-
-static int format_hex(pctx *c, const cJSON *a, int *hex)
-{
-	const cJSON *f;
-	if (opt_obj(c, a, "", "format", &f) < 0)
-		return -1;
-	return opt_bool(c, f, "format.", "hex", hex);
-}
-
-static int variables_fields(pctx *c, const cJSON *a, dap_args_variables *o)
-{
-	char *filter = NULL;
-	if (req_int(c, a, "", "variablesReference", 1, INT_MAX,
-		    &o->variables_reference) < 0 ||
-	    opt_str(c, a, "", "filter", &filter) < 0)
-		return -1;
-	if (filter) {
-		if (strcmp(filter, "indexed") == 0) {
-			o->filter = DAP_VARS_INDEXED;
-		} else if (strcmp(filter, "named") == 0) {
-			o->filter = DAP_VARS_NAMED;
-		} else {
-			fail(c, "", "filter", "must be \"indexed\" or "
-			     "\"named\", not \"%s\"", filter);
-			free(filter);
-			return -1;
-		}
-		free(filter);
-	}
-	if (opt_int(c, a, "", "start", 0, DAP_ARGS_MAX_COUNT, &o->start,
-		    NULL) < 0 ||
-	    opt_int(c, a, "", "count", 0, DAP_ARGS_MAX_COUNT, &o->count,
-		    NULL) < 0 ||
-	    format_hex(c, a, &o->format_hex) < 0)
-		return -1;
-	return 0;
-}
-
-int dap_args_variables_parse(const cJSON *args, dap_args_variables *out,
-			     gd_err *err)
-{
-	pctx c = {"variables", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 || variables_fields(&c, a, out) < 0) {
-		memset(out, 0, sizeof(*out));
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_variables_free(dap_args_variables *a)
-{
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- continue / next / stepIn / stepOut / pause ---- */
-
-static int step_fields(pctx *c, const cJSON *a, int stepping,
-		       dap_args_step *o)
-{
-	if (req_int64(c, a, "", "threadId", 0, MAX_SAFE_INT, &o->thread_id) < 0 ||
-	    opt_bool(c, a, "", "singleThread", &o->single_thread) < 0)
-		return -1;
-	if (!stepping)
-		return 0;
-	if (opt_str(c, a, "", "granularity", &o->granularity) < 0 ||
-	    opt_int(c, a, "", "targetId", 1, INT_MAX, &o->target_id, NULL) < 0)
-		return -1;
-	const char *g = o->granularity;
-	if (g && strcmp(g, "statement") != 0 && strcmp(g, "line") != 0 &&
-	    strcmp(g, "instruction") != 0)
-		return fail(c, "", "granularity", "must be \"statement\", "
-			    "\"line\" or \"instruction\", not \"%s\"", g);
-	return 0;
-}
-
-static int step_parse(const char *cmd, int stepping, const cJSON *args,
-		      dap_args_step *out, gd_err *err)
-{
-	pctx c = {cmd, err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    step_fields(&c, a, stepping, out) < 0) {
-		dap_args_step_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-int dap_args_continue_parse(const cJSON *args, dap_args_step *out,
-			    gd_err *err)
-{
-	return step_parse("continue", 0, args, out, err);
-}
-
-int dap_args_next_parse(const cJSON *args, dap_args_step *out, gd_err *err)
-{
-	return step_parse("next", 1, args, out, err);
-}
-
-int dap_args_step_in_parse(const cJSON *args, dap_args_step *out,
-			   gd_err *err)
-{
-	return step_parse("stepIn", 1, args, out, err);
-}
-
-int dap_args_step_out_parse(const cJSON *args, dap_args_step *out,
-			    gd_err *err)
-{
-	return step_parse("stepOut", 1, args, out, err);
-}
-
-int dap_args_pause_parse(const cJSON *args, dap_args_step *out, gd_err *err)
-{
-	return step_parse("pause", 0, args, out, err);
-}
-
-void dap_args_step_free(dap_args_step *a)
-{
-	free(a->granularity);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- evaluate ---- */
-
-static int evaluate_fields(pctx *c, const cJSON *a, dap_args_evaluate *o)
-{
-	if (req_str(c, a, "", "expression", &o->expression) < 0 ||
-	    opt_int(c, a, "", "frameId", 0, INT_MAX, &o->frame_id,
-		    &o->has_frame_id) < 0 ||
-	    opt_str(c, a, "", "context", &o->context) < 0 ||
-	    format_hex(c, a, &o->format_hex) < 0)
-		return -1;
-	return 0;
-}
-
-int dap_args_evaluate_parse(const cJSON *args, dap_args_evaluate *out,
-			    gd_err *err)
-{
-	pctx c = {"evaluate", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 || evaluate_fields(&c, a, out) < 0) {
-		dap_args_evaluate_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_evaluate_free(dap_args_evaluate *a)
-{
-	free(a->expression);
-	free(a->context);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- setVariable ---- */
-
-static int set_variable_fields(pctx *c, const cJSON *a,
-			       dap_args_set_variable *o)
-{
-	if (req_int(c, a, "", "variablesReference", 1, INT_MAX,
-		    &o->variables_reference) < 0 ||
-	    req_str(c, a, "", "name", &o->name) < 0 ||
-	    req_str(c, a, "", "value", &o->value) < 0 ||
-	    format_hex(c, a, &o->format_hex) < 0)
-		return -1;
-	return 0;
-}
-
-int dap_args_set_variable_parse(const cJSON *args,
-				dap_args_set_variable *out, gd_err *err)
-{
-	pctx c = {"setVariable", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 || set_variable_fields(&c, a, out) < 0) {
-		dap_args_set_variable_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_set_variable_free(dap_args_set_variable *a)
-{
-	free(a->name);
-	free(a->value);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- setExpression ---- */
-
-static int set_expression_fields(pctx *c, const cJSON *a,
-				 dap_args_set_expression *o)
-{
-	if (req_str(c, a, "", "expression", &o->expression) < 0 ||
-	    req_str(c, a, "", "value", &o->value) < 0 ||
-	    opt_int(c, a, "", "frameId", 0, INT_MAX, &o->frame_id,
-		    &o->has_frame_id) < 0 ||
-	    format_hex(c, a, &o->format_hex) < 0)
-		return -1;
-	return 0;
-}
-
-int dap_args_set_expression_parse(const cJSON *args,
-				  dap_args_set_expression *out, gd_err *err)
-{
-	pctx c = {"setExpression", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    set_expression_fields(&c, a, out) < 0) {
-		dap_args_set_expression_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_set_expression_free(dap_args_set_expression *a)
-{
-	free(a->expression);
-	free(a->value);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- disconnect ---- */
-
-static void disconnect_defaults(dap_args_disconnect *o)
-{
-	o->restart = DAP_ARGS_UNSET;
-	o->terminate_debuggee = DAP_ARGS_UNSET;
-	o->suspend_debuggee = DAP_ARGS_UNSET;
-}
-
-int dap_args_disconnect_parse(const cJSON *args, dap_args_disconnect *out,
-			      gd_err *err)
-{
-	pctx c = {"disconnect", err};
-	const cJSON *a;
-	disconnect_defaults(out);
-	if (args_obj(&c, args, &a) < 0 ||
-	    opt_bool(&c, a, "", "restart", &out->restart) < 0 ||
-	    opt_bool(&c, a, "", "terminateDebuggee",
-		     &out->terminate_debuggee) < 0 ||
-	    opt_bool(&c, a, "", "suspendDebuggee", &out->suspend_debuggee) < 0) {
-		disconnect_defaults(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_disconnect_free(dap_args_disconnect *a)
-{
-	disconnect_defaults(a);
-}
-
-/* ---- source ---- */
-
-static int source_fields(pctx *c, const cJSON *a, dap_args_source *o)
-{
-	const cJSON *src;
-	int given = 0;
-	if (opt_int(c, a, "", "sourceReference", 0, INT_MAX,
-		    &o->source_reference, &given) < 0 ||
-	    opt_obj(c, a, "", "source", &src) < 0 ||
-	    opt_str(c, src, "source.", "path", &o->source_path) < 0)
-		return -1;
-	int inner = 0, inner_given = 0;
-	if (opt_int(c, src, "source.", "sourceReference", 0, INT_MAX, &inner,
-		    &inner_given) < 0)
-		return -1;
-	/* The reference inside 'source' wins (DAP says so). */
-	if (inner_given && inner > 0)
-		o->source_reference = inner;
-	if (o->source_reference == 0 && !o->source_path)
-		return gd_err_set(c->err, "source: 'sourceReference' or "
-				  "'source.path' is required");
-	return 0;
-}
-
-int dap_args_source_parse(const cJSON *args, dap_args_source *out,
-			  gd_err *err)
-{
-	pctx c = {"source", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 || source_fields(&c, a, out) < 0) {
-		dap_args_source_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_source_free(dap_args_source *a)
-{
-	free(a->source_path);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- exceptionInfo ---- */
-
-int dap_args_exception_info_parse(const cJSON *args,
-				  dap_args_exception_info *out, gd_err *err)
-{
-	pctx c = {"exceptionInfo", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    req_int64(&c, a, "", "threadId", 0, MAX_SAFE_INT,
-		      &out->thread_id) < 0) {
-		memset(out, 0, sizeof(*out));
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_exception_info_free(dap_args_exception_info *a)
-{
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- setInstructionBreakpoints ---- */
-
-static int set_instruction_breakpoints_fields(
-	pctx *c, const cJSON *a, dap_args_set_instruction_breakpoints *o)
-{
-	const cJSON *arr;
-	size_t n;
-	if (opt_array(c, a, "breakpoints", "an array of objects", &arr, &n) < 0)
-		return -1;
-	if (!arr)
-		return fail(c, "", "breakpoints", "is required");
-	o->breakpoints = calloc(n ? n : 1, sizeof(*o->breakpoints));
-	if (!o->breakpoints)
-		return oom(c);
-	char *pfx = NULL;
-	int rc = 0;
-	const cJSON *el;
-	size_t i = 0;
-	cJSON_ArrayForEach(el, arr) {
-		dap_args_instruction_breakpoint *b =
-			&o->breakpoints[o->nbreakpoints++];
-		if (elem_obj(c, "breakpoints", i, el) < 0 ||
-		    elem_prefix(c, "breakpoints", i, &pfx) < 0 ||
-		    req_str(c, el, pfx, "instructionReference",
-			    &b->instruction_reference) < 0 ||
-		    opt_int64(c, el, pfx, "offset", -MAX_SAFE_INT, MAX_SAFE_INT,
-			      &b->offset, NULL) < 0 ||
-		    opt_str(c, el, pfx, "condition", &b->condition) < 0 ||
-		    opt_str(c, el, pfx, "hitCondition", &b->hit_condition) < 0) {
-			rc = -1;
-			break;
-		}
-		i++;
-	}
-	free(pfx);
-	return rc;
-}
-
-int dap_args_set_instruction_breakpoints_parse(
-	const cJSON *args, dap_args_set_instruction_breakpoints *out,
-	gd_err *err)
-{
-	pctx c = {"setInstructionBreakpoints", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    set_instruction_breakpoints_fields(&c, a, out) < 0) {
-		dap_args_set_instruction_breakpoints_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_set_instruction_breakpoints_free(
-	dap_args_set_instruction_breakpoints *a)
-{
-	for (size_t i = 0; a->breakpoints && i < a->nbreakpoints; i++) {
-		free(a->breakpoints[i].instruction_reference);
-		free(a->breakpoints[i].condition);
-		free(a->breakpoints[i].hit_condition);
-	}
-	free(a->breakpoints);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- breakpointLocations ---- */
-
-static int breakpoint_locations_fields(pctx *c, const cJSON *a,
-				       dap_args_breakpoint_locations *o)
-{
-	if (source_path(c, a, &o->source_path, NULL, NULL) < 0 ||
-	    req_int(c, a, "", "line", 0, INT_MAX, &o->line) < 0 ||
-	    opt_int(c, a, "", "column", 0, INT_MAX, &o->column, NULL) < 0 ||
-	    opt_int(c, a, "", "endLine", 0, INT_MAX, &o->end_line, NULL) < 0 ||
-	    opt_int(c, a, "", "endColumn", 0, INT_MAX, &o->end_column,
-		    NULL) < 0)
-		return -1;
-	if (o->end_line && o->end_line < o->line)
-		return fail(c, "", "endLine", "must not be before 'line' "
-			    "(%d < %d)", o->end_line, o->line);
-	return 0;
-}
-
-int dap_args_breakpoint_locations_parse(const cJSON *args,
-					dap_args_breakpoint_locations *out,
-					gd_err *err)
-{
-	pctx c = {"breakpointLocations", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    breakpoint_locations_fields(&c, a, out) < 0) {
-		dap_args_breakpoint_locations_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_breakpoint_locations_free(dap_args_breakpoint_locations *a)
-{
-	free(a->source_path);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- disassemble ---- */
-
-static int disassemble_fields(pctx *c, const cJSON *a,
-			      dap_args_disassemble *o)
-{
-	if (req_str(c, a, "", "memoryReference", &o->memory_reference) < 0 ||
-	    opt_int64(c, a, "", "offset", -MAX_SAFE_INT, MAX_SAFE_INT,
-		      &o->offset, NULL) < 0 ||
-	    opt_int64(c, a, "", "instructionOffset", -DAP_ARGS_MAX_COUNT,
-		      DAP_ARGS_MAX_COUNT, &o->instruction_offset, NULL) < 0 ||
-	    req_int(c, a, "", "instructionCount", 0, DAP_ARGS_MAX_COUNT,
-		    &o->instruction_count) < 0 ||
-	    opt_bool(c, a, "", "resolveSymbols", &o->resolve_symbols) < 0)
-		return -1;
-	return 0;
-}
-
-int dap_args_disassemble_parse(const cJSON *args, dap_args_disassemble *out,
-			       gd_err *err)
-{
-	pctx c = {"disassemble", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 || disassemble_fields(&c, a, out) < 0) {
-		dap_args_disassemble_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_disassemble_free(dap_args_disassemble *a)
-{
-	free(a->memory_reference);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- readMemory ---- */
-
-static int read_memory_fields(pctx *c, const cJSON *a,
-			      dap_args_read_memory *o)
-{
-	if (req_str(c, a, "", "memoryReference", &o->memory_reference) < 0 ||
-	    opt_int64(c, a, "", "offset", -MAX_SAFE_INT, MAX_SAFE_INT,
-		      &o->offset, NULL) < 0 ||
-	    req_int(c, a, "", "count", 0, DAP_ARGS_MAX_READ_MEMORY,
-		    &o->count) < 0)
-		return -1;
-	return 0;
-}
-
-int dap_args_read_memory_parse(const cJSON *args, dap_args_read_memory *out,
-			       gd_err *err)
-{
-	pctx c = {"readMemory", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 || read_memory_fields(&c, a, out) < 0) {
-		dap_args_read_memory_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_read_memory_free(dap_args_read_memory *a)
-{
-	free(a->memory_reference);
-	memset(a, 0, sizeof(*a));
 }
 
 int dap_args_memory_reference(const char *ref, uint64_t *addr, gd_err *err)
@@ -1881,17 +1070,635 @@ int dap_args_memory_reference(const char *ref, uint64_t *addr, gd_err *err)
 	return 0;
 }
 
-/* ---- writeMemory ---- */
 
-static int write_memory_fields(pctx *c, const cJSON *a,
-			       dap_args_write_memory *o)
+/* ---- the requests' tables ----
+ * One table per argument struct (and per request where requests share a
+ * struct but not its fields); a step per JSON field, in DAP's order. */
+
+/* ---- initialize ---- */
+
+static int initialize_path(pctx *c, const cJSON *a, void *base)
 {
+	dap_args_initialize *o = base;
+	(void)a;
+	return o->path_format ? 0 : dup_str(c, "path", &o->path_format);
+}
+
+#define T dap_args_initialize
+TABLE(initialize_t, T,
+      STR("clientID", T, client_id),
+      STR("clientName", T, client_name),
+      STR("adapterID", T, adapter_id),
+      STR("locale", T, locale),
+      STR("pathFormat", T, path_format),
+      BOOL("linesStartAt1", T, lines_start_at1),
+      BOOL("columnsStartAt1", T, columns_start_at1),
+      BOOL("supportsVariableType", T, supports_variable_type),
+      BOOL("supportsVariablePaging", T, supports_variable_paging),
+      BOOL("supportsRunInTerminalRequest", T, supports_run_in_terminal_request),
+      BOOL("supportsMemoryReferences", T, supports_memory_references),
+      BOOL("supportsProgressReporting", T, supports_progress_reporting),
+      BOOL("supportsInvalidatedEvent", T, supports_invalidated_event),
+      BOOL("supportsMemoryEvent", T, supports_memory_event),
+      BOOL("supportsArgsCanBeInterpretedByShell",
+	   T, supports_args_can_be_interpreted_by_shell),
+      BOOL("supportsStartDebuggingRequest", T, supports_start_debugging_request),
+      CHECK(initialize_path));
+#undef T
+
+static void initialize_defaults(void *p)
+{
+	dap_args_initialize *o = p;
+	o->lines_start_at1 = 1;
+	o->columns_start_at1 = 1;
+}
+TYPE(initialize, "initialize", dap_args_initialize, initialize_t, NULL,
+     initialize_defaults);
+
+/* ---- launch / attach ---- */
+
+static int launch_mode(pctx *c, const cJSON *a, void *base)
+{
+	dap_args_launch *o = base;
+	(void)a;
+	if (o->mode && strcmp(o->mode, "debug") != 0 &&
+	    strcmp(o->mode, "exec") != 0 && strcmp(o->mode, "test") != 0 &&
+	    strcmp(o->mode, "auto") != 0 && strcmp(o->mode, "core") != 0)
+		return gd_err_set(c->err, "launch: mode \"%s\" is not "
+				  "supported (supported: \"debug\", the "
+				  "default, \"exec\", \"test\", \"auto\" and "
+				  "\"core\")", o->mode);
+	return 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+/* No mode, or "auto" as vscode-go resolves it: a test file means test. */
+static int launch_auto(pctx *c, const cJSON *a, void *base)
+{
+	dap_args_launch *o = base;
+	(void)a;
+	if (o->mode && strcmp(o->mode, "auto") != 0)
+		return 0;
+	const char *m = o->mode && ends_with(o->program, "_test.go") ? "test"
+								     : "debug";
+	free(o->mode);
+	o->mode = NULL;
+	return dup_str(c, m, &o->mode);
+}
+
+/* mode "core": program is the executable the core was dumped from
+ * (vscode-go's names). */
+static int launch_core(pctx *c, const cJSON *a, void *base)
+{
+	dap_args_launch *o = base;
+	(void)a;
+	if (strcmp(o->mode, "core") == 0 &&
+	    (!o->corefile_path || !o->corefile_path[0]))
+		return fail(c, "", "coreFilePath",
+			    "is required with mode \"core\"");
+	return 0;
+}
+
+static int launch_console(pctx *c, const cJSON *a, void *base)
+{
+	dap_args_launch *o = base;
+	(void)a;
+	if (o->console && strcmp(o->console, "internalConsole") != 0 &&
+	    strcmp(o->console, "integratedTerminal") != 0 &&
+	    strcmp(o->console, "externalTerminal") != 0)
+		return gd_err_set(c->err, "launch: console \"%s\" is not "
+				  "supported (supported: \"internalConsole\", "
+				  "the default, \"integratedTerminal\" and "
+				  "\"externalTerminal\")", o->console);
+	if (!o->console)
+		return dup_str(c, "internalConsole", &o->console);
+	return 0;
+}
+
+static int attach_mode(pctx *c, const cJSON *a, void *base)
+{
+	dap_args_launch *o = base;
+	(void)a;
+	if (o->mode && strcmp(o->mode, "remote") == 0)
+		return gd_err_set(c->err, "attach: mode \"remote\" joins a program "
+				  "this godap already debugs (started with "
+				  "--listen --accept-multiclient, left by an "
+				  "earlier client); there is none: launch it "
+				  "(mode \"exec\") or attach with processId");
+	if (o->mode && strcmp(o->mode, "local") != 0)
+		return gd_err_set(c->err, "attach: mode \"%s\" is not "
+				  "supported (supported: \"local\", and "
+				  "\"remote\" with --accept-multiclient)", o->mode);
+	if (!o->mode)
+		return dup_str(c, "local", &o->mode);
+	return 0;
+}
+
+/* processId: an integer, or a string of digits (what a process picker
+ * substitutes into launch.json); or waitFor, not both. */
+static int attach_target(pctx *c, const cJSON *a, void *base)
+{
+	dap_args_launch *o = base;
+	if (o->wait_for && field(a, "processId"))
+		return gd_err_set(c->err, "attach: give 'processId' or "
+				  "'waitFor', not both");
+	if (o->wait_for)
+		return 0;
+	const cJSON *v = field(a, "processId");
+	if (!v)
+		return gd_err_set(c->err, "%s: 'processId' (or 'waitFor') is "
+				  "required", c->cmd);
+	if (cJSON_IsString(v)) {
+		const char *s = v->valuestring;
+		char *end = NULL;
+		errno = 0;
+		long long n = (s[0] >= '0' && s[0] <= '9')
+				      ? strtoll(s, &end, 10) : 0;
+		if (!end || *end || errno || n <= 0 || n > INT_MAX)
+			return fail(c, "", "processId",
+				    "must be a process id (a positive "
+				    "integer), not '%s'", s);
+		o->process_id = (int)n;
+		return 0;
+	}
+	return opt_int(c, a, "", "processId", 1, INT_MAX, &o->process_id, NULL);
+}
+
+static const char *const flavors[] = {"go", "intel", "gnu",
+				      "att", /* gnu's other name: not offered */
+				      NULL};
+
+#define T dap_args_subst
+TABLE(subst_t, T, REQ_STR("from", T, from), REQ_STR("to", T, to));
+#undef T
+#define T dap_args_env_var
+/* what an env entry holds (filled by parse_env and merge_env_files) */
+TABLE(env_var_t, T, STR("name", T, name), STR("value", T, value));
+#undef T
+
+#define T dap_args_launch
+/* Fields launch and attach share. */
+TABLE(launch_common_t, T,
+      CHOICE("disassembleFlavor", T, disassemble_flavor, flavors, 3),
+      CUSTOM("showPprofLabels", K_STRV, T, pprof_label_keys,
+	     M(T, npprof_label_keys), NULL, parse_pprof_labels),
+      INT("maxStringLen", T, max_string_len, 1, DAP_ARGS_MAX_COUNT),
+      INT("maxArrayValues", T, max_array_values, 1, DAP_ARGS_MAX_COUNT),
+      STR("goroutineFilters", T, goroutine_filters),
+      STR("cwd", T, cwd),
+      ARRAY("substitutePath", 0, T, substitute_path, nsubstitute_path, subst_t,
+	    "an array of {\"from\", \"to\"} objects"),
+      BOOL("stopOnEntry", T, stop_on_entry),
+      BOOL("hideSystemGoroutines", T, hide_system_goroutines),
+      BOOL("stepHoldsOthers", T, step_holds_others),
+      BOOL("showGlobalVariables", T, show_global_variables),
+      BOOL("showRegisters", T, show_registers),
+      INT("stackTraceDepth", T, stack_trace_depth, 1, DAP_ARGS_MAX_COUNT),
+      INT("callTimeout", T, call_timeout, 1, 86400));
+TABLE(launch_t, T,
+      STR("mode", T, mode),
+      CHECK(launch_mode),
+      NAME_STR("program", T, program),
+      CHECK(launch_auto),
+      STR("coreFilePath", T, corefile_path),
+      CHECK(launch_core),
+      STRV("args", T, args, nargs),
+      CUSTOM("env", K_ARRAY, T, env, M(T, nenv), &env_var_t, parse_env),
+      CHECK(merge_env_files),
+      CUSTOM("buildFlags", K_STRV, T, build_flags, M(T, nbuild_flags), NULL,
+	     parse_build_flags),
+      STR("output", T, output),
+      BOOL("noDebug", T, no_debug),
+      STR("console", T, console),
+      INLINE(launch_common_t),
+      CHECK(launch_console));
+TABLE(attach_t, T,
+      STR("mode", T, mode),
+      CHECK(attach_mode),
+      NONEMPTY_STR("waitFor", T, wait_for),
+      CHECK(attach_target),
+      INLINE(launch_common_t));
+/* what a launch or attach configuration can hold */
+TABLE(launch_owns_t, T, INLINE(launch_t), STR("waitFor", T, wait_for));
+#undef T
+
+static void launch_defaults(void *p)
+{
+	dap_args_launch *o = p;
+	o->stack_trace_depth = DAP_ARGS_DEFAULT_STACK_DEPTH;
+	o->call_timeout = DAP_ARGS_DEFAULT_CALL_TIMEOUT;
+}
+
+static void attach_defaults(void *p)
+{
+	dap_args_launch *o = p;
+	launch_defaults(o);
+	o->attach = 1;
+}
+TYPE(launch, "launch", dap_args_launch, launch_t, &launch_owns_t,
+     launch_defaults);
+TYPE(attach, "attach", dap_args_launch, attach_t, &launch_owns_t,
+     attach_defaults);
+
+int dap_args_restart_parse(const cJSON *args, int attach,
+			   dap_args_launch *out, int *given, gd_err *err)
+{
+	pctx c = {"restart", err};
+	const cJSON *a;
+	*given = 0;
+	reset(&dap_args_launch_type, out);
+	if (args_obj(&c, args, &a) < 0)
+		return -1;
+	const cJSON *cfg = field(a, "arguments");
+	if (!cfg)
+		return 0;
+	if (!cJSON_IsObject(cfg))
+		return fail_type(&c, "", "arguments",
+				 "an object (a launch or attach configuration)",
+				 cfg);
+	if (dap_args_parse(attach ? &dap_args_attach_type
+				  : &dap_args_launch_type,
+			   cfg, out, err) < 0)
+		return gd_err_wrap(err, "restart");
+	*given = 1;
+	return 0;
+}
+
+/* ---- breakpoints ---- */
+
+/* The deprecated form of setBreakpoints: 'lines', just line numbers
+ * (read when there is no 'breakpoints'). */
+static int legacy_lines(pctx *c, const cJSON *a, void *base)
+{
+	dap_args_set_breakpoints *o = base;
+	const cJSON *lines;
+	size_t nlines;
+	if (opt_array(c, a, "lines", "an array of line numbers", &lines,
+		      &nlines) < 0)
+		return -1;
+	if (o->breakpoints || !lines)
+		return 0;
+	o->breakpoints = calloc(nlines ? nlines : 1, sizeof(*o->breakpoints));
+	if (!o->breakpoints)
+		return oom(c);
+	const cJSON *el;
+	cJSON_ArrayForEach(el, lines) {
+		double d = cJSON_IsNumber(el) ? el->valuedouble : -1;
+		if (!is_whole(d) || d < 0 || d > INT_MAX) {
+			char name[48];
+			snprintf(name, sizeof(name), "lines[%zu]",
+				 o->nbreakpoints);
+			return fail_type(c, "", name, "a line number", el);
+		}
+		o->breakpoints[o->nbreakpoints++].line = (int)d;
+	}
+	return 0;
+}
+
+#define T dap_args_set_breakpoints
+TABLE(bp_source_t, T,
+      REQ_STR("path", T, source_path),
+      STR("name", T, source_name),
+      INT("sourceReference", T, source_reference, 0, INT_MAX));
+#undef T
+#define T dap_args_source_breakpoint
+TABLE(source_bp_t, T,
+      REQ_INT("line", T, line, 0, INT_MAX),
+      INT("column", T, column, 0, INT_MAX),
+      STR("condition", T, condition),
+      STR("hitCondition", T, hit_condition),
+      STR("logMessage", T, log_message));
+#undef T
+#define T dap_args_set_breakpoints
+TABLE(set_breakpoints_t, T,
+      FLAT_OBJ("source", REQ, bp_source_t),
+      BOOL("sourceModified", T, source_modified),
+      ARRAY("breakpoints", 0, T, breakpoints, nbreakpoints, source_bp_t,
+	    "an array of objects"),
+      CHECK(legacy_lines));
+#undef T
+TYPE(set_breakpoints, "setBreakpoints", dap_args_set_breakpoints,
+     set_breakpoints_t, NULL, NULL);
+
+#define T dap_args_function_breakpoint
+TABLE(function_bp_t, T,
+      NAME_STR("name", T, name),
+      STR("condition", T, condition),
+      STR("hitCondition", T, hit_condition));
+#undef T
+#define T dap_args_set_function_breakpoints
+TABLE(set_function_breakpoints_t, T,
+      ARRAY("breakpoints", REQ, T, breakpoints, nbreakpoints, function_bp_t,
+	    "an array of objects"));
+#undef T
+TYPE(set_function_breakpoints, "setFunctionBreakpoints",
+     dap_args_set_function_breakpoints, set_function_breakpoints_t, NULL,
+     NULL);
+
+#define T dap_args_exception_filter_option
+TABLE(filter_option_t, T,
+      REQ_STR("filterId", T, filter_id),
+      STR("condition", T, condition));
+#undef T
+#define T dap_args_set_exception_breakpoints
+TABLE(set_exception_breakpoints_t, T,
+      REQ_STRV("filters", T, filters, nfilters),
+      ARRAY("filterOptions", 0, T, filter_options, nfilter_options,
+	    filter_option_t, "an array of objects"));
+#undef T
+TYPE(set_exception_breakpoints, "setExceptionBreakpoints",
+     dap_args_set_exception_breakpoints, set_exception_breakpoints_t, NULL,
+     NULL);
+
+#define T dap_args_instruction_breakpoint
+TABLE(instruction_bp_t, T,
+      REQ_STR("instructionReference", T, instruction_reference),
+      INT64("offset", T, offset, -MAX_SAFE_INT, MAX_SAFE_INT),
+      STR("condition", T, condition),
+      STR("hitCondition", T, hit_condition));
+#undef T
+#define T dap_args_set_instruction_breakpoints
+TABLE(set_instruction_breakpoints_t, T,
+      ARRAY("breakpoints", REQ, T, breakpoints, nbreakpoints,
+	    instruction_bp_t, "an array of objects"));
+#undef T
+TYPE(set_instruction_breakpoints, "setInstructionBreakpoints",
+     dap_args_set_instruction_breakpoints, set_instruction_breakpoints_t,
+     NULL, NULL);
+
+static const char *const access_types[] = {"read", "write", "readWrite",
+					   NULL};
+#define T dap_args_data_breakpoint
+TABLE(data_bp_t, T,
+      REQ_STR("dataId", T, data_id),
+      CHOICE("accessType", T, access_type, access_types, 0),
+      STR("condition", T, condition),
+      STR("hitCondition", T, hit_condition));
+#undef T
+#define T dap_args_set_data_breakpoints
+TABLE(set_data_breakpoints_t, T,
+      ARRAY("breakpoints", REQ, T, breakpoints, nbreakpoints, data_bp_t,
+	    "an array of objects"));
+#undef T
+TYPE(set_data_breakpoints, "setDataBreakpoints",
+     dap_args_set_data_breakpoints, set_data_breakpoints_t, NULL, NULL);
+
+#define T dap_args_data_breakpoint_info
+TABLE(data_breakpoint_info_t, T,
+      INT_GIVEN("variablesReference", T, variables_reference,
+		has_variables_reference, 0, INT_MAX),
+      REQ_STR("name", T, name),
+      INT_GIVEN("frameId", T, frame_id, has_frame_id, 0, INT_MAX));
+#undef T
+TYPE(data_breakpoint_info, "dataBreakpointInfo",
+     dap_args_data_breakpoint_info, data_breakpoint_info_t, NULL, NULL);
+
+static int end_line(pctx *c, const cJSON *a, void *base)
+{
+	dap_args_breakpoint_locations *o = base;
+	(void)a;
+	if (o->end_line && o->end_line < o->line)
+		return fail(c, "", "endLine", "must not be before 'line' "
+			    "(%d < %d)", o->end_line, o->line);
+	return 0;
+}
+
+#define T dap_args_breakpoint_locations
+TABLE(bl_source_t, T, REQ_STR("path", T, source_path));
+TABLE(breakpoint_locations_t, T,
+      FLAT_OBJ("source", REQ, bl_source_t),
+      REQ_INT("line", T, line, 0, INT_MAX),
+      INT("column", T, column, 0, INT_MAX),
+      INT("endLine", T, end_line, 0, INT_MAX),
+      INT("endColumn", T, end_column, 0, INT_MAX),
+      CHECK(end_line));
+#undef T
+TYPE(breakpoint_locations, "breakpointLocations",
+     dap_args_breakpoint_locations, breakpoint_locations_t, NULL, NULL);
+
+/* ---- the stopped program ---- */
+
+#define T dap_args_stack_frame_format
+TABLE(frame_format_t, T,
+      BOOL("parameters", T, parameters),
+      BOOL("parameterTypes", T, parameter_types),
+      BOOL("parameterNames", T, parameter_names),
+      BOOL("parameterValues", T, parameter_values),
+      BOOL("line", T, line),
+      BOOL("module", T, module),
+      BOOL("includeAll", T, include_all));
+#undef T
+#define T dap_args_stack_trace
+TABLE(stack_trace_t, T,
+      REQ_INT64("threadId", T, thread_id, 0, MAX_SAFE_INT),
+      INT("startFrame", T, start_frame, 0, DAP_ARGS_MAX_COUNT),
+      INT("levels", T, levels, 0, DAP_ARGS_MAX_COUNT),
+      OBJ("format", T, format, format.given, frame_format_t));
+#undef T
+TYPE(stack_trace, "stackTrace", dap_args_stack_trace, stack_trace_t, NULL,
+     NULL);
+
+#define T dap_args_scopes
+TABLE(scopes_t, T, REQ_INT("frameId", T, frame_id, 0, INT_MAX));
+#undef T
+TYPE(scopes, "scopes", dap_args_scopes, scopes_t, NULL, NULL);
+
+static const char *const var_filters[] = {"indexed", "named", NULL};
+#define T dap_args_variables
+TABLE(variables_hex_t, T, BOOL("hex", T, format_hex));
+TABLE(variables_t, T,
+      REQ_INT("variablesReference", T, variables_reference, 1, INT_MAX),
+      ENUM("filter", T, filter, var_filters),
+      INT("start", T, start, 0, DAP_ARGS_MAX_COUNT),
+      INT("count", T, count, 0, DAP_ARGS_MAX_COUNT),
+      FLAT_OBJ("format", 0, variables_hex_t));
+#undef T
+TYPE(variables, "variables", dap_args_variables, variables_t, NULL, NULL);
+
+#define T dap_args_evaluate
+TABLE(evaluate_hex_t, T, BOOL("hex", T, format_hex));
+TABLE(evaluate_t, T,
+      REQ_STR("expression", T, expression),
+      INT_GIVEN("frameId", T, frame_id, has_frame_id, 0, INT_MAX),
+      STR("context", T, context),
+      FLAT_OBJ("format", 0, evaluate_hex_t));
+#undef T
+TYPE(evaluate, "evaluate", dap_args_evaluate, evaluate_t, NULL, NULL);
+
+#define T dap_args_set_variable
+TABLE(set_variable_hex_t, T, BOOL("hex", T, format_hex));
+TABLE(set_variable_t, T,
+      REQ_INT("variablesReference", T, variables_reference, 1, INT_MAX),
+      REQ_STR("name", T, name),
+      REQ_STR("value", T, value),
+      FLAT_OBJ("format", 0, set_variable_hex_t));
+#undef T
+TYPE(set_variable, "setVariable", dap_args_set_variable, set_variable_t,
+     NULL, NULL);
+
+#define T dap_args_set_expression
+TABLE(set_expression_hex_t, T, BOOL("hex", T, format_hex));
+TABLE(set_expression_t, T,
+      REQ_STR("expression", T, expression),
+      REQ_STR("value", T, value),
+      INT_GIVEN("frameId", T, frame_id, has_frame_id, 0, INT_MAX),
+      FLAT_OBJ("format", 0, set_expression_hex_t));
+#undef T
+TYPE(set_expression, "setExpression", dap_args_set_expression,
+     set_expression_t, NULL, NULL);
+
+#define T dap_args_exception_info
+TABLE(exception_info_t, T,
+      REQ_INT64("threadId", T, thread_id, 0, MAX_SAFE_INT));
+#undef T
+TYPE(exception_info, "exceptionInfo", dap_args_exception_info,
+     exception_info_t, NULL, NULL);
+
+#define T dap_args_completions
+TABLE(completions_t, T,
+      REQ_STR("text", T, text),
+      REQ_INT("column", T, column, 0, INT_MAX),
+      INT("line", T, line, 0, INT_MAX),
+      INT_GIVEN("frameId", T, frame_id, has_frame_id, 0, INT_MAX));
+#undef T
+TYPE(completions, "completions", dap_args_completions, completions_t, NULL,
+     NULL);
+
+/* ---- run control ---- */
+
+static const char *const granularities[] = {"statement", "line",
+					    "instruction", NULL};
+#define T dap_args_step
+TABLE(run_t, T,
+      REQ_INT64("threadId", T, thread_id, 0, MAX_SAFE_INT),
+      BOOL("singleThread", T, single_thread));
+TABLE(step_t, T,
+      INLINE(run_t),
+      CHOICE("granularity", T, granularity, granularities, 0),
+      INT("targetId", T, target_id, 1, INT_MAX));
+#undef T
+TYPE(continue, "continue", dap_args_step, run_t, &step_t, NULL);
+TYPE(pause, "pause", dap_args_step, run_t, &step_t, NULL);
+TYPE(next, "next", dap_args_step, step_t, NULL, NULL);
+TYPE(step_in, "stepIn", dap_args_step, step_t, NULL, NULL);
+TYPE(step_out, "stepOut", dap_args_step, step_t, NULL, NULL);
+
+#define T dap_args_step_in_targets
+TABLE(step_in_targets_t, T, REQ_INT("frameId", T, frame_id, 0, INT_MAX));
+#undef T
+TYPE(step_in_targets, "stepInTargets", dap_args_step_in_targets,
+     step_in_targets_t, NULL, NULL);
+
+#define T dap_args_goto_targets
+TABLE(gt_source_t, T, REQ_STR("path", T, source_path));
+TABLE(goto_targets_t, T,
+      FLAT_OBJ("source", REQ, gt_source_t),
+      REQ_INT("line", T, line, 0, INT_MAX));
+#undef T
+TYPE(goto_targets, "gotoTargets", dap_args_goto_targets, goto_targets_t,
+     NULL, NULL);
+
+#define T dap_args_goto
+TABLE(goto_t, T,
+      REQ_INT64("threadId", T, thread_id, 0, MAX_SAFE_INT),
+      REQ_INT("targetId", T, target_id, 0, INT_MAX));
+#undef T
+TYPE(goto, "goto", dap_args_goto, goto_t, NULL, NULL);
+
+/* ---- session ---- */
+
+#define T dap_args_disconnect
+TABLE(disconnect_t, T,
+      BOOL("restart", T, restart),
+      BOOL("terminateDebuggee", T, terminate_debuggee),
+      BOOL("suspendDebuggee", T, suspend_debuggee));
+#undef T
+
+static void disconnect_defaults(void *p)
+{
+	dap_args_disconnect *o = p;
+	o->restart = DAP_ARGS_UNSET;
+	o->terminate_debuggee = DAP_ARGS_UNSET;
+	o->suspend_debuggee = DAP_ARGS_UNSET;
+}
+TYPE(disconnect, "disconnect", dap_args_disconnect, disconnect_t, NULL,
+     disconnect_defaults);
+
+#define T dap_args_cancel
+TABLE(cancel_t, T,
+      INT_GIVEN("requestId", T, request_id, has_request_id, 0, INT_MAX),
+      STR("progressId", T, progress_id));
+#undef T
+TYPE(cancel, "cancel", dap_args_cancel, cancel_t, NULL, NULL);
+
+/* ---- sources ---- */
+
+/* sourceReference, or source.sourceReference (which wins, DAP says),
+ * or source.path. */
+static int source_fields(pctx *c, const cJSON *a, void *base)
+{
+	dap_args_source *o = base;
+	const cJSON *src;
+	int given = 0;
+	if (opt_int(c, a, "", "sourceReference", 0, INT_MAX,
+		    &o->source_reference, &given) < 0 ||
+	    opt_obj(c, a, "", "source", &src) < 0 ||
+	    opt_str(c, src, "source.", "path", &o->source_path) < 0)
+		return -1;
+	int inner = 0, inner_given = 0;
+	if (opt_int(c, src, "source.", "sourceReference", 0, INT_MAX, &inner,
+		    &inner_given) < 0)
+		return -1;
+	if (inner_given && inner > 0)
+		o->source_reference = inner;
+	if (o->source_reference == 0 && !o->source_path)
+		return gd_err_set(c->err, "source: 'sourceReference' or "
+				  "'source.path' is required");
+	return 0;
+}
+
+#define T dap_args_source
+TABLE(source_t, T,
+      CUSTOM("source", K_STR, T, source_path, NO_AUX, NULL, source_fields));
+#undef T
+TYPE(source, "source", dap_args_source, source_t, NULL, NULL);
+
+/* ---- memory ---- */
+
+#define T dap_args_disassemble
+TABLE(disassemble_t, T,
+      REQ_STR("memoryReference", T, memory_reference),
+      INT64("offset", T, offset, -MAX_SAFE_INT, MAX_SAFE_INT),
+      INT64("instructionOffset", T, instruction_offset, -DAP_ARGS_MAX_COUNT,
+	    DAP_ARGS_MAX_COUNT),
+      REQ_INT("instructionCount", T, instruction_count, 0, DAP_ARGS_MAX_COUNT),
+      BOOL("resolveSymbols", T, resolve_symbols),
+      ADDR(T, address, memory_reference, offset));
+#undef T
+TYPE(disassemble, "disassemble", dap_args_disassemble, disassemble_t, NULL,
+     NULL);
+
+#define T dap_args_read_memory
+TABLE(read_memory_t, T,
+      REQ_STR("memoryReference", T, memory_reference),
+      INT64("offset", T, offset, -MAX_SAFE_INT, MAX_SAFE_INT),
+      REQ_INT("count", T, count, 0, DAP_ARGS_MAX_READ_MEMORY),
+      ADDR(T, address, memory_reference, offset));
+#undef T
+TYPE(read_memory, "readMemory", dap_args_read_memory, read_memory_t, NULL,
+     NULL);
+
+/* writeMemory's 'data': base64 -> bytes. */
+static int write_data(pctx *c, const cJSON *a, void *base)
+{
+	dap_args_write_memory *o = base;
 	char *data = NULL;
-	if (req_str(c, a, "", "memoryReference", &o->memory_reference) < 0 ||
-	    opt_int64(c, a, "", "offset", -MAX_SAFE_INT, MAX_SAFE_INT,
-		      &o->offset, NULL) < 0 ||
-	    opt_bool(c, a, "", "allowPartial", &o->allow_partial) < 0 ||
-	    req_str(c, a, "", "data", &data) < 0)
+	if (opt_str(c, a, "", "data", &data) < 0)
 		return -1;
 	int rc = gd_base64_decode(data, &o->data, &o->ndata);
 	free(data);
@@ -1900,242 +1707,14 @@ static int write_memory_fields(pctx *c, const cJSON *a,
 	return 0;
 }
 
-int dap_args_write_memory_parse(const cJSON *args, dap_args_write_memory *out,
-				gd_err *err)
-{
-	pctx c = {"writeMemory", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 || write_memory_fields(&c, a, out) < 0) {
-		dap_args_write_memory_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_write_memory_free(dap_args_write_memory *a)
-{
-	free(a->memory_reference);
-	free(a->data);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- completions ---- */
-
-int dap_args_completions_parse(const cJSON *args, dap_args_completions *out,
-			       gd_err *err)
-{
-	pctx c = {"completions", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    req_str(&c, a, "", "text", &out->text) < 0 ||
-	    req_int(&c, a, "", "column", 0, INT_MAX, &out->column) < 0 ||
-	    opt_int(&c, a, "", "line", 0, INT_MAX, &out->line, NULL) < 0 ||
-	    opt_int(&c, a, "", "frameId", 0, INT_MAX, &out->frame_id,
-		    &out->has_frame_id) < 0) {
-		dap_args_completions_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_completions_free(dap_args_completions *a)
-{
-	free(a->text);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- stepInTargets ---- */
-
-int dap_args_step_in_targets_parse(const cJSON *args,
-				   dap_args_step_in_targets *out, gd_err *err)
-{
-	pctx c = {"stepInTargets", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    req_int(&c, a, "", "frameId", 0, INT_MAX, &out->frame_id) < 0) {
-		memset(out, 0, sizeof(*out));
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_step_in_targets_free(dap_args_step_in_targets *a)
-{
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- gotoTargets ---- */
-
-int dap_args_goto_targets_parse(const cJSON *args,
-				dap_args_goto_targets *out, gd_err *err)
-{
-	pctx c = {"gotoTargets", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    source_path(&c, a, &out->source_path, NULL, NULL) < 0 ||
-	    req_int(&c, a, "", "line", 0, INT_MAX, &out->line) < 0) {
-		dap_args_goto_targets_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_goto_targets_free(dap_args_goto_targets *a)
-{
-	free(a->source_path);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- goto ---- */
-
-int dap_args_goto_parse(const cJSON *args, dap_args_goto *out, gd_err *err)
-{
-	pctx c = {"goto", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    req_int64(&c, a, "", "threadId", 0, MAX_SAFE_INT,
-		      &out->thread_id) < 0 ||
-	    req_int(&c, a, "", "targetId", 0, INT_MAX, &out->target_id) < 0) {
-		memset(out, 0, sizeof(*out));
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_goto_free(dap_args_goto *a)
-{
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- cancel ---- */
-
-int dap_args_cancel_parse(const cJSON *args, dap_args_cancel *out,
-			  gd_err *err)
-{
-	pctx c = {"cancel", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    opt_int(&c, a, "", "requestId", 0, INT_MAX, &out->request_id,
-		    &out->has_request_id) < 0 ||
-	    opt_str(&c, a, "", "progressId", &out->progress_id) < 0) {
-		dap_args_cancel_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_cancel_free(dap_args_cancel *a)
-{
-	free(a->progress_id);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- dataBreakpointInfo ---- */
-
-static int data_breakpoint_info_fields(pctx *c, const cJSON *a,
-				       dap_args_data_breakpoint_info *o)
-{
-	if (opt_int(c, a, "", "variablesReference", 0, INT_MAX,
-		    &o->variables_reference, &o->has_variables_reference) < 0 ||
-	    req_str(c, a, "", "name", &o->name) < 0 ||
-	    opt_int(c, a, "", "frameId", 0, INT_MAX, &o->frame_id,
-		    &o->has_frame_id) < 0)
-		return -1;
-	return 0;
-}
-
-int dap_args_data_breakpoint_info_parse(const cJSON *args,
-					dap_args_data_breakpoint_info *out,
-					gd_err *err)
-{
-	pctx c = {"dataBreakpointInfo", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    data_breakpoint_info_fields(&c, a, out) < 0) {
-		dap_args_data_breakpoint_info_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_data_breakpoint_info_free(dap_args_data_breakpoint_info *a)
-{
-	free(a->name);
-	memset(a, 0, sizeof(*a));
-}
-
-/* ---- setDataBreakpoints ---- */
-
-static int set_data_breakpoints_fields(pctx *c, const cJSON *a,
-				       dap_args_set_data_breakpoints *o)
-{
-	const cJSON *arr;
-	size_t n;
-	if (opt_array(c, a, "breakpoints", "an array of objects", &arr, &n) < 0)
-		return -1;
-	if (!arr)
-		return fail(c, "", "breakpoints", "is required");
-	o->breakpoints = calloc(n ? n : 1, sizeof(*o->breakpoints));
-	if (!o->breakpoints)
-		return oom(c);
-	char *pfx = NULL;
-	int rc = 0;
-	const cJSON *el;
-	size_t i = 0;
-	cJSON_ArrayForEach(el, arr) {
-		dap_args_data_breakpoint *b = &o->breakpoints[o->nbreakpoints++];
-		if (elem_obj(c, "breakpoints", i, el) < 0 ||
-		    elem_prefix(c, "breakpoints", i, &pfx) < 0 ||
-		    req_str(c, el, pfx, "dataId", &b->data_id) < 0 ||
-		    opt_str(c, el, pfx, "accessType", &b->access_type) < 0 ||
-		    opt_str(c, el, pfx, "condition", &b->condition) < 0 ||
-		    opt_str(c, el, pfx, "hitCondition", &b->hit_condition) < 0) {
-			rc = -1;
-			break;
-		}
-		const char *t = b->access_type;
-		if (t && strcmp(t, "read") != 0 && strcmp(t, "write") != 0 &&
-		    strcmp(t, "readWrite") != 0) {
-			rc = fail(c, pfx, "accessType", "must be \"read\", "
-				  "\"write\" or \"readWrite\", not \"%s\"", t);
-			break;
-		}
-		i++;
-	}
-	free(pfx);
-	return rc;
-}
-
-int dap_args_set_data_breakpoints_parse(const cJSON *args,
-					dap_args_set_data_breakpoints *out,
-					gd_err *err)
-{
-	pctx c = {"setDataBreakpoints", err};
-	const cJSON *a;
-	memset(out, 0, sizeof(*out));
-	if (args_obj(&c, args, &a) < 0 ||
-	    set_data_breakpoints_fields(&c, a, out) < 0) {
-		dap_args_set_data_breakpoints_free(out);
-		return -1;
-	}
-	return 0;
-}
-
-void dap_args_set_data_breakpoints_free(dap_args_set_data_breakpoints *a)
-{
-	for (size_t i = 0; a->breakpoints && i < a->nbreakpoints; i++) {
-		free(a->breakpoints[i].data_id);
-		free(a->breakpoints[i].access_type);
-		free(a->breakpoints[i].condition);
-		free(a->breakpoints[i].hit_condition);
-	}
-	free(a->breakpoints);
-	memset(a, 0, sizeof(*a));
-}
+#define T dap_args_write_memory
+TABLE(write_memory_t, T,
+      REQ_STR("memoryReference", T, memory_reference),
+      INT64("offset", T, offset, -MAX_SAFE_INT, MAX_SAFE_INT),
+      BOOL("allowPartial", T, allow_partial),
+      {.key = "data", .kind = K_MEM, .flags = REQ, .off = M(T, data),
+       .fn = write_data},
+      ADDR(T, address, memory_reference, offset));
+#undef T
+TYPE(write_memory, "writeMemory", dap_args_write_memory, write_memory_t,
+     NULL, NULL);

@@ -34,6 +34,34 @@
 /* An optional boolean that was not given (tri-state fields). */
 #define DAP_ARGS_UNSET (-1)
 
+/* ---- the parsers ----
+ * Each request's arguments are described by a type (a table of its
+ * fields, dap_args.c); one parser and one freer serve them all. */
+typedef struct dap_args_type dap_args_type;
+/* out points to the type's struct (dap_args_size bytes). */
+int dap_args_parse(const dap_args_type *t, const cJSON *args, void *out,
+		   gd_err *err);
+/* Frees what a parse of t (or of any type of the same struct) filled and
+ * resets *a to the defaults; harmless on a reset struct. */
+void dap_args_free(const dap_args_type *t, void *a);
+size_t dap_args_size(const dap_args_type *t);
+
+/* dap_args_<name>_type, and the typed
+ * int dap_args_<name>_parse(const cJSON *args, T *out, gd_err *err). */
+#define DAP_ARGS_PARSER(name, T)                                               \
+	extern const dap_args_type dap_args_##name##_type;                     \
+	static inline int dap_args_##name##_parse(const cJSON *args, T *out,   \
+						  gd_err *err)                 \
+	{                                                                      \
+		return dap_args_parse(&dap_args_##name##_type, args, out, err); \
+	}
+/* void dap_args_<name>_free(T *a), through the type `type`. */
+#define DAP_ARGS_FREER(name, T, type)                                          \
+	static inline void dap_args_##name##_free(T *a)                        \
+	{                                                                      \
+		dap_args_free(&dap_args_##type##_type, a);                     \
+	}
+
 /* ---- initialize ---- */
 typedef struct dap_args_initialize {
 	char *client_id, *client_name, *adapter_id, *locale;
@@ -46,9 +74,6 @@ typedef struct dap_args_initialize {
 	int supports_memory_event, supports_args_can_be_interpreted_by_shell;
 	int supports_start_debugging_request;
 } dap_args_initialize;
-int dap_args_initialize_parse(const cJSON *args, dap_args_initialize *out,
-			      gd_err *err);
-void dap_args_initialize_free(dap_args_initialize *a);
 
 /* ---- launch / attach (one struct: the session keeps it as its config) */
 typedef struct dap_args_env_var {
@@ -109,17 +134,6 @@ typedef struct dap_args_launch {
 	char **pprof_label_keys;
 	size_t npprof_label_keys;
 } dap_args_launch;
-int dap_args_launch_parse(const cJSON *args, dap_args_launch *out,
-			  gd_err *err);
-/* attach: mode ("local"), processId (integer or numeric string) or
- * waitFor (a non-empty string), and the shared disassembleFlavor,
- * maxStringLen, maxArrayValues, goroutineFilters, showPprofLabels, cwd,
- * substitutePath, stopOnEntry, hideSystemGoroutines,
- * showGlobalVariables, showRegisters, stackTraceDepth. */
-int dap_args_attach_parse(const cJSON *args, dap_args_launch *out,
-			  gd_err *err);
-void dap_args_launch_free(dap_args_launch *a);
-
 /* restart: 'arguments', when given, is a whole new launch (attach when
  * `attach`) configuration, parsed as by launch/attach into *out
  * (*given = 1); else *given = 0 and *out holds nothing. */
@@ -156,9 +170,6 @@ typedef struct dap_args_set_breakpoints {
 	size_t nbreakpoints;
 	int source_modified;
 } dap_args_set_breakpoints;
-int dap_args_set_breakpoints_parse(const cJSON *args,
-				   dap_args_set_breakpoints *out, gd_err *err);
-void dap_args_set_breakpoints_free(dap_args_set_breakpoints *a);
 
 /* ---- setFunctionBreakpoints ---- */
 typedef struct dap_args_function_breakpoint {
@@ -170,10 +181,6 @@ typedef struct dap_args_set_function_breakpoints {
 	dap_args_function_breakpoint *breakpoints;
 	size_t nbreakpoints;
 } dap_args_set_function_breakpoints;
-int dap_args_set_function_breakpoints_parse(
-	const cJSON *args, dap_args_set_function_breakpoints *out, gd_err *err);
-void dap_args_set_function_breakpoints_free(
-	dap_args_set_function_breakpoints *a);
 
 /* ---- setExceptionBreakpoints ---- */
 typedef struct dap_args_exception_filter_option {
@@ -187,11 +194,6 @@ typedef struct dap_args_set_exception_breakpoints {
 	dap_args_exception_filter_option *filter_options;
 	size_t nfilter_options;
 } dap_args_set_exception_breakpoints;
-int dap_args_set_exception_breakpoints_parse(
-	const cJSON *args, dap_args_set_exception_breakpoints *out,
-	gd_err *err);
-void dap_args_set_exception_breakpoints_free(
-	dap_args_set_exception_breakpoints *a);
 
 /* ---- requests without arguments (threads, configurationDone,
  * loadedSources, modules, terminate) ---- */
@@ -212,17 +214,11 @@ typedef struct dap_args_stack_trace {
 	int levels;        /* default 0: all */
 	dap_args_stack_frame_format format;
 } dap_args_stack_trace;
-int dap_args_stack_trace_parse(const cJSON *args, dap_args_stack_trace *out,
-			       gd_err *err);
-void dap_args_stack_trace_free(dap_args_stack_trace *a); /* nothing held */
 
 /* ---- scopes ---- */
 typedef struct dap_args_scopes {
 	int frame_id; /* required */
 } dap_args_scopes;
-int dap_args_scopes_parse(const cJSON *args, dap_args_scopes *out,
-			  gd_err *err);
-void dap_args_scopes_free(dap_args_scopes *a);
 
 /* ---- variables ---- */
 typedef enum dap_args_var_filter {
@@ -238,9 +234,6 @@ typedef struct dap_args_variables {
 	int count; /* default 0: all */
 	int format_hex;
 } dap_args_variables;
-int dap_args_variables_parse(const cJSON *args, dap_args_variables *out,
-			     gd_err *err);
-void dap_args_variables_free(dap_args_variables *a);
 
 /* ---- continue / next / stepIn / stepOut / pause ---- */
 typedef struct dap_args_step {
@@ -251,15 +244,6 @@ typedef struct dap_args_step {
 	char *granularity;
 	int target_id; /* stepIn: a stepInTargets id, 0 when not given */
 } dap_args_step;
-int dap_args_continue_parse(const cJSON *args, dap_args_step *out,
-			    gd_err *err);
-int dap_args_next_parse(const cJSON *args, dap_args_step *out, gd_err *err);
-int dap_args_step_in_parse(const cJSON *args, dap_args_step *out,
-			   gd_err *err);
-int dap_args_step_out_parse(const cJSON *args, dap_args_step *out,
-			    gd_err *err);
-int dap_args_pause_parse(const cJSON *args, dap_args_step *out, gd_err *err);
-void dap_args_step_free(dap_args_step *a);
 
 /* ---- evaluate ---- */
 typedef struct dap_args_evaluate {
@@ -270,9 +254,6 @@ typedef struct dap_args_evaluate {
 			   * "variables"... or NULL */
 	int format_hex;
 } dap_args_evaluate;
-int dap_args_evaluate_parse(const cJSON *args, dap_args_evaluate *out,
-			    gd_err *err);
-void dap_args_evaluate_free(dap_args_evaluate *a);
 
 /* ---- setVariable ---- */
 typedef struct dap_args_set_variable {
@@ -280,9 +261,6 @@ typedef struct dap_args_set_variable {
 	char *name, *value;      /* required */
 	int format_hex;
 } dap_args_set_variable;
-int dap_args_set_variable_parse(const cJSON *args,
-				dap_args_set_variable *out, gd_err *err);
-void dap_args_set_variable_free(dap_args_set_variable *a);
 
 /* ---- setExpression ---- */
 typedef struct dap_args_set_expression {
@@ -291,9 +269,6 @@ typedef struct dap_args_set_expression {
 	int frame_id;
 	int format_hex;
 } dap_args_set_expression;
-int dap_args_set_expression_parse(const cJSON *args,
-				  dap_args_set_expression *out, gd_err *err);
-void dap_args_set_expression_free(dap_args_set_expression *a);
 
 /* ---- disconnect / terminate ---- */
 typedef struct dap_args_disconnect {
@@ -301,26 +276,17 @@ typedef struct dap_args_disconnect {
 	int terminate_debuggee; /* idem */
 	int suspend_debuggee;   /* idem */
 } dap_args_disconnect;
-int dap_args_disconnect_parse(const cJSON *args, dap_args_disconnect *out,
-			      gd_err *err);
-void dap_args_disconnect_free(dap_args_disconnect *a); /* nothing held */
 
 /* ---- source ---- */
 typedef struct dap_args_source {
 	int source_reference; /* sourceReference, else source.sourceReference */
 	char *source_path;    /* source.path or NULL */
 } dap_args_source;
-int dap_args_source_parse(const cJSON *args, dap_args_source *out,
-			  gd_err *err);
-void dap_args_source_free(dap_args_source *a);
 
 /* ---- exceptionInfo ---- */
 typedef struct dap_args_exception_info {
 	int64_t thread_id; /* required */
 } dap_args_exception_info;
-int dap_args_exception_info_parse(const cJSON *args,
-				  dap_args_exception_info *out, gd_err *err);
-void dap_args_exception_info_free(dap_args_exception_info *a);
 
 /* ---- setInstructionBreakpoints ---- */
 typedef struct dap_args_instruction_breakpoint {
@@ -333,11 +299,6 @@ typedef struct dap_args_set_instruction_breakpoints {
 	dap_args_instruction_breakpoint *breakpoints;
 	size_t nbreakpoints;
 } dap_args_set_instruction_breakpoints;
-int dap_args_set_instruction_breakpoints_parse(
-	const cJSON *args, dap_args_set_instruction_breakpoints *out,
-	gd_err *err);
-void dap_args_set_instruction_breakpoints_free(
-	dap_args_set_instruction_breakpoints *a);
 
 /* ---- breakpointLocations ---- */
 typedef struct dap_args_breakpoint_locations {
@@ -345,10 +306,6 @@ typedef struct dap_args_breakpoint_locations {
 	int line;          /* required */
 	int end_line, column, end_column; /* 0: not given */
 } dap_args_breakpoint_locations;
-int dap_args_breakpoint_locations_parse(const cJSON *args,
-					dap_args_breakpoint_locations *out,
-					gd_err *err);
-void dap_args_breakpoint_locations_free(dap_args_breakpoint_locations *a);
 
 /* ---- disassemble ---- */
 typedef struct dap_args_disassemble {
@@ -357,20 +314,16 @@ typedef struct dap_args_disassemble {
 	int64_t instruction_offset; /* may be negative */
 	int instruction_count;      /* required, 0..DAP_ARGS_MAX_COUNT */
 	int resolve_symbols;
+	uint64_t address;           /* memoryReference + offset */
 } dap_args_disassemble;
-int dap_args_disassemble_parse(const cJSON *args, dap_args_disassemble *out,
-			       gd_err *err);
-void dap_args_disassemble_free(dap_args_disassemble *a);
 
 /* ---- readMemory ---- */
 typedef struct dap_args_read_memory {
 	char *memory_reference; /* required */
 	int64_t offset;         /* may be negative */
 	int count;              /* required, 0..DAP_ARGS_MAX_READ_MEMORY */
+	uint64_t address;       /* memoryReference + offset */
 } dap_args_read_memory;
-int dap_args_read_memory_parse(const cJSON *args, dap_args_read_memory *out,
-			       gd_err *err);
-void dap_args_read_memory_free(dap_args_read_memory *a);
 
 /* A memory reference as godap writes them ("0x1234"; decimal accepted)
  * -> address.  Message names what was wrong. */
@@ -383,10 +336,8 @@ typedef struct dap_args_write_memory {
 	int allow_partial;
 	uint8_t *data;          /* decoded from base64 'data' (required) */
 	size_t ndata;
+	uint64_t address;       /* memoryReference + offset */
 } dap_args_write_memory;
-int dap_args_write_memory_parse(const cJSON *args, dap_args_write_memory *out,
-				gd_err *err);
-void dap_args_write_memory_free(dap_args_write_memory *a);
 
 /* ---- completions ---- */
 typedef struct dap_args_completions {
@@ -396,34 +347,23 @@ typedef struct dap_args_completions {
 	int has_frame_id;
 	int frame_id;
 } dap_args_completions;
-int dap_args_completions_parse(const cJSON *args, dap_args_completions *out,
-			       gd_err *err);
-void dap_args_completions_free(dap_args_completions *a);
 
 /* ---- stepInTargets ---- */
 typedef struct dap_args_step_in_targets {
 	int frame_id; /* required */
 } dap_args_step_in_targets;
-int dap_args_step_in_targets_parse(const cJSON *args,
-				   dap_args_step_in_targets *out, gd_err *err);
-void dap_args_step_in_targets_free(dap_args_step_in_targets *a);
 
 /* ---- gotoTargets ---- */
 typedef struct dap_args_goto_targets {
 	char *source_path; /* required */
 	int line;          /* required */
 } dap_args_goto_targets;
-int dap_args_goto_targets_parse(const cJSON *args,
-				dap_args_goto_targets *out, gd_err *err);
-void dap_args_goto_targets_free(dap_args_goto_targets *a);
 
 /* ---- goto ---- */
 typedef struct dap_args_goto {
 	int64_t thread_id; /* required */
 	int target_id;     /* required */
 } dap_args_goto;
-int dap_args_goto_parse(const cJSON *args, dap_args_goto *out, gd_err *err);
-void dap_args_goto_free(dap_args_goto *a);
 
 /* ---- cancel ---- */
 typedef struct dap_args_cancel {
@@ -431,9 +371,6 @@ typedef struct dap_args_cancel {
 	int request_id;
 	char *progress_id;
 } dap_args_cancel;
-int dap_args_cancel_parse(const cJSON *args, dap_args_cancel *out,
-			  gd_err *err);
-void dap_args_cancel_free(dap_args_cancel *a);
 
 /* ---- dataBreakpointInfo ---- */
 typedef struct dap_args_data_breakpoint_info {
@@ -443,10 +380,6 @@ typedef struct dap_args_data_breakpoint_info {
 	int has_frame_id;
 	int frame_id;
 } dap_args_data_breakpoint_info;
-int dap_args_data_breakpoint_info_parse(const cJSON *args,
-					dap_args_data_breakpoint_info *out,
-					gd_err *err);
-void dap_args_data_breakpoint_info_free(dap_args_data_breakpoint_info *a);
 
 /* ---- setDataBreakpoints ---- */
 typedef struct dap_args_data_breakpoint {
@@ -459,9 +392,81 @@ typedef struct dap_args_set_data_breakpoints {
 	dap_args_data_breakpoint *breakpoints; /* required (may be empty) */
 	size_t nbreakpoints;
 } dap_args_set_data_breakpoints;
-int dap_args_set_data_breakpoints_parse(const cJSON *args,
-					dap_args_set_data_breakpoints *out,
-					gd_err *err);
-void dap_args_set_data_breakpoints_free(dap_args_set_data_breakpoints *a);
+
+/* ---- one parser per request, one freer per struct ---- */
+DAP_ARGS_PARSER(initialize, dap_args_initialize)
+DAP_ARGS_FREER(initialize, dap_args_initialize, initialize)
+DAP_ARGS_PARSER(launch, dap_args_launch)
+/* attach: mode ("local"), processId (integer or numeric string) or
+ * waitFor (a non-empty string), and the shared disassembleFlavor,
+ * maxStringLen, maxArrayValues, goroutineFilters, showPprofLabels, cwd,
+ * substitutePath, stopOnEntry, hideSystemGoroutines,
+ * showGlobalVariables, showRegisters, stackTraceDepth. */
+DAP_ARGS_PARSER(attach, dap_args_launch)
+DAP_ARGS_FREER(launch, dap_args_launch, launch)
+DAP_ARGS_PARSER(set_breakpoints, dap_args_set_breakpoints)
+DAP_ARGS_FREER(set_breakpoints, dap_args_set_breakpoints, set_breakpoints)
+DAP_ARGS_PARSER(set_function_breakpoints, dap_args_set_function_breakpoints)
+DAP_ARGS_FREER(set_function_breakpoints, dap_args_set_function_breakpoints,
+	       set_function_breakpoints)
+DAP_ARGS_PARSER(set_exception_breakpoints,
+		dap_args_set_exception_breakpoints)
+DAP_ARGS_FREER(set_exception_breakpoints, dap_args_set_exception_breakpoints,
+	       set_exception_breakpoints)
+DAP_ARGS_PARSER(set_instruction_breakpoints,
+		dap_args_set_instruction_breakpoints)
+DAP_ARGS_FREER(set_instruction_breakpoints,
+	       dap_args_set_instruction_breakpoints,
+	       set_instruction_breakpoints)
+DAP_ARGS_PARSER(breakpoint_locations, dap_args_breakpoint_locations)
+DAP_ARGS_FREER(breakpoint_locations, dap_args_breakpoint_locations,
+	       breakpoint_locations)
+DAP_ARGS_PARSER(data_breakpoint_info, dap_args_data_breakpoint_info)
+DAP_ARGS_FREER(data_breakpoint_info, dap_args_data_breakpoint_info,
+	       data_breakpoint_info)
+DAP_ARGS_PARSER(set_data_breakpoints, dap_args_set_data_breakpoints)
+DAP_ARGS_FREER(set_data_breakpoints, dap_args_set_data_breakpoints,
+	       set_data_breakpoints)
+DAP_ARGS_PARSER(stack_trace, dap_args_stack_trace)
+DAP_ARGS_FREER(stack_trace, dap_args_stack_trace, stack_trace)
+DAP_ARGS_PARSER(scopes, dap_args_scopes)
+DAP_ARGS_FREER(scopes, dap_args_scopes, scopes)
+DAP_ARGS_PARSER(variables, dap_args_variables)
+DAP_ARGS_FREER(variables, dap_args_variables, variables)
+DAP_ARGS_PARSER(evaluate, dap_args_evaluate)
+DAP_ARGS_FREER(evaluate, dap_args_evaluate, evaluate)
+DAP_ARGS_PARSER(set_variable, dap_args_set_variable)
+DAP_ARGS_FREER(set_variable, dap_args_set_variable, set_variable)
+DAP_ARGS_PARSER(set_expression, dap_args_set_expression)
+DAP_ARGS_FREER(set_expression, dap_args_set_expression, set_expression)
+DAP_ARGS_PARSER(exception_info, dap_args_exception_info)
+DAP_ARGS_FREER(exception_info, dap_args_exception_info, exception_info)
+DAP_ARGS_PARSER(completions, dap_args_completions)
+DAP_ARGS_FREER(completions, dap_args_completions, completions)
+/* continue and pause read threadId and singleThread only */
+DAP_ARGS_PARSER(continue, dap_args_step)
+DAP_ARGS_PARSER(pause, dap_args_step)
+DAP_ARGS_PARSER(next, dap_args_step)
+DAP_ARGS_PARSER(step_in, dap_args_step)
+DAP_ARGS_PARSER(step_out, dap_args_step)
+DAP_ARGS_FREER(step, dap_args_step, next)
+DAP_ARGS_PARSER(step_in_targets, dap_args_step_in_targets)
+DAP_ARGS_FREER(step_in_targets, dap_args_step_in_targets, step_in_targets)
+DAP_ARGS_PARSER(goto_targets, dap_args_goto_targets)
+DAP_ARGS_FREER(goto_targets, dap_args_goto_targets, goto_targets)
+DAP_ARGS_PARSER(goto, dap_args_goto)
+DAP_ARGS_FREER(goto, dap_args_goto, goto)
+DAP_ARGS_PARSER(disconnect, dap_args_disconnect)
+DAP_ARGS_FREER(disconnect, dap_args_disconnect, disconnect)
+DAP_ARGS_PARSER(cancel, dap_args_cancel)
+DAP_ARGS_FREER(cancel, dap_args_cancel, cancel)
+DAP_ARGS_PARSER(source, dap_args_source)
+DAP_ARGS_FREER(source, dap_args_source, source)
+DAP_ARGS_PARSER(disassemble, dap_args_disassemble)
+DAP_ARGS_FREER(disassemble, dap_args_disassemble, disassemble)
+DAP_ARGS_PARSER(read_memory, dap_args_read_memory)
+DAP_ARGS_FREER(read_memory, dap_args_read_memory, read_memory)
+DAP_ARGS_PARSER(write_memory, dap_args_write_memory)
+DAP_ARGS_FREER(write_memory, dap_args_write_memory, write_memory)
 
 #endif

@@ -18,91 +18,84 @@ enum {
 
 struct dap_handler {
 	const char *command;
-	size_t size; /* of the argument struct; 0: the request takes none */
-	/* 0, or -1 with err set and nothing left in *out */
+	/* The arguments: parsed by `args`, or else by parse (0, or -1 with
+	 * err set and nothing left in *out) and freed by free, in a struct
+	 * of `size` bytes; neither: the request takes no arguments. */
+	const dap_args_type *args;
 	int (*parse)(const dap_session *s, const cJSON *args, void *out,
 		     gd_err *err);
 	void (*free)(void *a);
+	size_t size;
 	/* Before the arguments are read: 1 when it answered req. */
 	int (*early)(dap_session *s, const cJSON *req);
 	void (*run)(dap_session *s, const cJSON *req, void *a);
 	int needs;
 };
 
-/* The requests: TYPED(command, handler, argument type, parser, freer,
- * early, needs) for dap_h_<handler>(s, req, type *), where the parser and
- * freer are dap_args_<parser>_parse and dap_args_<freer>_free;
- * NONE(command, handler, early, needs) for dap_h_<handler>(s, req) with no
- * arguments.  restart is apart (its parse depends on the session). */
+/* The requests: TYPED(command, handler, argument struct, early, needs)
+ * for dap_h_<handler>(s, req, struct *) with the arguments parsed by
+ * dap_args_<handler>_type; NONE(command, handler, early, needs) for
+ * dap_h_<handler>(s, req) with no arguments.  restart is apart (how its
+ * arguments parse depends on the session). */
 #define REQUESTS(TYPED, NONE)                                                  \
-	TYPED("initialize", initialize, dap_args_initialize, initialize,      \
-	      initialize, NULL, 0)                                             \
-	TYPED("launch", launch, dap_args_launch, launch, launch, busy, 0)      \
-	TYPED("attach", attach, dap_args_launch, attach, launch, attach_early, \
-	      0)                                                               \
+	TYPED("initialize", initialize, dap_args_initialize, NULL, 0)          \
+	TYPED("launch", launch, dap_args_launch, busy, 0)                      \
+	TYPED("attach", attach, dap_args_launch, attach_early, 0)              \
 	NONE("configurationDone", configuration_done, NULL, 0)                 \
 	TYPED("setBreakpoints", set_breakpoints, dap_args_set_breakpoints,     \
-	      set_breakpoints, set_breakpoints, NULL, 0)                       \
-	TYPED("setExceptionBreakpoints", set_exception_breakpoints,           \
-	      dap_args_set_exception_breakpoints, set_exception_breakpoints,  \
-	      set_exception_breakpoints, NULL, 0)                              \
-	NONE("threads", threads, NULL, 0)                                      \
-	TYPED("stackTrace", stack_trace, dap_args_stack_trace, stack_trace,    \
-	      stack_trace, NULL, NEEDS_STOP)                                   \
-	TYPED("scopes", scopes, dap_args_scopes, scopes, scopes, NULL,         \
-	      NEEDS_STOP)                                                      \
-	TYPED("variables", variables, dap_args_variables, variables,           \
-	      variables, NULL, NEEDS_STOP)                                     \
-	TYPED("evaluate", evaluate, dap_args_evaluate, evaluate, evaluate,     \
 	      NULL, 0)                                                         \
+	TYPED("setExceptionBreakpoints", set_exception_breakpoints,            \
+	      dap_args_set_exception_breakpoints,                              \
+	      NULL, 0)                                                         \
+	NONE("threads", threads, NULL, 0)                                      \
+	TYPED("stackTrace", stack_trace, dap_args_stack_trace,                 \
+	      NULL, NEEDS_STOP)                                                \
+	TYPED("scopes", scopes, dap_args_scopes, NULL, NEEDS_STOP)             \
+	TYPED("variables", variables, dap_args_variables, NULL, NEEDS_STOP)    \
+	TYPED("evaluate", evaluate, dap_args_evaluate, NULL, 0)                \
 	TYPED("setVariable", set_variable, dap_args_set_variable,              \
-	      set_variable, set_variable, NULL, NEEDS_STOP)                    \
+	      NULL, NEEDS_STOP)                                                \
 	TYPED("setExpression", set_expression, dap_args_set_expression,        \
-	      set_expression, set_expression, NULL, NEEDS_STOP)                \
-	TYPED("continue", continue, dap_args_step, continue, step, NULL, 0)    \
-	TYPED("pause", pause, dap_args_step, pause, step, NULL, 0)             \
+	      NULL, NEEDS_STOP)                                                \
+	TYPED("continue", continue, dap_args_step, NULL, 0)                    \
+	TYPED("pause", pause, dap_args_step, NULL, 0)                          \
 	TYPED("exceptionInfo", exception_info, dap_args_exception_info,        \
-	      exception_info, exception_info, NULL, 0)                         \
-	TYPED("setFunctionBreakpoints", set_function_breakpoints,             \
-	      dap_args_set_function_breakpoints, set_function_breakpoints,    \
-	      set_function_breakpoints, NULL, 0)                               \
-	TYPED("setInstructionBreakpoints", set_instruction_breakpoints,       \
-	      dap_args_set_instruction_breakpoints,                           \
-	      set_instruction_breakpoints, set_instruction_breakpoints, NULL, \
-	      0)                                                               \
-	TYPED("breakpointLocations", breakpoint_locations,                    \
-	      dap_args_breakpoint_locations, breakpoint_locations,            \
-	      breakpoint_locations, NULL, 0)                                   \
-	TYPED("dataBreakpointInfo", data_breakpoint_info,                     \
-	      dap_args_data_breakpoint_info, data_breakpoint_info,            \
-	      data_breakpoint_info, NULL, 0)                                   \
-	TYPED("setDataBreakpoints", set_data_breakpoints,                     \
-	      dap_args_set_data_breakpoints, set_data_breakpoints,            \
-	      set_data_breakpoints, NULL, NEEDS_TARGET)                        \
-	TYPED("next", next, dap_args_step, next, step, NULL, NEEDS_STOP)       \
-	TYPED("stepIn", step_in, dap_args_step, step_in, step, NULL,           \
-	      NEEDS_STOP)                                                      \
-	TYPED("stepOut", step_out, dap_args_step, step_out, step, NULL,        \
-	      NEEDS_STOP)                                                      \
-	TYPED("disassemble", disassemble, dap_args_disassemble, disassemble,   \
-	      disassemble, NULL, NEEDS_STOP)                                   \
-	TYPED("readMemory", read_memory, dap_args_read_memory, read_memory,    \
-	      read_memory, NULL, NEEDS_STOP)                                   \
+	      NULL, 0)                                                         \
+	TYPED("setFunctionBreakpoints", set_function_breakpoints,              \
+	      dap_args_set_function_breakpoints,                               \
+	      NULL, 0)                                                         \
+	TYPED("setInstructionBreakpoints", set_instruction_breakpoints,        \
+	      dap_args_set_instruction_breakpoints,                            \
+	      NULL, 0)                                                         \
+	TYPED("breakpointLocations", breakpoint_locations,                     \
+	      dap_args_breakpoint_locations,                                   \
+	      NULL, 0)                                                         \
+	TYPED("dataBreakpointInfo", data_breakpoint_info,                      \
+	      dap_args_data_breakpoint_info,                                   \
+	      NULL, 0)                                                         \
+	TYPED("setDataBreakpoints", set_data_breakpoints,                      \
+	      dap_args_set_data_breakpoints,                                   \
+	      NULL, NEEDS_TARGET)                                              \
+	TYPED("next", next, dap_args_step, NULL, NEEDS_STOP)                   \
+	TYPED("stepIn", step_in, dap_args_step, NULL, NEEDS_STOP)              \
+	TYPED("stepOut", step_out, dap_args_step, NULL, NEEDS_STOP)            \
+	TYPED("disassemble", disassemble, dap_args_disassemble,                \
+	      NULL, NEEDS_STOP)                                                \
+	TYPED("readMemory", read_memory, dap_args_read_memory,                 \
+	      NULL, NEEDS_STOP)                                                \
 	TYPED("writeMemory", write_memory, dap_args_write_memory,              \
-	      write_memory, write_memory, NULL, NEEDS_STOP)                    \
+	      NULL, NEEDS_STOP)                                                \
 	NONE("loadedSources", loaded_sources, NULL, NEEDS_TARGET)              \
-	TYPED("source", source, dap_args_source, source, source, NULL, 0)      \
+	TYPED("source", source, dap_args_source, NULL, 0)                      \
 	NONE("modules", modules, NULL, NEEDS_TARGET)                           \
-	TYPED("completions", completions, dap_args_completions, completions,   \
-	      completions, NULL, 0)                                            \
+	TYPED("completions", completions, dap_args_completions, NULL, 0)       \
 	TYPED("stepInTargets", step_in_targets, dap_args_step_in_targets,      \
-	      step_in_targets, step_in_targets, NULL, NEEDS_STOP)              \
+	      NULL, NEEDS_STOP)                                                \
 	TYPED("gotoTargets", goto_targets, dap_args_goto_targets,              \
-	      goto_targets, goto_targets, NULL, NEEDS_STOP)                    \
-	TYPED("goto", goto, dap_args_goto, goto, goto, NULL, NEEDS_STOP)       \
-	TYPED("cancel", cancel, dap_args_cancel, cancel, cancel, NULL, 0)      \
-	TYPED("disconnect", disconnect, dap_args_disconnect, disconnect,       \
-	      disconnect, NULL, LENIENT)                                       \
+	      NULL, NEEDS_STOP)                                                \
+	TYPED("goto", goto, dap_args_goto, NULL, NEEDS_STOP)                   \
+	TYPED("cancel", cancel, dap_args_cancel, NULL, 0)                      \
+	TYPED("disconnect", disconnect, dap_args_disconnect, NULL, LENIENT)    \
 	NONE("terminate", terminate, NULL, 0)
 
 /* ---- what runs before the arguments are read ---- */
@@ -125,29 +118,12 @@ static int attach_early(dap_session *s, const cJSON *req)
 
 /* ---- the handlers' entry points, made from REQUESTS ---- */
 
-#define MAKE_TYPED(cmd, name, type, parser, freer, early_fn, needs_v)         \
-	static int parse_##name(const dap_session *s, const cJSON *args,       \
-				void *out, gd_err *err)                        \
-	{                                                                      \
-		(void)s;                                                       \
-		return dap_args_##parser##_parse(args, (type *)out, err);      \
-	}                                                                      \
-	static void free_##name(void *a)                                       \
-	{                                                                      \
-		dap_args_##freer##_free((type *)a);                            \
-	}                                                                      \
+#define MAKE_TYPED(cmd, name, T, early_fn, needs_v)                            \
 	static void run_##name(dap_session *s, const cJSON *req, void *a)      \
 	{                                                                      \
-		dap_h_##name(s, req, (type *)a);                               \
+		dap_h_##name(s, req, (T *)a);                                  \
 	}
 #define MAKE_NONE(cmd, name, early_fn, needs_v)                                \
-	static int parse_##name(const dap_session *s, const cJSON *args,       \
-				void *out, gd_err *err)                        \
-	{                                                                      \
-		(void)s;                                                       \
-		(void)out;                                                     \
-		return dap_args_none_parse(cmd, args, err);                    \
-	}                                                                      \
 	static void run_##name(dap_session *s, const cJSON *req, void *a)      \
 	{                                                                      \
 		(void)a;                                                       \
@@ -187,15 +163,15 @@ static int restart_early(dap_session *s, const cJSON *req)
 	return 1;
 }
 
-#define ENTRY_TYPED(cmd, name, type, parser, freer, early_fn, needs_v)        \
-	{cmd, sizeof(type), parse_##name, free_##name, early_fn, run_##name,   \
+#define ENTRY_TYPED(cmd, name, T, early_fn, needs_v)                           \
+	{cmd, &dap_args_##name##_type, NULL, NULL, 0, early_fn, run_##name,    \
 	 needs_v},
 #define ENTRY_NONE(cmd, name, early_fn, needs_v)                               \
-	{cmd, 0, parse_##name, NULL, early_fn, run_##name, needs_v},
+	{cmd, NULL, NULL, NULL, 0, early_fn, run_##name, needs_v},
 
 static const dap_handler handlers[] = {
 	REQUESTS(ENTRY_TYPED, ENTRY_NONE)
-	{"restart", sizeof(dap_args_restart), parse_restart, free_restart,
+	{"restart", NULL, parse_restart, free_restart, sizeof(dap_args_restart),
 	 restart_early, run_restart, 0},
 };
 
@@ -208,35 +184,39 @@ const dap_handler *dap_handler_find(const char *command)
 }
 
 /* The state r needs, else the answer saying why not (1). */
-static int refused(dap_session *s, const dap_handler *r, const cJSON *req)
+static int refused(dap_session *s, const dap_handler *h, const cJSON *req)
 {
-	if ((r->needs & NEEDS_STOP) &&
+	if ((h->needs & NEEDS_STOP) &&
 	    (s->state != DAP_STOPPED || !dbg_has_target(s->dbg))) {
 		dap_respond_error(s, req, "%s: the program is not stopped",
-				  r->command);
+				  h->command);
 		return 1;
 	}
-	if ((r->needs & NEEDS_TARGET) && !dbg_has_target(s->dbg)) {
-		dap_respond_error(s, req, "%s: no program is loaded", r->command);
+	if ((h->needs & NEEDS_TARGET) && !dbg_has_target(s->dbg)) {
+		dap_respond_error(s, req, "%s: no program is loaded", h->command);
 		return 1;
 	}
 	return 0;
 }
 
-void dap_handler_run(dap_session *s, const dap_handler *r, const cJSON *req,
+void dap_handler_run(dap_session *s, const dap_handler *h, const cJSON *req,
 		     const cJSON *args)
 {
-	if (r->early && r->early(s, req))
+	if (h->early && h->early(s, req))
 		return;
+	size_t size = h->args ? dap_args_size(h->args) : h->size;
 	/* Zeroed: what a parser that failed leaves is harmless to free. */
-	void *a = r->size ? calloc(1, r->size) : NULL;
-	if (r->size && !a) {
-		dap_respond_error(s, req, "%s: out of memory", r->command);
+	void *a = size ? calloc(1, size) : NULL;
+	if (size && !a) {
+		dap_respond_error(s, req, "%s: out of memory", h->command);
 		return;
 	}
 	gd_err err = GD_ERR_INIT;
-	if (r->parse(s, args, a, &err) < 0) {
-		if (!(r->needs & LENIENT)) {
+	int rc = h->args    ? dap_args_parse(h->args, args, a, &err)
+		 : h->parse ? h->parse(s, args, a, &err)
+			    : dap_args_none_parse(h->command, args, &err);
+	if (rc < 0) {
+		if (!(h->needs & LENIENT)) {
 			dap_respond_err(s, req, &err);
 			free(a);
 			return;
@@ -245,9 +225,11 @@ void dap_handler_run(dap_session *s, const dap_handler *r, const cJSON *req,
 		gd_log_info(s->log, "%s", gd_err_msg(&err));
 		gd_err_clear(&err);
 	}
-	if (!refused(s, r, req))
-		r->run(s, req, a);
-	if (r->free)
-		r->free(a);
+	if (!refused(s, h, req))
+		h->run(s, req, a);
+	if (h->args)
+		dap_args_free(h->args, a);
+	else if (h->free)
+		h->free(a);
 	free(a);
 }

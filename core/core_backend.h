@@ -40,8 +40,9 @@ typedef struct core_backend {
 	int (*stop_signal)(const core_proc *p, pid_t *tid, int *signo,
 			   int *code, uint64_t *addr);
 	/* libunwind over this target: see core_unwind.h. */
-	int (*unwind_begin)(core_proc *p, pid_t tid, core_unwinder *out,
-			    gd_err *err);
+	int (*unwind_begin)(core_proc *p, pid_t tid,
+			    const struct user_regs_struct *from,
+			    core_unwinder *out, gd_err *err);
 	void (*unwind_end)(core_proc *p, core_unwinder *u);
 
 	/* ---- run control (NULL: cannot) ---- */
@@ -76,6 +77,11 @@ typedef struct core_backend {
 struct core_proc {
 	const core_backend *be;
 };
+
+/* Register reg of r in libunwind's x86-64 numbering (the DWARF one), for
+ * the backends' access_reg; 0 ok, -UNW_EBADREG for any other number. */
+int core__unw_reg(const struct user_regs_struct *r, unw_regnum_t reg,
+		  unw_word_t *val);
 
 /* The two backends. */
 extern const core_backend core__ptrace_backend;

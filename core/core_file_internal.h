@@ -65,8 +65,9 @@ int core__cf_read(core_file *c, uint64_t addr, void *buf, size_t len,
 cf_file *core__cf_file_at(core_file *c, uint64_t addr);
 const cf_thread *core__cf_thread(const core_file *c, pid_t tid, gd_err *err);
 
-int core__cf_unwind_begin(core_proc *p, pid_t tid, core_unwinder *u,
-			  gd_err *err);
+int core__cf_unwind_begin(core_proc *p, pid_t tid,
+			  const struct user_regs_struct *from,
+			  core_unwinder *u, gd_err *err);
 void core__cf_unwind_end(core_proc *p, core_unwinder *u);
 /* Frees what unwinding kept (the address space, the objects). */
 void core__cf_unwind_free(core_file *c);

@@ -46,6 +46,8 @@ typedef struct cf_object {
 typedef struct cf_unw_arg {
 	core_file *c;
 	pid_t tid;
+	int from;                     /* regs below, not the thread's */
+	struct user_regs_struct regs;
 } cf_unw_arg;
 
 void core__cf_unwind_free(core_file *c)
@@ -212,21 +214,13 @@ static int cf_access_reg(unw_addr_space_t as, unw_regnum_t reg,
 	cf_unw_arg *a = arg;
 	if (write)
 		return -UNW_EREADONLYREG;
+	if (a->from)
+		return core__unw_reg(&a->regs, reg, val);
 	/* ignored: libunwind's accessors answer codes, not messages. */
 	const cf_thread *t = core__cf_thread(a->c, a->tid, NULL);
 	if (!t)
 		return -UNW_EBADREG;
-	const struct user_regs_struct *r = &t->regs;
-	/* libunwind's x86-64 numbering (the DWARF one). */
-	const unsigned long long by_num[] = {
-		r->rax, r->rdx, r->rcx, r->rbx, r->rsi, r->rdi, r->rbp, r->rsp,
-		r->r8, r->r9, r->r10, r->r11, r->r12, r->r13, r->r14, r->r15,
-		r->rip,
-	};
-	if (reg < 0 || (size_t)reg >= sizeof(by_num) / sizeof(by_num[0]))
-		return -UNW_EBADREG;
-	*val = by_num[reg];
-	return 0;
+	return core__unw_reg(&t->regs, reg, val);
 }
 
 static int cf_access_fpreg(unw_addr_space_t as, unw_regnum_t reg,
@@ -324,8 +318,9 @@ static unw_accessors_t cf_accessors = {
 	.get_proc_name = cf_get_proc_name,
 };
 
-int core__cf_unwind_begin(core_proc *p, pid_t tid, core_unwinder *u,
-			  gd_err *err)
+int core__cf_unwind_begin(core_proc *p, pid_t tid,
+			  const struct user_regs_struct *from,
+			  core_unwinder *u, gd_err *err)
 {
 	core_file *c = (core_file *)p;
 	if (!core__cf_thread(c, tid, err))
@@ -341,6 +336,9 @@ int core__cf_unwind_begin(core_proc *p, pid_t tid, core_unwinder *u,
 		return gd_err_set(err, "out of memory");
 	a->c = c;
 	a->tid = tid;
+	a->from = from != NULL;
+	if (from)
+		a->regs = *from;
 	u->as = c->uw_as;
 	u->arg = a;
 	u->priv = a;

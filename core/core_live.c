@@ -84,19 +84,129 @@ static int t_stop_signal(const core_proc *p, pid_t *tid, int *signo,
 	return 1;
 }
 
-static int t_unwind_begin(core_proc *p, pid_t tid, core_unwinder *u,
-			  gd_err *err)
+/* Unwinding from given registers: libunwind-ptrace reads registers from
+ * the thread itself, so frame 0's come from accessors that wrap its own.
+ * Everything else goes to libunwind-ptrace with its own argument and an
+ * address space of its plain accessors (its table search calls back into
+ * the address space it is given, with that argument). */
+typedef struct live_unw_from {
+	void *upt;
+	unw_addr_space_t plain;
+	struct user_regs_struct regs;
+} live_unw_from;
+
+static int lf_find_proc_info(unw_addr_space_t as, unw_word_t ip,
+			     unw_proc_info_t *pi, int need, void *arg)
+{
+	(void)as;
+	live_unw_from *f = arg;
+	return _UPT_find_proc_info(f->plain, ip, pi, need, f->upt);
+}
+
+static void lf_put_unwind_info(unw_addr_space_t as, unw_proc_info_t *pi,
+			       void *arg)
+{
+	(void)as;
+	live_unw_from *f = arg;
+	_UPT_put_unwind_info(f->plain, pi, f->upt);
+}
+
+static int lf_get_dyn_info_list_addr(unw_addr_space_t as, unw_word_t *dil,
+				     void *arg)
+{
+	(void)as;
+	live_unw_from *f = arg;
+	return _UPT_get_dyn_info_list_addr(f->plain, dil, f->upt);
+}
+
+static int lf_access_mem(unw_addr_space_t as, unw_word_t addr,
+			 unw_word_t *val, int write, void *arg)
+{
+	(void)as;
+	live_unw_from *f = arg;
+	if (write)
+		return -UNW_EREADONLYREG; /* unwinding only reads */
+	return _UPT_access_mem(f->plain, addr, val, 0, f->upt);
+}
+
+static int lf_access_reg(unw_addr_space_t as, unw_regnum_t reg,
+			 unw_word_t *val, int write, void *arg)
+{
+	(void)as;
+	live_unw_from *f = arg;
+	if (write)
+		return -UNW_EREADONLYREG; /* never the thread's registers */
+	return core__unw_reg(&f->regs, reg, val);
+}
+
+static int lf_access_fpreg(unw_addr_space_t as, unw_regnum_t reg,
+			   unw_fpreg_t *val, int write, void *arg)
+{
+	(void)as, (void)reg, (void)val, (void)write, (void)arg;
+	return -UNW_EBADREG; /* unwinding needs none on x86-64 */
+}
+
+static int lf_resume(unw_addr_space_t as, unw_cursor_t *c, void *arg)
+{
+	(void)as, (void)c, (void)arg;
+	return -UNW_EINVAL; /* these registers are no thread's */
+}
+
+static int lf_get_proc_name(unw_addr_space_t as, unw_word_t ip, char *buf,
+			    size_t len, unw_word_t *off, void *arg)
+{
+	(void)as;
+	live_unw_from *f = arg;
+	return _UPT_get_proc_name(f->plain, ip, buf, len, off, f->upt);
+}
+
+static unw_accessors_t lf_accessors = {
+	.find_proc_info = lf_find_proc_info,
+	.put_unwind_info = lf_put_unwind_info,
+	.get_dyn_info_list_addr = lf_get_dyn_info_list_addr,
+	.access_mem = lf_access_mem,
+	.access_reg = lf_access_reg,
+	.access_fpreg = lf_access_fpreg,
+	.resume = lf_resume,
+	.get_proc_name = lf_get_proc_name,
+};
+
+static int t_unwind_begin(core_proc *p, pid_t tid,
+			  const struct user_regs_struct *from,
+			  core_unwinder *u, gd_err *err)
 {
 	(void)p;
-	u->priv = NULL;
-	u->as = unw_create_addr_space(&_UPT_accessors, 0);
-	if (!u->as)
-		return gd_err_set(err, "libunwind: cannot create an address space");
-	u->arg = _UPT_create(tid);
-	if (!u->arg) {
-		unw_destroy_addr_space(u->as);
+	memset(u, 0, sizeof(*u));
+	live_unw_from *f = NULL;
+	if (from) {
+		f = calloc(1, sizeof(*f));
+		if (!f)
+			return gd_err_set(err, "out of memory");
+		f->regs = *from;
+	}
+	void *upt = _UPT_create(tid);
+	unw_addr_space_t plain = unw_create_addr_space(&_UPT_accessors, 0);
+	unw_addr_space_t as = from ? unw_create_addr_space(&lf_accessors, 0)
+				   : plain;
+	if (!upt || !plain || !as) {
+		if (upt)
+			_UPT_destroy(upt);
+		if (as && as != plain)
+			unw_destroy_addr_space(as);
+		if (plain)
+			unw_destroy_addr_space(plain);
+		free(f);
 		return gd_err_set(err, "libunwind: cannot unwind thread %d",
 				  (int)tid);
+	}
+	u->as = as;
+	if (f) {
+		f->upt = upt;
+		f->plain = plain;
+		u->arg = f;
+		u->priv = f;
+	} else {
+		u->arg = upt;
 	}
 	return 0;
 }
@@ -104,7 +214,14 @@ static int t_unwind_begin(core_proc *p, pid_t tid, core_unwinder *u,
 static void t_unwind_end(core_proc *p, core_unwinder *u)
 {
 	(void)p;
-	_UPT_destroy(u->arg);
+	live_unw_from *f = u->priv;
+	if (f) {
+		_UPT_destroy(f->upt);
+		unw_destroy_addr_space(f->plain);
+		free(f);
+	} else {
+		_UPT_destroy(u->arg);
+	}
 	unw_destroy_addr_space(u->as);
 }
 

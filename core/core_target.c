@@ -109,10 +109,25 @@ int core_stop_signal(const core_proc *p, pid_t *tid, int *signo, int *code,
 	return p->be->stop_signal(p, tid, signo, code, addr);
 }
 
-int core_unwind_begin(core_proc *p, pid_t tid, core_unwinder *out,
+int core_unwind_begin(core_proc *p, pid_t tid,
+		      const struct user_regs_struct *from, core_unwinder *out,
 		      gd_err *err)
 {
-	return p->be->unwind_begin(p, tid, out, err);
+	return p->be->unwind_begin(p, tid, from, out, err);
+}
+
+int core__unw_reg(const struct user_regs_struct *r, unw_regnum_t reg,
+		  unw_word_t *val)
+{
+	const unsigned long long by_num[] = {
+		r->rax, r->rdx, r->rcx, r->rbx, r->rsi, r->rdi, r->rbp, r->rsp,
+		r->r8, r->r9, r->r10, r->r11, r->r12, r->r13, r->r14, r->r15,
+		r->rip,
+	};
+	if (reg < 0 || (size_t)reg >= sizeof(by_num) / sizeof(by_num[0]))
+		return -UNW_EBADREG;
+	*val = by_num[reg];
+	return 0;
 }
 
 void core_unwind_end(core_proc *p, core_unwinder *u)

@@ -45,6 +45,9 @@ enum {
 	GRT_GIDLE = 0, GRT_GRUNNABLE = 1, GRT_GRUNNING = 2, GRT_GSYSCALL = 3,
 	GRT_GWAITING = 4, GRT_GDEAD = 6, GRT_GCOPYSTACK = 8,
 	GRT_GPREEMPTED = 9,
+	/* Go 1.26+: the g of an extra M (cgo callbacks on threads Go did
+	 * not start), dead until C calls Go on that thread. */
+	GRT_GDEADEXTRA = 11,
 };
 
 typedef struct grt_goroutine {

@@ -72,8 +72,9 @@ static int add_g(grt_target *t, const uint8_t *gb, uint64_t addr)
 	uint32_t st;
 	memcpy(&st, gb + L->g_atomicstatus, sizeof(st));
 	g.status = st & ~GSCAN;
+	/* The runtime's traceback leaves the extra M's dead g out too. */
 	if (g.status == GRT_GDEAD || g.status == GRT_GIDLE ||
-	    g.status > 11)
+	    g.status >= GRT_GDEADEXTRA)
 		return 0;
 	g.gaddr = addr;
 	g.goid = get_u64(gb, L->g_goid);

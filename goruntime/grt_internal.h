@@ -14,6 +14,7 @@ typedef struct grt_layout {
 	uint64_t g_atomicstatus, g_goid, g_waitreason;
 	uint64_t g_startpc, g_gopc;
 	uint64_t m_curg, m_procid;
+	uint64_t g_lockedm, m_g0, m_id, m_incgo;
 	/* g.runningCleanups (Go 1.25+), 0 when absent. */
 	uint64_t g_runningcleanups;
 	int has_runningcleanups;
@@ -91,13 +92,18 @@ typedef struct grt_parsed grt_parsed;
 void grt__parsed_free(grt_target *t);
 void grt__gnames_free(grt_target *t);
 
-/* Unwinds a thread stopped outside Go's DWARF with libunwind-ptrace:
- * fills up to max frames, then the registers of the first Go frame.
- * 0 when a Go frame was reached. */
+/* Unwinds code outside Go's DWARF with libunwind over the target (see
+ * core_unwind.h), from thread tid's registers (from NULL) or from *from (a
+ * frame further down tid's stacks).  Appends the frames to (*fs)[*k..]
+ * (pc, sp and libunwind's symbol name only), growing *fs (*cap) and never
+ * past max frames, then gives the registers of the first Go frame.
+ * 0 when a Go frame was reached; -1 when the native stack ended, failed or
+ * filled max (the frames appended stay); -2 out of memory. */
 struct grt_frame;
-int grt__native_unwind(grt_target *t, pid_t tid, struct grt_frame *out,
-		       size_t max, size_t *n, uint64_t *pc, uint64_t *sp,
-		       uint64_t *bp);
+int grt__native_unwind(grt_target *t, pid_t tid,
+		       const struct user_regs_struct *from, struct grt_frame **fs,
+		       size_t *k, size_t *cap, size_t max, uint64_t *pc,
+		       uint64_t *sp, uint64_t *bp);
 /* An interned copy of name, owned by t; NULL when out of memory. */
 const char *grt__intern(grt_target *t, const char *name);
 int grt__read_u64(grt_target *t, uint64_t addr, uint64_t *v, gd_err *err);

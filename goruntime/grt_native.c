@@ -1,8 +1,9 @@
 /* Frames outside Go's DWARF (the vDSO, C code of a cgo program): the
- * thread's registers are unwound with libunwind over the target (core
- * picks libunwind-ptrace for a live process, libunwind-coredump for a core
- * file), which reads .eh_frame of whatever is mapped there, until a PC
- * that Go's own call frame information covers. */
+ * thread's registers, or those of a frame deeper down its stacks, are
+ * unwound with libunwind over the target (core picks libunwind-ptrace for
+ * a live process, its own accessors for a core file), which reads
+ * .eh_frame of whatever is mapped there, until a PC that Go's own call
+ * frame information covers. */
 #include "grt_internal.h"
 #include "../core/core_unwind.h"
 
@@ -35,14 +36,16 @@ static const char *native_name(grt_target *t, unw_cursor_t *c)
 	return name;
 }
 
-int grt__native_unwind(grt_target *t, pid_t tid, grt_frame *out, size_t max,
-		       size_t *n, uint64_t *pc, uint64_t *sp, uint64_t *bp)
+int grt__native_unwind(grt_target *t, pid_t tid,
+		       const struct user_regs_struct *from, grt_frame **fs,
+		       size_t *k, size_t *cap, size_t max, uint64_t *pc,
+		       uint64_t *sp, uint64_t *bp)
 {
-	*n = 0;
+	size_t first = *k;
 	core_unwinder u;
 	/* No unwinder: the caller shows the frames it has (this one is
 	 * optional, so its reason is not kept). */
-	if (core_unwind_begin(t->proc, tid, &u, NULL) < 0)
+	if (core_unwind_begin(t->proc, tid, from, &u, NULL) < 0)
 		return -1;
 	unw_cursor_t c;
 	int rc = -1;
@@ -57,7 +60,8 @@ int grt__native_unwind(grt_target *t, pid_t tid, grt_frame *out, size_t max,
 		uint64_t regs[17] = {0}, cfa;
 		regs[7] = rsp;
 		regs[6] = rbp;
-		if (*n > 0 && gdw_cfa(t->dw, ip - t->bias - 1, regs, &cfa) == 0) {
+		if (*k > first &&
+		    gdw_cfa(t->dw, ip - t->bias - 1, regs, &cfa) == 0) {
 			/* Back in Go code: the caller takes over. */
 			*pc = ip;
 			*sp = rsp;
@@ -65,9 +69,19 @@ int grt__native_unwind(grt_target *t, pid_t tid, grt_frame *out, size_t max,
 			rc = 0;
 			break;
 		}
-		if (*n == max)
+		if (*k >= max)
 			break;
-		grt_frame *fr = &out[(*n)++];
+		if (*k == *cap) {
+			size_t nc = *cap * 2;
+			grt_frame *nf = realloc(*fs, nc * sizeof(*nf));
+			if (!nf) {
+				rc = -2;
+				break;
+			}
+			*fs = nf;
+			*cap = nc;
+		}
+		grt_frame *fr = &(*fs)[(*k)++];
 		memset(fr, 0, sizeof(*fr));
 		fr->pc = ip;
 		fr->sp = rsp;

@@ -277,6 +277,59 @@ static int dumps_core(int sig)
 	       sig == SIGXFSZ;
 }
 
+/* The signal the runtime died of, as it printed it: its sighandler prints
+ * the signal, "PC=… m=… sigcode=…" (and " addr=…" for SIGSEGV and SIGBUS),
+ * and "signal arrived during cgo execution" when the thread ran C, then
+ * aborts.  That signal is the thread's first (outermost) signal frame:
+ * runtime.sigtramp's CFA is the kernel's struct ucontext (304 bytes on
+ * x86-64: flags, link, stack, sigcontext, mask) and the siginfo follows
+ * it.  1 when the thread shows no such signal (or only the runtime's own
+ * SIGABRT); 0 with the text appended to b. */
+#define SIGFRAME_SIGINFO 304
+#define SIGFRAME_RIP (40 + 16 * 8)
+static int runtime_fatal_signal(grt_target *t, pid_t tid, gd_buf *b)
+{
+	grt_frame *fs;
+	size_t n;
+	int complete;
+	if (grt_stack(t, 0, tid, 256, &fs, &n, &complete, NULL) < 0)
+		return 1;
+	uint64_t frame = 0;
+	for (size_t i = 0; i < n; i++)
+		if (fs[i].cfa && strcmp(fs[i].func, "runtime.sigtramp") == 0)
+			frame = fs[i].cfa;
+	free(fs);
+	struct {
+		int32_t signo, errno_, code, pad;
+		uint64_t addr;
+	} si;
+	uint64_t pc;
+	if (!frame ||
+	    core_read(t->proc, frame + SIGFRAME_SIGINFO, &si, sizeof(si), NULL) < 0 ||
+	    grt__read_u64(t, frame + SIGFRAME_RIP, &pc, NULL) < 0 ||
+	    si.signo <= 0 || (si.signo == SIGABRT && si.code == SI_TKILL))
+		return 1;
+	/* The thread's M: its TLS g is the signal handler's g (gsignal). */
+	struct user_regs_struct r;
+	uint64_t g = 0, m = 0, mid = 0, curg = 0;
+	uint8_t incgo = 0;
+	if (core_regs(t->proc, tid, &r, NULL) < 0 || r.fs_base < 8 ||
+	    grt__read_u64(t, r.fs_base - 8, &g, NULL) < 0 || !g ||
+	    grt__read_u64(t, g + t->L.g_m, &m, NULL) < 0 || !m ||
+	    grt__read_u64(t, m + t->L.m_id, &mid, NULL) < 0 ||
+	    core_read(t->proc, m + t->L.m_incgo, &incgo, 1, NULL) < 0 ||
+	    grt__read_u64(t, m + t->L.m_curg, &curg, NULL) < 0)
+		return 1;
+	put_signal(b, si.signo);
+	gd_buf_printf(b, " PC=0x%" PRIx64 " m=%" PRId64 " sigcode=%d", pc,
+		      (int64_t)mid, (int)si.code);
+	if (si.signo == SIGSEGV || si.signo == SIGBUS)
+		gd_buf_printf(b, " addr=0x%" PRIx64, si.addr);
+	if (incgo && curg)
+		gd_buf_puts(b, " (signal arrived during cgo execution)");
+	return 0;
+}
+
 /* The goroutine with an unrecovered panic under way, 0 if none. */
 static uint64_t panicking_goroutine(grt_target *t, uint64_t panic_off)
 {
@@ -409,6 +462,10 @@ int grt_crash(grt_target *t, uint64_t *goid, char **kind, char **desc,
 		/* A fatal error (deadlock, concurrent map writes, ...). */
 		gd_buf_printf(&b, "fatal error: %s", fatal);
 		free(fatal);
+		*kind = strdup("fatal error");
+	} else if (runtime_fatal_signal(t, tid, &b) == 0) {
+		/* A signal the runtime did not turn into a panic (a fault
+		 * in C code, SIGQUIT): it printed it and aborted. */
 		*kind = strdup("fatal error");
 	} else {
 		/* No panic: a signal the runtime did not turn into one. */

@@ -64,7 +64,11 @@ static int read_layout(grt_target *t, gd_err *err)
 	    member(t, "runtime.g", "startpc", &L->g_startpc, err) < 0 ||
 	    member(t, "runtime.g", "gopc", &L->g_gopc, err) < 0 ||
 	    member(t, "runtime.m", "curg", &L->m_curg, err) < 0 ||
-	    member(t, "runtime.m", "procid", &L->m_procid, err) < 0)
+	    member(t, "runtime.m", "procid", &L->m_procid, err) < 0 ||
+	    member(t, "runtime.g", "lockedm", &L->g_lockedm, err) < 0 ||
+	    member(t, "runtime.m", "g0", &L->m_g0, err) < 0 ||
+	    member(t, "runtime.m", "id", &L->m_id, err) < 0 ||
+	    member(t, "runtime.m", "incgo", &L->m_incgo, err) < 0)
 		return -1;
 	/* syscallbp exists from Go 1.23 on. */
 	L->has_syscallbp = gdw_has_member(t->dw, "runtime.g", "syscallbp");

@@ -20,12 +20,7 @@ void dap_h_disassemble(dap_session *s, const cJSON *req,
 		       dap_args_disassemble *a)
 {
 	gd_err err = GD_ERR_INIT;
-	uint64_t addr;
-	if (dap_args_memory_reference(a->memory_reference, &addr, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	addr += (uint64_t)a->offset;
+	uint64_t addr = a->address;
 	grt_insn *v;
 	size_t n;
 	if (grt_disasm(dbg_rt(s->dbg), addr, a->instruction_offset,

@@ -8,12 +8,7 @@ void dap_h_write_memory(dap_session *s, const cJSON *req,
 			dap_args_write_memory *a)
 {
 	gd_err err = GD_ERR_INIT;
-	uint64_t addr;
-	if (dap_args_memory_reference(a->memory_reference, &addr, &err) < 0) {
-		dap_respond_err(s, req, &err);
-		return;
-	}
-	addr += (uint64_t)a->offset;
+	uint64_t addr = a->address;
 	if (grt_mem_write(dbg_rt(s->dbg), addr, a->data, a->ndata, &err) < 0) {
 		gd_err_wrap(&err, "writeMemory");
 		dap_respond_err(s, req, &err);

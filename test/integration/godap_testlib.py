@@ -125,6 +125,15 @@ def stack(c, thread_id, start_frame=None, levels=None):
     return body
 
 
+def frame_run(names, want):
+    """The index where `want` (regexes, one per frame) matches a run of
+    consecutive names of `names` (frame names); fails showing them."""
+    for i in range(len(names) - len(want) + 1):
+        if all(re.fullmatch(w, n) for w, n in zip(want, names[i:])):
+            return i
+    raise AssertionError(f"no run {want} in {names}")
+
+
 def top_frame(c, thread_id):
     frames = stack(c, thread_id, 0, 1)["stackFrames"]
     assert frames, "no frames"

@@ -2,8 +2,9 @@
 are walked with libunwind-ptrace; a goroutine inside a C call shows its Go
 callers."""
 
-from godap_testlib import (disconnect, fixture_dir, stack, start,
-                           wait_exited, wait_stopped)
+from godap_testlib import (disconnect, fixture_dir, fixture_src, frame_run,
+                           marker_line, same_file, stack, start, wait_exited,
+                           wait_stopped)
 
 
 def test_cgo_entry_and_c_call(godap, go_tc):
@@ -37,4 +38,45 @@ def test_cgo_entry_and_c_call(godap, go_tc):
     c.request_ok("continue", {"threadId": ev["threadId"]})
     assert wait_exited(c) == 0
     assert "cgo done" in c.output_text("stdout")
+    disconnect(c)
+
+
+def test_cgo_callback_and_c_frames_live(godap, go_tc):
+    """Stopped in Go code that C called back: the goroutine's stack goes
+    from the callback through the C frames that called it (crosscall2, the
+    export wrapper, the C function: unwound with libunwind-ptrace from the
+    registers the walk has there) to the Go code that called C.  Another
+    goroutine, blocked in C, shows its C frames then its Go callers."""
+    binary = go_tc.build("corecgocrash")
+    src = fixture_src("corecgocrash")
+    csrc = fixture_src("corecgocrash", "crash.c")
+    c = godap.start(go_tc)
+    # The breakpoint is hit before the program crashes (it would in
+    # gopanic mode, after its callback goroutine parks); the session ends
+    # there.
+    start(c, binary, "exec", breakpoints={src: [marker_line(src, "GO_PARKED")]},
+          args=["gopanic"])
+    ev = wait_stopped(c, "breakpoint")
+    frames = stack(c, ev["threadId"])["stackFrames"]
+    names = [f["name"] for f in frames]
+    assert names[0] == "main.goParked" and frames[0]["line"] == marker_line(src, "GO_PARKED")
+    i = frame_run(names, [r"runtime\.cgocallback", "crosscall2", "goParked", "ccallpark",
+                          r"_cgo_\w+_Cfunc_ccallpark", r"runtime\.asmcgocall",
+                          r"runtime\.systemstack_switch", r"runtime\.cgocall",
+                          r"main\._Cfunc_ccallpark", r"main\.inCallback"])
+    assert same_file(frames[i + 3]["source"]["path"], csrc)
+    assert frames[i + 3]["line"] == marker_line(csrc, "C_CALLS_PARKED")
+    assert frames[i + 9]["line"] == marker_line(src, "GO_CALLS_CCALLPARK")
+
+    found = 0
+    for t in c.request_ok("threads")["threads"]:
+        fs = stack(c, t["id"])["stackFrames"]
+        ns = [f["name"] for f in fs]
+        if "main.inC" not in ns:
+            continue
+        found += 1
+        j = frame_run(ns, ["cblock", r"_cgo_\w+_Cfunc_cblock", r"runtime\.asmcgocall",
+                           r"runtime\.cgocall", r"main\._Cfunc_cblock", r"main\.inC"])
+        assert fs[j]["line"] == marker_line(csrc, "CBLOCK_READ"), fs[j]
+    assert found == 1
     disconnect(c)

@@ -9,15 +9,18 @@ test/fixtures/corefile run with GOMAXPROCS=2 and a small heap (the kernel's
 cores are sparse: the Go arenas it reserved take no disk)."""
 
 import os
+import re
 import resource
 import shutil
 import signal
+import struct
 import subprocess
 
 import pytest
 
-from godap_testlib import (TIMEOUT, disconnect, fixture_src, initialize,
-                           launch, marker_line, stack, wait_stopped)
+from godap_testlib import (TIMEOUT, disconnect, fixture_src, frame_run,
+                           initialize, launch, marker_line, same_file, stack,
+                           wait_stopped)
 
 FIX = "corefile"
 SRC = fixture_src(FIX)
@@ -145,10 +148,9 @@ def user_frame(c, goid, func):
     raise AssertionError(f"no frame {func} in {[f['name'] for f in frames]}")
 
 
-def test_core_gcore_goroutines_and_values(godap, go_tc):
-    binary, core = gcore_of(go_tc)
-    c = open_core(godap, go_tc, binary, core)
-    ev = wait_stopped(c, "pause")
+def check_parked_program(c, ev):
+    """The gcore core of the corefile fixture in mode park: goroutines,
+    stacks and values, exactly."""
     threads = c.request_ok("threads")["threads"]
     ids = {t["id"] for t in threads}
     # main and the three parked goroutines, with their runtime ones.
@@ -184,6 +186,14 @@ def test_core_gcore_goroutines_and_values(godap, go_tc):
         assert pv["total"]["value"] == str(i * 100)
         seen.add(i)
     assert seen == {1, 2, 3}
+    return threads
+
+
+def test_core_gcore_goroutines_and_values(godap, go_tc):
+    binary, core = gcore_of(go_tc)
+    c = open_core(godap, go_tc, binary, core)
+    ev = wait_stopped(c, "pause")
+    check_parked_program(c, ev)
     disconnect(c)
 
 
@@ -398,4 +408,195 @@ def test_core_gcore_pie(godap, go_tc):
     assert vs["sh"]["value"] == "main.Shape(main.Rect) {W: 3, H: 4}"
     threads = c.request_ok("threads")["threads"]
     assert len([t for t in threads if "main.parked" in t["name"]]) == 3, threads
+    disconnect(c)
+
+
+# ---------------------------------------------------------------- cgo
+
+CGO_FIX = "corecgocrash"
+CGO_SRC = fixture_src(CGO_FIX)
+CGO_C = fixture_src(CGO_FIX, "crash.c")
+
+
+def cgo_kernel_core_of(go_tc, mode):
+    """A kernel core of the cgo fixture crashing in `mode`, once per
+    toolchain: (binary, (core, program stderr))."""
+    d = cores(go_tc)
+    key = "cgo-" + mode
+    if key not in d:
+        binary = go_tc.build(CGO_FIX)
+        d[key] = (binary, _kernel_core(go_tc, binary, mode, d["outdir"]))
+    return d[key]
+
+
+def frame_names(frames):
+    return [f["name"] for f in frames]
+
+
+def goroutine_with(c, threads, func):
+    """The (thread, frames) of the one goroutine whose stack has func."""
+    hits = []
+    for t in threads:
+        frames = stack(c, t["id"])["stackFrames"]
+        if func in frame_names(frames):
+            hits.append((t, frames))
+    assert len(hits) == 1, (func, [(t["name"], frame_names(f)) for t, f in hits])
+    return hits[0]
+
+
+def check_cgo_goroutines(c):
+    """What the cgo fixture's other goroutines were doing when it crashed:
+    one blocked in C (its C frames unwound natively from the core, then its
+    Go callers), one parked in Go called back from C (its Go frames, the C
+    frames that called back, then the Go frames that called C).  Returns
+    the thread list."""
+    threads = c.request_ok("threads")["threads"]
+    # Go 1.26+'s extra M has a g of its own (_Gdeadextra): not a goroutine.
+    assert not [t for t in threads if t["name"].endswith("runtime.goexit")], threads
+
+    t, frames = goroutine_with(c, threads, "main.inC")
+    names = frame_names(frames)
+    i = frame_run(names, ["cblock", r"_cgo_\w+_Cfunc_cblock", r"runtime\.asmcgocall",
+                       r"runtime\.cgocall", r"main\._Cfunc_cblock", r"main\.inC",
+                       r"runtime\.goexit"])
+    # cblock: this program's C, with gcc's DWARF; above it libc (read, or
+    # sem_post just before it on the same line), which has none.
+    assert frames[i]["line"] == marker_line(CGO_C, "CBLOCK_READ"), frames[i]
+    assert same_file(frames[i]["source"]["path"], CGO_C), frames[i]
+    if i > 0:
+        assert "source" not in frames[i - 1], frames[i - 1]
+    assert frames[i + 5]["line"] == marker_line(CGO_SRC, "GO_CALLS_CBLOCK")
+
+    t, frames = goroutine_with(c, threads, "main.goParked")
+    assert "(chan receive)" in t["name"], t
+    names = frame_names(frames)
+    p = names.index("main.goParked")
+    assert frames[p]["line"] == marker_line(CGO_SRC, "GO_PARKED")
+    assert scope_vars(c, frames[p]["id"])["depth"]["value"] == "50"
+    i = frame_run(names, [r"runtime\.cgocallback", "crosscall2", "goParked", "ccallpark",
+                       r"_cgo_\w+_Cfunc_ccallpark", r"runtime\.asmcgocall",
+                       r"runtime\.systemstack_switch", r"runtime\.cgocall",
+                       r"main\._Cfunc_ccallpark", r"main\.inCallback",
+                       r"main\.main\.gowrap1", r"runtime\.goexit"])
+    assert i > p
+    assert frames[i + 2]["source"]["path"].endswith("_cgo_export.c"), frames[i + 2]
+    assert frames[i + 3]["line"] == marker_line(CGO_C, "C_CALLS_PARKED"), frames[i + 3]
+    assert frames[i + 9]["line"] == marker_line(CGO_SRC, "GO_CALLS_CCALLPARK")
+    assert scope_vars(c, frames[i + 9]["id"])["id"]["value"] == "4"
+    return threads
+
+
+def test_core_kernel_cgo_go_panic(godap, go_tc):
+    """A cgo program whose Go code panics, called back from C: the panic,
+    on the goroutine that panicked, and its Go frames down to main; the
+    other goroutines' C frames."""
+    binary, (core, stderr) = cgo_kernel_core_of(go_tc, "gopanic")
+    assert "panic: cgo panic 42 from C" in stderr
+    c = open_core(godap, go_tc, binary, core)
+    ev = wait_stopped(c, "exception")
+    assert ev["description"] == "panic: cgo panic 42 from C", ev
+    assert ev["threadId"] == 1
+    info = c.request_ok("exceptionInfo", {"threadId": 1})
+    assert info["exceptionId"] == "panic"
+    assert info["description"] == "panic: cgo panic 42 from C"
+    assert "main.gopanic()" in info["details"]["stackTrace"]
+
+    frames = stack(c, 1)["stackFrames"]
+    names = frame_names(frames)
+    assert "?" not in names, names
+    i = frame_run(names, [r"main\.gopanic", r"main\.goCallback", r"_cgoexp_\w+_goCallback",
+                       r"runtime\.cgocallbackg1"])
+    assert frames[i]["line"] == marker_line(CGO_SRC, "GO_PANIC_LINE")
+    assert frames[i + 1]["line"] == marker_line(CGO_SRC, "GO_CALLS_PANIC")
+    pv = scope_vars(c, frames[i]["id"])
+    assert pv["v"]["value"] == "42" and pv["label"]["value"] == '"from C"', pv
+    # The panic ran the callback's deferred unwindm, which hands
+    # g0.sched.sp back to the cgo call: the C frames that called back are
+    # gone (the runtime printed the panic on that stack).  What called C
+    # is there, exactly as Go's traceback shows it.
+    j = frame_run(names, [r"runtime\.cgocallback", r"runtime\.systemstack_switch",
+                       r"runtime\.cgocall", r"main\._Cfunc_ccallback", r"main\.main",
+                       r"runtime\.main", r"runtime\.goexit"])
+    assert j > i
+    assert frames[j + 4]["line"] == marker_line(CGO_SRC, "MAIN_CALLS_CALLBACK")
+    mv = scope_vars(c, frames[j + 4]["id"])
+    assert mv["n"]["value"] == "21" and mv["mode"]["value"] == '"gopanic"', mv
+    check_cgo_goroutines(c)
+    disconnect(c)
+
+
+def test_core_kernel_cgo_c_null_write(godap, go_tc):
+    """A cgo program that writes through NULL in C: the stop says what Go
+    printed (signal, PC, fault address, in cgo), on the goroutine that
+    called C; its stack crosses the signal frame into the C frames
+    (unwound natively from the core), then the Go frames that called C."""
+    binary, (core, stderr) = cgo_kernel_core_of(go_tc, "cnull")
+    lines = stderr.splitlines()
+    assert lines[0] == "SIGSEGV: segmentation violation", lines[:4]
+    m = re.fullmatch(r"PC=(0x[0-9a-f]+) m=\d+ sigcode=1 addr=0x0", lines[1])
+    assert m, lines[:4]
+    assert lines[2] == "signal arrived during cgo execution", lines[:4]
+    want = f"{lines[0]} {lines[1]} ({lines[2]})"
+    c = open_core(godap, go_tc, binary, core)
+    ev = wait_stopped(c, "exception")
+    assert ev["description"] == want, (ev, want)
+    assert ev["threadId"] == 1
+    info = c.request_ok("exceptionInfo", {"threadId": 1})
+    assert info["exceptionId"] == "fatal error"
+    assert info["description"] == want
+
+    frames = stack(c, 1)["stackFrames"]
+    names = frame_names(frames)
+    i = frame_run(names, [r"runtime\.sigtramp", "cstore", "cnull", r"_cgo_\w+_Cfunc_cnull",
+                       r"runtime\.asmcgocall", r"runtime\.cgocall", r"main\._Cfunc_cnull",
+                       r"main\.main", r"runtime\.main", r"runtime\.goexit"])
+    cstore, cnull, main = frames[i + 1], frames[i + 2], frames[i + 7]
+    # The faulting instruction itself (the PC Go printed), in gcc's DWARF.
+    assert int(cstore["instructionPointerReference"], 16) == int(m.group(1), 16), cstore
+    assert same_file(cstore["source"]["path"], CGO_C), cstore
+    assert cstore["line"] == marker_line(CGO_C, "C_NULL_WRITE"), cstore
+    assert cnull["line"] == marker_line(CGO_C, "C_CALLS_STORE"), cnull
+    assert main["line"] == marker_line(CGO_SRC, "MAIN_CALLS_CNULL")
+    mv = scope_vars(c, main["id"])
+    assert mv["n"]["value"] == "21" and mv["mode"]["value"] == '"cnull"', mv
+    check_cgo_goroutines(c)
+    disconnect(c)
+
+
+def _is_dynamic(path):
+    """Whether the ELF executable at path asks for a dynamic loader
+    (PT_INTERP): what external linking gives."""
+    with open(path, "rb") as f:
+        eh = f.read(64)
+        phoff, = struct.unpack_from("<Q", eh, 32)
+        phentsize, phnum = struct.unpack_from("<HH", eh, 54)
+        f.seek(phoff)
+        ph = f.read(phentsize * phnum)
+    return any(struct.unpack_from("<I", ph, k * phentsize)[0] == 3 for k in range(phnum))
+
+
+def test_core_gcore_external_link(godap, go_tc):
+    """The corefile fixture linked by the system linker (cgo's runtime, libc,
+    its first segment read-only and apart from text): the same goroutines,
+    stacks and values as internally linked; a build of another variant is
+    refused by its build ids."""
+    d = cores(go_tc)
+    if "extlink" not in d:
+        binary = go_tc.build(FIX, ldflags="-linkmode=external")
+        d["extlink"] = (binary, _gcore(go_tc, binary, d["outdir"], name="gcore-ext"))
+    binary, core = d["extlink"]
+    assert _is_dynamic(binary) and not _is_dynamic(gcore_of(go_tc)[0])
+    c = open_core(godap, go_tc, binary, core)
+    ev = wait_stopped(c, "pause")
+    threads = check_parked_program(c, ev)
+    assert not [t for t in threads if t["name"].endswith("runtime.goexit")], threads
+    disconnect(c)
+
+    other = go_tc.build(FIX, ldflags="-linkmode=external -X main.variant=other")
+    c = godap.start(go_tc)
+    initialize(c)
+    r = launch(c, other, "core", coreFilePath=core)
+    assert not r["success"]
+    assert r["message"].startswith(f"core file does not match program '{os.path.realpath(other)}'"), r
+    assert "build id" in r["message"], r
     disconnect(c)
