@@ -110,7 +110,26 @@ static void fill(gdw_file *f, gdw_cu *cu, gdw_cfunc *fn, gdw_func *out)
 	out->die_offset = fn->off;
 }
 
-int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
+/* The subprogram of cu holding pc, or NULL. */
+static gdw_cfunc *func_in(gdw_cu *cu, uint64_t pc)
+{
+	size_t lo = 0, hi = cu->nfuncs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (cu->funcs[mid].lowpc <= pc)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || pc >= cu->funcs[lo - 1].highpc)
+		return NULL;
+	return &cu->funcs[lo - 1];
+}
+
+/* The subprogram holding pc and its CU: 0, GD_ENOTFOUND, or -1 when the
+ * CU list or the CU's functions cannot be read. */
+static int cfunc_at(gdw_file *f, uint64_t pc, gdw_cu **cu_out,
+		    gdw_cfunc **fn_out)
 {
 	/* ignored: no gd_err here (a hot lookup); -1 says "unreadable". */
 	if (gdw__cus_load(f, NULL) < 0)
@@ -121,17 +140,33 @@ int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
 	/* ignored: as above. */
 	if (gdw__cu_funcs(f, cu, NULL) < 0)
 		return -1;
-	size_t lo = 0, hi = cu->nfuncs;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (cu->funcs[mid].lowpc <= pc)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0 || pc >= cu->funcs[lo - 1].highpc)
+	gdw_cfunc *fn = func_in(cu, pc);
+	if (!fn)
 		return GD_ENOTFOUND;
-	fill(f, cu, &cu->funcs[lo - 1], out);
+	*cu_out = cu;
+	*fn_out = fn;
+	return 0;
+}
+
+int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
+{
+	gdw_cu *cu;
+	gdw_cfunc *fn;
+	int rc = cfunc_at(f, pc, &cu, &fn);
+	if (rc < 0)
+		return rc;
+	fill(f, cu, fn, out);
+	return 0;
+}
+
+int gdw_func_name_at(gdw_file *f, uint64_t pc, const char **name)
+{
+	gdw_cu *cu;
+	gdw_cfunc *fn;
+	int rc = cfunc_at(f, pc, &cu, &fn);
+	if (rc < 0)
+		return rc;
+	*name = fn->name;
 	return 0;
 }
 
