@@ -183,6 +183,11 @@ int dbg_wants_poll(const dbg *d);
  * without it.  While a hold lasts, call dbg_hold_tick after at most
  * dbg_hold_timeout ms (-1: no hold). */
 void dbg_set_step_holds_others(dbg *d, int on);
+/* Launch attribute ebpfConditions: a breakpoint condition that compiles to
+ * eBPF (goruntime/grt_bpf.c) runs in the kernel as a uprobe, and only hits
+ * where it holds stop the thread (dbg_ebpf.c).  Takes effect for
+ * breakpoints resolved from then on. */
+void dbg_set_ebpf_conditions(dbg *d, int on);
 int dbg_hold_timeout(const dbg *d);
 void dbg_hold_tick(dbg *d);
 
