@@ -120,6 +120,7 @@ int dbg__bp_check_exprs(dbg_bp *bp)
 static void install(dbg *d, dbg_bp *bp, const uint64_t *addrs, size_t n)
 {
 	gd_err err = GD_ERR_INIT;
+	int64_t t0 = dbg__mono_us();
 	bp->addrs = calloc(n ? n : 1, sizeof(uint64_t));
 	bp->kaddrs = calloc(n ? n : 1, 1);
 	if (!bp->addrs || !bp->kaddrs) {
@@ -134,6 +135,8 @@ static void install(dbg *d, dbg_bp *bp, const uint64_t *addrs, size_t n)
 		}
 		bp->addrs[bp->naddrs++] = addrs[i];
 	}
+	gd_log_info(d->log, "phase breakpoint %d: insert %.1f ms (%zu of %zu)",
+		    bp->id, (double)(dbg__mono_us() - t0) / 1000, bp->naddrs, n);
 	if (bp->naddrs == 0) {
 		set_message(bp, "could not insert the breakpoint");
 		return;
@@ -258,7 +261,8 @@ static int at_boundary(dbg *d, uint64_t start, uint64_t addr)
 	uint8_t *code = malloc(len);
 	csh cs;
 	int ok = 0;
-	/* Unreadable text or no decoder: not a boundary we can vouch for. */
+	/* best effort: unreadable text or no decoder: not a boundary we can
+	 * vouch for. */
 	if (code && core_read_text(d->proc, start, code, len, NULL) == 0 &&
 	    cs_open(CS_ARCH_X86, CS_MODE_64, &cs) == CS_ERR_OK) {
 		const uint8_t *p = code;
@@ -342,19 +346,24 @@ void dbg__bp_resolve(dbg *d, dbg_bp *bp)
 		set_message(bp, DBG_ERR_IS_CORE);
 		return;
 	}
+	int64_t t0 = dbg__mono_us();
 	switch (bp->kind) {
 	case DBG_BP_FUNC:
 		resolve_func(d, bp);
-		return;
+		break;
 	case DBG_BP_INSTR:
 		resolve_instr(d, bp);
-		return;
+		break;
 	case DBG_BP_LINE:
 		resolve_line(d, bp);
-		return;
+		break;
 	case DBG_BP_DATA:
 		return; /* armed by dbg__watch_arm */
 	}
+	/* Lookup and insertion together; "insert" above says what the
+	 * insertion took (bench/bigstart.py reads both). */
+	gd_log_info(d->log, "phase breakpoint %d: resolve %.1f ms", bp->id,
+		    (double)(dbg__mono_us() - t0) / 1000);
 }
 
 /* Runs the interpolations of a logpoint in the hitting frame, the values
@@ -467,8 +476,10 @@ size_t dbg__bp_hit(dbg *d, pid_t tid, uint64_t addr, int **ids,
 		if (bp->hitcond && !gx_hitcond_match(bp->hitcond, bp->hits))
 			continue;
 		if (bp->log_message) {
-			/* The logpoint's goroutine: the thread's g alone (TLS),
-			 * read once per hit and only for a logpoint. */
+			/* The logpoint's goroutine: the thread's g alone
+			 * (TLS), read once per hit and only for a logpoint. */
+			/* best effort: a goroutine that cannot be read logs
+			 * as goroutine 0; the message is still written. */
 			if (!goid && grt_thread_goid(d->rt, tid, &goid, NULL) < 0)
 				goid = 0;
 			logpoint(d, bp, &sc, have_scope == 1, goid);
@@ -677,7 +688,8 @@ int dbg_bp_locations(dbg *d, const char *bin_path, int line, int end_line,
 	size_t cap = 0;
 	for (int l = line; l <= end; l++) {
 		gdw_line_addrs la = {0};
-		/* A line with no code (or an unreadable table) has no place. */
+		/* best effort: a line with no code (or an unreadable table)
+		 * has no place. */
 		if (gdw_line_addrs_for(d->dw, bin_path, l, &la, NULL) < 0)
 			continue;
 		free(la.addrs);
