@@ -110,6 +110,9 @@ typedef struct dap_args_launch {
 	/* next/stepIn/stepOut run the stepped goroutine's thread alone, the
 	 * others held stopped (gdb's scheduler-locking step); default off */
 	int step_holds_others;
+	/* ebpfConditions: conditions compiled to eBPF run in the kernel
+	 * (debugger/dbg_ebpf.c); default off */
+	int ebpf_conditions;
 	int show_global_variables;
 	int show_registers;
 	int stack_trace_depth; /* default 50, 1..DAP_ARGS_MAX_COUNT */

@@ -226,13 +226,13 @@ int dap_build_start(dap_session *s, char *const envp[], gd_err *err)
 		gd_err_sys(err, "pipe");
 		goto done;
 	}
-	dap_child_opts o = {
+	gd_spawn_opts o = {
 		.argv = argv, .envp = env, .cwd = dir,
-		.stdin_fd = -1, .stdout_fd = pfd[1], .stderr_fd = pfd[1],
+		.stdin_fd = GD_SPAWN_DEVNULL, .stdout_fd = pfd[1], .stderr_fd = pfd[1],
 		.die_with_parent = 1,
 	};
 	gd_log_info(s->log, "building %s in %s", target, dir);
-	if (dap_child_spawn(&o, &b->pid, err) < 0)
+	if (gd_spawn(&o, &b->pid, err) < 0)
 		goto done;
 	close(pfd[1]);
 	pfd[1] = -1;

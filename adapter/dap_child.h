@@ -1,6 +1,7 @@
 /* adapter/: plain (untraced) child processes of the adapter: the `go build`
- * of mode debug/test, and a program run with noDebug.  Each runs in a
- * process group of its own so ending it ends whatever it started.
+ * of mode debug/test, and a program run with noDebug, started with
+ * gd_spawn (common/gd_spawn.h) in a process group of their own, so ending
+ * the group ends whatever they started.
  *
  * Error convention: common/gd_err.h. */
 #ifndef DAP_CHILD_H
@@ -9,23 +10,7 @@
 #include <sys/types.h>
 
 #include "../common/gd_err.h"
-
-typedef struct dap_child_opts {
-	const char *path;   /* executable; NULL: argv[0] searched in PATH */
-	char *const *argv;  /* argv[0] included (borrowed) */
-	char *const *envp;  /* full environment (borrowed) */
-	const char *cwd;    /* NULL: inherit */
-	int stdin_fd;       /* -1: /dev/null */
-	int stdout_fd, stderr_fd; /* -1: inherit (never godap's DAP stdout:
-				   * callers pass pipes) */
-	int die_with_parent; /* PR_SET_PDEATHSIG: SIGKILL when godap dies
-			      * (the build; not a program that may be left
-			      * running by a disconnect) */
-} dap_child_opts;
-
-/* Starts the child; its pid is also its process group id.  An exec
- * failure is reported here with the reason, not as a later exit 127. */
-int dap_child_spawn(const dap_child_opts *o, pid_t *pid, gd_err *err);
+#include "../common/gd_spawn.h"
 
 /* SIGKILL to the child's whole process group, then reaps the child
  * unless `reaped` says that was done.  Nothing for pid <= 0. */

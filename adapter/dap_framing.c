@@ -313,17 +313,31 @@ int dap_framing_next(dap_framing *fr, char **body, size_t *len, gd_err *err)
 
 int dap_framing_write(int fd, const char *json, size_t len, gd_err *err)
 {
+	struct iovec part = {(void *)json, len};
+	return dap_framing_writev(fd, &part, 1, err);
+}
+
+int dap_framing_writev(int fd, const struct iovec *parts, int n, gd_err *err)
+{
+	enum { MAXPARTS = 8 };
+	if (n < 0 || n > MAXPARTS)
+		return gd_err_set(err, "cannot write a DAP message of %d parts",
+				  n);
+	size_t len = 0;
+	for (int i = 0; i < n; i++)
+		len += parts[i].iov_len;
 	char hdr[64];
 	int h = snprintf(hdr, sizeof(hdr), "Content-Length: %zu\r\n\r\n", len);
-	struct iovec iov[2] = {
-		{hdr, (size_t)h},
-		{(void *)json, len},
-	};
+	struct iovec iov[MAXPARTS + 1];
+	int cnt = 1;
+	iov[0] = (struct iovec){hdr, (size_t)h};
+	for (int i = 0; i < n; i++)
+		if (parts[i].iov_len)
+			iov[cnt++] = parts[i];
 	struct iovec *v = iov;
-	int cnt = len ? 2 : 1;
 	while (cnt > 0) {
-		ssize_t n = writev(fd, v, cnt);
-		if (n < 0) {
+		ssize_t w = writev(fd, v, cnt);
+		if (w < 0) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
@@ -335,10 +349,10 @@ int dap_framing_write(int fd, const char *json, size_t len, gd_err *err)
 			}
 			return gd_err_sys(err, "cannot write a DAP message");
 		}
-		if (n == 0)
+		if (w == 0)
 			return gd_err_set(err, "cannot write a DAP message: "
 					  "the output accepts no more bytes");
-		size_t done = (size_t)n;
+		size_t done = (size_t)w;
 		while (cnt > 0 && done >= v->iov_len) {
 			done -= v->iov_len;
 			v++;

@@ -22,6 +22,7 @@
 #define DAP_FRAMING_H
 
 #include <stddef.h>
+#include <sys/uio.h>
 
 #include <cjson/cJSON.h>
 
@@ -56,6 +57,8 @@ size_t dap_framing_buffered(const dap_framing *fr);
  * all of it: partial writes, EINTR and EAGAIN (non-blocking fd) are handled.
  * SIGPIPE is the caller's business (godap ignores it; EPIPE is reported). */
 int dap_framing_write(int fd, const char *json, size_t len, gd_err *err);
+/* The same for a message in n pieces (written in order, not copied). */
+int dap_framing_writev(int fd, const struct iovec *parts, int n, gd_err *err);
 
 /* Serialises msg (unformatted) and writes it as one framed message. */
 int dap_framing_write_json(int fd, const cJSON *msg, gd_err *err);

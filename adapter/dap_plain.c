@@ -44,12 +44,12 @@ int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
 		gd_err_sys(err, "pipe");
 		goto out;
 	}
-	dap_child_opts o = {
+	gd_spawn_opts o = {
 		.path = binary, .argv = argv, .envp = env,
 		.cwd = c->cwd && c->cwd[0] ? c->cwd : NULL,
-		.stdin_fd = -1, .stdout_fd = op[1], .stderr_fd = ep[1],
+		.stdin_fd = GD_SPAWN_DEVNULL, .stdout_fd = op[1], .stderr_fd = ep[1],
 	};
-	if (dap_child_spawn(&o, &p->pid, err) < 0)
+	if (gd_spawn(&o, &p->pid, err) < 0)
 		goto out;
 	p->out_fd = op[0];
 	p->err_fd = ep[0];

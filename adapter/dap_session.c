@@ -234,12 +234,41 @@ void dap_respond(dap_session *s, const cJSON *req, cJSON *body)
 	cJSON_Delete(m);
 }
 
+/* The message around body is printed by cJSON; body itself (megabytes
+ * for a thread list) is written from where it is, not copied into it. */
 void dap_respond_raw(dap_session *s, const cJSON *req, const char *body)
 {
 	cJSON *m = response_base(req, 1);
-	cJSON_AddRawToObject(m, "body", body);
-	send_json(s, m);
+	char *head = cJSON_PrintUnformatted(m);
 	cJSON_Delete(m);
+	if (!head) {
+		gd_log_info(s->log, "cannot serialise a message");
+		return;
+	}
+	/* head is {...}: the body and seq go before its last brace, in
+	 * the order send_json gives (body, then seq). */
+	size_t hl = strlen(head);
+	char tail[48];
+	int tl = snprintf(tail, sizeof(tail), ",\"seq\":%d}", ++s->seq);
+	struct iovec parts[4] = {
+		{head, hl - 1},
+		{(void *)",\"body\":", 8},
+		{(void *)body, strlen(body)},
+		{tail, (size_t)tl},
+	};
+	gd_err err = GD_ERR_INIT;
+	if (s->out_fd >= 0 && dap_framing_writev(s->out_fd, parts, 4, &err) < 0) {
+		gd_log_info(s->log, "write to client: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		s->done = 1;
+	}
+	if (s->log->verbose && s->log->fp)
+		gd_log_debug(s->log, "%s %.*s,\"body\":%.*s",
+			     s->out_fd >= 0 ? "->" : "-> (no client)",
+			     (int)(hl - 1), head,
+			     (int)(parts[2].iov_len > 2000 ? 2000 : parts[2].iov_len),
+			     body);
+	free(head);
 }
 
 void dap_respond_err_id(dap_session *s, const cJSON *req, int id,

@@ -148,6 +148,15 @@ int main(int argc, char **argv)
 		}
 		in_fd = out_fd = fd;
 	}
+	/* A pipe to the client holds 64 KiB: a 3 MB answer (the threads of
+	 * 50 000 goroutines) would go in 48 turns with the client.  A bigger
+	 * pipe where the system allows it; as it is otherwise (a socket, a
+	 * terminal, or no permission). */
+	struct stat ost;
+	if (fstat(out_fd, &ost) == 0 && S_ISFIFO(ost.st_mode) &&
+	    fcntl(out_fd, F_SETPIPE_SZ, 1 << 20) < 0)
+		gd_log_debug(&log, "output pipe stays at its size: %s",
+			     strerror(errno));
 	gd_err err = GD_ERR_INIT;
 	dap_session *s;
 	if (dap_session_new(&s, in_fd, out_fd, &log, &err) < 0) {

@@ -51,6 +51,17 @@ int gd_buf_vprintf(gd_buf *b, const char *fmt, va_list ap)
 	return 0;
 }
 
+int gd_buf_u64(gd_buf *b, uint64_t v)
+{
+	char d[20]; /* 2^64-1 has 20 digits */
+	size_t i = sizeof(d);
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return gd_buf_append(b, d + i, sizeof(d) - i);
+}
+
 int gd_buf_printf(gd_buf *b, const char *fmt, ...)
 {
 	va_list ap;

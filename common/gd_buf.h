@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct gd_buf {
 	char *data; /* always NUL-terminated when len > 0 or after any append */
@@ -21,6 +22,9 @@ int gd_buf_puts(gd_buf *b, const char *s);
 int gd_buf_printf(gd_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int gd_buf_vprintf(gd_buf *b, const char *fmt, va_list ap);
+/* v in decimal, as "%" PRIu64 would print it (without printf's cost:
+ * lists of thousands of ids). */
+int gd_buf_u64(gd_buf *b, uint64_t v);
 /* Drops the first n bytes (used by the framing reader). */
 void gd_buf_consume(gd_buf *b, size_t n);
 void gd_buf_reset(gd_buf *b);

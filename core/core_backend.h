@@ -69,6 +69,9 @@ typedef struct core_backend {
 	int (*bp_add)(core_proc *p, uint64_t addr, gd_err *err);
 	int (*bp_del)(core_proc *p, uint64_t addr, gd_err *err);
 	int (*bp_has)(const core_proc *p, uint64_t addr);
+	int (*kbp_add)(core_proc *p, uint64_t addr, const void *insns, size_t n,
+		       gd_err *err);
+	int (*kbp_del)(core_proc *p, uint64_t addr, gd_err *err);
 	int (*hw_set)(core_proc *p, int slot, uint64_t addr, int len, int rw,
 		      gd_err *err);
 	int (*hw_clear)(core_proc *p, int slot, gd_err *err);

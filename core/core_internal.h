@@ -52,6 +52,12 @@ typedef struct core_bp {
 	 * so a thread runs it with one PTRACE_CONT and no single step.
 	 * 0: no slot (page full or none). */
 	uint64_t slot;
+	/* A condition evaluated in the kernel (core_kbp.c): the eBPF program
+	 * (fd, 0 when none) attached as a uprobe here while no int3 is
+	 * wanted (refs == 0; perf_fd >= 0 then, else -1).  orig then comes
+	 * from the executable file, not from memory. */
+	int kprog;
+	int perf_fd;
 } core_bp;
 
 typedef struct core_live core_live;
@@ -100,6 +106,10 @@ struct core_live {
 	 * holds the instruction at slot_addr[i]; kept when its breakpoint
 	 * goes, so that setting it again rewrites nothing. */
 	uint64_t slot_addr[CORE_SCRATCH_SLOTS];
+
+	/* Kernel breakpoints (core_kbp.c): the map where a program that
+	 * stops a thread leaves its registers (0: not made yet). */
+	int kbp_map;
 };
 
 
@@ -178,6 +188,23 @@ int core__displaced_resume(core_live *p, core_thread *t, gd_err *err);
  * signal handlers included, ever sees a scratch PC.  0, CORE_FIXUP_GONE,
  * or -1 failed. */
 int core__scratch_fixup(core_live *p, core_thread *t, gd_err *err);
+/* core_kbp.c.  A SIGTRAP on t at rip: when an eBPF program sent it (its
+ * saved state is in the map), puts the thread back at the breakpoint as
+ * it was before the instruction there ran, fills *out as an int3 hit at it
+ * and returns 1; 0 when the trap is not ours; -1 on error. */
+int core__kbp_trap(core_live *p, core_thread *t, uint64_t rip, core_stop *out,
+		   gd_err *err);
+/* Attaches (on 1) or detaches (0) bp's uprobe; bp->kprog must be set. */
+int core__kbp_attach(core_live *p, core_bp *bp, int on, gd_err *err);
+/* Before a detach, every thread stopped: removes every uprobe and takes
+ * the SIGTRAPs our programs sent that are still queued. */
+void core__kbp_detach_all(core_live *p);
+/* Closes what is left (the process is gone or detached). */
+void core__kbp_release(core_live *p);
+int live_kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
+		 gd_err *err);
+int live_kbp_del(core_live *p, uint64_t addr, gd_err *err);
+
 /* Which slot fired (reads and clears DR6); -1 if none. */
 int core__hw_slot(core_live *p, pid_t tid);
 int core__poke_byte(core_live *p, uint64_t addr, uint8_t b, gd_err *err);

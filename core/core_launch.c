@@ -1,4 +1,5 @@
 #include "core_internal.h"
+#include "../common/gd_spawn.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -28,53 +29,11 @@ static void proc_release(core_live *p)
 {
 	if (p->memfd >= 0)
 		close(p->memfd);
+	core__kbp_release(p);
 	free(p->threads);
 	free(p->bps);
 	free(p->q);
 	free(p);
-}
-
-/* Child side: never returns.  Reports an execve failure's errno through the
- * close-on-exec pipe so the parent can say what went wrong. */
-static void child_exec(const core_launch_opts *o, int gate_rd, int errpipe_wr)
-{
-	int e;
-	char c;
-	/* The tracer's signal mask and ignored signals must not leak into
-	 * the program. */
-	sigset_t none;
-	sigemptyset(&none);
-	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
-		goto fail;
-	signal(SIGPIPE, SIG_DFL);
-	/* No PR_SET_PDEATHSIG: a program the user detaches from (disconnect
-	 * with terminateDebuggee false) must outlive godap.  While traced
-	 * it dies with godap through PTRACE_O_EXITKILL, and before the seize
-	 * the gate below sees godap's death as end of file. */
-	/* Own process group: the IDE's Ctrl-C in a terminal must not hit it. */
-	if (setpgid(0, 0) < 0)
-		goto fail;
-	if (o->stdin_fd >= 0 && dup2(o->stdin_fd, 0) < 0)
-		goto fail;
-	if (o->stdout_fd >= 0 && dup2(o->stdout_fd, 1) < 0)
-		goto fail;
-	if (o->stderr_fd >= 0 && dup2(o->stderr_fd, 2) < 0)
-		goto fail;
-	if (o->cwd && chdir(o->cwd) < 0)
-		goto fail;
-	/* Wait until the parent has seized us: it writes one byte then.
-	 * End of file without it means godap died first. */
-	ssize_t n;
-	while ((n = read(gate_rd, &c, 1)) < 0 && errno == EINTR)
-		;
-	if (n != 1)
-		_exit(127);
-	execve(o->path, o->argv, o->envp);
-fail:
-	e = errno;
-	if (write(errpipe_wr, &e, sizeof(e)) < 0)
-		_exit(126);
-	_exit(127);
 }
 
 /* pid (seized, one thread) is about to execve: waits for its
@@ -143,75 +102,66 @@ int core_seize_exec(core_proc **out, pid_t pid, int gate_fd,
 	return await_exec(pid, path, log, out, err);
 }
 
+/* The child: gd_spawn's (common/gd_spawn.c), with a gate it waits on
+ * until we have seized it.  No PR_SET_PDEATHSIG: a program the user
+ * detaches from (disconnect with terminateDebuggee false) must outlive
+ * godap.  While traced it dies with godap through PTRACE_O_EXITKILL, and
+ * before the seize the gate sees godap's death as end of file. */
 int core_launch(core_proc **out, const core_launch_opts *o, gd_log *log,
 		gd_err *err)
 {
-	int gate[2], errp[2];
+	int gate[2];
 	*out = NULL;
 	if (pipe2(gate, O_CLOEXEC) < 0)
 		return gd_err_sys(err, "pipe");
-	if (pipe2(errp, O_CLOEXEC) < 0) {
-		close(gate[0]);
-		close(gate[1]);
-		return gd_err_sys(err, "pipe");
-	}
-	pid_t pid = fork();
-	if (pid < 0) {
-		gd_err_sys(err, "fork");
-		goto fail_pipes;
-	}
-	if (pid == 0) {
-		close(gate[1]);
-		close(errp[0]);
-		child_exec(o, gate[0], errp[1]);
-	}
+	gd_spawn_opts so = {
+		.path = o->path, .argv = o->argv, .envp = o->envp,
+		.cwd = o->cwd, .stdin_fd = o->stdin_fd,
+		.stdout_fd = o->stdout_fd, .stderr_fd = o->stderr_fd,
+		.gate = gate,
+	};
+	pid_t pid;
+	int errfd;
+	int rc = gd_spawn_start(&so, &pid, &errfd, err);
 	close(gate[0]);
-	close(errp[1]);
-	gate[0] = errp[1] = -1;
-
+	if (rc < 0) {
+		close(gate[1]);
+		return -1;
+	}
 	if (ptrace(PTRACE_SEIZE, pid, 0, (void *)(long)CORE_PTRACE_OPTS) < 0) {
 		gd_err_sys(err, "ptrace(PTRACE_SEIZE, %d)", (int)pid);
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		goto fail_pipes;
+		goto kill;
 	}
-	if (write(gate[1], "g", 1) != 1) { /* lets the child execve */
+	ssize_t n;
+	while ((n = write(gate[1], "g", 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1) { /* it would have let the child execve */
 		gd_err_sys(err, "write");
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, __WALL);
-		goto fail_pipes;
+		goto kill;
 	}
 	close(gate[1]);
-	gate[1] = -1;
-
-	int e = 0;
-	ssize_t n;
-	while ((n = read(errp[0], &e, sizeof(e))) < 0 && errno == EINTR)
-		;
-	close(errp[0]);
-	errp[0] = -1;
-	if (n == (ssize_t)sizeof(e)) {
+	int e = gd_spawn_exec_result(errfd);
+	if (e) {
 		/* The child failed before or at execve and exits. */
 		int st;
 		while (waitpid(pid, &st, __WALL) == pid && !WIFEXITED(st) &&
 		       !WIFSIGNALED(st))
-			ptrace(PTRACE_CONT, pid, 0, 0);
+			if (ptrace(PTRACE_CONT, pid, 0, 0) < 0)
+				break; /* gone already: the next wait says so */
 		errno = e;
 		return gd_err_sys(err, "cannot start %s", o->path);
 	}
-
 	/* The exec succeeded (the error pipe closed on exec). */
 	return await_exec(pid, o->path, log, out, err);
 
-fail_pipes:
-	if (gate[0] >= 0)
-		close(gate[0]);
-	if (gate[1] >= 0)
-		close(gate[1]);
-	if (errp[0] >= 0)
-		close(errp[0]);
-	if (errp[1] >= 0)
-		close(errp[1]);
+kill:
+	close(gate[1]);
+	close(errfd);
+	kill(pid, SIGKILL);
+	/* reaped: a seized child or not, it is ours; nothing else to do if
+	 * waitpid fails (it is gone) */
+	while (waitpid(pid, NULL, __WALL) < 0 && errno == EINTR)
+		;
 	return -1;
 }
 
@@ -306,6 +256,7 @@ int live_detach(core_live *p, gd_err *err)
 		return 0;
 	if (live_stop_all(p, err) < 0)
 		return -1;
+	core__kbp_detach_all(p);
 	for (size_t i = 0; i < p->nbps; i++)
 		core__poke_byte(p, p->bps[i].addr, p->bps[i].orig, NULL);
 	p->nbps = 0;

@@ -295,6 +295,15 @@ static int t_bp_del(core_proc *p, uint64_t addr, gd_err *err)
 {
 	return live_bp_del(L(p), addr, err);
 }
+static int t_kbp_add(core_proc *p, uint64_t addr, const void *insns, size_t n,
+		     gd_err *err)
+{
+	return live_kbp_add(L(p), addr, insns, n, err);
+}
+static int t_kbp_del(core_proc *p, uint64_t addr, gd_err *err)
+{
+	return live_kbp_del(L(p), addr, err);
+}
 static int t_bp_has(const core_proc *p, uint64_t addr)
 {
 	return live_bp_has(CL(p), addr);
@@ -350,6 +359,8 @@ const core_backend core__ptrace_backend = {
 	.bp_add = t_bp_add,
 	.bp_del = t_bp_del,
 	.bp_has = t_bp_has,
+	.kbp_add = t_kbp_add,
+	.kbp_del = t_kbp_del,
 	.hw_set = t_hw_set,
 	.hw_clear = t_hw_clear,
 };

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
@@ -100,33 +101,103 @@ int live_read(core_live *p, uint64_t addr, void *buf, size_t len, gd_err *err)
 			  (unsigned long)addr);
 }
 
+/* A region of live_read_many, in address order. */
+struct many_item {
+	uint64_t addr;
+	size_t idx;
+};
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct many_item *x = a, *y = b;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/* Regions closer than this are read as one remote range, the bytes
+ * between them dropped into a scratch buffer: the kernel pins every page
+ * of every remote range it is given, and pinning costs more than copying
+ * a few KiB (a thread list reads 10 000 goroutine structs and stack tops,
+ * several to a page).  Below a page, so a merged range only covers pages
+ * that hold a region asked for. */
+enum { MERGE_GAP = 2048 };
+
 int live_read_many(core_live *p, const uint64_t *addrs, size_t n, size_t each,
 		   void *buf, uint8_t *ok, gd_err *err)
 {
-	enum { BATCH = 1024 };
-	struct iovec local[BATCH], remote[BATCH];
+	(void)err;
+	if (n == 0)
+		return 0;
+	enum { MAXIOV = 1024 };
 	uint8_t *out = buf;
-	for (size_t base = 0; base < n; base += BATCH) {
-		size_t k = n - base < BATCH ? n - base : BATCH;
-		for (size_t i = 0; i < k; i++) {
-			local[i] = (struct iovec){out + (base + i) * each, each};
-			remote[i] = (struct iovec){(void *)(uintptr_t)addrs[base + i], each};
-		}
-		ssize_t got = process_vm_readv(p->pid, local, k, remote, k, 0);
-		/* process_vm_readv stops at the first region it cannot read:
-		 * read the rest one by one. */
-		size_t whole = got > 0 ? (size_t)got / each : 0;
-		for (size_t i = 0; i < k; i++) {
-			int good = i < whole ||
-				   live_read(p, addrs[base + i], out + (base + i) * each,
-					     each, NULL) == 0;
+	struct many_item *it = malloc(n * sizeof(*it));
+	uint8_t *junk = malloc(MERGE_GAP);
+	struct iovec *local = malloc(2 * MAXIOV * sizeof(*local));
+	if (!it || !junk || !local) {
+		free(it);
+		free(junk);
+		free(local);
+		/* No memory for the plan: one region at a time. */
+		for (size_t i = 0; i < n; i++) {
+			int good = live_read(p, addrs[i], out + i * each, each,
+					     NULL) == 0;
 			if (!good)
-				memset(out + (base + i) * each, 0, each);
+				memset(out + i * each, 0, each);
 			if (ok)
-				ok[base + i] = (uint8_t)good;
+				ok[i] = (uint8_t)good;
+		}
+		return 0;
+	}
+	struct iovec *remote = local + MAXIOV;
+	int sorted = 1;
+	for (size_t i = 0; i < n; i++) {
+		it[i] = (struct many_item){addrs[i], i};
+		sorted &= i == 0 || addrs[i - 1] <= addrs[i];
+	}
+	if (!sorted)
+		qsort(it, n, sizeof(*it), by_addr);
+	size_t k = 0;
+	while (k < n) {
+		/* One call: up to MAXIOV local and remote iovecs. */
+		size_t nl = 0, nr = 0, first = k;
+		uint64_t end = 0;
+		while (k < n) {
+			uint64_t a = it[k].addr;
+			int join = nr && a >= end && a - end <= MERGE_GAP;
+			size_t need = join ? (a > end ? 2 : 1) : 1;
+			if (nl + need > MAXIOV || (!join && nr == MAXIOV))
+				break;
+			if (join) {
+				if (a > end)
+					local[nl++] = (struct iovec){junk, (size_t)(a - end)};
+				remote[nr - 1].iov_len += (size_t)(a + each - end);
+			} else {
+				remote[nr++] = (struct iovec){(void *)(uintptr_t)a, each};
+			}
+			local[nl++] = (struct iovec){out + it[k].idx * each, each};
+			end = a + each;
+			k++;
+		}
+		ssize_t got = process_vm_readv(p->pid, local, nl, remote, nr, 0);
+		size_t done = got > 0 ? (size_t)got : 0, pos = 0;
+		/* Regions wholly read are good; the others (after a region
+		 * the kernel could not read) are read alone. */
+		for (size_t j = 0, item = first; j < nl; j++) {
+			pos += local[j].iov_len;
+			if (local[j].iov_base == junk)
+				continue;
+			size_t i = it[item++].idx;
+			int good = pos <= done ||
+				   live_read(p, addrs[i], out + i * each, each,
+					     NULL) == 0;
+			if (!good)
+				memset(out + i * each, 0, each);
+			if (ok)
+				ok[i] = (uint8_t)good;
 		}
 	}
-	(void)err;
+	free(it);
+	free(junk);
+	free(local);
 	return 0;
 }
 

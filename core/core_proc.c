@@ -127,7 +127,9 @@ static int known_int3(const core_live *p, uint64_t rip)
 	for (int i = 0; i < CORE_HW_SLOTS; i++)
 		if (p->hw[i].active)
 			return 0;
-	return core__bp(p, rip - 1) != NULL;
+	const core_bp *bp = core__bp(p, rip - 1);
+	/* A uprobe (refs 0) is the kernel's int3, never reported as one. */
+	return bp && bp->refs > 0;
 }
 
 /* A SIGTRAP without a ptrace event: our int3, a step, a watchpoint, or the
@@ -140,7 +142,22 @@ static int classify_trap(core_live *p, core_thread *t, core_stop *out,
 	if (live_regs(p, t->tid, &r, err) < 0)
 		return -1;
 	siginfo_t si;
-	if (known_int3(p, r.rip)) {
+	int int3 = known_int3(p, r.rip);
+	if (!int3 && p->kbp_map > 0) {
+		/* A kernel condition held and its program stopped us. */
+		int k = core__kbp_trap(p, t, r.rip, out, err);
+		if (k == 1) {
+			if (p->stopping)
+				return 0; /* the uprobe fires again on resume */
+			t->stepover = out->addr;
+			return 1;
+		}
+		if (k == -2)
+			return 0;
+		if (k < 0)
+			return -1;
+	}
+	if (int3) {
 		/* Single steps are waited for where they are made, so this
 		 * trap is our int3: no PTRACE_GETSIGINFO on the hot path. */
 		si.si_code = SI_KERNEL;

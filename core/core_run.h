@@ -128,6 +128,18 @@ int core_write(core_proc *p, uint64_t addr, const void *buf, size_t len,
 int core_bp_add(core_proc *p, uint64_t addr, gd_err *err);
 int core_bp_del(core_proc *p, uint64_t addr, gd_err *err);
 int core_bp_has(const core_proc *p, uint64_t addr);
+/* ---- kernel breakpoints (eBPF uprobes, core_kbp.c) ----
+ * A condition that runs in the kernel at addr: `insns` (n struct bpf_insn)
+ * leave the condition's truth in r0 (r6 holds the pt_regs context and must
+ * be kept; r10 - 256 and below is theirs).  Only a hit where it holds
+ * stops the thread, reported as CORE_STOP_BREAKPOINT at addr exactly as an
+ * int3 hit (registers and memory as before the instruction there).  An
+ * int3 set at the same address (core_bp_add) takes over while it is there.
+ * -1 with the reason when the kernel or the instruction at addr does not
+ * allow it (the caller then uses an int3). */
+int core_kbp_add(core_proc *p, uint64_t addr, const void *insns, size_t n,
+		 gd_err *err);
+int core_kbp_del(core_proc *p, uint64_t addr, gd_err *err);
 
 /* ---- hardware watchpoints (x86 debug registers DR0-DR3) ----
  * Set on every thread (all must be stopped) and on threads born later.

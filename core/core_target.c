@@ -243,6 +243,18 @@ int core_bp_del(core_proc *p, uint64_t addr, gd_err *err)
 	return p->be->bp_del ? p->be->bp_del(p, addr, err) : cannot(p, err);
 }
 
+int core_kbp_add(core_proc *p, uint64_t addr, const void *insns, size_t n,
+		 gd_err *err)
+{
+	return p->be->kbp_add ? p->be->kbp_add(p, addr, insns, n, err)
+			      : cannot(p, err);
+}
+
+int core_kbp_del(core_proc *p, uint64_t addr, gd_err *err)
+{
+	return p->be->kbp_del ? p->be->kbp_del(p, addr, err) : cannot(p, err);
+}
+
 int core_bp_has(const core_proc *p, uint64_t addr)
 {
 	return p->be->bp_has ? p->be->bp_has(p, addr) : 0;

@@ -183,6 +183,11 @@ int dbg_wants_poll(const dbg *d);
  * without it.  While a hold lasts, call dbg_hold_tick after at most
  * dbg_hold_timeout ms (-1: no hold). */
 void dbg_set_step_holds_others(dbg *d, int on);
+/* Launch attribute ebpfConditions: a breakpoint condition that compiles to
+ * eBPF (goruntime/grt_bpf.c) runs in the kernel as a uprobe, and only hits
+ * where it holds stop the thread (dbg_ebpf.c).  Takes effect for
+ * breakpoints resolved from then on. */
+void dbg_set_ebpf_conditions(dbg *d, int on);
 int dbg_hold_timeout(const dbg *d);
 void dbg_hold_tick(dbg *d);
 
@@ -301,7 +306,7 @@ int dbg_thread_resolve(dbg *d, int64_t id, uint64_t *goid, pid_t *tid);
 
 typedef struct dbg_thread {
 	uint64_t id;
-	char *name; /* heap: "[Go 7] main.worker (chan receive)" */
+	char *name; /* "[Go 7] main.worker (chan receive)", in the list's block */
 } dbg_thread;
 /* Which goroutines dbg_threads lists, and how it names them. */
 typedef struct dbg_threads_opts {
@@ -314,13 +319,20 @@ typedef struct dbg_threads_opts {
 	 * "cancelled".  NULL: never. */
 	int (*cancelled)(void *ctx);
 	void *ctx;
+	/* Where the time went (for the log), or NULL. */
+	struct dbg_threads_times *times;
 } dbg_threads_opts;
+typedef struct dbg_threads_times {
+	double goroutines_ms; /* the goroutine list and structs */
+	double functions_ms;  /* the function each one is in */
+	double names_ms;      /* the names, filters, labels */
+} dbg_threads_times;
 /* Goroutines (or, before the runtime made any, OS threads) of the stopped
  * program, named "[Go 7 labels] main.worker (chan receive)" after the
  * function each is "in" (its innermost frame outside the runtime).  The
  * current goroutine is always listed; a stop on a thread that runs no
- * goroutine lists that thread too.  *out is heap; free with
- * dbg_threads_free. */
+ * goroutine lists that thread too.  *out is heap, the names inside the
+ * same block; free with dbg_threads_free. */
 int dbg_threads(dbg *d, const dbg_threads_opts *o, dbg_thread **out,
 		size_t *n, gd_err *err);
 void dbg_threads_free(dbg_thread *t, size_t n);

@@ -35,13 +35,15 @@ void dbg__bp_uninstall(dbg *d, dbg_bp *bp)
 	if (d->proc && !core_exited(d->proc)) {
 		for (size_t i = 0; i < bp->naddrs; i++) {
 			gd_err err = GD_ERR_INIT;
-			if (core_bp_del(d->proc, bp->addrs[i], &err) < 0)
+			if (dbg__ebpf_remove(d, bp, i, &err) < 0)
 				gd_log_info(d->log, "breakpoint: %s", gd_err_msg(&err));
 			gd_err_clear(&err);
 		}
 	}
 	free(bp->addrs);
+	free(bp->kaddrs);
 	bp->addrs = NULL;
+	bp->kaddrs = NULL;
 	bp->naddrs = 0;
 }
 
@@ -55,6 +57,7 @@ void dbg__bp_free(dbg_bp *bp)
 	free(bp->file);
 	free(bp->message);
 	free(bp->addrs);
+	free(bp->kaddrs);
 	free(bp->condition);
 	free(bp->hit_condition);
 	free(bp->log_message);
@@ -115,12 +118,13 @@ static void install(dbg *d, dbg_bp *bp, const uint64_t *addrs, size_t n)
 {
 	gd_err err = GD_ERR_INIT;
 	bp->addrs = calloc(n ? n : 1, sizeof(uint64_t));
-	if (!bp->addrs) {
+	bp->kaddrs = calloc(n ? n : 1, 1);
+	if (!bp->addrs || !bp->kaddrs) {
 		set_message(bp, "out of memory");
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		if (core_bp_add(d->proc, addrs[i], &err) < 0) {
+		if (dbg__ebpf_insert(d, bp, bp->naddrs, addrs[i], &err) < 0) {
 			gd_log_info(d->log, "breakpoint: %s", gd_err_msg(&err));
 			gd_err_clear(&err);
 			continue;
@@ -132,7 +136,12 @@ static void install(dbg *d, dbg_bp *bp, const uint64_t *addrs, size_t n)
 		return;
 	}
 	bp->verified = 1;
-	set_message(bp, NULL);
+	size_t nk = 0;
+	for (size_t i = 0; i < bp->naddrs; i++)
+		nk += bp->kaddrs[i];
+	/* Which path the condition takes, said in the breakpoint. */
+	set_message(bp, nk ? "condition evaluated in the kernel (eBPF uprobe)"
+			   : NULL);
 }
 
 static void set_file(dbg_bp *bp, const char *file, int line)

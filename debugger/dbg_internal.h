@@ -23,6 +23,8 @@ typedef struct dbg_bp {
 	char *message;  /* why not verified */
 	uint64_t *addrs; /* runtime addresses inserted */
 	size_t naddrs;
+	/* per address: 1 when its condition runs in the kernel (eBPF) */
+	uint8_t *kaddrs;
 	char *condition, *hit_condition, *log_message;
 	gx_hitcond *hitcond; /* parsed hit_condition, NULL without one */
 	uint64_t hits;
@@ -78,6 +80,7 @@ struct dbg {
 	pid_t hold_tid;
 	int64_t hold_start, hold_checked;
 	uint64_t instr_goid;
+	int ebpf_wanted; /* ebpfConditions */
 };
 
 /* ---- dbg_run.c ---- */
@@ -101,6 +104,13 @@ uint64_t dbg__pick_goroutine(dbg *d);
 void dbg__step_drop(dbg *d);
 /* A step's hold of the other threads is over (dbg_run.c). */
 void dbg__hold_end(dbg *d);
+
+/* ---- dbg_ebpf.c ---- */
+/* Inserts bp at addr (index i of its addresses): its condition in the
+ * kernel when wanted and possible (bp->kaddrs[i] = 1), else an int3. */
+int dbg__ebpf_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr, gd_err *err);
+/* Removes what dbg__ebpf_insert put at bp's address i. */
+int dbg__ebpf_remove(dbg *d, dbg_bp *bp, size_t i, gd_err *err);
 
 /* ---- dbg_bp.c ---- */
 void dbg__bp_view(const dbg_bp *bp, dbg_bp_view *out);

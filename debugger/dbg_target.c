@@ -214,7 +214,9 @@ void dbg_end(dbg *d, dbg_end_how how)
 			dbg__watch_disarm(d, bp);
 		bp->slot = -1;
 		free(bp->addrs);
+		free(bp->kaddrs);
 		bp->addrs = NULL;
+		bp->kaddrs = NULL;
 		bp->naddrs = 0;
 		bp->verified = 0;
 	}

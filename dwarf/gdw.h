@@ -132,6 +132,10 @@ typedef struct gdw_func {
 /* The (non-inlined) subprogram containing pc.  GD_ENOTFOUND if none, -1
  * when the DWARF there cannot be read. */
 int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out);
+/* The name gdw_func_at would give (owned by f), without reading the
+ * compile unit's line table (a thread list names thousands of frames in
+ * the runtime, whose line table is large).  Same results as gdw_func_at. */
+int gdw_func_name_at(gdw_file *f, uint64_t pc, const char **name);
 /* Exact name lookup over all subprograms (builds a name index on first
  * use).  GD_ENOTFOUND if none, -1 if the index cannot be built. */
 int gdw_func_by_name(gdw_file *f, const char *name, gdw_func *out);

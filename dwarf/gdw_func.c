@@ -109,13 +109,9 @@ static void fill(gdw_file *f, gdw_cu *cu, gdw_cfunc *fn, gdw_func *out)
 	out->die_offset = fn->off;
 }
 
-int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
+/* The subprogram of cu holding pc, or NULL. */
+static gdw_cfunc *func_in(gdw_cu *cu, uint64_t pc)
 {
-	gdw_cu *cu = gdw__cu_for_pc(f, pc);
-	if (!cu)
-		return GD_ENOTFOUND; /* no compile unit covers pc */
-	if (gdw__cu_funcs(f, cu, NULL) < 0)
-		return -1;
 	size_t lo = 0, hi = cu->nfuncs;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -125,8 +121,35 @@ int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
 			hi = mid;
 	}
 	if (lo == 0 || pc >= cu->funcs[lo - 1].highpc)
+		return NULL;
+	return &cu->funcs[lo - 1];
+}
+
+int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
+{
+	gdw_cu *cu = gdw__cu_for_pc(f, pc);
+	if (!cu)
+		return GD_ENOTFOUND; /* no compile unit covers pc */
+	if (gdw__cu_funcs(f, cu, NULL) < 0)
+		return -1;
+	gdw_cfunc *fn = func_in(cu, pc);
+	if (!fn)
 		return GD_ENOTFOUND;
-	fill(f, cu, &cu->funcs[lo - 1], out);
+	fill(f, cu, fn, out);
+	return 0;
+}
+
+int gdw_func_name_at(gdw_file *f, uint64_t pc, const char **name)
+{
+	gdw_cu *cu = gdw__cu_for_pc(f, pc);
+	if (!cu)
+		return GD_ENOTFOUND;
+	if (gdw__cu_funcs(f, cu, NULL) < 0)
+		return -1;
+	gdw_cfunc *fn = func_in(cu, pc);
+	if (!fn)
+		return GD_ENOTFOUND;
+	*name = fn->name;
 	return 0;
 }
 

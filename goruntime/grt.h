@@ -34,6 +34,13 @@ const char *grt_go_version(const grt_target *t);
 #define GRT_DEFAULT_MAX_ARRAY 64
 void grt_set_limits(grt_target *t, uint64_t max_string, uint64_t max_array);
 void grt_limits(const grt_target *t, uint64_t *max_string, uint64_t *max_array);
+/* Compiles breakpoint condition `cond` as it reads at runtime address pc
+ * (the breakpoint, top frame) to eBPF instructions for core_kbp_add (heap
+ * array of *n struct bpf_insn in *out, caller frees).  -1 with the reason
+ * in why when it reads something the compiler does not handle (the caller
+ * then evaluates it itself, as always).  grt_bpf.c says what compiles. */
+int grt_bpf_cond(grt_target *t, const char *cond, uint64_t pc, void **out,
+		 size_t *n, gd_err *why);
 /* Called when the process resumes: cached reads of runtime state die. */
 void grt_invalidate(grt_target *t);
 /* Changes at every grt_invalidate: what was read of a stop (e.g. an

@@ -18,8 +18,10 @@
 #include <string.h>
 
 /* Bytes of each parked stack read at once: most walks end in the first
- * window; the few that need more get the second. */
-static const size_t windows[] = {512, 4096};
+ * window (a goroutine parked in a channel receive needs 216 bytes in a
+ * -N -l build: gopark, chanrecv, chanrecv1); the few that need more get
+ * the next. */
+static const size_t windows[] = {256, 1024, 4096};
 #define MAX_FAST 64    /* frames walked in a window */
 
 static int is_runtime(const char *fn)
@@ -51,9 +53,9 @@ struct grt_pcinfo {
 
 static const char *frame_func(grt_target *t, uint64_t look)
 {
-	gdw_func fn;
-	if (gdw_func_at(t->dw, look, &fn) == 0)
-		return fn.name;
+	const char *fn;
+	if (gdw_func_name_at(t->dw, look, &fn) == 0)
+		return fn;
 	uint64_t start, size;
 	const char *name = gdw_sym_func_at(t->dw, look, &start, &size);
 	return name ? name : "?";
@@ -85,9 +87,11 @@ static void learn(grt_target *t, struct grt_pcinfo *e, uint64_t pc, int exact)
 	e->kind = PK_SLOW;
 	if (strcmp(fn, "?") == 0)
 		return;
+	/* A runtime name is runtime code whatever its file: the runtime's
+	 * line table (large) is not read for it. */
 	const char *file = NULL;
 	int line;
-	if (gdw_pc_line(t->dw, look, &file, &line) < 0)
+	if (!is_runtime(fn) && gdw_pc_line(t->dw, look, &file, &line) < 0)
 		file = NULL;
 	if (!runtime_code(fn, file)) {
 		e->kind = PK_USER;
@@ -166,25 +170,35 @@ static struct grt_pcinfo *pcinfo(grt_target *t, uint64_t pc, int exact)
 	return e;
 }
 
-/* The full walk: 16 frames reach user code unless the goroutine is deep
- * in the runtime's system stack, so look deeper only then. */
+/* The full walk: the top frame first (a goroutine stopped in user code,
+ * as at a breakpoint, is named without unwinding into the runtime, whose
+ * line table is large); 16 frames reach user code unless the goroutine is
+ * deep in the runtime's system stack, so look deeper only then. */
 static const char *slow_user_func(grt_target *t, const grt_goroutine *g)
 {
+	static const size_t depths[] = {1, 16, 64, 256};
 	grt_frame *fs;
 	size_t n;
 	int complete;
 	const char *name = "?";
-	for (size_t depth = 16; depth <= 256; depth *= 4) {
+	for (size_t k = 0; k < sizeof(depths) / sizeof(depths[0]); k++) {
+		size_t depth = depths[k];
 		if (grt_stack(t, g->goid, 0, depth, &fs, &n, &complete, NULL) < 0)
 			return name;
+		int found = 0;
 		for (size_t i = 0; i < n; i++) {
 			if (!runtime_code(fs[i].func, fs[i].file)) {
 				uint64_t look = fs[i].pc - t->bias -
 						(fs[i].exact_pc ? 0 : 1);
 				name = fs[i].file ? innermost(t, look, fs[i].func)
 						  : fs[i].func;
+				found = 1;
 				break;
 			}
+		}
+		if (!found && depth == 1 && n == depth && !complete) {
+			free(fs); /* undecided: 16 frames, as before */
+			continue;
 		}
 		if (strcmp(name, "?") == 0 && n)
 			name = fs[0].func;

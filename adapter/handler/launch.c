@@ -88,6 +88,7 @@ static int take_cfg(dap_session *s, const cJSON *req, dap_args_launch *a)
 	memset(a, 0, sizeof(*a));
 	s->have_cfg = 1;
 	dbg_set_step_holds_others(s->dbg, s->cfg.step_holds_others);
+	dbg_set_ebpf_conditions(s->dbg, s->cfg.ebpf_conditions);
 	return 0;
 }
 
@@ -387,6 +388,7 @@ void dap_h_restart(dap_session *s, const cJSON *req, dap_args_restart *a)
 		s->cfg = a->cfg;
 		a->given = 0; /* taken */
 		dbg_set_step_holds_others(s->dbg, s->cfg.step_holds_others);
+	dbg_set_ebpf_conditions(s->dbg, s->cfg.ebpf_conditions);
 	}
 	/* A new run: nothing of the old program's state is kept but the
 	 * breakpoints and filters the client set. */

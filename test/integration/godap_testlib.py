@@ -1,8 +1,10 @@
 """Helpers shared by the integration tests: fixture sources and markers,
 and the usual DAP conversation steps with their checks."""
 
+import contextlib
 import os
 import re
+import subprocess
 import time
 
 import dap_client
@@ -183,3 +185,19 @@ def next_stop_or_exit(c, timeout=RUN_TIMEOUT):
                 return m
         return None
     return c._wait("stopped or exited event", find, timeout)
+
+
+@contextlib.contextmanager
+def running_program(argv, first_line):
+    """A program started outside godap, to attach to: yielded once its
+    first line of output starts with first_line (bytes), so it is past its
+    start; killed and reaped at the end whatever happened."""
+    prog = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        line = prog.stdout.readline()
+        assert line.startswith(first_line), line
+        yield prog
+    finally:
+        prog.kill()
+        prog.wait()
+        prog.stdout.close()

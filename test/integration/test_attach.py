@@ -3,20 +3,16 @@ work, and on disconnect it is detached and keeps running."""
 
 import os
 import signal
-import subprocess
 
 from godap_testlib import (TIMEOUT, disconnect, fixture_src, initialize,
-                           marker_line, set_breakpoints, top_frame,
-                           wait_gone, wait_stopped)
+                           marker_line, running_program, set_breakpoints,
+                           top_frame, wait_gone, wait_stopped)
 
 import dap_client
 
 
 def test_attach_break_detach(godap, go_tc):
-    exe = go_tc.build("forever")
-    prog = subprocess.Popen([exe], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
-        assert prog.stdout.readline().strip() == b"forever: started"
+    with running_program([go_tc.build("forever")], b"forever: started") as prog:
         c = godap.start(go_tc)
         initialize(c)
         c.request_ok("attach", {"request": "attach", "mode": "local", "processId": prog.pid})
@@ -39,9 +35,6 @@ def test_attach_break_detach(godap, go_tc):
         assert "TracerPid:\t0" in status, status
         state = [l for l in status.splitlines() if l.startswith("State:")][0]
         assert "t (tracing stop)" not in state and "T (stopped)" not in state, state
-    finally:
-        prog.kill()
-        prog.wait()
 
 
 def test_attach_bad_pid(godap, go_tc):

@@ -2,6 +2,9 @@
 read again after a resume; conditions and logpoints evaluated on the fast
 path give the program's own counts; steps that hold the other goroutines."""
 
+import re
+from collections import Counter
+
 from godap_testlib import (RUN_TIMEOUT, TIMEOUT, disconnect, fixture_dir,
                            fixture_src, initialize, launch, marker_line,
                            next_stop_or_exit, stack, wait_exited)
@@ -53,6 +56,82 @@ def test_threads_same_stop_same_list_then_new_after_resume(godap, go_tc):
     assert len([t for t in three if "] main.park" in t["name"]]) == 50
     c.request_ok("continue", {"threadId": st2["threadId"]})
     assert wait_exited(c) == 0
+    disconnect(c)
+
+
+def func_of(name):
+    """main.parked from "[Go 17] main.parked (chan receive)"."""
+    m = re.match(r"\[Go \d+\] (\S+)", name)
+    assert m, name
+    return m.group(1)
+
+
+def runtime_code(frame):
+    """The rule the thread list names a goroutine by (grt_gnames.c): runtime
+    code by name, or by a source file of GOROOT/src/runtime."""
+    path = (frame.get("source") or {}).get("path") or ""
+    return (frame["name"].startswith(("runtime.", "internal/runtime/")) or
+            "/src/runtime/" in path or "/src/internal/runtime/" in path)
+
+
+def check_named_as_stack_says(c, threads, ids):
+    """Each goroutine of ids is named after its first frame outside the
+    runtime, as its full stack (the slow unwinder) shows it."""
+    names = {t["id"]: t["name"] for t in threads}
+    for tid in ids:
+        frames = stack(c, tid, 0, 64)["stackFrames"]
+        user = [f for f in frames if not runtime_code(f)]
+        want = user[0]["name"] if user else frames[0]["name"]
+        assert func_of(names[tid]) == want, (names[tid], [f["name"] for f in frames])
+
+
+def test_threads_every_goroutine_counted_named_then_fresh_after_resume(godap, go_tc):
+    """2950 goroutines of six kinds (three batches of reads; parked, grown
+    stacks, sleeping, waiting for a mutex, in a select): the list has
+    exactly as many as runtime.NumGoroutine says (system goroutines hidden,
+    as the runtime counts), names each as its stack does, is the same list
+    again at the same stop; after a continue, the 200 that ended are gone
+    and the 7 that started are there."""
+    c, _ = begin(godap, go_tc, ["many"],
+                 [{"line": L("BP_FIRST")}, {"line": L("BP_SECOND")}],
+                 hideSystemGoroutines=True)
+    st = next_stop(c)
+    one = c.request_ok("threads")["threads"]
+    assert c.request_ok("threads")["threads"] == one
+    ngo = int(evaluate(c, st["threadId"], "ngo"))
+    assert ngo > 2950
+    assert len(one) == ngo, (len(one), ngo)
+    ids = [t["id"] for t in one]
+    assert len(set(ids)) == len(ids)
+    kinds = Counter(func_of(t["name"]) for t in one)
+    assert kinds["main.parked"] == 2500, kinds
+    assert kinds["main.deep"] == 100, kinds
+    assert kinds["main.sleeper"] == 50, kinds
+    assert kinds["main.selecter"] == 50, kinds
+    assert kinds["main.quitter"] == 200, kinds
+    assert kinds["main.first"] == 1, kinds
+    # Every goroutine that is not a plain parked one (lockers are somewhere
+    # in sync), and some parked ones, checked against their whole stack.
+    others = [t["id"] for t in one if func_of(t["name"]) != "main.parked"]
+    parked = [t["id"] for t in one if func_of(t["name"]) == "main.parked"]
+    check_named_as_stack_says(c, one, others + parked[::250])
+
+    c.request_ok("continue", {"threadId": st["threadId"]})
+    st2 = next_stop(c)
+    two = c.request_ok("threads")["threads"]
+    ngo2 = int(evaluate(c, st2["threadId"], "ngo"))
+    assert len(two) == ngo2 == ngo - 200 + 7, (len(two), ngo, ngo2)
+    kinds2 = Counter(func_of(t["name"]) for t in two)
+    assert kinds2["main.quitter"] == 0, kinds2
+    assert kinds2["main.fresh"] == 7, kinds2
+    assert kinds2["main.second"] == 1, kinds2
+    before = set(ids)
+    quit_ids = {t["id"] for t in one if func_of(t["name"]) == "main.quitter"}
+    now = {t["id"] for t in two}
+    assert not quit_ids & now
+    assert {t["id"] for t in two if func_of(t["name"]) == "main.fresh"}.isdisjoint(before)
+    assert set(parked) <= now
+    c.request_ok("continue", {"threadId": st2["threadId"]})
     disconnect(c)
 
 

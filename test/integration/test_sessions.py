@@ -18,8 +18,9 @@ import pytest
 import dap_client
 from godap_testlib import (LAUNCH_TIMEOUT, RUN_TIMEOUT, TIMEOUT, disconnect,
                            fixture_dir, fixture_src, launch_args,
-                           marker_line, output_lines, set_breakpoints,
-                           top_frame, wait_exited, wait_gone, wait_stopped)
+                           marker_line, output_lines, running_program,
+                           set_breakpoints, top_frame, wait_exited,
+                           wait_gone, wait_stopped)
 
 SESSION = fixture_src("session")
 TESTDIR_TEST = fixture_src("testdir", "testdir_test.go")
@@ -39,6 +40,15 @@ def launch_ok(c, program, mode="debug", **extra):
     assert r["success"], f"launch failed: {r.get('message')}"
     c.wait_event("initialized", TIMEOUT)
     return r
+
+
+def session_exec(godap, go_tc, mode_arg, **extra):
+    """A client with the session fixture launched (mode exec, its argument
+    mode_arg picks what it does), before configurationDone."""
+    c = godap.start(go_tc)
+    init(c)
+    launch_ok(c, go_tc.build("session"), "exec", args=[mode_arg], **extra)
+    return c
 
 
 def wait_file(path, timeout=LAUNCH_TIMEOUT):
@@ -182,9 +192,7 @@ def test_terminate_lets_program_shut_down(godap, go_tc):
 
 def test_terminate_twice_kills(godap, go_tc):
     """A program that ignores SIGTERM is killed at the second terminate."""
-    c = godap.start(go_tc)
-    init(c)
-    launch_ok(c, go_tc.build("session"), "exec", args=["stubborn"])
+    c = session_exec(godap, go_tc, "stubborn")
     c.request_ok("configurationDone")
     c.wait_output("stubborn: ready\n", "stdout", RUN_TIMEOUT)
     c.request_ok("terminate")
@@ -194,9 +202,7 @@ def test_terminate_twice_kills(godap, go_tc):
 
 
 def test_terminate_no_debug(godap, go_tc):
-    c = godap.start(go_tc)
-    init(c)
-    launch_ok(c, go_tc.build("session"), "exec", args=["term"], noDebug=True)
+    c = session_exec(godap, go_tc, "term", noDebug=True)
     c.request_ok("configurationDone")
     c.wait_output("term: ready\n", "stdout", RUN_TIMEOUT)
     c.request_ok("terminate")
@@ -210,9 +216,7 @@ def test_terminate_no_debug(godap, go_tc):
 def test_disconnect_without_terminating(godap, go_tc):
     """terminateDebuggee false: the launched program is detached and runs
     on after godap has gone, untraced and not stopped."""
-    c = godap.start(go_tc)
-    init(c)
-    launch_ok(c, go_tc.build("session"), "exec", args=["quiet"])
+    c = session_exec(godap, go_tc, "quiet")
     pid = c.wait_event("process", TIMEOUT)["body"]["systemProcessId"]
     # A breakpoint it never reaches: removed from the code at the detach.
     set_breakpoints(c, SESSION, [marker_line(SESSION, "BPCOUNT")])
@@ -339,9 +343,7 @@ def test_older_go_is_warned(godap, go_tc, tmp_path):
 
 
 def test_supported_go_not_warned(godap, go_tc):
-    c = godap.start(go_tc)
-    init(c)
-    launch_ok(c, go_tc.build("session"), "exec", args=["env"])
+    c = session_exec(godap, go_tc, "env")
     c.request_ok("configurationDone")
     assert wait_exited(c) == 0
     assert "warning" not in c.output_text("console"), c.output_text("console")
@@ -394,33 +396,31 @@ def check_runs_on(prog, pid):
     assert prog.poll() is None
 
 
+def ticking(exe):
+    """The session fixture printing a tick a second, started outside godap."""
+    return running_program([exe, "tick"], b"tick 1")
+
+
+def attached(godap, go_tc, prog, **extra):
+    """A client attached to prog, before configurationDone."""
+    c = godap.start(go_tc)
+    init(c)
+    c.request_ok("attach", {"request": "attach", "processId": prog.pid, **extra})
+    c.wait_event("initialized", TIMEOUT)
+    return c
+
+
 def test_attach_runs_on_until_breakpoint_then_detach(godap, go_tc):
-    exe = go_tc.build("session")
-    prog = subprocess.Popen([exe, "tick"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
-        assert prog.stdout.readline().startswith(b"tick 1")
-        c = godap.start(go_tc)
-        init(c)
-        c.request_ok("attach", {"request": "attach", "mode": "local", "processId": prog.pid})
-        c.wait_event("initialized", TIMEOUT)
+    with ticking(go_tc.build("session")) as prog:
+        c = attached(godap, go_tc, prog, mode="local")
         attach_and_break(c, prog.pid, prog, SESSION)
         disconnect(c)
         check_runs_on(prog, prog.pid)
-    finally:
-        prog.kill()
-        prog.wait()
 
 
 def test_attach_stop_on_entry_names_listed_goroutine(godap, go_tc):
-    exe = go_tc.build("session")
-    prog = subprocess.Popen([exe, "tick"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
-        assert prog.stdout.readline().startswith(b"tick 1")
-        c = godap.start(go_tc)
-        init(c)
-        c.request_ok("attach", {"request": "attach", "processId": prog.pid,
-                                "stopOnEntry": True})
-        c.wait_event("initialized", TIMEOUT)
+    with ticking(go_tc.build("session")) as prog:
+        c = attached(godap, go_tc, prog, stopOnEntry=True)
         c.request_ok("configurationDone")
         ev = wait_stopped(c, "entry")
         ids = [t["id"] for t in c.request_ok("threads")["threads"]]
@@ -428,9 +428,6 @@ def test_attach_stop_on_entry_names_listed_goroutine(godap, go_tc):
         assert c.request_ok("stackTrace", {"threadId": ev["threadId"]})["stackFrames"]
         disconnect(c)
         check_runs_on(prog, prog.pid)
-    finally:
-        prog.kill()
-        prog.wait()
 
 
 def test_attach_wait_for(godap, go_tc, tmp_path):
@@ -447,17 +444,13 @@ def test_attach_wait_for(godap, go_tc, tmp_path):
     # Still waiting, still answering.
     assert c.request_ok("threads") == {"threads": []}
     assert seq not in c.responses
-    prog = subprocess.Popen([exe, "tick"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
+    with ticking(exe) as prog:
         r = c.wait_response(seq)
         assert r["success"], r
         c.wait_event("initialized", TIMEOUT)
         attach_and_break(c, prog.pid, prog, SESSION)
         disconnect(c)
         check_runs_on(prog, prog.pid)
-    finally:
-        prog.kill()
-        prog.wait()
 
 
 def test_attach_wait_for_cancelled(godap, go_tc):
@@ -648,14 +641,8 @@ def test_console_terminal_refused_by_client(godap, go_tc):
 def test_restart_attach(godap, go_tc):
     """restart of an attach: detached and attached again to the same
     process, the breakpoint kept."""
-    exe = go_tc.build("session")
-    prog = subprocess.Popen([exe, "tick"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    try:
-        assert prog.stdout.readline().startswith(b"tick 1")
-        c = godap.start(go_tc)
-        init(c)
-        c.request_ok("attach", {"request": "attach", "processId": prog.pid})
-        c.wait_event("initialized", TIMEOUT)
+    with ticking(go_tc.build("session")) as prog:
+        c = attached(godap, go_tc, prog)
         bp = set_breakpoints(c, SESSION, [marker_line(SESSION, "BPTICK")])[0]
         c.request_ok("configurationDone")
         ev = wait_stopped(c, "breakpoint")
@@ -669,9 +656,6 @@ def test_restart_attach(godap, go_tc):
         set_breakpoints(c, SESSION, [])
         disconnect(c)
         check_runs_on(prog, prog.pid)
-    finally:
-        prog.kill()
-        prog.wait()
 
 
 def test_build_dir_gone_when_program_exits(godap, go_tc, tmp_path):

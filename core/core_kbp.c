@@ -1,0 +1,698 @@
+/* Kernel breakpoints: a condition compiled to eBPF (goruntime/grt_bpf.c)
+ * runs as a uprobe at the breakpoint's address, so a hit whose condition
+ * is false costs the program a trip into the kernel and nothing else: no
+ * ptrace stop, no wait in godap.
+ *
+ * Stopping exactly at the breakpoint when the condition holds.  The kernel
+ * this was built on (6.18) does not let a uprobe program change the
+ * registers (the verifier refuses a write to the context: "invalid
+ * bpf_context access"; that came with "bpf: Allow uprobe program to change
+ * context registers", later), and a signal sent by the program
+ * (bpf_send_signal_thread) arrives only after the kernel ran the probed
+ * instruction out of line.  So the program saves what that one instruction
+ * can change before it runs: the registers (pt_regs) and the bytes of the
+ * one memory operand it writes (or the slot a PUSH / CALL writes), in a map
+ * keyed by thread id; then it sends SIGTRAP.  When godap sees that SIGTRAP
+ * it puts the registers and the bytes back: the thread is at the
+ * breakpoint as if the instruction had never run, and the stop is reported
+ * as an int3 hit there.  Only instructions whose effects that undoes are
+ * accepted (general registers, flags, one plain memory write; no LOCK, no
+ * string instruction, no vector register written); any other one keeps the
+ * int3.  Check: the thread must have stopped right after the instruction
+ * (its PC is where that instruction goes), else nothing is put back.
+ *
+ * The uprobe is set for every process that maps the executable (perf event
+ * pid -1, as libbpf does); the program tests the thread group id first, so
+ * other processes running the same binary only pay the kernel trip.
+ * Closing the perf event removes the uprobe; when godap dies the kernel
+ * closes it. */
+#include "core_internal.h"
+#include "../common/gd_array.h"
+
+#include <bpf/bpf.h>
+#include <capstone/capstone.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* What the program leaves in the map (kbp_value), laid out on its stack. */
+enum {
+	KV_REGS = 0,   /* 21 words: the kernel's x86-64 pt_regs, which are
+			  user_regs_struct's first 21 fields */
+	KV_ADDR = 168, /* the breakpoint */
+	KV_MEMADDR = 176,
+	KV_MEMLEN = 184,
+	KV_MEM = 192,  /* up to 32 bytes */
+	KV_SIZE = 224,
+	KV_MAXMEM = 32,
+};
+#define KV_FP (-KV_SIZE)    /* the value at r10 - 224 */
+#define KV_KEY (-KV_SIZE - 8) /* the thread id key, u32 */
+
+typedef struct kbp_value {
+	uint64_t regs[21];
+	uint64_t addr, memaddr, memlen;
+	uint8_t mem[KV_MAXMEM];
+} kbp_value;
+_Static_assert(sizeof(kbp_value) == KV_SIZE, "kbp_value layout");
+
+/* What the probed instruction changes besides registers. */
+typedef struct kbp_undo {
+	int mem;       /* 1: one memory operand written */
+	int push;      /* 1: 8 bytes at rsp - 8 (PUSH, CALL) */
+	int base, index; /* pt_regs word, -1 none, -2 RIP */
+	int scale;
+	int64_t disp;
+	unsigned size;
+	uint64_t next; /* address of the next instruction */
+	/* Where the thread is after it ran: next, target, either (jcc),
+	 * or the return address (ret). */
+	int branch;    /* 0 none, 1 direct call/jmp, 2 jcc, 3 ret */
+	uint64_t target;
+} kbp_undo;
+
+/* Capstone's 64-bit general registers, as pt_regs words. */
+static int ptreg_of(x86_reg r)
+{
+	switch (r) {
+	case X86_REG_R15: return 0;
+	case X86_REG_R14: return 1;
+	case X86_REG_R13: return 2;
+	case X86_REG_R12: return 3;
+	case X86_REG_RBP: return 4;
+	case X86_REG_RBX: return 5;
+	case X86_REG_R11: return 6;
+	case X86_REG_R10: return 7;
+	case X86_REG_R9: return 8;
+	case X86_REG_R8: return 9;
+	case X86_REG_RAX: return 10;
+	case X86_REG_RCX: return 11;
+	case X86_REG_RDX: return 12;
+	case X86_REG_RSI: return 13;
+	case X86_REG_RDI: return 14;
+	case X86_REG_RIP: return -2;
+	case X86_REG_RSP: return 19;
+	default: return -3;
+	}
+}
+
+/* A register whose old value the saved pt_regs bring back. */
+static int gpr_name(const char *n)
+{
+	static const char *ok[] = {
+		"rax", "eax", "ax", "al", "ah", "rbx", "ebx", "bx", "bl", "bh",
+		"rcx", "ecx", "cx", "cl", "ch", "rdx", "edx", "dx", "dl", "dh",
+		"rsi", "esi", "si", "sil", "rdi", "edi", "di", "dil",
+		"rbp", "ebp", "bp", "bpl", "rsp", "esp", "sp", "spl",
+		"rip", "eip", "rflags", "eflags", "flags",
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strcmp(n, ok[i]) == 0)
+			return 1;
+	if (n[0] == 'r' && n[1] >= '0' && n[1] <= '9') {
+		const char *s = n + 1;
+		while (*s >= '0' && *s <= '9')
+			s++;
+		return !*s || ((*s == 'd' || *s == 'w' || *s == 'b') && !s[1]);
+	}
+	return 0;
+}
+
+/* 0 and *u filled when the instruction's effects can be undone. */
+static int undo_plan(const uint8_t *code, size_t len, uint64_t addr,
+		     kbp_undo *u, gd_err *err)
+{
+	csh cs;
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
+		return gd_err_set(err, "capstone");
+	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
+	cs_insn *in = NULL;
+	int rc = -1;
+	memset(u, 0, sizeof(*u));
+	if (cs_disasm(cs, code, len, addr, 1, &in) != 1) {
+		gd_err_set(err, "instruction not decoded");
+		goto out;
+	}
+	const cs_x86 *x = &in->detail->x86;
+	u->next = addr + in->size;
+	if (x->prefix[0] == X86_PREFIX_LOCK || x->prefix[0] == X86_PREFIX_REP ||
+	    x->prefix[0] == X86_PREFIX_REPNE) {
+		gd_err_set(err, "%s has a LOCK or REP prefix", in->mnemonic);
+		goto out;
+	}
+	switch (in->id) {
+	case X86_INS_SYSCALL: case X86_INS_INT: case X86_INS_INT3:
+	case X86_INS_XCHG: case X86_INS_CMPXCHG: case X86_INS_CMPXCHG16B:
+	case X86_INS_CMPXCHG8B: case X86_INS_XADD: case X86_INS_MOVSB:
+	case X86_INS_MOVSW: case X86_INS_MOVSD: case X86_INS_MOVSQ:
+	case X86_INS_STOSB: case X86_INS_STOSW: case X86_INS_STOSD:
+	case X86_INS_STOSQ: case X86_INS_CPUID: case X86_INS_HLT:
+		gd_err_set(err, "%s cannot be undone", in->mnemonic);
+		goto out;
+	default:
+		break;
+	}
+	cs_regs rr, rw;
+	uint8_t nr = 0, nw = 0;
+	if (cs_regs_access(cs, in, rr, &nr, rw, &nw) != CS_ERR_OK) {
+		gd_err_set(err, "%s: registers unknown", in->mnemonic);
+		goto out;
+	}
+	for (uint8_t i = 0; i < nw; i++) {
+		const char *n = cs_reg_name(cs, rw[i]);
+		if (!n || !gpr_name(n)) {
+			gd_err_set(err, "%s writes %s", in->mnemonic, n ? n : "?");
+			goto out;
+		}
+	}
+	int groups_branch = 0;
+	for (int i = 0; i < in->detail->groups_count; i++) {
+		uint8_t g = in->detail->groups[i];
+		if (g == X86_GRP_JUMP || g == X86_GRP_CALL || g == X86_GRP_RET ||
+		    g == X86_GRP_INT || g == X86_GRP_IRET)
+			groups_branch = 1;
+	}
+	if (groups_branch) {
+		int direct = x->op_count == 1 && x->operands[0].type == X86_OP_IMM;
+		if (in->id == X86_INS_RET && x->op_count == 0) {
+			u->branch = 3;
+		} else if (direct && (in->id == X86_INS_CALL || in->id == X86_INS_JMP)) {
+			u->branch = 1;
+			u->target = (uint64_t)x->operands[0].imm;
+		} else if (direct && in->id != X86_INS_CALL) {
+			u->branch = 2; /* jcc */
+			u->target = (uint64_t)x->operands[0].imm;
+		} else {
+			gd_err_set(err, "%s is an indirect branch", in->mnemonic);
+			goto out;
+		}
+		if (in->id == X86_INS_CALL)
+			u->push = 1;
+	}
+	if (in->id == X86_INS_PUSH || in->id == X86_INS_PUSHFQ)
+		u->push = 1;
+	for (uint8_t i = 0; i < x->op_count; i++) {
+		const cs_x86_op *o = &x->operands[i];
+		if (o->type != X86_OP_MEM || !(o->access & CS_AC_WRITE))
+			continue;
+		if (u->mem || u->push || o->mem.segment != X86_REG_INVALID ||
+		    o->size == 0 || o->size > KV_MAXMEM) {
+			gd_err_set(err, "%s writes memory that cannot be saved",
+				   in->mnemonic);
+			goto out;
+		}
+		u->base = o->mem.base == X86_REG_INVALID ? -1 : ptreg_of(o->mem.base);
+		u->index = o->mem.index == X86_REG_INVALID ? -1 : ptreg_of(o->mem.index);
+		if (u->base == -3 || u->index == -3 || u->index == -2) {
+			gd_err_set(err, "%s: address registers", in->mnemonic);
+			goto out;
+		}
+		u->scale = o->mem.scale;
+		u->disp = o->mem.disp;
+		u->size = o->size;
+		u->mem = 1;
+	}
+	rc = 0;
+out:
+	if (in)
+		cs_free(in, 1);
+	cs_close(&cs);
+	return rc;
+}
+
+/* ---- the program ---- */
+
+typedef struct prog {
+	struct bpf_insn *v;
+	size_t n, cap;
+	int oom;
+} prog;
+
+static size_t emit(prog *p, struct bpf_insn i)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 128;
+		struct bpf_insn *v = realloc(p->v, cap * sizeof(*v));
+		if (!v) {
+			p->oom = 1;
+			return p->n;
+		}
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n] = i;
+	return p->n++;
+}
+
+#define INS(c, d, s, o, i) ((struct bpf_insn){.code = (c), .dst_reg = (d), \
+	.src_reg = (s), .off = (o), .imm = (i)})
+
+static void emit_ld64(prog *p, int reg, int src, uint64_t v)
+{
+	emit(p, INS(BPF_LD | BPF_DW | BPF_IMM, reg, src, 0, (int32_t)(uint32_t)v));
+	emit(p, INS(0, 0, 0, 0, (int32_t)(uint32_t)(v >> 32)));
+}
+
+static void patch_to_here(prog *p, size_t at)
+{
+	if (at < p->n)
+		p->v[at].off = (int16_t)(p->n - at - 1);
+}
+
+static int build(prog *pg, pid_t tgid, uint64_t addr, const kbp_undo *u,
+		 const struct bpf_insn *cond, size_t ncond, int map_fd)
+{
+	size_t outs[4];
+	size_t nouts = 0;
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0));
+	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_current_pid_tgid));
+	emit(pg, INS(BPF_ALU64 | BPF_RSH | BPF_K, 0, 0, 0, 32));
+	outs[nouts++] = emit(pg, INS(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 0, (int32_t)tgid));
+	for (size_t i = 0; i < ncond; i++)
+		emit(pg, cond[i]);
+	outs[nouts++] = emit(pg, INS(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 0, 0));
+	/* The registers, the address, the memory the instruction writes. */
+	for (int i = 0; i < 21; i++) {
+		emit(pg, INS(BPF_LDX | BPF_MEM | BPF_DW, 1, 6, (int16_t)(8 * i), 0));
+		emit(pg, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 1,
+			     (int16_t)(KV_FP + KV_REGS + 8 * i), 0));
+	}
+	emit_ld64(pg, 1, 0, addr);
+	emit(pg, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 1, KV_FP + KV_ADDR, 0));
+	for (int off = KV_MEMADDR; off < KV_SIZE; off += 8)
+		emit(pg, INS(BPF_ST | BPF_MEM | BPF_DW, 10, 0, (int16_t)(KV_FP + off), 0));
+	if (u->mem || u->push) {
+		unsigned size = u->push ? 8 : u->size;
+		if (u->push) {
+			emit(pg, INS(BPF_LDX | BPF_MEM | BPF_DW, 3, 6, 19 * 8, 0));
+			emit(pg, INS(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, -8));
+		} else {
+			if (u->base == -2)
+				emit_ld64(pg, 3, 0, u->next);
+			else if (u->base >= 0)
+				emit(pg, INS(BPF_LDX | BPF_MEM | BPF_DW, 3, 6,
+					     (int16_t)(8 * u->base), 0));
+			else
+				emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0, 0));
+			if (u->index >= 0) {
+				emit(pg, INS(BPF_LDX | BPF_MEM | BPF_DW, 2, 6,
+					     (int16_t)(8 * u->index), 0));
+				int sh = u->scale == 8 ? 3 : u->scale == 4 ? 2
+					 : u->scale == 2 ? 1 : 0;
+				if (sh)
+					emit(pg, INS(BPF_ALU64 | BPF_LSH | BPF_K, 2, 0, 0, sh));
+				emit(pg, INS(BPF_ALU64 | BPF_ADD | BPF_X, 3, 2, 0, 0));
+			}
+			if (u->disp)
+				emit(pg, INS(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0,
+					     (int32_t)u->disp));
+		}
+		emit(pg, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 3, KV_FP + KV_MEMADDR, 0));
+		emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, 1, 10, 0, 0));
+		emit(pg, INS(BPF_ALU64 | BPF_ADD | BPF_K, 1, 0, 0, KV_FP + KV_MEM));
+		emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, (int32_t)size));
+		emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_probe_read_user));
+		size_t skip = emit(pg, INS(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 0, 0));
+		emit(pg, INS(BPF_ST | BPF_MEM | BPF_DW, 10, 0, KV_FP + KV_MEMLEN,
+			     (int32_t)size));
+		patch_to_here(pg, skip);
+	}
+	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_current_pid_tgid));
+	emit(pg, INS(BPF_STX | BPF_MEM | BPF_W, 10, 0, KV_KEY, 0));
+	emit_ld64(pg, 1, BPF_PSEUDO_MAP_FD, (uint64_t)(uint32_t)map_fd);
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0));
+	emit(pg, INS(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, KV_KEY));
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, 3, 10, 0, 0));
+	emit(pg, INS(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, KV_FP));
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 4, 0, 0, BPF_ANY));
+	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_update_elem));
+	/* No room in the map: no stop (the map is as large as any thread
+	 * count a Go program reaches while all of them stop here). */
+	outs[nouts++] = emit(pg, INS(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 0, 0));
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 1, 0, 0, SIGTRAP));
+	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_send_signal_thread));
+	for (size_t i = 0; i < nouts; i++)
+		patch_to_here(pg, outs[i]);
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0));
+	emit(pg, INS(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
+	return pg->oom ? -1 : 0;
+}
+
+/* ---- attaching ---- */
+
+static int uprobe_type(gd_err *err)
+{
+	FILE *f = fopen("/sys/bus/event_source/devices/uprobe/type", "re");
+	if (!f)
+		return gd_err_sys(err, "no uprobe event source (/sys/bus/event_source/devices/uprobe/type)");
+	int t = -1;
+	if (fscanf(f, "%d", &t) != 1)
+		t = -1;
+	fclose(f);
+	if (t < 0)
+		return gd_err_set(err, "no uprobe event source");
+	return t;
+}
+
+/* The file and offset in it of the executable mapping holding addr. */
+static int file_offset(core_live *p, uint64_t addr, char **path, uint64_t *off,
+		       gd_err *err)
+{
+	core_map *m;
+	size_t n;
+	if (live_maps(p, &m, &n, err) < 0)
+		return -1;
+	int rc = gd_err_set(err, "%#lx is in no file mapping", (unsigned long)addr);
+	for (size_t i = 0; i < n; i++) {
+		if (addr < m[i].lo || addr >= m[i].hi || !m[i].path ||
+		    m[i].path[0] != '/')
+			continue;
+		*path = strdup(m[i].path);
+		*off = addr - m[i].lo + m[i].offset;
+		gd_err_clear(err);
+		rc = *path ? 0 : gd_err_set(err, "out of memory");
+		break;
+	}
+	core_maps_free(m, n);
+	return rc;
+}
+
+typedef struct kbp_where {
+	char *path;
+	uint64_t off;
+} kbp_where;
+
+static int perf_open(const kbp_where *w, int prog_fd, gd_err *err)
+{
+	int type = uprobe_type(err);
+	if (type < 0)
+		return -1;
+	struct perf_event_attr a;
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.type = (uint32_t)type;
+	a.config1 = (uint64_t)(uintptr_t)w->path;
+	a.config2 = w->off;
+	/* Every process mapping the file (the program filters on its tgid):
+	 * threads the Go runtime starts later are covered. */
+	int fd = (int)syscall(SYS_perf_event_open, &a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd < 0)
+		return gd_err_sys(err, "perf_event_open(uprobe %s+%#lx)", w->path,
+				  (unsigned long)w->off);
+	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog_fd) < 0 ||
+	    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
+		gd_err_sys(err, "attaching the eBPF program");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int core__kbp_attach(core_live *p, core_bp *bp, int on, gd_err *err)
+{
+	if (!on) {
+		if (bp->perf_fd >= 0)
+			close(bp->perf_fd);
+		bp->perf_fd = -1;
+		return 0;
+	}
+	if (bp->perf_fd >= 0)
+		return 0;
+	kbp_where w = {0};
+	if (file_offset(p, bp->addr, &w.path, &w.off, err) < 0)
+		return -1;
+	bp->perf_fd = perf_open(&w, bp->kprog, err);
+	free(w.path);
+	return bp->perf_fd < 0 ? -1 : 0;
+}
+
+static int ensure_map(core_live *p, gd_err *err)
+{
+	if (p->kbp_map > 0)
+		return 0;
+	/* One entry per thread stopped by a program and not yet seen. */
+	int fd = bpf_map_create(BPF_MAP_TYPE_HASH, "godap_kbp", sizeof(uint32_t),
+				sizeof(kbp_value), 16384, NULL);
+	if (fd < 0)
+		return gd_err_sys(err, "bpf(BPF_MAP_CREATE)");
+	p->kbp_map = fd;
+	return 0;
+}
+
+int live_kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
+		 gd_err *err)
+{
+	core_bp *bp = core__bp(p, addr);
+	if (bp && bp->kprog)
+		return gd_err_set(err, "another kernel condition is at %#lx",
+				  (unsigned long)addr);
+	kbp_where w = {0};
+	if (file_offset(p, addr, &w.path, &w.off, err) < 0)
+		return -1;
+	/* The original bytes from the file: memory may show a uprobe's
+	 * int3 (another debugger's, on another process of this binary). */
+	uint8_t code[16];
+	int rc = -1, prog_fd = -1;
+	prog pg = {0};
+	int fd = open(w.path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		gd_err_sys(err, "open %s", w.path);
+		goto out;
+	}
+	ssize_t got = pread(fd, code, sizeof(code), (off_t)w.off);
+	close(fd);
+	if (got < 1) {
+		gd_err_sys(err, "read %s", w.path);
+		goto out;
+	}
+	kbp_undo u;
+	if (undo_plan(code, (size_t)got, addr, &u, err) < 0 ||
+	    ensure_map(p, err) < 0)
+		goto out;
+	if (build(&pg, p->pid, addr, &u, insns, n, p->kbp_map) < 0) {
+		gd_err_set(err, "out of memory");
+		goto out;
+	}
+	char log[4096];
+	log[0] = 0;
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .log_buf = log, .log_size = sizeof(log),
+		    .log_level = 0);
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "godap_cond", "GPL",
+				pg.v, pg.n, &o);
+	if (prog_fd < 0) {
+		int e = errno;
+		/* Again with the verifier's reasons, for the log. */
+		o.log_level = 1;
+		int again = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "godap_cond", "GPL",
+					  pg.v, pg.n, &o);
+		if (again >= 0)
+			close(again);
+		size_t ll = strlen(log);
+		const char *tail = ll > 300 ? log + ll - 300 : log;
+		gd_err_set(err, "bpf(BPF_PROG_LOAD): %s%s%s", strerror(e),
+			   tail[0] ? ": " : "", tail);
+		goto out;
+	}
+	int newbp = !bp;
+	if (newbp) {
+		if (gd_grow(&p->bps, &p->capbps, p->nbps, sizeof(*p->bps), 32) < 0) {
+			gd_err_set(err, "out of memory");
+			goto out;
+		}
+		bp = &p->bps[p->nbps];
+		*bp = (core_bp){.addr = addr, .orig = code[0], .perf_fd = -1};
+	}
+	bp->kprog = prog_fd;
+	if (bp->refs == 0 && core__kbp_attach(p, bp, 1, err) < 0) {
+		bp->kprog = 0;
+		goto out;
+	}
+	if (newbp)
+		p->nbps++;
+	prog_fd = -1;
+	gd_log_debug(p->log, "core: kernel condition at %#lx (%zu instructions)",
+		     (unsigned long)addr, pg.n);
+	rc = 0;
+out:
+	if (prog_fd >= 0)
+		close(prog_fd);
+	free(pg.v);
+	free(w.path);
+	return rc;
+}
+
+/* Where the thread is once the instruction at v->addr ran: 1 if rip is
+ * one such place. */
+static int ran_once(core_live *p, const kbp_value *v, uint64_t rip)
+{
+	uint8_t code[16];
+	if (live_read_text(p, v->addr, code, sizeof(code), NULL) < 0)
+		return 0;
+	kbp_undo u;
+	if (undo_plan(code, sizeof(code), v->addr, &u, NULL) < 0)
+		return 0;
+	switch (u.branch) {
+	case 0:
+		return rip == u.next;
+	case 1:
+		return rip == u.target;
+	case 2:
+		return rip == u.next || rip == u.target;
+	default: {
+		uint64_t ret = 0;
+		return live_read(p, v->regs[19], &ret, 8, NULL) == 0 && rip == ret;
+	}
+	}
+}
+
+int core__kbp_trap(core_live *p, core_thread *t, uint64_t rip, core_stop *out,
+		   gd_err *err)
+{
+	if (p->kbp_map <= 0)
+		return 0;
+	uint32_t key = (uint32_t)t->tid;
+	kbp_value v;
+	if (bpf_map_lookup_elem(p->kbp_map, &key, &v) < 0)
+		return 0; /* ENOENT: not ours */
+	if (bpf_map_delete_elem(p->kbp_map, &key) < 0 && errno != ENOENT)
+		return gd_err_sys(err, "bpf(BPF_MAP_DELETE_ELEM)");
+	if (!ran_once(p, &v, rip)) {
+		/* The signal came later than the instruction (masked?): the
+		 * state cannot be put back; the hit is lost, and said. */
+		gd_log_info(p->log, "core: the kernel condition at %#lx stopped "
+			    "thread %d at %#lx, not right after it: hit ignored",
+			    (unsigned long)v.addr, (int)t->tid, (unsigned long)rip);
+		return -2;
+	}
+	struct user_regs_struct r;
+	if (live_regs(p, t->tid, &r, err) < 0)
+		return -1;
+	uint64_t cs = r.cs, ss = r.ss;
+	memcpy(&r, v.regs, sizeof(v.regs));
+	r.cs = cs;
+	r.ss = ss;
+	r.rip = v.addr;
+	r.orig_rax = (uint64_t)-1;
+	r.eflags &= ~(uint64_t)0x100; /* TF */
+	if (v.memlen && v.memlen <= KV_MAXMEM &&
+	    live_write(p, v.memaddr, v.mem, v.memlen, err) < 0)
+		return -1;
+	t->regs = r;
+	t->regs_valid = 2;
+	memset(out, 0, sizeof(*out));
+	out->tid = t->tid;
+	out->kind = CORE_STOP_BREAKPOINT;
+	out->addr = v.addr;
+	return 1;
+}
+
+/* The SIGTRAP bit of a "SigPnd:"/"ShdPnd:" line of the thread's status. */
+static int sigtrap_queued(pid_t pid, pid_t tid)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/status", (int)pid, (int)tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	char line[256];
+	int q = 0;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long m;
+		if ((sscanf(line, "SigPnd: %llx", &m) == 1 ||
+		     sscanf(line, "ShdPnd: %llx", &m) == 1) &&
+		    (m & (1ull << (SIGTRAP - 1))))
+			q = 1;
+	}
+	fclose(f);
+	return q;
+}
+
+void core__kbp_detach_all(core_live *p)
+{
+	int any = 0;
+	for (size_t i = 0; i < p->nbps; i++) {
+		if (!p->bps[i].kprog)
+			continue;
+		any = 1;
+		core__kbp_attach(p, &p->bps[i], 0, NULL);
+	}
+	if (!any || p->kbp_map <= 0)
+		return;
+	/* A program may have sent SIGTRAP to a thread that stopped before
+	 * taking it: left queued, it would kill the program after the
+	 * detach.  Let each such thread take it now. */
+	for (size_t i = 0; i < p->nthreads; i++) {
+		core_thread *t = &p->threads[i];
+		uint32_t key = (uint32_t)t->tid;
+		kbp_value v;
+		if (t->state != CT_STOPPED || !sigtrap_queued(p->pid, t->tid) ||
+		    bpf_map_lookup_elem(p->kbp_map, &key, &v) < 0)
+			continue;
+		if (t->regs_valid == 2 &&
+		    ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs) < 0)
+			continue;
+		t->regs_valid = 0;
+		if (ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
+			continue;
+		for (;;) {
+			int st;
+			pid_t w = waitpid(t->tid, &st, __WALL);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0 || !WIFSTOPPED(st))
+				break;
+			if ((st >> 16) == 0 && WSTOPSIG(st) == SIGTRAP) {
+				core_stop ignored;
+				struct user_regs_struct r;
+				if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) == 0 &&
+				    core__kbp_trap(p, t, r.rip, &ignored, NULL) == 1)
+					ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs);
+				t->regs_valid = 0;
+				break;
+			}
+			/* Anything else first: keep it for the detach. */
+			if ((st >> 16) == 0)
+				t->pending_sig = WSTOPSIG(st);
+			if (ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
+				break;
+		}
+	}
+}
+
+void core__kbp_release(core_live *p)
+{
+	for (size_t i = 0; i < p->nbps; i++) {
+		core_bp *bp = &p->bps[i];
+		if (bp->perf_fd >= 0)
+			close(bp->perf_fd);
+		bp->perf_fd = -1;
+		if (bp->kprog)
+			close(bp->kprog);
+		bp->kprog = 0;
+	}
+	if (p->kbp_map > 0)
+		close(p->kbp_map);
+	p->kbp_map = 0;
+}
+
+int live_kbp_del(core_live *p, uint64_t addr, gd_err *err)
+{
+	core_bp *bp = core__bp(p, addr);
+	if (!bp || !bp->kprog)
+		return 0;
+	int rc = core__kbp_attach(p, bp, 0, err);
+	close(bp->kprog);
+	bp->kprog = 0;
+	if (bp->refs == 0)
+		*bp = p->bps[--p->nbps];
+	return rc;
+}
