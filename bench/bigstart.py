@@ -1,130 +1,192 @@
 #!/usr/bin/env python3
-"""Start-up on a big binary: cmd/go built from GOROOT with -gcflags=all=-N -l
-(~22 MB, hundreds of CUs; --program for another), launched in mode exec by
-godap and by Delve in the same run: time from `launch` to the stop at a
-function breakpoint on main.main, and the adapter's peak RSS.  Prints
-medians and the ratio; every run's phases (launch answered, breakpoint set,
-configurationDone -> stop; for godap also its own "phase launch" log line:
-debug info, exec, runtime) go to bench/results/bigstart.json.
+"""Start-up on a big program: the ~69 MB program of bench/bigcore_gen.py
+(480 packages of 120 functions, -gcflags=all=-N -l, built once by the
+installed Go and kept in /tmp/godap-bench-bigcore), launched in mode exec
+by godap and by Delve in the same run, alternating.  Two scenarios:
 
-    python3 bench/bigstart.py [--reps 5] [--program BINARY]
+  line  a line breakpoint in main (main.go, `total += p000.Run(...)`)
+  func  a function breakpoint on bigcore/p123.F7 (reached from main)
+
+Each run: initialize + launch, the breakpoint, configurationDone -> the
+`stopped` event ("start to first breakpoint"), then the first stackTrace
+of the stopped thread.  Measured: wall time to the stop, the adapter's
+peak RSS (VmHWM) read at the stop and again after the stackTrace, the
+adapter's CPU time at the stop (all its threads, schedstat), and each
+phase: client side (initialize+launch, breakpoint request,
+configurationDone -> stop, stackTrace) and, for godap, its own log lines
+("phase launch: debug info, symbols, exec, runtime", the same in CPU
+time, and "phase breakpoint N: resolve / insert").  Medians and ratios printed; every run in
+bench/results/bigstart.json.
+
+    python3 bench/bigstart.py [--reps 5] [--only line,func] [--program BIN --func NAME]
+
+The machine is shared: read the medians and the CPU times, not single runs.
 """
 
-import json
-import re
-import tempfile
-
 import argparse
+import json
 import os
+import re
 import statistics
 import subprocess
-import sys
+import tempfile
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(HERE, "..", "test", "integration"))
+from benchlib import (BIG_SRC, DEFAULT_DLV, DEFAULT_GODAP, HERE, INIT_ARGS,
+                      build_big_program, cpu_ms, finish, kinds, medians_line,
+                      peak_rss_mib, start_adapter)
 
-from dap_client import DapClient  # noqa: E402
-from dap_tcp import TcpDapClient, finish  # noqa: E402
-
-
-def peak_rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+LINE_TEXT = "total += p000.Run(len(os.Args))"
+FUNC = "bigcore/p123.F7"
 
 
-def one(kind, godap, dlv, prog, logdir):
-    log = os.path.join(logdir, f"{kind}-{time.monotonic_ns()}.log")
-    c = (DapClient([godap, "--log-file", log], name="godap") if kind == "godap"
-         else TcpDapClient([dlv, "dap", "--listen", "127.0.0.1:0"], name="dlv"))
+def main_line():
+    path = os.path.join(BIG_SRC, "main.go")
+    with open(path) as f:
+        for i, line in enumerate(f, 1):
+            if LINE_TEXT in line:
+                return path, i
+    raise SystemExit(f"{LINE_TEXT!r} not in {path}")
+
+
+def godap_phases(log):
+    """The godap log's phase lines as {name: ms}."""
+    out = {}
+    try:
+        with open(log) as f:
+            text = f.read()
+    except OSError:
+        return out
+    for kind, tag in (("", ""), (" cpu", "cpu_")):
+        m = re.search(r"phase launch" + kind + r": (.*)", text)
+        if m:
+            for name, ms in re.findall(r"([a-z ]+?) ([\d.]+) ms", m.group(1)):
+                out["godap_" + tag + name.strip().replace(" ", "_") + "_ms"] = float(ms)
+    for what in ("resolve", "insert"):
+        v = [float(x) for x in re.findall(r"phase breakpoint \d+: " + what + r" ([\d.]+) ms", text)]
+        if v:
+            out[f"godap_breakpoint_{what}_ms"] = round(sum(v), 1)
+    if "godap_breakpoint_resolve_ms" in out and "godap_breakpoint_insert_ms" in out:
+        out["godap_breakpoint_lookup_ms"] = round(
+            out["godap_breakpoint_resolve_ms"] - out["godap_breakpoint_insert_ms"], 1)
+    return out
+
+
+def one(kind, scen, a, prog, logdir):
+    log = os.path.join(logdir, f"{kind}-{scen}-{time.monotonic_ns()}.log")
+    c = start_adapter(kind, a.godap, a.dlv, log if kind == "godap" else None)
     try:
         t0 = time.monotonic()
-        c.request_ok("initialize", {"clientID": "bench", "adapterID": "go",
-                                    "linesStartAt1": True, "columnsStartAt1": True,
-                                    "pathFormat": "path"}, timeout=60)
-        c.request_ok("launch", {"request": "launch", "mode": "exec",
-                                "program": prog, "args": ["version"]}, timeout=120)
+        c.request_ok("initialize", INIT_ARGS, timeout=60)
+        c.request_ok("launch", {"request": "launch", "mode": "exec", "program": prog,
+                                "args": a.args}, timeout=120)
         t1 = time.monotonic()
         c.wait_event("initialized", 60)
-        bps = c.request_ok("setFunctionBreakpoints",
-                           {"breakpoints": [{"name": "main.main"}]}, timeout=60)
-        assert bps["breakpoints"][0].get("verified"), bps
+        if scen == "line":
+            path, line = main_line()
+            r = c.request_ok("setBreakpoints", {"source": {"path": path},
+                                                "breakpoints": [{"line": line}]}, timeout=60)
+        else:
+            r = c.request_ok("setFunctionBreakpoints",
+                             {"breakpoints": [{"name": a.func}]}, timeout=60)
+        assert r["breakpoints"][0].get("verified"), r
         t2 = time.monotonic()
         c.request_ok("configurationDone", timeout=60)
         ev = c.wait_event("stopped", 120)
         t3 = time.monotonic()
-        dt = t3 - t0
         rss = peak_rss_mib(c.pid)
+        cpu = cpu_ms(c.pid)
+        tid = ev["body"].get("threadId")
+        if tid is None:
+            tid = c.request_ok("threads", timeout=60)["threads"][0]["id"]
+        st = c.request_ok("stackTrace", {"threadId": tid, "levels": 20}, timeout=60)
+        t4 = time.monotonic()
+        top = st["stackFrames"][0]
+        rss_st = peak_rss_mib(c.pid)
+        cpu_st = cpu_ms(c.pid)
         phases = {"initialize_and_launch_ms": round((t1 - t0) * 1000, 1),
-                  "function_breakpoint_ms": round((t2 - t1) * 1000, 1),
-                  "configuration_done_to_stop_ms": round((t3 - t2) * 1000, 1)}
+                  "breakpoint_request_ms": round((t2 - t1) * 1000, 1),
+                  "configuration_done_to_stop_ms": round((t3 - t2) * 1000, 1),
+                  "first_stack_trace_ms": round((t4 - t3) * 1000, 1)}
         if kind == "godap":
-            try:
-                with open(log) as f:
-                    m = re.search(r"phase launch: debug info ([\d.]+) ms, exec ([\d.]+) ms, "
-                                  r"runtime ([\d.]+) ms", f.read())
-                    # (a ", breakpoints N ms" may follow: the pending ones)
-                if m:
-                    phases.update({"godap_debug_info_ms": float(m.group(1)),
-                                   "godap_exec_ms": float(m.group(2)),
-                                   "godap_runtime_ms": float(m.group(3))})
-            except OSError:
-                pass
-        return dt, rss, ev["body"].get("reason"), phases
+            phases.update(godap_phases(log))
+        return {"debugger": kind, "scenario": scen, "ms": round((t3 - t0) * 1000, 1),
+                "cpu_ms": round(cpu, 1), "stack_trace_cpu_ms": round(cpu_st - cpu, 1),
+                "peak_rss_mib": round(rss, 1),
+                "peak_rss_after_stack_mib": round(rss_st, 1),
+                "stop": f'{ev["body"].get("reason")} at {top["name"]}:{top.get("line")}',
+                "phases": phases}
     finally:
         finish(c, 30)
+
+
+def med(runs, key):
+    v = [r[key] for r in runs]
+    return statistics.median(v) if v else float("nan")
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--godap", default=os.path.join(HERE, "..", "build", "adapter", "godap"))
-    ap.add_argument("--dlv", default=os.path.expanduser("~/go/bin/dlv"))
+    ap.add_argument("--only", default="line,func")
+    ap.add_argument("--godap", default=DEFAULT_GODAP)
+    ap.add_argument("--dlv", default=DEFAULT_DLV)
     ap.add_argument("--program", default=None,
-                    help="a prebuilt Go binary instead of cmd/go (function breakpoint main.main)")
+                    help="another prebuilt Go binary (scenario func only, with --func)")
+    ap.add_argument("--func", default=FUNC)
+    ap.add_argument("--args", nargs="*", default=[])
     ap.add_argument("--json", default=os.path.join(HERE, "results", "bigstart.json"))
     a = ap.parse_args()
-    goroot = subprocess.check_output(["go", "env", "GOROOT"], text=True).strip()
-    prog = a.program or "/tmp/godap-bench-gocmd"
-    if not a.program and not os.path.exists(prog):
-        subprocess.check_call(["go", "build", "-gcflags=all=-N -l", "-o", prog, "."],
-                              cwd=os.path.join(goroot, "src", "cmd", "go"))
+    prog = a.program or build_big_program()
+    scens = [s for s in a.only.split(",") if s]
+    if a.program:
+        scens = ["func"]
     size = os.path.getsize(prog) / 1e6
-    res = {"godap": [], "dlv": []}
-    runs = []
+    gover = subprocess.run(["go", "version", prog], capture_output=True, text=True).stdout.strip()
+    print(f"{prog} ({size:.1f} MB, {gover})")
     logdir = tempfile.mkdtemp(prefix="godap-bigstart-")
     load0 = os.getloadavg()
-    for _ in range(a.reps):
-        for kind in ("godap", "dlv"):
-            if kind == "dlv" and not os.path.exists(a.dlv):
+    runs = []
+    for rep in range(a.reps):
+        for scen in scens:
+            order = kinds(a.dlv)
+            if rep % 2:
+                order = tuple(reversed(order))  # the second finds the files cached
+            for kind in order:
+                r = one(kind, scen, a, prog, logdir)
+                runs.append(r)
+                print(f"  {scen:4s} {kind:5s} {r['ms']:7.0f} ms  cpu {r['cpu_ms']:6.0f} ms "
+                      f"(+{r['stack_trace_cpu_ms']:.0f} stackTrace)  "
+                      f"{r['peak_rss_mib']:6.1f} MiB ({r['peak_rss_after_stack_mib']:.1f} after "
+                      f"stackTrace)  {r['stop']}  {r['phases']}", flush=True)
+    summary = {}
+    for scen in scens:
+        res = {k: [(r["ms"] / 1000, r["peak_rss_mib"]) for r in runs
+                   if r["scenario"] == scen and r["debugger"] == k] for k in ("godap", "dlv")}
+        print(f"{scen}: launch -> stop, medians of {a.reps}:")
+        print(medians_line(res))
+        s = {}
+        for k in ("godap", "dlv"):
+            rr = [r for r in runs if r["scenario"] == scen and r["debugger"] == k]
+            if not rr:
                 continue
-            dt, rss, reason, phases = one(kind, a.godap, a.dlv, prog, logdir)
-            res[kind].append((dt, rss))
-            runs.append({"debugger": kind, "ms": round(dt * 1000, 1), "peak_rss_mib": round(rss, 1),
-                         "phases": phases})
-            print(f"  {kind:5s} {dt * 1000:7.0f} ms  {rss:6.1f} MiB  ({reason})  {phases}",
-                  flush=True)
+            s[k] = {"ms": med(rr, "ms"), "cpu_ms": med(rr, "cpu_ms"),
+                    "stack_trace_cpu_ms": med(rr, "stack_trace_cpu_ms"),
+                    "peak_rss_mib": med(rr, "peak_rss_mib"),
+                    "peak_rss_after_stack_mib": med(rr, "peak_rss_after_stack_mib"),
+                    "phases_ms": {p: statistics.median([r["phases"][p] for r in rr
+                                                        if p in r["phases"]])
+                                  for p in rr[0]["phases"]}}
+            print(f"  {k} CPU {s[k]['cpu_ms']:.0f} ms to the stop, "
+                  f"{s[k]['stack_trace_cpu_ms']:.0f} ms for the stackTrace, peak RSS after the first stackTrace "
+                  f"{s[k]['peak_rss_after_stack_mib']:.1f} MiB; phases (medians) "
+                  f"{s[k]['phases_ms']}")
+        summary[scen] = s
     os.makedirs(os.path.dirname(a.json), exist_ok=True)
     with open(a.json, "w") as f:
-        json.dump({"program": prog, "size_mb": round(os.path.getsize(prog) / 1e6, 1),
-                   "go": subprocess.run(["go", "version"], capture_output=True,
-                                        text=True).stdout.strip(),
-                   "loadavg": [load0, os.getloadavg()], "runs": runs}, f, indent=1)
-    print(f"cmd/go -N -l ({size:.1f} MB), launch -> stop at main.main, medians of {a.reps}:")
-    g = [x for x, _ in res["godap"]]
-    gr = [x for _, x in res["godap"]]
-    line = f"  godap {statistics.median(g) * 1000:.0f} ms, peak RSS {statistics.median(gr):.1f} MiB"
-    if res["dlv"]:
-        d = [x for x, _ in res["dlv"]]
-        dr = [x for _, x in res["dlv"]]
-        line += (f"; dlv {statistics.median(d) * 1000:.0f} ms, peak RSS {statistics.median(dr):.1f} MiB;"
-                 f" dlv/godap time {statistics.median(d) / statistics.median(g):.2f}, "
-                 f"RSS {statistics.median(dr) / statistics.median(gr):.2f}")
-    print(line)
+        json.dump({"program": prog, "size_mb": round(size, 1), "go": gover,
+                   "loadavg": [load0, os.getloadavg()], "nproc": os.cpu_count(),
+                   "summary": summary, "runs": runs}, f, indent=1)
 
 
 if __name__ == "__main__":

@@ -15,38 +15,13 @@ Go 1.26.  The machine is shared: read the medians, not single runs.
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, HERE)
-sys.path.insert(0, os.path.join(HERE, "..", "test", "integration"))
-
-from dap_client import DapClient  # noqa: E402
-from dap_tcp import TcpDapClient, finish  # noqa: E402
-
-WORK = "/tmp/godap-bench-bigcore"
-
-
-def peak_rss_mib(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def build_program():
-    prog = os.path.join(WORK, "big")
-    if os.path.exists(prog):
-        return prog
-    src = os.path.join(WORK, "src")
-    subprocess.check_call([sys.executable, os.path.join(HERE, "bigcore_gen.py"), src,
-                           "--pkgs", "480", "--funcs", "120"])
-    subprocess.check_call(["go", "build", "-gcflags=all=-N -l", "-o", prog, "."], cwd=src)
-    return prog
+from benchlib import (BIG_WORK as WORK, DEFAULT_DLV, DEFAULT_GODAP, INIT_ARGS,  # noqa: E402
+                      build_big_program, finish, medians_line, peak_rss_mib,
+                      start_adapter)
 
 
 def make_core(prog):
@@ -70,13 +45,10 @@ def make_core(prog):
 
 
 def one(kind, godap, dlv, prog, core):
-    c = (DapClient([godap], name="godap") if kind == "godap"
-         else TcpDapClient([dlv, "dap", "--listen", "127.0.0.1:0"], name="dlv"))
+    c = start_adapter(kind, godap, dlv)
     try:
         t0 = time.monotonic()
-        c.request_ok("initialize", {"clientID": "bench", "adapterID": "go",
-                                    "linesStartAt1": True, "columnsStartAt1": True,
-                                    "pathFormat": "path"}, timeout=60)
+        c.request_ok("initialize", INIT_ARGS, timeout=60)
         c.request_ok("launch", {"request": "launch", "mode": "core",
                                 "program": prog, "coreFilePath": core}, timeout=300)
         c.wait_event("initialized", 60)
@@ -99,11 +71,11 @@ def one(kind, godap, dlv, prog, core):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--godap", default=os.path.join(HERE, "..", "build", "adapter", "godap"))
-    ap.add_argument("--dlv", default=os.path.expanduser("~/go/bin/dlv"))
+    ap.add_argument("--godap", default=DEFAULT_GODAP)
+    ap.add_argument("--dlv", default=DEFAULT_DLV)
     a = ap.parse_args()
     os.makedirs(WORK, exist_ok=True)
-    prog = build_program()
+    prog = build_big_program()
     core = make_core(prog)
     goversion = subprocess.check_output(["go", "version", prog], text=True).split()[1]
     size = os.path.getsize(prog) / 1e6
@@ -121,16 +93,7 @@ def main():
             print(f"  {kind:5s} {dt * 1000:7.0f} ms  {rss:6.1f} MiB  (stopped: {reason}; "
                   f"{nf} frames)", flush=True)
     print(f"open core -> first stackTrace, medians of {a.reps}:")
-    g = [x for x, _ in res["godap"]]
-    gr = [x for _, x in res["godap"]]
-    line = f"  godap {statistics.median(g) * 1000:.0f} ms, peak RSS {statistics.median(gr):.1f} MiB"
-    if res["dlv"]:
-        d = [x for x, _ in res["dlv"]]
-        dr = [x for _, x in res["dlv"]]
-        line += (f"; dlv {statistics.median(d) * 1000:.0f} ms, peak RSS {statistics.median(dr):.1f} MiB;"
-                 f" dlv/godap time {statistics.median(d) / statistics.median(g):.2f}, "
-                 f"RSS {statistics.median(dr) / statistics.median(gr):.2f}")
-    print(line)
+    print(medians_line(res))
 
 
 if __name__ == "__main__":

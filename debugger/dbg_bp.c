@@ -117,6 +117,7 @@ int dbg__bp_check_exprs(dbg_bp *bp)
 static void install(dbg *d, dbg_bp *bp, const uint64_t *addrs, size_t n)
 {
 	gd_err err = GD_ERR_INIT;
+	int64_t t0 = dbg__mono_us();
 	bp->addrs = calloc(n ? n : 1, sizeof(uint64_t));
 	bp->kaddrs = calloc(n ? n : 1, 1);
 	if (!bp->addrs || !bp->kaddrs) {
@@ -131,6 +132,8 @@ static void install(dbg *d, dbg_bp *bp, const uint64_t *addrs, size_t n)
 		}
 		bp->addrs[bp->naddrs++] = addrs[i];
 	}
+	gd_log_info(d->log, "phase breakpoint %d: insert %.1f ms (%zu of %zu)",
+		    bp->id, (double)(dbg__mono_us() - t0) / 1000, bp->naddrs, n);
 	if (bp->naddrs == 0) {
 		set_message(bp, "could not insert the breakpoint");
 		return;
@@ -334,19 +337,24 @@ void dbg__bp_resolve(dbg *d, dbg_bp *bp)
 		set_message(bp, DBG_ERR_IS_CORE);
 		return;
 	}
+	int64_t t0 = dbg__mono_us();
 	switch (bp->kind) {
 	case DBG_BP_FUNC:
 		resolve_func(d, bp);
-		return;
+		break;
 	case DBG_BP_INSTR:
 		resolve_instr(d, bp);
-		return;
+		break;
 	case DBG_BP_LINE:
 		resolve_line(d, bp);
-		return;
+		break;
 	case DBG_BP_DATA:
 		return; /* armed by dbg__watch_arm */
 	}
+	/* Lookup and insertion together; "insert" above says what the
+	 * insertion took (bench/bigstart.py reads both). */
+	gd_log_info(d->log, "phase breakpoint %d: resolve %.1f ms", bp->id,
+		    (double)(dbg__mono_us() - t0) / 1000);
 }
 
 /* Runs the interpolations of a logpoint in the hitting frame, the values

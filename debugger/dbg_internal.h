@@ -158,4 +158,9 @@ int dbg__watch_id_parse(const char *id, uint64_t *addr, int *len, int *kind,
 			const char **name);
 void dbg__watch_format(uint64_t raw, int len, int kind, char *buf, size_t n);
 
+/* CLOCK_MONOTONIC in microseconds (phase times in the log). */
+int64_t dbg__mono_us(void);
+/* The process's CPU time in microseconds (CLOCK_PROCESS_CPUTIME_ID). */
+int64_t dbg__cpu_us(void);
+
 #endif

@@ -1,5 +1,6 @@
-/* Canonical frame address from .debug_frame (libdw caches the CFI in the
- * Dwarf handle; dwarf_end frees it). */
+/* Canonical frame address from .debug_frame: gdw_fde.c first, libdw for
+ * what it does not read (libdw caches the CFI in the Dwarf handle;
+ * dwarf_end frees it). */
 #include "gdw_internal.h"
 
 #include <dwarf.h>
@@ -58,6 +59,11 @@ static int eval(const Dwarf_Op *ops, size_t nops, const uint64_t regs[17],
 
 int gdw_cfa(gdw_file *f, uint64_t pc, const uint64_t regs[17], uint64_t *cfa)
 {
+	int own = gdw__fde_cfa(f, pc, regs, cfa);
+	if (own == 0 || own == GD_ENOTFOUND)
+		return own;
+	if (gdw__image_need(f, ".debug_frame") < 0)
+		return -1;
 	Dwarf_CFI *cfi = dwarf_getcfi(f->dw);
 	if (!cfi)
 		return GD_ENOTFOUND; /* no .debug_frame at all */

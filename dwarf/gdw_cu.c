@@ -30,6 +30,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 	return 0;
 }
 
+static int producer_noinline(const char *prod);
+
 static int build(gdw_file *f, gd_err *err)
 {
 	size_t cucap = 0, rcap = 0;
@@ -37,6 +39,7 @@ static int build(gdw_file *f, gd_err *err)
 	Dwarf_Half version;
 	uint8_t unit_type;
 	Dwarf_Die cudie, subdie;
+	Dwarf_Off released = 0;
 	int r;
 	while ((r = dwarf_get_units(f->dw, cu, &next, &version, &unit_type,
 				    &cudie, &subdie)) == 0) {
@@ -50,6 +53,18 @@ static int build(gdw_file *f, gd_err *err)
 		memset(c, 0, sizeof(*c));
 		c->off = dwarf_dieoffset(&cudie);
 		c->version = version;
+		f->ncus++; /* freed with the rest from here on */
+		Dwarf_Attribute a;
+		const char *s = dwarf_diename(&cudie);
+		if (s && !(c->name = strdup(s)))
+			return gd_err_set(err, "out of memory");
+		s = dwarf_formstring(dwarf_attr(&cudie, DW_AT_comp_dir, &a));
+		if (s && !(c->comp_dir = strdup(s)))
+			return gd_err_set(err, "out of memory");
+		c->noinline = producer_noinline(dwarf_formstring(
+			dwarf_attr(&cudie, DW_AT_producer, &a)));
+		c->has_stmt_list = dwarf_attr(&cudie, DW_AT_stmt_list, &a) &&
+				   dwarf_formudata(&a, &c->stmt_list) == 0;
 		ptrdiff_t o = 0;
 		Dwarf_Addr base, lo, hi;
 		while ((o = dwarf_ranges(&cudie, o, &base, &lo, &hi)) > 0) {
@@ -58,10 +73,15 @@ static int build(gdw_file *f, gd_err *err)
 			if (grow((void **)&f->ranges, &rcap, f->nranges + 1,
 				 sizeof(*f->ranges)) < 0)
 				return gd_err_set(err, "out of memory");
-			f->ranges[f->nranges++] = (gdw_curange){lo, hi, f->ncus};
+			f->ranges[f->nranges++] = (gdw_curange){lo, hi, f->ncus - 1};
 		}
 		/* o < 0: a CU with unreadable ranges is only unreachable by pc. */
-		f->ncus++;
+		/* The pages behind the walk go (every MB): on a 70 MB program
+		 * the CU headers are spread over 12 MB of .debug_info. */
+		if (c->off >= released + (1u << 20)) {
+			released = c->off;
+			gdw__image_release(f, ".debug_info", released - (64u << 10));
+		}
 	}
 	if (r < 0)
 		return gd_err_set(err, "%s: cannot read the compile units: %s",
@@ -108,22 +128,26 @@ gdw_cu *gdw__cu_for_pc(gdw_file *f, uint64_t pc)
 	return NULL;
 }
 
+/* Go's producer: "Go cmd/compile go1.26.8; -N -l regabi". */
+static int producer_noinline(const char *prod)
+{
+	const char *semi = prod ? strchr(prod, ';') : NULL;
+	for (const char *p = semi; p && (p = strstr(p, " -l")); p += 3)
+		if (p[3] == ' ' || p[3] == '\0')
+			return 1;
+	return -1;
+}
+
 int gdw__cu_noinline(gdw_file *f, gdw_cu *cu)
 {
 	if (cu->noinline == 0) {
-		/* Go's producer: "Go cmd/compile go1.26.8; -N -l regabi". */
 		Dwarf_Die d;
 		Dwarf_Attribute a;
 		const char *prod = NULL;
 		if (dwarf_offdie(f->dw, cu->off, &d) &&
 		    dwarf_attr(&d, DW_AT_producer, &a))
 			prod = dwarf_formstring(&a);
-		const char *semi = prod ? strchr(prod, ';') : NULL;
-		int l = 0;
-		for (const char *p = semi; p && (p = strstr(p, " -l")); p += 3)
-			if (p[3] == ' ' || p[3] == '\0')
-				l = 1;
-		cu->noinline = l ? 1 : -1;
+		cu->noinline = producer_noinline(prod);
 	}
 	return cu->noinline > 0;
 }
@@ -252,6 +276,8 @@ void gdw__cus_free(gdw_file *f)
 {
 	for (size_t i = 0; i < f->ncus; i++) {
 		gdw_cu *c = &f->cus[i];
+		free(c->name);
+		free(c->comp_dir);
 		free(c->rows);
 		free(c->funcs);
 		free(c->abstracts);

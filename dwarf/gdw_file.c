@@ -91,6 +91,11 @@ static int open_checked(gdw_file *f, gd_err *err)
 	if (!find_scn(f->elf, ".debug_info") && !find_scn(f->elf, ".zdebug_info"))
 		return gd_err_set(err, "%s has no DWARF debug info; was it built "
 				  "with -ldflags=-w or stripped?", f->path);
+	int img = gdw__image_open(f, err);
+	if (img < 0)
+		return -1;
+	if (img == 0)
+		return 0;
 	f->dw = dwarf_begin_elf(f->elf, DWARF_C_READ, NULL);
 	if (!f->dw)
 		return gd_err_set(err, "%s: cannot read the DWARF debug info: %s",
@@ -125,11 +130,13 @@ void gdw_close(gdw_file *f)
 	gdw__types_free(f->types);
 	gdw__vcache_free(f->vcache);
 	gdw__funcs_free(f);
+	gdw__fdes_free(f);
 	gdw__files_free(f);
 	gdw__cus_free(f);
 	gdw__syms_free(f);
 	if (f->dw)
 		dwarf_end(f->dw);
+	gdw__image_free(f); /* after libdw, which reads it */
 	if (f->elf)
 		elf_end(f->elf);
 	if (f->fd >= 0)
@@ -180,6 +187,14 @@ struct gdw_types **gdw__types_slot(gdw_file *f) { return &f->types; }
 int gdw_section(gdw_file *f, const char *name, const uint8_t **data,
 		size_t *size, uint64_t *addr)
 {
+	if (f->img) {
+		int rc = gdw__image_section(f, name, data, size);
+		if (rc != GD_ENOTFOUND) {
+			if (rc == 0 && addr)
+				*addr = 0; /* debug sections are not loaded */
+			return rc < 0 ? -1 : 0;
+		}
+	}
 	Elf_Scn *scn = find_scn(f->elf, name);
 	if (!scn)
 		return GD_ENOTFOUND;

@@ -22,6 +22,8 @@ typedef struct gdw_map {
 /* Inserts key (keeps the existing value if key is present and !replace).
  * 0 ok, -1 out of memory. */
 int gdw__map_put(gdw_map *m, const char *key, size_t val, int replace);
+/* Room for n keys without growing.  0 ok, -1 out of memory. */
+int gdw__map_reserve(gdw_map *m, size_t n);
 /* 0 and *val if present, -1 if absent. */
 int gdw__map_get(const gdw_map *m, const char *key, size_t *val);
 void gdw__map_free(gdw_map *m);
@@ -84,6 +86,13 @@ typedef struct gdw_seg {
 typedef struct gdw_cu {
 	Dwarf_Off off; /* offset of the CU DIE */
 	int version;
+	/* Read once by the CU walk, so that nothing else has to go back to
+	 * every CU's DIE (on a big program the pages touched would stay in
+	 * godap's RSS). */
+	char *name;        /* heap; NULL if none */
+	char *comp_dir;    /* heap; NULL if none */
+	Dwarf_Word stmt_list;
+	int has_stmt_list;
 
 	int lines_state; /* 0 not loaded, 1 loaded, -1 failed */
 	gdw_lrow *rows;  /* sorted by address (end_seq first at a tie) */
@@ -120,13 +129,17 @@ typedef struct gdw_srcfile {
 } gdw_srcfile;
 
 struct gdw_types; /* gdw_type.c */
+typedef struct gdw_image gdw_image; /* gdw_image.c */
+struct gdw_fdes; /* gdw_fde.c */
 struct gdw_vcache; /* gdw_types.c: type facts, members, variables */
 
 struct gdw_file {
 	char *path;
 	int fd;
 	Elf *elf;
-	Dwarf *dw;
+	Dwarf *dw;        /* over img's Elf when there is one, else over elf */
+	gdw_image *img;   /* decompressed debug sections; NULL: none */
+	struct gdw_fdes *fdes; /* .debug_frame index (gdw_fde.c) */
 	uint64_t entry;
 	int pie;
 	uint64_t first_load;
@@ -218,6 +231,34 @@ int gdw__cu_scopes(gdw_file *f, gdw_cu *cu, gd_err *err);
 /* Innermost scope holding pc, or (size_t)-1. */
 size_t gdw__scope_at(const gdw_cu *cu, uint64_t pc);
 const char *gdw__scope_decl_file(gdw_file *f, gdw_scope *s);
+
+/* gdw_image.c: the debug sections decompressed into an unlinked file.
+ * image_open: 0 and f->img, f->dw set; 1 when not used (the caller opens
+ * libdw over f->elf); -1 failed. */
+int gdw__image_open(gdw_file *f, gd_err *err);
+/* Makes sure the section (if in the image) is there before libdw reads
+ * it: the call-frame and location-list sections are inflated on their
+ * first use.  0 ok (or not in the image), -1 it cannot be read. */
+int gdw__image_need(gdw_file *f, const char *name);
+/* A section of the image: GD_ENOTFOUND when the image has none of it. */
+int gdw__image_section(gdw_file *f, const char *name, const uint8_t **data,
+		       size_t *size);
+void gdw__image_free(gdw_file *f);
+/* Tells the kernel that the mapped pages of the section below offset
+ * `upto` are not needed now (a walk is past them): they leave godap's RSS
+ * and come back from the page cache if read again.  No-op without an
+ * image. */
+void gdw__image_release(gdw_file *f, const char *name, uint64_t upto);
+/* Copies n bytes of the section at off into buf without mapping them:
+ * 0 ok, -1 out of the section or unreadable. */
+int gdw__image_pread(gdw_file *f, const char *name, uint64_t off, void *buf,
+		     size_t n);
+
+/* gdw_fde.c: the CFA at pc from .debug_frame read by godap: 0 ok,
+ * GD_ENOTFOUND no FDE covers pc, 1 not in the shape it reads (ask libdw). */
+int gdw__fde_cfa(gdw_file *f, uint64_t pc, const uint64_t regs[17],
+		 uint64_t *cfa);
+void gdw__fdes_free(gdw_file *f);
 
 /* gdw_lhdr.c: source files named by each CU's line-program header. */
 int gdw__files_load(gdw_file *f, gd_err *err);

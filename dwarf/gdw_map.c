@@ -12,9 +12,8 @@ static uint64_t hash_str(const char *s)
 	return h;
 }
 
-static int grow(gdw_map *m)
+static int resize(gdw_map *m, size_t cap)
 {
-	size_t cap = m->cap ? m->cap * 2 : 64;
 	gdw_map_ent *nt = calloc(cap, sizeof(*nt));
 	if (!nt)
 		return -1;
@@ -30,6 +29,19 @@ static int grow(gdw_map *m)
 	m->tab = nt;
 	m->cap = cap;
 	return 0;
+}
+
+static int grow(gdw_map *m)
+{
+	return resize(m, m->cap ? m->cap * 2 : 64);
+}
+
+int gdw__map_reserve(gdw_map *m, size_t n)
+{
+	size_t cap = 64;
+	while (cap < 2 * n)
+		cap *= 2;
+	return cap > m->cap ? resize(m, cap) : 0;
 }
 
 int gdw__map_put(gdw_map *m, const char *key, size_t val, int replace)

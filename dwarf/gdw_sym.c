@@ -4,6 +4,7 @@
 
 #include <gelf.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int cmp_by_addr(const void *a, const void *b)
 {
@@ -13,6 +14,53 @@ static int cmp_by_addr(const void *a, const void *b)
 	return x->size > y->size ? -1 : x->size < y->size; /* bigger first */
 }
 
+/* Sorts by address.  Go's linker writes the local symbols, then the
+ * global ones, each run in address order: two runs are merged in one
+ * pass, anything else goes to qsort.  0 ok, -1 out of memory. */
+static int sort_refs(gdw_symref *v, size_t n)
+{
+	size_t cut = 0, descents = 0;
+	for (size_t i = 1; i < n; i++)
+		if (cmp_by_addr(&v[i - 1], &v[i]) > 0) {
+			cut = i;
+			descents++;
+		}
+	if (descents == 0)
+		return 0;
+	if (descents > 1) {
+		qsort(v, n, sizeof(*v), cmp_by_addr);
+		return 0;
+	}
+	gdw_symref *t = malloc(n * sizeof(*t));
+	if (!t)
+		return -1;
+	size_t a = 0, b = cut, k = 0;
+	while (a < cut && b < n)
+		t[k++] = cmp_by_addr(&v[b], &v[a]) < 0 ? v[b++] : v[a++];
+	while (a < cut)
+		t[k++] = v[a++];
+	while (b < n)
+		t[k++] = v[b++];
+	memcpy(v, t, n * sizeof(*v));
+	free(t);
+	return 0;
+}
+
+/* The string table's bytes when they end with a NUL (then every name
+ * inside is terminated and needs no check of its own); NULL otherwise. */
+static const char *strtab(gdw_file *f, size_t link, size_t *size)
+{
+	Elf_Scn *scn = elf_getscn(f->elf, link);
+	Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
+	if (!d || !d->d_buf || d->d_size == 0 ||
+	    ((const char *)d->d_buf)[d->d_size - 1] != '\0')
+		return NULL;
+	*size = d->d_size;
+	return d->d_buf;
+}
+
+/* 62 000 symbols on a 70 MB Go program: read from the mapped table
+ * directly (no per-symbol gelf_getsym/elf_strptr), into a map sized once. */
 static int build(gdw_file *f)
 {
 	Elf_Scn *scn = NULL;
@@ -26,59 +74,57 @@ static int build(gdw_file *f)
 	Elf_Data *d = elf_getdata(scn, NULL);
 	if (!d)
 		return -1;
-	size_t n = sh.sh_size / sh.sh_entsize;
+	/* gdw_open accepted only ELFCLASS64: the data is Elf64_Sym. */
+	const Elf64_Sym *tab = d->d_buf;
+	size_t n = d->d_size / sizeof(Elf64_Sym);
+	size_t strsz = 0;
+	const char *str = strtab(f, sh.sh_link, &strsz);
 	f->syms = calloc(n ? n : 1, sizeof(*f->syms));
-	if (!f->syms)
+	if (!f->syms || gdw__map_reserve(&f->sym_names, n) < 0)
 		return -1;
-	size_t nfunc = 0;
+	size_t nfunc = 0, nobj = 0;
 	for (size_t i = 1; i < n; i++) {
-		GElf_Sym s;
-		if (!gelf_getsym(d, (int)i, &s) || s.st_shndx == SHN_UNDEF ||
-		    s.st_name == 0)
+		const Elf64_Sym *s = &tab[i];
+		if (s->st_shndx == SHN_UNDEF || s->st_name == 0)
 			continue;
-		const char *name = elf_strptr(f->elf, sh.sh_link, s.st_name);
+		const char *name;
+		if (str)
+			name = s->st_name < strsz ? str + s->st_name : NULL;
+		else
+			name = elf_strptr(f->elf, sh.sh_link, s->st_name);
 		if (!name || !*name)
 			continue;
 		gdw_sym *g = &f->syms[f->nsyms];
 		g->name = name;
-		g->value = s.st_value;
-		g->size = s.st_size;
-		g->type = (unsigned char)GELF_ST_TYPE(s.st_info);
+		g->value = s->st_value;
+		g->size = s->st_size;
+		g->type = (unsigned char)ELF64_ST_TYPE(s->st_info);
 		/* Globals win over locals of the same name. */
-		int replace = GELF_ST_BIND(s.st_info) != STB_LOCAL;
+		int replace = ELF64_ST_BIND(s->st_info) != STB_LOCAL;
 		if (gdw__map_put(&f->sym_names, name, f->nsyms, replace) < 0)
 			return -1;
-		if (g->type == STT_FUNC && g->size)
-			nfunc++;
+		nfunc += g->type == STT_FUNC && g->size;
+		nobj += g->type == STT_OBJECT && g->size;
 		f->nsyms++;
 	}
 	f->funcs_by_addr = calloc(nfunc ? nfunc : 1, sizeof(*f->funcs_by_addr));
-	if (!f->funcs_by_addr)
+	f->objs_by_addr = calloc(nobj ? nobj : 1, sizeof(*f->objs_by_addr));
+	if (!f->funcs_by_addr || !f->objs_by_addr)
 		return -1;
 	for (size_t i = 0; i < f->nsyms; i++) {
 		const gdw_sym *g = &f->syms[i];
-		if (g->type == STT_FUNC && g->size)
+		if (!g->size)
+			continue;
+		if (g->type == STT_FUNC)
 			f->funcs_by_addr[f->nfuncs_by_addr++] =
 				(gdw_symref){g->value, g->size, i};
-	}
-	if (f->nfuncs_by_addr)
-		qsort(f->funcs_by_addr, f->nfuncs_by_addr,
-		      sizeof(*f->funcs_by_addr), cmp_by_addr);
-	size_t nobj = 0;
-	for (size_t i = 0; i < f->nsyms; i++)
-		nobj += f->syms[i].type == STT_OBJECT && f->syms[i].size;
-	f->objs_by_addr = calloc(nobj ? nobj : 1, sizeof(*f->objs_by_addr));
-	if (!f->objs_by_addr)
-		return -1;
-	for (size_t i = 0; i < f->nsyms; i++) {
-		const gdw_sym *g = &f->syms[i];
-		if (g->type == STT_OBJECT && g->size)
+		else if (g->type == STT_OBJECT)
 			f->objs_by_addr[f->nobjs_by_addr++] =
 				(gdw_symref){g->value, g->size, i};
 	}
-	if (f->nobjs_by_addr)
-		qsort(f->objs_by_addr, f->nobjs_by_addr,
-		      sizeof(*f->objs_by_addr), cmp_by_addr);
+	if (sort_refs(f->funcs_by_addr, f->nfuncs_by_addr) < 0 ||
+	    sort_refs(f->objs_by_addr, f->nobjs_by_addr) < 0)
+		return -1;
 	return 0;
 }
 

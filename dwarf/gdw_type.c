@@ -1,7 +1,10 @@
-/* Named types: a name -> DIE index over the top-level DIEs, built on the
- * first lookup: first over the CUs named "runtime" (Go puts nearly all
- * types there, and the runtime's own, read at start-up, always), then over
- * every other CU the first time a name is not found there. */
+/* Named types: a name -> DIE index over the top-level DIEs, built as far
+ * as the lookups need: the walk goes first over the CUs named "runtime"
+ * (Go puts nearly all types there, and the runtime's own, read at
+ * start-up, always), then over every other CU, and stops at the first DIE
+ * of the name asked for; the next miss goes on from there.  On a big
+ * program the runtime's type CU holds every type of the program (5 MB of
+ * DIEs for 57 600 types), and runtime.g sits near its start. */
 #include "gdw_internal.h"
 #include "gdw_type.h"
 
@@ -11,8 +14,13 @@
 #include <string.h>
 
 struct gdw_types {
-	gdw_map names; /* type name -> DIE offset */
-	int all;       /* every CU indexed, not only the runtime's */
+	gdw_map names; /* type name -> DIE offset (the first one walked) */
+	/* Where the walk stands. */
+	int phase;        /* 0 runtime CUs, 1 the others, 2 every CU done */
+	Dwarf_Off cu_off; /* the CU being walked, or the next to look at */
+	Dwarf_Off cu_next;
+	int in_cu;        /* die is the next top-level DIE of cu_off */
+	Dwarf_Die die;
 };
 
 static int is_type_tag(int tag)
@@ -27,16 +35,58 @@ static int is_type_tag(int tag)
 	return 0;
 }
 
-static int add_type_name(Dwarf_Die *die, void *ctx)
+/* Moves the walk to the first top-level DIE of the next CU of the phase
+ * (or to the next phase).  0 positioned, 1 every CU done. */
+static int next_cu(Dwarf *dw, struct gdw_types *t)
 {
-	struct gdw_types *t = ctx;
-	if (!is_type_tag(dwarf_tag(die)))
+	while (t->phase < 2) {
+		Dwarf_Off next;
+		size_t hsize;
+		if (dwarf_nextcu(dw, t->cu_off, &next, &hsize, NULL, NULL,
+				 NULL) != 0) {
+			t->phase++;
+			t->cu_off = 0;
+			continue;
+		}
+		Dwarf_Die cu;
+		Dwarf_Off at = t->cu_off;
+		t->cu_off = next;
+		if (!dwarf_offdie(dw, at + hsize, &cu))
+			continue;
+		const char *n = dwarf_diename(&cu);
+		int runtime = n && strcmp(n, "runtime") == 0;
+		if (runtime != (t->phase == 0) || dwarf_child(&cu, &t->die) != 0)
+			continue;
+		t->cu_next = next;
+		t->in_cu = 1;
 		return 0;
-	const char *name = dwarf_diename(die);
-	if (name && gdw__map_put(&t->names, name, (size_t)dwarf_dieoffset(die),
-				 0) < 0)
-		return -1;
-	return 0;
+	}
+	return 1;
+}
+
+/* Walks on, indexing type names, until a DIE named `name` has been
+ * indexed or every CU is done.  -1 out of memory. */
+static int walk_until(gdw_file *f, struct gdw_types *t, const char *name)
+{
+	Dwarf *dw = gdw__dwarf(f);
+	for (;;) {
+		if (!t->in_cu && next_cu(dw, t) != 0)
+			return 0;
+		Dwarf_Die d = t->die;
+		if (dwarf_siblingof(&t->die, &t->die) != 0) {
+			t->in_cu = 0;
+			t->cu_off = t->cu_next;
+		}
+		if (!is_type_tag(dwarf_tag(&d)))
+			continue;
+		const char *n = dwarf_diename(&d);
+		if (!n)
+			continue;
+		if (gdw__map_put(&t->names, n, (size_t)dwarf_dieoffset(&d), 0) < 0)
+			return -1;
+		if (strcmp(n, name) == 0)
+			return 0;
+	}
 }
 
 static struct gdw_types *types(gdw_file *f, gd_err *err)
@@ -46,12 +96,6 @@ static struct gdw_types *types(gdw_file *f, gd_err *err)
 		return *slot;
 	struct gdw_types *t = calloc(1, sizeof(*t));
 	if (!t) {
-		gd_err_set(err, "out of memory");
-		return NULL;
-	}
-	if (gdw__each_top_die_in(f, "runtime", 1, add_type_name, t) < 0) {
-		gdw__map_free(&t->names);
-		free(t);
 		gd_err_set(err, "out of memory");
 		return NULL;
 	}
@@ -73,11 +117,9 @@ int gdw__type_die(gdw_file *f, const char *name, Dwarf_Die *out, gd_err *err)
 	if (!t)
 		return -1;
 	size_t off;
-	if (gdw__map_get(&t->names, name, &off) < 0 && !t->all) {
-		t->all = 1;
-		if (gdw__each_top_die_in(f, "runtime", 0, add_type_name, t) < 0)
-			return gd_err_set(err, "out of memory");
-	}
+	if (gdw__map_get(&t->names, name, &off) < 0 &&
+	    walk_until(f, t, name) < 0)
+		return gd_err_set(err, "out of memory");
 	if (gdw__map_get(&t->names, name, &off) < 0)
 		return GD_ENOTFOUND;
 	if (!dwarf_offdie(gdw__dwarf(f), (Dwarf_Off)off, out))

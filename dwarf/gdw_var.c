@@ -332,7 +332,8 @@ static int decode_block(Dwarf_Attribute *a, Dwarf_Op *ops, size_t cap,
 
 /* A single expression (exprloc/block) or the location-list entry that
  * covers pc: 1 found, 0 none, -1 error.  ops points into buf or libdw. */
-static int loc_at(Dwarf_Attribute *a, uint64_t pc, Dwarf_Op **ops, size_t *n,
+static int loc_at(gdw_file *f, Dwarf_Attribute *a, uint64_t pc,
+		  Dwarf_Op **ops, size_t *n,
 		  Dwarf_Op *buf, size_t cap)
 {
 	switch (dwarf_whatform(a)) {
@@ -345,6 +346,10 @@ static int loc_at(Dwarf_Attribute *a, uint64_t pc, Dwarf_Op **ops, size_t *n,
 		*ops = buf;
 		return 1;
 	}
+	/* A location list: its section is read on first use. */
+	if (gdw__image_need(f, ".debug_loclists") < 0 ||
+	    gdw__image_need(f, ".debug_loc") < 0)
+		return -1;
 	return dwarf_getlocation_addr(a, pc, ops, n, 1);
 }
 
@@ -366,7 +371,7 @@ static int frame_base(gdw_file *f, const gdw_var *v, uint64_t pc,
 	size_t nops;
 	if (!v->func_die || !dwarf_offdie(gdw__dwarf(f), v->func_die, &d) ||
 	    !dwarf_attr(&d, DW_AT_frame_base, &a) ||
-	    loc_at(&a, pc, &ops, &nops, buf, 8) < 1 || nops < 1)
+	    loc_at(f, &a, pc, &ops, &nops, buf, 8) < 1 || nops < 1)
 		return gd_err_set(err, "%s: no frame base", v->name);
 	switch (ops[0].atom) {
 	case DW_OP_call_frame_cfa:
@@ -487,7 +492,7 @@ int gdw_var_location(gdw_file *f, const gdw_var *v, uint64_t pc,
 		return 0;
 	Dwarf_Op *ops, buf[64];
 	size_t nops;
-	int r = loc_at(&a, pc, &ops, &nops, buf, 64);
+	int r = loc_at(f, &a, pc, &ops, &nops, buf, 64);
 	if (r < 0)
 		return gd_err_set(err, "%s: unreadable location: %s", v->name,
 				  dwarf_errmsg(-1));

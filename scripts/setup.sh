@@ -12,7 +12,7 @@ log() { printf '== %s\n' "$*" >&2; }
 
 # ---- Debian packages --------------------------------------------------
 PKGS=(meson ninja-build pkg-config gcc libcjson-dev libdw-dev libelf-dev
-      libunwind-dev libcapstone-dev libbpf-dev clang libclang-rt-14-dev)
+      zlib1g-dev libunwind-dev libcapstone-dev libbpf-dev clang libclang-rt-14-dev)
 missing=()
 for p in "${PKGS[@]}"; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -189,6 +189,47 @@ def test_exec_mode(godap, go_tc):
     disconnect(c)
 
 
+def locals_of(c, frame_id):
+    scopes = c.request_ok("scopes", {"frameId": frame_id})["scopes"]
+    out = {}
+    for s in scopes:
+        if s["name"] in ("Locals", "Arguments"):
+            for v in c.request_ok("variables", {"variablesReference": s["variablesReference"]})[
+                    "variables"]:
+                out[v["name"]] = v["value"]
+    return out
+
+
+@pytest.mark.parametrize("ldflags", [None, "-compressdwarf=false"])
+def test_compressed_and_plain_dwarf(godap, go_tc, ldflags):
+    """Go compresses DWARF by default (godap inflates the sections into a
+    temporary file libdw reads, the frame and location-list sections on
+    first use); -compressdwarf=false leaves them plain (libdw reads the
+    program's own file).  Both give the same stops, stacks and values."""
+    c = godap.start(go_tc)
+    program = go_tc.build("basic", ldflags=ldflags)
+    bp1 = marker_line(BASIC, "BP1")
+    bps = start(c, program, "exec", {BASIC: [bp1]},
+                function_breakpoints=[{"name": "main.(*Counter).Inc"}])
+    assert bps[BASIC][0]["verified"] is True, bps
+    assert bps["functions"][0]["verified"] is True, bps
+    ev = wait_stopped(c, "breakpoint")
+    frames = stack(c, ev["threadId"])["stackFrames"]
+    assert [f["name"] for f in frames[:2]] == ["main.add", "main.main"], frames
+    assert frames[1]["line"] == marker_line(BASIC, "BPCALL"), frames
+    vals = locals_of(c, frames[0]["id"])
+    assert vals.get("a") == "0" and vals.get("b") == "0", vals
+    assert locals_of(c, frames[1]["id"]).get("total") == "0"
+    c.request_ok("continue", {"threadId": ev["threadId"]})
+    ev = wait_stopped(c, "function breakpoint")
+    frames = stack(c, ev["threadId"])["stackFrames"]
+    assert frames[0]["name"] == "main.(*Counter).Inc", frames
+    # A -N -l build's prologue ends on the line of `func`, just above.
+    assert frames[0]["line"] == marker_line(BASIC, "BPINC") - 1, frames
+    assert frames[1]["name"] == "main.main", frames
+    disconnect(c)
+
+
 @pytest.mark.parametrize("mode", ["debug", "exec"])
 def test_args_cwd_env(godap, go_tc, tmp_path, mode):
     c = godap.start(go_tc)
