@@ -10,13 +10,17 @@ int gd_buf_grow(gd_buf *b, size_t extra)
 		return 0;
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap < b->len + extra + 1) {
-		if (cap > ((size_t)-1) / 2)
+		if (cap > ((size_t)-1) / 2) {
+			b->failed = 1;
 			return -1;
+		}
 		cap *= 2;
 	}
 	char *p = realloc(b->data, cap);
-	if (!p)
+	if (!p) {
+		b->failed = 1;
 		return -1;
+	}
 	b->data = p;
 	b->cap = cap;
 	return 0;
@@ -44,7 +48,11 @@ int gd_buf_vprintf(gd_buf *b, const char *fmt, va_list ap)
 	va_copy(ap2, ap);
 	int n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
-	if (n < 0 || gd_buf_grow(b, (size_t)n) < 0)
+	if (n < 0) {
+		b->failed = 1;
+		return -1;
+	}
+	if (gd_buf_grow(b, (size_t)n) < 0)
 		return -1;
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	b->len += (size_t)n;
@@ -86,6 +94,7 @@ void gd_buf_consume(gd_buf *b, size_t n)
 void gd_buf_reset(gd_buf *b)
 {
 	b->len = 0;
+	b->failed = 0;
 	if (b->data)
 		b->data[0] = '\0';
 }
@@ -93,11 +102,21 @@ void gd_buf_reset(gd_buf *b)
 char *gd_buf_detach(gd_buf *b)
 {
 	char *s = b->data;
-	if (!s)
+	if (b->failed) {
+		free(s);
+		s = NULL;
+	} else if (!s) {
 		s = calloc(1, 1);
+	}
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 	return s;
+}
+
+int gd_buf_failed(const gd_buf *b)
+{
+	return b->failed;
 }
 
 void gd_buf_free(gd_buf *b)
@@ -105,4 +124,5 @@ void gd_buf_free(gd_buf *b)
 	free(b->data);
 	b->data = NULL;
 	b->len = b->cap = 0;
+	b->failed = 0;
 }

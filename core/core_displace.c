@@ -43,6 +43,7 @@ static int find_syscall_insn(core_live *p, uint64_t *at, gd_err *err)
 			continue;
 		size_t len = hi - lo > (1u << 22) ? (1u << 22) : hi - lo;
 		uint8_t *buf = malloc(len);
+		/* best effort: another executable mapping may do. */
 		if (buf && live_read_text(p, lo, buf, len, NULL) == 0) {
 			const uint8_t *hit = memmem(buf, len, "\x0f\x05", 2);
 			if (hit) {
@@ -128,6 +129,8 @@ static size_t prepare(core_live *p, uint64_t addr, uint64_t where,
 		      uint8_t *out, int *emulate, uint64_t *target, int *is_call)
 {
 	uint8_t code[16];
+	/* ignored: unreadable code is code that cannot be displaced (0);
+	 * the caller then steps it in place with every thread stopped. */
 	if (live_read_text(p, addr, code, sizeof(code), NULL) < 0)
 		return 0;
 	csh cs;

@@ -169,6 +169,7 @@ static int cf_read_many(core_proc *p, const uint64_t *addrs, size_t n,
 	(void)err;
 	uint8_t *out = buf;
 	for (size_t i = 0; i < n; i++) {
+		/* ignored: a failed read is the answer, in ok[]. */
 		int good = core__cf_read(CF(p), addrs[i], out + i * each, each, 0,
 				    NULL) == 0;
 		if (!good)
@@ -199,6 +200,7 @@ static pid_t cf_thread_tid(const core_proc *p, size_t i)
 }
 static int cf_thread_stopped(const core_proc *p, pid_t tid)
 {
+	/* ignored: a yes/no question; absent is "no". */
 	return core__cf_thread(CCF(p), tid, NULL) != NULL;
 }
 
@@ -542,6 +544,7 @@ static int check_exe(core_file *c, gd_err *err)
 		goto out;
 	}
 	uint64_t entry = 0;
+	/* ignored: the message below says it for a person. */
 	if (cf_auxv(&c->base, AT_ENTRY, &entry, NULL) < 0) {
 		gd_err_set(err, "core file has no auxiliary vector entry point");
 		goto out;
@@ -568,6 +571,8 @@ static int check_exe(core_file *c, gd_err *err)
 			gd_err_set(err, "out of memory");
 			goto out;
 		}
+		/* best effort: notes the core left out cannot be compared;
+		 * `compared` says whether any could. */
 		if (core__cf_read(c, ph.p_vaddr + bias, in_core, ph.p_filesz, 1,
 			     NULL) == 0) {
 			compared = 1;

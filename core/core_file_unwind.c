@@ -67,16 +67,21 @@ void core__cf_unwind_free(core_file *c)
 	c->uw_as = NULL;
 }
 
-/* Reads the ELF headers of the object loaded at base and fills o. */
+/* Reads the ELF headers of the object loaded at base and fills o; -1
+ * when there is none to read there.  The reads drop their messages: the
+ * only caller is libunwind's find_proc_info, whose answer is a code
+ * (-UNW_ENOINFO), not a text. */
 static int load_object(core_file *c, uint64_t base, cf_object *o)
 {
 	Elf64_Ehdr raw;
+	/* ignored: see above; no object here. */
 	if (core__cf_read(c, base, &raw, sizeof(raw), 0, NULL) < 0 ||
 	    memcmp(raw.e_ident, ELFMAG, SELFMAG) != 0 ||
 	    raw.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    raw.e_phentsize != sizeof(Elf64_Phdr) || raw.e_phnum == 0)
 		return -1;
 	Elf64_Phdr *ph = calloc(raw.e_phnum, sizeof(*ph));
+	/* ignored: see above; no object here. */
 	if (!ph || core__cf_read(c, base + raw.e_phoff, ph,
 				 raw.e_phnum * sizeof(Elf64_Phdr), 0, NULL) < 0) {
 		free(ph);
@@ -106,6 +111,7 @@ static int load_object(core_file *c, uint64_t base, cf_object *o)
 		 * encodings every linker writes: pcrel|sdata4, udata4,
 		 * datarel|sdata4. */
 		uint8_t h[12];
+		/* best effort: without the table, no unwind info here. */
 		if (core__cf_read(c, o->bias + eh_vaddr, h, sizeof(h), 0, NULL) == 0 &&
 		    h[0] == 1 && h[2] == 0x03 && h[3] == 0x3b) {
 			uint32_t n;
@@ -140,6 +146,7 @@ static cf_object *object_at(core_file *c, uint64_t ip)
 	} else {
 		/* Not a file: the vDSO, if ip is in it. */
 		uint64_t vdso;
+		/* ignored: a core without AT_SYSINFO_EHDR has no vDSO. */
 		if (c->base.be->auxv(&c->base, AT_SYSINFO_EHDR, &vdso, NULL) == 0)
 			base = vdso;
 	}
@@ -195,6 +202,7 @@ static int cf_access_mem(unw_addr_space_t as, unw_word_t addr,
 	cf_unw_arg *a = arg;
 	if (write)
 		return -UNW_EREADONLYREG;
+	/* ignored: libunwind's accessors answer codes, not messages. */
 	return core__cf_read(a->c, addr, val, sizeof(*val), 0, NULL) == 0
 		       ? 0 : -UNW_EINVAL;
 }
@@ -208,6 +216,7 @@ static int cf_access_reg(unw_addr_space_t as, unw_regnum_t reg,
 		return -UNW_EREADONLYREG;
 	if (a->from)
 		return core__unw_reg(&a->regs, reg, val);
+	/* ignored: libunwind's accessors answer codes, not messages. */
 	const cf_thread *t = core__cf_thread(a->c, a->tid, NULL);
 	if (!t)
 		return -UNW_EBADREG;
@@ -241,6 +250,7 @@ static Elf *object_elf(core_file *c, cf_object *o)
 		/* The vDSO: its image is in the core. */
 		size_t n = o->hi - o->lo;
 		o->image = malloc(n);
+		/* best effort: without its image, no vDSO symbol names. */
 		if (o->image &&
 		    core__cf_read(c, o->lo, o->image, n, 0, NULL) == 0)
 			o->elf = elf_memory((char *)o->image, n);

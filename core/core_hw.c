@@ -89,7 +89,9 @@ int live_hw_set(core_live *p, int slot, uint64_t addr, int len, int rw,
 	p->hw[slot] = (core_hw){1, addr, len, rw};
 	if (apply_all(p, err) < 0) {
 		p->hw[slot].active = 0;
-		apply_all(p, NULL);
+		/* best effort: err tells why the watchpoint failed; this only
+		 * takes it back out of the threads that did get it. */
+		(void)apply_all(p, NULL);
 		return -1;
 	}
 	return 0;

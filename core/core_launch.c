@@ -257,23 +257,32 @@ int live_detach(core_live *p, gd_err *err)
 	if (live_stop_all(p, err) < 0)
 		return -1;
 	core__kbp_detach_all(p);
+	/* Every breakpoint is taken out and every thread let go even when
+	 * one fails; the first failure is the answer (an int3 left behind
+	 * would kill the program on its next pass: the user must know). */
+	int rc = 0;
 	for (size_t i = 0; i < p->nbps; i++)
-		core__poke_byte(p, p->bps[i].addr, p->bps[i].orig, NULL);
+		if (core__poke_byte(p, p->bps[i].addr, p->bps[i].orig,
+				    rc ? NULL : err) < 0)
+			rc = -1;
 	p->nbps = 0;
 	for (size_t i = 0; i < p->nthreads; i++) {
 		core_thread *t = &p->threads[i];
 		/* A PC rewound onto a removed int3 must reach the kernel. */
-		if (t->regs_valid == 2)
-			ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs);
+		if (t->regs_valid == 2 &&
+		    ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs) < 0 &&
+		    errno != ESRCH && rc == 0)
+			rc = gd_err_sys(err, "ptrace(PTRACE_SETREGS, %d)",
+					(int)t->tid);
 		if (ptrace(PTRACE_DETACH, t->tid, 0,
 			   (void *)(long)t->pending_sig) < 0 &&
-		    errno != ESRCH)
-			gd_err_sys(err, "ptrace(PTRACE_DETACH, %d)",
-				   (int)t->tid);
+		    errno != ESRCH && rc == 0)
+			rc = gd_err_sys(err, "ptrace(PTRACE_DETACH, %d)",
+					(int)t->tid);
 	}
 	p->nthreads = 0;
 	p->exited = 1; /* no longer ours */
-	return 0;
+	return rc;
 }
 
 void live_free(core_live *p)
@@ -283,7 +292,7 @@ void live_free(core_live *p)
 	if (!p->exited) {
 		if (p->launched)
 			live_kill(p);
-		else
+		else /* best effort: freeing has no one left to tell */
 			live_detach(p, NULL);
 	}
 	proc_release(p);

@@ -136,7 +136,8 @@ int live_read_many(core_live *p, const uint64_t *addrs, size_t n, size_t each,
 		free(it);
 		free(junk);
 		free(local);
-		/* No memory for the plan: one region at a time. */
+		/* No memory for the plan: one region at a time.  ignored:
+		 * a failed read is the answer, in ok[]. */
 		for (size_t i = 0; i < n; i++) {
 			int good = live_read(p, addrs[i], out + i * each, each,
 					     NULL) == 0;
@@ -186,6 +187,7 @@ int live_read_many(core_live *p, const uint64_t *addrs, size_t n, size_t each,
 			if (local[j].iov_base == junk)
 				continue;
 			size_t i = it[item++].idx;
+			/* ignored: a failed read is the answer, in ok[]. */
 			int good = pos <= done ||
 				   live_read(p, addrs[i], out + i * each, each,
 					     NULL) == 0;

@@ -196,6 +196,8 @@ static int classify_trap(core_live *p, core_thread *t, core_stop *out,
 			return 1;
 		}
 		uint8_t b = 0;
+		/* best effort: an unreadable byte cannot be told from an
+		 * int3 of the program's own, reported as a trap below. */
 		if (live_read(p, at, &b, 1, NULL) == 0 && b != 0xCC) {
 			/* A hit on a breakpoint removed since: run the
 			 * instruction that is there now. */
@@ -559,11 +561,16 @@ int live_stop_all(core_live *p, gd_err *err)
 		}
 		/* Threads born during the stop start stopped, but a clone
 		 * event can name a child not yet seen: interrupt it too. */
-		for (size_t i = (size_t)before; i < p->nthreads;) {
-			if (p->threads[i].state != CT_RUNNING ||
-			    interrupt(p, i, NULL) != 1)
+		for (size_t i = (size_t)before; i < p->nthreads && rc == 0;) {
+			int ir = p->threads[i].state == CT_RUNNING
+					 ? interrupt(p, i, err) : 0;
+			if (ir < 0)
+				rc = -1; /* it would never stop: do not wait */
+			else if (ir == 0)
 				i++;
 		}
+		if (rc < 0)
+			break;
 	}
 	p->stopping = 0;
 	return rc;
@@ -748,6 +755,8 @@ int live_step_thread(core_live *p, pid_t tid, int *exited, gd_err *err)
 		return core__poke_byte(p, bp->addr, 0xCC, err);
 	return 0;
 restore:
+	/* best effort: err already tells why the step failed; a breakpoint
+	 * that cannot be put back is lost with the process it belonged to. */
 	if (bp)
 		core__poke_byte(p, bp->addr, 0xCC, NULL);
 	return -1;

@@ -144,6 +144,8 @@ int core_launched(const core_proc *p)
 
 int core_kill(core_proc *p)
 {
+	/* ignored: core_kill has no gd_err; its callers only end
+	 * sessions. */
 	return p->be->kill ? p->be->kill(p) : cannot(p, NULL);
 }
 

@@ -253,7 +253,8 @@ static int at_boundary(dbg *d, uint64_t start, uint64_t addr)
 	uint8_t *code = malloc(len);
 	csh cs;
 	int ok = 0;
-	/* Unreadable text or no decoder: not a boundary we can vouch for. */
+	/* best effort: unreadable text or no decoder: not a boundary we can
+	 * vouch for. */
 	if (code && core_read_text(d->proc, start, code, len, NULL) == 0 &&
 	    cs_open(CS_ARCH_X86, CS_MODE_64, &cs) == CS_ERR_OK) {
 		const uint8_t *p = code;
@@ -467,8 +468,10 @@ size_t dbg__bp_hit(dbg *d, pid_t tid, uint64_t addr, int **ids,
 		if (bp->hitcond && !gx_hitcond_match(bp->hitcond, bp->hits))
 			continue;
 		if (bp->log_message) {
-			/* The logpoint's goroutine: the thread's g alone (TLS),
-			 * read once per hit and only for a logpoint. */
+			/* The logpoint's goroutine: the thread's g alone
+			 * (TLS), read once per hit and only for a logpoint. */
+			/* best effort: a goroutine that cannot be read logs
+			 * as goroutine 0; the message is still written. */
 			if (!goid && grt_thread_goid(d->rt, tid, &goid, NULL) < 0)
 				goid = 0;
 			logpoint(d, bp, &sc, have_scope == 1, goid);
@@ -677,7 +680,8 @@ int dbg_bp_locations(dbg *d, const char *bin_path, int line, int end_line,
 	size_t cap = 0;
 	for (int l = line; l <= end; l++) {
 		gdw_line_addrs la = {0};
-		/* A line with no code (or an unreadable table) has no place. */
+		/* best effort: a line with no code (or an unreadable table)
+		 * has no place. */
 		if (gdw_line_addrs_for(d->dw, bin_path, l, &la, NULL) < 0)
 			continue;
 		free(la.addrs);

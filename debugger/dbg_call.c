@@ -45,6 +45,8 @@ static int release(dbg *d, pid_t tid, int all, gd_err *err)
 			continue;
 		if (!all) {
 			uint64_t goid = 0;
+			/* best effort: a thread whose goroutine cannot be
+			 * read is not known to be idle: it stays stopped. */
 			if (grt_thread_goid(d->rt, t, &goid, NULL) < 0 || goid)
 				continue;
 		}
@@ -61,6 +63,8 @@ static int trapped(core_proc *p, pid_t tid)
 {
 	struct user_regs_struct r;
 	uint8_t b = 0;
+	/* best effort: registers or code that cannot be read: no trap we
+	 * can vouch for. */
 	if (core_regs(p, tid, &r, NULL) < 0 || core_bp_has(p, r.rip - 1) ||
 	    core_read(p, r.rip - 1, &b, 1, NULL) < 0)
 		return 0;
@@ -74,6 +78,8 @@ static int other_user_thread(dbg *d, pid_t tid)
 	for (size_t i = 0; i < core_thread_count(p); i++) {
 		pid_t t = core_thread_tid(p, i);
 		uint64_t goid = 0;
+		/* best effort: threads and goroutines that cannot be read do
+		 * not count as user code. */
 		if (t == tid || !core_thread_stopped(p, t) ||
 		    grt_thread_goid(d->rt, t, &goid, NULL) < 0 || !goid)
 			continue;
@@ -118,8 +124,8 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 				rc = 0;
 				goto out;
 			}
-			/* User breakpoints, steps and watchpoints do not
-			 * fire inside a call (nor on threads let go for it). */
+			/* User breakpoints, steps and watchpoints do not fire
+			 * inside a call (nor on threads let go for it). */
 			if (core_run_thread(p, st.tid, err) < 0)
 				goto out;
 			continue;

@@ -15,7 +15,8 @@ int dbg_thread_resolve(dbg *d, int64_t id, uint64_t *goid, pid_t *tid)
 	*tid = 0;
 	if (id <= 0 || !dbg_has_target(d))
 		return -1;
-	/* Goroutines unreadable (before the runtime is up): maybe a thread. */
+	/* best effort: goroutines unreadable (before the runtime is up): maybe
+	 * a thread. */
 	if (grt_goroutine_by_id(d->rt, (uint64_t)id, NULL)) {
 		*goid = (uint64_t)id;
 		return 0;

@@ -56,7 +56,8 @@ void dbg__report_exit(dbg *d)
 {
 	core_stop st;
 	int code = 0, sig = 0;
-	/* Any failure here means the status is lost: 0 is all we can say. */
+	/* best effort: any failure here means the status is lost: 0 is all we
+	 * can say. */
 	if (core_wait(d->proc, 0, &st, NULL) == 1 &&
 	    st.kind == CORE_STOP_EXITED) {
 		code = st.exit_code;
@@ -97,7 +98,8 @@ uint64_t dbg__thread_id_for(dbg *d, pid_t tid)
 {
 	uint64_t goid = 0;
 	grt_invalidate(d->rt);
-	/* A thread whose goroutine cannot be read is shown as itself. */
+	/* best effort: a thread whose goroutine cannot be read is shown as
+	 * itself. */
 	if (grt_thread_goid(d->rt, tid, &goid, NULL) < 0 || goid == 0)
 		return (uint64_t)tid;
 	return goid;
@@ -141,6 +143,8 @@ static int hold_resume(dbg *d, gd_err *err)
 	if (!d->hold_wanted || !d->step)
 		return 0;
 	uint64_t goid = grt_step_goid(d->step);
+	/* best effort: a goroutine that cannot be read cannot be run alone:
+	 * everything resumes instead. */
 	const grt_goroutine *g = grt_goroutine_by_id(d->rt, goid, NULL);
 	/* A parked goroutine needs the scheduler (another thread) to run. */
 	if (!g || !g->tid)
@@ -233,7 +237,7 @@ uint64_t dbg__pick_goroutine(dbg *d)
 {
 	const grt_goroutine *gs;
 	size_t n;
-	/* Goroutines unreadable (or none yet): show the process. */
+	/* best effort: goroutines unreadable (or none yet): show the process. */
 	if (grt_goroutines(d->rt, &gs, &n, NULL) < 0 || n == 0)
 		return (uint64_t)core_pid(d->proc);
 	uint64_t best = 0, running = 0;
@@ -497,6 +501,7 @@ static uint64_t frame_cfa(dbg *d, uint64_t goid, int frame)
 	size_t n;
 	int complete;
 	uint64_t cfa = 0;
+	/* best effort: see above. */
 	if (frame < 0 || dbg_stack(d, goid, 0, (size_t)frame + 1, &fs, &n,
 				   &complete, NULL) < 0)
 		return 0;

@@ -18,10 +18,14 @@ static void del_bps(dbg *d, dbg_bp *bp)
 	int alive = d->proc && !core_exited(d->proc);
 	for (size_t i = 0; i < bp->ncs; i++)
 		if (alive)
+			/* best effort: removing fails only for a process
+			 * that is going (its threads gone); the watch ends
+			 * either way. */
 			core_bp_del(d->proc, bp->cs[i], NULL);
 	free(bp->cs);
 	bp->cs = NULL;
 	bp->ncs = 0;
+	/* best effort: as above. */
 	if (bp->sret && alive)
 		core_bp_del(d->proc, bp->sret, NULL);
 	bp->sret = 0;
@@ -75,6 +79,8 @@ int dbg__stackwatch_begin(dbg *d, dbg_bp *bp, uint64_t addr, gd_err *err)
 	for (size_t i = 0; i < ncs; i++)
 		if (core_bp_add(d->proc, cs[i], err) < 0) {
 			for (size_t j = 0; j < i; j++)
+				/* best effort: err tells why arming failed;
+				 * this only takes back the ones set. */
 				core_bp_del(d->proc, cs[j], NULL);
 			free(cs);
 			return -1;
@@ -126,6 +132,9 @@ int dbg__stackwatch_on_bp(dbg *d, pid_t tid, uint64_t addr)
 		uint64_t goid = 0, lo, hi;
 		struct user_regs_struct r;
 		grt_invalidate(d->rt);
+		/* best effort: a hit that cannot be placed (goroutine,
+		 * registers or stack unreadable) is not the watched frame's
+		 * return. */
 		if (grt_thread_goid(d->rt, tid, &goid, NULL) < 0 || goid != bp->sgoid ||
 		    core_regs(d->proc, tid, &r, NULL) < 0 ||
 		    grt_g_stack(d->rt, bp->sgaddr, &lo, &hi, NULL) < 0 ||

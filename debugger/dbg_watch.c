@@ -172,7 +172,9 @@ void dbg__watch_arm(dbg *d, dbg_bp *bp, int *next_slot)
 	/* A variable on a goroutine stack: follow the stack when it moves. */
 	if (dbg__stackwatch_begin(d, bp, addr, &err) < 0) {
 		gd_err cerr = GD_ERR_INIT;
-		core_hw_clear(d->proc, *next_slot, &cerr);
+		/* best effort: err says why the watch failed; this only
+		 * takes back the slot it had been given. */
+		(void)core_hw_clear(d->proc, *next_slot, &cerr);
 		gd_err_clear(&cerr);
 		watch_fail(bp, gd_err_msg(&err));
 		gd_err_clear(&err);

@@ -109,6 +109,8 @@ int gdw__cus_load(gdw_file *f, gd_err *err)
 
 gdw_cu *gdw__cu_for_pc(gdw_file *f, uint64_t pc)
 {
+	/* ignored: an unreadable CU list holds no pc; a caller that must
+	 * tell the two apart calls gdw__cus_load first. */
 	if (gdw__cus_load(f, NULL) < 0)
 		return NULL;
 	size_t lo = 0, hi = f->nranges;

@@ -82,6 +82,7 @@ void gdw__func_finish(gdw_file *f, gdw_cu *cu, gdw_cfunc *fn)
 	if (fn->body_done)
 		return;
 	fn->body_pc = fn->lowpc;
+	/* best effort: without the line table the body starts at lowpc. */
 	if (gdw__cu_lines(f, cu, NULL) == 0) {
 		for (size_t i = gdw__rows_lower(cu, fn->lowpc);
 		     i < cu->nrows && cu->rows[i].addr < fn->highpc; i++) {
@@ -125,42 +126,60 @@ static gdw_cfunc *func_in(gdw_cu *cu, uint64_t pc)
 	return &cu->funcs[lo - 1];
 }
 
-int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
+/* The subprogram holding pc and its CU: 0, GD_ENOTFOUND, or -1 when the
+ * CU list or the CU's functions cannot be read. */
+static int cfunc_at(gdw_file *f, uint64_t pc, gdw_cu **cu_out,
+		    gdw_cfunc **fn_out)
 {
+	/* ignored: no gd_err here (a hot lookup); -1 says "unreadable". */
+	if (gdw__cus_load(f, NULL) < 0)
+		return -1;
 	gdw_cu *cu = gdw__cu_for_pc(f, pc);
 	if (!cu)
 		return GD_ENOTFOUND; /* no compile unit covers pc */
+	/* ignored: as above. */
 	if (gdw__cu_funcs(f, cu, NULL) < 0)
 		return -1;
 	gdw_cfunc *fn = func_in(cu, pc);
 	if (!fn)
 		return GD_ENOTFOUND;
+	*cu_out = cu;
+	*fn_out = fn;
+	return 0;
+}
+
+int gdw_func_at(gdw_file *f, uint64_t pc, gdw_func *out)
+{
+	gdw_cu *cu;
+	gdw_cfunc *fn;
+	int rc = cfunc_at(f, pc, &cu, &fn);
+	if (rc < 0)
+		return rc;
 	fill(f, cu, fn, out);
 	return 0;
 }
 
 int gdw_func_name_at(gdw_file *f, uint64_t pc, const char **name)
 {
-	gdw_cu *cu = gdw__cu_for_pc(f, pc);
-	if (!cu)
-		return GD_ENOTFOUND;
-	if (gdw__cu_funcs(f, cu, NULL) < 0)
-		return -1;
-	gdw_cfunc *fn = func_in(cu, pc);
-	if (!fn)
-		return GD_ENOTFOUND;
+	gdw_cu *cu;
+	gdw_cfunc *fn;
+	int rc = cfunc_at(f, pc, &cu, &fn);
+	if (rc < 0)
+		return rc;
 	*name = fn->name;
 	return 0;
 }
 
 static int build_names(gdw_file *f)
 {
+	/* ignored: gdw_func_by_name has no gd_err; -1 says "unreadable". */
 	if (gdw__cus_load(f, NULL) < 0)
 		return -1;
 	for (size_t c = 0; c < f->ncus; c++) {
 		gdw_cu *cu = &f->cus[c];
+		/* best effort: skip an unreadable CU, keep the rest. */
 		if (gdw__cu_funcs(f, cu, NULL) < 0)
-			continue; /* skip an unreadable CU, keep the rest */
+			continue;
 		for (size_t i = 0; i < cu->nfuncs; i++)
 			if (gdw__map_put(&f->func_names, cu->funcs[i].name,
 					 (size_t)c << 32 | i, 0) < 0)
@@ -201,6 +220,9 @@ int gdw_func_each(gdw_file *f, int (*cb)(const gdw_func *fn, void *ctx),
 		return -1;
 	for (size_t c = 0; c < f->ncus; c++) {
 		gdw_cu *cu = &f->cus[c];
+		/* best effort: an unreadable CU is skipped, the rest given
+		 * (a name search over a damaged file still finds what it
+		 * can). */
 		if (gdw__cu_funcs(f, cu, NULL) < 0)
 			continue;
 		for (size_t i = 0; i < cu->nfuncs; i++) {
@@ -299,7 +321,8 @@ int gdw_inlined_each(gdw_file *f, int (*match)(const char *name, void *ctx),
 	for (size_t c = 0; c < f->ncus; c++) {
 		gdw_cu *cu = &f->cus[c];
 		/* A CU built with -l inlines nothing: Go emits abstract
-		 * functions only where their code was inlined. */
+		 * functions only where their code was inlined.  best effort:
+		 * an unreadable CU is skipped, the rest searched. */
 		if (gdw__cu_noinline(f, cu) || gdw__cu_funcs(f, cu, NULL) < 0)
 			continue;
 		for (size_t i = 0; i < cu->nabstracts; i++) {
@@ -318,6 +341,7 @@ int gdw_inlined_each(gdw_file *f, int (*match)(const char *name, void *ctx),
 	int stop = 0;
 	for (size_t c = 0; c < f->ncus && !stop; c++) {
 		gdw_cu *cu = &f->cus[c];
+		/* best effort: as above. */
 		if (gdw__cu_noinline(f, cu) || gdw__cu_scopes(f, cu, NULL) < 0)
 			continue;
 		for (size_t i = 0; i < cu->nscopes && !stop; i++) {

@@ -8,11 +8,15 @@
 
 int gdw_pc_line(gdw_file *f, uint64_t pc, const char **file, int *line)
 {
+	/* ignored: the callers want a line or none; why the tables cannot
+	 * be read is told by gdw_rows_in and gdw_line_addrs_for, which take
+	 * a gd_err. */
+	if (gdw__cus_load(f, NULL) < 0)
+		return -1;
 	gdw_cu *cu = gdw__cu_for_pc(f, pc);
 	if (!cu || pc == UINT64_MAX)
 		return GD_ENOTFOUND;
-	/* The callers want a line or none; why the table cannot be read is
-	 * told by gdw_rows_in/gdw_line_addrs_for, which take a gd_err. */
+	/* ignored: as above. */
 	if (gdw__cu_lines(f, cu, NULL) < 0)
 		return -1;
 	size_t i = gdw__rows_lower(cu, pc + 1); /* first row past pc */
@@ -28,6 +32,8 @@ int gdw_pc_line(gdw_file *f, uint64_t pc, const char **file, int *line)
 int gdw_has_file(gdw_file *f, const char *path)
 {
 	size_t i;
+	/* ignored: a yes/no question; unreadable file names hold no file
+	 * (gdw_files tells why). */
 	return gdw__files_load(f, NULL) == 0 &&
 	       gdw__map_get(&f->file_names, path, &i) == 0;
 }
@@ -189,6 +195,8 @@ static int collect(gdw_file *f, const gdw_srcfile *src, const char *path,
 		gdw_cu *cu = &f->cus[src->cus[c]];
 		if (gdw__cu_lines(f, cu, err) < 0)
 			return -1;
+		/* best effort: without scopes, inlined instances are not
+		 * told apart; the lines are still found. */
 		int have_scopes = gdw__cu_scopes(f, cu, NULL) == 0;
 		const char *last = NULL;
 		int last_match = 0;

@@ -249,6 +249,8 @@ int gdw_inline_chain(gdw_file *f, uint64_t pc, gdw_inl **out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	gdw_cu *cu = gdw__cu_for_pc(f, pc);
+	/* best effort: no readable scopes, no inlined calls to show; the
+	 * frame itself still is. */
 	if (!cu || gdw__cu_scopes(f, cu, NULL) < 0)
 		return 0;
 	size_t inner = gdw__scope_at(cu, pc);

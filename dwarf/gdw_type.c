@@ -209,6 +209,7 @@ int gdw_member_offset(gdw_file *f, const char *type_name, const char *path,
 int gdw_has_member(gdw_file *f, const char *type_name, const char *path)
 {
 	uint64_t off;
+	/* ignored: a yes/no question (gdw_member_offset tells why not). */
 	return member_walk(f, type_name, path, &off, NULL) == 0;
 }
 

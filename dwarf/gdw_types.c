@@ -256,6 +256,8 @@ static int compute_info(gdw_file *f, gdw_tref t, gdw_tinfo *ti, gd_err *err)
 		ti->count = array_count(&cur);
 		if (!ti->size && ti->elem) {
 			const gdw_tinfo *ei;
+			/* best effort: an unreadable element type leaves
+			 * the size at 0, as DWARF gave it. */
 			if (gdw_type_info(f, ti->elem, &ei, NULL) == 0)
 				ti->size = ei->size * (uint64_t)ti->count;
 		}
@@ -350,6 +352,8 @@ const gdw_member *gdw_type_member(gdw_file *f, gdw_tref t, const char *name)
 {
 	const gdw_member *m;
 	size_t n;
+	/* ignored: NULL is the documented answer for "no such member",
+	 * and the callers take an unreadable struct as having none. */
 	if (gdw_type_members(f, t, &m, &n, NULL) < 0)
 		return NULL;
 	for (size_t i = 0; i < n; i++)
@@ -405,6 +409,7 @@ static int load_rtypes(gdw_file *f, struct gdw_vcache *c)
 
 int gdw_type_by_rtype(gdw_file *f, uint64_t off, gdw_tref *out)
 {
+	/* ignored: no gd_err here; -1 says "cannot". */
 	struct gdw_vcache *c = gdw__vcache(f, NULL);
 	if (!c)
 		return -1;

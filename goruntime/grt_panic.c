@@ -52,7 +52,7 @@ int grt_throw_message(grt_target *t, pid_t tid, char **msg, gd_err *err)
 		return -1;
 	}
 	*msg = gd_buf_detach(&b);
-	return 0;
+	return *msg ? 0 : gd_err_set(err, "out of memory");
 }
 
 /* The type's name from its runtime descriptor: Str is an offset from the
@@ -229,7 +229,7 @@ int grt_panic_message(grt_target *t, pid_t tid, char **msg, gd_err *err)
 		return -1;
 	}
 	*msg = gd_buf_detach(&b);
-	return 0;
+	return *msg ? 0 : gd_err_set(err, "out of memory");
 }
 
 /* Signal names as the Go runtime prints them (runtime/sigtab_linux). */
