@@ -359,6 +359,7 @@ def scen_threads(kind, cfg, rep, n=PARK_GOROUTINES):
             c1 = cpu_ns(s.pid)
             cpu.append((c1 - c0) / 1e6 if c0 is not None and c1 is not None else None)
             counts.append(len(b.get("threads") or []))
+        phases = threads_phases(s) if kind == "godap" else None
         return {"threads_median_ms": statistics.median(times),
                 "threads_first_ms": times[0],
                 "threads_again_ms": statistics.median(times[1:]) if len(times) > 1 else None,
@@ -366,9 +367,29 @@ def scen_threads(kind, cfg, rep, n=PARK_GOROUTINES):
                 "threads_again_cpu_ms": statistics.median(cpu[1:]) if len(cpu) > 1 and
                 None not in cpu else None,
                 "threads_returned": max(counts),
-                "_counts": counts, "_times_ms": [round(x, 2) for x in times]}
+                "threads_first_inside_ms": phases["total"] if phases else None,
+                "_counts": counts, "_times_ms": [round(x, 2) for x in times],
+                "_phases_ms": phases}
     finally:
         s.close()
+
+
+def threads_phases(s, wait=2.0):
+    """godap's own account of its first threads answer (its stderr line
+    "phase threads: N threads, goroutines X ms, functions ..., names ...,
+    text ..., sent ..."), wall-clock ms inside godap; None if absent."""
+    deadline = time.monotonic() + wait
+    while True:
+        err = "".join(s.c.stderr_chunks)
+        m = re.search(r"phase threads: (\d+) threads, (.*)", err)
+        if m or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    if not m:
+        return None
+    ph = {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) ms", m.group(2))}
+    ph["total"] = round(sum(ph.values()), 1)
+    return ph
 
 
 def read_local(s, tid, name):
@@ -497,6 +518,7 @@ THREADS_METRICS = [("threads_first_ms", "first threads request at a stop (ms)", 
                    ("threads_again_ms", "threads again, same stop, median (ms)", "{:.1f}", True),
                    ("threads_first_cpu_ms", "  adapter CPU time, first request (ms)", "{:.1f}", True),
                    ("threads_again_cpu_ms", "  adapter CPU time, again (ms)", "{:.2f}", True),
+                   ("threads_first_inside_ms", "  adapter's own wall time, first (ms)", "{:.1f}", False),
                    ("threads_returned", "threads returned", "{:g}", False)]
 COND_METRICS = [("cond_time_s", "configurationDone -> stop (s)", "{:.2f}", True),
                 ("hits_per_s", "condition evaluations per s", "{:.0f}", True),
