@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """godap vs Delve: a few DAP benchmarks on the same machine, in the same run.
 
-    python3 bench/run.py [--reps N] [--only start,next,nexthold,threads,threads50k,cond,cond10k,calls]
+    python3 bench/run.py [--reps N] [--only start,next,nexthold,threads,threads50k,cond,cond10k,condebpf,condebpf10k,calls]
 
 Builds bench/fixtures once (go build -gcflags='all=-N -l'), launches both
 debuggers in mode "exec" (build time is not measured), alternates them
@@ -37,7 +37,7 @@ from dap_tcp import TcpDapClient  # noqa: E402
 FIXTURES = os.path.join(HERE, "fixtures")
 RESULTS = os.path.join(HERE, "results")
 SCENARIOS = ["start", "next", "nexthold", "threads", "threads50k", "cond", "cond10k",
-             "calls"]
+             "condebpf", "condebpf10k", "calls"]
 DEBUGGERS = ["godap", "dlv"]
 
 T_REQ = 60.0        # an ordinary request
@@ -417,17 +417,24 @@ class Unsupported(Exception):
     pass
 
 
-def scen_cond(kind, cfg, rep, parked=0):
+def scen_cond(kind, cfg, rep, parked=0, ebpf=False):
     src = os.path.join(FIXTURES, "cond", "main.go")
     n = cfg.cond_parked_n if parked else cfg.cond_n
     cond = f"i == {n - 1}"
-    s, _, t0, bps = start_session(kind, cfg, f"cond{parked}", rep, cfg.bins["cond"],
-                                  [str(n), str(parked)], src,
-                                  [{"line": marker_line(src, "BENCH_COND"), "condition": cond}])
+    # condebpf: godap with the condition compiled to eBPF and run in the
+    # kernel (launch attribute ebpfConditions); Delve gets the same launch
+    # arguments (it has no such attribute: its figures are cond's again).
+    s, _, t0, bps = start_session(kind, cfg, f"cond{parked}{'ebpf' if ebpf else ''}", rep,
+                                  cfg.bins["cond"], [str(n), str(parked)], src,
+                                  [{"line": marker_line(src, "BENCH_COND"), "condition": cond}],
+                                  launch_extra={"ebpfConditions": True} if ebpf else None)
     try:
         if not bps or not bps[0].get("verified"):
             raise Unsupported(f"setBreakpoints answered verified:false "
                               f"({bps[0].get('message') if bps else 'no breakpoint'})")
+        if ebpf and kind == "godap" and "kernel" not in (bps[0].get("message") or ""):
+            raise Unsupported("the condition did not go to the kernel "
+                              f"(breakpoint message: {bps[0].get('message')!r})")
         deadline = time.monotonic() + T_COND
         # The loop ends in an exit if the condition never holds.
         while True:
@@ -505,6 +512,8 @@ RUNNERS = {"start": scen_start, "next": scen_next,
            "threads50k": lambda k, c, r: scen_threads(k, c, r, n=PARK_GOROUTINES_BIG),
            "cond": scen_cond,
            "cond10k": lambda k, c, r: scen_cond(k, c, r, parked=COND_PARKED),
+           "condebpf": lambda k, c, r: scen_cond(k, c, r, ebpf=True),
+           "condebpf10k": lambda k, c, r: scen_cond(k, c, r, parked=COND_PARKED, ebpf=True),
            "calls": scen_calls}
 
 NEXT_METRICS = [("next_median_ms", "next latency, median of nexts (ms)", "{:.1f}", True),
@@ -535,6 +544,8 @@ METRICS = {
     "threads50k": THREADS_METRICS,
     "cond": COND_METRICS,
     "cond10k": COND_METRICS,
+    "condebpf": COND_METRICS,
+    "condebpf10k": COND_METRICS,
     "calls": [("add_ms", "evaluate `call add(1, 2)`, median (ms)", "{:.2f}", True),
               ("string_ms", "evaluate `call t.String()`, median (ms)", "{:.2f}", True),
               ("counter_moved", "counter increments across all calls of a run", "{:g}", False)],
