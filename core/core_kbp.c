@@ -496,10 +496,16 @@ int live_kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 					  pg.v, pg.n, &o);
 		if (again >= 0)
 			close(again);
-		size_t ll = strlen(log);
-		const char *tail = ll > 300 ? log + ll - 300 : log;
-		gd_err_set(err, "bpf(BPF_PROG_LOAD): %s%s%s", strerror(e),
-			   tail[0] ? ": " : "", tail);
+		/* The verifier's last word is the line before its
+		 * "processed N insns" summary. */
+		char *sum = strstr(log, "\nprocessed ");
+		if (sum)
+			*sum = 0;
+		char *last = strrchr(log, '\n');
+		last = last ? last + 1 : log;
+		gd_log_debug(p->log, "core: the verifier refused: %s", log);
+		gd_err_set(err, "bpf(BPF_PROG_LOAD): %s%s%.160s", strerror(e),
+			   last[0] ? ": " : "", last);
 		goto out;
 	}
 	int newbp = !bp;

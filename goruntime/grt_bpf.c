@@ -824,11 +824,14 @@ int grt_bpf_cond(grt_target *t, const char *cond, uint64_t pc, void **out,
 	if (rc == 0) {
 		/* r0 = the result; the failed reads jump to r0 = 1. */
 		load_slot(&c, 0, 0);
-		size_t end = emit(&c, INS(BPF_JA | BPF_JMP, 0, 0, 0, 0));
-		for (size_t i = 0; i < c.ntrue; i++)
-			patch(&c, c.truejumps[i]);
-		emit(&c, INS(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1));
-		patch(&c, end);
+		if (c.ntrue) {
+			/* (the verifier refuses code nothing jumps to) */
+			size_t end = emit(&c, INS(BPF_JA | BPF_JMP, 0, 0, 0, 0));
+			for (size_t i = 0; i < c.ntrue; i++)
+				patch(&c, c.truejumps[i]);
+			emit(&c, INS(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1));
+			patch(&c, end);
+		}
 		if (c.oom)
 			rc = gd_err_set(why, "out of memory");
 	}

@@ -96,6 +96,12 @@ def run(godap, go_tc, ebpf):
         {"line": L("VISIT2"), "condition": "p != nil && p.v % 1000 == 999"},
         {"line": L("VISIT3"), "condition": "i >= 2996", "logMessage": "v {i} {name} {r}"},
     ], ebpf)
+    body = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+        {"line": L("VISIT"), "condition": COND},
+        {"line": L("VISIT2"), "condition": "p != nil && p.v % 1000 == 999"},
+        {"line": L("VISIT3"), "condition": "i >= 2996", "logMessage": "v {i} {name} {r}"},
+        {"line": L("REG"), "condition": "i == 2500 || i % 1000 == 10"}]})
+    bps = body["breakpoints"]
     assert all(b["verified"] for b in bps), bps
     msgs = [b.get("message") for b in bps]
     stops = []
@@ -107,7 +113,8 @@ def run(godap, go_tc, ebpf):
         assert body["reason"] == "breakpoint", body
         tid = body["threadId"]
         i, line = evaluate(c, tid, "i")
-        vals = tuple(evaluate(c, tid, e)[0] for e in ("small", "u", "flag", "name", "p == nil", "total"))
+        vals = tuple(evaluate(c, tid, e)[0] for e in (
+            ("small", "u", "flag", "name", "p == nil", "total") if line != L("REG") else ("sink",)))
         stops.append((line, int(i)) + vals)
         c.request_ok("continue", {"threadId": tid})
     assert wait_exited(c) == 0
@@ -125,17 +132,17 @@ def test_ebpf_conditions_same_results_as_godap(godap, go_tc):
     msgs_k, stops_k, logs_k, out_k = run(godap, go_tc, True)
     msgs_p, stops_p, logs_p, out_p = run(godap, go_tc, False)
     # Which path each breakpoint takes, said in the breakpoint.
-    assert msgs_k[0] == KERNEL and msgs_k[2] == KERNEL, msgs_k
+    assert msgs_k[0] == KERNEL and msgs_k[2] == KERNEL and msgs_k[3] == KERNEL, msgs_k
     assert msgs_k[1].startswith("condition evaluated by godap (not in the kernel: "), msgs_k
-    assert msgs_p == [None, None, None], msgs_p
+    assert msgs_p == [None, None, None, None], msgs_p
     want = sorted([(L("VISIT"), i) for i in expected_stops()] +
-                  [(L("VISIT2"), 999)], key=lambda s: (s[1], s[0]))
+                  [(L("VISIT2"), 999)] + [(L("REG"), i) for i in (10, 1010, 2010, 2500)], key=lambda s: (s[1], s[0]))
     assert [s[:2] for s in stops_k] == want, stops_k
     assert stops_k == stops_p
     assert logs_k == [f"v {i} \"{['abc', 'abcd', 'xyzzy', ''][i % 4]}\" {2 * i + (i if i % 3 == 0 else 0)}\n"
                       for i in range(2996, 3000)], logs_k
     assert logs_k == logs_p
-    assert "hits 3000 sum 10495500 total 4498500\n" in out_k
+    assert "hits 3000 sum 10495500 total 4498500 sink 4498500\n" in out_k
     assert out_k == out_p
 
 
@@ -163,7 +170,7 @@ def test_ebpf_fallback_says_why_and_still_works(godap, go_tc):
         c.request_ok("continue", {"threadId": tid})
     assert [s[0] for s in seen] == ["2997", "2998"], seen
     assert wait_exited(c) == 0
-    assert "hits 3000 sum 10495500 total 4498500\n" in c.output_text("stdout")
+    assert "hits 3000 sum 10495500 total 4498500 sink 4498500\n" in c.output_text("stdout")
     disconnect(c)
 
 
