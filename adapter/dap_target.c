@@ -305,6 +305,12 @@ static void send_stopped(dap_session *s, const dbg_event *ev)
 			cJSON_AddItemToArray(ids, cJSON_CreateNumber(ev->bp_ids[i]));
 	}
 	dap_event(s, "stopped", b);
+	/* godap's CPU time so far, every thread counted, also those that have
+	 * ended (bench/bigstart.py reads it: /proc only shows live ones). */
+	struct timespec cpu;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu) == 0)
+		gd_log_info(s->log, "stopped: process CPU %.1f ms",
+			    (double)cpu.tv_sec * 1000 + (double)cpu.tv_nsec / 1e6);
 }
 
 /* Logpoint text says where it came from. */
