@@ -301,6 +301,7 @@ static int runtime_fatal_signal(grt_target *t, pid_t tid, gd_buf *b)
 	grt_frame *fs;
 	size_t n;
 	int complete;
+	/* best effort: no readable stack: no signal frame to report (1). */
 	if (grt_stack(t, 0, tid, 256, &fs, &n, &complete, NULL) < 0)
 		return 1;
 	uint64_t frame = 0;
@@ -313,6 +314,8 @@ static int runtime_fatal_signal(grt_target *t, pid_t tid, gd_buf *b)
 		uint64_t addr;
 	} si;
 	uint64_t pc;
+	/* best effort: a signal frame that cannot be read: no signal to
+	 * report (1), the caller says less. */
 	if (!frame ||
 	    core_read(t->proc, frame + SIGFRAME_SIGINFO, &si, sizeof(si), NULL) < 0 ||
 	    grt__read_u64(t, frame + SIGFRAME_RIP, &pc, NULL) < 0 ||
@@ -322,6 +325,8 @@ static int runtime_fatal_signal(grt_target *t, pid_t tid, gd_buf *b)
 	struct user_regs_struct r;
 	uint64_t g = 0, m = 0, mid = 0, curg = 0;
 	uint8_t incgo = 0;
+	/* best effort: as above: an M that cannot be read gives no signal
+	 * line. */
 	if (core_regs(t->proc, tid, &r, NULL) < 0 || r.fs_base < 8 ||
 	    grt__read_u64(t, r.fs_base - 8, &g, NULL) < 0 || !g ||
 	    grt__read_u64(t, g + t->L.g_m, &m, NULL) < 0 || !m ||
