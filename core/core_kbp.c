@@ -535,6 +535,8 @@ out:
 static int ran_once(core_live *p, const kbp_value *v, uint64_t rip)
 {
 	uint8_t code[16];
+	/* best effort: a yes/no question: code that cannot be read or
+	 * planned is "not run once". */
 	if (live_read_text(p, v->addr, code, sizeof(code), NULL) < 0)
 		return 0;
 	kbp_undo u;
@@ -549,6 +551,7 @@ static int ran_once(core_live *p, const kbp_value *v, uint64_t rip)
 		return rip == u.next || rip == u.target;
 	default: {
 		uint64_t ret = 0;
+		/* best effort: as above. */
 		return live_read(p, v->regs[19], &ret, 8, NULL) == 0 && rip == ret;
 	}
 	}
@@ -623,6 +626,9 @@ void core__kbp_detach_all(core_live *p)
 		if (!p->bps[i].kprog)
 			continue;
 		any = 1;
+		/* best effort: detaching goes on for every breakpoint; one
+		 * whose uprobe cannot be taken out goes with the program's
+		 * file descriptors at release. */
 		core__kbp_attach(p, &p->bps[i], 0, NULL);
 	}
 	if (!any || p->kbp_map <= 0)
@@ -654,6 +660,9 @@ void core__kbp_detach_all(core_live *p)
 				core_stop ignored;
 				struct user_regs_struct r;
 				if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) == 0 &&
+				    /* ignored: a SIGTRAP that
+				     * is not ours leaves the registers as
+				     * they are. */
 				    core__kbp_trap(p, t, r.rip, &ignored, NULL) == 1)
 					ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs);
 				t->regs_valid = 0;
