@@ -942,7 +942,7 @@ static int read_file(const char *path, gd_buf *out, gd_err *err)
 		}
 	if (rc == 0 && ferror(f))
 		rc = gd_err_sys(err, "cannot read envFile %s", path);
-	fclose(f);
+	(void)fclose(f); /* read only: nothing to lose */
 	return rc;
 }
 

@@ -3,6 +3,8 @@
  * command runs as a child in its own process group, watched from the
  * session's poll loop (see dap_build.h). */
 #include "dap_internal.h"
+#include "../common/gd_time.h"
+#include "../common/gd_fd.h"
 #include "../common/gd_buf.h"
 #include "dap_build.h"
 #include "dap_child.h"
@@ -32,15 +34,12 @@ struct dap_build {
 	char *binary;     /* the file go writes */
 	char *what;       /* the program as the user named it */
 	char progress_id[32]; /* "" when the client gets no progress */
-	struct timespec t0, last_tick;
+	int64_t t0, last_tick; /* gd_now_ms() */
 };
 
-static long ms_since(const struct timespec *t)
+static long ms_since(int64_t t)
 {
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long)(now.tv_sec - t->tv_sec) * 1000 +
-	       (now.tv_nsec - t->tv_nsec) / 1000000;
+	return (long)(gd_now_ms() - t);
 }
 
 char **dap_env_merged(const dap_args_launch *c)
@@ -120,7 +119,7 @@ static void build_free(dap_build *b)
 	if (!b)
 		return;
 	if (b->fd >= 0)
-		close(b->fd);
+		gd_close(b->fd);
 	gd_buf_free(&b->text);
 	free(b->tmpdir);
 	free(b->binary);
@@ -234,7 +233,7 @@ int dap_build_start(dap_session *s, char *const envp[], gd_err *err)
 	gd_log_info(s->log, "building %s in %s", target, dir);
 	if (gd_spawn(&o, &b->pid, err) < 0)
 		goto done;
-	close(pfd[1]);
+	gd_close(pfd[1]);
 	pfd[1] = -1;
 	b->fd = pfd[0];
 	pfd[0] = -1;
@@ -242,7 +241,7 @@ int dap_build_start(dap_session *s, char *const envp[], gd_err *err)
 		gd_err_sys(err, "fcntl");
 		goto done;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &b->t0);
+	b->t0 = gd_now_ms();
 	b->last_tick = b->t0;
 
 	char *msg = NULL;
@@ -275,7 +274,7 @@ done:
 	}
 	for (int i = 0; i < 2; i++)
 		if (pfd[i] >= 0)
-			close(pfd[i]);
+			gd_close(pfd[i]);
 	free(env);
 	free(gotmp);
 	free(argv);
@@ -294,7 +293,7 @@ int dap_build_timeout(const dap_session *s)
 {
 	if (!s->build || !s->build->progress_id[0])
 		return -1;
-	long left = BUILD_TICK_MS - ms_since(&s->build->last_tick);
+	long left = BUILD_TICK_MS - ms_since(s->build->last_tick);
 	return left < 0 ? 0 : (int)left;
 }
 
@@ -304,13 +303,15 @@ static void read_output(dap_build *b)
 	while (b->fd >= 0) {
 		ssize_t n = read(b->fd, buf, sizeof(buf));
 		if (n > 0) {
-			gd_buf_append(&b->text, buf, (size_t)n);
+			/* the output is only shown when the build fails: out
+			 * of memory, it is shown shorter */
+			(void)gd_buf_append(&b->text, buf, (size_t)n);
 			continue;
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n == 0) {
-			close(b->fd);
+			gd_close(b->fd);
 			b->fd = -1;
 		}
 		break; /* EOF or EAGAIN */
@@ -333,10 +334,10 @@ void dap_build_poll(dap_session *s)
 	}
 	if (!b->reaped) {
 		if (b->progress_id[0] && dap_build_timeout(s) == 0) {
-			clock_gettime(CLOCK_MONOTONIC, &b->last_tick);
+			b->last_tick = gd_now_ms();
 			char msg[64];
 			snprintf(msg, sizeof(msg), "%ld s",
-				 ms_since(&b->t0) / 1000);
+				 ms_since(b->t0) / 1000);
 			cJSON *e = cJSON_CreateObject();
 			cJSON_AddStringToObject(e, "progressId", b->progress_id);
 			cJSON_AddStringToObject(e, "message", msg);
@@ -352,14 +353,14 @@ void dap_build_poll(dap_session *s)
 	s->build = NULL;
 	int ok = WIFEXITED(b->status) && WEXITSTATUS(b->status) == 0;
 	gd_log_info(s->log, "build of %s %s after %ld ms", b->what,
-		    ok ? "done" : "failed", ms_since(&b->t0));
+		    ok ? "done" : "failed", ms_since(b->t0));
 	progress_end(s, b, ok ? "done" : "failed");
 	gd_err err = GD_ERR_INIT;
 	if (ok) {
 		char *bin = b->binary, *dir = b->tmpdir;
 		b->binary = b->tmpdir = NULL;
 		build_free(b);
-		dap_launch_built(s, bin, dir, NULL);
+		dap_launch_built(s, bin, dir, &err); /* err unused: it worked */
 		return;
 	}
 	gd_err_set(&err, "build of '%s' failed:\n%s", b->what,

@@ -15,7 +15,7 @@ void dap_child_kill_group(pid_t pid, int reaped)
 	if (pid <= 0)
 		return;
 	/* ESRCH: the group is empty already; nothing else can fail here. */
-	kill(-pid, SIGKILL);
+	(void)kill(-pid, SIGKILL);
 	if (reaped)
 		return;
 	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)

@@ -53,6 +53,8 @@ static void free_strv(char **v, size_t n)
 	free(v);
 }
 
+/* The gd_buf appends of the console's listings fail only out of memory:
+ * the listing is then cut short, which is all that can be done. */
 static void config_list(dap_session *s, gd_buf *b)
 {
 	const dap_args_launch *c = &s->cfg;
@@ -331,7 +333,8 @@ static int goroutines(dap_session *s, const char *filters, gd_buf *out,
 			gd_buf_printf(out, "%s Goroutine %llu - User: ",
 				      g->goid == dbg_current_goid(s->dbg) ? "*" : " ",
 				      (unsigned long long)g->goid);
-			grt_goroutine_loc(rt, g, GRT_LOC_USER, out);
+			/* -1: the stack cannot be read; the line then says "?:0 ?" */
+			(void)grt_goroutine_loc(rt, g, GRT_LOC_USER, out);
 			const char *why = g->status == GRT_GWAITING
 						  ? grt_waitreason(rt, g->waitreason) : NULL;
 			if (why)

@@ -1,5 +1,6 @@
-/* The one table of DAP error ids (body.error.id of a failed response) and
- * of which failures are shown to the user.  The numbers are Delve's
+/* The DAP error ids (body.error.id of a failed response) and which
+ * failures are shown to the user; which request fails with which id is
+ * said in the request table (dap_handlers.c).  The numbers are Delve's
  * (service/dap/error_ids.go) where Delve has the kind, so clients and
  * users of both see the same ids; godap's own kinds fill the gaps.
  *

@@ -90,7 +90,8 @@ static void begin_header(dap_framing *fr)
 	fr->cl = 0;
 }
 
-/* Printable excerpt of outside bytes for an error message. */
+/* Printable excerpt of outside bytes for an error message (out of
+ * memory, the appends fail and the excerpt is shorter: still a message). */
 static const char *excerpt(gd_buf *b, const char *p, size_t n)
 {
 	const size_t max = 40;

@@ -14,6 +14,8 @@ enum {
 	NEEDS_TARGET = 2, /* a loaded program: "<cmd>: no program is loaded" */
 	LENIENT = 4,      /* arguments that do not parse: run with the
 			   * defaults (disconnect must always end) */
+	BUSY = 8,         /* fails with DAP_ERR_RUNNING while the program
+			   * runs (it is about a stopped program) */
 };
 
 struct dap_handler {
@@ -30,73 +32,86 @@ struct dap_handler {
 	int (*early)(dap_session *s, const cJSON *req);
 	void (*run)(dap_session *s, const cJSON *req, void *a);
 	int needs;
+	int err_id; /* DAP_ERR_* of its failures (dap_errors.h) */
 };
 
-/* The requests: TYPED(command, handler, argument struct, early, needs)
- * for dap_h_<handler>(s, req, struct *) with the arguments parsed by
- * dap_args_<handler>_type; NONE(command, handler, early, needs) for
- * dap_h_<handler>(s, req) with no arguments.  restart is apart (how its
- * arguments parse depends on the session). */
+/* The requests: TYPED(command, handler, argument struct, early, needs,
+ * error id) for dap_h_<handler>(s, req, struct *) with the arguments
+ * parsed by dap_args_<handler>_type; NONE(command, handler, early, needs,
+ * error id) for dap_h_<handler>(s, req) with no arguments.  restart is
+ * apart (how its arguments parse depends on the session). */
 #define REQUESTS(TYPED, NONE)                                                  \
-	TYPED("initialize", initialize, dap_args_initialize, NULL, 0)          \
-	TYPED("launch", launch, dap_args_launch, busy, 0)                      \
-	TYPED("attach", attach, dap_args_launch, attach_early, 0)              \
-	NONE("configurationDone", configuration_done, NULL, 0)                 \
+	TYPED("initialize", initialize, dap_args_initialize,                   \
+	      NULL, 0, DAP_ERR_INITIALIZE)                                     \
+	TYPED("launch", launch, dap_args_launch, busy, 0, DAP_ERR_LAUNCH)      \
+	TYPED("attach", attach, dap_args_launch,                               \
+	      attach_early, 0, DAP_ERR_ATTACH)                                 \
+	NONE("configurationDone", configuration_done, NULL, 0, DAP_ERR_LAUNCH) \
 	TYPED("setBreakpoints", set_breakpoints, dap_args_set_breakpoints,     \
-	      NULL, 0)                                                         \
+	      NULL, 0, DAP_ERR_BREAKPOINTS)                                    \
 	TYPED("setExceptionBreakpoints", set_exception_breakpoints,            \
 	      dap_args_set_exception_breakpoints,                              \
-	      NULL, 0)                                                         \
-	NONE("threads", threads, NULL, 0)                                      \
+	      NULL, 0, DAP_ERR_BREAKPOINTS)                                    \
+	NONE("threads", threads, NULL, 0, DAP_ERR_THREADS)                     \
 	TYPED("stackTrace", stack_trace, dap_args_stack_trace,                 \
-	      NULL, NEEDS_STOP)                                                \
-	TYPED("scopes", scopes, dap_args_scopes, NULL, NEEDS_STOP)             \
-	TYPED("variables", variables, dap_args_variables, NULL, NEEDS_STOP)    \
-	TYPED("evaluate", evaluate, dap_args_evaluate, NULL, 0)                \
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_STACK)                          \
+	TYPED("scopes", scopes, dap_args_scopes,                               \
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_SCOPES)                         \
+	TYPED("variables", variables, dap_args_variables,                      \
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_VARIABLES)                      \
+	TYPED("evaluate", evaluate, dap_args_evaluate,                         \
+	      NULL, BUSY, DAP_ERR_EVALUATE)                                    \
 	TYPED("setVariable", set_variable, dap_args_set_variable,              \
-	      NULL, NEEDS_STOP)                                                \
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_SET_VARIABLE)                   \
 	TYPED("setExpression", set_expression, dap_args_set_expression,        \
-	      NULL, NEEDS_STOP)                                                \
-	TYPED("continue", continue, dap_args_step, NULL, 0)                    \
-	TYPED("pause", pause, dap_args_step, NULL, 0)                          \
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_SET_VARIABLE)                   \
+	TYPED("continue", continue, dap_args_step, NULL, BUSY, DAP_ERR_RUN)    \
+	TYPED("pause", pause, dap_args_step, NULL, 0, DAP_ERR_PAUSE)           \
 	TYPED("exceptionInfo", exception_info, dap_args_exception_info,        \
-	      NULL, 0)                                                         \
+	      NULL, BUSY, DAP_ERR_EXCEPTION_INFO)                              \
 	TYPED("setFunctionBreakpoints", set_function_breakpoints,              \
 	      dap_args_set_function_breakpoints,                               \
-	      NULL, 0)                                                         \
+	      NULL, 0, DAP_ERR_BREAKPOINTS)                                    \
 	TYPED("setInstructionBreakpoints", set_instruction_breakpoints,        \
 	      dap_args_set_instruction_breakpoints,                            \
-	      NULL, 0)                                                         \
+	      NULL, 0, DAP_ERR_BREAKPOINTS)                                    \
 	TYPED("breakpointLocations", breakpoint_locations,                     \
 	      dap_args_breakpoint_locations,                                   \
-	      NULL, 0)                                                         \
+	      NULL, 0, DAP_ERR_BREAKPOINTS)                                    \
 	TYPED("dataBreakpointInfo", data_breakpoint_info,                      \
 	      dap_args_data_breakpoint_info,                                   \
-	      NULL, 0)                                                         \
+	      NULL, BUSY, DAP_ERR_DATA_BREAKPOINT)                             \
 	TYPED("setDataBreakpoints", set_data_breakpoints,                      \
 	      dap_args_set_data_breakpoints,                                   \
-	      NULL, NEEDS_TARGET)                                              \
-	TYPED("next", next, dap_args_step, NULL, NEEDS_STOP)                   \
-	TYPED("stepIn", step_in, dap_args_step, NULL, NEEDS_STOP)              \
-	TYPED("stepOut", step_out, dap_args_step, NULL, NEEDS_STOP)            \
+	      NULL, NEEDS_TARGET, DAP_ERR_DATA_BREAKPOINT)                     \
+	TYPED("next", next, dap_args_step,                                     \
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_RUN)                            \
+	TYPED("stepIn", step_in, dap_args_step,                                \
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_RUN)                            \
+	TYPED("stepOut", step_out, dap_args_step,                              \
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_RUN)                            \
 	TYPED("disassemble", disassemble, dap_args_disassemble,                \
-	      NULL, NEEDS_STOP)                                                \
+	      NULL, NEEDS_STOP, DAP_ERR_DISASSEMBLE)                           \
 	TYPED("readMemory", read_memory, dap_args_read_memory,                 \
-	      NULL, NEEDS_STOP)                                                \
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_READ_MEMORY)                    \
 	TYPED("writeMemory", write_memory, dap_args_write_memory,              \
-	      NULL, NEEDS_STOP)                                                \
-	NONE("loadedSources", loaded_sources, NULL, NEEDS_TARGET)              \
-	TYPED("source", source, dap_args_source, NULL, 0)                      \
-	NONE("modules", modules, NULL, NEEDS_TARGET)                           \
-	TYPED("completions", completions, dap_args_completions, NULL, 0)       \
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_WRITE_MEMORY)                   \
+	NONE("loadedSources", loaded_sources,                                  \
+	      NULL, NEEDS_TARGET, DAP_ERR_SOURCE)                              \
+	TYPED("source", source, dap_args_source, NULL, 0, DAP_ERR_SOURCE)      \
+	NONE("modules", modules, NULL, NEEDS_TARGET, DAP_ERR_SOURCE)           \
+	TYPED("completions", completions, dap_args_completions,                \
+	      NULL, BUSY, DAP_ERR_COMPLETIONS)                                 \
 	TYPED("stepInTargets", step_in_targets, dap_args_step_in_targets,      \
-	      NULL, NEEDS_STOP)                                                \
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_RUN)                            \
 	TYPED("gotoTargets", goto_targets, dap_args_goto_targets,              \
-	      NULL, NEEDS_STOP)                                                \
-	TYPED("goto", goto, dap_args_goto, NULL, NEEDS_STOP)                   \
-	TYPED("cancel", cancel, dap_args_cancel, NULL, 0)                      \
-	TYPED("disconnect", disconnect, dap_args_disconnect, NULL, LENIENT)    \
-	NONE("terminate", terminate, NULL, 0)
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_RUN)                            \
+	TYPED("goto", goto, dap_args_goto,                                     \
+	      NULL, NEEDS_STOP | BUSY, DAP_ERR_RUN)                            \
+	TYPED("cancel", cancel, dap_args_cancel, NULL, 0, DAP_ERR_INTERNAL)    \
+	TYPED("disconnect", disconnect, dap_args_disconnect,                   \
+	      NULL, LENIENT, DAP_ERR_DISCONNECT)                               \
+	NONE("terminate", terminate, NULL, 0, DAP_ERR_DISCONNECT)
 
 /* ---- what runs before the arguments are read ---- */
 
@@ -118,12 +133,12 @@ static int attach_early(dap_session *s, const cJSON *req)
 
 /* ---- the handlers' entry points, made from REQUESTS ---- */
 
-#define MAKE_TYPED(cmd, name, T, early_fn, needs_v)                            \
+#define MAKE_TYPED(cmd, name, T, early_fn, needs_v, id)                          \
 	static void run_##name(dap_session *s, const cJSON *req, void *a)      \
 	{                                                                      \
 		dap_h_##name(s, req, (T *)a);                                  \
 	}
-#define MAKE_NONE(cmd, name, early_fn, needs_v)                                \
+#define MAKE_NONE(cmd, name, early_fn, needs_v, id)                            \
 	static void run_##name(dap_session *s, const cJSON *req, void *a)      \
 	{                                                                      \
 		(void)a;                                                       \
@@ -163,16 +178,16 @@ static int restart_early(dap_session *s, const cJSON *req)
 	return 1;
 }
 
-#define ENTRY_TYPED(cmd, name, T, early_fn, needs_v)                           \
+#define ENTRY_TYPED(cmd, name, T, early_fn, needs_v, id)                       \
 	{cmd, &dap_args_##name##_type, NULL, NULL, 0, early_fn, run_##name,    \
-	 needs_v},
-#define ENTRY_NONE(cmd, name, early_fn, needs_v)                               \
-	{cmd, NULL, NULL, NULL, 0, early_fn, run_##name, needs_v},
+	 needs_v, id},
+#define ENTRY_NONE(cmd, name, early_fn, needs_v, id)                           \
+	{cmd, NULL, NULL, NULL, 0, early_fn, run_##name, needs_v, id},
 
 static const dap_handler handlers[] = {
 	REQUESTS(ENTRY_TYPED, ENTRY_NONE)
 	{"restart", NULL, parse_restart, free_restart, sizeof(dap_args_restart),
-	 restart_early, run_restart, 0},
+	 restart_early, run_restart, 0, DAP_ERR_LAUNCH},
 };
 
 const dap_handler *dap_handler_find(const char *command)
@@ -232,4 +247,9 @@ void dap_handler_run(dap_session *s, const dap_handler *h, const cJSON *req,
 	else if (h->free)
 		h->free(a);
 	free(a);
+}
+
+int dap_handler_err_id(const dap_handler *h, int running)
+{
+	return running && (h->needs & BUSY) ? DAP_ERR_RUNNING : h->err_id;
 }

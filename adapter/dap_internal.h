@@ -371,5 +371,8 @@ const dap_handler *dap_handler_find(const char *command);
  * checked, then its handler. */
 void dap_handler_run(dap_session *s, const dap_handler *h, const cJSON *req,
 		     const cJSON *args);
+/* The DAP_ERR_* of h's failures (dap_errors.h): DAP_ERR_RUNNING for a
+ * request about a stopped program while it runs. */
+int dap_handler_err_id(const dap_handler *h, int running);
 
 #endif

@@ -1,4 +1,5 @@
 #include "dap_launcher.h"
+#include "../common/gd_fd.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -26,15 +27,16 @@ static int run_and_report(int fd, char **argv)
 		return 1;
 	}
 	if (pid == 0) {
-		close(fd);
+		gd_close(fd);
 		execvp(argv[0], argv);
 		fprintf(stderr, "godap: cannot run %s: %s\n", argv[0],
 			strerror(errno));
 		_exit(127);
 	}
-	/* Ctrl-C in the terminal is for the program, as with system(). */
-	signal(SIGINT, SIG_IGN);
-	signal(SIGQUIT, SIG_IGN);
+	/* Ctrl-C in the terminal is for the program, as with system();
+	 * cannot fail for these signals. */
+	(void)signal(SIGINT, SIG_IGN);
+	(void)signal(SIGQUIT, SIG_IGN);
 	int32_t v = (int32_t)pid;
 	if (write(fd, &v, sizeof(v)) != (ssize_t)sizeof(v))
 		fprintf(stderr, "godap: the debugger went away\n");

@@ -4,6 +4,7 @@
  * loopback the peer's socket is ours to see in /proc/net/tcp, with its
  * owner's uid (Delve's --only-same-user does the same). */
 #include "dap_listen.h"
+#include "../common/gd_fd.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -57,8 +58,10 @@ int dap_listen_tcp_uid(const char *procdir, const struct sockaddr *local,
 {
 	/* The peer's socket has our remote end as its local address. */
 	char want_l[64], want_r[64];
-	proc_addr(remote, want_l, sizeof(want_l));
-	proc_addr(local, want_r, sizeof(want_r));
+	/* the length is not needed: the text (37 characters at most)
+	 * always fits */
+	(void)proc_addr(remote, want_l, sizeof(want_l));
+	(void)proc_addr(local, want_r, sizeof(want_r));
 	char *path = NULL;
 	if (asprintf(&path, "%s/%s", procdir,
 		     remote->sa_family == AF_INET ? "tcp" : "tcp6") < 0)
@@ -89,7 +92,7 @@ int dap_listen_tcp_uid(const char *procdir, const struct sockaddr *local,
 		rc = 0;
 	}
 	free(line);
-	fclose(f);
+	(void)fclose(f); /* read only: nothing to lose */
 	return rc;
 }
 
@@ -163,7 +166,7 @@ static int listen_unix(const char *path)
 	if (brc < 0 || listen(fd, 4) < 0) {
 		fprintf(stderr, "godap: cannot listen on unix:%s: %s\n", path,
 			strerror(brc < 0 ? berr : errno));
-		close(fd);
+		gd_close(fd);
 		return -1;
 	}
 	return fd;
@@ -219,7 +222,7 @@ static int listen_tcp(const dap_listen_opts *o, int *loopback)
 	int one = 1;
 	if (fd >= 0 &&
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
-		close(fd);
+		gd_close(fd);
 		fd = -1;
 	}
 	if (fd < 0 || bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 ||
@@ -227,7 +230,7 @@ static int listen_tcp(const dap_listen_opts *o, int *loopback)
 		fprintf(stderr, "godap: cannot listen on %s: %s\n", o->spec,
 			strerror(errno));
 		if (fd >= 0)
-			close(fd);
+			gd_close(fd);
 		freeaddrinfo(ai);
 		return -1;
 	}
@@ -272,7 +275,7 @@ int dap_listen_open(const dap_listen_opts *o, dap_listener *l, gd_log *log)
 	if (l->fd < 0)
 		return -1;
 	if (l->is_unix && !(l->unix_path = strdup(o->spec + 5))) {
-		close(l->fd);
+		gd_close(l->fd);
 		l->fd = -1;
 		return -1;
 	}
@@ -290,7 +293,7 @@ int dap_listen_try(dap_listener *l, gd_log *log)
 	}
 	if (peer_ok(cfd, l->is_unix, l->loopback, log))
 		return cfd;
-	close(cfd);
+	gd_close(cfd);
 	return -1;
 }
 
@@ -300,8 +303,10 @@ int dap_listen_try(dap_listener *l, gd_log *log)
 static void die_of(dap_listener *l, int sig, const sigset_t *old)
 {
 	dap_listen_close(l);
-	signal(sig, SIG_DFL);
-	sigprocmask(SIG_SETMASK, old, NULL);
+	/* cannot fail (valid signal, valid mask); _exit below if the
+	 * signal does not end us */
+	(void)signal(sig, SIG_DFL);
+	(void)sigprocmask(SIG_SETMASK, old, NULL);
 	raise(sig);
 	_exit(128 + sig);
 }
@@ -340,22 +345,24 @@ int dap_listen_next(dap_listener *l, gd_log *log)
 		}
 		if (peer_ok(cfd, l->is_unix, l->loopback, log))
 			break;
-		close(cfd);
+		gd_close(cfd);
 		cfd = -1;
 	}
 	if (sfd >= 0)
-		close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+		gd_close(sfd);
+	/* cannot fail: the mask sigprocmask gave us back */
+	(void)sigprocmask(SIG_SETMASK, &old, NULL);
 	return cfd;
 }
 
 void dap_listen_close(dap_listener *l)
 {
 	if (l->fd >= 0)
-		close(l->fd);
+		gd_close(l->fd);
 	l->fd = -1;
+	/* best effort at the end: the file may be gone already */
 	if (l->unix_path)
-		unlink(l->unix_path);
+		(void)unlink(l->unix_path);
 	free(l->unix_path);
 	l->unix_path = NULL;
 }

@@ -1,6 +1,7 @@
 /* --accept-multiclient: the client leaves, the program stays (see
  * dap_multiclient.h). */
 #include "dap_multiclient.h"
+#include "../common/gd_fd.h"
 #include "dap_internal.h"
 #include "dap_listen.h"
 
@@ -39,9 +40,9 @@ int dap_mc_client_gone(dap_session *s, int suspend)
 		}
 	}
 	if (s->in_fd >= 0)
-		close(s->in_fd);
+		gd_close(s->in_fd);
 	if (s->out_fd >= 0 && s->out_fd != s->in_fd)
-		close(s->out_fd);
+		gd_close(s->out_fd);
 	s->in_fd = s->out_fd = -1;
 	dap_handles_reset(s);
 	gd_err err = GD_ERR_INIT;

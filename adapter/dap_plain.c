@@ -3,6 +3,8 @@
  * reach the client as in a debug session.  Breakpoints are accepted and
  * never stop (nothing is inserted). */
 #include "dap_internal.h"
+#include "../common/gd_time.h"
+#include "../common/gd_fd.h"
 #include "dap_build.h"
 #include "dap_child.h"
 
@@ -64,9 +66,9 @@ int dap_plain_start(dap_session *s, const char *binary, char *tmpdir,
 out:
 	for (int i = 0; i < 2; i++) {
 		if (op[i] >= 0)
-			close(op[i]);
+			gd_close(op[i]);
 		if (ep[i] >= 0)
-			close(ep[i]);
+			gd_close(ep[i]);
 	}
 	free(argv);
 	dap_env_free(env);
@@ -78,7 +80,7 @@ int dap_plain_start_remote(dap_session *s, pid_t pid, int status_fd,
 {
 	dap_plain *p = calloc(1, sizeof(*p));
 	if (!p) {
-		close(status_fd);
+		gd_close(status_fd);
 		free(tmpdir);
 		return gd_err_set(err, "out of memory");
 	}
@@ -106,16 +108,9 @@ static int remote_status(dap_plain *p, int *st)
 		return 0;
 	/* A short read or end of file: the launcher died without a word. */
 	*st = n == (ssize_t)sizeof(v) ? (int)v : 0;
-	close(p->status_fd);
+	gd_close(p->status_fd);
 	p->status_fd = -1;
 	return 1;
-}
-
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* A child of the program may hold the pipes and write for ever: the last
@@ -130,27 +125,27 @@ static void drain(dap_session *s, int i, int final)
 	int *fd = i ? &p->err_fd : &p->out_fd;
 	const char *category = i ? "stderr" : "stdout";
 	char buf[65536];
-	int64_t deadline = mono_ms() + FINAL_DRAIN_MS;
+	int64_t deadline = gd_now_ms() + FINAL_DRAIN_MS;
 	for (int reads = 0; *fd >= 0;) {
 		ssize_t n = read(*fd, buf, sizeof(buf));
 		if (n > 0) {
 			dap_output_program(s, category, p->carry[i],
 					   &p->ncarry[i], buf, (size_t)n, 0);
-			if (final ? mono_ms() >= deadline : ++reads >= MAX_READS)
+			if (final ? gd_now_ms() >= deadline : ++reads >= MAX_READS)
 				break;
 			continue;
 		}
 		if (n == 0) {
 			dap_output_program(s, category, p->carry[i],
 					   &p->ncarry[i], NULL, 0, 1);
-			close(*fd);
+			gd_close(*fd);
 			*fd = -1;
 			break;
 		}
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN && final) {
-			int64_t left = deadline - mono_ms();
+			int64_t left = deadline - gd_now_ms();
 			struct pollfd pf = {*fd, POLLIN, 0};
 			if (left > 0 && poll(&pf, 1, (int)left) > 0)
 				continue;
@@ -204,7 +199,8 @@ void dap_plain_signal(dap_session *s, int sig)
 		return;
 	/* Ours leads its process group; the terminal's is in the
 	 * terminal's group with its launcher. */
-	kill(p->status_fd >= 0 ? p->pid : -p->pid, sig);
+	/* ESRCH only: it has ended, which its reaping reports */
+	(void)kill(p->status_fd >= 0 ? p->pid : -p->pid, sig);
 }
 
 void dap_plain_end(dap_session *s, int detach)
@@ -214,15 +210,16 @@ void dap_plain_end(dap_session *s, int detach)
 		return;
 	s->plain = NULL;
 	if (!p->reaped && !detach && p->status_fd >= 0)
-		kill(p->pid, SIGKILL); /* its launcher reaps it */
+		(void)kill(p->pid, SIGKILL); /* its launcher reaps it; ESRCH:
+					      * gone already */
 	else if (!p->reaped && !detach)
 		dap_child_kill_group(p->pid, 0);
 	if (p->status_fd >= 0)
-		close(p->status_fd);
+		gd_close(p->status_fd);
 	if (p->out_fd >= 0)
-		close(p->out_fd);
+		gd_close(p->out_fd);
 	if (p->err_fd >= 0)
-		close(p->err_fd);
+		gd_close(p->err_fd);
 	gd_err err = GD_ERR_INIT;
 	/* A detached program may still run from the binary: unlinking it
 	 * is harmless to a running process. */

@@ -1,4 +1,5 @@
 #include "dap_internal.h"
+#include "../common/gd_fd.h"
 #include "dap_build.h"
 #include "dap_utf8.h"
 #include "dap_salvage.h"
@@ -51,8 +52,10 @@ static void wait_child(void *ctx, int timeout_ms)
 	/* EINTR or a poll failure: the caller looks at the child anyway. */
 	if (poll(pf, (nfds_t)nf, timeout_ms) > 0) {
 		/* Requests wait for the call, except an interrupt. */
+		/* -1: the client is gone; s->done says so, and
+		 * call_interrupted ends the call */
 		if (pf[1].revents)
-			dap_session_take_input(s);
+			(void)dap_session_take_input(s);
 		drain_sigfd(s);
 		dap_target_drain_output(s, 0);
 	}
@@ -137,9 +140,9 @@ void dap_session_free(dap_session *s)
 	free(s->inq);
 	dap_framing_free(s->fr);
 	if (s->sigfd >= 0)
-		close(s->sigfd);
+		gd_close(s->sigfd);
 	if (s->termfd >= 0)
-		close(s->termfd);
+		gd_close(s->termfd);
 	free(s);
 }
 
@@ -570,8 +573,9 @@ int dap_cancel_requested(dap_session *s, const cJSON *req)
 		return 0;
 	int seq = (int)sq->valuedouble;
 	struct pollfd pf = {s->in_fd, POLLIN, 0};
+	/* -1: the client is gone (s->done): no cancel to find then */
 	if (poll(&pf, 1, 0) > 0 && (pf.revents & POLLIN))
-		dap_session_take_input(s);
+		(void)dap_session_take_input(s);
 	for (size_t i = 0; i < s->ninq; i++)
 		if (s->inq[i].cancel_of == seq)
 			return 1;

@@ -1,6 +1,8 @@
 /* The program as the session sees it: build, launch or attach through the
  * debugger, output pipes, and the debugger's events as DAP events. */
 #include "dap_internal.h"
+#include "../common/gd_time.h"
+#include "../common/gd_fd.h"
 #include "dap_build.h"
 #include "dap_child.h"
 
@@ -130,12 +132,12 @@ static int target_start(dap_session *s, char *built, char *tmpdir,
 out:
 	for (int i = 0; i < 2; i++) {
 		if (opipe[i] >= 0)
-			close(opipe[i]);
+			gd_close(opipe[i]);
 		if (epipe[i] >= 0)
-			close(epipe[i]);
+			gd_close(epipe[i]);
 	}
 	if (devnull >= 0)
-		close(devnull);
+		gd_close(devnull);
 	free(argv);
 	dap_env_free(env);
 	return rc;
@@ -165,13 +167,6 @@ int dap_target_attach(dap_session *s, gd_err *err)
 /* Reads what the program wrote.  final: the program is gone, so read until
  * end of file, but never wait long (a child of the program may hold the
  * pipe open). */
-static int64_t mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The pipes are shared with whatever the program started: a child may keep
  * them open and keep writing long after the program exited.  So no read
  * loop waits for their end: the last drain before `exited` takes what is
@@ -188,7 +183,7 @@ static void close_output(dap_session *s, dap_target *t, int i)
 		return;
 	dap_output_program(s, i ? "stderr" : "stdout", t->carry[i],
 			   &t->ncarry[i], NULL, 0, 1);
-	close(*fd);
+	gd_close(*fd);
 	*fd = -1;
 }
 
@@ -197,7 +192,7 @@ void dap_target_drain_output(dap_session *s, int final)
 	dap_target *t = s->tgt;
 	if (!t)
 		return;
-	int64_t now = mono_ms();
+	int64_t now = gd_now_ms();
 	if (!final && t->exit_ms && now - t->exit_ms > OUTPUT_AFTER_EXIT_MS) {
 		gd_log_info(s->log, "the program's output pipes are still open "
 			    "%d ms after its exit (a child holds them): closed",
@@ -218,7 +213,7 @@ void dap_target_drain_output(dap_session *s, int final)
 						   &t->ncarry[i], buf, (size_t)n, 0);
 				if (++reads >= MAX_READS && !final)
 					break;
-				if (final && mono_ms() >= deadline)
+				if (final && gd_now_ms() >= deadline)
 					break;
 				continue;
 			}
@@ -229,7 +224,7 @@ void dap_target_drain_output(dap_session *s, int final)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN && final) {
-				int64_t left = deadline - mono_ms();
+				int64_t left = deadline - gd_now_ms();
 				struct pollfd pf = {*fds[i], POLLIN, 0};
 				if (left > 0 && poll(&pf, 1, (int)left) > 0)
 					continue;
@@ -248,7 +243,7 @@ static void send_exit(dap_session *s, int code, int sig)
 	s->exited_sent = 1;
 	dap_target_drain_output(s, 1);
 	if (s->tgt)
-		s->tgt->exit_ms = mono_ms();
+		s->tgt->exit_ms = gd_now_ms();
 	if (sig) {
 		char *msg = NULL;
 		if (asprintf(&msg, "The program was killed by signal SIG%s (%d).\n",
@@ -310,6 +305,12 @@ static void send_stopped(dap_session *s, const dbg_event *ev)
 			cJSON_AddItemToArray(ids, cJSON_CreateNumber(ev->bp_ids[i]));
 	}
 	dap_event(s, "stopped", b);
+	/* godap's CPU time so far, every thread counted, also those that have
+	 * ended (bench/bigstart.py reads it: /proc only shows live ones). */
+	struct timespec cpu;
+	if (clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu) == 0)
+		gd_log_info(s->log, "stopped: process CPU %.1f ms",
+			    (double)cpu.tv_sec * 1000 + (double)cpu.tv_nsec / 1e6);
 }
 
 /* Logpoint text says where it came from. */
@@ -351,8 +352,10 @@ static void drop_build_dir(dap_session *s)
 	dap_target *t = s->tgt;
 	if (!t || !t->tmp_dir)
 		return;
-	if (dap_rmtree(t->tmp_dir, NULL) < 0) {
-		gd_log_info(s->log, "cannot remove %s", t->tmp_dir);
+	gd_err err = GD_ERR_INIT;
+	if (dap_rmtree(t->tmp_dir, &err) < 0) {
+		gd_log_info(s->log, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
 		return; /* tried again at the end */
 	}
 	free(t->tmp_dir);
@@ -406,13 +409,17 @@ void dap_target_end(dap_session *s, int kill)
 	if (!t)
 		return;
 	if (t->out_fd >= 0)
-		close(t->out_fd);
+		gd_close(t->out_fd);
 	if (t->err_fd >= 0)
-		close(t->err_fd);
+		gd_close(t->err_fd);
 	/* The built binary is inside tmp_dir unless 'output' put it
 	 * elsewhere, where it stays. */
-	if (t->tmp_dir && dap_rmtree(t->tmp_dir, NULL) < 0)
-		gd_log_info(s->log, "cannot remove %s", t->tmp_dir);
+	gd_err err = GD_ERR_INIT;
+	if (t->tmp_dir && dap_rmtree(t->tmp_dir, &err) < 0) {
+		/* nothing more to do at the end: said in the log */
+		gd_log_info(s->log, "%s", gd_err_msg(&err));
+		gd_err_clear(&err);
+	}
 	free(t->tmp_binary);
 	free(t->tmp_dir);
 	free(t);

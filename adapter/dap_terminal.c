@@ -5,6 +5,8 @@
  * godap has seized it, then execs the program: traced from its first
  * instruction, with the terminal's stdin/stdout/stderr. */
 #include "dap_internal.h"
+#include "../common/gd_time.h"
+#include "../common/gd_fd.h"
 #include "dap_child.h"
 #include "dap_launcher.h"
 
@@ -35,18 +37,11 @@ struct dap_term {
 	long long connect_by; /* CLOCK_MONOTONIC ms, 0 until the answer */
 };
 
-static long long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 int dap_term_timeout(const dap_session *s)
 {
 	if (!s->term || !s->term->connect_by)
 		return -1;
-	long long left = s->term->connect_by - now_ms();
+	long long left = s->term->connect_by - gd_now_ms();
 	return left < 0 ? 0 : (int)left;
 }
 
@@ -76,7 +71,7 @@ static void term_free(dap_session *s, dap_term *t)
 	if (!t)
 		return;
 	if (t->listen_fd >= 0)
-		close(t->listen_fd);
+		gd_close(t->listen_fd);
 	remove_dir(s, t->dir);
 	free(t->dir);
 	free(t->binary);
@@ -219,7 +214,7 @@ void dap_term_response(dap_session *s, const cJSON *resp)
 	if (cJSON_IsTrue(ok)) {
 		/* Wait for the launcher to connect. */
 		s->term->seq = -1;
-		s->term->connect_by = now_ms() + CONNECT_TIMEOUT_MS;
+		s->term->connect_by = gd_now_ms() + CONNECT_TIMEOUT_MS;
 		return;
 	}
 	const cJSON *msg = cJSON_GetObjectItemCaseSensitive(resp, "message");
@@ -265,7 +260,7 @@ static int start_untraced(dap_session *s, int fd, char *tmpdir, gd_err *err)
 		while ((n = read(fd, &pid, sizeof(pid))) < 0 && errno == EINTR)
 			;
 	if (r <= 0 || n != (ssize_t)sizeof(pid) || pid <= 0) {
-		close(fd);
+		gd_close(fd);
 		free(tmpdir);
 		return gd_err_set(err, "the terminal's launcher could not "
 				  "start the program");
@@ -287,7 +282,7 @@ void dap_term_poll(dap_session *s)
 	    peer.uid != getuid()) {
 		/* Only our user can reach the 0700 directory; be sure. */
 		gd_log_info(s->log, "runInTerminal: refusing a connection");
-		close(fd);
+		gd_close(fd);
 		return;
 	}
 	gd_err err = GD_ERR_INIT;
@@ -312,7 +307,7 @@ void dap_term_poll(dap_session *s)
 	/* The launcher holds its end; closing ours after the exec (or the
 	 * failure) tells it nothing more. */
 	if (fd >= 0)
-		close(fd);
+		gd_close(fd);
 	dap_term_end(s);
 	dap_launch_done(s, rc, &err);
 	gd_err_clear(&err);

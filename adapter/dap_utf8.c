@@ -33,6 +33,8 @@ static int lead(unsigned char b, unsigned char *lo, unsigned char *hi)
 	return 0;
 }
 
+/* The appends fail only out of memory: the output event then misses
+ * those bytes, as it would if the program had not written them. */
 size_t dap_utf8_clean(const char *in, size_t len, int final, gd_buf *out)
 {
 	const unsigned char *p = (const unsigned char *)in;

@@ -34,7 +34,8 @@ cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "name", name);
 	gd_buf b = GD_BUF_INIT;
-	grt_format_lim(t, lim, v, &b);
+	/* never fails: an unreadable value says so in its text */
+	(void)grt_format_lim(t, lim, v, &b);
 	cJSON_AddStringToObject(o, "value", b.data ? b.data : "");
 	gd_buf_free(&b);
 	cJSON_AddStringToObject(o, "type", grt_value_type_name(t, v));
@@ -50,6 +51,8 @@ cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 	int ref = 0;
 	const char *mname, *mtype;
 	gd_buf mtext = GD_BUF_INIT;
+	/* No message wanted: a value whose children cannot be counted is
+	 * shown without them (its text says what it is). */
 	if (!v->unreadable && grt_child_counts(t, v, &indexed, &named, NULL) == 0 &&
 	    indexed > 0 && grt_meta_child(t, lim, v, &mname, &mtext, &mtype))
 		named++;

@@ -1,5 +1,6 @@
 /* godap: a Debug Adapter Protocol server for Go programs on Linux amd64. */
 #include "dap_session.h"
+#include "../common/gd_fd.h"
 #include "dap_listen.h"
 #include "dap_multiclient.h"
 #include "dap_launcher.h"
@@ -56,7 +57,7 @@ static FILE *open_log(const char *path)
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		fprintf(stderr, "godap: log file %s is not a regular file\n",
 			path);
-		close(fd);
+		gd_close(fd);
 		return NULL;
 	}
 	/* An existing log of ours loses any group/other access. */
@@ -64,17 +65,17 @@ static FILE *open_log(const char *path)
 	    fchmod(fd, st.st_mode & 0700) < 0) {
 		fprintf(stderr, "godap: cannot make log file %s private: %s\n",
 			path, strerror(errno));
-		close(fd);
+		gd_close(fd);
 		return NULL;
 	}
 	int fl = fcntl(fd, F_GETFL);
 	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
-		close(fd);
+		gd_close(fd);
 		return NULL;
 	}
 	FILE *f = fdopen(fd, "a");
 	if (!f)
-		close(fd);
+		gd_close(fd);
 	return f;
 }
 
@@ -123,7 +124,7 @@ int main(int argc, char **argv)
 		log.fp = stderr; /* info lines only; debug needs -v */
 	}
 	/* A client that goes away must not kill us before we clean up. */
-	signal(SIGPIPE, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN); /* cannot fail for SIGPIPE */
 
 	if (multiclient && !listen_spec) {
 		fprintf(stderr, "godap: --accept-multiclient needs --listen\n");
@@ -171,9 +172,11 @@ int main(int argc, char **argv)
 	int last_fd = dap_session_client_fd(s);
 	dap_session_free(s);
 	if (listen_spec && last_fd >= 0)
-		close(last_fd);
+		gd_close(last_fd);
 	dap_listen_close(&listener);
+	/* the log's last lines may be lost if this fails: nowhere left to
+	 * say so */
 	if (log_file)
-		fclose(log.fp);
+		(void)fclose(log.fp);
 	return rc;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """godap vs Delve: a few DAP benchmarks on the same machine, in the same run.
 
-    python3 bench/run.py [--reps N] [--only start,next,nexthold,threads,threads50k,cond,cond10k,calls]
+    python3 bench/run.py [--reps N] [--only start,next,nexthold,threads,threads50k,cond,cond10k,condebpf,condebpf10k,calls]
 
 Builds bench/fixtures once (go build -gcflags='all=-N -l'), launches both
 debuggers in mode "exec" (build time is not measured), alternates them
@@ -37,7 +37,7 @@ from dap_tcp import TcpDapClient  # noqa: E402
 FIXTURES = os.path.join(HERE, "fixtures")
 RESULTS = os.path.join(HERE, "results")
 SCENARIOS = ["start", "next", "nexthold", "threads", "threads50k", "cond", "cond10k",
-             "calls"]
+             "condebpf", "condebpf10k", "calls"]
 DEBUGGERS = ["godap", "dlv"]
 
 T_REQ = 60.0        # an ordinary request
@@ -359,6 +359,7 @@ def scen_threads(kind, cfg, rep, n=PARK_GOROUTINES):
             c1 = cpu_ns(s.pid)
             cpu.append((c1 - c0) / 1e6 if c0 is not None and c1 is not None else None)
             counts.append(len(b.get("threads") or []))
+        phases = threads_phases(s) if kind == "godap" else None
         return {"threads_median_ms": statistics.median(times),
                 "threads_first_ms": times[0],
                 "threads_again_ms": statistics.median(times[1:]) if len(times) > 1 else None,
@@ -366,9 +367,29 @@ def scen_threads(kind, cfg, rep, n=PARK_GOROUTINES):
                 "threads_again_cpu_ms": statistics.median(cpu[1:]) if len(cpu) > 1 and
                 None not in cpu else None,
                 "threads_returned": max(counts),
-                "_counts": counts, "_times_ms": [round(x, 2) for x in times]}
+                "threads_first_inside_ms": phases["total"] if phases else None,
+                "_counts": counts, "_times_ms": [round(x, 2) for x in times],
+                "_phases_ms": phases}
     finally:
         s.close()
+
+
+def threads_phases(s, wait=2.0):
+    """godap's own account of its first threads answer (its stderr line
+    "phase threads: N threads, goroutines X ms, functions ..., names ...,
+    text ..., sent ..."), wall-clock ms inside godap; None if absent."""
+    deadline = time.monotonic() + wait
+    while True:
+        err = "".join(s.c.stderr_chunks)
+        m = re.search(r"phase threads: (\d+) threads, (.*)", err)
+        if m or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    if not m:
+        return None
+    ph = {k: float(v) for k, v in re.findall(r"(\w+) ([\d.]+) ms", m.group(2))}
+    ph["total"] = round(sum(ph.values()), 1)
+    return ph
 
 
 def read_local(s, tid, name):
@@ -396,17 +417,24 @@ class Unsupported(Exception):
     pass
 
 
-def scen_cond(kind, cfg, rep, parked=0):
+def scen_cond(kind, cfg, rep, parked=0, ebpf=False):
     src = os.path.join(FIXTURES, "cond", "main.go")
     n = cfg.cond_parked_n if parked else cfg.cond_n
     cond = f"i == {n - 1}"
-    s, _, t0, bps = start_session(kind, cfg, f"cond{parked}", rep, cfg.bins["cond"],
-                                  [str(n), str(parked)], src,
-                                  [{"line": marker_line(src, "BENCH_COND"), "condition": cond}])
+    # condebpf: godap with the condition compiled to eBPF and run in the
+    # kernel (launch attribute ebpfConditions); Delve gets the same launch
+    # arguments (it has no such attribute: its figures are cond's again).
+    s, _, t0, bps = start_session(kind, cfg, f"cond{parked}{'ebpf' if ebpf else ''}", rep,
+                                  cfg.bins["cond"], [str(n), str(parked)], src,
+                                  [{"line": marker_line(src, "BENCH_COND"), "condition": cond}],
+                                  launch_extra={"ebpfConditions": True} if ebpf else None)
     try:
         if not bps or not bps[0].get("verified"):
             raise Unsupported(f"setBreakpoints answered verified:false "
                               f"({bps[0].get('message') if bps else 'no breakpoint'})")
+        if ebpf and kind == "godap" and "kernel" not in (bps[0].get("message") or ""):
+            raise Unsupported("the condition did not go to the kernel "
+                              f"(breakpoint message: {bps[0].get('message')!r})")
         deadline = time.monotonic() + T_COND
         # The loop ends in an exit if the condition never holds.
         while True:
@@ -484,6 +512,8 @@ RUNNERS = {"start": scen_start, "next": scen_next,
            "threads50k": lambda k, c, r: scen_threads(k, c, r, n=PARK_GOROUTINES_BIG),
            "cond": scen_cond,
            "cond10k": lambda k, c, r: scen_cond(k, c, r, parked=COND_PARKED),
+           "condebpf": lambda k, c, r: scen_cond(k, c, r, ebpf=True),
+           "condebpf10k": lambda k, c, r: scen_cond(k, c, r, parked=COND_PARKED, ebpf=True),
            "calls": scen_calls}
 
 NEXT_METRICS = [("next_median_ms", "next latency, median of nexts (ms)", "{:.1f}", True),
@@ -497,6 +527,7 @@ THREADS_METRICS = [("threads_first_ms", "first threads request at a stop (ms)", 
                    ("threads_again_ms", "threads again, same stop, median (ms)", "{:.1f}", True),
                    ("threads_first_cpu_ms", "  adapter CPU time, first request (ms)", "{:.1f}", True),
                    ("threads_again_cpu_ms", "  adapter CPU time, again (ms)", "{:.2f}", True),
+                   ("threads_first_inside_ms", "  adapter's own wall time, first (ms)", "{:.1f}", False),
                    ("threads_returned", "threads returned", "{:g}", False)]
 COND_METRICS = [("cond_time_s", "configurationDone -> stop (s)", "{:.2f}", True),
                 ("hits_per_s", "condition evaluations per s", "{:.0f}", True),
@@ -513,6 +544,8 @@ METRICS = {
     "threads50k": THREADS_METRICS,
     "cond": COND_METRICS,
     "cond10k": COND_METRICS,
+    "condebpf": COND_METRICS,
+    "condebpf10k": COND_METRICS,
     "calls": [("add_ms", "evaluate `call add(1, 2)`, median (ms)", "{:.2f}", True),
               ("string_ms", "evaluate `call t.String()`, median (ms)", "{:.2f}", True),
               ("counter_moved", "counter increments across all calls of a run", "{:g}", False)],

@@ -199,6 +199,11 @@ int core__kbp_attach(core_live *p, core_bp *bp, int on, gd_err *err);
 /* Before a detach, every thread stopped: removes every uprobe and takes
  * the SIGTRAPs our programs sent that are still queued. */
 void core__kbp_detach_all(core_live *p);
+/* Every thread stopped: a thread our program sent SIGTRAP and that has not
+ * taken it yet takes it now and is put back at its breakpoint. */
+void core__kbp_settle(core_live *p);
+/* The process ended with wait status st (its main thread was reaped). */
+void core__note_exit(core_live *p, int st);
 /* Closes what is left (the process is gone or detached). */
 void core__kbp_release(core_live *p);
 int live_kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,

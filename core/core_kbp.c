@@ -496,10 +496,16 @@ int live_kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 					  pg.v, pg.n, &o);
 		if (again >= 0)
 			close(again);
-		size_t ll = strlen(log);
-		const char *tail = ll > 300 ? log + ll - 300 : log;
-		gd_err_set(err, "bpf(BPF_PROG_LOAD): %s%s%s", strerror(e),
-			   tail[0] ? ": " : "", tail);
+		/* The verifier's last word is the line before its
+		 * "processed N insns" summary. */
+		char *sum = strstr(log, "\nprocessed ");
+		if (sum)
+			*sum = 0;
+		char *last = strrchr(log, '\n');
+		last = last ? last + 1 : log;
+		gd_log_debug(p->log, "core: the verifier refused: %s", log);
+		gd_err_set(err, "bpf(BPF_PROG_LOAD): %s%s%.160s", strerror(e),
+			   last[0] ? ": " : "", last);
 		goto out;
 	}
 	int newbp = !bp;
@@ -619,29 +625,22 @@ static int sigtrap_queued(pid_t pid, pid_t tid)
 	return q;
 }
 
-void core__kbp_detach_all(core_live *p)
+void core__kbp_settle(core_live *p)
 {
-	int any = 0;
-	for (size_t i = 0; i < p->nbps; i++) {
-		if (!p->bps[i].kprog)
-			continue;
-		any = 1;
-		/* best effort: detaching goes on for every breakpoint; one
-		 * whose uprobe cannot be taken out goes with the program's
-		 * file descriptors at release. */
-		core__kbp_attach(p, &p->bps[i], 0, NULL);
-	}
-	if (!any || p->kbp_map <= 0)
+	if (p->kbp_map <= 0)
 		return;
-	/* A program may have sent SIGTRAP to a thread that stopped before
-	 * taking it: left queued, it would kill the program after the
-	 * detach.  Let each such thread take it now. */
+	/* A program may have sent SIGTRAP to a thread that was stopped
+	 * before taking it: the thread sits one instruction past the
+	 * breakpoint.  Let it take the signal now and put it back at the
+	 * breakpoint, where the uprobe fires again on resume (as an int3 hit
+	 * met while stopping everything is replayed). */
 	for (size_t i = 0; i < p->nthreads; i++) {
 		core_thread *t = &p->threads[i];
 		uint32_t key = (uint32_t)t->tid;
 		kbp_value v;
-		if (t->state != CT_STOPPED || !sigtrap_queued(p->pid, t->tid) ||
-		    bpf_map_lookup_elem(p->kbp_map, &key, &v) < 0)
+		if (t->state != CT_STOPPED ||
+		    bpf_map_lookup_elem(p->kbp_map, &key, &v) < 0 ||
+		    !sigtrap_queued(p->pid, t->tid))
 			continue;
 		if (t->regs_valid == 2 &&
 		    ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs) < 0)
@@ -654,27 +653,48 @@ void core__kbp_detach_all(core_live *p)
 			pid_t w = waitpid(t->tid, &st, __WALL);
 			if (w < 0 && errno == EINTR)
 				continue;
-			if (w < 0 || !WIFSTOPPED(st))
+			if (w < 0)
 				break;
+			if (!WIFSTOPPED(st)) {
+				/* It exited meanwhile (the whole program, most
+				 * likely): forget it; the rest waits for the next
+				 * stop. */
+				if (t->tid != p->pid)
+					core__thread_remove(p, t->tid);
+				else
+					core__note_exit(p, st);
+				return;
+			}
 			if ((st >> 16) == 0 && WSTOPSIG(st) == SIGTRAP) {
 				core_stop ignored;
 				struct user_regs_struct r;
-				if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) == 0 &&
-				    /* ignored: a SIGTRAP that
-				     * is not ours leaves the registers as
-				     * they are. */
-				    core__kbp_trap(p, t, r.rip, &ignored, NULL) == 1)
-					ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs);
-				t->regs_valid = 0;
+				/* ignored: a SIGTRAP that is not ours
+				 * changes nothing; one that is has done
+				 * its work (the thread is left to us). */
+				if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) == 0)
+					(void)core__kbp_trap(p, t, r.rip, &ignored, NULL);
 				break;
 			}
-			/* Anything else first: keep it for the detach. */
+			/* Anything else first: kept for the next resume. */
 			if ((st >> 16) == 0)
 				t->pending_sig = WSTOPSIG(st);
 			if (ptrace(PTRACE_CONT, t->tid, 0, 0) < 0)
 				break;
 		}
 	}
+}
+
+void core__kbp_detach_all(core_live *p)
+{
+	/* best effort: detaching goes on for every breakpoint; a uprobe
+	 * that cannot be taken out goes with our file descriptors at
+	 * release. */
+	for (size_t i = 0; i < p->nbps; i++)
+		if (p->bps[i].kprog)
+			(void)core__kbp_attach(p, &p->bps[i], 0, NULL);
+	/* With the uprobes gone no program sends any more: what was sent is
+	 * taken now, or it would kill the program after the detach. */
+	core__kbp_settle(p);
 }
 
 void core__kbp_release(core_live *p)

@@ -94,7 +94,7 @@ int core__cont(core_live *p, core_thread *t, gd_err *err)
 	return 0;
 }
 
-static void note_exit(core_live *p, int st)
+void core__note_exit(core_live *p, int st)
 {
 	p->exited = 1;
 	p->nthreads = 0;
@@ -247,7 +247,7 @@ static int handle_status(core_live *p, pid_t tid, int st, core_stop *out,
 {
 	if (WIFEXITED(st) || WIFSIGNALED(st)) {
 		if (tid == p->pid) {
-			note_exit(p, st);
+			core__note_exit(p, st);
 			return fill_exit(p, out);
 		}
 		if (!core__thread(p, tid))
@@ -572,6 +572,8 @@ int live_stop_all(core_live *p, gd_err *err)
 		if (rc < 0)
 			break;
 	}
+	if (rc == 0 && !p->exited)
+		core__kbp_settle(p);
 	p->stopping = 0;
 	return rc;
 }
@@ -716,7 +718,7 @@ int live_step_thread(core_live *p, pid_t tid, int *exited, gd_err *err)
 		}
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {
 			if (tid == p->pid)
-				note_exit(p, st);
+				core__note_exit(p, st);
 			else
 				core__thread_remove(p, tid);
 			*exited = 1;

@@ -42,8 +42,10 @@ void dbg__bp_uninstall(dbg *d, dbg_bp *bp)
 	}
 	free(bp->addrs);
 	free(bp->kaddrs);
+	free(bp->kwhy);
 	bp->addrs = NULL;
 	bp->kaddrs = NULL;
+	bp->kwhy = NULL;
 	bp->naddrs = 0;
 }
 
@@ -58,6 +60,7 @@ void dbg__bp_free(dbg_bp *bp)
 	free(bp->message);
 	free(bp->addrs);
 	free(bp->kaddrs);
+	free(bp->kwhy);
 	free(bp->condition);
 	free(bp->hit_condition);
 	free(bp->log_message);
@@ -143,8 +146,13 @@ static void install(dbg *d, dbg_bp *bp, const uint64_t *addrs, size_t n)
 	for (size_t i = 0; i < bp->naddrs; i++)
 		nk += bp->kaddrs[i];
 	/* Which path the condition takes, said in the breakpoint. */
-	set_message(bp, nk ? "condition evaluated in the kernel (eBPF uprobe)"
-			   : NULL);
+	char *why = NULL;
+	if (!nk && bp->kwhy &&
+	    asprintf(&why, "condition evaluated by godap (not in the kernel: %s)",
+		     bp->kwhy) < 0)
+		why = NULL;
+	set_message(bp, nk ? "condition evaluated in the kernel (eBPF uprobe)" : why);
+	free(why);
 }
 
 static void set_file(dbg_bp *bp, const char *file, int line)

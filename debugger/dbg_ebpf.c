@@ -12,6 +12,7 @@
 #include "dbg_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 void dbg_set_ebpf_conditions(dbg *d, int on) { d->ebpf_wanted = on != 0; }
 
@@ -40,6 +41,8 @@ int dbg__ebpf_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr, gd_err *err)
 		gd_log_info(d->log, "breakpoint %d at %#lx: condition '%s' "
 			    "evaluated by godap: %s", bp->id, (unsigned long)addr,
 			    bp->condition, gd_err_msg(&why));
+		if (!bp->kwhy)
+			bp->kwhy = strdup(gd_err_msg(&why));
 		gd_err_clear(&why);
 	}
 	bp->kaddrs[i] = 0;

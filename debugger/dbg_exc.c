@@ -1,7 +1,9 @@
 /* Exception breakpoints: Delve's filters, so settings carry over.
  * unrecovered-panic stops in runtime.fatalpanic, before the runtime prints
  * the panic and exits; runtime-fatal-throw in runtime.throw and
- * runtime.fatal (deadlock, concurrent map writes, ...). */
+ * runtime.fatal (deadlock, concurrent map writes, ...) and in
+ * runtime.fatalsignal (a signal it dies of without a panic: a fault in C
+ * code, SIGQUIT). */
 #include "dbg_internal.h"
 #include "../common/gd_buf.h"
 
@@ -32,10 +34,13 @@ void dbg__exc_sync(dbg *d)
 		grt_exception_sites(d->rt, &d->exc_sites);
 	grt_exc_sites *x = &d->exc_sites;
 	set_site(d, x->fatalpanic, d->exc_panic, &d->exc_panic_set);
-	/* throw and fatal go together under one filter. */
-	int had = d->exc_throw_set;
+	/* throw, fatal and fatalsignal go together under one filter: one
+	 * flag says where all three are. */
+	int before = d->exc_throw_set, had = before;
 	set_site(d, x->throw_, d->exc_throw, &d->exc_throw_set);
 	set_site(d, x->fatal, d->exc_throw, &had);
+	had = before;
+	set_site(d, x->fatalsignal, d->exc_throw, &had);
 }
 
 int dbg_exc_filters(dbg *d, int panic, int fatal_throw, gd_err *err)
@@ -97,20 +102,26 @@ int dbg__exc_hit(dbg *d, pid_t tid, uint64_t addr)
 	grt_exc_sites *x = &d->exc_sites;
 	int panic = d->exc_panic && addr == x->fatalpanic && addr;
 	int thrown = d->exc_throw && addr && (addr == x->throw_ || addr == x->fatal);
-	if (!panic && !thrown)
+	int fsig = d->exc_throw && addr && addr == x->fatalsignal;
+	if (!panic && !thrown && !fsig)
 		return 0;
 	char *msg = NULL;
 	gd_err err = GD_ERR_INIT;
 	int rc = panic ? grt_panic_message(d->rt, tid, &msg, &err)
-		       : grt_throw_message(d->rt, tid, &msg, &err);
+		 : fsig ? grt_fatalsignal_message(d->rt, tid, &msg, &err)
+			: grt_throw_message(d->rt, tid, &msg, &err);
 	if (rc < 0) {
 		/* The stop happens anyway; the message says what went wrong. */
 		msg = strdup(gd_err_msg(&err));
 		gd_err_clear(&err);
 	}
 	gd_buf desc = GD_BUF_INIT;
-	gd_buf_printf(&desc, "%s: %s", panic ? "panic" : "fatal error",
-		      msg ? msg : "?");
+	/* A fatal signal's text starts with the signal, as Go prints it. */
+	if (fsig && rc == 0)
+		gd_buf_puts(&desc, msg);
+	else
+		gd_buf_printf(&desc, "%s: %s", panic ? "panic" : "fatal error",
+			      msg ? msg : "?");
 	free(msg);
 	uint64_t goid = 0;
 	grt_invalidate(d->rt);

@@ -25,6 +25,7 @@ typedef struct dbg_bp {
 	size_t naddrs;
 	/* per address: 1 when its condition runs in the kernel (eBPF) */
 	uint8_t *kaddrs;
+	char *kwhy; /* why the condition stayed with godap (ebpfConditions) */
 	char *condition, *hit_condition, *log_message;
 	gx_hitcond *hitcond; /* parsed hit_condition, NULL without one */
 	uint64_t hits;

@@ -3,11 +3,11 @@
 #include "dbg_internal.h"
 #include "../common/gd_array.h"
 #include "../common/gd_buf.h"
+#include "../common/gd_time.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 int dbg_thread_resolve(dbg *d, int64_t id, uint64_t *goid, pid_t *tid)
 {
@@ -115,13 +115,6 @@ static void tlist_free(struct tlist *l)
 	gd_buf_free(&l->names);
 }
 
-static int64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 int dbg_threads(dbg *d, const dbg_threads_opts *o, dbg_thread **out,
 		size_t *n, gd_err *err)
 {
@@ -135,13 +128,13 @@ int dbg_threads(dbg *d, const dbg_threads_opts *o, dbg_thread **out,
 	/* The function each one is in: read in batches, kept until the
 	 * next resume (goruntime/grt_gnames.c). */
 	const char *const *funcs;
-	int64_t t0 = mono_us();
+	int64_t t0 = gd_now_us();
 	if (grt_goroutines(rt, &gs, &ng, err) < 0)
 		return -1;
-	int64_t t_gs = mono_us();
+	int64_t t_gs = gd_now_us();
 	if (grt_goroutine_funcs(rt, &funcs, err) < 0)
 		return -1;
-	int64_t t_funcs = mono_us();
+	int64_t t_funcs = gd_now_us();
 	struct tlist l = {0};
 	/* "[Go 12345] main.main.func1 (chan receive)": ~40 bytes each. */
 	l.bad = gd_buf_grow(&l.names, ng * 48) < 0;
@@ -198,7 +191,7 @@ int dbg_threads(dbg *d, const dbg_threads_opts *o, dbg_thread **out,
 		*o->times = (dbg_threads_times){
 			(double)(t_gs - t0) / 1000,
 			(double)(t_funcs - t_gs) / 1000,
-			(double)(mono_us() - t_funcs) / 1000,
+			(double)(gd_now_us() - t_funcs) / 1000,
 		};
 	if (!*out)
 		return gd_err_set(err, "out of memory");

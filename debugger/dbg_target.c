@@ -234,8 +234,10 @@ void dbg_end(dbg *d, dbg_end_how how)
 		bp->slot = -1;
 		free(bp->addrs);
 		free(bp->kaddrs);
+		free(bp->kwhy);
 		bp->addrs = NULL;
 		bp->kaddrs = NULL;
+		bp->kwhy = NULL;
 		bp->naddrs = 0;
 		bp->verified = 0;
 	}

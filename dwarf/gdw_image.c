@@ -23,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -199,6 +200,61 @@ static int fill(gdw_file *f, img_sec *s, gd_err *err)
 	return rc;
 }
 
+typedef struct helper {
+	gdw_file *f;
+	img_sec *s;
+	int rc;
+} helper;
+
+static void *fill_thread(void *arg)
+{
+	helper *h = arg;
+	/* ignored: the answer is h->rc; a failed image only falls back to
+	 * libdw's own inflating (no gd_err at open for it). */
+	h->rc = fill(h->f, h->s, NULL);
+	return NULL;
+}
+
+/* The sections inflated at open: the second largest (.debug_line, beside
+ * .debug_info) on a thread of its own when one can be started, so that
+ * where a core is free the wall time drops by its share (the CPU time is
+ * the same).  Joined before anything reads the image; no thread is left
+ * when the program is forked.  0 ok, -1 a section could not be written. */
+static int fill_eager(gdw_file *f, gdw_image *im)
+{
+	img_sec *first = NULL, *second = NULL;
+	for (size_t i = 0; i < im->nsecs; i++) {
+		img_sec *s = &im->secs[i];
+		if (deferred(s->name))
+			continue;
+		if (!first || s->out_size > first->out_size) {
+			second = first;
+			first = s;
+		} else if (!second || s->out_size > second->out_size) {
+			second = s;
+		}
+	}
+	helper h = {f, second, 0};
+	pthread_t th;
+	int started = second && second->out_size >= (1u << 20) &&
+		      pthread_create(&th, NULL, fill_thread, &h) == 0;
+	int rc = 0;
+	for (size_t i = 0; i < im->nsecs && rc == 0; i++) {
+		img_sec *s = &im->secs[i];
+		if (deferred(s->name) || (started && s == second))
+			continue;
+		/* ignored: as in fill_thread. */
+		if (fill(f, s, NULL) < 0)
+			rc = -1;
+	}
+	if (started) {
+		pthread_join(th, NULL);
+		if (h.rc < 0)
+			rc = -1;
+	}
+	return rc;
+}
+
 static void image_free(gdw_image *im)
 {
 	if (!im)
@@ -353,10 +409,8 @@ int gdw__image_open(gdw_file *f, gd_err *err)
 	if (write_headers(f, im, &total, NULL) < 0 ||
 	    ftruncate(im->fd, (off_t)total) < 0)
 		goto fallback;
-	/* best effort: as above. */
-	for (size_t i = 0; i < im->nsecs; i++)
-		if (!deferred(im->secs[i].name) && fill(f, &im->secs[i], NULL) < 0)
-			goto fallback;
+	if (fill_eager(f, im) < 0)
+		goto fallback;
 	im->map_size = (size_t)total;
 	/* Shared: pages dropped with MADV_DONTNEED come back as they were
 	 * (libelf does not write to an image of the host's byte order, but a

@@ -215,6 +215,9 @@ typedef struct grt_exc_sites {
 	uint64_t fatalpanic; /* runtime.fatalpanic entry: unrecovered panic */
 	uint64_t throw_;     /* runtime.throw entry: runtime fatal error */
 	uint64_t fatal;      /* runtime.fatal entry: user fatal error (1.21+) */
+	/* runtime.fatalsignal entry: a signal the runtime dies of without a
+	 * panic (a fault in C code, SIGQUIT), about to print it. */
+	uint64_t fatalsignal;
 } grt_exc_sites;
 
 /* Entry addresses (0 where the symbol is absent).  Breakpoints go on the
@@ -225,6 +228,11 @@ void grt_exception_sites(grt_target *t, grt_exc_sites *out);
 int grt_panic_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
 /* At throw/fatal's entry: the message string argument.  Heap string. */
 int grt_throw_message(grt_target *t, pid_t tid, char **msg, gd_err *err);
+/* At fatalsignal's entry: what it is about to print, on one line
+ * ("SIGSEGV: segmentation violation PC=0x4c332a m=4 sigcode=1 addr=0x0
+ * (signal arrived during cgo execution)").  Heap string. */
+int grt_fatalsignal_message(grt_target *t, pid_t tid, char **msg,
+			    gd_err *err);
 /* A target that died (a core the kernel dumped): the goroutine that
  * crashed (0 if none is known), the kind ("panic", "fatal error") and what
  * the runtime printed first ("panic: boom [signal SIGSEGV: segmentation

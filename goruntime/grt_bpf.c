@@ -5,7 +5,8 @@
  * What compiles: locals, arguments and globals of basic kinds (integers of
  * every width, bools, pointers / maps / channels compared with nil, a
  * string compared with a literal and len of a string), integer constants,
- * == != < <= > >=, + - * & | ^ &^, unary - ^ !, && || (short-circuit).
+ * == != < <= > >=, + - * & | ^ &^, / and % by a positive constant, unary
+ * - ^ !, && || (short-circuit).
  * Locations are resolved here once: a register, the stack (rsp + k: the
  * frame base is the CFA, which at the breakpoint is rsp plus a constant
  * from the CFI) or a static address.  Anything else is refused with the
@@ -22,6 +23,7 @@
 #include "grt_value.h"
 
 #include <linux/bpf.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -415,14 +417,15 @@ static int var_of(cc *c, const gx_node *n, var *v)
 		int r = find_var(c, n->x->name, 0, &local);
 		c->why = keep;
 		gd_err_clear(&e);
-		if (r == 0)
-			return refuse(c, "%s: fields are not compiled", n->name);
 		size_t len = strlen(n->x->name) + strlen(n->name) + 2;
 		char *full = malloc(len);
 		if (!full)
 			return refuse(c, "out of memory%s", NULL);
 		snprintf(full, len, "%s.%s", n->x->name, n->name);
-		r = find_var(c, full, 1, v);
+		if (r == 0)
+			r = refuse(c, "%s: fields are not compiled", full);
+		else
+			r = find_var(c, full, 1, v);
 		free(full);
 		return r;
 	}
@@ -614,9 +617,45 @@ static int compare(cc *c, const gx_node *n, int slot, cval *out)
 	return 0;
 }
 
+/* x / k and x % k for a constant k > 0 (Go's truncated division; the
+ * kernel's is unsigned: a negative x is divided as -x, then negated). */
+static int divide(cc *c, const gx_node *n, int slot, cval *out)
+{
+	cval x, k;
+	if (expr(c, n->x, slot, &x) < 0)
+		return -1;
+	if (x.cls != C_INT && x.cls != C_UINT)
+		return refuse(c, "division of %s", x.cls == C_CONST ? "a constant" : x.tname);
+	if (!gx_is_const(n->y) || expr(c, n->y, slot + 1, &k) < 0 || k.cls != C_CONST ||
+	    (k.k.kind != GX_V_INT && k.k.kind != GX_V_RUNE) || k.k.i <= 0 ||
+	    k.k.i > INT32_MAX || !fits(&x, k.k.i))
+		return refuse(c, "division by anything but a positive constant%s", NULL);
+	int op = n->op == GX_T_QUO ? BPF_DIV : BPF_MOD;
+	int32_t kv = (int32_t)k.k.i;
+	load_slot(c, 1, slot);
+	if (x.cls == C_UINT) {
+		emit(c, INS(BPF_ALU64 | op | BPF_K, 1, 0, 0, kv));
+	} else {
+		size_t neg = emit(c, INS(BPF_JMP | BPF_JSLT | BPF_K, 1, 0, 0, 0));
+		emit(c, INS(BPF_ALU64 | op | BPF_K, 1, 0, 0, kv));
+		size_t end = emit(c, INS(BPF_JMP | BPF_JA, 0, 0, 0, 0));
+		patch(c, neg);
+		emit(c, INS(BPF_ALU64 | BPF_NEG, 1, 0, 0, 0));
+		emit(c, INS(BPF_ALU64 | op | BPF_K, 1, 0, 0, kv));
+		emit(c, INS(BPF_ALU64 | BPF_NEG, 1, 0, 0, 0));
+		patch(c, end);
+	}
+	extend(c, 1, x.width, x.cls == C_INT);
+	store_slot(c, 1, slot);
+	*out = x;
+	return 0;
+}
+
 static int arith(cc *c, const gx_node *n, int slot, cval *out)
 {
 	cval t;
+	if (n->op == GX_T_QUO || n->op == GX_T_REM)
+		return divide(c, n, slot, out);
 	if (operands(c, n, slot, &t) < 0)
 		return -1;
 	if (t.cls != C_INT && t.cls != C_UINT)
@@ -790,11 +829,14 @@ int grt_bpf_cond(grt_target *t, const char *cond, uint64_t pc, void **out,
 	if (rc == 0) {
 		/* r0 = the result; the failed reads jump to r0 = 1. */
 		load_slot(&c, 0, 0);
-		size_t end = emit(&c, INS(BPF_JA | BPF_JMP, 0, 0, 0, 0));
-		for (size_t i = 0; i < c.ntrue; i++)
-			patch(&c, c.truejumps[i]);
-		emit(&c, INS(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1));
-		patch(&c, end);
+		if (c.ntrue) {
+			/* (the verifier refuses code nothing jumps to) */
+			size_t end = emit(&c, INS(BPF_JA | BPF_JMP, 0, 0, 0, 0));
+			for (size_t i = 0; i < c.ntrue; i++)
+				patch(&c, c.truejumps[i]);
+			emit(&c, INS(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 1));
+			patch(&c, end);
+		}
 		if (c.oom)
 			rc = gd_err_set(why, "out of memory");
 	}

@@ -17,12 +17,20 @@ enum { K_BOOL = 1, K_INT = 2, K_INT64 = 6, K_UINT = 7, K_UINTPTR = 12,
 void grt_exception_sites(grt_target *t, grt_exc_sites *out)
 {
 	memset(out, 0, sizeof(*out));
-	/* best effort: a symbol the program lacks leaves its address 0
-	 * (grt.h: "0 where the symbol is absent"): no exception is caught
-	 * there. */
-	grt_sym(t, "runtime.fatalpanic", &out->fatalpanic);
-	grt_sym(t, "runtime.throw", &out->throw_);
-	grt_sym(t, "runtime.fatal", &out->fatal);
+	const struct {
+		const char *name;
+		uint64_t *at;
+	} sites[] = {
+		{"runtime.fatalpanic", &out->fatalpanic},
+		{"runtime.throw", &out->throw_},
+		{"runtime.fatal", &out->fatal},
+		{"runtime.fatalsignal", &out->fatalsignal},
+	};
+	for (size_t i = 0; i < sizeof(sites) / sizeof(sites[0]); i++)
+		/* best effort: a symbol the program lacks leaves its
+		 * address 0 (grt.h: "0 where the symbol is absent"): no
+		 * exception is caught there. */
+		(void)grt_sym(t, sites[i].name, sites[i].at);
 }
 
 static int read_gostring(grt_target *t, uint64_t ptr, uint64_t len,
@@ -286,16 +294,72 @@ static int dumps_core(int sig)
 	       sig == SIGXFSZ;
 }
 
-/* The signal the runtime died of, as it printed it: its sighandler prints
- * the signal, "PC=… m=… sigcode=…" (and " addr=…" for SIGSEGV and SIGBUS),
- * and "signal arrived during cgo execution" when the thread ran C, then
- * aborts.  That signal is the thread's first (outermost) signal frame:
+/* A fatal signal as runtime.fatalsignal prints it: the signal, "PC=… m=…
+ * sigcode=…" (and " addr=…" for SIGSEGV and SIGBUS), and "signal arrived
+ * during cgo execution" when the thread ran C; on one line here. */
+static void put_fatal_signal(gd_buf *b, int signo, int code, uint64_t addr,
+			     uint64_t pc, int64_t mid, int in_cgo)
+{
+	put_signal(b, signo);
+	gd_buf_printf(b, " PC=0x%" PRIx64 " m=%" PRId64 " sigcode=%d", pc, mid,
+		      code);
+	if (signo == SIGSEGV || signo == SIGBUS)
+		gd_buf_printf(b, " addr=0x%" PRIx64, addr);
+	if (in_cgo)
+		gd_buf_puts(b, " (signal arrived during cgo execution)");
+}
+
+/* The kernel's siginfo (si_signo, si_errno, si_code, then si_addr) and
+ * where uc_mcontext's rip is in its struct ucontext: fixed by the x86-64
+ * ABI. */
+typedef struct kern_siginfo {
+	int32_t signo, errno_, code, pad;
+	uint64_t addr;
+} kern_siginfo;
+#define UCONTEXT_RIP (40 + 16 * 8)
+
+int grt_fatalsignal_message(grt_target *t, pid_t tid, char **msg,
+			    gd_err *err)
+{
+	*msg = NULL;
+	struct user_regs_struct r;
+	if (core_regs(t->proc, tid, &r, err) < 0)
+		return -1;
+	/* fatalsignal(sig uint32, c *sigctxt, gp *g, mp *m): ABIInternal
+	 * puts them in AX, BX, CX, DI. */
+	uint64_t info_off, ctxt_off;
+	if (gdw_member_offset(t->dw, "runtime.sigctxt", "info", &info_off, err) < 0 ||
+	    gdw_member_offset(t->dw, "runtime.sigctxt", "ctxt", &ctxt_off, err) < 0)
+		return gd_err_wrap(err, "reading fatalsignal's arguments");
+	uint64_t info, ctxt, pc, mid, g0, curg;
+	kern_siginfo si;
+	uint8_t incgo;
+	if (grt__read_u64(t, r.rbx + info_off, &info, err) < 0 ||
+	    grt__read_u64(t, r.rbx + ctxt_off, &ctxt, err) < 0 ||
+	    core_read(t->proc, info, &si, sizeof(si), err) < 0 ||
+	    grt__read_u64(t, ctxt + UCONTEXT_RIP, &pc, err) < 0 ||
+	    grt__read_u64(t, r.rdi + t->L.m_id, &mid, err) < 0 ||
+	    grt__read_u64(t, r.rdi + t->L.m_g0, &g0, err) < 0 ||
+	    grt__read_u64(t, r.rdi + t->L.m_curg, &curg, err) < 0 ||
+	    core_read(t->proc, r.rdi + t->L.m_incgo, &incgo, 1, err) < 0)
+		return gd_err_wrap(err, "reading fatalsignal's arguments");
+	gd_buf b = GD_BUF_INIT;
+	put_fatal_signal(&b, (int)(uint32_t)r.rax, si.code, si.addr, pc,
+			 (int64_t)mid, incgo && r.rcx == g0 && curg);
+	*msg = gd_buf_detach(&b);
+	if (!*msg)
+		return gd_err_set(err, "out of memory");
+	return 0;
+}
+
+/* The signal the runtime died of, as it printed it (put_fatal_signal),
+ * before it aborted.  That signal is the thread's first (outermost) signal
+ * frame:
  * runtime.sigtramp's CFA is the kernel's struct ucontext (304 bytes on
  * x86-64: flags, link, stack, sigcontext, mask) and the siginfo follows
  * it.  1 when the thread shows no such signal (or only the runtime's own
  * SIGABRT); 0 with the text appended to b. */
 #define SIGFRAME_SIGINFO 304
-#define SIGFRAME_RIP (40 + 16 * 8)
 static int runtime_fatal_signal(grt_target *t, pid_t tid, gd_buf *b)
 {
 	grt_frame *fs;
@@ -309,16 +373,13 @@ static int runtime_fatal_signal(grt_target *t, pid_t tid, gd_buf *b)
 		if (fs[i].cfa && strcmp(fs[i].func, "runtime.sigtramp") == 0)
 			frame = fs[i].cfa;
 	free(fs);
-	struct {
-		int32_t signo, errno_, code, pad;
-		uint64_t addr;
-	} si;
+	kern_siginfo si;
 	uint64_t pc;
 	/* best effort: a signal frame that cannot be read: no signal to
 	 * report (1), the caller says less. */
 	if (!frame ||
 	    core_read(t->proc, frame + SIGFRAME_SIGINFO, &si, sizeof(si), NULL) < 0 ||
-	    grt__read_u64(t, frame + SIGFRAME_RIP, &pc, NULL) < 0 ||
+	    grt__read_u64(t, frame + UCONTEXT_RIP, &pc, NULL) < 0 ||
 	    si.signo <= 0 || (si.signo == SIGABRT && si.code == SI_TKILL))
 		return 1;
 	/* The thread's M: its TLS g is the signal handler's g (gsignal). */
@@ -334,13 +395,10 @@ static int runtime_fatal_signal(grt_target *t, pid_t tid, gd_buf *b)
 	    core_read(t->proc, m + t->L.m_incgo, &incgo, 1, NULL) < 0 ||
 	    grt__read_u64(t, m + t->L.m_curg, &curg, NULL) < 0)
 		return 1;
-	put_signal(b, si.signo);
-	gd_buf_printf(b, " PC=0x%" PRIx64 " m=%" PRId64 " sigcode=%d", pc,
-		      (int64_t)mid, (int)si.code);
-	if (si.signo == SIGSEGV || si.signo == SIGBUS)
-		gd_buf_printf(b, " addr=0x%" PRIx64, si.addr);
-	if (incgo && curg)
-		gd_buf_puts(b, " (signal arrived during cgo execution)");
+	/* Go also asks that the signal hit g0; which g it hit is not kept
+	 * once the handler has run. */
+	put_fatal_signal(b, si.signo, si.code, si.addr, pc, (int64_t)mid,
+			 incgo && curg);
 	return 0;
 }
 

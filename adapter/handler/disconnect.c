@@ -1,20 +1,16 @@
 /* disconnect and terminate: how a session ends. */
 #include "handlers.h"
+#include "../../common/gd_time.h"
 #include "../dap_build.h"
 #include "../dap_multiclient.h"
 
+#include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <time.h>
 
 /* After terminate's SIGTERM, the program has this long to shut down. */
 #define TERMINATE_GRACE_MS 3000
-
-static long long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* disconnect: a launched program is killed unless terminateDebuggee is
  * false (then it is detached and runs on); an attached one is detached
@@ -57,7 +53,8 @@ static void signal_program(dap_session *s, int sig)
 	}
 	if (!dbg_has_target(s->dbg) || dbg_exited(s->dbg))
 		return;
-	kill(dbg_pid(s->dbg), sig);
+	if (kill(dbg_pid(s->dbg), sig) < 0) /* ESRCH: it has just ended */
+		gd_log_info(s->log, "terminate: kill: %s", strerror(errno));
 	if (s->state == DAP_STOPPED || s->state == DAP_CONFIGURING) {
 		/* A stopped program must run to take the signal. */
 		gd_err err = GD_ERR_INIT;
@@ -85,11 +82,11 @@ void dap_h_terminate(dap_session *s, const cJSON *req)
 	}
 	if (s->terminating) {
 		gd_log_info(s->log, "terminate again: killing the program");
-		s->term_at = now_ms();
+		s->term_at = gd_now_ms();
 		dap_terminate_tick(s);
 	} else {
 		s->terminating = 1;
-		s->term_at = now_ms() + TERMINATE_GRACE_MS;
+		s->term_at = gd_now_ms() + TERMINATE_GRACE_MS;
 		signal_program(s, SIGTERM);
 	}
 	dap_respond(s, req, NULL);
@@ -99,13 +96,13 @@ int dap_terminate_timeout(const dap_session *s)
 {
 	if (!s->terminating || s->exited_sent)
 		return -1;
-	long long left = s->term_at - now_ms();
+	long long left = s->term_at - gd_now_ms();
 	return left < 0 ? 0 : (int)left;
 }
 
 void dap_terminate_tick(dap_session *s)
 {
-	if (!s->terminating || s->exited_sent || now_ms() < s->term_at)
+	if (!s->terminating || s->exited_sent || gd_now_ms() < s->term_at)
 		return;
 	s->terminating = 0;
 	gd_log_info(s->log, "terminate: the program is still running, kill");

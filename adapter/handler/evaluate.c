@@ -87,14 +87,16 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, dap_args_evaluate *a)
 	if (multi < 0)
 		goto fail;
 	if (multi && nres != 1) {
-		/* no result, or several: shown as a tuple */
+		/* no result, or several: shown as a tuple (the appends
+		 * fail only out of memory: the text is then cut short) */
 		gd_buf b = GD_BUF_INIT;
 		if (nres)
 			gd_buf_puts(&b, "(");
 		for (size_t i = 0; i < nres; i++) {
 			if (i)
 				gd_buf_puts(&b, ", ");
-			grt_format(dbg_rt(s->dbg), &res[i].v, &b);
+			/* never fails: an unreadable value says so in its text */
+			(void)grt_format(dbg_rt(s->dbg), &res[i].v, &b);
 		}
 		if (nres)
 			gd_buf_puts(&b, ")");
@@ -121,7 +123,7 @@ void dap_h_evaluate(dap_session *s, const cJSON *req, dap_args_evaluate *a)
 		if (gx_const_eval(e->root, &c, &err) < 0)
 			goto fail;
 		gd_buf b = GD_BUF_INIT;
-		gx_value_format(&c, &b);
+		(void)gx_value_format(&c, &b); /* -1: out of memory, cut short */
 		gx_value_free(&c);
 		cJSON *body = cJSON_CreateObject();
 		cJSON_AddStringToObject(body, "result", b.data ? b.data : "");

@@ -308,9 +308,11 @@ static int wait_for_matches(pid_t pid, const char *want)
 	gd_buf cmd = GD_BUF_INIT;
 	char buf[4096];
 	size_t got;
+	/* out of memory, the command line is shorter and may not match:
+	 * the next poll looks again */
 	while ((got = fread(buf, 1, sizeof(buf), f)) > 0)
-		gd_buf_append(&cmd, buf, got);
-	fclose(f);
+		(void)gd_buf_append(&cmd, buf, got);
+	(void)fclose(f); /* read only: nothing to lose */
 	int match = 0;
 	if (cmd.len) {
 		const char *argv0 = cmd.data;
@@ -330,7 +332,7 @@ static int wait_for_matches(pid_t pid, const char *want)
 			char comm[64] = "";
 			if (fgets(comm, sizeof(comm), f))
 				comm[strcspn(comm, "\n")] = '\0';
-			fclose(f);
+			(void)fclose(f);
 			match = strcmp(comm, want) == 0;
 		}
 	}

@@ -42,7 +42,7 @@ void dap_h_source(dap_session *s, const cJSON *req, dap_args_source *a)
 	if (f && ferror(f))
 		ok = 0;
 	if (f)
-		fclose(f);
+		(void)fclose(f); /* read only: nothing to lose */
 	if (!ok) {
 		dap_respond_error(s, req, "source: cannot read %s: %s", local,
 				  strerror(errno ? errno : EIO));

@@ -1,4 +1,5 @@
 #include "handlers.h"
+#include "../../common/gd_time.h"
 #include "../../common/gd_buf.h"
 
 #include <stdlib.h>
@@ -7,13 +8,6 @@
 
 /* Goroutines as DAP threads, named after the function each is in
  * (debugger/dbg_read.c decides which). */
-
-static int64_t mono_us(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 /* s as a JSON string: quotes, backslashes and control characters
  * escaped, other bytes as they are (as cJSON prints them). */
@@ -147,10 +141,10 @@ void dap_h_threads(dap_session *s, const cJSON *req)
 		dap_respond_err(s, req, &err);
 		return;
 	}
-	int64_t t0 = mono_us();
+	int64_t t0 = gd_now_us();
 	char *text = body_text(ts, n);
 	dbg_threads_free(ts, n);
-	int64_t t_text = mono_us();
+	int64_t t_text = gd_now_us();
 	if (!text) {
 		cJSON_Delete(body);
 		dap_respond_error(s, req, "threads: out of memory");
@@ -168,5 +162,5 @@ void dap_h_threads(dap_session *s, const cJSON *req)
 		    "functions %.1f ms, names %.1f ms, text %.1f ms, sent %.1f ms",
 		    n, tm.goroutines_ms, tm.functions_ms, tm.names_ms,
 		    (double)(t_text - t0) / 1000,
-		    (double)(mono_us() - t_text) / 1000);
+		    (double)(gd_now_us() - t_text) / 1000);
 }

@@ -133,7 +133,8 @@ static void value_children(dap_session *s, const dap_handle *h,
 			/* Delve: a scalar key names the entry; otherwise key and
 			 * value are two variables. */
 			gd_buf kb = GD_BUF_INIT;
-			grt_format_lim(t, &lim, &c->key, &kb);
+			/* never fails: an unreadable key says so in its text */
+			(void)grt_format_lim(t, &lim, &c->key, &kb);
 			if (!grt_expandable(t, &c->key)) {
 				char *vev = joinf("%s[%s]", pe, kb.data);
 				/* The entry is the element: its type is the map's

@@ -2,6 +2,8 @@
 are walked with libunwind-ptrace; a goroutine inside a C call shows its Go
 callers."""
 
+import re
+
 from godap_testlib import (disconnect, fixture_dir, fixture_src, frame_run,
                            marker_line, same_file, stack, start, wait_exited,
                            wait_stopped)
@@ -79,4 +81,42 @@ def test_cgo_callback_and_c_frames_live(godap, go_tc):
                            r"runtime\.cgocall", r"main\._Cfunc_cblock", r"main\.inC"])
         assert fs[j]["line"] == marker_line(csrc, "CBLOCK_READ"), fs[j]
     assert found == 1
+    disconnect(c)
+
+
+def test_cgo_fault_in_c_live(godap, go_tc):
+    """A NULL write in C: no panic, the runtime dies of the signal
+    (runtime.fatalsignal).  The runtime-fatal-throw filter stops there with
+    the text it then prints; the stack crosses the signal frame into the C
+    frames (libunwind-ptrace from the signal's registers), then the Go
+    code that called C.  Continuing, the program prints that text and
+    exits 2."""
+    binary = go_tc.build("corecgocrash")
+    src = fixture_src("corecgocrash")
+    csrc = fixture_src("corecgocrash", "crash.c")
+    c = godap.start(go_tc)
+    start(c, binary, "exec", args=["cnull"])
+    ev = wait_stopped(c, "exception")
+    desc = ev["description"]
+    m = re.fullmatch(r"SIGSEGV: segmentation violation PC=(0x[0-9a-f]+) m=\d+ sigcode=1 "
+                     r"addr=0x0 \(signal arrived during cgo execution\)", desc)
+    assert m, ev
+    assert ev["threadId"] == 1
+    info = c.request_ok("exceptionInfo", {"threadId": 1})
+    assert info["exceptionId"] == "fatal error" and info["description"] == desc
+    frames = stack(c, 1)["stackFrames"]
+    names = [f["name"] for f in frames]
+    assert names[0] == "runtime.fatalsignal", names
+    i = frame_run(names, [r"runtime\.sigtramp", "cstore", "cnull", r"_cgo_\w+_Cfunc_cnull",
+                          r"runtime\.asmcgocall", r"runtime\.cgocall", r"main\._Cfunc_cnull",
+                          r"main\.main"])
+    assert int(frames[i + 1]["instructionPointerReference"], 16) == int(m.group(1), 16)
+    assert same_file(frames[i + 1]["source"]["path"], csrc)
+    assert frames[i + 1]["line"] == marker_line(csrc, "C_NULL_WRITE")
+    assert frames[i + 2]["line"] == marker_line(csrc, "C_CALLS_STORE")
+    assert frames[i + 7]["line"] == marker_line(src, "MAIN_CALLS_CNULL")
+    c.request_ok("continue", {"threadId": 1})
+    assert wait_exited(c) == 2
+    lines = c.output_text("stderr").splitlines()
+    assert desc == f"{lines[0]} {lines[1]} ({lines[2]})", lines[:4]
     disconnect(c)

@@ -61,6 +61,9 @@ COND = " || ".join([
     "(i+1 == 1500)",
     "(^i == -1001)",
     "(!flag && i*3 == 3003)",
+    "(i % 1000 == 777)",               # % and / by a constant, signed
+    "(-i / 7 == -300 && i % 7 == 3)",  # i = 2103
+    "(u / 1000 == 17 && u % 1000 == 3)",  # uint16: u = 17003
 ])
 
 
@@ -77,7 +80,8 @@ def expected_stops():
         hit = ((small == -56 and flag) or (20000 < u < 20008) or (p and i > 2990)
                or (name == "xyzzy" and i < 20) or (len(name) == 0 and i >= 2985)
                or (total > 4000000 and 2830 < i < 2834) or i == 7 or i == 9
-               or i + 1 == 1500 or i == 1000 or (not flag and i == 1001))
+               or i + 1 == 1500 or i == 1000 or (not flag and i == 1001)
+               or i % 1000 == 777 or i == 2103 or u == 17003)
         if hit:
             out.append(i)
         total += i
@@ -89,9 +93,15 @@ def run(godap, go_tc, ebpf):
     fallback breakpoint's stops at VISIT2, the program's output."""
     c, bps = begin(godap, go_tc, [
         {"line": L("VISIT"), "condition": COND},
-        {"line": L("VISIT2"), "condition": "i % 1000 == 999"},
+        {"line": L("VISIT2"), "condition": "p != nil && p.v % 1000 == 999"},
         {"line": L("VISIT3"), "condition": "i >= 2996", "logMessage": "v {i} {name} {r}"},
     ], ebpf)
+    body = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+        {"line": L("VISIT"), "condition": COND},
+        {"line": L("VISIT2"), "condition": "p != nil && p.v % 1000 == 999"},
+        {"line": L("VISIT3"), "condition": "i >= 2996", "logMessage": "v {i} {name} {r}"},
+        {"line": L("REG"), "condition": "i == 2500 || i % 1000 == 10"}]})
+    bps = body["breakpoints"]
     assert all(b["verified"] for b in bps), bps
     msgs = [b.get("message") for b in bps]
     stops = []
@@ -103,7 +113,8 @@ def run(godap, go_tc, ebpf):
         assert body["reason"] == "breakpoint", body
         tid = body["threadId"]
         i, line = evaluate(c, tid, "i")
-        vals = tuple(evaluate(c, tid, e)[0] for e in ("small", "u", "flag", "name", "p == nil", "total"))
+        vals = tuple(evaluate(c, tid, e)[0] for e in (
+            ("small", "u", "flag", "name", "p == nil", "total") if line != L("REG") else ("sink",)))
         stops.append((line, int(i)) + vals)
         c.request_ok("continue", {"threadId": tid})
     assert wait_exited(c) == 0
@@ -121,16 +132,17 @@ def test_ebpf_conditions_same_results_as_godap(godap, go_tc):
     msgs_k, stops_k, logs_k, out_k = run(godap, go_tc, True)
     msgs_p, stops_p, logs_p, out_p = run(godap, go_tc, False)
     # Which path each breakpoint takes, said in the breakpoint.
-    assert msgs_k == [KERNEL, None, KERNEL], msgs_k
-    assert msgs_p == [None, None, None], msgs_p
+    assert msgs_k[0] == KERNEL and msgs_k[2] == KERNEL and msgs_k[3] == KERNEL, msgs_k
+    assert msgs_k[1].startswith("condition evaluated by godap (not in the kernel: "), msgs_k
+    assert msgs_p == [None, None, None, None], msgs_p
     want = sorted([(L("VISIT"), i) for i in expected_stops()] +
-                  [(L("VISIT2"), i) for i in (999, 1999, 2999)], key=lambda s: (s[1], s[0]))
+                  [(L("VISIT2"), 999)] + [(L("REG"), i) for i in (10, 1010, 2010, 2500)], key=lambda s: (s[1], s[0]))
     assert [s[:2] for s in stops_k] == want, stops_k
     assert stops_k == stops_p
     assert logs_k == [f"v {i} \"{['abc', 'abcd', 'xyzzy', ''][i % 4]}\" {2 * i + (i if i % 3 == 0 else 0)}\n"
                       for i in range(2996, 3000)], logs_k
     assert logs_k == logs_p
-    assert "hits 3000 sum 10495500 total 4498500\n" in out_k
+    assert "hits 3000 sum 10495500 total 4498500 sink 4498500\n" in out_k
     assert out_k == out_p
 
 
@@ -144,7 +156,10 @@ def test_ebpf_fallback_says_why_and_still_works(godap, go_tc):
         {"line": L("VISIT"), "condition": "p != nil && p.v == 2997"},
         {"line": L("VISIT2"), "condition": "len(name) == 5 && name[0] == 'x' && i == 2998"},
     ], True)
-    assert [b.get("message") for b in bps] == [None, None], bps
+    # Which path, and why.
+    assert [b.get("message") for b in bps] == [
+        "condition evaluated by godap (not in the kernel: p.v: fields are not compiled)",
+        "condition evaluated by godap (not in the kernel: an expression of this kind is not compiled)"], bps
     seen = []
     while True:
         ev = next_stop_or_exit(c)
@@ -155,5 +170,141 @@ def test_ebpf_fallback_says_why_and_still_works(godap, go_tc):
         c.request_ok("continue", {"threadId": tid})
     assert [s[0] for s in seen] == ["2997", "2998"], seen
     assert wait_exited(c) == 0
-    assert "hits 3000 sum 10495500 total 4498500\n" in c.output_text("stdout")
+    assert "hits 3000 sum 10495500 total 4498500 sink 4498500\n" in c.output_text("stdout")
     disconnect(c)
+
+
+def read_line(proc, timeout=30.0):
+    """The next line of proc's stdout; b"" at its end; fails after timeout
+    (a program left stopped would print nothing)."""
+    import select
+    r, _, _ = select.select([proc.stdout], [], [], timeout)
+    assert r, f"pid {proc.pid} printed nothing for {timeout} s"
+    return proc.stdout.readline()
+
+
+def alive_after(proc, n=3):
+    """proc goes on printing its "alive N" lines, N growing."""
+    last = -1
+    for _ in range(n):
+        line = read_line(proc)
+        assert line.startswith(b"alive "), line
+        k = int(line.split()[1])
+        assert k > last, (k, last)
+        last = k
+
+
+def text_byte(pid, addr):
+    with open(f"/proc/{pid}/mem", "rb") as f:
+        f.seek(addr)
+        return f.read(1)[0]
+
+
+def test_ebpf_detach_and_terminate_leave_no_uprobe(godap, go_tc):
+    """The uprobe is set for every process of the binary (the program
+    filters on the thread group): another process of the same binary runs
+    on unaffected while it is there.  After a disconnect from an attached
+    program whose condition holds at every hit (so hits are under way when
+    it detaches), the program runs on, untraced, and no process of the
+    binary has the kernel's int3 any more; the same after terminate of a
+    launched one."""
+    import subprocess
+    why = kernel_allows()
+    if why:
+        pytest.skip(why)
+    exe = go_tc.build("ebpf")
+    other = subprocess.Popen([exe, "forever"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    prog = subprocess.Popen([exe, "forever"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        assert read_line(prog) == b"alive 0\n"
+        assert read_line(other) == b"alive 0\n"
+        c = godap.start(go_tc)
+        initialize(c)
+        c.request_ok("attach", {"request": "attach", "mode": "local", "processId": prog.pid,
+                                "ebpfConditions": True})
+        c.wait_event("initialized", TIMEOUT)
+        body = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+            {"line": L("VISIT"), "condition": "i >= 0"}]})
+        assert body["breakpoints"][0].get("message") == KERNEL, body
+        c.request_ok("configurationDone")
+        addr = None
+        for _ in range(3):
+            ev = next_stop_or_exit(c)
+            assert ev["event"] == "stopped", ev
+            tid = ev["body"]["threadId"]
+            fr = c.request_ok("stackTrace", {"threadId": tid, "levels": 1})["stackFrames"][0]
+            assert fr["line"] == L("VISIT"), fr
+            addr = int(fr["instructionPointerReference"], 16)
+            c.request_ok("continue", {"threadId": tid})
+        # The kernel's int3 is in every process of the binary, and the
+        # other one runs on.
+        assert text_byte(other.pid, addr) == 0xCC
+        alive_after(other)
+        disconnect(c)
+        assert prog.poll() is None
+        with open(f"/proc/{prog.pid}/status") as f:
+            assert "TracerPid:\t0" in f.read()
+        alive_after(prog)
+        assert text_byte(prog.pid, addr) != 0xCC
+        assert text_byte(other.pid, addr) != 0xCC
+        assert prog.poll() is None and other.poll() is None
+
+        # terminate of a launched program: nothing left either.
+        # (mode exec on the same file as the other process)
+        c = godap.start(go_tc)
+        initialize(c)
+        r = launch(c, exe, mode="exec", args=["forever"], ebpfConditions=True)
+        assert r["success"], r.get("message")
+        c.wait_event("initialized", TIMEOUT)
+        bps = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+            {"line": L("VISIT"), "condition": "i >= 0"}]})["breakpoints"]
+        assert bps[0].get("message") == KERNEL, bps
+        c.request_ok("configurationDone")
+        ev = next_stop_or_exit(c)
+        assert ev["event"] == "stopped", ev
+        assert text_byte(other.pid, addr) == 0xCC
+        c.request_ok("continue", {"threadId": ev["body"]["threadId"]})
+        c.request_ok("terminate", {})
+        c.wait_event("terminated", TIMEOUT)
+        disconnect(c)
+        assert text_byte(other.pid, addr) != 0xCC
+        alive_after(other)
+        assert other.poll() is None
+    finally:
+        for p in (prog, other):
+            p.kill()
+            p.wait()
+
+
+PAR_COND = "(i % 1000 > 400 && i % 1000 < 404) || i % 1000 == 999"
+PAR_KCOND = ("(i > 400 && i < 404) || (i > 1400 && i < 1404) || (i > 2400 && i < 2404) || "
+             "(i > 3400 && i < 3404) || i == 999 || i == 1999 || i == 2999 || i == 3999")
+
+
+def test_ebpf_goroutines_hitting_at_once(godap, go_tc):
+    """Four goroutines on their own threads hit the breakpoint at once:
+    every hit whose condition holds stops exactly once (a thread whose
+    hit comes while the others are being stopped is put back and hits
+    again after the resume), none is lost, none runs twice."""
+    why = kernel_allows()
+    if why:
+        pytest.skip(why)
+    want = sorted(k * 1000 + j for k in range(4) for j in (401, 402, 403, 999))
+    for ebpf, cond in ((True, PAR_KCOND), (True, PAR_COND), (False, PAR_COND)):
+        c, bps = begin(godap, go_tc, [{"line": L("VISIT"), "condition": cond}], ebpf,
+                       args=["par"])
+        assert bps[0].get("message") == (KERNEL if ebpf else None), bps
+        seen = []
+        while True:
+            ev = next_stop_or_exit(c)
+            if ev["event"] == "exited":
+                break
+            tid = ev["body"]["threadId"]
+            i, line = evaluate(c, tid, "i")
+            assert line == L("VISIT")
+            seen.append(int(i))
+            c.request_ok("continue", {"threadId": tid})
+        assert sorted(seen) == want, (ebpf, seen)
+        assert wait_exited(c) == 0
+        assert "par calls 4000\n" in c.output_text("stdout")
+        disconnect(c)

@@ -49,5 +49,16 @@ int main(void)
 	CHECK_STR(b.data, "new");
 	gd_buf_free(&b);
 	CHECK(b.data == NULL && gd_buf_failed(&b) == 0);
+
+	/* Numbers in decimal without printf (thread lists), as %llu. */
+	CHECK_INT(gd_buf_u64(&b, 0), 0);
+	CHECK_INT(gd_buf_puts(&b, ","), 0);
+	CHECK_INT(gd_buf_u64(&b, 7), 0);
+	CHECK_INT(gd_buf_puts(&b, ","), 0);
+	CHECK_INT(gd_buf_u64(&b, 1000000), 0);
+	CHECK_INT(gd_buf_puts(&b, ","), 0);
+	CHECK_INT(gd_buf_u64(&b, UINT64_MAX), 0);
+	CHECK_STR(b.data, "0,7,1000000,18446744073709551615");
+	gd_buf_free(&b);
 	return GD_TEST_SUMMARY();
 }
