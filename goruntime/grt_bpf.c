@@ -818,6 +818,14 @@ int grt_bpf_cond(grt_target *t, const char *cond, uint64_t pc, void **out,
 	    gdw_pc_line(t->dw, c.dwpc, &file, &c.line) < 0)
 		return gd_err_set(why, "no function at the breakpoint");
 	c.func = fn.name;
+	/* The program stops the thread with a signal: the runtime runs its
+	 * signal handlers and some of its own code with every signal blocked,
+	 * and there the stop would come late (found with a condition on
+	 * runtime.sighandler). */
+	if (fn.name && (strncmp(fn.name, "runtime.", 8) == 0 ||
+			strncmp(fn.name, "runtime/", 8) == 0 ||
+			strncmp(fn.name, "internal/runtime/", 17) == 0))
+		return gd_err_set(why, "the runtime may run there with signals blocked");
 	if (e->alt)
 		return gd_err_set(why, "the condition reads two ways");
 	cval r;
