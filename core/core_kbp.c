@@ -541,6 +541,8 @@ out:
 static int ran_once(core_live *p, const kbp_value *v, uint64_t rip)
 {
 	uint8_t code[16];
+	/* best effort: a yes/no question: code that cannot be read or
+	 * planned is "not run once". */
 	if (live_read_text(p, v->addr, code, sizeof(code), NULL) < 0)
 		return 0;
 	kbp_undo u;
@@ -555,6 +557,7 @@ static int ran_once(core_live *p, const kbp_value *v, uint64_t rip)
 		return rip == u.next || rip == u.target;
 	default: {
 		uint64_t ret = 0;
+		/* best effort: as above. */
 		return live_read(p, v->regs[19], &ret, 8, NULL) == 0 && rip == ret;
 	}
 	}
@@ -665,8 +668,11 @@ void core__kbp_settle(core_live *p)
 			if ((st >> 16) == 0 && WSTOPSIG(st) == SIGTRAP) {
 				core_stop ignored;
 				struct user_regs_struct r;
+				/* ignored: a SIGTRAP that is not ours
+				 * changes nothing; one that is has done
+				 * its work (the thread is left to us). */
 				if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) == 0)
-					core__kbp_trap(p, t, r.rip, &ignored, NULL);
+					(void)core__kbp_trap(p, t, r.rip, &ignored, NULL);
 				break;
 			}
 			/* Anything else first: kept for the next resume. */
@@ -680,9 +686,12 @@ void core__kbp_settle(core_live *p)
 
 void core__kbp_detach_all(core_live *p)
 {
+	/* best effort: detaching goes on for every breakpoint; a uprobe
+	 * that cannot be taken out goes with our file descriptors at
+	 * release. */
 	for (size_t i = 0; i < p->nbps; i++)
 		if (p->bps[i].kprog)
-			core__kbp_attach(p, &p->bps[i], 0, NULL);
+			(void)core__kbp_attach(p, &p->bps[i], 0, NULL);
 	/* With the uprobes gone no program sends any more: what was sent is
 	 * taken now, or it would kill the program after the detach. */
 	core__kbp_settle(p);

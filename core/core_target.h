@@ -60,8 +60,10 @@ int core_fpregs(core_proc *p, pid_t tid, struct user_fpregs_struct *out,
 int core_read(core_proc *p, uint64_t addr, void *buf, size_t len, gd_err *err);
 /* Reads n regions of `each` bytes (at addrs[i], any order, may overlap)
  * into buf (n * each bytes).  A region that cannot be read is zero-filled
- * and ok[i] (if ok is not NULL) set to 0.  Live: a few system calls for
- * thousands of regions, neighbours read as one range. */
+ * and ok[i] (if ok is not NULL) set to 0: per-region failures are the
+ * answer, and the call itself answers 0 (both backends; -1 is kept for a
+ * backend that can fail whole).  Live: a few system calls for thousands
+ * of regions, neighbours read as one range. */
 int core_read_many(core_proc *p, const uint64_t *addrs, size_t n, size_t each,
 		   void *buf, uint8_t *ok, gd_err *err);
 /* Like core_read, but shows the original bytes under our breakpoints. */

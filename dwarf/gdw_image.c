@@ -209,6 +209,8 @@ typedef struct helper {
 static void *fill_thread(void *arg)
 {
 	helper *h = arg;
+	/* ignored: the answer is h->rc; a failed image only falls back to
+	 * libdw's own inflating (no gd_err at open for it). */
 	h->rc = fill(h->f, h->s, NULL);
 	return NULL;
 }
@@ -241,6 +243,7 @@ static int fill_eager(gdw_file *f, gdw_image *im)
 		img_sec *s = &im->secs[i];
 		if (deferred(s->name) || (started && s == second))
 			continue;
+		/* ignored: as in fill_thread. */
 		if (fill(f, s, NULL) < 0)
 			rc = -1;
 	}
@@ -400,8 +403,9 @@ int gdw__image_open(gdw_file *f, gd_err *err)
 	}
 	f->img = im;
 	uint64_t total = 0;
-	/* A temporary directory that is full or refuses the writes: libdw
-	 * inflates the sections into memory as it would without the image. */
+	/* best effort: a temporary directory that is full or refuses the
+	 * writes: libdw inflates the sections into memory as it would
+	 * without the image. */
 	if (write_headers(f, im, &total, NULL) < 0 ||
 	    ftruncate(im->fd, (off_t)total) < 0)
 		goto fallback;
@@ -441,6 +445,8 @@ static img_sec *find(gdw_image *im, const char *name)
 int gdw__image_need(gdw_file *f, const char *name)
 {
 	img_sec *s = find(f->img, name);
+	/* ignored: these accessors answer codes (no gd_err); -1 is "cannot
+	 * fill", and the readers fall back to libdw (here and below). */
 	return s ? fill(f, s, NULL) : 0;
 }
 
@@ -450,6 +456,7 @@ int gdw__image_section(gdw_file *f, const char *name, const uint8_t **data,
 	img_sec *s = find(f->img, name);
 	if (!s)
 		return GD_ENOTFOUND;
+	/* ignored: as in gdw__image_need. */
 	if (fill(f, s, NULL) < 0)
 		return -1;
 	*data = f->img->map + s->out_off;
@@ -474,6 +481,7 @@ int gdw__image_pread(gdw_file *f, const char *name, uint64_t off, void *buf,
 		     size_t n)
 {
 	img_sec *s = find(f->img, name);
+	/* ignored: as in gdw__image_need. */
 	if (!s || fill(f, s, NULL) < 0 || off > s->out_size ||
 	    n > s->out_size - off)
 		return -1;

@@ -349,9 +349,11 @@ static int fallback(gdw_file *f, size_t cu)
 	Dwarf_Die die;
 	Dwarf_Files *files;
 	size_t n;
+	/* best effort: a CU whose DIE or file table cannot be read adds
+	 * nothing; the others still do. */
 	if (gdw__cu_die(f, &f->cus[cu], &die, NULL) < 0 ||
 	    dwarf_getsrcfiles(&die, &files, &n) != 0)
-		return 0; /* nothing usable in this CU */
+		return 0;
 	for (size_t i = 0; i < n; i++) {
 		const char *name = dwarf_filesrc(files, i, NULL, NULL);
 		if (name && add_file(f, cu, NULL, name) < 0)

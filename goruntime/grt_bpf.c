@@ -170,6 +170,8 @@ static int locate(cc *c, const gdw_var *dv, uint64_t sp, uint64_t other,
 static int resolve_var(cc *c, const gdw_var *dv, var *out, const char *name)
 {
 	memset(out, 0, sizeof(*out));
+	/* best effort: a refusal: the condition is left to godap's own
+	 * evaluation, which tells the user what it cannot read. */
 	if (gdw_type_info(c->t->dw, dv->type, &out->ti, NULL) < 0)
 		return refuse(c, "%s: unknown type", name);
 	if (!dv->func_die) {
@@ -271,6 +273,7 @@ static int find_var(cc *c, const char *name, int qualified, var *out)
 	if (!qualified) {
 		gdw_var *dv = NULL;
 		size_t ndv = 0;
+		/* best effort: as above. */
 		if (gdw_vars_in(c->t->dw, c->dwpc, 0, c->line, &dv, &ndv, NULL) < 0)
 			return refuse(c, "no variables at the breakpoint%s", NULL);
 		const gdw_var *best = NULL;
@@ -288,7 +291,8 @@ static int find_var(cc *c, const char *name, int qualified, var *out)
 		if (rc <= 0)
 			return rc;
 	}
-	/* Not found and failed alike leave the condition to godap. */
+	/* best effort: not found and failed alike leave the condition to
+	 * godap. */
 	if (gdw_global(c->t->dw, name, &g, NULL) == 0)
 		return resolve_var(c, &g, out, name);
 	if (qualified)
@@ -301,6 +305,7 @@ static int find_var(cc *c, const char *name, int qualified, var *out)
 	int rc = full ? 0 : -1;
 	if (full) {
 		snprintf(full, len, "%s.%s", pkg, name);
+		/* best effort: as above. */
 		rc = gdw_global(c->t->dw, full, &g, NULL) == 0 ? resolve_var(c, &g, out, name)
 		     : refuse(c, "no variable %s", name);
 	}

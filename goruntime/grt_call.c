@@ -328,6 +328,9 @@ static void panic_text(grt_target *t, const uint64_t eface[2], gd_err *err)
 				int is_nil = 0;
 				const gdw_tinfo *di;
 				if (grt__iface_data(t, &v, &d, &is_nil, &e) == 0 &&
+				    /* best effort: a dynamic type that
+				     * cannot be read: the panic is told in
+				     * the generic notation below. */
 				    !is_nil && gdw_type_info(t->dw, d.type, &di, NULL) == 0 &&
 				    di->kind == GDW_K_STRING) {
 					uint64_t h[2];
@@ -341,6 +344,9 @@ static void panic_text(grt_target *t, const uint64_t eface[2], gd_err *err)
 						free(sbuf);
 					}
 				} else if (!is_nil && d.type) {
+					/* ignored: grt_format
+					 * always answers 0; an unreadable
+					 * part is written as such. */
 					grt_format(t, &d, &b);
 				}
 				grt_value_free(&d);
@@ -450,6 +456,8 @@ static int call_once(grt_scope *s, const grt_callee *c, const grt_value *args,
 			free(b);
 	}
 
+	/* best effort: a goroutine that cannot be read is not checked here;
+	 * the runtime's own debugCallCheck still refuses a bad stack. */
 	const grt_goroutine *g = grt_goroutine_by_id(t, cr.goid, NULL);
 	if (g && g->stack_lo &&
 	    (cr.regs0.rsp <= g->stack_lo || cr.regs0.rsp > g->stack_hi)) {
@@ -493,6 +501,8 @@ static int call_once(grt_scope *s, const grt_callee *c, const grt_value *args,
 		    core_read(t->proc, r.rsp, h, 16, err) < 0)
 			goto out;
 		if (h[1] && h[1] < sizeof(why) &&
+		    /* best effort: the runtime's reason is an extra to the
+		     * refusal: without it the message says less. */
 		    core_read(t->proc, h[0], why, h[1], NULL) == 0)
 			why[h[1]] = '\0';
 		if (finish(&cr, err) < 0)
@@ -594,9 +604,10 @@ static int call_once(grt_scope *s, const grt_callee *c, const grt_value *args,
 	rc = 0;
 out:
 	if (cr.entered) {
-		/* Failed half way: put the registers back at least. */
+		/* Failed half way: put the registers back at least.  best
+		 * effort: err already says why the call failed. */
 		gd_err e2 = GD_ERR_INIT;
-		restore(t, cr.tid, &cr.regs0, &cr.fp0, cr.stepover0, &e2);
+		(void)restore(t, cr.tid, &cr.regs0, &cr.fp0, cr.stepover0, &e2);
 		gd_err_clear(&e2);
 	}
 	grt_invalidate(t);
@@ -762,6 +773,9 @@ int grt_call_store(grt_scope *s, uint64_t dst, uint64_t rtype,
 		   const void *bytes, size_t n, gd_err *err)
 {
 	grt_target *t = s->t;
+	/* best effort: a goroutine that cannot be read: dst is not taken to
+	 * be on its stack, so the store goes through the write barrier (the
+	 * safe side). */
 	uint64_t ptrbytes = 0, tm;
 	const grt_goroutine *g = s->goid ? grt_goroutine_by_id(t, s->goid, NULL) : NULL;
 	int on_stack = g && g->stack_lo <= dst && dst < g->stack_hi;

@@ -164,11 +164,15 @@ static int members(grt_scope *s, const char *expr, size_t elen,
 		const char *tn = tname[0] == '*' ? tname + 1 : tname;
 		if (pkg_len(tn)) {
 			fwalk w = {.l = l, .prefix = prefix, .tname = tn};
+			/* best effort: completions are suggestions: a part
+			 * of the program that cannot be read suggests
+			 * nothing (here and below). */
 			gdw_func_each(t->dw, on_func, &w, NULL);
 		}
 		free(tname);
 		grt_child *ch;
 		size_t nch;
+		/* best effort: as above. */
 		if (grt_children(t, &v, 0, 0, &ch, &nch, NULL) < 0)
 			break;
 		grt_value next = {0};
@@ -228,12 +232,14 @@ int grt_complete(grt_scope *s, const char *text, size_t cursor,
 			gd_err_clear(&e2);
 			/* Not a value: a package name? */
 			fwalk w = {.l = &l, .prefix = prefix, .pkg = base};
+			/* best effort: as above. */
 			gdw_func_each(s->t->dw, on_func, &w, NULL);
 			/* and its exported globals */
 			gdw_var *dv = NULL;
 			size_t ndv = 0;
 			char *pfx = NULL;
 			if (w.pkgpath && asprintf(&pfx, "%s.", w.pkgpath) >= 0 &&
+			    /* best effort: as above. */
 			    gdw_globals(s->t->dw, pfx, &dv, &ndv, NULL) == 0) {
 				size_t pl = strlen(pfx);
 				for (size_t i = 0; i < ndv; i++) {
@@ -251,6 +257,7 @@ int grt_complete(grt_scope *s, const char *text, size_t cursor,
 	} else {
 		grt_var *vs;
 		size_t nv;
+		/* best effort: as above. */
 		if (grt_scope_vars(s, &vs, &nv, NULL) == 0) {
 			for (size_t i = 0; i < nv; i++)
 				if (!vs[i].shadowed && starts(vs[i].name, prefix))
@@ -258,6 +265,7 @@ int grt_complete(grt_scope *s, const char *text, size_t cursor,
 			grt_vars_free(vs, nv);
 		}
 		char *pkg = NULL;
+		/* best effort: as above. */
 		if (grt_scope_globals(s, &pkg, &vs, &nv, NULL) == 0) {
 			for (size_t i = 0; i < nv; i++)
 				if (starts(vs[i].name, prefix))
@@ -266,6 +274,7 @@ int grt_complete(grt_scope *s, const char *text, size_t cursor,
 		}
 		free(pkg);
 		fwalk w = {.l = &l, .prefix = prefix, .packages = 1};
+		/* best effort: as above. */
 		gdw_func_each(s->t->dw, on_func, &w, NULL);
 	}
 	free(prefix);

@@ -415,6 +415,8 @@ static int decode(dctx *c, uint64_t start, uint64_t stop, size_t maxn, vec *v)
 		if (stop - pos < want)
 			want = (size_t)(stop - pos);
 		size_t got;
+		/* ignored: what could be read is in got; a
+		 * region that cannot be read shows as "??". */
 		grt_mem_read(c->t, pos, buf, want, &got);
 		if (got == 0) {
 			rc = push_insn(c, v, pos, NULL, 0, strdup("??"), 1);

@@ -44,6 +44,8 @@ static int fail(ctx *c, const gx_node *n, const char *fmt, const char *a)
 static const gdw_tinfo *tinfo(ctx *c, gdw_tref r)
 {
 	const gdw_tinfo *ti;
+	/* best effort: tinfo answers NULL for a type that cannot be read;
+	 * each caller says what it could not do with it. */
 	return gdw_type_info(c->t->dw, r, &ti, NULL) < 0 ? NULL : ti;
 }
 
@@ -122,21 +124,28 @@ static int field_of(ctx *c, const grt_value *v, const char *name,
 		    grt_value *out, int depth)
 {
 	if (gdw_type_member(c->t->dw, v->type, name))
+		/* best effort: field_of answers found or not: a field that
+		 * cannot be reached (its struct's type unreadable) is not
+		 * found, and the caller says "no field". */
 		return grt__field(c->t, v, name, out, NULL);
 	if (depth > 4)
 		return -1;
 	const gdw_member *ms;
 	size_t n;
+	/* best effort: as above. */
 	if (gdw_type_members(c->t->dw, v->type, &ms, &n, NULL) < 0)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (!ms[i].embedded)
 			continue;
 		grt_value e;
+		/* best effort: an embedded field that cannot be reached is
+		 * passed over; the others are searched. */
 		if (grt__field(c->t, v, ms[i].name, &e, NULL) < 0)
 			continue;
 		if (grt_value_kind(c->t, &e) == GDW_K_PTR) {
 			grt_value d;
+			/* best effort: as above. */
 			if (grt__deref(c->t, &e, &d, NULL) < 0) {
 				grt_value_free(&e);
 				continue;
@@ -167,9 +176,10 @@ static int eval_selector(ctx *c, const gx_node *n, ev *out)
 		if (x->kind == GX_N_IDENT) {
 			grt_value tmp;
 			gd_err e = GD_ERR_INIT;
-			/* A local named like a package shadows the package
-			 * (a failed lookup of the package's own variable
-			 * counts as none: the full name is tried below). */
+			/* best effort: a local named like a package shadows
+			 * the package (a failed lookup of the package's own
+			 * variable counts as none: the full name is tried
+			 * below). */
 			is_var = grt_scope_lookup(c->s, pkg, &tmp, &e) == 0 &&
 				 gdw_global(c->t->dw, pkg, &g, NULL) < 0;
 			gd_err_clear(&e);
@@ -632,11 +642,16 @@ static int eval_unary(ctx *c, const gx_node *n, ev *out)
 			ev_free(&x);
 			return -1;
 		}
-		int r = grt__deref(c->t, &x.v, &out->v, NULL);
+		/* The reason ("nil pointer dereference", or why the pointer
+		 * cannot be read) is told at the operator. */
+		gd_err e = GD_ERR_INIT;
+		int r = grt__deref(c->t, &x.v, &out->v, &e);
 		ev_free(&x);
-		if (r < 0)
-			return fail(c, n, "%s", "nil pointer dereference");
-		return 0;
+		if (r < 0) {
+			r = fail(c, n, "%s", gd_err_msg(&e));
+			gd_err_clear(&e);
+		}
+		return r;
 	}
 	num v;
 	if (to_num(c, n->x, &x, &v) < 0) {
@@ -746,6 +761,8 @@ static int eval_index(ctx *c, const gx_node *n, ev *out)
 	grt_value *v = &x.v;
 	if (grt_value_kind(c->t, v) == GDW_K_PTR) {
 		grt_value d;
+		/* best effort: a pointer that cannot be followed is indexed
+		 * as it is (and refused there). */
 		if (grt__deref(c->t, v, &d, NULL) == 0 &&
 		    grt_value_kind(c->t, &d) == GDW_K_ARRAY) {
 			grt_value_free(v);
@@ -951,7 +968,8 @@ static int convert_to(ctx *c, const gx_node *n, ev *x, gdw_tref type,
 				if (x->v.type == type || strcmp(xi->name, ti->name) == 0)
 					return grt_value_copy(out, &x->v) < 0 ?
 						gd_err_set(c->err, "out of memory") : 0;
-				/* interface to interface: box the dynamic value */
+				/* interface to interface: box the dynamic
+				 * value */
 				int is_nil = 0;
 				if (grt__iface_data(c->t, &x->v, &inner, &is_nil, c->err) < 0)
 					return -1;
@@ -1138,9 +1156,12 @@ static int itab_method(ctx *c, const grt_value *iv, const char *meth,
 	if (grt_value_read(t, iv, 0, w, 16, c->err) < 0)
 		return -1;
 	const char *itab = "internal/abi.ITab";
+	/* best effort: a runtime with neither itab layout: no method found
+	 * (1), the caller says so. */
 	if (gdw_member_offset(t->dw, itab, "Fun", &fun_off, NULL) < 0 ||
 	    gdw_member_offset(t->dw, itab, "Inter", &inter_off, NULL) < 0) {
 		itab = "runtime.itab"; /* Go 1.22 */
+		/* best effort: as above. */
 		if (gdw_member_offset(t->dw, itab, "fun", &fun_off, NULL) < 0 ||
 		    gdw_member_offset(t->dw, itab, "inter", &inter_off, NULL) < 0)
 			return 1;
@@ -1258,6 +1279,7 @@ static int resolve_callee(ctx *c, const gx_node *n, grt_callee *out,
 	} else if (ti && ti->kind == GDW_K_PTR) {
 		const gdw_tinfo *ei = tinfo(c, ti->elem);
 		grt_value dv;
+		/* best effort: as in field_of: not reachable is not found. */
 		if (ei && ei->kind == GDW_K_STRUCT && grt__deref(t, &v, &dv, NULL) == 0) {
 			has_fld = field_of(c, &dv, f->name, &fld, 0) == 0;
 			grt_value_free(&dv);
@@ -1436,8 +1458,8 @@ static int is_builtin_call(ctx *c, const gx_node *n)
 			grt_value_free(&tmp);
 		return !shadow;
 	}
-	/* A failure to read the type index: not a conversion; the call
-	 * path reports what it finds. */
+	/* best effort: a failure to read the type index: not a
+	 * conversion; the call path reports what it finds. */
 	return gdw_type_by_name(c->t->dw, f->name, &conv, NULL) == 0;
 }
 
@@ -1551,7 +1573,10 @@ static int eval_call(ctx *c, const gx_node *n, ev *out)
 					grt_value hc = grt_value_at(li ? li->elem : 0, p), q;
 					if (grt__field(c->t, &hc, is_cap ? "dataqsiz" : "qcount", &q, c->err) < 0)
 						goto done;
-					grt_value_int(c->t, &q, NULL, &v, NULL, NULL);
+					int rq = grt_value_int(c->t, &q, NULL, &v, NULL, c->err);
+					grt_value_free(&q);
+					if (rq < 0)
+						goto done;
 				}
 				break;
 			}
@@ -1591,12 +1616,8 @@ static int eval_call(ctx *c, const gx_node *n, ev *out)
 		r = make_scalar(c, n, tt, (int64_t)v.f, (uint64_t)(int64_t)v.f, v.f, &out->v);
 	else
 		r = make_scalar(c, n, tt, v.i, v.u, is_signed(v.k) || v.k == GDW_K_INT64 ? (double)v.i : (double)v.u, &out->v);
-	/* integer narrowing wraps like Go */
-	if (r == 0 && is_int(ti->kind) && ti->size < 8) {
-		int64_t i;
-		uint64_t u;
-		grt_value_int(c->t, &out->v, &i, &u, NULL, NULL);
-	}
+	/* Integer narrowing wraps like Go: make_scalar keeps the low
+	 * ti->size bytes. */
 done:
 	ev_free(&a);
 	return r;
@@ -1843,8 +1864,15 @@ static int set_aggregate(grt_scope *s, const grt_value *dst,
 	uint64_t base, rt = 0;
 	if (rhs_bytes(s, ti, rhs, &b, err) < 0)
 		return -1;
-	if (ti->rtype && grt__types_base(s->t, &base, NULL) == 0)
+	/* A type the runtime describes goes through its write barrier: a
+	 * store that cannot find the descriptor must not go around it. */
+	if (ti->rtype) {
+		if (grt__types_base(s->t, &base, err) < 0) {
+			free(b);
+			return -1;
+		}
 		rt = base + ti->rtype;
+	}
 	int r = grt_call_store(s, dst->addr, rt, b, ti->size, err);
 	free(b);
 	return r;
@@ -1990,12 +2018,13 @@ int grt_value_set(grt_scope *s, const grt_value *dst, const char *rhs,
 	if (grt_value_read(t, &nv, 0, buf, sz, err) < 0)
 		goto out;
 	uint64_t base;
-	if ((k == GDW_K_PTR || k == GDW_K_UNSAFEPTR) && s->calls && ti->rtype &&
-	    grt__types_base(t, &base, NULL) == 0)
+	if ((k == GDW_K_PTR || k == GDW_K_UNSAFEPTR) && s->calls && ti->rtype) {
 		/* a pointer into the heap or a global: with the write
-		 * barrier */
+		 * barrier, or not at all */
+		if (grt__types_base(t, &base, err) < 0)
+			goto out;
 		r = grt_call_store(s, dst->addr, base + ti->rtype, buf, sz, err);
-	else
+	} else
 		r = core_write(t->proc, dst->addr, buf, sz, err);
 out:
 	grt_value_free(&nv);

@@ -3,7 +3,13 @@
  * much is loaded is a grt_fmtlim: Delve's defaults (strings 512 bytes, 64
  * elements, one level of nesting) for the variables view, 4096-byte
  * strings for hover and repl, the whole value up to 1 MiB for the
- * clipboard.  What is left out is counted: "...+N more". */
+ * clipboard.  What is left out is counted: "...+N more".
+ *
+ * Errors: a display text never fails for a part of the value it cannot
+ * read.  The helpers answer -1 and fmt_v writes "(unreadable ...)" in that
+ * part's place, as Delve does; so the reads below pass NULL for their
+ * gd_err (marked "best effort").  grt_children, whose callers do answer
+ * errors, passes its gd_err on. */
 #include "grt_internal.h"
 #include "../common/gd_array.h"
 #include "grt_value.h"
@@ -49,6 +55,7 @@ static int put_string(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		      gd_buf *b)
 {
 	uint64_t h[2];
+	/* best effort: the string shows as unreadable (fmt_v). */
 	if (grt_value_read(t, v, 0, h, 16, NULL) < 0)
 		return -1;
 	uint64_t len = h[1], n = len < L->max_string ? len : L->max_string;
@@ -57,6 +64,7 @@ static int put_string(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 	uint8_t *s = malloc(n + 32);
 	if (!s)
 		return -1;
+	/* best effort: as above. */
 	if (n && core_read(t->proc, h[0], s, n, NULL) < 0) {
 		free(s);
 		return -1;
@@ -74,6 +82,8 @@ static int put_string(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 static int read_loc_layout(grt_target *t, grt_loclayout *L)
 {
 	gdw_file *f = t->dw;
+	/* best effort: without time.Location's layout a Time is shown as a
+	 * struct. */
 	return gdw_member_offset(f, "time.Location", "zone", &L->zone, NULL) < 0 ||
 	       gdw_member_offset(f, "time.Location", "tx", &L->tx, NULL) < 0 ||
 	       gdw_member_offset(f, "time.Location", "cacheStart", &L->cstart, NULL) < 0 ||
@@ -97,6 +107,8 @@ static const grt_loclayout *loc_layout(grt_target *t)
 
 static int read_i64(grt_target *t, uint64_t addr, int64_t *v)
 {
+	/* best effort: -1 is "unreadable" to loc_offset, which then shows
+	 * the Time as a struct. */
 	return core_read(t->proc, addr, v, sizeof(*v), NULL);
 }
 
@@ -116,6 +128,8 @@ static int loc_offset(grt_target *t, uint64_t loc, int64_t sec, int64_t *off)
 	size_t hlen = L->czone + 8;
 	if (hlen > sizeof(hdr) || L->zone + 16 > hlen || L->tx + 16 > hlen ||
 	    L->cstart + 8 > hlen || L->cend + 8 > hlen ||
+	    /* best effort: as above: an unreadable Location shows the Time
+	     * as a struct. */
 	    core_read(t->proc, loc, hdr, hlen, NULL) < 0)
 		return -1;
 	uint64_t zp, zn, txp, txn, czone;
@@ -147,6 +161,8 @@ static int loc_offset(grt_target *t, uint64_t loc, int64_t sec, int64_t *off)
 				hi = mid;
 		}
 		uint8_t idx;
+		/* best effort: an unreadable transition shows the Time as a
+		 * struct. */
 		if (core_read(t->proc, txp + lo * L->tx_size + L->tx_index, &idx,
 			      1, NULL) < 0)
 			return -1;
@@ -154,6 +170,8 @@ static int loc_offset(grt_target *t, uint64_t loc, int64_t sec, int64_t *off)
 	} else {
 		for (uint64_t i = 0; i < zn && i < 256; i++) {
 			uint8_t dst = 1;
+			/* best effort: a zone whose flag cannot be read is
+			 * passed over. */
 			if (core_read(t->proc, zp + i * L->zone_size + L->zone_isdst,
 				      &dst, 1, NULL) == 0 && !dst) {
 				zi = i;
@@ -173,18 +191,24 @@ static int put_time(grt_target *t, const grt_value *v, gd_buf *b)
 	grt_value w, e, l;
 	uint64_t wall = 0, locp = 0;
 	int64_t ext = 0;
+	/* best effort: an unreadable field shows the Time as a struct
+	 * (fmt_struct). */
 	if (grt__field(t, v, "wall", &w, NULL) < 0)
 		return -1;
 	int ok = grt_value_int(t, &w, NULL, &wall, NULL, NULL) == 0;
 	grt_value_free(&w);
+	/* best effort: as above (each field). */
 	if (!ok || grt__field(t, v, "ext", &e, NULL) < 0)
 		return -1;
 	ok = grt_value_int(t, &e, &ext, NULL, NULL, NULL) == 0;
 	grt_value_free(&e);
+	/* best effort: as above. */
 	if (!ok || grt__field(t, v, "loc", &l, NULL) < 0)
 		return -1;
-	grt_value_read(t, &l, 0, &locp, 8, NULL);
+	ok = grt_value_read(t, &l, 0, &locp, 8, NULL) == 0;
 	grt_value_free(&l);
+	if (!ok)
+		return -1;
 	int mono = (wall >> 63) != 0;
 	int64_t unix_s = mono ? (int64_t)(wall << 1 >> 31) - 2682288000LL
 			      : ext - 62135596800LL;
@@ -232,6 +256,7 @@ static int put_scalar(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 {
 	uint8_t raw[16] = {0};
 	size_t sz = ti->size > 16 ? 16 : ti->size;
+	/* best effort: the scalar shows as unreadable (fmt_v). */
 	if (grt_value_read(t, v, 0, raw, sz, NULL) < 0)
 		return -1;
 	int64_t i;
@@ -267,7 +292,9 @@ static int put_scalar(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 	}
 	case GDW_K_INT: case GDW_K_INT8: case GDW_K_INT16: case GDW_K_INT32:
 	case GDW_K_INT64:
-		grt_value_int(t, v, &i, NULL, NULL, NULL);
+		/* best effort: unreadable, shown so by fmt_v */
+		if (grt_value_int(t, v, &i, NULL, NULL, NULL) < 0)
+			return -1;
 		if (strcmp(ti->name, "time.Duration") == 0) {
 			/* readable, in the "descr (value)" shape Delve uses */
 			grt_text_duration(b, i);
@@ -277,7 +304,9 @@ static int put_scalar(grt_target *t, const grt_value *v, const gdw_tinfo *ti,
 		gd_buf_printf(b, "%" PRId64, i);
 		return 0;
 	default:
-		grt_value_int(t, v, NULL, &u, NULL, NULL);
+		/* best effort: unreadable, shown so by fmt_v */
+		if (grt_value_int(t, v, NULL, &u, NULL, NULL) < 0)
+			return -1;
 		gd_buf_printf(b, "%" PRIu64, u);
 		return 0;
 	}
@@ -287,6 +316,8 @@ static int elems(grt_target *t, const grt_fmtlim *L, gdw_tref et,
 		 uint64_t base, uint64_t len, int level, gd_buf *b)
 {
 	const gdw_tinfo *ei;
+	/* best effort: an unknown element type shows the slice or array as
+	 * unreadable. */
 	if (gdw_type_info(t->dw, et, &ei, NULL) < 0)
 		return -1;
 	gd_buf_puts(b, "[");
@@ -299,6 +330,8 @@ static int elems(grt_target *t, const grt_fmtlim *L, gdw_tref et,
 	uint8_t *all = NULL;
 	if (ei->size && n <= (4u << 20) / ei->size &&
 	    (all = malloc(n * ei->size + 1)) &&
+	    /* best effort: a failed bulk read falls back to reading element
+	     * by element (fmt_v), each shown unreadable if it is. */
 	    core_read(t->proc, base, all, n * ei->size, NULL) < 0) {
 		free(all);
 		all = NULL;
@@ -352,6 +385,7 @@ static int fmt_map(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		gd_buf_puts(b, " ");
 	}
 	uint64_t p, len;
+	/* best effort: the map shows as unreadable (fmt_v). */
 	if (grt_value_read(t, v, 0, &p, 8, NULL) < 0 ||
 	    grt__map_len(t, v, &len, NULL) < 0)
 		return -1;
@@ -366,6 +400,8 @@ static int fmt_map(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 	}
 	mapfmt m = {t, L, b, level};
 	uint64_t n = len < L->max_array ? len : L->max_array;
+	/* best effort: an entry that cannot be read ends the map's text as
+	 * unreadable. */
 	if (n && grt__map_iter(t, v, 0, n, map_entry, &m, NULL) < 0)
 		return -1;
 	if (n != len)
@@ -380,6 +416,7 @@ static int fmt_struct(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 {
 	const gdw_member *ms;
 	size_t n;
+	/* best effort: the struct shows as unreadable (fmt_v). */
 	if (gdw_type_members(t->dw, v->type, &ms, &n, NULL) < 0)
 		return -1;
 	if (level > L->max_depth && n) {
@@ -406,6 +443,8 @@ static int fmt_struct(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 	for (size_t i = 0; i < n; i++) {
 		grt_value f;
 		gd_buf_printf(b, "%s: ", ms[i].name);
+		/* best effort: an unreadable field shows "(unreadable)" in
+		 * its place. */
 		if (grt__field(t, v, ms[i].name, &f, NULL) == 0)
 			fmt_v(t, L, &f, F_TYPE, level + 1, b);
 		else
@@ -447,8 +486,9 @@ static int fmt_iface(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 	int inner = (flags & F_TYPE) ? 0 : F_TYPE;
 	if (grt_value_kind(t, &d) == GDW_K_PTR) {
 		uint64_t p = 0;
-		grt_value_read(t, &d, 0, &p, 8, NULL);
-		if (!p) {
+		/* best effort: an unreadable pointer is not nil; fmt_v shows
+		 * it unreadable. */
+		if (grt_value_read(t, &d, 0, &p, 8, NULL) == 0 && !p) {
 			gd_buf_puts(b, "nil");
 			grt_value_free(&d);
 			return 0;
@@ -462,12 +502,14 @@ static int fmt_iface(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 static int fmt_func(grt_target *t, const grt_value *v, gd_buf *b)
 {
 	uint64_t p, pc;
+	/* best effort: the func value shows as unreadable (fmt_v). */
 	if (grt_value_read(t, v, 0, &p, 8, NULL) < 0)
 		return -1;
 	if (!p) {
 		gd_buf_puts(b, "nil");
 		return 0;
 	}
+	/* best effort: as above. */
 	if (grt__read_u64(t, p, &pc, NULL) < 0)
 		return -1;
 	gdw_func fn;
@@ -482,6 +524,7 @@ static int fmt_chan(grt_target *t, const grt_value *v, gd_buf *b)
 {
 	put_vtype(t, v, b);
 	uint64_t p;
+	/* best effort: the channel shows as unreadable (fmt_v). */
 	if (grt_value_read(t, v, 0, &p, 8, NULL) < 0)
 		return -1;
 	if (!p) {
@@ -489,6 +532,7 @@ static int fmt_chan(grt_target *t, const grt_value *v, gd_buf *b)
 		return 0;
 	}
 	const gdw_tinfo *ti;
+	/* best effort: as above. */
 	if (gdw_type_info(t->dw, v->type, &ti, NULL) < 0)
 		return -1;
 	const gdw_tinfo *li;
@@ -496,6 +540,7 @@ static int fmt_chan(grt_target *t, const grt_value *v, gd_buf *b)
 		return -1;
 	grt_value h = grt_value_at(li->elem, p), q, c;
 	int64_t qn = 0, cn = 0;
+	/* best effort: a count that cannot be read shows as 0. */
 	if (grt__field(t, &h, "qcount", &q, NULL) == 0)
 		grt_value_int(t, &q, &qn, NULL, NULL, NULL);
 	if (grt__field(t, &h, "dataqsiz", &c, NULL) == 0)
@@ -512,6 +557,7 @@ static int fmt_v(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		return 0;
 	}
 	const gdw_tinfo *ti;
+	/* best effort: a type that cannot be read shows as such. */
 	if (gdw_type_info(t->dw, v->type, &ti, NULL) < 0) {
 		gd_buf_puts(b, "(unreadable unknown type)");
 		return 0;
@@ -523,6 +569,7 @@ static int fmt_v(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		break;
 	case GDW_K_SLICE: {
 		uint64_t h[3];
+		/* best effort: the slice shows as unreadable (below). */
 		if (grt_value_read(t, v, 0, h, 24, NULL) < 0) {
 			r = -1;
 			break;
@@ -547,6 +594,8 @@ static int fmt_v(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 			/* a value of its own (a function's result): its
 			 * elements borrow its bytes */
 			const gdw_tinfo *ei;
+			/* best effort: an unknown element type: the
+			 * elements are not shown ("[...]"). */
 			if (!v->bytes || gdw_type_info(t->dw, ti->elem, &ei, NULL) < 0 ||
 			    ei->size * (uint64_t)ti->count > v->nbytes) {
 				gd_buf_puts(b, "[...]");
@@ -572,6 +621,7 @@ static int fmt_v(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		break;
 	case GDW_K_PTR: {
 		uint64_t p;
+		/* best effort: the pointer shows as unreadable (below). */
 		if (grt_value_read(t, v, 0, &p, 8, NULL) < 0) {
 			r = -1;
 			break;
@@ -597,6 +647,8 @@ static int fmt_v(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		}
 		const gdw_tinfo *ei;
 		int next = level;
+		/* best effort: an unknown pointee type only loads one level
+		 * less. */
 		if (gdw_type_info(t->dw, ti->elem, &ei, NULL) == 0 &&
 		    (ei->kind == GDW_K_PTR || ei->kind == GDW_K_INTERFACE))
 			next++;
@@ -605,6 +657,7 @@ static int fmt_v(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 	}
 	case GDW_K_UNSAFEPTR: {
 		uint64_t p;
+		/* best effort: the pointer shows as unreadable (below). */
 		if (grt_value_read(t, v, 0, &p, 8, NULL) < 0) {
 			r = -1;
 			break;
@@ -650,6 +703,8 @@ int grt_format_lim(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 	gdw_kind k = grt_value_kind(t, v);
 	if (!v->unreadable && k >= GDW_K_UINT && k <= GDW_K_UINTPTR) {
 		uint64_t u;
+		/* best effort: the hex form is an extra; without it the
+		 * value's text stands. */
 		if (grt_value_int(t, v, NULL, &u, NULL, NULL) == 0)
 			gd_buf_printf(out, " = 0x%" PRIx64, u);
 	}
@@ -675,6 +730,8 @@ static int chan_int(grt_target *t, const grt_value *h, const char *f,
 		    uint64_t *out);
 static int ptr_word(grt_target *t, const grt_value *v, uint64_t *p)
 {
+	/* best effort: a pointer word that cannot be read counts as nil:
+	 * nothing to expand (grt_children says why when asked). */
 	return grt_value_read(t, v, 0, p, 8, NULL);
 }
 
@@ -714,6 +771,8 @@ int grt_child_counts(grt_target *t, const grt_value *v, uint64_t *indexed,
 	case GDW_K_INTERFACE: {
 		grt_value d = {0};
 		int is_nil = 1;
+		/* best effort: an interface that cannot be read has nothing
+		 * to expand. */
 		if (grt__iface_data(t, v, &d, &is_nil, NULL) == 0 && !is_nil)
 			*named = 1;
 		grt_value_free(&d);
@@ -746,6 +805,8 @@ int grt_child_counts(grt_target *t, const grt_value *v, uint64_t *indexed,
 int grt_expandable(grt_target *t, const grt_value *v)
 {
 	uint64_t i, n;
+	/* best effort: a yes/no question: a value whose children cannot be
+	 * counted is shown as a leaf. */
 	if (grt_child_counts(t, v, &i, &n, NULL) < 0)
 		return 0;
 	return i + n > 0;
@@ -840,6 +901,8 @@ static int chan_int(grt_target *t, const grt_value *h, const char *f,
 		    uint64_t *out)
 {
 	grt_value x;
+	/* best effort: a field that cannot be read: the channel's buffer is
+	 * not listed (chan_kids). */
 	if (grt__field(t, h, f, &x, NULL) < 0)
 		return -1;
 	int r = grt_value_int(t, &x, NULL, out, NULL, NULL);
@@ -856,6 +919,8 @@ static int chan_buffer_kids(grt_target *t, const grt_value *h, gdw_tref et,
 	if (chan_int(t, h, "qcount", &qcount) < 0 ||
 	    chan_int(t, h, "dataqsiz", &size) < 0 ||
 	    chan_int(t, h, "recvx", &recvx) < 0 || chan_int(t, h, "buf", &buf) < 0 ||
+	    /* best effort: a channel whose header cannot be read lists no
+	     * buffered elements; its fields are still children. */
 	    gdw_type_info(t->dw, et, &ei, NULL) < 0 || !size || qcount > size)
 		return 0;
 	for (uint64_t i = 0; i < qcount; i++) {
@@ -906,6 +971,8 @@ int grt_children(grt_target *t, const grt_value *v, uint64_t start,
 		int addressed = v->has_addr || ti->kind == GDW_K_SLICE;
 		if (addressed && plen && plen <= (4u << 20) && ei->size <= 256 &&
 		    (page = malloc(plen)) &&
+		    /* best effort: a failed bulk read falls back to element
+		     * reads, each shown unreadable if it is. */
 		    core_read(t->proc, base + start * ei->size, page, plen, NULL) < 0) {
 			free(page);
 			page = NULL;
@@ -1015,10 +1082,13 @@ int grt_meta_child(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		   const char **name, gd_buf *text, const char **type)
 {
 	const gdw_tinfo *ti, *ei;
+	/* best effort: the meta child (string form, len) is an extra:
+	 * without it the children stand. */
 	if (v->unreadable || gdw_type_info(t->dw, v->type, &ti, NULL) < 0)
 		return 0;
 	if (ti->kind == GDW_K_MAP) {
 		uint64_t len;
+		/* best effort: as above (each read of this extra). */
 		if (grt__map_len(t, v, &len, NULL) < 0 || !len)
 			return 0;
 		*name = "len()";
@@ -1026,6 +1096,7 @@ int grt_meta_child(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		gd_buf_printf(text, "%" PRIu64, len);
 		return 1;
 	}
+	/* best effort: as above. */
 	if ((ti->kind != GDW_K_SLICE && ti->kind != GDW_K_ARRAY) ||
 	    gdw_type_info(t->dw, ti->elem, &ei, NULL) < 0 ||
 	    (ei->kind != GDW_K_UINT8 && ei->kind != GDW_K_INT32))
@@ -1033,6 +1104,7 @@ int grt_meta_child(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 	uint64_t base = v->addr, len = (uint64_t)ti->count;
 	if (ti->kind == GDW_K_SLICE) {
 		uint64_t h[3];
+		/* best effort: as above. */
 		if (grt_value_read(t, v, 0, h, 24, NULL) < 0)
 			return 0;
 		base = h[0];
@@ -1045,6 +1117,7 @@ int grt_meta_child(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 	/* Delve loads up to MaxStringLen elements for it. */
 	uint64_t n = len < L->max_string ? len : L->max_string;
 	uint8_t *raw = malloc(n * ei->size);
+	/* best effort: as above. */
 	if (!raw || core_read(t->proc, base, raw, n * ei->size, NULL) < 0) {
 		free(raw);
 		return 0;

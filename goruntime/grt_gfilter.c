@@ -170,6 +170,8 @@ int grt_goroutine_loc(grt_target *t, const grt_goroutine *g, int which,
 	grt_frame *fs;
 	size_t n;
 	int complete;
+	/* best effort: a goroutine whose stack cannot be read is "?:0 ?",
+	 * as Delve shows it. */
 	if (grt_stack(t, g->goid, 0, which == GRT_LOC_CUR ? 1 : 64, &fs, &n,
 		      &complete, NULL) < 0 || n == 0) {
 		gd_buf_puts(out, "?:0 ?");
@@ -198,6 +200,7 @@ static char *label_value(grt_target *t, const grt_goroutine *g,
 	grt_label *ls;
 	size_t n;
 	char *v = NULL;
+	/* best effort: labels that cannot be read: no such label. */
 	if (grt_goroutine_labels(t, g, &ls, &n, NULL) < 0)
 		return NULL;
 	for (size_t i = 0; i < n && !v; i++)
@@ -224,6 +227,8 @@ static int term_holds(grt_target *t, const gterm *tm, const grt_goroutine *g)
 	}
 	default: {
 		gd_buf b = GD_BUF_INIT;
+		/* best effort: an unknown location is written as "?:0 ?"
+		 * and matches nothing. */
 		grt_goroutine_loc(t, g, loc_kind(tm->kind), &b);
 		int ok = b.data && strstr(b.data, tm->arg) != NULL;
 		gd_buf_free(&b);

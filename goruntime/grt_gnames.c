@@ -183,6 +183,8 @@ static const char *slow_user_func(grt_target *t, const grt_goroutine *g)
 	const char *name = "?";
 	for (size_t k = 0; k < sizeof(depths) / sizeof(depths[0]); k++) {
 		size_t depth = depths[k];
+		/* best effort: a stack that cannot be read names the
+		 * goroutine "?". */
 		if (grt_stack(t, g->goid, 0, depth, &fs, &n, &complete, NULL) < 0)
 			return name;
 		int found = 0;
@@ -277,7 +279,9 @@ static int window_pass(grt_target *t, const grt_goroutine *gs, size_t *todo,
 				lo = g->stack_lo;
 			addrs[j] = lo;
 		}
-		core_read_many(t->proc, addrs, k, wlen, wins, ok, NULL);
+		/* ignored: per-window failures are in ok[] (core_target.h);
+		 * a window that cannot be read names nothing. */
+		(void)core_read_many(t->proc, addrs, k, wlen, wins, ok, NULL);
 		for (size_t j = 0; j < k; j++) {
 			size_t gi = todo[base + j];
 			int more = 0;

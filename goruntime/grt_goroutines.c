@@ -29,6 +29,9 @@ static void assign_threads(grt_target *t)
 		pid_t tid = core_thread_tid(t->proc, i);
 		uint64_t goid = 0;
 		if (!core_thread_stopped(t->proc, tid) ||
+		    /* best effort: a thread whose g cannot be read runs no
+		     * goroutine we can name; its goroutine shows as not
+		     * running. */
 		    grt_thread_goid(t, tid, &goid, NULL) < 0 || goid == 0)
 			continue;
 		for (size_t k = 0; k < t->ngs; k++)
@@ -134,7 +137,13 @@ static int load(grt_target *t, gd_err *err)
 	}
 	for (uint64_t base = 0; base < len; base += CHUNK) {
 		size_t k = len - base < CHUNK ? (size_t)(len - base) : CHUNK;
-		core_read_many(t->proc, ptrs + base, k, L->g_size, all, ok, NULL);
+		/* A g that cannot be read is left out (ok[j] == 0): it may
+		 * have been freed since allgs was read. */
+		if (core_read_many(t->proc, ptrs + base, k, L->g_size, all, ok,
+				   err) < 0) {
+			rc = -1;
+			goto out;
+		}
 		for (size_t j = 0; j < k; j++) {
 			if (!ptrs[base + j] || !ok[j])
 				continue;
@@ -205,6 +214,8 @@ int grt_thread_goid(grt_target *t, pid_t tid, uint64_t *goid, gd_err *err)
 	if (r.fs_base < 8)
 		return 0;
 	uint64_t g;
+	/* best effort: TLS or g that cannot be read: no goroutine on this
+	 * thread (0), which the callers take as "a plain thread". */
 	if (grt__read_u64(t, r.fs_base - 8, &g, NULL) < 0 || g == 0)
 		return 0;
 	uint64_t id;
@@ -216,6 +227,7 @@ int grt_thread_goid(grt_target *t, pid_t tid, uint64_t *goid, gd_err *err)
 	}
 	/* g0 or gsignal: the goroutine it works for is m.curg, if any. */
 	uint64_t m, curg;
+	/* best effort: as above. */
 	if (grt__read_u64(t, g + t->L.g_m, &m, NULL) < 0 || m == 0 ||
 	    grt__read_u64(t, m + t->L.m_curg, &curg, NULL) < 0 || curg == 0)
 		return 0;
@@ -240,12 +252,15 @@ static int read_waitreasons(grt_target *t)
 		free(hdr);
 		return -1;
 	}
+	/* best effort: wait reasons are display text: one that cannot be
+	 * read shows as its number. */
 	if (core_read(t->proc, addr + t->bias, hdr, n * 16, NULL) == 0) {
 		for (size_t i = 0; i < n; i++) {
 			uint64_t p = hdr[2 * i], len = hdr[2 * i + 1];
 			if (!p || len > 256)
 				continue;
 			char *s = malloc(len + 1);
+			/* best effort: as above. */
 			if (s && core_read(t->proc, p, s, len, NULL) == 0) {
 				s[len] = '\0';
 				t->waitreasons[i] = s;
@@ -290,6 +305,9 @@ int grt_is_system(grt_target *t, const grt_goroutine *g)
 	    strcmp(fn, "runtime.runfinq") == 0) {
 		uint32_t st = 0;
 		if (t->fingstatus_addr &&
+		    /* best effort: a status that cannot be read counts the
+		     * goroutine as the runtime's own (hidden), as Delve
+		     * does for system goroutines. */
 		    core_read(t->proc, t->fingstatus_addr, &st, sizeof(st),
 			      NULL) == 0)
 			return (st & FING_RUNNING_FINALIZER) == 0;
@@ -298,6 +316,7 @@ int grt_is_system(grt_target *t, const grt_goroutine *g)
 	if (strcmp(fn, "runtime.runCleanups") == 0) {
 		uint8_t running = 0; /* atomic.Bool is one byte */
 		if (t->L.has_runningcleanups &&
+		    /* best effort: as above. */
 		    core_read(t->proc, g->gaddr + t->L.g_runningcleanups,
 			      &running, sizeof(running), NULL) == 0)
 			return running == 0;

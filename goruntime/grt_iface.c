@@ -38,6 +38,8 @@ int grt__direct_iface(grt_target *t, uint64_t rtype, int *direct,
 	const char *field = grt__go_minor(t) >= 26 ? "TFlag" : "Kind_";
 	const char *tname = "internal/abi.Type";
 	uint64_t off;
+	/* best effort: the Go 1.22 layout is tried next; its failure is the
+	 * one told. */
 	if (gdw_member_offset(t->dw, tname, field, &off, NULL) < 0) {
 		tname = "runtime._type";
 		field = grt__go_minor(t) >= 26 ? "tflag" : "kind";

@@ -35,12 +35,14 @@ static int str_of(grt_target *t, const grt_value *v, char **out)
 	if (grt_value_kind(t, v) != GDW_K_STRING)
 		return -1;
 	uint64_t hdr[2];
+	/* best effort: a label that cannot be read is left out. */
 	if (grt_value_read(t, v, 0, hdr, sizeof(hdr), NULL) < 0 ||
 	    hdr[1] > MAX_LABEL_LEN)
 		return -1;
 	char *s = malloc(hdr[1] + 1);
 	if (!s)
 		return -1;
+	/* best effort: as above. */
 	if (hdr[1] && core_read(t->proc, hdr[0], s, hdr[1], NULL) < 0) {
 		free(s);
 		return -1;
@@ -77,6 +79,7 @@ static int collect(grt_target *t, const grt_value *v, int depth, lvec *l)
 		return 0;
 	grt_child *ch;
 	size_t n;
+	/* best effort: labels that cannot be read: none shown. */
 	if (grt_children(t, v, 0, MAX_LABELS, &ch, &n, NULL) < 0)
 		return 0;
 	if (k == GDW_K_MAP) {
@@ -153,6 +156,7 @@ int grt_labels_text(grt_target *t, const grt_goroutine *g,
 {
 	grt_label *ls;
 	size_t n;
+	/* best effort: as above. */
 	if (grt_goroutine_labels(t, g, &ls, &n, NULL) < 0)
 		return 0;
 	int shown = 0;

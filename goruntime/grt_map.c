@@ -29,6 +29,8 @@ static int done(const walk *w)
 static const gdw_tinfo *info(grt_target *t, gdw_tref r)
 {
 	const gdw_tinfo *ti;
+	/* best effort: info answers NULL for a type that cannot be read;
+	 * each caller says what it could not do. */
 	return gdw_type_info(t->dw, r, &ti, NULL) < 0 ? NULL : ti;
 }
 
@@ -283,8 +285,13 @@ static int hmap_walk(walk *w, const grt_value *h)
 	    grt_value_read(t, &f, 0, &bk, 8, w->err) < 0)
 		return -1;
 	grt_value_free(&f);
-	if (grt__field(t, h, "oldbuckets", &f, w->err) == 0)
-		grt_value_read(t, &f, 0, &old, 8, NULL);
+	/* An unreadable old array would hide the entries not yet
+	 * evacuated: a failure, not an empty map. */
+	if (grt__field(t, h, "oldbuckets", &f, w->err) < 0 ||
+	    grt_value_read(t, &f, 0, &old, 8, w->err) < 0) {
+		grt_value_free(&f);
+		return -1;
+	}
 	grt_value_free(&f);
 	if (B > 40)
 		return gd_err_set(w->err, "implausible map size 2^%u", B);

@@ -20,7 +20,9 @@ int grt_mem_read(grt_target *t, uint64_t addr, void *buf, size_t len,
 		size_t chunk = PAGE - (size_t)(a % PAGE);
 		if (chunk > len - *got)
 			chunk = len - *got;
-		/* core_read_text: the program's bytes, not our int3s. */
+		/* core_read_text: the program's bytes, not our int3s.
+		 * best effort: reading stops at the first page that cannot
+		 * be read; *got says how far it came. */
 		if (core_read_text(t->proc, a, p + *got, chunk, NULL) < 0)
 			break;
 		*got += chunk;
@@ -79,6 +81,8 @@ int grt_value_memref(grt_target *t, const grt_value *v, uint64_t *addr)
 	if (k == GDW_K_PTR || k == GDW_K_UNSAFEPTR || k == GDW_K_SLICE ||
 	    k == GDW_K_STRING) {
 		uint64_t p;
+		/* best effort: a pointer that cannot be read has no memory
+		 * to show (-1, told by the caller). */
 		if (grt_value_read(t, v, 0, &p, sizeof(p), NULL) < 0 || p == 0)
 			return -1;
 		*addr = p;

@@ -43,8 +43,8 @@ int grt__native_unwind(grt_target *t, pid_t tid,
 {
 	size_t first = *k;
 	core_unwinder u;
-	/* No unwinder: the caller shows the frames it has (this one is
-	 * optional, so its reason is not kept). */
+	/* best effort: no unwinder: the caller shows the frames it has (this
+	 * one is optional, so its reason is not kept). */
 	if (core_unwind_begin(t->proc, tid, from, &u, NULL) < 0)
 		return -1;
 	unw_cursor_t c;

@@ -17,10 +17,20 @@ enum { K_BOOL = 1, K_INT = 2, K_INT64 = 6, K_UINT = 7, K_UINTPTR = 12,
 void grt_exception_sites(grt_target *t, grt_exc_sites *out)
 {
 	memset(out, 0, sizeof(*out));
-	grt_sym(t, "runtime.fatalpanic", &out->fatalpanic);
-	grt_sym(t, "runtime.throw", &out->throw_);
-	grt_sym(t, "runtime.fatal", &out->fatal);
-	grt_sym(t, "runtime.fatalsignal", &out->fatalsignal);
+	const struct {
+		const char *name;
+		uint64_t *at;
+	} sites[] = {
+		{"runtime.fatalpanic", &out->fatalpanic},
+		{"runtime.throw", &out->throw_},
+		{"runtime.fatal", &out->fatal},
+		{"runtime.fatalsignal", &out->fatalsignal},
+	};
+	for (size_t i = 0; i < sizeof(sites) / sizeof(sites[0]); i++)
+		/* best effort: a symbol the program lacks leaves its
+		 * address 0 (grt.h: "0 where the symbol is absent"): no
+		 * exception is caught there. */
+		(void)grt_sym(t, sites[i].name, sites[i].at);
 }
 
 static int read_gostring(grt_target *t, uint64_t ptr, uint64_t len,
@@ -62,6 +72,8 @@ static int type_name(grt_target *t, uint64_t typ, gd_buf *out)
 {
 	uint64_t types_field, str_off, md;
 	if (grt_sym(t, "runtime.firstmoduledata", &md) < 0 ||
+	    /* best effort: type_name is a decoration of the panic text: -1
+	     * makes it "?". */
 	    gdw_member_offset(t->dw, "runtime.moduledata", "types", &types_field, NULL) < 0 ||
 	    gdw_member_offset(t->dw, "internal/abi.Type", "Str", &str_off, NULL) < 0)
 		return -1;
@@ -69,6 +81,7 @@ static int type_name(grt_target *t, uint64_t typ, gd_buf *out)
 	int32_t off;
 	uint8_t tflag;
 	uint64_t tflag_off;
+	/* best effort: as above. */
 	if (grt__read_u64(t, md + types_field, &types, NULL) < 0 ||
 	    core_read(t->proc, typ + str_off, &off, 4, NULL) < 0 ||
 	    gdw_member_offset(t->dw, "internal/abi.Type", "TFlag", &tflag_off, NULL) < 0 ||
@@ -76,6 +89,7 @@ static int type_name(grt_target *t, uint64_t typ, gd_buf *out)
 		return -1;
 	uint8_t hdr[11];
 	uint64_t name = types + (uint64_t)(int64_t)off;
+	/* best effort: as above. */
 	if (core_read(t->proc, name, hdr, sizeof(hdr), NULL) < 0)
 		return -1;
 	uint64_t len = 0;
@@ -86,6 +100,7 @@ static int type_name(grt_target *t, uint64_t typ, gd_buf *out)
 			break;
 	}
 	gd_buf s = GD_BUF_INIT;
+	/* best effort: as above. */
 	if (read_gostring(t, name + i, len, &s, NULL) < 0) {
 		gd_buf_free(&s);
 		return -1;
@@ -128,6 +143,7 @@ static int format_eface(grt_target *t, uint64_t typ, uint64_t data,
 	 * from Kind_ to TFlag in Go 1.26. */
 	int direct = go_minor(t) >= 26 ? (tflag & 0x20) != 0 : (kind & 0x20) != 0;
 	kind &= 0x1f;
+	/* best effort: a type name that cannot be read prints as "?". */
 	gd_buf name = GD_BUF_INIT;
 	type_name(t, typ, &name);
 	const char *tn = name.data ? name.data : "?";
@@ -349,6 +365,7 @@ static int runtime_fatal_signal(grt_target *t, pid_t tid, gd_buf *b)
 	grt_frame *fs;
 	size_t n;
 	int complete;
+	/* best effort: no readable stack: no signal frame to report (1). */
 	if (grt_stack(t, 0, tid, 256, &fs, &n, &complete, NULL) < 0)
 		return 1;
 	uint64_t frame = 0;
@@ -358,6 +375,8 @@ static int runtime_fatal_signal(grt_target *t, pid_t tid, gd_buf *b)
 	free(fs);
 	kern_siginfo si;
 	uint64_t pc;
+	/* best effort: a signal frame that cannot be read: no signal to
+	 * report (1), the caller says less. */
 	if (!frame ||
 	    core_read(t->proc, frame + SIGFRAME_SIGINFO, &si, sizeof(si), NULL) < 0 ||
 	    grt__read_u64(t, frame + UCONTEXT_RIP, &pc, NULL) < 0 ||
@@ -367,6 +386,8 @@ static int runtime_fatal_signal(grt_target *t, pid_t tid, gd_buf *b)
 	struct user_regs_struct r;
 	uint64_t g = 0, m = 0, mid = 0, curg = 0;
 	uint8_t incgo = 0;
+	/* best effort: as above: an M that cannot be read gives no signal
+	 * line. */
 	if (core_regs(t->proc, tid, &r, NULL) < 0 || r.fs_base < 8 ||
 	    grt__read_u64(t, r.fs_base - 8, &g, NULL) < 0 || !g ||
 	    grt__read_u64(t, g + t->L.g_m, &m, NULL) < 0 || !m ||
@@ -386,10 +407,14 @@ static uint64_t panicking_goroutine(grt_target *t, uint64_t panic_off)
 {
 	const grt_goroutine *gs;
 	size_t n;
+	/* best effort: goroutines that cannot be read: none is known to be
+	 * panicking. */
 	if (grt_goroutines(t, &gs, &n, NULL) < 0)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t p = 0;
+		/* best effort: a g that cannot be read is not the panicking
+		 * one. */
 		if (grt__read_u64(t, gs[i].gaddr + panic_off, &p, NULL) == 0 && p)
 			return gs[i].goid;
 	}
@@ -409,6 +434,8 @@ static int fatal_message(grt_target *t, pid_t tid, char **msg)
 	int complete, at = -1;
 	const char *fn = NULL;
 	*msg = NULL;
+	/* best effort: no readable stack: "no such frame" (1), the caller
+	 * falls back. */
 	if (grt_stack(t, 0, tid, 64, &fs, &n, &complete, NULL) < 0)
 		return 1;
 	if (grt_stack_inline(t, &fs, &n, NULL) < 0)
@@ -461,16 +488,20 @@ int grt_crash(grt_target *t, uint64_t *goid, char **kind, char **desc,
 	 * system stack: m.curg); a panic may also have been raised on
 	 * another thread that was then stopped. */
 	uint64_t id = 0;
+	/* best effort: a thread whose goroutine cannot be read: the
+	 * panicking one is searched for below. */
 	if (grt_thread_goid(t, tid, &id, NULL) < 0)
 		id = 0;
 	const grt_goroutine *g = id ? grt_goroutine_by_id(t, id, NULL) : NULL;
 	uint64_t pan = 0;
+	/* best effort: as above. */
 	if (g && grt__read_u64(t, g->gaddr + panic_off, &pan, NULL) < 0)
 		pan = 0;
 	if (!pan) {
 		uint64_t other = panicking_goroutine(t, panic_off);
 		if (other) {
 			id = other;
+			/* best effort: as above. */
 			g = grt_goroutine_by_id(t, id, NULL);
 			if (!g || grt__read_u64(t, g->gaddr + panic_off, &pan, NULL) < 0)
 				pan = 0;
@@ -493,6 +524,9 @@ int grt_crash(grt_target *t, uint64_t *goid, char **kind, char **desc,
 		uint64_t sig_off, c0_off, c1_off, pc_off;
 		uint32_t gsig = 0;
 		uint64_t c0 = 0, c1 = 0, spc = 0;
+		/* best effort: the signal suffix is extra: a runtime
+		 * without these fields, or a g that cannot be read, prints
+		 * the panic without it. */
 		if (g && gdw_member_offset(t->dw, "runtime.g", "sig", &sig_off, NULL) == 0 &&
 		    gdw_member_offset(t->dw, "runtime.g", "sigcode0", &c0_off, NULL) == 0 &&
 		    gdw_member_offset(t->dw, "runtime.g", "sigcode1", &c1_off, NULL) == 0 &&

@@ -78,6 +78,9 @@ static int start_regs(grt_target *t, uint64_t goid, pid_t tid, uint64_t *pc,
 			return -1;
 		if (g) {
 			uint64_t cur = 0;
+			/* best effort: TLS that cannot be read: the thread
+			 * is taken to be on a system stack, not the
+			 * goroutine's. */
 			if (r.fs_base >= 8)
 				grt__read_u64(t, r.fs_base - 8, &cur, NULL);
 			*sys = (cur != g->gaddr);
@@ -123,6 +126,8 @@ static int signal_context(grt_target *t, uint64_t cfa,
 			  struct user_regs_struct *r)
 {
 	uint64_t w[17];
+	/* best effort: a signal frame that cannot be read ends the walk
+	 * there (the stack is reported incomplete). */
 	if (core_read(t->proc, cfa + UC_MCONTEXT, w, sizeof(w), NULL) < 0)
 		return -1;
 	memset(r, 0, sizeof(*r));
@@ -162,15 +167,19 @@ static int callback_g0_sp(grt_target *t, const grt_goroutine *g,
 		*sp0 = *next;
 	} else {
 		uint64_t m = 0, g0 = 0;
+		/* best effort: -1 is "not a cgo callback we can cross": the
+		 * walk goes on as for any frame. */
 		if (grt__read_u64(t, g->gaddr + L->g_m, &m, NULL) < 0)
 			return -1;
 		if (!m &&
 		    grt__read_u64(t, g->gaddr + L->g_lockedm, &m, NULL) < 0)
 			return -1;
+		/* best effort: as above. */
 		if (!m || grt__read_u64(t, m + L->m_g0, &g0, NULL) < 0 ||
 		    !g0 || grt__read_u64(t, g0 + L->g_sched_sp, sp0, NULL) < 0)
 			return -1;
 	}
+	/* best effort: as above. */
 	if (!*sp0 || (*sp0 >= g->stack_lo && *sp0 < g->stack_hi) ||
 	    grt__read_u64(t, *sp0, next, NULL) < 0)
 		return -1;
@@ -374,6 +383,8 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 			continue;
 		}
 		uint64_t ret;
+		/* best effort: a return address that cannot be read ends
+		 * the walk (stack incomplete). */
 		if (grt__read_u64(t, cfa - 8, &ret, NULL) < 0)
 			break;
 		/* Go frames bigger than the return address pushed the
@@ -384,6 +395,9 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 		 * changes BP. */
 		if (cfa - sp > 8 && strcmp(fr->func, "crosscall2") != 0) {
 			uint64_t saved;
+			/* best effort: a saved BP that cannot be read keeps
+			 * the current one (the CFI, not BP, places Go
+			 * frames). */
 			if (grt__read_u64(t, cfa - 16, &saved, NULL) == 0)
 				nbp = saved;
 		}
@@ -398,6 +412,9 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 			 * back, on the system stack, from the same frame of
 			 * cgocallback there. */
 			uint64_t cfa0, ret0, bp0 = 0;
+			/* best effort: as for callback_g0_sp: a callback
+			 * that cannot be crossed is walked as a plain
+			 * frame. */
 			if (go_cfa(t, pc, sp0, 0, exact, &cfa0) == 0 &&
 			    cfa0 > sp0 &&
 			    grt__read_u64(t, cfa0 - 8, &ret0, NULL) == 0 &&

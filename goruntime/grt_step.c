@@ -51,6 +51,9 @@ void grt_step_end(grt_step *st)
 		return;
 	if (!core_exited(st->t->proc))
 		for (size_t i = 0; i < st->n; i++)
+			/* best effort: a step breakpoint that cannot be
+			 * taken out is left in a process whose threads are
+			 * going; the step ends either way. */
 			core_bp_del(st->t->proc, st->bps[i].addr, NULL);
 	free(st->bps);
 	free(st);
@@ -193,8 +196,8 @@ static int arm_calls(grt_step *st, const gdw_row *rows, size_t nrows,
 				 st, err);
 }
 
-static void arm_wrapper_targets(grt_step *st, const gdw_func *w, int depth,
-				gd_err *err);
+static int arm_wrapper_targets(grt_step *st, const gdw_func *w, int depth,
+			       gd_err *err);
 
 /* Deferred calls of the stepping frame: the goroutine's _defer records
  * whose sp is that frame's (code built with -N has no open-coded defers,
@@ -204,16 +207,21 @@ static int arm_defers(grt_step *st, const grt_frame *fr, gd_err *err)
 {
 	grt_target *t = st->t;
 	uint64_t g_defer, d_sp, d_fn, d_link;
+	/* best effort: a runtime without the defer chain: nothing to arm. */
 	if (gdw_member_offset(t->dw, "runtime.g", "_defer", &g_defer, NULL) < 0 ||
 	    gdw_member_offset(t->dw, "runtime._defer", "sp", &d_sp, NULL) < 0 ||
 	    gdw_member_offset(t->dw, "runtime._defer", "fn", &d_fn, NULL) < 0 ||
 	    gdw_member_offset(t->dw, "runtime._defer", "link", &d_link, NULL) < 0)
-		return 0; /* a runtime without the chain: nothing to arm */
+		return 0;
 	uint64_t d;
+	/* best effort: a defer chain that cannot be read arms no deferred
+	 * call; the step still stops on return. */
 	if (grt__read_u64(t, st->gaddr + g_defer, &d, NULL) < 0)
 		return 0;
 	for (int i = 0; d && i < 1000; i++) {
 		uint64_t sp, fn, code;
+		/* best effort: as above (a record that cannot be read ends
+		 * the walk; one whose function cannot be is passed over). */
 		if (grt__read_u64(t, d + d_sp, &sp, NULL) < 0 ||
 		    grt__read_u64(t, d + d_fn, &fn, NULL) < 0)
 			break;
@@ -224,13 +232,15 @@ static int arm_defers(grt_step *st, const grt_frame *fr, gd_err *err)
 			gdw_func callee;
 			if (gdw_func_at(t->dw, code - t->bias, &callee) == 0 &&
 			    !is_runtime(callee.name)) {
-				if (is_wrapper(t->dw, &callee))
-					arm_wrapper_targets(st, &callee, 0, err);
-				else if (add_bp(st, callee.body_pc + t->bias,
-						SB_ENTRY, err) < 0)
+				int rc = is_wrapper(t->dw, &callee)
+					? arm_wrapper_targets(st, &callee, 0, err)
+					: add_bp(st, callee.body_pc + t->bias,
+						 SB_ENTRY, err);
+				if (rc < 0)
 					return -1;
 			}
 		}
+		/* best effort: as above. */
 		if (grt__read_u64(t, d + d_link, &d, NULL) < 0)
 			break;
 	}
@@ -457,23 +467,28 @@ static int frame_off_now(grt_step *st, pid_t tid, uint64_t *off,
 /* A wrapper's real callee(s): the direct calls in its body that lead to
  * user code (single-stepping through it instead could wander into
  * runtime.morestack when a preemption is pending). */
-static void arm_wrapper_targets(grt_step *st, const gdw_func *w, int depth,
-				gd_err *err)
+static int arm_wrapper_targets(grt_step *st, const gdw_func *w, int depth,
+			       gd_err *err)
 {
 	uint64_t len = w->highpc - w->lowpc;
 	if (len == 0 || len > 4096 || depth > 2)
-		return;
+		return 0;
 	uint8_t *code = malloc(len);
+	if (!code)
+		return gd_err_set(err, "out of memory");
 	csh cs;
-	if (!code || core_read_text(st->t->proc, w->lowpc + st->t->bias, code, len, NULL) < 0 ||
+	/* best effort: a wrapper whose code cannot be read or decoded is
+	 * stepped over (no stop in its callee). */
+	if (core_read_text(st->t->proc, w->lowpc + st->t->bias, code, len, NULL) < 0 ||
 	    cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK) {
 		free(code);
-		return;
+		return 0;
 	}
 	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
 	cs_insn *insn;
 	size_t count = cs_disasm(cs, code, len, w->lowpc, 0, &insn);
-	for (size_t k = 0; k < count; k++) {
+	int rc = 0;
+	for (size_t k = 0; k < count && rc == 0; k++) {
 		cs_x86 *x = &insn[k].detail->x86;
 		if ((insn[k].id != X86_INS_CALL && insn[k].id != X86_INS_JMP) ||
 		    x->op_count != 1 || x->operands[0].type != X86_OP_IMM)
@@ -482,17 +497,20 @@ static void arm_wrapper_targets(grt_step *st, const gdw_func *w, int depth,
 		uint64_t to = (uint64_t)x->operands[0].imm;
 		if (to >= w->lowpc && to < w->highpc)
 			continue; /* a jump inside the wrapper */
+		/* best effort: a target without readable debug info is no
+		 * user code to stop in. */
 		if (gdw_func_at(st->t->dw, to, &target) < 0 || is_runtime(target.name))
 			continue;
 		if (is_wrapper(st->t->dw, &target))
-			arm_wrapper_targets(st, &target, depth + 1, err);
+			rc = arm_wrapper_targets(st, &target, depth + 1, err);
 		else
-			add_bp(st, target.body_pc + st->t->bias, SB_ENTRY, err);
+			rc = add_bp(st, target.body_pc + st->t->bias, SB_ENTRY, err);
 	}
 	if (count)
 		cs_free(insn, count);
 	cs_close(&cs);
 	free(code);
+	return rc;
 }
 
 /* An indirect call was reached: step onto the callee's first instruction
@@ -510,10 +528,12 @@ static grt_step_verdict follow_call(grt_step *st, pid_t tid, gd_err *err)
 	if (gdw_func_at(st->t->dw, r.rip - st->t->bias, &callee) < 0 ||
 	    is_runtime(callee.name))
 		return GRT_STEP_RESUME;
+	/* ignored: a breakpoint that cannot be set leaves its reason in err,
+	 * which the caller logs; the goroutine runs on either way. */
 	if (is_wrapper(st->t->dw, &callee))
-		arm_wrapper_targets(st, &callee, 0, err);
+		(void)arm_wrapper_targets(st, &callee, 0, err);
 	else
-		add_bp(st, callee.body_pc + st->t->bias, SB_ENTRY, err);
+		(void)add_bp(st, callee.body_pc + st->t->bias, SB_ENTRY, err);
 	return GRT_STEP_RESUME;
 }
 
@@ -528,6 +548,8 @@ grt_step_verdict grt_step_on_bp(grt_step *st, pid_t tid, uint64_t addr,
 		return GRT_STEP_NOT_OURS;
 	uint64_t goid = 0;
 	grt_invalidate(st->t);
+	/* best effort: a thread whose goroutine cannot be read is not the
+	 * stepping one: it runs on. */
 	if (grt_thread_goid(st->t, tid, &goid, NULL) < 0 || goid != st->goid)
 		return GRT_STEP_RESUME;
 	if (types & (1 << SB_ENTRY))

@@ -91,6 +91,8 @@ int grt_value_read(grt_target *t, const grt_value *v, uint64_t off,
 gdw_kind grt_value_kind(grt_target *t, const grt_value *v)
 {
 	const gdw_tinfo *ti;
+	/* best effort: a type that cannot be read is GDW_K_INVALID, which
+	 * every caller treats as "not this kind". */
 	if (gdw_type_info(t->dw, v->type, &ti, NULL) < 0)
 		return GDW_K_INVALID;
 	return ti->kind;
@@ -99,6 +101,7 @@ gdw_kind grt_value_kind(grt_target *t, const grt_value *v)
 const char *grt_value_type_name(grt_target *t, const grt_value *v)
 {
 	const gdw_tinfo *ti;
+	/* best effort: a type that cannot be read has no name to show (""). */
 	if (gdw_type_info(t->dw, v->type, &ti, NULL) < 0)
 		return "";
 	if (ti->kind == GDW_K_UNSAFEPTR)
@@ -207,12 +210,16 @@ int grt_scope_open(grt_target *t, uint64_t goid, pid_t tid, int frame,
 	if (innermost) {
 		pid_t th = tid;
 		if (goid) {
+			/* best effort: a goroutine that cannot be read has
+			 * no thread: the frame gets no live registers. */
 			const grt_goroutine *g = grt_goroutine_by_id(t, goid, NULL);
 			th = g ? g->tid : 0;
 		}
 		struct user_regs_struct r;
 		/* Registers belong to the frame only when the thread is
-		 * really in it (not on the system stack). */
+		 * really in it (not on the system stack).  best effort:
+		 * registers that cannot be read give the frame none (its
+		 * register variables show unreadable). */
 		if (th && core_regs(t->proc, th, &r, NULL) == 0 &&
 		    r.rsp == fr->sp && r.rip == fr->pc) {
 			fill_regs(&out->regs, &r);
@@ -229,6 +236,9 @@ static int scope_xmm(grt_scope *s)
 		struct user_fpregs_struct fp;
 		s->xmm_state = -1;
 		if (s->xmm_tid &&
+		    /* best effort: vector registers that cannot be read
+		     * leave the XMM pieces unknown (xmm_state -1): those
+		     * variables show as unreadable. */
 		    core_fpregs(s->t->proc, s->xmm_tid, &fp, NULL) == 0) {
 			memcpy(s->xmm, fp.xmm_space, sizeof(s->xmm));
 			s->xmm_state = 1;
@@ -254,6 +264,8 @@ static int load_var(grt_scope *s, const gdw_var *dv, grt_value *out)
 		return 0;
 	}
 	const gdw_tinfo *ti;
+	/* best effort: the value is marked unreadable ("unknown type"),
+	 * shown so to the user. */
 	if (gdw_type_info(t->dw, dv->type, &ti, NULL) < 0) {
 		free(ps);
 		out->unreadable = strdup("unknown type");
@@ -283,6 +295,8 @@ static int load_var(grt_scope *s, const gdw_var *dv, grt_value *out)
 			len = size - off;
 		switch (ps[i].kind) {
 		case GDW_P_MEM:
+			/* best effort: the value is marked unreadable,
+			 * shown so. */
 			if (core_read(t->proc, ps[i].addr, b + off, len, NULL) < 0)
 				out->unreadable = strdup("unreadable memory");
 			break;
@@ -318,6 +332,8 @@ static void resolve_generic(grt_scope *s, const gdw_var *all, size_t n,
 			    grt_value *v)
 {
 	const gdw_tinfo *ti;
+	/* best effort: a generic variable whose dictionary cannot be read
+	 * keeps its shape type (.paramN). */
 	if (gdw_type_info(s->t->dw, v->type, &ti, NULL) < 0 || ti->dict_index < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
@@ -328,6 +344,7 @@ static void resolve_generic(grt_scope *s, const gdw_var *all, size_t n,
 		gdw_tref real;
 		if (load_var(s, &all[i], &d) < 0)
 			return;
+		/* best effort: as above. */
 		int ok = grt_value_read(s->t, &d, 0, &dict, 8, NULL) == 0 && dict &&
 			 grt__read_u64(s->t, dict + 8 * (uint64_t)ti->dict_index, &rt, NULL) == 0 &&
 			 grt__rtype_type(s->t, rt, &real, NULL) == 0;
@@ -367,6 +384,8 @@ static int build_vars(grt_scope *s, const gdw_var *dv, size_t ndv,
 	uint64_t lo = s->regs.r[7], hi = s->regs.cfa;
 	if (s->regs.have_cfa && (s->regs.valid & (1ull << 7)) && hi > lo &&
 	    hi - lo <= (1u << 20) && (frame = malloc(hi - lo)) &&
+	    /* best effort: a failed bulk read of the frame falls back to
+	     * reading each variable alone. */
 	    core_read(s->t->proc, lo, frame, hi - lo, NULL) < 0) {
 		free(frame);
 		frame = NULL;
@@ -387,6 +406,8 @@ static int build_vars(grt_scope *s, const gdw_var *dv, size_t ndv,
 		resolve_generic(s, dv, ndv, &v->v);
 		if (escaped && !v->v.unreadable) {
 			grt_value d;
+			/* best effort: an escaped variable whose pointer
+			 * cannot be followed is shown as the pointer. */
 			if (grt__deref(s->t, &v->v, &d, NULL) == 0) {
 				grt_value_free(&v->v);
 				v->v = d;
@@ -394,6 +415,8 @@ static int build_vars(grt_scope *s, const gdw_var *dv, size_t ndv,
 		}
 		const gdw_tinfo *ti;
 		if (frame && v->v.has_addr && !v->v.bytes &&
+		    /* best effort: a type that cannot be read: the value is
+		     * read from memory later, not from the frame copy. */
 		    gdw_type_info(s->t->dw, v->v.type, &ti, NULL) == 0 &&
 		    v->v.addr >= lo && v->v.addr + ti->size <= hi && ti->size &&
 		    (v->v.bytes = malloc(ti->size))) {
@@ -473,6 +496,8 @@ int grt_scope_lookup(grt_scope *s, const char *name, grt_value *out,
 {
 	gdw_var *dv;
 	size_t ndv;
+	/* best effort: variables that cannot be listed here: the name is
+	 * looked up among the globals below. */
 	if (s->dwpc && gdw_vars_in(s->t->dw, s->dwpc, s->inl_die, s->line, &dv, &ndv, NULL) == 0) {
 		/* Innermost first among locals; parameters are at depth 0. */
 		const gdw_var *best = NULL;
@@ -488,6 +513,8 @@ int grt_scope_lookup(grt_scope *s, const char *name, grt_value *out,
 				resolve_generic(s, dv, ndv, out);
 			if (r == 0 && best->name[0] == '&' && !out->unreadable) {
 				grt_value d;
+				/* best effort: as for an escaped local: the
+				 * pointer is shown. */
 				if (grt__deref(s->t, out, &d, NULL) == 0) {
 					grt_value_free(out);
 					*out = d;
