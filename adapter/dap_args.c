@@ -1293,6 +1293,9 @@ static void launch_defaults(void *p)
 	dap_args_launch *o = p;
 	o->stack_trace_depth = DAP_ARGS_DEFAULT_STACK_DEPTH;
 	o->call_timeout = DAP_ARGS_DEFAULT_CALL_TIMEOUT;
+	/* Conditions in the kernel where it allows (test_ebpf.py shows both
+	 * paths give the same results); "ebpfConditions": false turns it off. */
+	o->ebpf_conditions = 1;
 }
 
 static void attach_defaults(void *p)

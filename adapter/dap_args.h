@@ -111,7 +111,7 @@ typedef struct dap_args_launch {
 	 * others held stopped (gdb's scheduler-locking step); default off */
 	int step_holds_others;
 	/* ebpfConditions: conditions compiled to eBPF run in the kernel
-	 * (debugger/dbg_ebpf.c); default off */
+	 * (debugger/dbg_ebpf.c); default on */
 	int ebpf_conditions;
 	int show_global_variables;
 	int show_registers;

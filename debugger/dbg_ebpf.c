@@ -28,7 +28,9 @@ int dbg__ebpf_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr, gd_err *err)
 		void *insns = NULL;
 		size_t n = 0;
 		gd_err why = GD_ERR_INIT;
-		if (grt_bpf_cond(d->rt, bp->condition, addr, &insns, &n, &why) == 0 &&
+		int compiled = 0;
+		if ((compiled = grt_bpf_cond(d->rt, bp->condition, addr, &insns, &n,
+					     &why) == 0) &&
 		    core_kbp_add(d->proc, addr, insns, n, &why) == 0) {
 			free(insns);
 			bp->kaddrs[i] = 1;
@@ -41,8 +43,14 @@ int dbg__ebpf_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr, gd_err *err)
 		gd_log_info(d->log, "breakpoint %d at %#lx: condition '%s' "
 			    "evaluated by godap: %s", bp->id, (unsigned long)addr,
 			    bp->condition, gd_err_msg(&why));
-		if (!bp->kwhy)
-			bp->kwhy = strdup(gd_err_msg(&why));
+		/* A kernel that refuses (no privilege, no uprobe event
+		 * source) is said in the log only: the fallback is silent. */
+		const char *m = gd_err_msg(&why);
+		int refused = compiled && (strstr(m, "Operation not permitted") ||
+					   strstr(m, "Permission denied") ||
+					   strstr(m, "uprobe event source"));
+		if (!bp->kwhy && !refused)
+			bp->kwhy = strdup(m);
 		gd_err_clear(&why);
 	}
 	bp->kaddrs[i] = 0;

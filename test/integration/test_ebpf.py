@@ -33,7 +33,9 @@ def kernel_allows():
 def begin(godap, go_tc, bps, ebpf, args=()):
     c = godap.start(go_tc)
     initialize(c)
-    r = launch(c, fixture_dir("ebpf"), args=list(args), ebpfConditions=ebpf)
+    # ebpf None: the attribute left out (the default is on)
+    extra = {} if ebpf is None else {"ebpfConditions": ebpf}
+    r = launch(c, fixture_dir("ebpf"), args=list(args), **extra)
     assert r["success"], r.get("message")
     c.wait_event("initialized", TIMEOUT)
     body = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": bps})
@@ -290,10 +292,10 @@ def test_ebpf_goroutines_hitting_at_once(godap, go_tc):
     if why:
         pytest.skip(why)
     want = sorted(k * 1000 + j for k in range(4) for j in (401, 402, 403, 999))
-    for ebpf, cond in ((True, PAR_KCOND), (True, PAR_COND), (False, PAR_COND)):
+    for ebpf, cond in ((True, PAR_KCOND), (None, PAR_COND), (False, PAR_COND)):
         c, bps = begin(godap, go_tc, [{"line": L("VISIT"), "condition": cond}], ebpf,
                        args=["par"])
-        assert bps[0].get("message") == (KERNEL if ebpf else None), bps
+        assert bps[0].get("message") == (KERNEL if ebpf is not False else None), bps
         seen = []
         while True:
             ev = next_stop_or_exit(c)
