@@ -422,12 +422,13 @@ def scen_cond(kind, cfg, rep, parked=0, ebpf=False):
     n = cfg.cond_parked_n if parked else cfg.cond_n
     cond = f"i == {n - 1}"
     # condebpf: godap with the condition compiled to eBPF and run in the
-    # kernel (launch attribute ebpfConditions); Delve gets the same launch
-    # arguments (it has no such attribute: its figures are cond's again).
+    # kernel (launch attribute ebpfConditions, on by default); cond: with it
+    # off (the int3 path).  Delve gets the same launch arguments (it has no
+    # such attribute: its figures are cond's again).
     s, _, t0, bps = start_session(kind, cfg, f"cond{parked}{'ebpf' if ebpf else ''}", rep,
                                   cfg.bins["cond"], [str(n), str(parked)], src,
                                   [{"line": marker_line(src, "BENCH_COND"), "condition": cond}],
-                                  launch_extra={"ebpfConditions": True} if ebpf else None)
+                                  launch_extra={"ebpfConditions": bool(ebpf)})
     try:
         if not bps or not bps[0].get("verified"):
             raise Unsupported(f"setBreakpoints answered verified:false "
