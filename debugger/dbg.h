@@ -301,7 +301,8 @@ void dbg_calldrv_init(dbg_calldrv *c, dbg *d, int timeout_s);
 
 /* ---- reading a stop ---- */
 /* A goroutine id, else a stopped OS thread's id, to (goid, tid) as
- * goruntime takes them.  -1 when it is neither. */
+ * goruntime takes them.  GD_ENOTFOUND when it is neither (or no program
+ * is loaded). */
 int dbg_thread_resolve(dbg *d, int64_t id, uint64_t *goid, pid_t *tid);
 
 typedef struct dbg_thread {

@@ -14,7 +14,7 @@ int dbg_thread_resolve(dbg *d, int64_t id, uint64_t *goid, pid_t *tid)
 	*goid = 0;
 	*tid = 0;
 	if (id <= 0 || !dbg_has_target(d))
-		return -1;
+		return GD_ENOTFOUND;
 	/* best effort: goroutines unreadable (before the runtime is up): maybe
 	 * a thread. */
 	if (grt_goroutine_by_id(d->rt, (uint64_t)id, NULL)) {
@@ -25,7 +25,7 @@ int dbg_thread_resolve(dbg *d, int64_t id, uint64_t *goid, pid_t *tid)
 		*tid = (pid_t)id;
 		return 0;
 	}
-	return -1;
+	return GD_ENOTFOUND;
 }
 
 int dbg_stack(dbg *d, uint64_t goid, pid_t tid, size_t max,

@@ -288,7 +288,9 @@ int gdw_func_each_match(gdw_file *f, int (*match)(const char *name, void *ctx),
 {
 	struct each_match m = {f, match, cb, ctx, (uint64_t)-1, 0, 0};
 	/* The symbol table finds the few CUs to read; when it names nothing
-	 * (no symbols, or a function only DWARF names), every CU is read. */
+	 * (no symbols, or a function only DWARF names), every CU is read; a
+	 * symbol table that cannot be read also falls back to that (slower,
+	 * same answer). */
 	if (gdw_sym_funcs_each(f, sym_match, &m) == 0 && m.given)
 		return 0;
 	return gdw_func_each(f, all_match, &m, err);

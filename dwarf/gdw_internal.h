@@ -24,7 +24,7 @@ typedef struct gdw_map {
 int gdw__map_put(gdw_map *m, const char *key, size_t val, int replace);
 /* Room for n keys without growing.  0 ok, -1 out of memory. */
 int gdw__map_reserve(gdw_map *m, size_t n);
-/* 0 and *val if present, -1 if absent. */
+/* 0 and *val if present, GD_ENOTFOUND if absent (it cannot fail). */
 int gdw__map_get(const gdw_map *m, const char *key, size_t *val);
 void gdw__map_free(gdw_map *m);
 
@@ -202,7 +202,9 @@ int gdw__type_die(gdw_file *f, const char *name, Dwarf_Die *out,
 
 /* gdw_sym.c */
 void gdw__syms_free(gdw_file *f);
-/* Every sized function symbol, by address; -1 when there are none. */
+/* Calls cb on every sized function symbol, by address, until it answers
+ * non-zero.  GD_ENOTFOUND when the file has none, -1 when the symbol
+ * table cannot be read. */
 int gdw_sym_funcs_each(gdw_file *f,
 		       int (*cb)(const char *name, uint64_t addr, void *ctx),
 		       void *ctx);

@@ -66,7 +66,7 @@ int gdw__map_put(gdw_map *m, const char *key, size_t val, int replace)
 int gdw__map_get(const gdw_map *m, const char *key, size_t *val)
 {
 	if (!m->cap)
-		return -1;
+		return GD_ENOTFOUND;
 	size_t j = hash_str(key) & (m->cap - 1);
 	while (m->tab[j].key) {
 		if (strcmp(m->tab[j].key, key) == 0) {
@@ -75,7 +75,7 @@ int gdw__map_get(const gdw_map *m, const char *key, size_t *val)
 		}
 		j = (j + 1) & (m->cap - 1);
 	}
-	return -1;
+	return GD_ENOTFOUND;
 }
 
 void gdw__map_free(gdw_map *m)

@@ -145,8 +145,10 @@ int gdw_sym_funcs_each(gdw_file *f,
 		       int (*cb)(const char *name, uint64_t addr, void *ctx),
 		       void *ctx)
 {
-	if (ensure(f) < 0 || f->nfuncs_by_addr == 0)
+	if (ensure(f) < 0)
 		return -1;
+	if (f->nfuncs_by_addr == 0)
+		return GD_ENOTFOUND;
 	for (size_t i = 0; i < f->nfuncs_by_addr; i++)
 		if (cb(f->syms[f->funcs_by_addr[i].sym].name,
 		       f->funcs_by_addr[i].value, ctx))

@@ -307,7 +307,8 @@ void grt_modules_free(grt_module *v, size_t n);
 /* A readable local file holding the text of `path` as the binary names
  * it: the path itself, else the same file under this machine's GOROOT
  * ($GOROOT, the go on PATH) or module cache ($GOMODCACHE, $GOPATH/pkg/mod,
- * ~/go/pkg/mod).  *out is heap; -1 (no message) when none. */
+ * ~/go/pkg/mod).  *out is heap; GD_ENOTFOUND when none (out of memory
+ * while trying counts as none: the caller only loses the text). */
 int grt_source_find(const char *path, char **out);
 
 /* ---- disassembly (grt_disasm.c) ---- */

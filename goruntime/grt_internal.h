@@ -97,13 +97,16 @@ void grt__gnames_free(grt_target *t);
  * frame further down tid's stacks).  Appends the frames to (*fs)[*k..]
  * (pc, sp and libunwind's symbol name only), growing *fs (*cap) and never
  * past max frames, then gives the registers of the first Go frame.
- * 0 when a Go frame was reached; -1 when the native stack ended, failed or
- * filled max (the frames appended stay); -2 out of memory. */
+ * 0 when a Go frame was reached; GRT_NATIVE_STOPPED when the native stack
+ * ended, could not be unwound further or filled max (not a failure: the
+ * frames appended stay, and the caller shows them); -1 with err set when
+ * out of memory. */
+enum { GRT_NATIVE_STOPPED = 1 };
 struct grt_frame;
 int grt__native_unwind(grt_target *t, pid_t tid,
 		       const struct user_regs_struct *from, struct grt_frame **fs,
 		       size_t *k, size_t *cap, size_t max, uint64_t *pc,
-		       uint64_t *sp, uint64_t *bp);
+		       uint64_t *sp, uint64_t *bp, gd_err *err);
 /* An interned copy of name, owned by t; NULL when out of memory. */
 const char *grt__intern(grt_target *t, const char *name);
 int grt__read_u64(grt_target *t, uint64_t addr, uint64_t *v, gd_err *err);

@@ -72,24 +72,25 @@ int grt_mem_write(grt_target *t, uint64_t addr, const void *buf, size_t len,
 
 /* Where the memory view should open for v: the bytes a pointer, slice or
  * string points at (what the user wants to see), else the value's own
- * storage.  -1 when the value is not in memory or points nowhere. */
+ * storage.  GD_ENOTFOUND when the value is not in memory or points
+ * nowhere. */
 int grt_value_memref(grt_target *t, const grt_value *v, uint64_t *addr)
 {
 	if (v->unreadable)
-		return -1;
+		return GD_ENOTFOUND;
 	gdw_kind k = grt_value_kind(t, v);
 	if (k == GDW_K_PTR || k == GDW_K_UNSAFEPTR || k == GDW_K_SLICE ||
 	    k == GDW_K_STRING) {
 		uint64_t p;
 		/* best effort: a pointer that cannot be read has no memory
-		 * to show (-1, told by the caller). */
+		 * to show (GD_ENOTFOUND). */
 		if (grt_value_read(t, v, 0, &p, sizeof(p), NULL) < 0 || p == 0)
-			return -1;
+			return GD_ENOTFOUND;
 		*addr = p;
 		return 0;
 	}
 	if (!v->has_addr)
-		return -1;
+		return GD_ENOTFOUND;
 	*addr = v->addr;
 	return 0;
 }

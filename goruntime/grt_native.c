@@ -39,16 +39,16 @@ static const char *native_name(grt_target *t, unw_cursor_t *c)
 int grt__native_unwind(grt_target *t, pid_t tid,
 		       const struct user_regs_struct *from, grt_frame **fs,
 		       size_t *k, size_t *cap, size_t max, uint64_t *pc,
-		       uint64_t *sp, uint64_t *bp)
+		       uint64_t *sp, uint64_t *bp, gd_err *err)
 {
 	size_t first = *k;
 	core_unwinder u;
 	/* best effort: no unwinder: the caller shows the frames it has (this
 	 * one is optional, so its reason is not kept). */
 	if (core_unwind_begin(t->proc, tid, from, &u, NULL) < 0)
-		return -1;
+		return GRT_NATIVE_STOPPED;
 	unw_cursor_t c;
-	int rc = -1;
+	int rc = GRT_NATIVE_STOPPED;
 	if (unw_init_remote(&c, u.as, u.arg) < 0)
 		goto out;
 	for (;;) {
@@ -75,7 +75,7 @@ int grt__native_unwind(grt_target *t, pid_t tid,
 			size_t nc = *cap * 2;
 			grt_frame *nf = realloc(*fs, nc * sizeof(*nf));
 			if (!nf) {
-				rc = -2;
+				rc = gd_err_set(err, "out of memory");
 				break;
 			}
 			*fs = nf;

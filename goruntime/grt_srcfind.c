@@ -94,5 +94,5 @@ int grt_source_find(const char *path, char **out)
 				return 0;
 		}
 	}
-	return -1;
+	return GD_ENOTFOUND;
 }

@@ -240,10 +240,10 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 		/* Stopped in code Go's DWARF does not describe (the vDSO, C):
 		 * walk out of it natively first. */
 		int rc = grt__native_unwind(t, live, NULL, &fs, &k, &cap, max,
-					    &pc, &sp, &bp);
-		if (rc == -2) {
+					    &pc, &sp, &bp, err);
+		if (rc < 0) {
 			free(fs);
-			return gd_err_set(err, "out of memory");
+			return -1;
 		}
 		for (size_t i = 0; i < k; i++) {
 			const char *native = fs[i].func;
@@ -253,7 +253,7 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 			fs[i].exact_pc = i == 0;
 		}
 		exact = 0;
-		if (rc < 0 && k)
+		if (rc == GRT_NATIVE_STOPPED && k)
 			pc = 0; /* no way back into Go code from there */
 	}
 	while (k < max && pc) {
@@ -338,10 +338,10 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 				size_t at = --k;
 				int rc = grt__native_unwind(t, utid, &r, &fs, &k,
 							    &cap, max, &pc, &sp,
-							    &bp);
-				if (rc == -2) {
+							    &bp, err);
+				if (rc < 0) {
 					free(fs);
-					return gd_err_set(err, "out of memory");
+					return -1;
 				}
 				for (size_t i = at; i < k; i++) {
 					const char *native = fs[i].func;
@@ -353,7 +353,7 @@ int grt_stack(grt_target *t, uint64_t goid, pid_t tid, size_t max,
 				}
 				have_sigregs = 0;
 				if (k > at) {
-					if (rc < 0)
+					if (rc == GRT_NATIVE_STOPPED)
 						goto stretch_end;
 					exact = 0;
 					if (g && !resume.set)

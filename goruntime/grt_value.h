@@ -44,7 +44,8 @@ int grt_value_read(grt_target *t, const grt_value *v, uint64_t off,
 		   void *buf, size_t len, gd_err *err);
 gdw_kind grt_value_kind(grt_target *t, const grt_value *v);
 /* DAP memoryReference of v (grt_mem.c): what a pointer, slice or string
- * points at, else the value's own address; -1 when there is none. */
+ * points at, else the value's own address; GD_ENOTFOUND when there is none
+ * (not in memory, nil, or a pointer that cannot be read). */
 int grt_value_memref(grt_target *t, const grt_value *v, uint64_t *addr);
 /* Go type name as Delve prints it ("main.Point", "[]int"); "" if none. */
 const char *grt_value_type_name(grt_target *t, const grt_value *v);
