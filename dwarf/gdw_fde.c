@@ -14,6 +14,7 @@
  * an augmentation, a CFA given by an expression, an opcode not known here)
  * makes gdw__fde_cfa answer 1, "ask libdw", which reads the same data. */
 #include "gdw_internal.h"
+#include "gdw_rd.h"
 
 #include <dwarf.h>
 #include <stdlib.h>
@@ -58,69 +59,17 @@ static int frame_read(gdw_file *f, const struct gdw_fdes *x, uint64_t off,
 	return gdw__image_pread(f, ".debug_frame", off, buf, n);
 }
 
-typedef struct rdr {
-	const uint8_t *p, *end;
-	int bad;
-} rdr;
-
-static uint64_t u_n(rdr *r, size_t n)
-{
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return 0;
-	}
-	uint64_t v = 0;
-	for (size_t i = 0; i < n; i++)
-		v |= (uint64_t)r->p[i] << (8 * i);
-	r->p += n;
-	return v;
-}
-
-static uint64_t uleb(rdr *r)
-{
-	uint64_t v = 0;
-	for (unsigned sh = 0;; sh += 7) {
-		if (r->bad || r->p >= r->end || sh > 63) {
-			r->bad = 1;
-			return 0;
-		}
-		uint8_t b = *r->p++;
-		v |= (uint64_t)(b & 0x7f) << sh;
-		if (!(b & 0x80))
-			return v;
-	}
-}
-
-static int64_t sleb(rdr *r)
-{
-	int64_t v = 0;
-	unsigned sh = 0;
-	uint8_t b;
-	do {
-		if (r->bad || r->p >= r->end || sh > 63) {
-			r->bad = 1;
-			return 0;
-		}
-		b = *r->p++;
-		v |= (int64_t)((uint64_t)(b & 0x7f) << sh);
-		sh += 7;
-	} while (b & 0x80);
-	if (sh < 64 && (b & 0x40))
-		v |= -(int64_t)((uint64_t)1 << sh);
-	return v;
-}
-
 /* One entry's header: 0 ok with *cie (1 CIE, 0 FDE), *cie_ptr, *body
  * (offset of what follows the id) and *next; -1 malformed or 64-bit
  * DWARF (not what Go writes: libdw handles it). */
 static int entry_head(const uint8_t *b, size_t avail, uint64_t off,
 		      uint64_t *next, int *cie, uint64_t *cie_ptr)
 {
-	rdr r = {b, b + avail, 0};
-	uint64_t len = u_n(&r, 4);
+	gdw_rd r = {b, b + avail, 0};
+	uint64_t len = gdw__rd_u(&r, 4);
 	if (r.bad || len >= 0xfffffff0u || len < 4)
 		return -1;
-	uint64_t id = u_n(&r, 4);
+	uint64_t id = gdw__rd_u(&r, 4);
 	if (r.bad)
 		return -1;
 	*next = off + 4 + len;
@@ -175,8 +124,8 @@ static int build(gdw_file *f, struct gdw_fdes *x)
 			break;
 		}
 		if (!cie) {
-			rdr r = {b + 8, b + avail, 0};
-			uint64_t lo = u_n(&r, 8), range = u_n(&r, 8);
+			gdw_rd r = {b + 8, b + avail, 0};
+			uint64_t lo = gdw__rd_u(&r, 8), range = gdw__rd_u(&r, 8);
 			if (r.bad || lo < last_hi || cie_ptr >= size) {
 				rc = -1; /* out of order or overlapping: libdw */
 				break;
@@ -234,20 +183,20 @@ static int read_cie(gdw_file *f, const struct gdw_fdes *x, uint64_t off,
 	size_t n;
 	if (read_entry(f, x, off, &b, &n) < 0)
 		return -1;
-	rdr r = {b + 8, b + n, 0};
+	gdw_rd r = {b + 8, b + n, 0};
 	int rc = -1;
-	unsigned ver = (unsigned)u_n(&r, 1);
+	unsigned ver = (unsigned)gdw__rd_u(&r, 1);
 	if (r.bad || (ver != 1 && ver != 3 && ver != 4) || r.p >= r.end || *r.p)
 		goto out; /* an augmentation string: libdw */
 	r.p++;
-	if (ver == 4 && (u_n(&r, 1) != 8 || u_n(&r, 1) != 0))
+	if (ver == 4 && (gdw__rd_u(&r, 1) != 8 || gdw__rd_u(&r, 1) != 0))
 		goto out;
-	c->caf = uleb(&r);
-	c->daf = sleb(&r);
+	c->caf = gdw__rd_uleb(&r);
+	c->daf = gdw__rd_sleb(&r);
 	if (ver == 1)
-		u_n(&r, 1);
+		gdw__rd_u(&r, 1);
 	else
-		uleb(&r);
+		gdw__rd_uleb(&r);
 	if (r.bad)
 		goto out;
 	c->ninit = (size_t)(r.end - r.p);
@@ -273,41 +222,41 @@ static int run(const uint8_t *p, const uint8_t *end, const cie_info *c,
 	       uint64_t *loc, uint64_t pc, cfa_rule *cfa, cfa_rule *stack,
 	       size_t *depth, int *stop)
 {
-	rdr r = {p, end, 0};
+	gdw_rd r = {p, end, 0};
 	while (!*stop && r.p < r.end && !r.bad) {
 		uint8_t op = *r.p++;
 		uint64_t adv = (uint64_t)-1;
 		switch (op >> 6) {
 		case 1: adv = op & 0x3f; break;
-		case 2: uleb(&r); continue;            /* offset */
+		case 2: gdw__rd_uleb(&r); continue;            /* offset */
 		case 3: continue;                      /* restore */
 		}
 		if (adv == (uint64_t)-1) {
 			switch (op) {
 			case DW_CFA_nop: continue;
 			case DW_CFA_set_loc: {
-				uint64_t a = u_n(&r, 8);
+				uint64_t a = gdw__rd_u(&r, 8);
 				if (a > pc)
 					*stop = 1;
 				else
 					*loc = a;
 				continue;
 			}
-			case DW_CFA_advance_loc1: adv = u_n(&r, 1); break;
-			case DW_CFA_advance_loc2: adv = u_n(&r, 2); break;
-			case DW_CFA_advance_loc4: adv = u_n(&r, 4); break;
+			case DW_CFA_advance_loc1: adv = gdw__rd_u(&r, 1); break;
+			case DW_CFA_advance_loc2: adv = gdw__rd_u(&r, 2); break;
+			case DW_CFA_advance_loc4: adv = gdw__rd_u(&r, 4); break;
 			case DW_CFA_offset_extended: case DW_CFA_register:
 			case DW_CFA_val_offset:
-				uleb(&r); uleb(&r); continue;
+				gdw__rd_uleb(&r); gdw__rd_uleb(&r); continue;
 			case DW_CFA_restore_extended: case DW_CFA_undefined:
 			case DW_CFA_same_value: case DW_CFA_GNU_args_size:
-				uleb(&r); continue;
+				gdw__rd_uleb(&r); continue;
 			case DW_CFA_offset_extended_sf: case DW_CFA_val_offset_sf:
 			case DW_CFA_GNU_negative_offset_extended:
-				uleb(&r); sleb(&r); continue;
+				gdw__rd_uleb(&r); gdw__rd_sleb(&r); continue;
 			case DW_CFA_expression: case DW_CFA_val_expression: {
-				uleb(&r);
-				uint64_t l = uleb(&r);
+				gdw__rd_uleb(&r);
+				uint64_t l = gdw__rd_uleb(&r);
 				if (l > (uint64_t)(r.end - r.p))
 					return -1;
 				r.p += l;
@@ -324,23 +273,23 @@ static int run(const uint8_t *p, const uint8_t *end, const cie_info *c,
 				*cfa = stack[--(*depth)];
 				continue;
 			case DW_CFA_def_cfa:
-				cfa->reg = uleb(&r);
-				cfa->off = (int64_t)uleb(&r);
+				cfa->reg = gdw__rd_uleb(&r);
+				cfa->off = (int64_t)gdw__rd_uleb(&r);
 				cfa->set = 1;
 				continue;
 			case DW_CFA_def_cfa_sf:
-				cfa->reg = uleb(&r);
-				cfa->off = sleb(&r) * c->daf;
+				cfa->reg = gdw__rd_uleb(&r);
+				cfa->off = gdw__rd_sleb(&r) * c->daf;
 				cfa->set = 1;
 				continue;
 			case DW_CFA_def_cfa_register:
-				cfa->reg = uleb(&r);
+				cfa->reg = gdw__rd_uleb(&r);
 				continue;
 			case DW_CFA_def_cfa_offset:
-				cfa->off = (int64_t)uleb(&r);
+				cfa->off = (int64_t)gdw__rd_uleb(&r);
 				continue;
 			case DW_CFA_def_cfa_offset_sf:
-				cfa->off = sleb(&r) * c->daf;
+				cfa->off = gdw__rd_sleb(&r) * c->daf;
 				continue;
 			default:
 				return 1; /* def_cfa_expression and the unknown */
@@ -372,9 +321,9 @@ static int eval_fde(gdw_file *f, struct gdw_fdes *x, const uint8_t *b,
 		x->cie_off = cie_off;
 	}
 	const cie_info c = x->cie;
-	rdr r = {b + 8, b + n, 0};
-	uint64_t loc = u_n(&r, 8);
-	u_n(&r, 8);
+	gdw_rd r = {b + 8, b + n, 0};
+	uint64_t loc = gdw__rd_u(&r, 8);
+	gdw__rd_u(&r, 8);
 	cfa_rule cfa = {0}, stack[8];
 	size_t depth = 0;
 	int stop = 0;
@@ -439,8 +388,8 @@ int gdw__fde_cfa(gdw_file *f, uint64_t pc, const uint64_t regs[17],
 		}
 		size_t n = (size_t)(next - at);
 		if (!cie && n >= 24) {
-			rdr r = {w + at + 8, w + at + n, 0};
-			uint64_t flo = u_n(&r, 8), range = u_n(&r, 8);
+			gdw_rd r = {w + at + 8, w + at + n, 0};
+			uint64_t flo = gdw__rd_u(&r, 8), range = gdw__rd_u(&r, 8);
 			if (pc < flo)
 				break;
 			if (pc - flo < range)

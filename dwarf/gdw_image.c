@@ -61,11 +61,14 @@ static int deferred(const char *name)
 	       strcmp(name, ".debug_loc") == 0;
 }
 
-static int pread_all(int fd, void *buf, size_t n, uint64_t off)
+/* The whole of n bytes at off, read (wr 0) or written (wr 1), across short
+ * transfers and EINTR; -1 with errno on failure or end of file. */
+static int pio_all(int fd, void *buf, size_t n, uint64_t off, int wr)
 {
 	uint8_t *p = buf;
 	while (n) {
-		ssize_t r = pread(fd, p, n, (off_t)off);
+		ssize_t r = wr ? pwrite(fd, p, n, (off_t)off)
+			       : pread(fd, p, n, (off_t)off);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
@@ -77,20 +80,15 @@ static int pread_all(int fd, void *buf, size_t n, uint64_t off)
 	return 0;
 }
 
+static int pread_all(int fd, void *buf, size_t n, uint64_t off)
+{
+	return pio_all(fd, buf, n, off, 0);
+}
+
 static int pwrite_all(int fd, const void *buf, size_t n, uint64_t off)
 {
-	const uint8_t *p = buf;
-	while (n) {
-		ssize_t r = pwrite(fd, p, n, (off_t)off);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		p += r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
-	}
-	return 0;
+	/* pio_all only reads from buf when wr is 1. */
+	return pio_all(fd, (void *)(uintptr_t)buf, n, off, 1);
 }
 
 /* Inflates one section from the program file (in) into the image file.

@@ -5,66 +5,12 @@
  * they compare equal to what dwarf_linesrc() returns.  A header this
  * parser does not understand falls back to dwarf_getsrcfiles(). */
 #include "gdw_internal.h"
+#include "gdw_rd.h"
 #include "../common/gd_array.h"
 
 #include <dwarf.h>
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct rd {
-	const uint8_t *p, *end;
-	int bad;
-} rd;
-
-static uint64_t rd_n(rd *r, size_t n)
-{
-	if (r->bad || (size_t)(r->end - r->p) < n) {
-		r->bad = 1;
-		return 0;
-	}
-	uint64_t v = 0;
-	for (size_t i = 0; i < n; i++)
-		v |= (uint64_t)r->p[i] << (8 * i);
-	r->p += n;
-	return v;
-}
-
-static uint64_t rd_uleb(rd *r)
-{
-	uint64_t v = 0;
-	for (unsigned shift = 0;; shift += 7) {
-		if (r->bad || r->p >= r->end || shift > 63) {
-			r->bad = 1;
-			return 0;
-		}
-		uint8_t b = *r->p++;
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return v;
-	}
-}
-
-static const char *rd_str(rd *r)
-{
-	if (r->bad)
-		return NULL;
-	const uint8_t *z = memchr(r->p, 0, (size_t)(r->end - r->p));
-	if (!z) {
-		r->bad = 1;
-		return NULL;
-	}
-	const char *s = (const char *)r->p;
-	r->p = z + 1;
-	return s;
-}
-
-static void rd_skip(rd *r, uint64_t n)
-{
-	if (r->bad || (uint64_t)(r->end - r->p) < n)
-		r->bad = 1;
-	else
-		r->p += n;
-}
 
 typedef struct strsec {
 	const uint8_t *data;
@@ -127,26 +73,26 @@ static int add_file(gdw_file *f, size_t cu, const char *dir, const char *name)
 
 /* One DWARF 5 entry-format attribute value.  *str is set for string forms.
  * 0 ok, -1 unsupported/bad. */
-static int rd_form(rd *r, const ctx *c, uint64_t form, int offsz,
+static int rd_form(gdw_rd *r, const ctx *c, uint64_t form, int offsz,
 		   const char **str, uint64_t *num)
 {
 	*str = NULL;
 	*num = 0;
 	switch (form) {
-	case DW_FORM_string: *str = rd_str(r); break;
-	case DW_FORM_line_strp: *str = str_at(&c->line_str, rd_n(r, (size_t)offsz));
+	case DW_FORM_string: *str = gdw__rd_str(r); break;
+	case DW_FORM_line_strp: *str = str_at(&c->line_str, gdw__rd_u(r, (size_t)offsz));
 		if (!*str) return -1;
 		break;
-	case DW_FORM_strp: *str = str_at(&c->str, rd_n(r, (size_t)offsz));
+	case DW_FORM_strp: *str = str_at(&c->str, gdw__rd_u(r, (size_t)offsz));
 		if (!*str) return -1;
 		break;
-	case DW_FORM_udata: *num = rd_uleb(r); break;
-	case DW_FORM_data1: *num = rd_n(r, 1); break;
-	case DW_FORM_data2: *num = rd_n(r, 2); break;
-	case DW_FORM_data4: *num = rd_n(r, 4); break;
-	case DW_FORM_data8: *num = rd_n(r, 8); break;
-	case DW_FORM_data16: rd_skip(r, 16); break;
-	case DW_FORM_block: rd_skip(r, rd_uleb(r)); break;
+	case DW_FORM_udata: *num = gdw__rd_uleb(r); break;
+	case DW_FORM_data1: *num = gdw__rd_u(r, 1); break;
+	case DW_FORM_data2: *num = gdw__rd_u(r, 2); break;
+	case DW_FORM_data4: *num = gdw__rd_u(r, 4); break;
+	case DW_FORM_data8: *num = gdw__rd_u(r, 8); break;
+	case DW_FORM_data16: gdw__rd_skip(r, 16); break;
+	case DW_FORM_block: gdw__rd_skip(r, gdw__rd_uleb(r)); break;
 	default: return -1;
 	}
 	return r->bad ? -1 : 0;
@@ -156,21 +102,21 @@ typedef struct fmt {
 	uint64_t type, form;
 } fmt;
 
-static int rd_formats(rd *r, fmt **out, size_t *n)
+static int rd_formats(gdw_rd *r, fmt **out, size_t *n)
 {
-	*n = (size_t)rd_n(r, 1);
+	*n = (size_t)gdw__rd_u(r, 1);
 	*out = calloc(*n ? *n : 1, sizeof(**out));
 	if (!*out)
 		return -1;
 	for (size_t i = 0; i < *n; i++) {
-		(*out)[i].type = rd_uleb(r);
-		(*out)[i].form = rd_uleb(r);
+		(*out)[i].type = gdw__rd_uleb(r);
+		(*out)[i].form = gdw__rd_uleb(r);
 	}
 	return r->bad ? -1 : 0;
 }
 
 /* Reads nent entries; returns the path and directory index of each. */
-static int rd_entries(rd *r, const ctx *c, int offsz, const fmt *fm, size_t nfm,
+static int rd_entries(gdw_rd *r, const ctx *c, int offsz, const fmt *fm, size_t nfm,
 		      uint64_t nent, const char **paths, uint64_t *dirs)
 {
 	for (uint64_t e = 0; e < nent; e++) {
@@ -192,7 +138,7 @@ static int rd_entries(rd *r, const ctx *c, int offsz, const fmt *fm, size_t nfm,
 	return 0;
 }
 
-static int parse_v5(rd *r, const ctx *c, int offsz)
+static int parse_v5(gdw_rd *r, const ctx *c, int offsz)
 {
 	int rc = -1;
 	fmt *dfm = NULL, *ffm = NULL;
@@ -201,7 +147,7 @@ static int parse_v5(rd *r, const ctx *c, int offsz)
 	size_t ndfm, nffm;
 	if (rd_formats(r, &dfm, &ndfm) < 0)
 		goto out;
-	uint64_t nd = rd_uleb(r);
+	uint64_t nd = gdw__rd_uleb(r);
 	if (r->bad || nd > (uint64_t)(r->end - r->p))
 		goto out;
 	dpath = calloc(nd + 1, sizeof(*dpath));
@@ -210,7 +156,7 @@ static int parse_v5(rd *r, const ctx *c, int offsz)
 		goto out;
 	if (rd_formats(r, &ffm, &nffm) < 0)
 		goto out;
-	uint64_t nfl = rd_uleb(r);
+	uint64_t nfl = gdw__rd_uleb(r);
 	if (r->bad || nfl > (uint64_t)(r->end - r->p))
 		goto out;
 	fpath = calloc(nfl + 1, sizeof(*fpath));
@@ -233,7 +179,7 @@ out:
 	return rc;
 }
 
-static int parse_v4(rd *r, const ctx *c, const char *comp_dir)
+static int parse_v4(gdw_rd *r, const ctx *c, const char *comp_dir)
 {
 	size_t nd = 0, cap = 8;
 	const char **dirs = malloc(cap * sizeof(*dirs));
@@ -242,7 +188,7 @@ static int parse_v4(rd *r, const ctx *c, const char *comp_dir)
 	dirs[nd++] = comp_dir; /* index 0 is the compilation directory */
 	int rc = -1;
 	for (;;) {
-		const char *d = rd_str(r);
+		const char *d = gdw__rd_str(r);
 		if (!d)
 			goto out;
 		if (!*d)
@@ -257,14 +203,14 @@ static int parse_v4(rd *r, const ctx *c, const char *comp_dir)
 		dirs[nd++] = d;
 	}
 	for (;;) {
-		const char *name = rd_str(r);
+		const char *name = gdw__rd_str(r);
 		if (!name)
 			goto out;
 		if (!*name)
 			break;
-		uint64_t di = rd_uleb(r);
-		rd_uleb(r); /* mtime */
-		rd_uleb(r); /* length */
+		uint64_t di = gdw__rd_uleb(r);
+		gdw__rd_uleb(r); /* mtime */
+		gdw__rd_uleb(r); /* length */
 		if (r->bad)
 			goto out;
 		if (add_file(c->f, c->cu, di < nd ? dirs[di] : NULL, name) < 0)
@@ -281,29 +227,29 @@ out:
 static int parse_header(const ctx *c, const uint8_t *hdr, size_t size,
 			const char *comp_dir)
 {
-	rd r = {hdr, hdr + size, 0};
+	gdw_rd r = {hdr, hdr + size, 0};
 	int offsz = 4;
-	uint64_t len = rd_n(&r, 4);
+	uint64_t len = gdw__rd_u(&r, 4);
 	if (len == 0xffffffffu) {
 		offsz = 8;
-		len = rd_n(&r, 8);
+		len = gdw__rd_u(&r, 8);
 	}
 	if (r.bad)
 		return -1;
 	if (len < (uint64_t)(r.end - r.p))
 		r.end = r.p + len;
-	unsigned version = (unsigned)rd_n(&r, 2);
+	unsigned version = (unsigned)gdw__rd_u(&r, 2);
 	if (version < 2 || version > 5)
 		return -1;
 	if (version >= 5)
-		rd_skip(&r, 2); /* address_size, segment_selector_size */
-	uint64_t hlen = rd_n(&r, (size_t)offsz);
+		gdw__rd_skip(&r, 2); /* address_size, segment_selector_size */
+	uint64_t hlen = gdw__rd_u(&r, (size_t)offsz);
 	if (r.bad || hlen > (uint64_t)(r.end - r.p))
 		return -1;
 	r.end = r.p + hlen; /* the header ends where the program starts */
-	rd_skip(&r, version >= 4 ? 5 : 4); /* min_inst .. line_range */
-	unsigned opcode_base = (unsigned)rd_n(&r, 1);
-	rd_skip(&r, opcode_base ? opcode_base - 1 : 0);
+	gdw__rd_skip(&r, version >= 4 ? 5 : 4); /* min_inst .. line_range */
+	unsigned opcode_base = (unsigned)gdw__rd_u(&r, 1);
+	gdw__rd_skip(&r, opcode_base ? opcode_base - 1 : 0);
 	if (r.bad)
 		return -1;
 	return version >= 5 ? parse_v5(&r, c, offsz) : parse_v4(&r, c, comp_dir);
@@ -319,16 +265,16 @@ static size_t read_header(gdw_file *f, uint64_t off, uint8_t **buf,
 	uint8_t fix[4 + 8 + 2 + 2 + 8];
 	if (gdw__image_pread(f, ".debug_line", off, fix, sizeof(fix)) < 0)
 		return 0;
-	rd r = {fix, fix + sizeof(fix), 0};
+	gdw_rd r = {fix, fix + sizeof(fix), 0};
 	int offsz = 4;
-	if (rd_n(&r, 4) == 0xffffffffu) {
+	if (gdw__rd_u(&r, 4) == 0xffffffffu) {
 		offsz = 8;
-		rd_n(&r, 8);
+		gdw__rd_u(&r, 8);
 	}
-	unsigned version = (unsigned)rd_n(&r, 2);
+	unsigned version = (unsigned)gdw__rd_u(&r, 2);
 	if (version >= 5)
-		rd_skip(&r, 2);
-	uint64_t hlen = rd_n(&r, (size_t)offsz);
+		gdw__rd_skip(&r, 2);
+	uint64_t hlen = gdw__rd_u(&r, (size_t)offsz);
 	if (r.bad || hlen > (64u << 20))
 		return 0;
 	size_t n = (size_t)(r.p - fix) + (size_t)hlen;
