@@ -697,7 +697,7 @@ void dap_session_end(dap_session *s)
 int dap_session_run(dap_session *s)
 {
 	while (!s->done) {
-		struct pollfd pf[12];
+		struct pollfd pf[16];
 		int n = 0;
 		pf[n++] = (struct pollfd){s->in_fd, POLLIN, 0};
 		pf[n++] = (struct pollfd){s->sigfd, POLLIN, 0};
@@ -731,6 +731,11 @@ int dap_session_run(dap_session *s)
 		if (s->plain && s->plain->err_fd >= 0) {
 			perr_i = n;
 			pf[n++] = (struct pollfd){s->plain->err_fd, POLLIN, 0};
+		}
+		int klog_i = -1;
+		if (s->dbg && dbg_log_fd(s->dbg) >= 0) {
+			klog_i = n;
+			pf[n++] = (struct pollfd){dbg_log_fd(s->dbg), POLLIN, 0};
 		}
 		int pst_i = -1;
 		if (s->plain && s->plain->status_fd >= 0) {
@@ -772,6 +777,8 @@ int dap_session_run(dap_session *s)
 		    (perr_i >= 0 && pf[perr_i].revents) ||
 		    (pst_i >= 0 && pf[pst_i].revents))
 			dap_plain_poll(s, 0);
+		if (klog_i >= 0 && pf[klog_i].revents)
+			dbg_log_drain(s->dbg);
 		if (child || held)
 			dbg_on_child(s->dbg);
 		if (s->dbg)

@@ -110,6 +110,12 @@ struct core_live {
 	/* Kernel breakpoints (core_kbp.c): the map where a program that
 	 * stops a thread leaves its registers (0: not made yet). */
 	int kbp_map;
+	/* Kernel logpoints (core_kbp.c): the ring buffer map (0: not made
+	 * yet), its reader, and the callback of the drain under way. */
+	int klog_map;
+	struct ring_buffer *klog_rb;
+	core_klog_fn klog_fn;
+	void *klog_ctx;
 };
 
 
@@ -209,6 +215,10 @@ void core__kbp_release(core_live *p);
 int live_kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 		 gd_err *err);
 int live_kbp_del(core_live *p, uint64_t addr, gd_err *err);
+int live_klog_add(core_live *p, uint64_t addr, const void *insns, size_t n,
+		  size_t nvals, gd_err *err);
+int live_klog_fd(const core_live *p);
+int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx, gd_err *err);
 
 /* Which slot fired (reads and clears DR6); -1 if none. */
 int core__hw_slot(core_live *p, pid_t tid);

@@ -30,6 +30,7 @@
 #include "../common/gd_array.h"
 
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include <capstone/capstone.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -347,6 +348,37 @@ static int build(prog *pg, pid_t tgid, uint64_t addr, const kbp_undo *u,
 	return pg->oom ? -1 : 0;
 }
 
+/* A logpoint's program: the values (grt_bpf_log's code), then the address
+ * and the thread id, and the record goes to the ring buffer.  A full ring
+ * loses the record (the thread is never held up). */
+static int build_log(prog *pg, pid_t tgid, uint64_t addr,
+		     const struct bpf_insn *vals, size_t nv, size_t nvals,
+		     int ring_fd)
+{
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0));
+	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_current_pid_tgid));
+	emit(pg, INS(BPF_ALU64 | BPF_RSH | BPF_K, 0, 0, 0, 32));
+	size_t out = emit(pg, INS(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 0, (int32_t)tgid));
+	for (size_t i = 0; i < nv; i++)
+		emit(pg, vals[i]);
+	emit_ld64(pg, 1, 0, addr);
+	emit(pg, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 1, CORE_KLOG_REC + CORE_KLOG_ADDR, 0));
+	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_current_pid_tgid));
+	emit(pg, INS(BPF_ALU | BPF_MOV | BPF_X, 0, 0, 0, 0)); /* low 32 bits */
+	emit(pg, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 0, CORE_KLOG_REC + CORE_KLOG_TID, 0));
+	emit_ld64(pg, 1, BPF_PSEUDO_MAP_FD, (uint64_t)(uint32_t)ring_fd);
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0));
+	emit(pg, INS(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, CORE_KLOG_REC));
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0,
+		     (int32_t)(CORE_KLOG_VALS + 8 * nvals)));
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 4, 0, 0, 0));
+	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ringbuf_output));
+	patch_to_here(pg, out);
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0));
+	emit(pg, INS(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
+	return pg->oom ? -1 : 0;
+}
+
 /* ---- attaching ---- */
 
 static int uprobe_type(gd_err *err)
@@ -448,8 +480,74 @@ static int ensure_map(core_live *p, gd_err *err)
 	return 0;
 }
 
+static int klog_sample(void *ctx, void *data, size_t len)
+{
+	core_live *p = ctx;
+	if (p->klog_fn)
+		p->klog_fn(p->klog_ctx, data, len);
+	return 0;
+}
+
+static int ensure_ring(core_live *p, gd_err *err)
+{
+	if (p->klog_map > 0)
+		return 0;
+	/* 4 MiB: some 25 000 records of the largest kind between two
+	 * drains (godap drains whenever the ring signals data). */
+	int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "godap_klog", 0, 0,
+				4u << 20, NULL);
+	if (fd < 0)
+		return gd_err_sys(err, "bpf(BPF_MAP_CREATE ringbuf)");
+	struct ring_buffer *rb = ring_buffer__new(fd, klog_sample, p, NULL);
+	if (!rb) {
+		gd_err_sys(err, "ring_buffer__new");
+		close(fd);
+		return -1;
+	}
+	p->klog_map = fd;
+	p->klog_rb = rb;
+	return 0;
+}
+
+int live_klog_fd(const core_live *p)
+{
+	return p->klog_rb ? ring_buffer__epoll_fd(p->klog_rb) : -1;
+}
+
+int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx, gd_err *err)
+{
+	if (!p->klog_rb)
+		return 0;
+	p->klog_fn = fn;
+	p->klog_ctx = ctx;
+	int n = ring_buffer__consume(p->klog_rb);
+	p->klog_fn = NULL;
+	p->klog_ctx = NULL;
+	if (n < 0)
+		return gd_err_set(err, "reading the ring buffer: %s", strerror(-n));
+	return n;
+}
+
+static int kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
+		   long nvals, gd_err *err);
+
 int live_kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 		 gd_err *err)
+{
+	return kbp_add(p, addr, insns, n, -1, err);
+}
+
+int live_klog_add(core_live *p, uint64_t addr, const void *insns, size_t n,
+		  size_t nvals, gd_err *err)
+{
+	if (nvals > CORE_KLOG_MAXVALS)
+		return gd_err_set(err, "too many values");
+	return kbp_add(p, addr, insns, n, (long)nvals, err);
+}
+
+/* nvals < 0: a condition (stops the thread), else a logpoint. */
+static int kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
+		   long nvals, gd_err *err)
 {
 	core_bp *bp = core__bp(p, addr);
 	if (bp && bp->kprog)
@@ -474,13 +572,23 @@ int live_kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 		gd_err_sys(err, "read %s", w.path);
 		goto out;
 	}
-	kbp_undo u;
-	if (undo_plan(code, (size_t)got, addr, &u, err) < 0 ||
-	    ensure_map(p, err) < 0)
-		goto out;
-	if (build(&pg, p->pid, addr, &u, insns, n, p->kbp_map) < 0) {
-		gd_err_set(err, "out of memory");
-		goto out;
+	if (nvals < 0) {
+		kbp_undo u;
+		if (undo_plan(code, (size_t)got, addr, &u, err) < 0 ||
+		    ensure_map(p, err) < 0)
+			goto out;
+		if (build(&pg, p->pid, addr, &u, insns, n, p->kbp_map) < 0) {
+			gd_err_set(err, "out of memory");
+			goto out;
+		}
+	} else {
+		if (ensure_ring(p, err) < 0)
+			goto out;
+		if (build_log(&pg, p->pid, addr, insns, n, (size_t)nvals,
+			      p->klog_map) < 0) {
+			gd_err_set(err, "out of memory");
+			goto out;
+		}
 	}
 	char log[4096];
 	log[0] = 0;
@@ -711,6 +819,11 @@ void core__kbp_release(core_live *p)
 	if (p->kbp_map > 0)
 		close(p->kbp_map);
 	p->kbp_map = 0;
+	ring_buffer__free(p->klog_rb);
+	p->klog_rb = NULL;
+	if (p->klog_map > 0)
+		close(p->klog_map);
+	p->klog_map = 0;
 }
 
 int live_kbp_del(core_live *p, uint64_t addr, gd_err *err)

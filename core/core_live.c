@@ -300,6 +300,19 @@ static int t_kbp_add(core_proc *p, uint64_t addr, const void *insns, size_t n,
 {
 	return live_kbp_add(L(p), addr, insns, n, err);
 }
+static int t_klog_add(core_proc *p, uint64_t addr, const void *insns,
+		      size_t n, size_t nvals, gd_err *err)
+{
+	return live_klog_add(L(p), addr, insns, n, nvals, err);
+}
+static int t_klog_fd(const core_proc *p)
+{
+	return live_klog_fd((const core_live *)p);
+}
+static int t_klog_drain(core_proc *p, core_klog_fn fn, void *ctx, gd_err *err)
+{
+	return live_klog_drain(L(p), fn, ctx, err);
+}
 static int t_kbp_del(core_proc *p, uint64_t addr, gd_err *err)
 {
 	return live_kbp_del(L(p), addr, err);
@@ -361,6 +374,9 @@ const core_backend core__ptrace_backend = {
 	.bp_has = t_bp_has,
 	.kbp_add = t_kbp_add,
 	.kbp_del = t_kbp_del,
+	.klog_add = t_klog_add,
+	.klog_fd = t_klog_fd,
+	.klog_drain = t_klog_drain,
 	.hw_set = t_hw_set,
 	.hw_clear = t_hw_clear,
 };

@@ -257,6 +257,23 @@ int core_kbp_del(core_proc *p, uint64_t addr, gd_err *err)
 	return p->be->kbp_del ? p->be->kbp_del(p, addr, err) : cannot(p, err);
 }
 
+int core_klog_add(core_proc *p, uint64_t addr, const void *insns, size_t n,
+		  size_t nvals, gd_err *err)
+{
+	return p->be->klog_add ? p->be->klog_add(p, addr, insns, n, nvals, err)
+			       : cannot(p, err);
+}
+
+int core_klog_fd(const core_proc *p)
+{
+	return p->be->klog_fd ? p->be->klog_fd(p) : -1;
+}
+
+int core_klog_drain(core_proc *p, core_klog_fn fn, void *ctx, gd_err *err)
+{
+	return p->be->klog_drain ? p->be->klog_drain(p, fn, ctx, err) : 0;
+}
+
 int core_bp_has(const core_proc *p, uint64_t addr)
 {
 	return p->be->bp_has ? p->be->bp_has(p, addr) : 0;

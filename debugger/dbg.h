@@ -188,6 +188,11 @@ void dbg_set_step_holds_others(dbg *d, int on);
  * where it holds stop the thread (dbg_ebpf.c).  Takes effect for
  * breakpoints resolved from then on. */
 void dbg_set_ebpf_conditions(dbg *d, int on);
+/* Logpoints read in the kernel (ebpfConditions) send their records through
+ * a ring buffer: its file descriptor becomes readable when some wait (-1
+ * when none); dbg_log_drain emits them as output events. */
+int dbg_log_fd(const dbg *d);
+void dbg_log_drain(dbg *d);
 int dbg_hold_timeout(const dbg *d);
 void dbg_hold_tick(dbg *d);
 

@@ -43,9 +43,12 @@ void dbg__bp_uninstall(dbg *d, dbg_bp *bp)
 	free(bp->addrs);
 	free(bp->kaddrs);
 	free(bp->kwhy);
+	free(bp->kvals);
 	bp->addrs = NULL;
 	bp->kaddrs = NULL;
 	bp->kwhy = NULL;
+	bp->kvals = NULL;
+	bp->nkvals = 0;
 	bp->naddrs = 0;
 }
 
@@ -61,6 +64,7 @@ void dbg__bp_free(dbg_bp *bp)
 	free(bp->addrs);
 	free(bp->kaddrs);
 	free(bp->kwhy);
+	free(bp->kvals);
 	free(bp->condition);
 	free(bp->hit_condition);
 	free(bp->log_message);
@@ -142,16 +146,24 @@ static void install(dbg *d, dbg_bp *bp, const uint64_t *addrs, size_t n)
 		return;
 	}
 	bp->verified = 1;
-	size_t nk = 0;
-	for (size_t i = 0; i < bp->naddrs; i++)
-		nk += bp->kaddrs[i];
-	/* Which path the condition takes, said in the breakpoint. */
+	size_t nk = 0, nlog = 0;
+	for (size_t i = 0; i < bp->naddrs; i++) {
+		nk += bp->kaddrs[i] != 0;
+		nlog += bp->kaddrs[i] == 2;
+	}
+	/* Which path the condition or logpoint takes, said in the
+	 * breakpoint. */
 	char *why = NULL;
+	int logpath = bp->log_message && !bp->condition;
 	if (!nk && bp->kwhy &&
-	    asprintf(&why, "condition evaluated by godap (not in the kernel: %s)",
-		     bp->kwhy) < 0)
+	    asprintf(&why, logpath ? "logpoint formatted by godap at a stop (not "
+				     "in the kernel: %s)"
+				   : "condition evaluated by godap (not in the "
+				     "kernel: %s)", bp->kwhy) < 0)
 		why = NULL;
-	set_message(bp, nk ? "condition evaluated in the kernel (eBPF uprobe)" : why);
+	set_message(bp, nlog ? "logpoint values read in the kernel (eBPF uprobe, "
+			       "ring buffer): the thread does not stop"
+		      : nk ? "condition evaluated in the kernel (eBPF uprobe)" : why);
 	free(why);
 }
 

@@ -11,6 +11,7 @@
  * hits whose condition is false. */
 #include "dbg_internal.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +23,79 @@ static int wants_kernel(const dbg *d, const dbg_bp *bp)
 	       (bp->kind == DBG_BP_LINE || bp->kind == DBG_BP_FUNC);
 }
 
+/* A logpoint without condition: its values can be read in the kernel and
+ * sent through the ring buffer, without stopping the thread.  With a hit
+ * condition godap must count the hits, so it stays with the int3. */
+static int wants_klog(const dbg *d, const dbg_bp *bp)
+{
+	return d->ebpf_wanted && bp->log_message && !bp->condition &&
+	       (bp->kind == DBG_BP_LINE || bp->kind == DBG_BP_FUNC);
+}
+
+static int same_vals(const dbg_bp *bp, const grt_bpf_val *v, size_t n)
+{
+	if (bp->nkvals != n)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (bp->kvals[i].kind != v[i].kind)
+			return 0;
+	return 1;
+}
+
+/* 1 when the logpoint at address i runs in the kernel, 0 when not (the
+ * reason kept in bp->kwhy). */
+static int klog_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr)
+{
+	gd_err why = GD_ERR_INIT;
+	void *insns = NULL;
+	size_t n = 0, nv = 0;
+	grt_bpf_val *vals = NULL;
+	int compiled = 0, ok = 0;
+	if (bp->hitcond) {
+		gd_err_set(&why, "a hit condition needs godap to count the hits");
+	} else if ((compiled = grt_bpf_log(d->rt, bp->log_message, addr, &insns,
+					   &n, &vals, &nv, &why) == 0)) {
+		int have = 0;
+		for (size_t j = 0; j < i; j++)
+			have |= bp->kaddrs[j] == 2;
+		if (have && !same_vals(bp, vals, nv))
+			gd_err_set(&why, "the values have other types at another "
+				   "address");
+		else if (core_klog_add(d->proc, addr, insns, n, nv, &why) == 0)
+			ok = 1;
+	}
+	free(insns);
+	if (ok) {
+		if (!bp->kvals) {
+			bp->kvals = vals;
+			bp->nkvals = nv;
+			vals = NULL;
+		}
+		free(vals);
+		bp->kaddrs[i] = 2;
+		gd_log_info(d->log, "breakpoint %d at %#lx: logpoint '%s' read in "
+			    "the kernel (eBPF, ring buffer)", bp->id,
+			    (unsigned long)addr, bp->log_message);
+		return 1;
+	}
+	free(vals);
+	gd_log_info(d->log, "breakpoint %d at %#lx: logpoint '%s' formatted by "
+		    "godap: %s", bp->id, (unsigned long)addr, bp->log_message,
+		    gd_err_msg(&why));
+	const char *m = gd_err_msg(&why);
+	int refused = compiled && (strstr(m, "Operation not permitted") ||
+				   strstr(m, "Permission denied") ||
+				   strstr(m, "uprobe event source"));
+	if (!bp->kwhy && !refused)
+		bp->kwhy = strdup(m);
+	gd_err_clear(&why);
+	return 0;
+}
+
 int dbg__ebpf_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr, gd_err *err)
 {
+	if (wants_klog(d, bp) && klog_insert(d, bp, i, addr))
+		return 0;
 	if (wants_kernel(d, bp)) {
 		void *insns = NULL;
 		size_t n = 0;
@@ -62,4 +134,90 @@ int dbg__ebpf_remove(dbg *d, dbg_bp *bp, size_t i, gd_err *err)
 	if (bp->kaddrs && bp->kaddrs[i])
 		return core_kbp_del(d->proc, bp->addrs[i], err);
 	return core_bp_del(d->proc, bp->addrs[i], err);
+}
+
+/* ---- the kernel logpoints' records ---- */
+
+static dbg_bp *klog_bp(dbg *d, uint64_t addr)
+{
+	for (size_t i = 0; i < d->nbps; i++) {
+		dbg_bp *bp = &d->bps[i];
+		for (size_t j = 0; bp->kaddrs && j < bp->naddrs; j++)
+			if (bp->addrs[j] == addr && bp->kaddrs[j] == 2)
+				return bp;
+	}
+	return NULL;
+}
+
+static uint64_t rec_u64(const uint8_t *rec, size_t off)
+{
+	uint64_t v;
+	memcpy(&v, rec + off, 8);
+	return v;
+}
+
+/* One record, printed as dbg_bp.c's logpoint() prints the same hit. */
+static void klog_record(void *ctx, const uint8_t *rec, size_t len)
+{
+	dbg *d = ctx;
+	if (len < CORE_KLOG_VALS)
+		return;
+	/* A record of a breakpoint removed since is dropped. */
+	dbg_bp *bp = klog_bp(d, rec_u64(rec, CORE_KLOG_ADDR));
+	if (!bp || (len - CORE_KLOG_VALS) / 8 != bp->nkvals)
+		return;
+	const gx_logmsg *m;
+	gd_err err = GD_ERR_INIT;
+	if (grt_logmsg_parsed(d->rt, bp->log_message, &m, &err) < 0) {
+		gd_log_info(d->log, "logpoint: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		return;
+	}
+	uint64_t failed = rec_u64(rec, CORE_KLOG_FAILED);
+	gd_buf out = GD_BUF_INIT;
+	size_t k = 0;
+	for (size_t i = 0; i < m->nparts; i++) {
+		const gx_logpart *p = &m->parts[i];
+		if (!p->is_expr) {
+			gd_buf_append(&out, p->text, p->len);
+			continue;
+		}
+		if (k >= bp->nkvals)
+			break;
+		uint64_t v = rec_u64(rec, CORE_KLOG_VALS + 8 * k);
+		if (failed >> k & 1)
+			gd_buf_printf(&out, "<%s: could not be read>", p->text);
+		else if (bp->kvals[k].kind == GRT_BPF_BOOL)
+			gd_buf_puts(&out, v ? "true" : "false");
+		else if (bp->kvals[k].kind == GRT_BPF_INT)
+			gd_buf_printf(&out, "%" PRId64, (int64_t)v);
+		else /* unsigned: with the hex form, as grt_format_lim */
+			gd_buf_printf(&out, "%" PRIu64 " = 0x%" PRIx64, v, v);
+		k++;
+	}
+	gd_buf_puts(&out, "\n");
+	dbg__emit_log(d, out.data ? out.data : "\n", bp,
+		      rec_u64(rec, CORE_KLOG_GOID));
+	gd_buf_free(&out);
+}
+
+void dbg__klog_drain(dbg *d)
+{
+	if (!d->proc || !d->rt || core_klog_fd(d->proc) < 0)
+		return;
+	gd_err err = GD_ERR_INIT;
+	if (core_klog_drain(d->proc, klog_record, d, &err) < 0)
+		gd_log_info(d->log, "logpoints: %s", gd_err_msg(&err));
+	gd_err_clear(&err);
+}
+
+int dbg_log_fd(const dbg *d)
+{
+	return d && d->proc && !dbg_is_corefile(d) ? core_klog_fd(d->proc) : -1;
+}
+
+void dbg_log_drain(dbg *d)
+{
+	if (d)
+		dbg__klog_drain(d);
 }

@@ -26,6 +26,10 @@ typedef struct dbg_bp {
 	/* per address: 1 when its condition runs in the kernel (eBPF) */
 	uint8_t *kaddrs;
 	char *kwhy; /* why the condition stayed with godap (ebpfConditions) */
+	/* A logpoint formatted from the kernel's records (kaddrs[i] == 2):
+	 * how each {expr} value prints (grt_bpf_log). */
+	grt_bpf_val *kvals;
+	size_t nkvals;
 	char *condition, *hit_condition, *log_message;
 	gx_hitcond *hitcond; /* parsed hit_condition, NULL without one */
 	uint64_t hits;
@@ -112,6 +116,10 @@ void dbg__hold_end(dbg *d);
 int dbg__ebpf_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr, gd_err *err);
 /* Removes what dbg__ebpf_insert put at bp's address i. */
 int dbg__ebpf_remove(dbg *d, dbg_bp *bp, size_t i, gd_err *err);
+/* Formats and emits the kernel logpoints' records waiting in the ring
+ * buffer (dbg_ebpf.c): at every wake-up and before any stop, exit or end
+ * is reported, so no line is lost and one thread's lines stay in order. */
+void dbg__klog_drain(dbg *d);
 
 /* ---- dbg_bp.c ---- */
 void dbg__bp_view(const dbg_bp *bp, dbg_bp_view *out);

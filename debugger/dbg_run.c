@@ -38,6 +38,7 @@ void dbg__emit_log(dbg *d, const char *text, const dbg_bp *bp, uint64_t goid)
 
 static void emit_exit(dbg *d, int code, int sig)
 {
+	dbg__klog_drain(d);
 	dbg__hold_end(d);
 	d->running = 0;
 	if (d->exit_told)
@@ -275,6 +276,8 @@ static dbg_stop_reason bp_reason(dbg_bp_kind k)
 static void handle_stop(dbg *d, const core_stop *st)
 {
 	gd_err err = GD_ERR_INIT;
+	/* Lines the kernel logged before this stop come first. */
+	dbg__klog_drain(d);
 	/* Set when a stack watch stopped every thread to move or end: the
 	 * thread then goes on with all the others. */
 	int all = 0;

@@ -226,6 +226,9 @@ void dbg_end(dbg *d, dbg_end_how how)
 			gd_err_clear(&err);
 		}
 	}
+	/* The kernel logpoints' last lines, while their breakpoints are
+	 * still known. */
+	dbg__klog_drain(d);
 	d->running = 0;
 	for (size_t i = 0; i < d->nbps; i++) {
 		dbg_bp *bp = &d->bps[i];
@@ -235,9 +238,12 @@ void dbg_end(dbg *d, dbg_end_how how)
 		free(bp->addrs);
 		free(bp->kaddrs);
 		free(bp->kwhy);
+		free(bp->kvals);
 		bp->addrs = NULL;
 		bp->kaddrs = NULL;
 		bp->kwhy = NULL;
+		bp->kvals = NULL;
+		bp->nkvals = 0;
 		bp->naddrs = 0;
 		bp->verified = 0;
 	}

@@ -21,6 +21,7 @@
  * fit their operand's type). */
 #include "grt_internal.h"
 #include "grt_value.h"
+#include "../dwarf/gdw_type.h"
 
 #include <linux/bpf.h>
 #include <stdint.h>
@@ -796,6 +797,36 @@ static int expr(cc *c, const gx_node *n, int slot, cval *out)
 	}
 }
 
+/* What every compiled program needs at pc: a Go function of the program
+ * (not inlined, not the runtime).  0, or -1 with the reason. */
+static int setup(cc *c, grt_target *t, uint64_t pc, gd_err *why)
+{
+	*c = (cc){.t = t, .dwpc = pc - t->bias, .why = why};
+	gdw_inl *inl = NULL;
+	size_t ninl = 0;
+	if (gdw_inline_chain(t->dw, c->dwpc, &inl, &ninl) == 0 && ninl) {
+		free(inl);
+		return gd_err_set(why, "the breakpoint is in inlined code");
+	}
+	free(inl);
+	gdw_func fn;
+	const char *file;
+	if (gdw_func_at(t->dw, c->dwpc, &fn) != 0 ||
+	    gdw_pc_line(t->dw, c->dwpc, &file, &c->line) < 0)
+		return gd_err_set(why, "no function at the breakpoint");
+	c->func = fn.name;
+	/* The program stops the thread with a signal: the runtime runs its
+	 * signal handlers and some of its own code with every signal blocked,
+	 * and there the stop would come late (found with a condition on
+	 * runtime.sighandler).  (A logpoint's program sends no signal, but
+	 * it reads the goroutine from R14, which only Go code keeps.) */
+	if (fn.name && (strncmp(fn.name, "runtime.", 8) == 0 ||
+			strncmp(fn.name, "runtime/", 8) == 0 ||
+			strncmp(fn.name, "internal/runtime/", 17) == 0))
+		return gd_err_set(why, "the runtime may run there with signals blocked");
+	return 0;
+}
+
 int grt_bpf_cond(grt_target *t, const char *cond, uint64_t pc, void **out,
 		 size_t *n, gd_err *why)
 {
@@ -804,28 +835,9 @@ int grt_bpf_cond(grt_target *t, const char *cond, uint64_t pc, void **out,
 	const gx_expr *e;
 	if (grt_cond_parsed(t, cond, &e, why) < 0)
 		return -1;
-	cc c = {.t = t, .dwpc = pc - t->bias, .why = why};
-	gdw_inl *inl = NULL;
-	size_t ninl = 0;
-	if (gdw_inline_chain(t->dw, c.dwpc, &inl, &ninl) == 0 && ninl) {
-		free(inl);
-		return gd_err_set(why, "the breakpoint is in inlined code");
-	}
-	free(inl);
-	gdw_func fn;
-	const char *file;
-	if (gdw_func_at(t->dw, c.dwpc, &fn) != 0 ||
-	    gdw_pc_line(t->dw, c.dwpc, &file, &c.line) < 0)
-		return gd_err_set(why, "no function at the breakpoint");
-	c.func = fn.name;
-	/* The program stops the thread with a signal: the runtime runs its
-	 * signal handlers and some of its own code with every signal blocked,
-	 * and there the stop would come late (found with a condition on
-	 * runtime.sighandler). */
-	if (fn.name && (strncmp(fn.name, "runtime.", 8) == 0 ||
-			strncmp(fn.name, "runtime/", 8) == 0 ||
-			strncmp(fn.name, "internal/runtime/", 17) == 0))
-		return gd_err_set(why, "the runtime may run there with signals blocked");
+	cc c;
+	if (setup(&c, t, pc, why) < 0)
+		return -1;
 	if (e->alt)
 		return gd_err_set(why, "the condition reads two ways");
 	cval r;
@@ -855,5 +867,115 @@ int grt_bpf_cond(grt_target *t, const char *cond, uint64_t pc, void **out,
 	}
 	*out = c.v;
 	*n = c.n;
+	return 0;
+}
+
+/* ---- logpoints ---- */
+
+/* Integer types whose text is the plain number (time.Duration and other
+ * named types print otherwise: not compiled). */
+static int plain_int(const char *tname)
+{
+	static const char *ok[] = {
+		"int", "int8", "int16", "int32", "int64", "uint", "uint8",
+		"uint16", "uint32", "uint64", "uintptr",
+	};
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (tname && strcmp(tname, ok[i]) == 0)
+			return 1;
+	return 0;
+}
+
+#define REC(off) ((int16_t)(CORE_KLOG_REC + (off)))
+
+int grt_bpf_log(grt_target *t, const char *msg, uint64_t pc, void **out,
+		size_t *n, grt_bpf_val **vals, size_t *nvals, gd_err *why)
+{
+	*out = NULL;
+	*n = 0;
+	*vals = NULL;
+	*nvals = 0;
+	const gx_logmsg *m;
+	if (grt_logmsg_parsed(t, msg, &m, why) < 0)
+		return -1;
+	cc c;
+	if (setup(&c, t, pc, why) < 0)
+		return -1;
+	uint64_t goid_off;
+	if (gdw_member_offset(t->dw, "runtime.g", "goid", &goid_off, why) < 0)
+		return -1;
+	size_t nx = 0;
+	for (size_t i = 0; i < m->nparts; i++)
+		nx += m->parts[i].is_expr;
+	if (nx > CORE_KLOG_MAXVALS)
+		return gd_err_set(why, "more than %d {expressions}",
+				  CORE_KLOG_MAXVALS);
+	grt_bpf_val *kv = calloc(nx ? nx : 1, sizeof(*kv));
+	if (!kv)
+		return gd_err_set(why, "out of memory");
+	int rc = 0;
+	/* The goroutine: Go code keeps g in R14 (pt_regs word 1). */
+	emit(&c, INS(BPF_ST | BPF_MEM | BPF_DW, 10, 0, REC(CORE_KLOG_GOID), 0));
+	emit(&c, INS(BPF_ST | BPF_MEM | BPF_DW, 10, 0, REC(CORE_KLOG_FAILED), 0));
+	emit(&c, INS(BPF_LDX | BPF_MEM | BPF_DW, 3, 6, 1 * 8, 0));
+	emit(&c, INS(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, (int32_t)goid_off));
+	emit(&c, INS(BPF_ALU64 | BPF_MOV | BPF_X, 1, 10, 0, 0));
+	emit(&c, INS(BPF_ALU64 | BPF_ADD | BPF_K, 1, 0, 0, REC(CORE_KLOG_GOID)));
+	emit(&c, INS(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, 8));
+	emit(&c, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_probe_read_user));
+	size_t k = 0;
+	for (size_t i = 0; i < m->nparts && rc == 0; i++) {
+		const gx_logpart *p = &m->parts[i];
+		if (!p->is_expr)
+			continue;
+		if (p->expr->alt) {
+			rc = gd_err_set(why, "{%s} reads two ways", p->text);
+			break;
+		}
+		cval r;
+		c.ntrue = 0;
+		if (expr(&c, p->expr->root, 0, &r) < 0) {
+			rc = -1;
+			break;
+		}
+		if (r.cls == C_BOOL) {
+			kv[k].kind = GRT_BPF_BOOL;
+		} else if ((r.cls == C_INT || r.cls == C_UINT) && plain_int(r.tname)) {
+			kv[k].kind = r.cls == C_INT ? GRT_BPF_INT : GRT_BPF_UINT;
+		} else {
+			rc = gd_err_set(why, "{%s}: only integers and bools are "
+					"printed from the kernel", p->text);
+			break;
+		}
+		load_slot(&c, 1, 0);
+		emit(&c, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 1,
+			     REC(CORE_KLOG_VALS + 8 * (int)k), 0));
+		if (c.ntrue) {
+			/* A read the kernel could not do: this value is
+			 * marked as failed. */
+			size_t end = emit(&c, INS(BPF_JA | BPF_JMP, 0, 0, 0, 0));
+			for (size_t j = 0; j < c.ntrue; j++)
+				patch(&c, c.truejumps[j]);
+			emit(&c, INS(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, REC(CORE_KLOG_FAILED), 0));
+			emit(&c, INS(BPF_ALU64 | BPF_OR | BPF_K, 1, 0, 0, (int32_t)(1u << k)));
+			emit(&c, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 1, REC(CORE_KLOG_FAILED), 0));
+			emit(&c, INS(BPF_ST | BPF_MEM | BPF_DW, 10, 0,
+				     REC(CORE_KLOG_VALS + 8 * (int)k), 0));
+			patch(&c, end);
+		}
+		k++;
+	}
+	if (rc == 0 && c.oom)
+		rc = gd_err_set(why, "out of memory");
+	free(c.truejumps);
+	if (rc < 0) {
+		free(c.v);
+		free(kv);
+		return -1;
+	}
+	*out = c.v;
+	*n = c.n;
+	*vals = kv;
+	*nvals = k;
 	return 0;
 }

@@ -310,3 +310,80 @@ def test_ebpf_goroutines_hitting_at_once(godap, go_tc):
         assert wait_exited(c) == 0
         assert "par calls 4000\n" in c.output_text("stdout")
         disconnect(c)
+
+
+# Logpoints read in the kernel: the values go through a BPF ring buffer and
+# godap prints them; the thread never stops.
+KLOG = "logpoint values read in the kernel (eBPF uprobe, ring buffer): the thread does not stop"
+KLOG_FALLBACK = "logpoint formatted by godap at a stop (not in the kernel: "
+
+
+def run_logpoints(godap, go_tc, ebpf):
+    """Every output event of the logpoints (text, source line), the stopped
+    events seen, the breakpoint messages and the program's output."""
+    c, bps = begin(godap, go_tc, [
+        # a hit condition: godap counts the hits (int3 path)
+        {"line": L("VISIT"), "hitCondition": ">= 2998", "logMessage": "hit {i}"},
+        # a string value: not printed from the kernel (int3 path)
+        {"line": L("VISIT2"), "logMessage": "name {name} {i}"},
+        # integers of several widths and signs, bools, arithmetic
+        {"line": L("VISIT3"), "logMessage":
+         "r={r} i={i} small={small} u={u} flag={flag} neg={-i} even={i%2 == 0} len={len(name)}"},
+        # a global, unqualified; a plain-text logpoint
+        {"line": L("REG"), "logMessage": "reg {i} sink={sink} {main.total > 100}"},
+    ], ebpf)
+    assert all(b["verified"] for b in bps), bps
+    msgs = [b.get("message") for b in bps]
+    ev = next_stop_or_exit(c)
+    assert ev["event"] == "exited", ev
+    assert wait_exited(c) == 0
+    logs = [(m["body"]["output"], m["body"].get("line")) for m in c.events("output")
+            if m["body"].get("category") == "stdout" and m["body"]["output"].startswith("> [Go ")]
+    stopped = c.events("stopped")
+    out = c.output_text("stdout")
+    disconnect(c)
+    return msgs, logs, stopped, out
+
+
+def expected_logs():
+    names = ["abc", "abcd", "xyzzy", ""]
+    lines = []
+    total = sink = 0
+    for i in range(3000):
+        small = ((i + 128) % 256) - 128
+        u = (i * 7) % 65536
+        name = names[i % 4]
+        if i + 1 >= 2998:
+            lines.append((f"> [Go 1]: hit {i}\n", L("VISIT")))
+        total += i
+        lines.append((f"> [Go 1]: name \"{name}\" {i}\n", L("VISIT2")))
+        r = 2 * i + (i if i % 3 == 0 else 0)
+        lines.append((f"> [Go 1]: r={r} i={i} small={small} u={u} = {u:#x} flag={str(i % 2 == 0).lower()} "
+                      f"neg={-i} even={str(i % 2 == 0).lower()} len={len(name)}\n", L("VISIT3")))
+        lines.append((f"> [Go 1]: reg {i} sink={sink} {str(total > 100).lower()}\n", L("REG")))
+        sink += i
+    return lines
+
+
+def test_ebpf_logpoints_same_lines_without_stopping(godap, go_tc):
+    """The same logpoints with the kernel path and without it print the
+    same lines, every hit, in the program's order, and the same program
+    output; the kernel path never stops; what it cannot print says why and
+    still logs through godap."""
+    why = kernel_allows()
+    if why:
+        pytest.skip(why)
+    msgs_k, logs_k, stopped_k, out_k = run_logpoints(godap, go_tc, True)
+    msgs_p, logs_p, stopped_p, out_p = run_logpoints(godap, go_tc, False)
+    assert msgs_k[2] == KLOG and msgs_k[3] == KLOG, msgs_k
+    assert msgs_k[0] == KLOG_FALLBACK + "a hit condition needs godap to count the hits)", msgs_k
+    assert msgs_k[1].startswith(KLOG_FALLBACK), msgs_k
+    assert msgs_p == [None, None, None, None], msgs_p
+    assert stopped_k == [] and stopped_p == []
+    want = expected_logs()
+    assert len(logs_k) == len(want)
+    for got, w in zip(logs_k, want):
+        assert got == w
+    assert logs_p == logs_k
+    assert "hits 3000 sum 10495500 total 4498500 sink 4498500\n" in out_k
+    assert out_k == out_p
