@@ -387,3 +387,79 @@ def test_ebpf_logpoints_same_lines_without_stopping(godap, go_tc):
     assert logs_p == logs_k
     assert "hits 3000 sum 10495500 total 4498500 sink 4498500\n" in out_k
     assert out_k == out_p
+
+
+def test_ebpf_logpoint_detach_and_terminate_leave_no_uprobe(godap, go_tc):
+    """A kernel logpoint on a program that runs on (attached, then
+    launched): its lines arrive while the program runs, without a stop;
+    after disconnect (attached) or terminate (launched) no process of the
+    binary keeps the kernel's int3, the attached one runs on untraced and
+    another process of the binary is unaffected throughout."""
+    import subprocess
+    why = kernel_allows()
+    if why:
+        pytest.skip(why)
+    exe = go_tc.build("ebpf")
+    other = subprocess.Popen([exe, "forever"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    prog = subprocess.Popen([exe, "forever"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def logpoint_lines(c, n):
+        """Puts the logpoint at VISIT3 after one stop there (for its
+        address), then waits for n of its lines with no stop between."""
+        body = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+            {"line": L("VISIT3")}]})
+        assert body["breakpoints"][0]["verified"], body
+        c.request_ok("configurationDone")
+        ev = next_stop_or_exit(c)
+        assert ev["event"] == "stopped", ev
+        tid = ev["body"]["threadId"]
+        fr = c.request_ok("stackTrace", {"threadId": tid, "levels": 1})["stackFrames"][0]
+        assert fr["line"] == L("VISIT3"), fr
+        addr = int(fr["instructionPointerReference"], 16)
+        body = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+            {"line": L("VISIT3"), "logMessage": "at {i}"}]})
+        assert body["breakpoints"][0].get("message") == KLOG, body
+        nstop = len(c.events("stopped"))
+        c.request_ok("continue", {"threadId": tid})
+        got = [int(c.wait_event("output", TIMEOUT, predicate=lambda b: "]: at " in b.get(
+            "output", ""))["body"]["output"].split("]: at ")[1]) for _ in range(n)]
+        assert got[:n] == list(range(got[0], got[0] + n)), got[:n]
+        assert len(c.events("stopped")) == nstop
+        return addr
+
+    try:
+        assert read_line(prog) == b"alive 0\n"
+        assert read_line(other) == b"alive 0\n"
+        c = godap.start(go_tc)
+        initialize(c)
+        c.request_ok("attach", {"request": "attach", "mode": "local", "processId": prog.pid,
+                                "ebpfConditions": True})
+        c.wait_event("initialized", TIMEOUT)
+        addr = logpoint_lines(c, 50)
+        assert text_byte(other.pid, addr) == 0xCC
+        alive_after(other)
+        disconnect(c)
+        assert prog.poll() is None
+        with open(f"/proc/{prog.pid}/status") as f:
+            assert "TracerPid:\t0" in f.read()
+        alive_after(prog)
+        assert text_byte(prog.pid, addr) != 0xCC
+        assert text_byte(other.pid, addr) != 0xCC
+
+        c = godap.start(go_tc)
+        initialize(c)
+        r = launch(c, exe, mode="exec", args=["forever"], ebpfConditions=True)
+        assert r["success"], r.get("message")
+        c.wait_event("initialized", TIMEOUT)
+        assert logpoint_lines(c, 50) == addr
+        assert text_byte(other.pid, addr) == 0xCC
+        c.request_ok("terminate", {})
+        c.wait_event("terminated", TIMEOUT)
+        disconnect(c)
+        assert text_byte(other.pid, addr) != 0xCC
+        alive_after(other)
+        assert other.poll() is None and prog.poll() is None
+    finally:
+        for p in (prog, other):
+            p.kill()
+            p.wait()
