@@ -113,6 +113,8 @@ struct core_live {
 	/* Kernel logpoints (core_kbp.c): the ring buffer map (0: not made
 	 * yet), its reader, and the callback of the drain under way. */
 	int klog_map;
+	int klog_lost;          /* array map: records lost to a full ring */
+	uint64_t klog_lost_seen; /* its value at the last drain */
 	struct ring_buffer *klog_rb;
 	core_klog_fn klog_fn;
 	void *klog_ctx;
@@ -218,7 +220,8 @@ int live_kbp_del(core_live *p, uint64_t addr, gd_err *err);
 int live_klog_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 		  size_t nvals, gd_err *err);
 int live_klog_fd(const core_live *p);
-int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx, gd_err *err);
+int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx,
+		    uint64_t *lost, gd_err *err);
 
 /* Which slot fired (reads and clears DR6); -1 if none. */
 int core__hw_slot(core_live *p, pid_t tid);

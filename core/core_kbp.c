@@ -353,7 +353,7 @@ static int build(prog *pg, pid_t tgid, uint64_t addr, const kbp_undo *u,
  * loses the record (the thread is never held up). */
 static int build_log(prog *pg, pid_t tgid, uint64_t addr,
 		     const struct bpf_insn *vals, size_t nv, size_t nvals,
-		     int ring_fd)
+		     int ring_fd, int lost_fd)
 {
 	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0));
 	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_current_pid_tgid));
@@ -373,6 +373,18 @@ static int build_log(prog *pg, pid_t tgid, uint64_t addr,
 		     (int32_t)(CORE_KLOG_VALS + 8 * nvals)));
 	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 4, 0, 0, 0));
 	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ringbuf_output));
+	/* The ring was full: the record is lost, counted for godap to say. */
+	size_t written = emit(pg, INS(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 0, 0));
+	emit(pg, INS(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0));
+	emit_ld64(pg, 1, BPF_PSEUDO_MAP_FD, (uint64_t)(uint32_t)lost_fd);
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0));
+	emit(pg, INS(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4));
+	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem));
+	size_t none = emit(pg, INS(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 0, 0));
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 1, 0, 0, 1));
+	emit(pg, INS(BPF_STX | BPF_ATOMIC | BPF_DW, 0, 1, 0, BPF_ADD));
+	patch_to_here(pg, written);
+	patch_to_here(pg, none);
 	patch_to_here(pg, out);
 	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0));
 	emit(pg, INS(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
@@ -498,13 +510,23 @@ static int ensure_ring(core_live *p, gd_err *err)
 				4u << 20, NULL);
 	if (fd < 0)
 		return gd_err_sys(err, "bpf(BPF_MAP_CREATE ringbuf)");
+	/* One counter: the records lost to a full ring. */
+	int lost = bpf_map_create(BPF_MAP_TYPE_ARRAY, "godap_klost",
+				  sizeof(uint32_t), sizeof(uint64_t), 1, NULL);
+	if (lost < 0) {
+		gd_err_sys(err, "bpf(BPF_MAP_CREATE array)");
+		close(fd);
+		return -1;
+	}
 	struct ring_buffer *rb = ring_buffer__new(fd, klog_sample, p, NULL);
 	if (!rb) {
 		gd_err_sys(err, "ring_buffer__new");
+		close(lost);
 		close(fd);
 		return -1;
 	}
 	p->klog_map = fd;
+	p->klog_lost = lost;
 	p->klog_rb = rb;
 	return 0;
 }
@@ -514,10 +536,20 @@ int live_klog_fd(const core_live *p)
 	return p->klog_rb ? ring_buffer__epoll_fd(p->klog_rb) : -1;
 }
 
-int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx, gd_err *err)
+int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx,
+		    uint64_t *lost, gd_err *err)
 {
+	*lost = 0;
 	if (!p->klog_rb)
 		return 0;
+	uint32_t key = 0;
+	uint64_t total;
+	/* best effort: a counter that cannot be read says nothing lost. */
+	if (bpf_map_lookup_elem(p->klog_lost, &key, &total) == 0 &&
+	    total > p->klog_lost_seen) {
+		*lost = total - p->klog_lost_seen;
+		p->klog_lost_seen = total;
+	}
 	p->klog_fn = fn;
 	p->klog_ctx = ctx;
 	int n = ring_buffer__consume(p->klog_rb);
@@ -585,7 +617,7 @@ static int kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 		if (ensure_ring(p, err) < 0)
 			goto out;
 		if (build_log(&pg, p->pid, addr, insns, n, (size_t)nvals,
-			      p->klog_map) < 0) {
+			      p->klog_map, p->klog_lost) < 0) {
 			gd_err_set(err, "out of memory");
 			goto out;
 		}
@@ -821,6 +853,9 @@ void core__kbp_release(core_live *p)
 	p->kbp_map = 0;
 	ring_buffer__free(p->klog_rb);
 	p->klog_rb = NULL;
+	if (p->klog_lost > 0)
+		close(p->klog_lost);
+	p->klog_lost = 0;
 	if (p->klog_map > 0)
 		close(p->klog_map);
 	p->klog_map = 0;

@@ -206,9 +206,23 @@ void dbg__klog_drain(dbg *d)
 	if (!d->proc || !d->rt || core_klog_fd(d->proc) < 0)
 		return;
 	gd_err err = GD_ERR_INIT;
-	if (core_klog_drain(d->proc, klog_record, d, &err) < 0)
+	uint64_t lost = 0;
+	if (core_klog_drain(d->proc, klog_record, d, &lost, &err) < 0)
 		gd_log_info(d->log, "logpoints: %s", gd_err_msg(&err));
 	gd_err_clear(&err);
+	if (lost) {
+		/* Said, never hidden: the ring was full (godap slower than
+		 * the program's hits). */
+		char *text = NULL;
+		if (asprintf(&text, "godap: %" PRIu64 " logpoint line%s lost (the "
+			     "kernel's ring buffer was full)\n", lost,
+			     lost == 1 ? "" : "s") >= 0) {
+			dbg_event ev = {.kind = DBG_EV_OUTPUT, .text = text};
+			d->hooks.event(d->hooks.ctx, &ev);
+			free(text);
+		}
+		gd_log_info(d->log, "logpoints: %" PRIu64 " records lost", lost);
+	}
 }
 
 int dbg_log_fd(const dbg *d)
