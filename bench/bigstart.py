@@ -153,13 +153,20 @@ def main():
     logdir = tempfile.mkdtemp(prefix="godap-bigstart-")
     load0 = os.getloadavg()
     runs = []
+    errors = []
     for rep in range(a.reps):
         for scen in scens:
             order = kinds(a.dlv)
             if rep % 2:
                 order = tuple(reversed(order))  # the second finds the files cached
             for kind in order:
-                r = one(kind, scen, a, prog, logdir)
+                try:
+                    r = one(kind, scen, a, prog, logdir)
+                except Exception as e:  # a timeout of one debugger's run: counted, not fatal
+                    errors.append({"debugger": kind, "scenario": scen, "rep": rep,
+                                   "error": str(e).splitlines()[0][:300]})
+                    print(f"  {scen:4s} {kind:5s} error: {errors[-1]['error']}", flush=True)
+                    continue
                 runs.append(r)
                 print(f"  {scen:4s} {kind:5s} {r['ms']:7.0f} ms  cpu {r['cpu_ms']:6.0f} ms "
                       f"(+{r['stack_trace_cpu_ms']:.0f} stackTrace)  "
@@ -169,7 +176,9 @@ def main():
     for scen in scens:
         res = {k: [(r["ms"] / 1000, r["peak_rss_mib"]) for r in runs
                    if r["scenario"] == scen and r["debugger"] == k] for k in ("godap", "dlv")}
-        print(f"{scen}: launch -> stop, medians of {a.reps}:")
+        nerr = {k: sum(1 for e in errors if e["scenario"] == scen and e["debugger"] == k)
+                for k in ("godap", "dlv")}
+        print(f"{scen}: launch -> stop, medians of {a.reps} (failed runs left out: {nerr}):")
         print(medians_line(res))
         s = {}
         for k in ("godap", "dlv"):
@@ -192,7 +201,7 @@ def main():
     with open(a.json, "w") as f:
         json.dump({"program": prog, "size_mb": round(size, 1), "go": gover,
                    "loadavg": [load0, os.getloadavg()], "nproc": os.cpu_count(),
-                   "summary": summary, "runs": runs}, f, indent=1)
+                   "summary": summary, "runs": runs, "errors": errors}, f, indent=1)
 
 
 if __name__ == "__main__":
