@@ -51,8 +51,8 @@ cJSON *dap_var_json(dap_session *s, const char *name, const char *evalname,
 	int ref = 0;
 	const char *mname, *mtype;
 	gd_buf mtext = GD_BUF_INIT;
-	/* No message wanted: a value whose children cannot be counted is
-	 * shown without them (its text says what it is). */
+	/* best effort: no message wanted: a value whose children cannot be
+	 * counted is shown without them (its text says what it is). */
 	if (!v->unreadable && grt_child_counts(t, v, &indexed, &named, NULL) == 0 &&
 	    indexed > 0 && grt_meta_child(t, lim, v, &mname, &mtext, &mtype))
 		named++;

@@ -38,9 +38,9 @@ void dap_h_scopes(dap_session *s, const cJSON *req, dap_args_scopes *a)
 	cJSON *list = cJSON_AddArrayToObject(b, "scopes");
 	add_scope(s, list, &fr, DAP_SCOPE_LOCALS, "Locals", 0);
 	if (s->cfg.show_global_variables) {
-		/* Delve: the current package's globals only, named after it;
-		 * a frame whose package cannot be told (no error wanted):
-		 * just "Globals". */
+		/* Delve: the current package's globals only, named after it.
+		 * best effort: a frame whose package cannot be told (no error
+		 * wanted): just "Globals". */
 		grt_scope sc;
 		char *pkg = NULL, *name = NULL;
 		if (grt_scope_open(dbg_rt(s->dbg), fr.goid, fr.tid, fr.frame, &sc, NULL) == 0)
