@@ -192,6 +192,12 @@ void dap_target_drain_output(dap_session *s, int final)
 	dap_target *t = s->tgt;
 	if (!t)
 		return;
+	/* Logpoint lines read in the kernel come first: a hit's record is in
+	 * the ring before anything its thread writes afterwards reaches the
+	 * pipe, so draining the ring before the pipes keeps the two in the
+	 * program's order (the last loop's line before the program's
+	 * closing print). */
+	dbg_log_drain(s->dbg);
 	int64_t now = gd_now_ms();
 	if (!final && t->exit_ms && now - t->exit_ms > OUTPUT_AFTER_EXIT_MS) {
 		gd_log_info(s->log, "the program's output pipes are still open "
