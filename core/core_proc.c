@@ -276,9 +276,10 @@ static int handle_status(core_live *p, pid_t tid, int st, core_stop *out,
 	int sig = WSTOPSIG(st);
 	int event = st >> 16;
 	/* Threads enter jump pads with no stop of ours: any stop may find
-	 * one inside.  Not a SIGTRAP: our program's is taken by
-	 * classify_trap, at the pad. */
-	if (p->pads && (event || sig != SIGTRAP)) {
+	 * one inside (a watchpoint hit by the pad's instruction too).  The
+	 * SIGTRAP our program sent is left for classify_trap, at the pad
+	 * (core__pad_fixup sees it pending). */
+	if (p->pads) {
 		int rc = core__pad_fixup(p, t, err);
 		if (rc < 0)
 			return -1;
