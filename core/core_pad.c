@@ -72,6 +72,8 @@ static core_thread *injector(core_live *p)
 	for (size_t i = 0; i < p->nthreads; i++) {
 		core_thread *t = &p->threads[i];
 		struct user_regs_struct r;
+		/* ignored: a thread whose registers cannot be read is no
+		 * injector; the next one may be. */
 		if (t->state != CT_STOPPED || live_regs(p, t->tid, &r, NULL) < 0)
 			continue;
 		if ((int64_t)r.orig_rax < 0)
@@ -86,6 +88,7 @@ static core_thread *injector(core_live *p)
 		return NULL;
 	core_thread *t = &p->threads[0];
 	struct user_regs_struct r;
+	/* ignored: as above (no injector, NULL). */
 	if (live_regs(p, t->tid, &r, NULL) < 0 ||
 	    (r.orig_rax != 59 && r.orig_rax != 322) ||
 	    (r.rax != 0 && r.rax != (uint64_t)-ENOSYS))
