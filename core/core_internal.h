@@ -217,8 +217,8 @@ void core__kbp_release(core_live *p);
 int live_kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 		 gd_err *err);
 int live_kbp_del(core_live *p, uint64_t addr, gd_err *err);
-int live_klog_add(core_live *p, uint64_t addr, const void *insns, size_t n,
-		  size_t nvals, gd_err *err);
+int live_klog_add(core_live *p, uint64_t addr, const void *cond, size_t ncond,
+		  const void *insns, size_t n, size_t recsize, gd_err *err);
 int live_klog_fd(const core_live *p);
 int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx,
 		    uint64_t *lost, gd_err *err);

@@ -257,10 +257,11 @@ int core_kbp_del(core_proc *p, uint64_t addr, gd_err *err)
 	return p->be->kbp_del ? p->be->kbp_del(p, addr, err) : cannot(p, err);
 }
 
-int core_klog_add(core_proc *p, uint64_t addr, const void *insns, size_t n,
-		  size_t nvals, gd_err *err)
+int core_klog_add(core_proc *p, uint64_t addr, const void *cond, size_t ncond,
+		  const void *insns, size_t n, size_t recsize, gd_err *err)
 {
-	return p->be->klog_add ? p->be->klog_add(p, addr, insns, n, nvals, err)
+	return p->be->klog_add ? p->be->klog_add(p, addr, cond, ncond, insns, n,
+						 recsize, err)
 			       : cannot(p, err);
 }
 

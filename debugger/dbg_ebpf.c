@@ -10,6 +10,7 @@
  * hit counts, hit conditions and logpoints): the kernel only filters out
  * hits whose condition is false. */
 #include "dbg_internal.h"
+#include "../goruntime/grt_text.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -23,12 +24,13 @@ static int wants_kernel(const dbg *d, const dbg_bp *bp)
 	       (bp->kind == DBG_BP_LINE || bp->kind == DBG_BP_FUNC);
 }
 
-/* A logpoint without condition: its values can be read in the kernel and
- * sent through the ring buffer, without stopping the thread.  With a hit
- * condition godap must count the hits, so it stays with the int3. */
+/* A logpoint: its values can be read in the kernel and sent through the
+ * ring buffer, without stopping the thread, its condition (if any)
+ * evaluated first in the same program.  With a hit condition godap must
+ * count the hits, so it stays with the int3. */
 static int wants_klog(const dbg *d, const dbg_bp *bp)
 {
-	return d->ebpf_wanted && bp->log_message && !bp->condition &&
+	return d->ebpf_wanted && bp->log_message &&
 	       (bp->kind == DBG_BP_LINE || bp->kind == DBG_BP_FUNC);
 }
 
@@ -37,7 +39,8 @@ static int same_vals(const dbg_bp *bp, const grt_bpf_val *v, size_t n)
 	if (bp->nkvals != n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (bp->kvals[i].kind != v[i].kind)
+		if (bp->kvals[i].kind != v[i].kind || bp->kvals[i].off != v[i].off ||
+		    bp->kvals[i].max != v[i].max)
 			return 0;
 	return 1;
 }
@@ -47,24 +50,29 @@ static int same_vals(const dbg_bp *bp, const grt_bpf_val *v, size_t n)
 static int klog_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr)
 {
 	gd_err why = GD_ERR_INIT;
-	void *insns = NULL;
-	size_t n = 0, nv = 0;
+	void *insns = NULL, *cond = NULL;
+	size_t n = 0, nv = 0, ncond = 0, recsize = 0;
 	grt_bpf_val *vals = NULL;
 	int compiled = 0, ok = 0;
 	if (bp->hitcond) {
 		gd_err_set(&why, "a hit condition needs godap to count the hits");
+	} else if (bp->condition &&
+		   grt_bpf_cond(d->rt, bp->condition, addr, &cond, &ncond, &why) < 0) {
+		/* why says what in the condition did not compile */
 	} else if ((compiled = grt_bpf_log(d->rt, bp->log_message, addr, &insns,
-					   &n, &vals, &nv, &why) == 0)) {
+					   &n, &vals, &nv, &recsize, &why) == 0)) {
 		int have = 0;
 		for (size_t j = 0; j < i; j++)
 			have |= bp->kaddrs[j] == 2;
 		if (have && !same_vals(bp, vals, nv))
 			gd_err_set(&why, "the values have other types at another "
 				   "address");
-		else if (core_klog_add(d->proc, addr, insns, n, nv, &why) == 0)
+		else if (core_klog_add(d->proc, addr, cond, ncond, insns, n,
+				       recsize, &why) == 0)
 			ok = 1;
 	}
 	free(insns);
+	free(cond);
 	if (ok) {
 		if (!bp->kvals) {
 			bp->kvals = vals;
@@ -74,8 +82,10 @@ static int klog_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr)
 		free(vals);
 		bp->kaddrs[i] = 2;
 		gd_log_info(d->log, "breakpoint %d at %#lx: logpoint '%s' read in "
-			    "the kernel (eBPF, ring buffer)", bp->id,
-			    (unsigned long)addr, bp->log_message);
+			    "the kernel (eBPF, ring buffer)%s%s", bp->id,
+			    (unsigned long)addr, bp->log_message,
+			    bp->condition ? ", condition " : "",
+			    bp->condition ? bp->condition : "");
 		return 1;
 	}
 	free(vals);
@@ -149,6 +159,18 @@ static dbg_bp *klog_bp(dbg *d, uint64_t addr)
 	return NULL;
 }
 
+/* The size of the records of bp (grt_bpf_log's *recsize): the values,
+ * then the strings' bytes. */
+static size_t rec_size(const dbg_bp *bp)
+{
+	size_t end = CORE_KLOG_VALS + 8 * bp->nkvals;
+	for (size_t k = 0; k < bp->nkvals; k++)
+		if (bp->kvals[k].kind == GRT_BPF_STRING &&
+		    bp->kvals[k].off + (size_t)bp->kvals[k].max > end)
+			end = bp->kvals[k].off + (size_t)bp->kvals[k].max;
+	return end;
+}
+
 static uint64_t rec_u64(const uint8_t *rec, size_t off)
 {
 	uint64_t v;
@@ -164,7 +186,7 @@ static void klog_record(void *ctx, const uint8_t *rec, size_t len)
 		return;
 	/* A record of a breakpoint removed since is dropped. */
 	dbg_bp *bp = klog_bp(d, rec_u64(rec, CORE_KLOG_ADDR));
-	if (!bp || (len - CORE_KLOG_VALS) / 8 != bp->nkvals)
+	if (!bp || len != rec_size(bp))
 		return;
 	const gx_logmsg *m;
 	gd_err err = GD_ERR_INIT;
@@ -174,6 +196,8 @@ static void klog_record(void *ctx, const uint8_t *rec, size_t len)
 		return;
 	}
 	uint64_t failed = rec_u64(rec, CORE_KLOG_FAILED);
+	uint64_t max_string, max_array;
+	grt_limits(d->rt, &max_string, &max_array);
 	gd_buf out = GD_BUF_INIT;
 	size_t k = 0;
 	for (size_t i = 0; i < m->nparts; i++) {
@@ -189,7 +213,17 @@ static void klog_record(void *ctx, const uint8_t *rec, size_t len)
 			gd_buf_printf(&out, "<%s: could not be read>", p->text);
 		else if (bp->kvals[k].kind == GRT_BPF_BOOL)
 			gd_buf_puts(&out, v ? "true" : "false");
-		else if (bp->kvals[k].kind == GRT_BPF_INT)
+		else if (bp->kvals[k].kind == GRT_BPF_STRING) {
+			/* As godap's path shows it: the first maxStringLen
+			 * bytes (the record has that many, or fewer if the
+			 * limit grew since: then cut there). */
+			uint64_t have = v < bp->kvals[k].max ? v : bp->kvals[k].max;
+			if (have > max_string)
+				have = max_string;
+			if (grt_text_string(&out, rec + bp->kvals[k].off,
+					    (size_t)have, v) < 0)
+				gd_buf_printf(&out, "<%s: out of memory>", p->text);
+		} else if (bp->kvals[k].kind == GRT_BPF_INT)
 			gd_buf_printf(&out, "%" PRId64, (int64_t)v);
 		else /* unsigned: with the hex form, as grt_format_lim */
 			gd_buf_printf(&out, "%" PRIu64 " = 0x%" PRIx64, v, v);

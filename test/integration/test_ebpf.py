@@ -134,7 +134,9 @@ def test_ebpf_conditions_same_results_as_godap(godap, go_tc):
     msgs_k, stops_k, logs_k, out_k = run(godap, go_tc, True)
     msgs_p, stops_p, logs_p, out_p = run(godap, go_tc, False)
     # Which path each breakpoint takes, said in the breakpoint.
-    assert msgs_k[0] == KERNEL and msgs_k[2] == KERNEL and msgs_k[3] == KERNEL, msgs_k
+    # VISIT3: a logpoint with a condition, both in the kernel (a string
+    # among its values).
+    assert msgs_k[0] == KERNEL and msgs_k[2] == KLOG and msgs_k[3] == KERNEL, msgs_k
     assert msgs_k[1].startswith("condition evaluated by godap (not in the kernel: "), msgs_k
     assert msgs_p == [None, None, None, None], msgs_p
     want = sorted([(L("VISIT"), i) for i in expected_stops()] +
