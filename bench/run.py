@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """godap vs Delve: a few DAP benchmarks on the same machine, in the same run.
 
-    python3 bench/run.py [--reps N] [--only start,next,nexthold,threads,threads50k,cond,cond10k,condebpf,condebpf10k,calls]
+    python3 bench/run.py [--reps N] [--only start,next,nexthold,threads,threads50k,cond,cond10k,condebpf,condebpf10k,log,logebpf,calls]
 
 Builds bench/fixtures once (go build -gcflags='all=-N -l'), launches both
 debuggers in mode "exec" (build time is not measured), alternates them
@@ -37,7 +37,7 @@ from dap_tcp import TcpDapClient  # noqa: E402
 FIXTURES = os.path.join(HERE, "fixtures")
 RESULTS = os.path.join(HERE, "results")
 SCENARIOS = ["start", "next", "nexthold", "threads", "threads50k", "cond", "cond10k",
-             "condebpf", "condebpf10k", "calls"]
+             "condebpf", "condebpf10k", "log", "logebpf", "calls"]
 DEBUGGERS = ["godap", "dlv"]
 
 T_REQ = 60.0        # an ordinary request
@@ -51,6 +51,7 @@ PARK_GOROUTINES_BIG = 50000
 COND_N = 200000
 COND_PARKED = 10000   # cond10k: goroutines parked while the loop runs
 COND_PARKED_N = 20000 # cond10k: loop length (Delve pays per goroutine)
+LOG_N = 100000        # log, logebpf: logpoint hits (lines) per run
 FLOOR_N = 200000
 
 
@@ -464,6 +465,40 @@ def scen_cond(kind, cfg, rep, parked=0, ebpf=False):
         s.close()
 
 
+def scen_log(kind, cfg, rep, ebpf=False):
+    """A logpoint (an integer and a string) hit LOG_N times by the cond
+    fixture's loop: configurationDone -> exited, every line counted.
+    logebpf: godap reads the values in the kernel (ring buffer, the thread
+    never stops); log: ebpfConditions off, an int3 stop per line."""
+    src = os.path.join(FIXTURES, "cond", "main.go")
+    n = cfg.log_n
+    s, _, t0, bps = start_session(kind, cfg, f"log{'ebpf' if ebpf else ''}", rep,
+                                  cfg.bins["cond"], [str(n), "0"], src,
+                                  [{"line": marker_line(src, "BENCH_COND"),
+                                    "logMessage": "lp i={i} tag={tag}"}],
+                                  launch_extra={"ebpfConditions": bool(ebpf)})
+    try:
+        if not bps or not bps[0].get("verified"):
+            raise Unsupported(f"setBreakpoints answered verified:false "
+                              f"({bps[0].get('message') if bps else 'no breakpoint'})")
+        if kind == "godap" and ("kernel" in (bps[0].get("message") or "")) != bool(ebpf):
+            raise Unsupported("the logpoint did not take the path asked for "
+                              f"(breakpoint message: {bps[0].get('message')!r})")
+        s.c.wait_event("exited", T_COND)
+        t1 = time.monotonic()
+        lines = sum(1 for m in s.c.events("output")
+                    if "lp i=" in (m.get("body") or {}).get("output", ""))
+        if lines != n:
+            raise DapError(f"{lines} logpoint lines for {n} hits")
+        secs = t1 - t0
+        floor = (cfg.floor or {}).get("hit")
+        per_line_us = secs / n * 1e6
+        return {"log_time_s": secs, "lines_per_s": n / secs, "per_line_us": per_line_us,
+                "x_floor": per_line_us * 1000.0 / floor if floor else None}
+    finally:
+        s.close()
+
+
 def scen_calls(kind, cfg, rep):
     """Latency of `evaluate` of a function call (Delve's `call` syntax,
     context repl), and how far a counter that 4 busy goroutines increment
@@ -515,6 +550,8 @@ RUNNERS = {"start": scen_start, "next": scen_next,
            "cond10k": lambda k, c, r: scen_cond(k, c, r, parked=COND_PARKED),
            "condebpf": lambda k, c, r: scen_cond(k, c, r, ebpf=True),
            "condebpf10k": lambda k, c, r: scen_cond(k, c, r, parked=COND_PARKED, ebpf=True),
+           "log": scen_log,
+           "logebpf": lambda k, c, r: scen_log(k, c, r, ebpf=True),
            "calls": scen_calls}
 
 NEXT_METRICS = [("next_median_ms", "next latency, median of nexts (ms)", "{:.1f}", True),
@@ -534,6 +571,10 @@ COND_METRICS = [("cond_time_s", "configurationDone -> stop (s)", "{:.2f}", True)
                 ("hits_per_s", "condition evaluations per s", "{:.0f}", True),
                 ("per_hit_us", "one false condition (us)", "{:.1f}", True),
                 ("x_floor", "... / ptrace floor with one read", "{:.2f}", True)]
+LOG_METRICS = [("log_time_s", "configurationDone -> exited (s)", "{:.2f}", True),
+               ("lines_per_s", "logpoint lines per s", "{:.0f}", True),
+               ("per_line_us", "one logpoint line (us)", "{:.2f}", True),
+               ("x_floor", "... / ptrace floor (one hit)", "{:.2f}", True)]
 
 # scenario -> [(metric key, label, unit format, ratio wanted)]
 METRICS = {
@@ -547,6 +588,8 @@ METRICS = {
     "cond10k": COND_METRICS,
     "condebpf": COND_METRICS,
     "condebpf10k": COND_METRICS,
+    "log": LOG_METRICS,
+    "logebpf": LOG_METRICS,
     "calls": [("add_ms", "evaluate `call add(1, 2)`, median (ms)", "{:.2f}", True),
               ("string_ms", "evaluate `call t.String()`, median (ms)", "{:.2f}", True),
               ("counter_moved", "counter increments across all calls of a run", "{:g}", False)],
@@ -614,6 +657,8 @@ def main():
     ap.add_argument("--cond-n", type=int, default=COND_N)
     ap.add_argument("--cond-parked-n", type=int, default=COND_PARKED_N,
                     help="loop length of cond10k (10 000 parked goroutines)")
+    ap.add_argument("--log-n", type=int, default=LOG_N,
+                    help="logpoint hits per run (log, logebpf)")
     ap.add_argument("--debuggers", default="godap,dlv")
     ap.add_argument("--json", default=os.path.join(RESULTS, "latest.json"))
     cfg = ap.parse_args()
@@ -656,6 +701,7 @@ def main():
                    "nexts": cfg.nexts, "park_goroutines": PARK_GOROUTINES,
                    "thread_calls": cfg.thread_calls, "cond_n": cfg.cond_n,
                    "cond_parked": COND_PARKED, "cond_parked_n": cfg.cond_parked_n,
+                   "log_n": cfg.log_n,
                    "park_goroutines_big": PARK_GOROUTINES_BIG},
         "logs": cfg.logdir,
         "floor_ns_per_hit": cfg.floor,

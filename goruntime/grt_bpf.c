@@ -18,7 +18,15 @@
  * never skipped as long as the semantics here are Go's, which is why only
  * what is exactly the same is accepted (integer arithmetic wraps at the
  * operand's width, comparisons signed or unsigned by type, constants must
- * fit their operand's type). */
+ * fit their operand's type).
+ *
+ * Logpoints (grt_bpf_log): each {expr} is compiled as above and must be an
+ * integer (of a type printed as the plain number) or a bool, or it names a
+ * string variable: then its length and its first maxStringLen bytes (the
+ * session's, at most CORE_KLOG_MAXSTR) are copied into the record.
+ * Anything godap prints otherwise (a pointer is printed with its pointee,
+ * floats, structs, named integer types such as time.Duration) is
+ * refused. */
 #include "grt_internal.h"
 #include "grt_value.h"
 #include "../dwarf/gdw_type.h"
