@@ -77,7 +77,7 @@ typedef struct core_backend {
 			size_t recsize, gd_err *err);
 	int (*klog_fd)(const core_proc *p);
 	int (*klog_drain)(core_proc *p, core_klog_fn fn, void *ctx,
-			  uint64_t *lost, gd_err *err);
+			  size_t max, uint64_t *lost, gd_err *err);
 	int (*hw_set)(core_proc *p, int slot, uint64_t addr, int len, int rw,
 		      gd_err *err);
 	int (*hw_clear)(core_proc *p, int slot, gd_err *err);

@@ -118,6 +118,8 @@ struct core_live {
 	struct ring_buffer *klog_rb;
 	core_klog_fn klog_fn;
 	void *klog_ctx;
+	size_t klog_left;       /* records this drain may still take, 0 all */
+	int klog_full;          /* the drain stopped at its maximum */
 };
 
 
@@ -220,7 +222,7 @@ int live_kbp_del(core_live *p, uint64_t addr, gd_err *err);
 int live_klog_add(core_live *p, uint64_t addr, const void *cond, size_t ncond,
 		  const void *insns, size_t n, size_t recsize, gd_err *err);
 int live_klog_fd(const core_live *p);
-int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx,
+int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx, size_t max,
 		    uint64_t *lost, gd_err *err);
 
 /* Which slot fired (reads and clears DR6); -1 if none. */

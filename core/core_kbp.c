@@ -514,6 +514,11 @@ static int klog_sample(void *ctx, void *data, size_t len)
 	core_live *p = ctx;
 	if (p->klog_fn)
 		p->klog_fn(p->klog_ctx, data, len);
+	/* A negative answer makes libbpf stop after this record. */
+	if (p->klog_left && --p->klog_left == 0) {
+		p->klog_full = 1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -554,7 +559,7 @@ int live_klog_fd(const core_live *p)
 	return p->klog_rb ? ring_buffer__epoll_fd(p->klog_rb) : -1;
 }
 
-int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx,
+int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx, size_t max,
 		    uint64_t *lost, gd_err *err)
 {
 	*lost = 0;
@@ -570,9 +575,14 @@ int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx,
 	}
 	p->klog_fn = fn;
 	p->klog_ctx = ctx;
+	p->klog_left = max;
+	p->klog_full = 0;
 	int n = ring_buffer__consume(p->klog_rb);
 	p->klog_fn = NULL;
 	p->klog_ctx = NULL;
+	p->klog_left = 0;
+	if (p->klog_full)
+		return (int)max;
 	if (n < 0)
 		return gd_err_set(err, "reading the ring buffer: %s", strerror(-n));
 	return n;

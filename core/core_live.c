@@ -311,9 +311,9 @@ static int t_klog_fd(const core_proc *p)
 	return live_klog_fd((const core_live *)p);
 }
 static int t_klog_drain(core_proc *p, core_klog_fn fn, void *ctx,
-			uint64_t *lost, gd_err *err)
+			size_t max, uint64_t *lost, gd_err *err)
 {
-	return live_klog_drain(L(p), fn, ctx, lost, err);
+	return live_klog_drain(L(p), fn, ctx, max, lost, err);
 }
 static int t_kbp_del(core_proc *p, uint64_t addr, gd_err *err)
 {

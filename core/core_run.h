@@ -170,12 +170,14 @@ int core_klog_add(core_proc *p, uint64_t addr, const void *cond, size_t ncond,
  * no kernel logpoint was ever set). */
 int core_klog_fd(const core_proc *p);
 /* Calls fn for every record waiting, in the order they were written
- * (rec points at the record: CORE_KLOG_* offsets; len its size); *lost:
- * how many records a full ring lost since the last drain.  The number of
- * records, or -1 with the reason. */
+ * (rec points at the record: CORE_KLOG_* offsets; len its size), or for
+ * the first max of them (max 0: all; a running program may write them as
+ * fast as they are read, and the caller has other work); *lost: how many
+ * records a full ring lost since the last drain.  The number of records,
+ * or -1 with the reason. */
 typedef void (*core_klog_fn)(void *ctx, const uint8_t *rec, size_t len);
-int core_klog_drain(core_proc *p, core_klog_fn fn, void *ctx, uint64_t *lost,
-		    gd_err *err);
+int core_klog_drain(core_proc *p, core_klog_fn fn, void *ctx, size_t max,
+		    uint64_t *lost, gd_err *err);
 
 /* ---- hardware watchpoints (x86 debug registers DR0-DR3) ----
  * Set on every thread (all must be stopped) and on threads born later.

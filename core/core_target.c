@@ -270,11 +270,12 @@ int core_klog_fd(const core_proc *p)
 	return p->be->klog_fd ? p->be->klog_fd(p) : -1;
 }
 
-int core_klog_drain(core_proc *p, core_klog_fn fn, void *ctx, uint64_t *lost,
-		    gd_err *err)
+int core_klog_drain(core_proc *p, core_klog_fn fn, void *ctx, size_t max,
+		    uint64_t *lost, gd_err *err)
 {
 	*lost = 0;
-	return p->be->klog_drain ? p->be->klog_drain(p, fn, ctx, lost, err) : 0;
+	return p->be->klog_drain ? p->be->klog_drain(p, fn, ctx, max, lost, err)
+				 : 0;
 }
 
 int core_bp_has(const core_proc *p, uint64_t addr)

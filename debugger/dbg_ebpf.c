@@ -235,13 +235,15 @@ static void klog_record(void *ctx, const uint8_t *rec, size_t len)
 	gd_buf_free(&out);
 }
 
-void dbg__klog_drain(dbg *d)
+/* max 0: every record waiting (at a stop or the end: the program writes
+ * no more); else that many at most. */
+static void klog_drain(dbg *d, size_t max)
 {
 	if (!d->proc || !d->rt || core_klog_fd(d->proc) < 0)
 		return;
 	gd_err err = GD_ERR_INIT;
 	uint64_t lost = 0;
-	if (core_klog_drain(d->proc, klog_record, d, &lost, &err) < 0)
+	if (core_klog_drain(d->proc, klog_record, d, max, &lost, &err) < 0)
 		gd_log_info(d->log, "logpoints: %s", gd_err_msg(&err));
 	gd_err_clear(&err);
 	if (lost) {
@@ -264,8 +266,17 @@ int dbg_log_fd(const dbg *d)
 	return d && d->proc && !dbg_is_corefile(d) ? core_klog_fd(d->proc) : -1;
 }
 
+void dbg__klog_drain(dbg *d)
+{
+	klog_drain(d, 0);
+}
+
 void dbg_log_drain(dbg *d)
 {
+	/* While the program runs it may fill the ring as fast as godap reads
+	 * it: a bounded drain, then back to the requests (a terminate must
+	 * not wait for a quiet moment); the ring's descriptor stays readable
+	 * and the rest comes at the next wake-up. */
 	if (d)
-		dbg__klog_drain(d);
+		klog_drain(d, 4096);
 }
