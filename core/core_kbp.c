@@ -526,11 +526,13 @@ static int ensure_ring(core_live *p, gd_err *err)
 {
 	if (p->klog_map > 0)
 		return 0;
-	/* 4 MiB between two drains (godap drains whenever the ring signals
-	 * data): some 25 000 records of 16 integers, 7 000 with a string of
-	 * 512 bytes, 1 000 of the largest kind (CORE_KLOG_MAXREC). */
+	/* 16 MiB between two drains (godap drains whenever the ring signals
+	 * data): some 100 000 records of 16 integers, 28 000 with a string
+	 * (512 bytes reserved), 4 000 of the largest kind (CORE_KLOG_MAXREC).
+	 * (4 MiB lost lines in bench/run.py's logebpf, a string logpoint hit
+	 * 12 000 times a second, the client reading 10 000 lines a second.) */
 	int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "godap_klog", 0, 0,
-				4u << 20, NULL);
+				16u << 20, NULL);
 	if (fd < 0)
 		return gd_err_sys(err, "bpf(BPF_MAP_CREATE ringbuf)");
 	/* One counter: the records lost to a full ring. */

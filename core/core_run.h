@@ -161,7 +161,7 @@ enum {
 	/* The bytes of one string copied into a record at most: godap's
 	 * default maxStringLen (a logpoint shows that much of a string). */
 	CORE_KLOG_MAXSTR = 512,
-	/* The largest record: the ring (4 MiB) holds a thousand of them. */
+	/* The largest record: the ring (16 MiB) holds 4 000 of them. */
 	CORE_KLOG_MAXREC = 4096,
 };
 int core_klog_add(core_proc *p, uint64_t addr, const void *cond, size_t ncond,
