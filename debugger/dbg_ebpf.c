@@ -271,6 +271,38 @@ void dbg__klog_drain(dbg *d)
 	klog_drain(d, 0);
 }
 
+static void klog_count(void *ctx, const uint8_t *rec, size_t len)
+{
+	(void)rec;
+	(void)len;
+	++*(uint64_t *)ctx;
+}
+
+void dbg__klog_drain_end(dbg *d)
+{
+	if (!d->proc || !d->rt || core_klog_fd(d->proc) < 0)
+		return;
+	/* The program is being killed: a backlog of a program that logs
+	 * faster than the client reads could take longer to print than the
+	 * client waits for the end (found in test_ebpf's terminate under
+	 * load).  The first lines are printed, the rest counted and said. */
+	klog_drain(d, 4096);
+	uint64_t left = 0, lost = 0;
+	gd_err err = GD_ERR_INIT;
+	if (core_klog_drain(d->proc, klog_count, &left, 0, &lost, &err) < 0)
+		gd_log_info(d->log, "logpoints: %s", gd_err_msg(&err));
+	gd_err_clear(&err);
+	left += lost;
+	char *text = NULL;
+	if (left && asprintf(&text, "godap: %" PRIu64 " logpoint line%s not "
+			     "shown (the program was terminated)\n", left,
+			     left == 1 ? "" : "s") >= 0) {
+		dbg_event ev = {.kind = DBG_EV_OUTPUT, .text = text};
+		d->hooks.event(d->hooks.ctx, &ev);
+		free(text);
+	}
+}
+
 void dbg_log_drain(dbg *d)
 {
 	/* While the program runs it may fill the ring as fast as godap reads

@@ -120,6 +120,9 @@ int dbg__ebpf_remove(dbg *d, dbg_bp *bp, size_t i, gd_err *err);
  * buffer (dbg_ebpf.c): at every wake-up and before any stop, exit or end
  * is reported, so no line is lost and one thread's lines stay in order. */
 void dbg__klog_drain(dbg *d);
+/* The same when the program is being killed: a few thousand lines at
+ * most, the others counted in one console line. */
+void dbg__klog_drain_end(dbg *d);
 
 /* ---- dbg_bp.c ---- */
 void dbg__bp_view(const dbg_bp *bp, dbg_bp_view *out);
