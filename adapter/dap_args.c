@@ -1257,6 +1257,7 @@ TABLE(launch_common_t, T,
       BOOL("hideSystemGoroutines", T, hide_system_goroutines),
       BOOL("stepHoldsOthers", T, step_holds_others),
       BOOL("ebpfConditions", T, ebpf_conditions),
+      BOOL("ebpfJumpPads", T, ebpf_jump_pads),
       BOOL("showGlobalVariables", T, show_global_variables),
       BOOL("showRegisters", T, show_registers),
       INT("stackTraceDepth", T, stack_trace_depth, 1, DAP_ARGS_MAX_COUNT),
@@ -1296,6 +1297,8 @@ static void launch_defaults(void *p)
 	/* Conditions in the kernel where it allows (test_ebpf.py shows both
 	 * paths give the same results); "ebpfConditions": false turns it off. */
 	o->ebpf_conditions = 1;
+	/* Pads where they fit (test_ebpf.py runs both placements). */
+	o->ebpf_jump_pads = 1;
 }
 
 static void attach_defaults(void *p)

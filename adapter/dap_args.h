@@ -113,6 +113,10 @@ typedef struct dap_args_launch {
 	/* ebpfConditions: conditions compiled to eBPF run in the kernel
 	 * (debugger/dbg_ebpf.c); default on */
 	int ebpf_conditions;
+	/* ebpfJumpPads: a kernel condition on an instruction the kernel
+	 * would single-step runs from a jump pad (core/core_pad.c); default
+	 * on */
+	int ebpf_jump_pads;
 	int show_global_variables;
 	int show_registers;
 	int stack_trace_depth; /* default 50, 1..DAP_ARGS_MAX_COUNT */

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """godap vs Delve: a few DAP benchmarks on the same machine, in the same run.
 
-    python3 bench/run.py [--reps N] [--only start,next,nexthold,threads,threads50k,cond,cond10k,condebpf,condebpf10k,log,logebpf,calls]
+    python3 bench/run.py [--reps N] [--only start,next,nexthold,threads,threads50k,cond,cond10k,condebpf,condebpf10k,condebpfnopad,log,logebpf,calls]
 
 Builds bench/fixtures once (go build -gcflags='all=-N -l'), launches both
 debuggers in mode "exec" (build time is not measured), alternates them
@@ -37,7 +37,7 @@ from dap_tcp import TcpDapClient  # noqa: E402
 FIXTURES = os.path.join(HERE, "fixtures")
 RESULTS = os.path.join(HERE, "results")
 SCENARIOS = ["start", "next", "nexthold", "threads", "threads50k", "cond", "cond10k",
-             "condebpf", "condebpf10k", "log", "logebpf", "calls"]
+             "condebpf", "condebpf10k", "condebpfnopad", "log", "logebpf", "calls"]
 DEBUGGERS = ["godap", "dlv"]
 
 T_REQ = 60.0        # an ordinary request
@@ -418,18 +418,22 @@ class Unsupported(Exception):
     pass
 
 
-def scen_cond(kind, cfg, rep, parked=0, ebpf=False):
+def scen_cond(kind, cfg, rep, parked=0, ebpf=False, pads=True):
     src = os.path.join(FIXTURES, "cond", "main.go")
     n = cfg.cond_parked_n if parked else cfg.cond_n
     cond = f"i == {n - 1}"
     # condebpf: godap with the condition compiled to eBPF and run in the
     # kernel (launch attribute ebpfConditions, on by default); cond: with it
     # off (the int3 path).  Delve gets the same launch arguments (it has no
-    # such attribute: its figures are cond's again).
-    s, _, t0, bps = start_session(kind, cfg, f"cond{parked}{'ebpf' if ebpf else ''}", rep,
+    # such attribute: its figures are cond's again).  condebpfnopad: in the
+    # kernel with the uprobe on the line's own instruction (ebpfJumpPads
+    # false), which the kernel single-steps, instead of on a jump pad.
+    tag = ("ebpf" if ebpf else "") + ("" if pads else "nopad")
+    s, _, t0, bps = start_session(kind, cfg, f"cond{parked}{tag}", rep,
                                   cfg.bins["cond"], [str(n), str(parked)], src,
                                   [{"line": marker_line(src, "BENCH_COND"), "condition": cond}],
-                                  launch_extra={"ebpfConditions": bool(ebpf)})
+                                  launch_extra={"ebpfConditions": bool(ebpf),
+                                                "ebpfJumpPads": bool(pads)})
     try:
         if not bps or not bps[0].get("verified"):
             raise Unsupported(f"setBreakpoints answered verified:false "
@@ -576,6 +580,7 @@ RUNNERS = {"start": scen_start, "next": scen_next,
            "cond10k": lambda k, c, r: scen_cond(k, c, r, parked=COND_PARKED),
            "condebpf": lambda k, c, r: scen_cond(k, c, r, ebpf=True),
            "condebpf10k": lambda k, c, r: scen_cond(k, c, r, parked=COND_PARKED, ebpf=True),
+           "condebpfnopad": lambda k, c, r: scen_cond(k, c, r, ebpf=True, pads=False),
            "log": scen_log,
            "logebpf": lambda k, c, r: scen_log(k, c, r, ebpf=True),
            "calls": scen_calls}
@@ -616,6 +621,7 @@ METRICS = {
     "cond10k": COND_METRICS,
     "condebpf": COND_METRICS,
     "condebpf10k": COND_METRICS,
+    "condebpfnopad": COND_METRICS,
     "log": LOG_METRICS,
     "logebpf": LOG_METRICS,
     "calls": [("add_ms", "evaluate `call add(1, 2)`, median (ms)", "{:.2f}", True),

@@ -60,6 +60,7 @@ typedef struct core_backend {
 	uint64_t (*thread_stepover)(const core_proc *p, pid_t tid);
 	void (*thread_set_stepover)(core_proc *p, pid_t tid, uint64_t addr);
 	void (*hold_new_threads)(core_proc *p, int hold);
+	void (*set_jump_pads)(core_proc *p, int on);
 	int (*set_regs)(core_proc *p, pid_t tid,
 			const struct user_regs_struct *r, gd_err *err);
 	int (*set_fpregs)(core_proc *p, pid_t tid,

@@ -22,110 +22,24 @@
 #define SCRATCH_HINT 0x300000ull /* near a non-PIE Go text: RIP-relative
 				    displacements still fit in 32 bits */
 
-/* Some `syscall` instruction's bytes in the program's first executable
- * mapping: executing them from there needs no write to the text that
- * other threads are running. */
-static int find_syscall_insn(core_live *p, uint64_t *at, gd_err *err)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return gd_err_sys(err, "open %s", path);
-	char *line = NULL;
-	size_t cap = 0;
-	int rc = gd_err_set(err, "no syscall instruction found");
-	while (getline(&line, &cap, f) > 0) {
-		unsigned long lo, hi;
-		char perms[8];
-		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 ||
-		    perms[2] != 'x')
-			continue;
-		size_t len = hi - lo > (1u << 22) ? (1u << 22) : hi - lo;
-		uint8_t *buf = malloc(len);
-		/* best effort: another executable mapping may do. */
-		if (buf && live_read_text(p, lo, buf, len, NULL) == 0) {
-			const uint8_t *hit = memmem(buf, len, "\x0f\x05", 2);
-			if (hit) {
-				*at = lo + (uint64_t)(hit - buf);
-				gd_err_clear(err);
-				rc = 0;
-			}
-		}
-		free(buf);
-		if (rc == 0)
-			break;
-	}
-	free(line);
-	fclose(f);
-	return rc;
-}
-
 /* Maps the scratch page by making thread t (stopped, not inside a
- * system call) run mmap, then puts its registers back. */
+ * system call) run mmap. */
 static int scratch_map(core_live *p, core_thread *t, gd_err *err)
 {
-	uint64_t sys = 0;
-	if (find_syscall_insn(p, &sys, err) < 0)
-		return -1;
-	struct user_regs_struct saved, r;
-	if (live_regs(p, t->tid, &saved, err) < 0)
-		return -1;
-	r = saved;
-	r.rip = sys;
-	r.rax = 9; /* mmap */
-	r.rdi = SCRATCH_HINT;
-	r.rsi = 4096;
-	r.rdx = PROT_READ | PROT_EXEC;
-	r.r10 = MAP_PRIVATE | MAP_ANONYMOUS;
-	r.r8 = (uint64_t)-1;
-	r.r9 = 0;
-	int rc = -1;
-	if (ptrace(PTRACE_SETREGS, t->tid, 0, &r) < 0 ||
-	    ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0) {
-		gd_err_sys(err, "remote mmap");
-		goto restore;
-	}
-	for (;;) {
-		int st;
-		pid_t w = waitpid(t->tid, &st, __WALL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 || !WIFSTOPPED(st)) {
-			gd_err_set(err, "remote mmap: the thread did not stop");
-			goto restore;
-		}
-		if ((st >> 16) == 0 && WSTOPSIG(st) == SIGTRAP)
-			break;
-		if ((st >> 16) == 0)
-			t->pending_sig = WSTOPSIG(st);
-		if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0) {
-			gd_err_sys(err, "remote mmap");
-			goto restore;
-		}
-	}
-	if (ptrace(PTRACE_GETREGS, t->tid, 0, &r) < 0 || r.rip != sys + 2) {
-		gd_err_set(err, "remote mmap: the system call did not run");
-		goto restore;
-	}
-	if ((int64_t)r.rax < 0 && (int64_t)r.rax > -4096) {
-		gd_err_set(err, "remote mmap failed: %s", strerror((int)-(int64_t)r.rax));
-		goto restore;
-	}
-	p->scratch = r.rax;
-	gd_log_debug(p->log, "core: scratch page at %#lx", (unsigned long)r.rax);
-	rc = 0;
-restore:
-	ptrace(PTRACE_SETREGS, t->tid, 0, &saved);
-	t->regs = saved;
-	t->regs_valid = 1;
-	return rc;
+	const uint64_t a[6] = {SCRATCH_HINT, 4096, PROT_READ | PROT_EXEC,
+			       MAP_PRIVATE | MAP_ANONYMOUS, (uint64_t)-1, 0};
+	uint64_t at = 0;
+	if (core__remote_syscall(p, t, 9 /* mmap */, a, &at, err) < 0)
+		return gd_err_wrap(err, "remote mmap");
+	p->scratch = at;
+	gd_log_debug(p->log, "core: scratch page at %#lx", (unsigned long)at);
+	return 0;
 }
 
 /* Decodes the original instruction at addr.  Returns the length, or 0 if
  * it cannot be displaced; fills the relocated bytes, or marks an emulated
  * direct branch (*target set, *is_call for CALL). */
-static size_t prepare(core_live *p, uint64_t addr, uint64_t where,
+size_t core__relocate(core_live *p, uint64_t addr, uint64_t where,
 		      uint8_t *out, int *emulate, uint64_t *target, int *is_call)
 {
 	uint8_t code[16];
@@ -215,7 +129,7 @@ static int prepare_bp(core_live *p, core_bp *bp, gd_err *err)
 	uint64_t target = 0;
 	uint64_t slot = slot_for(p, bp->addr, &fresh);
 	uint64_t where = slot ? slot : p->scratch;
-	size_t n = prepare(p, bp->addr, where, bp->disp_bytes, &emulate, &target,
+	size_t n = core__relocate(p, bp->addr, where, bp->disp_bytes, &emulate, &target,
 			   &is_call);
 	bp->disp_state = n ? 1 : -1;
 	bp->disp_len = (uint8_t)n;
@@ -251,7 +165,7 @@ static int prepare_bp(core_live *p, core_bp *bp, gd_err *err)
  * dirty); a signal met before the step is held in t->pending_sig (the
  * last one wins; a fault ends the step).  *gone: the thread exited, and is
  * removed.  Leaves the registers after the step in *r and t->regs. */
-static int step_in_slot(core_live *p, core_thread *t,
+int core__step_in_place(core_live *p, core_thread *t,
 			struct user_regs_struct *r, int *gone, gd_err *err)
 {
 	if (t->regs_valid == 2 && ptrace(PTRACE_SETREGS, t->tid, 0, &t->regs) < 0)
@@ -311,7 +225,7 @@ int core__scratch_fixup(core_live *p, core_thread *t, gd_err *err)
 		uint8_t code[16];
 		int e = 0, c = 0;
 		uint64_t tg = 0;
-		len = addr ? prepare(p, addr, slot, code, &e, &tg, &c) : 0;
+		len = addr ? core__relocate(p, addr, slot, code, &e, &tg, &c) : 0;
 		if (!len)
 			return 0;
 	}
@@ -320,7 +234,7 @@ int core__scratch_fixup(core_live *p, core_thread *t, gd_err *err)
 		 * interrupt): finish it here, or the program would meet the
 		 * int3 again and the breakpoint count a second hit. */
 		int gone = 0;
-		if (step_in_slot(p, t, &r, &gone, err) < 0)
+		if (core__step_in_place(p, t, &r, &gone, err) < 0)
 			return -1;
 		if (gone)
 			return CORE_FIXUP_GONE;
@@ -417,7 +331,7 @@ int core__displaced_resume(core_live *p, core_thread *t, gd_err *err)
 	 * newer one. */
 	int held = t->pending_sig, gone = 0;
 	t->pending_sig = 0;
-	if (step_in_slot(p, t, &r, &gone, err) < 0)
+	if (core__step_in_place(p, t, &r, &gone, err) < 0)
 		return -1;
 	if (gone)
 		return 0;

@@ -58,7 +58,18 @@ typedef struct core_bp {
 	 * from the executable file, not from memory. */
 	int kprog;
 	int perf_fd;
+	/* pad_on: the uprobe sits on this breakpoint's jump pad
+	 * (core_pad.c), page pad - 1 of the pad area, and a jmp to it is
+	 * written at addr over pad_orig (its first bytes, CORE_PAD_JMP of
+	 * them); 0: the uprobe, if any, sits at addr. */
+	int pad, pad_on;
+	uint8_t pad_orig[5];
 } core_bp;
+
+/* Jump pads: pages of a file of godap's mapped into the program. */
+#define CORE_PAD_PAGES 256
+#define CORE_PAD_PAGE 4096u
+#define CORE_PAD_JMP 5 /* jmp rel32 */
 
 typedef struct core_live core_live;
 
@@ -120,6 +131,23 @@ struct core_live {
 	void *klog_ctx;
 	size_t klog_left;       /* records this drain may still take, 0 all */
 	int klog_full;          /* the drain stopped at its maximum */
+
+	/* A `syscall` instruction in the program's text (core_inject.c),
+	 * 0 until looked for. */
+	uint64_t syscall_insn;
+	/* Jump pads (core_pad.c): the area's address in the program (0:
+	 * none yet), the file behind it (open here, unlinked), and for each
+	 * page the breakpoint address it serves (0: free) and the length of
+	 * the instruction displaced there.  A page keeps its breakpoint
+	 * when the breakpoint goes: the uprobe the kernel put on it made
+	 * the page the program's own copy, which the file no longer
+	 * reaches. */
+	uint64_t pads;
+	int pads_failed;
+	int pads_off; /* core_set_jump_pads(0) */
+	int pad_fd;
+	uint64_t pad_addr[CORE_PAD_PAGES];
+	uint8_t pad_len[CORE_PAD_PAGES];
 };
 
 
@@ -204,7 +232,13 @@ int core__scratch_fixup(core_live *p, core_thread *t, gd_err *err);
  * and returns 1; 0 when the trap is not ours; -1 on error. */
 int core__kbp_trap(core_live *p, core_thread *t, uint64_t rip, core_stop *out,
 		   gd_err *err);
-/* Attaches (on 1) or detaches (0) bp's uprobe; bp->kprog must be set. */
+/* 1 if our program sent t a SIGTRAP that core__kbp_trap has not taken. */
+int core__kbp_pending(core_live *p, pid_t tid);
+/* A uprobe at offset off of the file at path running program prog_fd:
+ * the perf event's descriptor, or -1. */
+int core__uprobe_open(const char *path, uint64_t off, int prog_fd, gd_err *err);
+/* Attaches (on 1) or detaches (0) bp's uprobe; bp->kprog must be set.
+ * Through a jump pad (core_pad.c) where one serves it. */
 int core__kbp_attach(core_live *p, core_bp *bp, int on, gd_err *err);
 /* Before a detach, every thread stopped: removes every uprobe and takes
  * the SIGTRAPs our programs sent that are still queued. */
@@ -224,6 +258,38 @@ int live_klog_add(core_live *p, uint64_t addr, const void *cond, size_t ncond,
 int live_klog_fd(const core_live *p);
 int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx, size_t max,
 		    uint64_t *lost, gd_err *err);
+
+/* core_inject.c.  Makes the stopped thread t run system call nr with
+ * arguments a once, from a `syscall` instruction of the program's own, and
+ * puts its registers back: 0 with *ret the call's result, -1 if it could
+ * not be made or failed (err says which). */
+int core__remote_syscall(core_live *p, core_thread *t, long nr,
+			 const uint64_t a[6], uint64_t *ret, gd_err *err);
+/* core_displace.c.  The instruction at addr made to run at where: its
+ * length, or 0 when it cannot be; out holds its relocated bytes, or
+ * *emulate is set for a direct branch (*target, *is_call). */
+size_t core__relocate(core_live *p, uint64_t addr, uint64_t where,
+		      uint8_t *out, int *emulate, uint64_t *target, int *is_call);
+/* One single step of t where it stands (see core_displace.c). */
+int core__step_in_place(core_live *p, core_thread *t,
+			struct user_regs_struct *r, int *gone, gd_err *err);
+/* core_pad.c.  Puts bp's uprobe on a jump pad: 1 done (the jmp is at
+ * bp->addr), 0 when no pad can serve it (the caller attaches at the
+ * address itself; the log says why), -1 failed. */
+int core__pad_attach(core_live *p, core_bp *bp, int prog_fd, gd_err *err);
+/* Takes bp's pad out: the original bytes back at bp->addr, the uprobe
+ * closed.  Every thread stopped. */
+int core__pad_detach(core_live *p, core_bp *bp, gd_err *err);
+/* t stopped inside a pad: moves it to where it stands in the original
+ * code (running the displaced instruction when the uprobe already fired
+ * for it).  0, CORE_FIXUP_GONE or -1. */
+int core__pad_fixup(core_live *p, core_thread *t, gd_err *err);
+/* Writes the jmp back at bp->addr (on) or the original bytes (0), the
+ * uprobe untouched: around a step of the instruction in place.  Nothing
+ * to do for a breakpoint without a pad on. */
+int core__pad_lift(core_live *p, core_bp *bp, int on, gd_err *err);
+/* Closes the pad file. */
+void core__pad_release(core_live *p);
 
 /* Which slot fired (reads and clears DR6); -1 if none. */
 int core__hw_slot(core_live *p, pid_t tid);

@@ -452,7 +452,7 @@ typedef struct kbp_where {
 	uint64_t off;
 } kbp_where;
 
-static int perf_open(const kbp_where *w, int prog_fd, gd_err *err)
+int core__uprobe_open(const char *path, uint64_t off, int prog_fd, gd_err *err)
 {
 	int type = uprobe_type(err);
 	if (type < 0)
@@ -461,14 +461,14 @@ static int perf_open(const kbp_where *w, int prog_fd, gd_err *err)
 	memset(&a, 0, sizeof(a));
 	a.size = sizeof(a);
 	a.type = (uint32_t)type;
-	a.config1 = (uint64_t)(uintptr_t)w->path;
-	a.config2 = w->off;
+	a.config1 = (uint64_t)(uintptr_t)path;
+	a.config2 = off;
 	/* Every process mapping the file (the program filters on its tgid):
 	 * threads the Go runtime starts later are covered. */
 	int fd = (int)syscall(SYS_perf_event_open, &a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
 	if (fd < 0)
-		return gd_err_sys(err, "perf_event_open(uprobe %s+%#lx)", w->path,
-				  (unsigned long)w->off);
+		return gd_err_sys(err, "perf_event_open(uprobe %s+%#lx)", path,
+				  (unsigned long)off);
 	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog_fd) < 0 ||
 	    ioctl(fd, PERF_EVENT_IOC_ENABLE, 0) < 0) {
 		gd_err_sys(err, "attaching the eBPF program");
@@ -481,6 +481,8 @@ static int perf_open(const kbp_where *w, int prog_fd, gd_err *err)
 int core__kbp_attach(core_live *p, core_bp *bp, int on, gd_err *err)
 {
 	if (!on) {
+		if (bp->pad_on)
+			return core__pad_detach(p, bp, err);
 		if (bp->perf_fd >= 0)
 			close(bp->perf_fd);
 		bp->perf_fd = -1;
@@ -488,10 +490,13 @@ int core__kbp_attach(core_live *p, core_bp *bp, int on, gd_err *err)
 	}
 	if (bp->perf_fd >= 0)
 		return 0;
+	int padded = core__pad_attach(p, bp, bp->kprog, err);
+	if (padded != 0)
+		return padded < 0 ? -1 : 0;
 	kbp_where w = {0};
 	if (file_offset(p, bp->addr, &w.path, &w.off, err) < 0)
 		return -1;
-	bp->perf_fd = perf_open(&w, bp->kprog, err);
+	bp->perf_fd = core__uprobe_open(w.path, w.off, bp->kprog, err);
 	free(w.path);
 	return bp->perf_fd < 0 ? -1 : 0;
 }
@@ -714,10 +719,31 @@ out:
 	return rc;
 }
 
+/* 1 if rip is right after the nop of the jump pad serving v->addr: the
+ * uprobe sat there, and the instruction has not run. */
+static int in_pad(const core_live *p, const kbp_value *v, uint64_t rip)
+{
+	if (!p->pads)
+		return 0;
+	for (size_t k = 0; k < CORE_PAD_PAGES; k++)
+		if (p->pad_addr[k] == v->addr)
+			return rip == p->pads + k * CORE_PAD_PAGE + 1;
+	return 0;
+}
+
+int core__kbp_pending(core_live *p, pid_t tid)
+{
+	uint32_t key = (uint32_t)tid;
+	kbp_value v;
+	return p->kbp_map > 0 && bpf_map_lookup_elem(p->kbp_map, &key, &v) == 0;
+}
+
 /* Where the thread is once the instruction at v->addr ran: 1 if rip is
  * one such place. */
 static int ran_once(core_live *p, const kbp_value *v, uint64_t rip)
 {
+	if (in_pad(p, v, rip))
+		return 1;
 	uint8_t code[16];
 	/* best effort: a yes/no question: code that cannot be read or
 	 * planned is "not run once". */
@@ -770,7 +796,9 @@ int core__kbp_trap(core_live *p, core_thread *t, uint64_t rip, core_stop *out,
 	r.rip = v.addr;
 	r.orig_rax = (uint64_t)-1;
 	r.eflags &= ~(uint64_t)0x100; /* TF */
-	if (v.memlen && v.memlen <= KV_MAXMEM &&
+	/* From a pad the instruction has not run: its memory is as it was
+	 * (or as another thread has written it since). */
+	if (!in_pad(p, &v, rip) && v.memlen && v.memlen <= KV_MAXMEM &&
 	    live_write(p, v.memaddr, v.mem, v.memlen, err) < 0)
 		return -1;
 	t->regs = r;

@@ -21,6 +21,7 @@ static core_live *proc_new(pid_t pid, gd_log *log)
 	p->base.be = &core__ptrace_backend;
 	p->pid = pid;
 	p->memfd = -1;
+	p->pad_fd = -1;
 	p->log = log;
 	return p;
 }
@@ -30,6 +31,7 @@ static void proc_release(core_live *p)
 	if (p->memfd >= 0)
 		close(p->memfd);
 	core__kbp_release(p);
+	core__pad_release(p);
 	free(p->threads);
 	free(p->bps);
 	free(p->q);

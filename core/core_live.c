@@ -278,6 +278,10 @@ static void t_thread_set_stepover(core_proc *p, pid_t tid, uint64_t addr)
 {
 	live_thread_set_stepover(L(p), tid, addr);
 }
+static void t_set_jump_pads(core_proc *p, int on)
+{
+	L(p)->pads_off = !on;
+}
 static void t_hold_new_threads(core_proc *p, int hold)
 {
 	live_hold_new_threads(L(p), hold);
@@ -370,6 +374,7 @@ const core_backend core__ptrace_backend = {
 	.thread_stepover = t_thread_stepover,
 	.thread_set_stepover = t_thread_set_stepover,
 	.hold_new_threads = t_hold_new_threads,
+	.set_jump_pads = t_set_jump_pads,
 	.write = t_write,
 	.bp_add = t_bp_add,
 	.bp_del = t_bp_del,

@@ -210,9 +210,16 @@ int live_read_text(core_live *p, uint64_t addr, void *buf, size_t len,
 		return -1;
 	uint8_t *b = buf;
 	for (size_t i = 0; i < p->nbps; i++) {
-		uint64_t a = p->bps[i].addr;
-		if (a >= addr && a < addr + len)
-			b[a - addr] = p->bps[i].orig;
+		const core_bp *bp = &p->bps[i];
+		uint64_t a = bp->addr;
+		if (bp->pad_on) {
+			/* A jump pad's jmp: CORE_PAD_JMP bytes. */
+			for (size_t k = 0; k < CORE_PAD_JMP; k++)
+				if (a + k >= addr && a + k < addr + len)
+					b[a + k - addr] = bp->pad_orig[k];
+		} else if (a >= addr && a < addr + len) {
+			b[a - addr] = bp->orig;
+		}
 	}
 	return 0;
 }

@@ -275,6 +275,17 @@ static int handle_status(core_live *p, pid_t tid, int st, core_stop *out,
 	}
 	int sig = WSTOPSIG(st);
 	int event = st >> 16;
+	/* Threads enter jump pads with no stop of ours: any stop may find
+	 * one inside (a watchpoint hit by the pad's instruction too).  The
+	 * SIGTRAP our program sent is left for classify_trap, at the pad
+	 * (core__pad_fixup sees it pending). */
+	if (p->pads) {
+		int rc = core__pad_fixup(p, t, err);
+		if (rc < 0)
+			return -1;
+		if (rc == CORE_FIXUP_GONE)
+			return 0;
+	}
 	int born_now = t->fresh;
 	if (t->fresh) {
 		/* Debug registers are not inherited by clone. */
@@ -691,7 +702,10 @@ int live_step_thread(core_live *p, pid_t tid, int *exited, gd_err *err)
 	if (live_regs(p, tid, &r, err) < 0)
 		return -1;
 	core_bp *bp = core__bp(p, r.rip);
-	if (bp && core__poke_byte(p, bp->addr, bp->orig, err) < 0)
+	/* A jump pad's jmp is lifted whole (the kernel condition stays on the
+	 * pad); an int3 or a uprobe's is one byte. */
+	if (bp && (bp->pad_on ? core__pad_lift(p, bp, 0, err)
+			      : core__poke_byte(p, bp->addr, bp->orig, err)) < 0)
 		return -1;
 	if (t->regs_valid == 2 &&
 	    ptrace(PTRACE_SETREGS, tid, 0, &t->regs) < 0) {
@@ -754,12 +768,15 @@ int live_step_thread(core_live *p, pid_t tid, int *exited, gd_err *err)
 	t->pending_sig = held_sig;
 	t->regs_valid = 0;
 	if (bp)
-		return core__poke_byte(p, bp->addr, 0xCC, err);
+		return bp->pad_on ? core__pad_lift(p, bp, 1, err)
+				  : core__poke_byte(p, bp->addr, 0xCC, err);
 	return 0;
 restore:
 	/* best effort: err already tells why the step failed; a breakpoint
 	 * that cannot be put back is lost with the process it belonged to. */
-	if (bp)
+	if (bp && bp->pad_on)
+		(void)core__pad_lift(p, bp, 1, NULL);
+	else if (bp)
 		core__poke_byte(p, bp->addr, 0xCC, NULL);
 	return -1;
 }

@@ -103,6 +103,9 @@ int core_run_thread(core_proc *p, pid_t tid, gd_err *err);
  * debugger).  A core file has none and ignores the setting. */
 uint64_t core_thread_stepover(const core_proc *p, pid_t tid);
 void core_thread_set_stepover(core_proc *p, pid_t tid, uint64_t addr);
+/* on: kernel breakpoints added from now on may run from jump pads
+ * (core_pad.c, the default); 0: their uprobes sit at their addresses. */
+void core_set_jump_pads(core_proc *p, int on);
 /* hold != 0: threads the program creates from now on stay stopped at
  * birth (until core_run_thread or core_resume_all) instead of running. */
 void core_hold_new_threads(core_proc *p, int hold);

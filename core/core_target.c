@@ -208,6 +208,12 @@ void core_thread_set_stepover(core_proc *p, pid_t tid, uint64_t addr)
 		p->be->thread_set_stepover(p, tid, addr);
 }
 
+void core_set_jump_pads(core_proc *p, int on)
+{
+	if (p->be->set_jump_pads)
+		p->be->set_jump_pads(p, on);
+}
+
 void core_hold_new_threads(core_proc *p, int hold)
 {
 	if (p->be->hold_new_threads)

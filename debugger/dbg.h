@@ -185,9 +185,10 @@ int dbg_wants_poll(const dbg *d);
 void dbg_set_step_holds_others(dbg *d, int on);
 /* Launch attribute ebpfConditions: a breakpoint condition that compiles to
  * eBPF (goruntime/grt_bpf.c) runs in the kernel as a uprobe, and only hits
- * where it holds stop the thread (dbg_ebpf.c).  Takes effect for
- * breakpoints resolved from then on. */
-void dbg_set_ebpf_conditions(dbg *d, int on);
+ * where it holds stop the thread (dbg_ebpf.c).  pads (ebpfJumpPads): the
+ * uprobe may sit on a jump pad instead of the breakpoint's own instruction
+ * (core/core_pad.c).  Takes effect for breakpoints resolved from then on. */
+void dbg_set_ebpf_conditions(dbg *d, int on, int pads);
 /* Logpoints read in the kernel (ebpfConditions) send their records through
  * a ring buffer: its file descriptor becomes readable when some wait (-1
  * when none); dbg_log_drain emits them as output events (a few thousand at

@@ -16,7 +16,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void dbg_set_ebpf_conditions(dbg *d, int on) { d->ebpf_wanted = on != 0; }
+void dbg_set_ebpf_conditions(dbg *d, int on, int pads)
+{
+	d->ebpf_wanted = on != 0;
+	d->pads_wanted = pads != 0;
+}
 
 static int wants_kernel(const dbg *d, const dbg_bp *bp)
 {
@@ -106,6 +110,7 @@ int dbg__ebpf_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr, gd_err *err)
 {
 	if (wants_klog(d, bp) && klog_insert(d, bp, i, addr))
 		return 0;
+	core_set_jump_pads(d->proc, d->pads_wanted);
 	if (wants_kernel(d, bp)) {
 		void *insns = NULL;
 		size_t n = 0;

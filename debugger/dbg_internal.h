@@ -86,6 +86,7 @@ struct dbg {
 	int64_t hold_start, hold_checked;
 	uint64_t instr_goid;
 	int ebpf_wanted; /* ebpfConditions */
+	int pads_wanted; /* ebpfJumpPads */
 };
 
 /* ---- dbg_run.c ---- */

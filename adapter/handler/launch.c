@@ -88,7 +88,8 @@ static int take_cfg(dap_session *s, const cJSON *req, dap_args_launch *a)
 	memset(a, 0, sizeof(*a));
 	s->have_cfg = 1;
 	dbg_set_step_holds_others(s->dbg, s->cfg.step_holds_others);
-	dbg_set_ebpf_conditions(s->dbg, s->cfg.ebpf_conditions);
+	dbg_set_ebpf_conditions(s->dbg, s->cfg.ebpf_conditions,
+				s->cfg.ebpf_jump_pads);
 	return 0;
 }
 
@@ -390,7 +391,8 @@ void dap_h_restart(dap_session *s, const cJSON *req, dap_args_restart *a)
 		s->cfg = a->cfg;
 		a->given = 0; /* taken */
 		dbg_set_step_holds_others(s->dbg, s->cfg.step_holds_others);
-	dbg_set_ebpf_conditions(s->dbg, s->cfg.ebpf_conditions);
+		dbg_set_ebpf_conditions(s->dbg, s->cfg.ebpf_conditions,
+					s->cfg.ebpf_jump_pads);
 	}
 	/* A new run: nothing of the old program's state is kept but the
 	 * breakpoints and filters the client set. */
