@@ -271,11 +271,6 @@ int dbg_log_fd(const dbg *d)
 	return d && d->proc && !dbg_is_corefile(d) ? core_klog_fd(d->proc) : -1;
 }
 
-void dbg__klog_drain(dbg *d)
-{
-	klog_drain(d, 0);
-}
-
 static void klog_count(void *ctx, const uint8_t *rec, size_t len)
 {
 	(void)rec;
@@ -283,15 +278,16 @@ static void klog_count(void *ctx, const uint8_t *rec, size_t len)
 	++*(uint64_t *)ctx;
 }
 
-void dbg__klog_drain_end(dbg *d)
+/* The first max records waiting printed, the others counted and said
+ * (why): a program that logs faster than the client reads can leave a
+ * backlog (the ring holds up to 350 000 records) that would take longer
+ * to print than a client waits for the stop or the end (found in
+ * test_ebpf's terminate under load: SIGTERM's stop drained it all). */
+static void klog_drain_capped(dbg *d, size_t max, const char *why)
 {
 	if (!d->proc || !d->rt || core_klog_fd(d->proc) < 0)
 		return;
-	/* The program is being killed: a backlog of a program that logs
-	 * faster than the client reads could take longer to print than the
-	 * client waits for the end (found in test_ebpf's terminate under
-	 * load).  The first lines are printed, the rest counted and said. */
-	klog_drain(d, 4096);
+	klog_drain(d, max);
 	uint64_t left = 0, lost = 0;
 	gd_err err = GD_ERR_INIT;
 	if (core_klog_drain(d->proc, klog_count, &left, 0, &lost, &err) < 0)
@@ -300,12 +296,24 @@ void dbg__klog_drain_end(dbg *d)
 	left += lost;
 	char *text = NULL;
 	if (left && asprintf(&text, "godap: %" PRIu64 " logpoint line%s not "
-			     "shown (the program was terminated)\n", left,
-			     left == 1 ? "" : "s") >= 0) {
+			     "shown (%s)\n", left, left == 1 ? "" : "s", why) >= 0) {
 		dbg_event ev = {.kind = DBG_EV_OUTPUT, .text = text};
 		d->hooks.event(d->hooks.ctx, &ev);
 		free(text);
 	}
+	if (left)
+		gd_log_info(d->log, "logpoints: %" PRIu64 " records not shown (%s)",
+			    left, why);
+}
+
+void dbg__klog_drain(dbg *d)
+{
+	klog_drain_capped(d, 16384, "godap was too far behind the program");
+}
+
+void dbg__klog_drain_end(dbg *d)
+{
+	klog_drain_capped(d, 4096, "the program was terminated");
 }
 
 void dbg_log_drain(dbg *d)
