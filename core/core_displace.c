@@ -36,6 +36,37 @@ static int scratch_map(core_live *p, core_thread *t, gd_err *err)
 	return 0;
 }
 
+int core__decode(const uint8_t *code, size_t len, uint64_t addr, csh *cs,
+		 cs_insn **in, gd_err *err)
+{
+	if (cs_open(CS_ARCH_X86, CS_MODE_64, cs) != CS_ERR_OK)
+		return gd_err_set(err, "capstone");
+	cs_option(*cs, CS_OPT_DETAIL, CS_OPT_ON);
+	if (cs_disasm(*cs, code, len, addr, 1, in) != 1) {
+		cs_close(cs);
+		return gd_err_set(err, "instruction not decoded");
+	}
+	return 0;
+}
+
+void core__decoded_end(csh *cs, cs_insn *in)
+{
+	cs_free(in, 1);
+	cs_close(cs);
+}
+
+int core__is_branch(const cs_insn *in)
+{
+	const cs_detail *d = in->detail;
+	for (int i = 0; i < d->groups_count; i++) {
+		uint8_t g = d->groups[i];
+		if (g == X86_GRP_JUMP || g == X86_GRP_CALL || g == X86_GRP_RET ||
+		    g == X86_GRP_INT || g == X86_GRP_IRET)
+			return 1;
+	}
+	return 0;
+}
+
 /* Decodes the original instruction at addr.  Returns the length, or 0 if
  * it cannot be displaced; fills the relocated bytes, or marks an emulated
  * direct branch (*target set, *is_call for CALL). */
@@ -48,24 +79,14 @@ size_t core__relocate(core_live *p, uint64_t addr, uint64_t where,
 	if (live_read_text(p, addr, code, sizeof(code), NULL) < 0)
 		return 0;
 	csh cs;
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
-		return 0;
-	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
 	cs_insn *insn;
 	size_t len = 0;
 	*emulate = 0;
-	if (cs_disasm(cs, code, sizeof(code), addr, 1, &insn) != 1) {
-		cs_close(&cs);
+	/* ignored: an instruction not decoded cannot be displaced (0). */
+	if (core__decode(code, sizeof(code), addr, &cs, &insn, NULL) < 0)
 		return 0;
-	}
 	const cs_detail *d = insn->detail;
-	int branch = 0;
-	for (int i = 0; i < d->groups_count; i++) {
-		uint8_t g = d->groups[i];
-		if (g == X86_GRP_JUMP || g == X86_GRP_CALL || g == X86_GRP_RET ||
-		    g == X86_GRP_INT || g == X86_GRP_IRET)
-			branch = 1;
-	}
+	int branch = core__is_branch(insn);
 	const cs_x86 *x = &d->x86;
 	len = insn->size;
 	if (branch) {
@@ -98,8 +119,7 @@ size_t core__relocate(core_live *p, uint64_t addr, uint64_t where,
 			}
 		}
 	}
-	cs_free(insn, 1);
-	cs_close(&cs);
+	core__decoded_end(&cs, insn);
 	return len;
 }
 

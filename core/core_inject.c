@@ -8,7 +8,6 @@
 #include "core_internal.h"
 
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
@@ -22,38 +21,29 @@ static int find_syscall_insn(core_live *p, uint64_t *at, gd_err *err)
 		*at = p->syscall_insn;
 		return 0;
 	}
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)p->pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return gd_err_sys(err, "open %s", path);
-	char *line = NULL;
-	size_t cap = 0;
+	core_map *m;
+	size_t n;
+	if (live_maps(p, &m, &n, err) < 0)
+		return -1;
 	int rc = gd_err_set(err, "no syscall instruction found");
-	while (getline(&line, &cap, f) > 0) {
-		unsigned long lo, hi;
-		char perms[8];
-		if (sscanf(line, "%lx-%lx %7s", &lo, &hi, perms) != 3 ||
-		    perms[2] != 'x')
+	for (size_t i = 0; i < n && rc < 0; i++) {
+		if (!m[i].exec)
 			continue;
-		size_t len = hi - lo > (1u << 22) ? (1u << 22) : hi - lo;
+		size_t len = m[i].hi - m[i].lo > (1u << 22) ? (1u << 22)
+							    : m[i].hi - m[i].lo;
 		uint8_t *buf = malloc(len);
 		/* best effort: another executable mapping may do. */
-		if (buf && live_read_text(p, lo, buf, len, NULL) == 0) {
+		if (buf && live_read_text(p, m[i].lo, buf, len, NULL) == 0) {
 			const uint8_t *hit = memmem(buf, len, "\x0f\x05", 2);
 			if (hit) {
-				*at = lo + (uint64_t)(hit - buf);
-				p->syscall_insn = *at;
+				*at = p->syscall_insn = m[i].lo + (uint64_t)(hit - buf);
 				gd_err_clear(err);
 				rc = 0;
 			}
 		}
 		free(buf);
-		if (rc == 0)
-			break;
 	}
-	free(line);
-	fclose(f);
+	core_maps_free(m, n);
 	return rc;
 }
 

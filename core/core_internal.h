@@ -4,6 +4,7 @@
 
 #include "core_backend.h"
 
+#include <capstone/capstone.h>
 #include <signal.h>
 
 enum { CT_RUNNING, CT_STOPPED };
@@ -265,6 +266,15 @@ int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx, size_t max,
  * not be made or failed (err says which). */
 int core__remote_syscall(core_live *p, core_thread *t, long nr,
 			 const uint64_t a[6], uint64_t *ret, gd_err *err);
+/* core_displace.c.  The one instruction at addr in code[len], decoded
+ * with Capstone's details: 0 with *cs open and *in set (core__decoded_end
+ * frees both), -1 failed (err says why). */
+int core__decode(const uint8_t *code, size_t len, uint64_t addr, csh *cs,
+		 cs_insn **in, gd_err *err);
+void core__decoded_end(csh *cs, cs_insn *in);
+/* 1 if the instruction is a branch of any kind (jump, call, return,
+ * interrupt). */
+int core__is_branch(const cs_insn *in);
 /* core_displace.c.  The instruction at addr made to run at where: its
  * length, or 0 when it cannot be; out holds its relocated bytes, or
  * *emulate is set for a direct branch (*target, *is_call). */

@@ -133,16 +133,11 @@ static int undo_plan(const uint8_t *code, size_t len, uint64_t addr,
 		     kbp_undo *u, gd_err *err)
 {
 	csh cs;
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
-		return gd_err_set(err, "capstone");
-	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
-	cs_insn *in = NULL;
-	int rc = -1;
+	cs_insn *in;
 	memset(u, 0, sizeof(*u));
-	if (cs_disasm(cs, code, len, addr, 1, &in) != 1) {
-		gd_err_set(err, "instruction not decoded");
-		goto out;
-	}
+	if (core__decode(code, len, addr, &cs, &in, err) < 0)
+		return -1;
+	int rc = -1;
 	const cs_x86 *x = &in->detail->x86;
 	u->next = addr + in->size;
 	if (x->prefix[0] == X86_PREFIX_LOCK || x->prefix[0] == X86_PREFIX_REP ||
@@ -175,14 +170,7 @@ static int undo_plan(const uint8_t *code, size_t len, uint64_t addr,
 			goto out;
 		}
 	}
-	int groups_branch = 0;
-	for (int i = 0; i < in->detail->groups_count; i++) {
-		uint8_t g = in->detail->groups[i];
-		if (g == X86_GRP_JUMP || g == X86_GRP_CALL || g == X86_GRP_RET ||
-		    g == X86_GRP_INT || g == X86_GRP_IRET)
-			groups_branch = 1;
-	}
-	if (groups_branch) {
+	if (core__is_branch(in)) {
 		int direct = x->op_count == 1 && x->operands[0].type == X86_OP_IMM;
 		if (in->id == X86_INS_RET && x->op_count == 0) {
 			u->branch = 3;
@@ -224,9 +212,7 @@ static int undo_plan(const uint8_t *code, size_t len, uint64_t addr,
 	}
 	rc = 0;
 out:
-	if (in)
-		cs_free(in, 1);
-	cs_close(&cs);
+	core__decoded_end(&cs, in);
 	return rc;
 }
 

@@ -34,7 +34,6 @@
  * tolerates (SIGPROF). */
 #include "core_internal.h"
 
-#include <capstone/capstone.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -186,27 +185,18 @@ static int pad_fits(core_live *p, uint64_t addr, gd_err *err)
 	if (live_read_text(p, addr, code, sizeof(code), err) < 0)
 		return -1;
 	csh cs;
-	if (cs_open(CS_ARCH_X86, CS_MODE_64, &cs) != CS_ERR_OK)
-		return gd_err_set(err, "capstone");
-	cs_option(cs, CS_OPT_DETAIL, CS_OPT_ON);
-	cs_insn *in = NULL;
+	cs_insn *in;
+	if (core__decode(code, sizeof(code), addr, &cs, &in, err) < 0)
+		return -1;
 	int rc = -1;
-	if (cs_disasm(cs, code, sizeof(code), addr, 1, &in) != 1) {
-		gd_err_set(err, "instruction not decoded");
-		goto out;
-	}
 	if (in->size < CORE_PAD_JMP) {
 		gd_err_set(err, "%s is shorter than a jmp", in->mnemonic);
 		goto out;
 	}
 	const cs_detail *d = in->detail;
-	for (int i = 0; i < d->groups_count; i++) {
-		uint8_t g = d->groups[i];
-		if (g == X86_GRP_JUMP || g == X86_GRP_CALL || g == X86_GRP_RET ||
-		    g == X86_GRP_INT || g == X86_GRP_IRET) {
-			gd_err_set(err, "%s is a branch", in->mnemonic);
-			goto out;
-		}
+	if (core__is_branch(in)) {
+		gd_err_set(err, "%s is a branch", in->mnemonic);
+		goto out;
 	}
 	if (in->id == X86_INS_SYSCALL || in->id == X86_INS_UD2 ||
 	    in->id == X86_INS_HLT) {
@@ -228,9 +218,7 @@ static int pad_fits(core_live *p, uint64_t addr, gd_err *err)
 	}
 	rc = 0;
 out:
-	if (in)
-		cs_free(in, 1);
-	cs_close(&cs);
+	core__decoded_end(&cs, in);
 	return rc;
 }
 

@@ -307,6 +307,30 @@ static int handle_status(core_live *p, pid_t tid, int st, core_stop *out,
 			return -1;
 		return 0;
 	}
+	if (event == PTRACE_EVENT_EXEC) {
+		/* The program ran execve: the pages godap had mapped into the
+		 * old image (scratch page, jump pads) are gone with it. */
+		p->scratch = 0;
+		p->scratch_failed = 0;
+		memset(p->slot_addr, 0, sizeof(p->slot_addr));
+		p->syscall_insn = 0;
+		core__pad_release(p);
+		p->pads = 0;
+		p->pads_failed = 0;
+		memset(p->pad_addr, 0, sizeof(p->pad_addr));
+		for (size_t i = 0; i < p->nbps; i++) {
+			core_bp *bp = &p->bps[i];
+			bp->slot = 0;
+			bp->disp_state = 0;
+			if (bp->pad_on) {
+				/* Its jmp went with the old image too. */
+				close(bp->perf_fd);
+				bp->perf_fd = -1;
+				bp->pad_on = 0;
+			}
+			bp->pad = 0;
+		}
+	}
 	if (event == PTRACE_EVENT_STOP || event == PTRACE_EVENT_EXEC) {
 		/* PTRACE_INTERRUPT, a new thread's birth, or a group-stop:
 		 * nothing for the upper layer.  Outside a stop-all it is a
