@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """godap vs Delve: a few DAP benchmarks on the same machine, in the same run.
 
-    python3 bench/run.py [--reps N] [--only start,next,nexthold,threads,threads50k,cond,cond10k,condebpf,condebpf10k,condebpfnopad,calls]
+    python3 bench/run.py [--reps N] [--only start,next,nexthold,threads,threads50k,cond,cond10k,condebpf,condebpf10k,condebpfnopad,log,logebpf,calls]
 
 Builds bench/fixtures once (go build -gcflags='all=-N -l'), launches both
 debuggers in mode "exec" (build time is not measured), alternates them
@@ -37,7 +37,7 @@ from dap_tcp import TcpDapClient  # noqa: E402
 FIXTURES = os.path.join(HERE, "fixtures")
 RESULTS = os.path.join(HERE, "results")
 SCENARIOS = ["start", "next", "nexthold", "threads", "threads50k", "cond", "cond10k",
-             "condebpf", "condebpf10k", "condebpfnopad", "calls"]
+             "condebpf", "condebpf10k", "condebpfnopad", "log", "logebpf", "calls"]
 DEBUGGERS = ["godap", "dlv"]
 
 T_REQ = 60.0        # an ordinary request
@@ -51,6 +51,7 @@ PARK_GOROUTINES_BIG = 50000
 COND_N = 200000
 COND_PARKED = 10000   # cond10k: goroutines parked while the loop runs
 COND_PARKED_N = 20000 # cond10k: loop length (Delve pays per goroutine)
+LOG_N = 100000        # log, logebpf: logpoint hits (lines) per run
 FLOOR_N = 200000
 
 
@@ -468,6 +469,65 @@ def scen_cond(kind, cfg, rep, parked=0, ebpf=False, pads=True):
         s.close()
 
 
+def scen_log(kind, cfg, rep, ebpf=False):
+    """A logpoint (an integer and a string) hit LOG_N times by the cond
+    fixture's loop: configurationDone -> exited (every line counted, all
+    of them read by the Python client: its speed bounds lines_per_s), and
+    the loop's own time as the program measures it (hits_per_s).
+    logebpf: godap reads the values in the kernel (ring buffer, the thread
+    never stops); log: ebpfConditions off, an int3 stop per line."""
+    src = os.path.join(FIXTURES, "cond", "main.go")
+    n = cfg.log_n
+    s, _, t0, bps = start_session(kind, cfg, f"log{'ebpf' if ebpf else ''}", rep,
+                                  cfg.bins["cond"], [str(n), "0"], src,
+                                  [{"line": marker_line(src, "BENCH_COND"),
+                                    "logMessage": "lp i={i} tag={tag}"}],
+                                  launch_extra={"ebpfConditions": bool(ebpf)})
+    try:
+        if not bps or not bps[0].get("verified"):
+            raise Unsupported(f"setBreakpoints answered verified:false "
+                              f"({bps[0].get('message') if bps else 'no breakpoint'})")
+        if kind == "godap" and ("kernel" in (bps[0].get("message") or "")) != bool(ebpf):
+            raise Unsupported("the logpoint did not take the path asked for "
+                              f"(breakpoint message: {bps[0].get('message')!r})")
+        # Each message looked at once, the lines counted on the way.
+        cpu0 = cpu_ns(s.pid) if kind == "godap" else None
+        deadline = time.monotonic() + T_COND
+        seen, lines, loop_ns, t1 = 0, 0, None, None
+        while t1 is None:
+            with s.c._lock:
+                if len(s.c.messages) == seen:
+                    if s.c.eof or time.monotonic() > deadline:
+                        raise DapError("no exited event")
+                    s.c._lock.wait(1.0)
+                new = s.c.messages[seen:]
+                seen += len(new)
+            for m in new:
+                if m.get("type") != "event":
+                    continue
+                if m.get("event") == "exited":
+                    t1 = time.monotonic()
+                elif m.get("event") == "output":
+                    out = (m.get("body") or {}).get("output", "")
+                    if "lp i=" in out:
+                        lines += 1
+                    elif "loop_ns " in out:
+                        loop_ns = int(out.split("loop_ns ")[1].split()[0])
+        cpu1 = cpu_ns(s.pid) if cpu0 is not None else None
+        if lines != n:
+            raise DapError(f"{lines} logpoint lines for {n} hits")
+        secs = t1 - t0
+        floor = (cfg.floor or {}).get("hit")
+        per_hit_us = loop_ns / n / 1000.0 if loop_ns else None
+        return {"log_time_s": secs, "lines_per_s": n / secs,
+                "hits_per_s": n / (loop_ns / 1e9) if loop_ns else None,
+                "per_hit_us": per_hit_us,
+                "x_floor": per_hit_us * 1000.0 / floor if floor and per_hit_us else None,
+                "adapter_cpu_us": (cpu1 - cpu0) / n / 1000.0 if cpu1 is not None else None}
+    finally:
+        s.close()
+
+
 def scen_calls(kind, cfg, rep):
     """Latency of `evaluate` of a function call (Delve's `call` syntax,
     context repl), and how far a counter that 4 busy goroutines increment
@@ -520,6 +580,8 @@ RUNNERS = {"start": scen_start, "next": scen_next,
            "condebpf": lambda k, c, r: scen_cond(k, c, r, ebpf=True),
            "condebpf10k": lambda k, c, r: scen_cond(k, c, r, parked=COND_PARKED, ebpf=True),
            "condebpfnopad": lambda k, c, r: scen_cond(k, c, r, ebpf=True, pads=False),
+           "log": scen_log,
+           "logebpf": lambda k, c, r: scen_log(k, c, r, ebpf=True),
            "calls": scen_calls}
 
 NEXT_METRICS = [("next_median_ms", "next latency, median of nexts (ms)", "{:.1f}", True),
@@ -539,6 +601,12 @@ COND_METRICS = [("cond_time_s", "configurationDone -> stop (s)", "{:.2f}", True)
                 ("hits_per_s", "condition evaluations per s", "{:.0f}", True),
                 ("per_hit_us", "one false condition (us)", "{:.1f}", True),
                 ("x_floor", "... / ptrace floor with one read", "{:.2f}", True)]
+LOG_METRICS = [("log_time_s", "configurationDone -> exited (s)", "{:.2f}", True),
+               ("lines_per_s", "logpoint lines per s, at the client", "{:.0f}", True),
+               ("hits_per_s", "logpoint hits per s, the program's loop", "{:.0f}", True),
+               ("per_hit_us", "one hit in the program's loop (us)", "{:.2f}", True),
+               ("x_floor", "... / ptrace floor (one hit)", "{:.2f}", True),
+               ("adapter_cpu_us", "adapter CPU time per line (us)", "{:.1f}", True)]
 
 # scenario -> [(metric key, label, unit format, ratio wanted)]
 METRICS = {
@@ -553,6 +621,8 @@ METRICS = {
     "condebpf": COND_METRICS,
     "condebpf10k": COND_METRICS,
     "condebpfnopad": COND_METRICS,
+    "log": LOG_METRICS,
+    "logebpf": LOG_METRICS,
     "calls": [("add_ms", "evaluate `call add(1, 2)`, median (ms)", "{:.2f}", True),
               ("string_ms", "evaluate `call t.String()`, median (ms)", "{:.2f}", True),
               ("counter_moved", "counter increments across all calls of a run", "{:g}", False)],
@@ -620,6 +690,8 @@ def main():
     ap.add_argument("--cond-n", type=int, default=COND_N)
     ap.add_argument("--cond-parked-n", type=int, default=COND_PARKED_N,
                     help="loop length of cond10k (10 000 parked goroutines)")
+    ap.add_argument("--log-n", type=int, default=LOG_N,
+                    help="logpoint hits per run (log, logebpf)")
     ap.add_argument("--debuggers", default="godap,dlv")
     ap.add_argument("--json", default=os.path.join(RESULTS, "latest.json"))
     cfg = ap.parse_args()
@@ -662,6 +734,7 @@ def main():
                    "nexts": cfg.nexts, "park_goroutines": PARK_GOROUTINES,
                    "thread_calls": cfg.thread_calls, "cond_n": cfg.cond_n,
                    "cond_parked": COND_PARKED, "cond_parked_n": cfg.cond_parked_n,
+                   "log_n": cfg.log_n,
                    "park_goroutines_big": PARK_GOROUTINES_BIG},
         "logs": cfg.logdir,
         "floor_ns_per_hit": cfg.floor,

@@ -73,11 +73,12 @@ typedef struct core_backend {
 	int (*kbp_add)(core_proc *p, uint64_t addr, const void *insns, size_t n,
 		       gd_err *err);
 	int (*kbp_del)(core_proc *p, uint64_t addr, gd_err *err);
-	int (*klog_add)(core_proc *p, uint64_t addr, const void *insns, size_t n,
-			size_t nvals, gd_err *err);
+	int (*klog_add)(core_proc *p, uint64_t addr, const void *cond,
+			size_t ncond, const void *insns, size_t n,
+			size_t recsize, gd_err *err);
 	int (*klog_fd)(const core_proc *p);
 	int (*klog_drain)(core_proc *p, core_klog_fn fn, void *ctx,
-			  uint64_t *lost, gd_err *err);
+			  size_t max, uint64_t *lost, gd_err *err);
 	int (*hw_set)(core_proc *p, int slot, uint64_t addr, int len, int rw,
 		      gd_err *err);
 	int (*hw_clear)(core_proc *p, int slot, gd_err *err);

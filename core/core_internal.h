@@ -130,6 +130,8 @@ struct core_live {
 	struct ring_buffer *klog_rb;
 	core_klog_fn klog_fn;
 	void *klog_ctx;
+	size_t klog_left;       /* records this drain may still take, 0 all */
+	int klog_full;          /* the drain stopped at its maximum */
 
 	/* A `syscall` instruction in the program's text (core_inject.c),
 	 * 0 until looked for. */
@@ -252,10 +254,10 @@ void core__kbp_release(core_live *p);
 int live_kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 		 gd_err *err);
 int live_kbp_del(core_live *p, uint64_t addr, gd_err *err);
-int live_klog_add(core_live *p, uint64_t addr, const void *insns, size_t n,
-		  size_t nvals, gd_err *err);
+int live_klog_add(core_live *p, uint64_t addr, const void *cond, size_t ncond,
+		  const void *insns, size_t n, size_t recsize, gd_err *err);
 int live_klog_fd(const core_live *p);
-int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx,
+int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx, size_t max,
 		    uint64_t *lost, gd_err *err);
 
 /* core_inject.c.  Makes the stopped thread t run system call nr with

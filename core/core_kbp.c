@@ -334,44 +334,61 @@ static int build(prog *pg, pid_t tgid, uint64_t addr, const kbp_undo *u,
 	return pg->oom ? -1 : 0;
 }
 
-/* A logpoint's program: the values (grt_bpf_log's code), then the address
- * and the thread id, and the record goes to the ring buffer.  A full ring
- * loses the record (the thread is never held up). */
+/* A logpoint's program: the condition if any (grt_bpf_cond's code, r0
+ * the result: false ends it), then a record reserved in the ring buffer
+ * and written in place (the 512-byte BPF stack could not hold a string's
+ * bytes besides the condition's temporaries): the values (grt_bpf_log's
+ * code, the record's address in CORE_KLOG_RECREG, a callee-saved
+ * register that the helpers keep), the address and the thread id, and the
+ * record is submitted.  A full ring loses the record (the thread is never
+ * held up). */
 static int build_log(prog *pg, pid_t tgid, uint64_t addr,
-		     const struct bpf_insn *vals, size_t nv, size_t nvals,
+		     const struct bpf_insn *cond, size_t ncond,
+		     const struct bpf_insn *vals, size_t nv, size_t recsize,
 		     int ring_fd, int lost_fd)
 {
+	const int R = CORE_KLOG_RECREG;
+	size_t outs[3];
+	size_t nouts = 0;
 	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, 6, 1, 0, 0));
 	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_current_pid_tgid));
 	emit(pg, INS(BPF_ALU64 | BPF_RSH | BPF_K, 0, 0, 0, 32));
-	size_t out = emit(pg, INS(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 0, (int32_t)tgid));
-	for (size_t i = 0; i < nv; i++)
-		emit(pg, vals[i]);
-	emit_ld64(pg, 1, 0, addr);
-	emit(pg, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 1, CORE_KLOG_REC + CORE_KLOG_ADDR, 0));
-	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_current_pid_tgid));
-	emit(pg, INS(BPF_ALU | BPF_MOV | BPF_X, 0, 0, 0, 0)); /* low 32 bits */
-	emit(pg, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 0, CORE_KLOG_REC + CORE_KLOG_TID, 0));
+	outs[nouts++] = emit(pg, INS(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 0, (int32_t)tgid));
+	if (ncond) {
+		for (size_t i = 0; i < ncond; i++)
+			emit(pg, cond[i]);
+		outs[nouts++] = emit(pg, INS(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 0, 0));
+	}
 	emit_ld64(pg, 1, BPF_PSEUDO_MAP_FD, (uint64_t)(uint32_t)ring_fd);
-	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0));
-	emit(pg, INS(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, CORE_KLOG_REC));
-	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0,
-		     (int32_t)(CORE_KLOG_VALS + 8 * nvals)));
-	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 4, 0, 0, 0));
-	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ringbuf_output));
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, (int32_t)recsize));
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 3, 0, 0, 0));
+	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ringbuf_reserve));
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, R, 0, 0, 0));
+	size_t have = emit(pg, INS(BPF_JMP | BPF_JNE | BPF_K, R, 0, 0, 0));
 	/* The ring was full: the record is lost, counted for godap to say. */
-	size_t written = emit(pg, INS(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 0, 0));
 	emit(pg, INS(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0));
 	emit_ld64(pg, 1, BPF_PSEUDO_MAP_FD, (uint64_t)(uint32_t)lost_fd);
 	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, 2, 10, 0, 0));
 	emit(pg, INS(BPF_ALU64 | BPF_ADD | BPF_K, 2, 0, 0, -4));
 	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_map_lookup_elem));
-	size_t none = emit(pg, INS(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 0, 0));
+	outs[nouts++] = emit(pg, INS(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 0, 0));
 	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 1, 0, 0, 1));
 	emit(pg, INS(BPF_STX | BPF_ATOMIC | BPF_DW, 0, 1, 0, BPF_ADD));
-	patch_to_here(pg, written);
-	patch_to_here(pg, none);
-	patch_to_here(pg, out);
+	size_t lost = emit(pg, INS(BPF_JMP | BPF_JA, 0, 0, 0, 0));
+	patch_to_here(pg, have);
+	for (size_t i = 0; i < nv; i++)
+		emit(pg, vals[i]);
+	emit_ld64(pg, 1, 0, addr);
+	emit(pg, INS(BPF_STX | BPF_MEM | BPF_DW, R, 1, CORE_KLOG_ADDR, 0));
+	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_get_current_pid_tgid));
+	emit(pg, INS(BPF_ALU | BPF_MOV | BPF_X, 0, 0, 0, 0)); /* low 32 bits */
+	emit(pg, INS(BPF_STX | BPF_MEM | BPF_DW, R, 0, CORE_KLOG_TID, 0));
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_X, 1, R, 0, 0));
+	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, 0));
+	emit(pg, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_ringbuf_submit));
+	patch_to_here(pg, lost);
+	for (size_t i = 0; i < nouts; i++)
+		patch_to_here(pg, outs[i]);
 	emit(pg, INS(BPF_ALU64 | BPF_MOV | BPF_K, 0, 0, 0, 0));
 	emit(pg, INS(BPF_JMP | BPF_EXIT, 0, 0, 0, 0));
 	return pg->oom ? -1 : 0;
@@ -488,6 +505,11 @@ static int klog_sample(void *ctx, void *data, size_t len)
 	core_live *p = ctx;
 	if (p->klog_fn)
 		p->klog_fn(p->klog_ctx, data, len);
+	/* A negative answer makes libbpf stop after this record. */
+	if (p->klog_left && --p->klog_left == 0) {
+		p->klog_full = 1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -495,10 +517,13 @@ static int ensure_ring(core_live *p, gd_err *err)
 {
 	if (p->klog_map > 0)
 		return 0;
-	/* 4 MiB: some 25 000 records of the largest kind between two
-	 * drains (godap drains whenever the ring signals data). */
+	/* 16 MiB between two drains (godap drains whenever the ring signals
+	 * data): some 100 000 records of 16 integers, 28 000 with a string
+	 * (512 bytes reserved), 4 000 of the largest kind (CORE_KLOG_MAXREC).
+	 * (4 MiB lost lines in bench/run.py's logebpf, a string logpoint hit
+	 * 12 000 times a second, the client reading 10 000 lines a second.) */
 	int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "godap_klog", 0, 0,
-				4u << 20, NULL);
+				16u << 20, NULL);
 	if (fd < 0)
 		return gd_err_sys(err, "bpf(BPF_MAP_CREATE ringbuf)");
 	/* One counter: the records lost to a full ring. */
@@ -527,7 +552,7 @@ int live_klog_fd(const core_live *p)
 	return p->klog_rb ? ring_buffer__epoll_fd(p->klog_rb) : -1;
 }
 
-int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx,
+int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx, size_t max,
 		    uint64_t *lost, gd_err *err)
 {
 	*lost = 0;
@@ -543,34 +568,47 @@ int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx,
 	}
 	p->klog_fn = fn;
 	p->klog_ctx = ctx;
+	p->klog_left = max;
+	p->klog_full = 0;
 	int n = ring_buffer__consume(p->klog_rb);
 	p->klog_fn = NULL;
 	p->klog_ctx = NULL;
+	p->klog_left = 0;
+	if (p->klog_full)
+		return (int)max;
 	if (n < 0)
 		return gd_err_set(err, "reading the ring buffer: %s", strerror(-n));
 	return n;
 }
 
+/* A logpoint's condition and record size (kbp_add). */
+typedef struct klog_spec {
+	const void *cond;
+	size_t ncond;
+	size_t recsize;
+} klog_spec;
+
 static int kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
-		   long nvals, gd_err *err);
+		   const klog_spec *ls, gd_err *err);
 
 int live_kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 		 gd_err *err)
 {
-	return kbp_add(p, addr, insns, n, -1, err);
+	return kbp_add(p, addr, insns, n, NULL, err);
 }
 
-int live_klog_add(core_live *p, uint64_t addr, const void *insns, size_t n,
-		  size_t nvals, gd_err *err)
+int live_klog_add(core_live *p, uint64_t addr, const void *cond, size_t ncond,
+		  const void *insns, size_t n, size_t recsize, gd_err *err)
 {
-	if (nvals > CORE_KLOG_MAXVALS)
-		return gd_err_set(err, "too many values");
-	return kbp_add(p, addr, insns, n, (long)nvals, err);
+	if (recsize < CORE_KLOG_VALS || recsize > CORE_KLOG_MAXREC)
+		return gd_err_set(err, "a record of %zu bytes", recsize);
+	klog_spec ls = {cond, ncond, recsize};
+	return kbp_add(p, addr, insns, n, &ls, err);
 }
 
-/* nvals < 0: a condition (stops the thread), else a logpoint. */
+/* ls NULL: a condition (stops the thread), else a logpoint. */
 static int kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
-		   long nvals, gd_err *err)
+		   const klog_spec *ls, gd_err *err)
 {
 	core_bp *bp = core__bp(p, addr);
 	if (bp && bp->kprog)
@@ -595,7 +633,7 @@ static int kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 		gd_err_sys(err, "read %s", w.path);
 		goto out;
 	}
-	if (nvals < 0) {
+	if (!ls) {
 		kbp_undo u;
 		if (undo_plan(code, (size_t)got, addr, &u, err) < 0 ||
 		    ensure_map(p, err) < 0)
@@ -607,8 +645,8 @@ static int kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 	} else {
 		if (ensure_ring(p, err) < 0)
 			goto out;
-		if (build_log(&pg, p->pid, addr, insns, n, (size_t)nvals,
-			      p->klog_map, p->klog_lost) < 0) {
+		if (build_log(&pg, p->pid, addr, ls->cond, ls->ncond, insns, n,
+			      ls->recsize, p->klog_map, p->klog_lost) < 0) {
 			gd_err_set(err, "out of memory");
 			goto out;
 		}

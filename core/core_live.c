@@ -304,19 +304,20 @@ static int t_kbp_add(core_proc *p, uint64_t addr, const void *insns, size_t n,
 {
 	return live_kbp_add(L(p), addr, insns, n, err);
 }
-static int t_klog_add(core_proc *p, uint64_t addr, const void *insns,
-		      size_t n, size_t nvals, gd_err *err)
+static int t_klog_add(core_proc *p, uint64_t addr, const void *cond,
+		      size_t ncond, const void *insns, size_t n, size_t recsize,
+		      gd_err *err)
 {
-	return live_klog_add(L(p), addr, insns, n, nvals, err);
+	return live_klog_add(L(p), addr, cond, ncond, insns, n, recsize, err);
 }
 static int t_klog_fd(const core_proc *p)
 {
 	return live_klog_fd((const core_live *)p);
 }
 static int t_klog_drain(core_proc *p, core_klog_fn fn, void *ctx,
-			uint64_t *lost, gd_err *err)
+			size_t max, uint64_t *lost, gd_err *err)
 {
-	return live_klog_drain(L(p), fn, ctx, lost, err);
+	return live_klog_drain(L(p), fn, ctx, max, lost, err);
 }
 static int t_kbp_del(core_proc *p, uint64_t addr, gd_err *err)
 {

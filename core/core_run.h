@@ -145,32 +145,42 @@ int core_kbp_add(core_proc *p, uint64_t addr, const void *insns, size_t n,
 int core_kbp_del(core_proc *p, uint64_t addr, gd_err *err);
 
 /* Kernel logpoints: like core_kbp_add, but the program never stops the
- * thread.  insns (grt_bpf_log) fill a record on the BPF stack at
- * r10 + CORE_KLOG_REC (goroutine, failed mask, nvals values); the program
- * adds the breakpoint address and the thread id and writes the record to
- * a BPF ring buffer, which core_klog_drain reads.  Removed with
+ * thread.  cond (grt_bpf_cond, may be empty) runs first and leaves its
+ * result in r0: false ends the program, nothing written.  Then the program
+ * reserves a record of recsize bytes in a BPF ring buffer and puts its
+ * address in register CORE_KLOG_RECREG; insns (grt_bpf_log) fill it
+ * (goroutine, failed mask, one 8-byte value per {expr}, the bytes of the
+ * strings after them), the program adds the breakpoint address and the
+ * thread id and submits it; core_klog_drain reads it.  Removed with
  * core_kbp_del.  Any instruction at addr is accepted (nothing is undone). */
 enum {
-	CORE_KLOG_REC = -256,  /* r10 offset of the record */
+	CORE_KLOG_RECREG = 7,  /* the register with the record's address */
 	CORE_KLOG_ADDR = 0,    /* u64: the breakpoint address (written by core) */
 	CORE_KLOG_TID = 8,     /* u64: the thread id (written by core) */
 	CORE_KLOG_GOID = 16,   /* u64: the goroutine id, 0 if unreadable */
 	CORE_KLOG_FAILED = 24, /* u64: bit i: value i could not be read */
-	CORE_KLOG_VALS = 32,   /* u64 each */
+	CORE_KLOG_VALS = 32,   /* u64 each (a string's: its length) */
 	CORE_KLOG_MAXVALS = 16,
+	/* The bytes of one string copied into a record at most: godap's
+	 * default maxStringLen (a logpoint shows that much of a string). */
+	CORE_KLOG_MAXSTR = 512,
+	/* The largest record: the ring (16 MiB) holds 4 000 of them. */
+	CORE_KLOG_MAXREC = 4096,
 };
-int core_klog_add(core_proc *p, uint64_t addr, const void *insns, size_t n,
-		  size_t nvals, gd_err *err);
+int core_klog_add(core_proc *p, uint64_t addr, const void *cond, size_t ncond,
+		  const void *insns, size_t n, size_t recsize, gd_err *err);
 /* The file descriptor that becomes readable when records wait (-1 when
  * no kernel logpoint was ever set). */
 int core_klog_fd(const core_proc *p);
 /* Calls fn for every record waiting, in the order they were written
- * (rec points at the record: CORE_KLOG_* offsets; len its size); *lost:
- * how many records a full ring lost since the last drain.  The number of
- * records, or -1 with the reason. */
+ * (rec points at the record: CORE_KLOG_* offsets; len its size), or for
+ * the first max of them (max 0: all; a running program may write them as
+ * fast as they are read, and the caller has other work); *lost: how many
+ * records a full ring lost since the last drain.  The number of records,
+ * or -1 with the reason. */
 typedef void (*core_klog_fn)(void *ctx, const uint8_t *rec, size_t len);
-int core_klog_drain(core_proc *p, core_klog_fn fn, void *ctx, uint64_t *lost,
-		    gd_err *err);
+int core_klog_drain(core_proc *p, core_klog_fn fn, void *ctx, size_t max,
+		    uint64_t *lost, gd_err *err);
 
 /* ---- hardware watchpoints (x86 debug registers DR0-DR3) ----
  * Set on every thread (all must be stopped) and on threads born later.

@@ -263,10 +263,11 @@ int core_kbp_del(core_proc *p, uint64_t addr, gd_err *err)
 	return p->be->kbp_del ? p->be->kbp_del(p, addr, err) : cannot(p, err);
 }
 
-int core_klog_add(core_proc *p, uint64_t addr, const void *insns, size_t n,
-		  size_t nvals, gd_err *err)
+int core_klog_add(core_proc *p, uint64_t addr, const void *cond, size_t ncond,
+		  const void *insns, size_t n, size_t recsize, gd_err *err)
 {
-	return p->be->klog_add ? p->be->klog_add(p, addr, insns, n, nvals, err)
+	return p->be->klog_add ? p->be->klog_add(p, addr, cond, ncond, insns, n,
+						 recsize, err)
 			       : cannot(p, err);
 }
 
@@ -275,11 +276,12 @@ int core_klog_fd(const core_proc *p)
 	return p->be->klog_fd ? p->be->klog_fd(p) : -1;
 }
 
-int core_klog_drain(core_proc *p, core_klog_fn fn, void *ctx, uint64_t *lost,
-		    gd_err *err)
+int core_klog_drain(core_proc *p, core_klog_fn fn, void *ctx, size_t max,
+		    uint64_t *lost, gd_err *err)
 {
 	*lost = 0;
-	return p->be->klog_drain ? p->be->klog_drain(p, fn, ctx, lost, err) : 0;
+	return p->be->klog_drain ? p->be->klog_drain(p, fn, ctx, max, lost, err)
+				 : 0;
 }
 
 int core_bp_has(const core_proc *p, uint64_t addr)

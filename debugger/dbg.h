@@ -191,7 +191,9 @@ void dbg_set_step_holds_others(dbg *d, int on);
 void dbg_set_ebpf_conditions(dbg *d, int on, int pads);
 /* Logpoints read in the kernel (ebpfConditions) send their records through
  * a ring buffer: its file descriptor becomes readable when some wait (-1
- * when none); dbg_log_drain emits them as output events. */
+ * when none); dbg_log_drain emits them as output events (a few thousand at
+ * most per call: the descriptor stays readable while more wait; every one
+ * is emitted before a stop or the end is reported). */
 int dbg_log_fd(const dbg *d);
 void dbg_log_drain(dbg *d);
 int dbg_hold_timeout(const dbg *d);

@@ -10,6 +10,7 @@
  * hit counts, hit conditions and logpoints): the kernel only filters out
  * hits whose condition is false. */
 #include "dbg_internal.h"
+#include "../goruntime/grt_text.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -27,12 +28,13 @@ static int wants_kernel(const dbg *d, const dbg_bp *bp)
 	       (bp->kind == DBG_BP_LINE || bp->kind == DBG_BP_FUNC);
 }
 
-/* A logpoint without condition: its values can be read in the kernel and
- * sent through the ring buffer, without stopping the thread.  With a hit
- * condition godap must count the hits, so it stays with the int3. */
+/* A logpoint: its values can be read in the kernel and sent through the
+ * ring buffer, without stopping the thread, its condition (if any)
+ * evaluated first in the same program.  With a hit condition godap must
+ * count the hits, so it stays with the int3. */
 static int wants_klog(const dbg *d, const dbg_bp *bp)
 {
-	return d->ebpf_wanted && bp->log_message && !bp->condition &&
+	return d->ebpf_wanted && bp->log_message &&
 	       (bp->kind == DBG_BP_LINE || bp->kind == DBG_BP_FUNC);
 }
 
@@ -41,7 +43,8 @@ static int same_vals(const dbg_bp *bp, const grt_bpf_val *v, size_t n)
 	if (bp->nkvals != n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (bp->kvals[i].kind != v[i].kind)
+		if (bp->kvals[i].kind != v[i].kind || bp->kvals[i].off != v[i].off ||
+		    bp->kvals[i].max != v[i].max)
 			return 0;
 	return 1;
 }
@@ -51,24 +54,29 @@ static int same_vals(const dbg_bp *bp, const grt_bpf_val *v, size_t n)
 static int klog_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr)
 {
 	gd_err why = GD_ERR_INIT;
-	void *insns = NULL;
-	size_t n = 0, nv = 0;
+	void *insns = NULL, *cond = NULL;
+	size_t n = 0, nv = 0, ncond = 0, recsize = 0;
 	grt_bpf_val *vals = NULL;
 	int compiled = 0, ok = 0;
 	if (bp->hitcond) {
 		gd_err_set(&why, "a hit condition needs godap to count the hits");
+	} else if (bp->condition &&
+		   grt_bpf_cond(d->rt, bp->condition, addr, &cond, &ncond, &why) < 0) {
+		/* why says what in the condition did not compile */
 	} else if ((compiled = grt_bpf_log(d->rt, bp->log_message, addr, &insns,
-					   &n, &vals, &nv, &why) == 0)) {
+					   &n, &vals, &nv, &recsize, &why) == 0)) {
 		int have = 0;
 		for (size_t j = 0; j < i; j++)
 			have |= bp->kaddrs[j] == 2;
 		if (have && !same_vals(bp, vals, nv))
 			gd_err_set(&why, "the values have other types at another "
 				   "address");
-		else if (core_klog_add(d->proc, addr, insns, n, nv, &why) == 0)
+		else if (core_klog_add(d->proc, addr, cond, ncond, insns, n,
+				       recsize, &why) == 0)
 			ok = 1;
 	}
 	free(insns);
+	free(cond);
 	if (ok) {
 		if (!bp->kvals) {
 			bp->kvals = vals;
@@ -78,8 +86,10 @@ static int klog_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr)
 		free(vals);
 		bp->kaddrs[i] = 2;
 		gd_log_info(d->log, "breakpoint %d at %#lx: logpoint '%s' read in "
-			    "the kernel (eBPF, ring buffer)", bp->id,
-			    (unsigned long)addr, bp->log_message);
+			    "the kernel (eBPF, ring buffer)%s%s", bp->id,
+			    (unsigned long)addr, bp->log_message,
+			    bp->condition ? ", condition " : "",
+			    bp->condition ? bp->condition : "");
 		return 1;
 	}
 	free(vals);
@@ -154,6 +164,18 @@ static dbg_bp *klog_bp(dbg *d, uint64_t addr)
 	return NULL;
 }
 
+/* The size of the records of bp (grt_bpf_log's *recsize): the values,
+ * then the strings' bytes. */
+static size_t rec_size(const dbg_bp *bp)
+{
+	size_t end = CORE_KLOG_VALS + 8 * bp->nkvals;
+	for (size_t k = 0; k < bp->nkvals; k++)
+		if (bp->kvals[k].kind == GRT_BPF_STRING &&
+		    bp->kvals[k].off + (size_t)bp->kvals[k].max > end)
+			end = bp->kvals[k].off + (size_t)bp->kvals[k].max;
+	return end;
+}
+
 static uint64_t rec_u64(const uint8_t *rec, size_t off)
 {
 	uint64_t v;
@@ -169,7 +191,7 @@ static void klog_record(void *ctx, const uint8_t *rec, size_t len)
 		return;
 	/* A record of a breakpoint removed since is dropped. */
 	dbg_bp *bp = klog_bp(d, rec_u64(rec, CORE_KLOG_ADDR));
-	if (!bp || (len - CORE_KLOG_VALS) / 8 != bp->nkvals)
+	if (!bp || len != rec_size(bp))
 		return;
 	const gx_logmsg *m;
 	gd_err err = GD_ERR_INIT;
@@ -179,6 +201,8 @@ static void klog_record(void *ctx, const uint8_t *rec, size_t len)
 		return;
 	}
 	uint64_t failed = rec_u64(rec, CORE_KLOG_FAILED);
+	uint64_t max_string, max_array;
+	grt_limits(d->rt, &max_string, &max_array);
 	gd_buf out = GD_BUF_INIT;
 	size_t k = 0;
 	for (size_t i = 0; i < m->nparts; i++) {
@@ -194,7 +218,17 @@ static void klog_record(void *ctx, const uint8_t *rec, size_t len)
 			gd_buf_printf(&out, "<%s: could not be read>", p->text);
 		else if (bp->kvals[k].kind == GRT_BPF_BOOL)
 			gd_buf_puts(&out, v ? "true" : "false");
-		else if (bp->kvals[k].kind == GRT_BPF_INT)
+		else if (bp->kvals[k].kind == GRT_BPF_STRING) {
+			/* As godap's path shows it: the first maxStringLen
+			 * bytes (the record has that many, or fewer if the
+			 * limit grew since: then cut there). */
+			uint64_t have = v < bp->kvals[k].max ? v : bp->kvals[k].max;
+			if (have > max_string)
+				have = max_string;
+			if (grt_text_string(&out, rec + bp->kvals[k].off,
+					    (size_t)have, v) < 0)
+				gd_buf_printf(&out, "<%s: out of memory>", p->text);
+		} else if (bp->kvals[k].kind == GRT_BPF_INT)
 			gd_buf_printf(&out, "%" PRId64, (int64_t)v);
 		else /* unsigned: with the hex form, as grt_format_lim */
 			gd_buf_printf(&out, "%" PRIu64 " = 0x%" PRIx64, v, v);
@@ -206,13 +240,15 @@ static void klog_record(void *ctx, const uint8_t *rec, size_t len)
 	gd_buf_free(&out);
 }
 
-void dbg__klog_drain(dbg *d)
+/* max 0: every record waiting (at a stop or the end: the program writes
+ * no more); else that many at most. */
+static void klog_drain(dbg *d, size_t max)
 {
 	if (!d->proc || !d->rt || core_klog_fd(d->proc) < 0)
 		return;
 	gd_err err = GD_ERR_INIT;
 	uint64_t lost = 0;
-	if (core_klog_drain(d->proc, klog_record, d, &lost, &err) < 0)
+	if (core_klog_drain(d->proc, klog_record, d, max, &lost, &err) < 0)
 		gd_log_info(d->log, "logpoints: %s", gd_err_msg(&err));
 	gd_err_clear(&err);
 	if (lost) {
@@ -235,8 +271,57 @@ int dbg_log_fd(const dbg *d)
 	return d && d->proc && !dbg_is_corefile(d) ? core_klog_fd(d->proc) : -1;
 }
 
+static void klog_count(void *ctx, const uint8_t *rec, size_t len)
+{
+	(void)rec;
+	(void)len;
+	++*(uint64_t *)ctx;
+}
+
+/* The first max records waiting printed, the others counted and said
+ * (why): a program that logs faster than the client reads can leave a
+ * backlog (the ring holds up to 350 000 records) that would take longer
+ * to print than a client waits for the stop or the end (found in
+ * test_ebpf's terminate under load: SIGTERM's stop drained it all). */
+static void klog_drain_capped(dbg *d, size_t max, const char *why)
+{
+	if (!d->proc || !d->rt || core_klog_fd(d->proc) < 0)
+		return;
+	klog_drain(d, max);
+	uint64_t left = 0, lost = 0;
+	gd_err err = GD_ERR_INIT;
+	if (core_klog_drain(d->proc, klog_count, &left, 0, &lost, &err) < 0)
+		gd_log_info(d->log, "logpoints: %s", gd_err_msg(&err));
+	gd_err_clear(&err);
+	left += lost;
+	char *text = NULL;
+	if (left && asprintf(&text, "godap: %" PRIu64 " logpoint line%s not "
+			     "shown (%s)\n", left, left == 1 ? "" : "s", why) >= 0) {
+		dbg_event ev = {.kind = DBG_EV_OUTPUT, .text = text};
+		d->hooks.event(d->hooks.ctx, &ev);
+		free(text);
+	}
+	if (left)
+		gd_log_info(d->log, "logpoints: %" PRIu64 " records not shown (%s)",
+			    left, why);
+}
+
+void dbg__klog_drain(dbg *d)
+{
+	klog_drain_capped(d, 16384, "godap was too far behind the program");
+}
+
+void dbg__klog_drain_end(dbg *d)
+{
+	klog_drain_capped(d, 4096, "the program was terminated");
+}
+
 void dbg_log_drain(dbg *d)
 {
+	/* While the program runs it may fill the ring as fast as godap reads
+	 * it: a bounded drain, then back to the requests (a terminate must
+	 * not wait for a quiet moment); the ring's descriptor stays readable
+	 * and the rest comes at the next wake-up. */
 	if (d)
-		dbg__klog_drain(d);
+		klog_drain(d, 4096);
 }

@@ -119,8 +119,12 @@ int dbg__ebpf_insert(dbg *d, dbg_bp *bp, size_t i, uint64_t addr, gd_err *err);
 int dbg__ebpf_remove(dbg *d, dbg_bp *bp, size_t i, gd_err *err);
 /* Formats and emits the kernel logpoints' records waiting in the ring
  * buffer (dbg_ebpf.c): at every wake-up and before any stop, exit or end
- * is reported, so no line is lost and one thread's lines stay in order. */
+ * is reported, so no line is lost and one thread's lines stay in order
+ * (past 16 384 of them: counted in one console line instead). */
 void dbg__klog_drain(dbg *d);
+/* The same when the program is being killed: a few thousand lines at
+ * most, the others counted in one console line. */
+void dbg__klog_drain_end(dbg *d);
 
 /* ---- dbg_bp.c ---- */
 void dbg__bp_view(const dbg_bp *bp, dbg_bp_view *out);

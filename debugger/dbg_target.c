@@ -228,7 +228,10 @@ void dbg_end(dbg *d, dbg_end_how how)
 	}
 	/* The kernel logpoints' last lines, while their breakpoints are
 	 * still known. */
-	dbg__klog_drain(d);
+	if (kill)
+		dbg__klog_drain_end(d);
+	else
+		dbg__klog_drain(d);
 	d->running = 0;
 	for (size_t i = 0; i < d->nbps; i++) {
 		dbg_bp *bp = &d->bps[i];

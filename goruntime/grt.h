@@ -43,17 +43,25 @@ int grt_bpf_cond(grt_target *t, const char *cond, uint64_t pc, void **out,
 		 size_t *n, gd_err *why);
 /* Compiles logpoint message msg (its {expr} parts) at runtime address pc
  * to eBPF for core_klog_add: the code writes the goroutine id, one 8-byte
- * value per {expr} and the mask of values it could not read into the
- * record at r10 + CORE_KLOG_REC (core_run.h); r6 holds the context.
- * *vals (heap, *nvals entries, caller frees) says how each value prints.
+ * value per {expr}, the bytes of string values and the mask of values it
+ * could not read into the record at register CORE_KLOG_RECREG
+ * (core_run.h); r6 holds the context.  *vals (heap, *nvals entries, caller
+ * frees) says how each value prints; *recsize is the record's size.
  * -1 with the reason when a part prints what the kernel cannot produce
  * exactly as godap's own formatting (then godap formats it at a stop). */
-typedef enum { GRT_BPF_INT, GRT_BPF_UINT, GRT_BPF_BOOL } grt_bpf_kind;
+typedef enum {
+	GRT_BPF_INT, GRT_BPF_UINT, GRT_BPF_BOOL,
+	GRT_BPF_STRING, /* the value is the length; the bytes at off */
+} grt_bpf_kind;
 typedef struct grt_bpf_val {
 	grt_bpf_kind kind;
+	uint32_t off; /* GRT_BPF_STRING: where its bytes are in the record */
+	uint32_t max; /* GRT_BPF_STRING: bytes copied at most (the session's
+			 maxStringLen when compiled) */
 } grt_bpf_val;
 int grt_bpf_log(grt_target *t, const char *msg, uint64_t pc, void **out,
-		size_t *n, grt_bpf_val **vals, size_t *nvals, gd_err *why);
+		size_t *n, grt_bpf_val **vals, size_t *nvals, size_t *recsize,
+		gd_err *why);
 /* Called when the process resumes: cached reads of runtime state die. */
 void grt_invalidate(grt_target *t);
 /* Changes at every grt_invalidate: what was read of a stop (e.g. an

@@ -18,7 +18,15 @@
  * never skipped as long as the semantics here are Go's, which is why only
  * what is exactly the same is accepted (integer arithmetic wraps at the
  * operand's width, comparisons signed or unsigned by type, constants must
- * fit their operand's type). */
+ * fit their operand's type).
+ *
+ * Logpoints (grt_bpf_log): each {expr} is compiled as above and must be an
+ * integer (of a type printed as the plain number) or a bool, or it names a
+ * string variable: then its length and its first maxStringLen bytes (the
+ * session's, at most CORE_KLOG_MAXSTR) are copied into the record.
+ * Anything godap prints otherwise (a pointer is printed with its pointee,
+ * floats, structs, named integer types such as time.Duration) is
+ * refused. */
 #include "grt_internal.h"
 #include "grt_value.h"
 #include "../dwarf/gdw_type.h"
@@ -886,15 +894,64 @@ static int plain_int(const char *tname)
 	return 0;
 }
 
-#define REC(off) ((int16_t)(CORE_KLOG_REC + (off)))
+/* The record is written through register CORE_KLOG_RECREG (core's
+ * build_log reserved it in the ring buffer). */
+#define RR CORE_KLOG_RECREG
+
+/* A string variable's {expr}: its length in the value (word k), then its
+ * first min(length, max) bytes at off in the record, as godap's own path
+ * reads up to the session's maxStringLen of it (grt_format.c put_string);
+ * a read that fails marks the value as failed.  0, or 1 when v is no
+ * string (then the caller compiles the expression). */
+static int log_string(cc *c, const gx_node *n, int k, uint32_t off,
+		      uint32_t max)
+{
+	if (n->kind != GX_N_IDENT && n->kind != GX_N_SELECTOR)
+		return 1;
+	var v;
+	gd_err *keep = c->why;
+	gd_err e = GD_ERR_INIT;
+	c->why = &e;
+	int r = var_of(c, n, &v);
+	c->why = keep;
+	gd_err_clear(&e);
+	if (r < 0 || v.ti->kind != GDW_K_STRING)
+		return 1;
+	if (v.ti->size != 16)
+		return refuse(c, "%s: a string of another layout", v.ti->name);
+	if (load_part(c, &v, 8, 8, 0) < 0)
+		return -1;
+	emit(c, INS(BPF_STX | BPF_MEM | BPF_DW, RR, 1,
+		    (int16_t)(CORE_KLOG_VALS + 8 * k), 0));
+	/* A negative length: no string godap could show either. */
+	to_true(c, emit(c, INS(BPF_JMP | BPF_JSLT | BPF_K, 1, 0, 0, 0)));
+	/* n = min(length, max): also what the verifier needs to see the
+	 * copy stays in the record. */
+	emit(c, INS(BPF_JMP | BPF_JLE | BPF_K, 1, 0, 1, (int32_t)max));
+	emit(c, INS(BPF_ALU64 | BPF_MOV | BPF_K, 1, 0, 0, (int32_t)max));
+	store_slot(c, 1, 0);
+	size_t empty = emit(c, INS(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0, 0));
+	if (load_part(c, &v, 0, 8, 0) < 0)
+		return -1;
+	emit(c, INS(BPF_ALU64 | BPF_MOV | BPF_X, 3, 1, 0, 0));
+	emit(c, INS(BPF_ALU64 | BPF_MOV | BPF_X, 1, RR, 0, 0));
+	emit(c, INS(BPF_ALU64 | BPF_ADD | BPF_K, 1, 0, 0, (int32_t)off));
+	load_slot(c, 2, 0);
+	emit(c, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_probe_read_user));
+	to_true(c, emit(c, INS(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 0, 0)));
+	patch(c, empty);
+	return 0;
+}
 
 int grt_bpf_log(grt_target *t, const char *msg, uint64_t pc, void **out,
-		size_t *n, grt_bpf_val **vals, size_t *nvals, gd_err *why)
+		size_t *n, grt_bpf_val **vals, size_t *nvals, size_t *recsize,
+		gd_err *why)
 {
 	*out = NULL;
 	*n = 0;
 	*vals = NULL;
 	*nvals = 0;
+	*recsize = 0;
 	const gx_logmsg *m;
 	if (grt_logmsg_parsed(t, msg, &m, why) < 0)
 		return -1;
@@ -910,17 +967,23 @@ int grt_bpf_log(grt_target *t, const char *msg, uint64_t pc, void **out,
 	if (nx > CORE_KLOG_MAXVALS)
 		return gd_err_set(why, "more than %d {expressions}",
 				  CORE_KLOG_MAXVALS);
+	/* The strings' bytes go after the values, up to the session's
+	 * maxStringLen each: a longer limit than the kernel copies would
+	 * print more than the record holds. */
+	uint64_t max_string, max_array;
+	grt_limits(t, &max_string, &max_array);
+	size_t end = CORE_KLOG_VALS + 8 * nx;
 	grt_bpf_val *kv = calloc(nx ? nx : 1, sizeof(*kv));
 	if (!kv)
 		return gd_err_set(why, "out of memory");
 	int rc = 0;
 	/* The goroutine: Go code keeps g in R14 (pt_regs word 1). */
-	emit(&c, INS(BPF_ST | BPF_MEM | BPF_DW, 10, 0, REC(CORE_KLOG_GOID), 0));
-	emit(&c, INS(BPF_ST | BPF_MEM | BPF_DW, 10, 0, REC(CORE_KLOG_FAILED), 0));
+	emit(&c, INS(BPF_ST | BPF_MEM | BPF_DW, RR, 0, CORE_KLOG_GOID, 0));
+	emit(&c, INS(BPF_ST | BPF_MEM | BPF_DW, RR, 0, CORE_KLOG_FAILED, 0));
 	emit(&c, INS(BPF_LDX | BPF_MEM | BPF_DW, 3, 6, 1 * 8, 0));
 	emit(&c, INS(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, (int32_t)goid_off));
-	emit(&c, INS(BPF_ALU64 | BPF_MOV | BPF_X, 1, 10, 0, 0));
-	emit(&c, INS(BPF_ALU64 | BPF_ADD | BPF_K, 1, 0, 0, REC(CORE_KLOG_GOID)));
+	emit(&c, INS(BPF_ALU64 | BPF_MOV | BPF_X, 1, RR, 0, 0));
+	emit(&c, INS(BPF_ALU64 | BPF_ADD | BPF_K, 1, 0, 0, CORE_KLOG_GOID));
 	emit(&c, INS(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, 8));
 	emit(&c, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_probe_read_user));
 	size_t k = 0;
@@ -932,36 +995,67 @@ int grt_bpf_log(grt_target *t, const char *msg, uint64_t pc, void **out,
 			rc = gd_err_set(why, "{%s} reads two ways", p->text);
 			break;
 		}
-		cval r;
 		c.ntrue = 0;
-		if (expr(&c, p->expr->root, 0, &r) < 0) {
-			rc = -1;
-			break;
+		size_t off = (end + 7) & ~(size_t)7;
+		int str = 1;
+		if (max_string <= CORE_KLOG_MAXSTR &&
+		    off + max_string <= CORE_KLOG_MAXREC) {
+			str = log_string(&c, p->expr->root, (int)k, (uint32_t)off,
+					 (uint32_t)max_string);
+			if (str < 0) {
+				rc = -1;
+				break;
+			}
 		}
-		if (r.cls == C_BOOL) {
-			kv[k].kind = GRT_BPF_BOOL;
-		} else if ((r.cls == C_INT || r.cls == C_UINT) && plain_int(r.tname)) {
-			kv[k].kind = r.cls == C_INT ? GRT_BPF_INT : GRT_BPF_UINT;
+		if (str == 0) {
+			kv[k] = (grt_bpf_val){.kind = GRT_BPF_STRING,
+					      .off = (uint32_t)off,
+					      .max = (uint32_t)max_string};
+			end = off + max_string;
 		} else {
-			rc = gd_err_set(why, "{%s}: only integers and bools are "
-					"printed from the kernel", p->text);
-			break;
+			cval r;
+			if (expr(&c, p->expr->root, 0, &r) < 0) {
+				/* A string the record has no room for. */
+				if (is_string_var(&c, p->expr->root) &&
+				    max_string > CORE_KLOG_MAXSTR)
+					gd_err_set(why, "{%s}: maxStringLen %llu is "
+						   "more than the kernel copies (%d)",
+						   p->text, (unsigned long long)max_string,
+						   CORE_KLOG_MAXSTR);
+				else if (is_string_var(&c, p->expr->root))
+					gd_err_set(why, "{%s}: the strings need more "
+						   "than a record's %d bytes", p->text,
+						   CORE_KLOG_MAXREC);
+				rc = -1;
+				break;
+			}
+			if (r.cls == C_BOOL) {
+				kv[k].kind = GRT_BPF_BOOL;
+			} else if ((r.cls == C_INT || r.cls == C_UINT) &&
+				   plain_int(r.tname)) {
+				kv[k].kind = r.cls == C_INT ? GRT_BPF_INT : GRT_BPF_UINT;
+			} else {
+				rc = gd_err_set(why, "{%s}: only integers, bools and "
+						"strings are printed from the kernel",
+						p->text);
+				break;
+			}
+			load_slot(&c, 1, 0);
+			emit(&c, INS(BPF_STX | BPF_MEM | BPF_DW, RR, 1,
+				     (int16_t)(CORE_KLOG_VALS + 8 * (int)k), 0));
 		}
-		load_slot(&c, 1, 0);
-		emit(&c, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 1,
-			     REC(CORE_KLOG_VALS + 8 * (int)k), 0));
 		if (c.ntrue) {
 			/* A read the kernel could not do: this value is
 			 * marked as failed. */
-			size_t end = emit(&c, INS(BPF_JA | BPF_JMP, 0, 0, 0, 0));
+			size_t skip = emit(&c, INS(BPF_JA | BPF_JMP, 0, 0, 0, 0));
 			for (size_t j = 0; j < c.ntrue; j++)
 				patch(&c, c.truejumps[j]);
-			emit(&c, INS(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, REC(CORE_KLOG_FAILED), 0));
+			emit(&c, INS(BPF_LDX | BPF_MEM | BPF_DW, 1, RR, CORE_KLOG_FAILED, 0));
 			emit(&c, INS(BPF_ALU64 | BPF_OR | BPF_K, 1, 0, 0, (int32_t)(1u << k)));
-			emit(&c, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 1, REC(CORE_KLOG_FAILED), 0));
-			emit(&c, INS(BPF_ST | BPF_MEM | BPF_DW, 10, 0,
-				     REC(CORE_KLOG_VALS + 8 * (int)k), 0));
-			patch(&c, end);
+			emit(&c, INS(BPF_STX | BPF_MEM | BPF_DW, RR, 1, CORE_KLOG_FAILED, 0));
+			emit(&c, INS(BPF_ST | BPF_MEM | BPF_DW, RR, 0,
+				     (int16_t)(CORE_KLOG_VALS + 8 * (int)k), 0));
+			patch(&c, skip);
 		}
 		k++;
 	}
@@ -977,5 +1071,6 @@ int grt_bpf_log(grt_target *t, const char *msg, uint64_t pc, void **out,
 	*n = c.n;
 	*vals = kv;
 	*nvals = k;
+	*recsize = end;
 	return 0;
 }

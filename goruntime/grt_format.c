@@ -61,7 +61,7 @@ static int put_string(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 	uint64_t len = h[1], n = len < L->max_string ? len : L->max_string;
 	if ((int64_t)len < 0)
 		return -1;
-	uint8_t *s = malloc(n + 32);
+	uint8_t *s = malloc(n ? n : 1);
 	if (!s)
 		return -1;
 	/* best effort: as above. */
@@ -69,14 +69,10 @@ static int put_string(grt_target *t, const grt_fmtlim *L, const grt_value *v,
 		free(s);
 		return -1;
 	}
-	if (n < len) {
-		/* Delve puts the cut notice inside the quotes. */
-		int k = snprintf((char *)s + n, 32, "...+%" PRIu64 " more", len - n);
-		n += (uint64_t)k;
-	}
-	grt_text_quote(b, s, n);
+	/* (shared with the kernel logpoints' strings, dbg_ebpf.c) */
+	int r = grt_text_string(b, s, n, len);
 	free(s);
-	return 0;
+	return r;
 }
 
 static int read_loc_layout(grt_target *t, grt_loclayout *L)

@@ -38,6 +38,24 @@ void grt_text_float(gd_buf *b, double f, int bits)
 	gd_float_format(b, f, bits);
 }
 
+int grt_text_string(gd_buf *b, const uint8_t *s, size_t n, uint64_t len)
+{
+	if (n >= len) {
+		grt_text_quote(b, s, n);
+		return 0;
+	}
+	uint8_t *t = malloc(n + 32);
+	if (!t)
+		return -1;
+	if (n)
+		memcpy(t, s, n);
+	/* Delve puts the cut notice inside the quotes. */
+	int k = snprintf((char *)t + n, 32, "...+%" PRIu64 " more", len - n);
+	grt_text_quote(b, t, n + (size_t)k);
+	free(t);
+	return 0;
+}
+
 /* Go's %q for a byte string. */
 void grt_text_quote(gd_buf *b, const uint8_t *s, size_t n)
 {

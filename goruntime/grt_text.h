@@ -16,6 +16,10 @@ void grt_text_type(gd_buf *b, const char *name);
 void grt_text_float(gd_buf *b, double f, int bits);
 /* strconv.Quote of a byte string (invalid UTF-8 as \xNN). */
 void grt_text_quote(gd_buf *b, const uint8_t *s, size_t n);
+/* A string of len bytes whose first n (n <= len) are s, as Delve shows
+ * it: quoted, and a cut one with "...+N more" inside the quotes.  -1: out
+ * of memory. */
+int grt_text_string(gd_buf *b, const uint8_t *s, size_t n, uint64_t len);
 /* time.Duration(d).String(). */
 void grt_text_duration(gd_buf *b, int64_t d);
 

@@ -162,7 +162,11 @@ class DapClient:
 
     def _read_loop(self):
         fd = self.proc.stdout.fileno()
-        buf = b""
+        # One buffer and a read position: slicing the rest off after every
+        # message copied the whole buffer each time, quadratic when godap
+        # writes faster than this reads (a flood of logpoint lines).
+        buf = bytearray()
+        pos = 0
         need = None  # body length once the header is parsed
         while True:
             try:
@@ -170,24 +174,28 @@ class DapClient:
             except OSError:
                 chunk = b""
             if not chunk:
-                if buf:
-                    self._bad("stdout ended inside a message: %r" % buf[:200])
+                if len(buf) > pos:
+                    self._bad("stdout ended inside a message: %r" % bytes(buf[pos:pos + 200]))
                 break
+            if pos:
+                del buf[:pos]
+                pos = 0
             buf += chunk
             while True:
                 if need is None:
-                    junk = self._junk_prefix(buf)
+                    junk = self._junk_prefix(bytes(buf[pos:pos + 4096]))
                     if junk:
-                        self._bad("non-DAP bytes on stdout: %r" % buf[:junk][:200])
-                        buf = buf[junk:]
+                        self._bad("non-DAP bytes on stdout: %r" % bytes(buf[pos:pos + junk][:200]))
+                        pos += junk
                         continue
-                    end = buf.find(b"\r\n\r\n")
+                    end = buf.find(b"\r\n\r\n", pos)
                     if end < 0:
-                        if len(buf) > 1024:
-                            self._bad("header too long: %r" % buf[:200])
-                            buf = b""
+                        if len(buf) - pos > 1024:
+                            self._bad("header too long: %r" % bytes(buf[pos:pos + 200]))
+                            pos = len(buf)
                         break
-                    header, buf = buf[:end].decode("latin-1"), buf[end + 4:]
+                    header = bytes(buf[pos:end]).decode("latin-1")
+                    pos = end + 4
                     length = None
                     for line in header.split("\r\n"):
                         key, sep, value = line.partition(":")
@@ -202,9 +210,10 @@ class DapClient:
                         self._bad("header without Content-Length: %r" % header)
                         continue
                     need = length
-                if len(buf) < need:
+                if len(buf) - pos < need:
                     break
-                body, buf = buf[:need], buf[need:]
+                body = bytes(buf[pos:pos + need])
+                pos += need
                 need = None
                 self._dispatch(body)
         with self._lock:
@@ -384,13 +393,21 @@ class DapClient:
     def wait_event(self, name, timeout=DEFAULT_TIMEOUT, predicate=None):
         """The first not yet consumed event called name (and matching
         predicate(body)); marks it consumed.  Events that came earlier count."""
+        # Messages looked at once: one that did not match will not match
+        # later (rescanning all at every new one was quadratic, and held
+        # the lock the reader needs, under a flood of output events).
+        start = 0
+
         def find():
-            for i, m in enumerate(self.messages):
+            nonlocal start
+            for i in range(start, len(self.messages)):
+                m = self.messages[i]
                 if i in self._consumed or m["type"] != "event" or m.get("event") != name:
                     continue
                 if predicate is None or predicate(m.get("body") or {}):
                     self._consumed.add(i)
                     return m
+            start = len(self.messages)
             return None
         return self._wait(f"{name!r} event", find, timeout)
 

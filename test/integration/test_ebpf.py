@@ -162,7 +162,9 @@ def test_ebpf_conditions_same_results_as_godap(godap, go_tc):
     assert (at_k, at_u) == (JMP, INT3)
     assert (msgs_u, stops_u, logs_u, out_u) == (msgs_k, stops_k, logs_k, out_k)
     # Which path each breakpoint takes, said in the breakpoint.
-    assert msgs_k[0] == KERNEL and msgs_k[2] == KERNEL and msgs_k[3] == KERNEL, msgs_k
+    # VISIT3: a logpoint with a condition, both in the kernel (a string
+    # among its values).
+    assert msgs_k[0] == KERNEL and msgs_k[2] == KLOG and msgs_k[3] == KERNEL, msgs_k
     assert msgs_k[1].startswith("condition evaluated by godap (not in the kernel: "), msgs_k
     assert msgs_p == [None, None, None, None], msgs_p
     want = sorted([(L("VISIT"), i) for i in expected_stops()] +
@@ -394,7 +396,7 @@ def run_logpoints(godap, go_tc, ebpf):
     c, bps = begin(godap, go_tc, [
         # a hit condition: godap counts the hits (int3 path)
         {"line": L("VISIT"), "hitCondition": ">= 2998", "logMessage": "hit {i}"},
-        # a string value: not printed from the kernel (int3 path)
+        # a string value
         {"line": L("VISIT2"), "logMessage": "name {name} {i}"},
         # integers of several widths and signs, bools, arithmetic
         {"line": L("VISIT3"), "logMessage":
@@ -445,9 +447,8 @@ def test_ebpf_logpoints_same_lines_without_stopping(godap, go_tc):
         pytest.skip(why)
     msgs_k, logs_k, stopped_k, out_k = run_logpoints(godap, go_tc, True)
     msgs_p, logs_p, stopped_p, out_p = run_logpoints(godap, go_tc, False)
-    assert msgs_k[2] == KLOG and msgs_k[3] == KLOG, msgs_k
+    assert msgs_k[1:] == [KLOG] * 3, msgs_k
     assert msgs_k[0] == KLOG_FALLBACK + "a hit condition needs godap to count the hits)", msgs_k
-    assert msgs_k[1].startswith(KLOG_FALLBACK), msgs_k
     assert msgs_p == [None, None, None, None], msgs_p
     assert stopped_k == [] and stopped_p == []
     want = expected_logs()
@@ -540,6 +541,132 @@ def test_ebpf_logpoint_detach_and_terminate_leave_no_uprobe(godap, go_tc, pads):
         for p in (prog, other):
             p.kill()
             p.wait()
+
+
+def go_quote(b):
+    """strconv.Quote of the byte strings the strs fixture uses."""
+    out = ['"']
+    i = 0
+    while i < len(b):
+        c = b[i]
+        if c >= 0x80:
+            n = 4 if c >= 0xf0 else 3 if c >= 0xe0 else 2 if c >= 0xc0 else 0
+            try:
+                ch = b[i:i + n].decode("utf-8") if n else None
+            except UnicodeDecodeError:
+                ch = None
+            if ch is None or len(ch) != 1 or not ch.isprintable():
+                out.append(f"\\x{c:02x}")
+                i += 1
+                continue
+            out.append(ch)
+            i += n
+            continue
+        out.append({0x22: '\\"', 0x5c: "\\\\", 0x09: "\\t", 0x0a: "\\n"}.get(
+            c, chr(c) if 0x20 <= c < 0x7f else f"\\x{c:02x}"))
+        i += 1
+    return "".join(out) + '"'
+
+
+def shown(s, max_string=512):
+    """A string as a logpoint shows it: cut at maxStringLen, the cut said
+    inside the quotes."""
+    if len(s) > max_string:
+        return go_quote(s[:max_string] + f"...+{len(s) - max_string} more".encode())
+    return go_quote(s)
+
+
+STRS = [b"", b"plain", b'q"uo\\te', "h\u00e9llo, \u4e16\u754c".encode(), b"\x00\x01\xff\t\n",
+        b"0123456789" * 60, (b"0123456789" * 60)[:512], (b"0123456789" * 60)[:513], b"tail"]
+STRS_LOGS = [
+    # strings: locals/arguments and a global, every hit
+    {"line": L("SAY"), "logMessage": "s={s} t={t} g={gstr} i={i} len={len(s)}"},
+    # a condition and a logpoint in one program: only the hits where it holds
+    {"line": L("SAY2"), "condition": "i % 7 == 3 && t != \"tail\"", "logMessage": "c {i} {s}"},
+    # a pointer: godap shows the pointee, which the kernel does not read
+    {"line": L("SAY3"), "logMessage": "b={b} {i}"},
+]
+
+
+def expected_strs(max_string=512):
+    lines = []
+    for i in range(300):
+        s, t = STRS[i % len(STRS)], STRS[(i + 1) % len(STRS)]
+        lines.append((f"> [Go 1]: s={shown(s, max_string)} t={shown(t, max_string)} "
+                      f"g={shown(t, max_string)} i={i} len={len(s)}\n", L("SAY")))
+        if i % 2 == 1 and i % 7 == 3 and t != b"tail":
+            lines.append((f"> [Go 1]: c {i} {shown(s, max_string)}\n", L("SAY2")))
+        lines.append((f"> [Go 1]: b={'*main.box {n: %d}' % i if i % 2 == 1 else '*main.box nil'} {i}\n",
+                      L("SAY3")))
+    return lines
+
+
+def run_strs(godap, go_tc, ebpf, **extra):
+    c = godap.start(go_tc)
+    initialize(c)
+    r = launch(c, fixture_dir("ebpf"), args=["strs"], ebpfConditions=ebpf, **extra)
+    assert r["success"], r.get("message")
+    c.wait_event("initialized", TIMEOUT)
+    bps = c.request_ok("setBreakpoints", {"source": {"path": SRC},
+                                          "breakpoints": STRS_LOGS})["breakpoints"]
+    c.request_ok("configurationDone")
+    assert all(b["verified"] for b in bps), bps
+    ev = next_stop_or_exit(c)
+    assert ev["event"] == "exited", ev
+    assert wait_exited(c) == 0
+    logs = [(m["body"]["output"], m["body"].get("line")) for m in c.events("output")
+            if m["body"].get("category") == "stdout" and m["body"]["output"].startswith("> [Go ")]
+    out = c.output_text("stdout")
+    disconnect(c)
+    return [b.get("message") for b in bps], logs, out
+
+
+STRS_OUT = "strs calls 300 sum %d\n" % sum(
+    len(STRS[i % len(STRS)]) + i + (i if i % 2 == 1 else 0) for i in range(300))
+
+
+def test_ebpf_logpoint_strings_and_condition(godap, go_tc):
+    """Strings printed from the kernel (empty, quotes, non-ASCII, bytes
+    that need escapes, longer than maxStringLen) and a logpoint with a
+    condition read in one kernel program give the very lines godap's own
+    path gives, every hit, in order; a pointer (godap shows its pointee)
+    stays with godap and says why."""
+    why = kernel_allows()
+    if why:
+        pytest.skip(why)
+    msgs_k, logs_k, out_k = run_strs(godap, go_tc, True)
+    msgs_p, logs_p, out_p = run_strs(godap, go_tc, False)
+    assert msgs_k[:2] == [KLOG, KLOG], msgs_k
+    assert msgs_k[2] == KLOG_FALLBACK + ("{b}: only integers, bools and strings are "
+                                         "printed from the kernel)"), msgs_k
+    assert msgs_p == [None, None, None], msgs_p
+    want = expected_strs()
+    assert len(logs_k) == len(want)
+    for got, w in zip(logs_k, want):
+        assert got == w
+    assert logs_p == logs_k
+    assert STRS_OUT in out_k
+    assert out_k == out_p
+
+
+def test_ebpf_logpoint_strings_follow_max_string_len(godap, go_tc):
+    """maxStringLen below the kernel's 512 bytes: the kernel copies that
+    much and cuts as godap does; above it, the string logpoints stay with
+    godap and say why (the lines are the same either way)."""
+    why = kernel_allows()
+    if why:
+        pytest.skip(why)
+    msgs_k, logs_k, out_k = run_strs(godap, go_tc, True, maxStringLen=7)
+    msgs_p, logs_p, out_p = run_strs(godap, go_tc, False, maxStringLen=7)
+    assert msgs_k[:2] == [KLOG, KLOG], msgs_k
+    assert logs_k == expected_strs(7)
+    assert logs_p == logs_k and out_k == out_p
+    msgs_k, logs_k, out_k = run_strs(godap, go_tc, True, maxStringLen=600)
+    # (the logpoint with a condition keeps its condition in the kernel)
+    assert msgs_k[:2] == [KLOG_FALLBACK + "{s}: maxStringLen 600 is more than the kernel "
+                          "copies (512))", KERNEL], msgs_k
+    assert logs_k == expected_strs(600)
+    assert STRS_OUT in out_k
 
 
 def watch_in_pad(godap, go_tc, ebpf):

@@ -28,6 +28,15 @@ static void quote(const char *s, size_t n, const char *want)
 	gd_buf_free(&b);
 }
 
+/* A string of len bytes of which the first n are shown (Delve's cut). */
+static void cut(const char *s, size_t n, uint64_t len, const char *want)
+{
+	gd_buf b = GD_BUF_INIT;
+	CHECK(grt_text_string(&b, (const uint8_t *)s, n, len) == 0);
+	CHECK_STR(out(&b), want);
+	gd_buf_free(&b);
+}
+
 static void dur(int64_t d, const char *want)
 {
 	gd_buf b = GD_BUF_INIT;
@@ -75,6 +84,10 @@ int main(void)
 	quote("\xc2\x80", 2, "\"\\u0080\"");
 	quote("\xe2\x82", 2, "\"\\xe2\\x82\""); /* truncated sequence */
 	quote("", 0, "\"\"");
+	cut("abcdef", 6, 6, "\"abcdef\"");
+	cut("abc", 3, 10, "\"abc...+7 more\"");
+	cut("", 0, 512, "\"...+512 more\"");
+	cut("\xce\xbb\xce", 3, 4, "\"\xce\xbb\\xce...+1 more\""); /* cut inside a rune */
 
 	/* time.Duration.String */
 	dur(0, "0s");
