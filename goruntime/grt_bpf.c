@@ -562,18 +562,25 @@ static int string_compare(cc *c, const gx_node *var_node, const gx_value *lit,
 	return 0;
 }
 
-static int is_string_var(cc *c, const gx_node *n)
+/* n's variable when n names one whose kind is kind, else -1; why the
+ * lookup failed is not kept (the caller then compiles n another way). */
+static int quiet_var_of(cc *c, const gx_node *n, gdw_kind kind, var *v)
 {
 	if (n->kind != GX_N_IDENT && n->kind != GX_N_SELECTOR)
-		return 0;
-	var v;
+		return -1;
 	gd_err *keep = c->why;
 	gd_err e = GD_ERR_INIT;
 	c->why = &e;
-	int r = var_of(c, n, &v);
+	int r = var_of(c, n, v);
 	c->why = keep;
 	gd_err_clear(&e);
-	return r == 0 && v.ti->kind == GDW_K_STRING;
+	return r == 0 && v->ti->kind == kind ? 0 : -1;
+}
+
+static int is_string_var(cc *c, const gx_node *n)
+{
+	var v;
+	return quiet_var_of(c, n, GDW_K_STRING, &v) == 0;
 }
 
 static int compare(cc *c, const gx_node *n, int slot, cval *out)
@@ -906,16 +913,8 @@ static int plain_int(const char *tname)
 static int log_string(cc *c, const gx_node *n, int k, uint32_t off,
 		      uint32_t max)
 {
-	if (n->kind != GX_N_IDENT && n->kind != GX_N_SELECTOR)
-		return 1;
 	var v;
-	gd_err *keep = c->why;
-	gd_err e = GD_ERR_INIT;
-	c->why = &e;
-	int r = var_of(c, n, &v);
-	c->why = keep;
-	gd_err_clear(&e);
-	if (r < 0 || v.ti->kind != GDW_K_STRING)
+	if (quiet_var_of(c, n, GDW_K_STRING, &v) < 0)
 		return 1;
 	if (v.ti->size != 16)
 		return refuse(c, "%s: a string of another layout", v.ti->name);

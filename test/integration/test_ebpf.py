@@ -392,6 +392,17 @@ KLOG = "logpoint values read in the kernel (eBPF uprobe, ring buffer): the threa
 KLOG_FALLBACK = "logpoint formatted by godap at a stop (not in the kernel: "
 
 
+def logs_to_exit(c):
+    """Runs the program to its exit with no stop: its logpoint lines (text,
+    source line) and its own output."""
+    ev = next_stop_or_exit(c)
+    assert ev["event"] == "exited", ev
+    assert wait_exited(c) == 0
+    logs = [(m["body"]["output"], m["body"].get("line")) for m in c.events("output")
+            if m["body"].get("category") == "stdout" and m["body"]["output"].startswith("> [Go ")]
+    return logs, c.output_text("stdout")
+
+
 def run_logpoints(godap, go_tc, ebpf):
     """Every output event of the logpoints (text, source line), the stopped
     events seen, the breakpoint messages and the program's output."""
@@ -408,13 +419,8 @@ def run_logpoints(godap, go_tc, ebpf):
     ], ebpf)
     assert all(b["verified"] for b in bps), bps
     msgs = [b.get("message") for b in bps]
-    ev = next_stop_or_exit(c)
-    assert ev["event"] == "exited", ev
-    assert wait_exited(c) == 0
-    logs = [(m["body"]["output"], m["body"].get("line")) for m in c.events("output")
-            if m["body"].get("category") == "stdout" and m["body"]["output"].startswith("> [Go ")]
+    logs, out = logs_to_exit(c)
     stopped = c.events("stopped")
-    out = c.output_text("stdout")
     disconnect(c)
     return msgs, logs, stopped, out
 
@@ -613,12 +619,7 @@ def run_strs(godap, go_tc, ebpf, **extra):
                                           "breakpoints": STRS_LOGS})["breakpoints"]
     c.request_ok("configurationDone")
     assert all(b["verified"] for b in bps), bps
-    ev = next_stop_or_exit(c)
-    assert ev["event"] == "exited", ev
-    assert wait_exited(c) == 0
-    logs = [(m["body"]["output"], m["body"].get("line")) for m in c.events("output")
-            if m["body"].get("category") == "stdout" and m["body"]["output"].startswith("> [Go ")]
-    out = c.output_text("stdout")
+    logs, out = logs_to_exit(c)
     disconnect(c)
     return [b.get("message") for b in bps], logs, out
 
