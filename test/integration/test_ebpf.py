@@ -727,3 +727,48 @@ def test_ebpf_watchpoint_hit_inside_a_jump_pad(godap, go_tc):
     sums = " ".join(str(sum(k * 1000 + j for j in range(1000))) for k in range(4))
     assert f"par sums {sums}\n" in out_k
     assert out_k == out_u
+
+
+def test_ebpf_jump_pads_in_a_pie_program(godap, go_tc, tmp_path):
+    """A position-independent program: its text is far above the low
+    addresses a non-PIE program leaves free, and the pads go near it
+    (a rel32 jmp must reach them).  The same stops and output as the
+    non-PIE runs, through a pad."""
+    import subprocess
+    why = kernel_allows()
+    if why:
+        pytest.skip(why)
+    exe = str(tmp_path / "ebpf-pie")
+    r = subprocess.run(["go", "build", "-buildmode=pie", "-gcflags=all=-N -l", "-o", exe, "."],
+                       cwd=fixture_dir("ebpf"), env=go_tc.full_env(), capture_output=True,
+                       text=True, timeout=900)
+    assert r.returncode == 0, r.stderr
+    c = godap.start(go_tc)
+    initialize(c)
+    r = launch(c, exe, mode="exec", ebpfConditions=True)
+    assert r["success"], r.get("message")
+    c.wait_event("initialized", TIMEOUT)
+    bps = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+        {"line": L("VISIT"), "condition": COND}]})["breakpoints"]
+    assert bps[0].get("message") == KERNEL, bps
+    c.request_ok("configurationDone")
+    seen, first = [], None
+    while True:
+        ev = next_stop_or_exit(c)
+        if ev["event"] == "exited":
+            break
+        tid = ev["body"]["threadId"]
+        i, line = evaluate(c, tid, "i")
+        assert line == L("VISIT")
+        seen.append(int(i))
+        fr = c.request_ok("stackTrace", {"threadId": tid, "levels": 1})["stackFrames"][0]
+        ip = int(fr["instructionPointerReference"], 16)
+        assert ip > 1 << 32, fr  # PIE text, where the kernel put it
+        if first is None:
+            first = text_byte(program_pid(c), ip)
+        c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    assert first == JMP
+    assert seen == expected_stops()
+    assert "hits 3000 sum 10495500 total 4498500 sink 4498500\n" in c.output_text("stdout")
+    disconnect(c)
