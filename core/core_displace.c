@@ -195,9 +195,7 @@ int core__step_in_place(core_live *p, core_thread *t,
 		if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, 0) < 0)
 			return gd_err_sys(err, "ptrace(PTRACE_SINGLESTEP, %d)", (int)t->tid);
 		int st;
-		pid_t w;
-		while ((w = waitpid(t->tid, &st, __WALL)) < 0 && errno == EINTR)
-			;
+		pid_t w = core__wait_thread(p, t->tid, &st);
 		if (w < 0)
 			return gd_err_sys(err, "waitpid(%d)", (int)t->tid);
 		if (WIFEXITED(st) || WIFSIGNALED(st)) {

@@ -76,9 +76,7 @@ int core__remote_syscall(core_live *p, core_thread *t, long nr,
 	}
 	for (;;) {
 		int st;
-		pid_t w = waitpid(t->tid, &st, __WALL);
-		if (w < 0 && errno == EINTR)
-			continue;
+		pid_t w = core__wait_thread(p, t->tid, &st);
 		if (w < 0 || !WIFSTOPPED(st)) {
 			gd_err_set(err, "remote system call %ld: the thread did "
 				   "not stop", nr);

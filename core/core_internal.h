@@ -260,6 +260,12 @@ int live_klog_fd(const core_live *p);
 int live_klog_drain(core_live *p, core_klog_fn fn, void *ctx, size_t max,
 		    uint64_t *lost, gd_err *err);
 
+/* core_proc.c.  The next wait status of thread tid (in *st), its tid
+ * returned, or -1 (errno).  What other threads report meanwhile is reaped
+ * and queued for live_wait: waiting on tid alone never returns once the
+ * program is killed, since the kernel reports the group leader's death
+ * only after every other thread's has been reaped. */
+pid_t core__wait_thread(core_live *p, pid_t tid, int *st);
 /* core_inject.c.  Makes the stopped thread t run system call nr with
  * arguments a once, from a `syscall` instruction of the program's own, and
  * puts its registers back: 0 with *ret the call's result, -1 if it could

@@ -842,9 +842,7 @@ void core__kbp_settle(core_live *p)
 			continue;
 		for (;;) {
 			int st;
-			pid_t w = waitpid(t->tid, &st, __WALL);
-			if (w < 0 && errno == EINTR)
-				continue;
+			pid_t w = core__wait_thread(p, t->tid, &st);
 			if (w < 0)
 				break;
 			if (!WIFSTOPPED(st)) {

@@ -370,6 +370,24 @@ static int queue_push(core_live *p, pid_t tid, int st)
 	return 0;
 }
 
+pid_t core__wait_thread(core_live *p, pid_t tid, int *st)
+{
+	for (;;) {
+		int s;
+		pid_t w = waitpid(-1, &s, __WALL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 || w == tid) {
+			*st = s;
+			return w;
+		}
+		if (queue_push(p, w, s) < 0) {
+			errno = ENOMEM;
+			return -1;
+		}
+	}
+}
+
 /* Reaps statuses: every one available now (blocking for the first when
  * block is set) -- or, between two such drains, just the next one, so that
  * a breakpoint hit costs one waitpid, not one more that finds nothing.
@@ -576,7 +594,15 @@ int live_stop_all(core_live *p, gd_err *err)
 	int rc = 0;
 	while (!p->exited && any_running(p)) {
 		int st;
-		pid_t w = waitpid(-1, &st, __WALL);
+		pid_t w;
+		if (p->qhead < p->qlen) {
+			/* Reaped by core__wait_thread while a status was
+			 * handled here (a thread stepped out of a pad). */
+			w = p->q[p->qhead].tid;
+			st = p->q[p->qhead++].status;
+		} else {
+			w = waitpid(-1, &st, __WALL);
+		}
 		if (w < 0) {
 			if (errno == EINTR)
 				continue;
@@ -747,9 +773,7 @@ int live_step_thread(core_live *p, pid_t tid, int *exited, gd_err *err)
 		}
 		t->state = CT_RUNNING;
 		int st;
-		pid_t w;
-		while ((w = waitpid(tid, &st, __WALL)) < 0 && errno == EINTR)
-			;
+		pid_t w = core__wait_thread(p, tid, &st);
 		if (w < 0) {
 			gd_err_sys(err, "waitpid(%d)", (int)tid);
 			goto restore;

@@ -772,3 +772,31 @@ def test_ebpf_jump_pads_in_a_pie_program(godap, go_tc, tmp_path):
     assert seen == expected_stops()
     assert "hits 3000 sum 10495500 total 4498500 sink 4498500\n" in c.output_text("stdout")
     disconnect(c)
+
+
+def test_ebpf_program_killed_while_stepped_over_a_breakpoint(godap, go_tc):
+    """The program is SIGKILLed just as godap resumes it off a breakpoint
+    (stepping the thread over it, waiting on that thread): godap reports
+    the exit and goes on answering.  Waiting on the one thread alone hung,
+    since the kernel reports the main thread's death only after the other
+    threads' have been reaped."""
+    import signal
+    why = kernel_allows()
+    if why:
+        pytest.skip(why)
+    for _ in range(4):
+        c, bps = begin(godap, go_tc, [{"line": L("VISIT"), "condition": "i >= 0"}], True,
+                       args=["forever"])
+        assert bps[0].get("message") == KERNEL, bps
+        pid = program_pid(c)
+        for _ in range(5):
+            ev = next_stop_or_exit(c)
+            assert ev["event"] == "stopped", ev
+            c.request_ok("continue", {"threadId": ev["body"]["threadId"]})
+        ev = next_stop_or_exit(c)
+        assert ev["event"] == "stopped", ev
+        c.send_request("continue", {"threadId": ev["body"]["threadId"]})
+        os.kill(pid, signal.SIGKILL)
+        c.wait_event("exited", TIMEOUT)
+        c.request_ok("threads")
+        disconnect(c)
