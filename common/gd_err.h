@@ -11,6 +11,11 @@
  * message.  Both are < 0, so a caller that needs no distinction keeps
  * testing `< 0`; one that does tests `== GD_ENOTFOUND`. */
 enum { GD_ENOTFOUND = -2 };
+/* "Not now": the target is in a state that passes (a runtime lock held by
+ * a thread that was stopped inside it).  Returned with a message, so a
+ * caller that does not retry reports it like any failure; one that can let
+ * the program run a moment tests `== GD_EAGAIN` and tries again. */
+enum { GD_EAGAIN = -3 };
 
 typedef struct gd_err {
 	char *msg; /* heap-allocated, NULL when no error */

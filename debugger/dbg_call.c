@@ -90,6 +90,49 @@ static int other_user_thread(dbg *d, pid_t tid)
 	return 0;
 }
 
+/* How many times, and for how long each, the program runs while a
+ * stopped thread holds sched.lock before user goroutines can be let go
+ * (the lock is held for microseconds: a thread stopped inside it is rare,
+ * twice in a row rarer still). */
+enum { UNHOLD_TRIES = 50, UNHOLD_RUN_MS = 2 };
+
+/* grt_sched_unhold_user with every thread stopped, letting the program
+ * run a moment whenever a thread was caught holding the runtime's
+ * scheduler lock (under load this happens: threads let go for the call
+ * take the lock to look for work).  Thread tid is inside a call (0: none
+ * is watched): when its protocol trap is hit meanwhile, *trap is set and
+ * the rest is left (the call's end releases the goroutines through the
+ * runtime).  0 when released or nothing was held; -1 (GD_EAGAIN when the
+ * lock was still held every time) with the program stopped. */
+int dbg__user_unhold(dbg *d, pid_t tid, int *trap, gd_err *err)
+{
+	core_proc *p = d->proc;
+	if (trap)
+		*trap = 0;
+	for (int i = 0;; i++) {
+		gd_err e = GD_ERR_INIT;
+		int rc = grt_sched_unhold_user(d->rt, &e);
+		if (rc != GD_EAGAIN || i == UNHOLD_TRIES) {
+			if (rc < 0)
+				gd_err_set(err, "%s", gd_err_msg(&e));
+			gd_err_clear(&e);
+			return rc;
+		}
+		gd_err_clear(&e);
+		if (core_resume_all(p, err) < 0)
+			return -1;
+		wait_child(d, UNHOLD_RUN_MS);
+		if (core_stop_all(p, err) < 0)
+			return -1;
+		if (core_exited(p))
+			return gd_err_set(err, "the program exited");
+		if (tid && trapped(p, tid)) {
+			*trap = 1;
+			return 0;
+		}
+	}
+}
+
 static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 		   gd_err *err)
 {
@@ -175,9 +218,16 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 				goto out;
 			}
 			gd_err e = GD_ERR_INIT;
-			if (grt_sched_unhold_user(d->rt, &e) < 0) {
+			int trap = 0;
+			if (dbg__user_unhold(d, tid, &trap, &e) < 0) {
+				/* The call waits on user goroutines: without
+				 * them it times out, and says why. */
 				gd_log_info(d->log, "call: %s", gd_err_msg(&e));
 				gd_err_clear(&e);
+			}
+			if (trap) {
+				rc = 0;
+				goto out;
 			}
 			core_hold_new_threads(p, 0);
 			size_t n = core_thread_count(p);
@@ -209,6 +259,22 @@ out:
 		gd_err e = GD_ERR_INIT;
 		if (core_stop_all(p, &e) < 0)
 			gd_err_clear(&e);
+		if (rc < 0 && *timed_out && !core_exited(p)) {
+			/* The goroutine stays inside the call: the user
+			 * goroutines held for it must not stay held with
+			 * it (grt_call tries once more if this fails). */
+			int trap = 0;
+			if (dbg__user_unhold(d, tid, &trap, &e) < 0) {
+				gd_log_info(d->log, "call: %s", gd_err_msg(&e));
+				gd_err_clear(&e);
+			}
+			if (trap) {
+				/* It got there meanwhile after all. */
+				*timed_out = 0;
+				gd_err_clear(err);
+				rc = 0;
+			}
+		}
 	}
 	return rc;
 }

@@ -89,6 +89,11 @@ struct dbg {
 	int pads_wanted; /* ebpfJumpPads */
 };
 
+/* ---- dbg_call.c ---- */
+/* Lets go the user goroutines held for a call, with every thread stopped;
+ * see dbg_call.c. */
+int dbg__user_unhold(dbg *d, pid_t tid, int *trap, gd_err *err);
+
 /* ---- dbg_run.c ---- */
 void dbg__emit_stop(dbg *d, dbg_stop_reason r, uint64_t thread_id,
 		    const int *ids, size_t nids, const char *desc);

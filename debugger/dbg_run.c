@@ -391,6 +391,15 @@ static int resume_all(dbg *d, gd_err *err)
 	}
 	dbg__exc_clear(d);
 	grt_invalidate(d->rt);
+	/* User goroutines a call left held (the scheduler's lock was held
+	 * whenever it tried): once more now, and only once while a call is
+	 * left inside the runtime (its trap must reach dbg_on_child). */
+	gd_err e = GD_ERR_INIT;
+	if ((grt_call_pending(d->rt, 0) ? grt_sched_unhold_user(d->rt, &e)
+	     : dbg__user_unhold(d, 0, NULL, &e)) < 0) {
+		gd_log_info(d->log, "resume: %s", gd_err_msg(&e));
+		gd_err_clear(&e);
+	}
 	if (core_resume_all(d->proc, err) < 0)
 		return -1;
 	d->running = 1;

@@ -359,9 +359,6 @@ static void panic_text(grt_target *t, const uint64_t eface[2], gd_err *err)
 	gd_buf_free(&b);
 }
 
-/* Releases the user goroutines held during the call (grt_sched_hold_user)
- * through the runtime's own function, which also starts threads for them. */
-
 static int call_once(grt_scope *s, const grt_callee *c, const grt_value *args,
 		     size_t nargs, grt_call_val **results, size_t *nresults,
 		     int *panicked, int *refused, gd_err *err)
@@ -621,7 +618,10 @@ out:
 			gd_err_set(err, "%s", gd_err_msg(&e3));
 			rc = -1;
 		}
-		t->user_held = 0;
+		/* Still held only when the scheduler's lock was: the
+		 * debugger tries again before the program runs on. */
+		if (rr != GD_EAGAIN)
+			t->user_held = 0;
 		gd_err_clear(&e3);
 	}
 	grt_call_vals_free(res, sig.nresults);

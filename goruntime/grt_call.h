@@ -131,7 +131,9 @@ int grt_sched_hold_user(grt_target *t, gd_err *err);
 /* Undoes grt_sched_hold_user by writing the runtime's state as
  * runtime.schedEnableUser would (held goroutines to the global run
  * queue), with every thread stopped; for when the whole program must run
- * during a call.  0 when nothing was held. */
+ * during a call, or the call is left inside the runtime.  0 when done or
+ * nothing was held; GD_EAGAIN (with a message) when a stopped thread
+ * holds sched.lock: let the program run a moment and ask again. */
 int grt_sched_unhold_user(grt_target *t, gd_err *err);
 
 #endif

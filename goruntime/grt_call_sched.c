@@ -21,15 +21,35 @@ static int sched_offsets(grt_target *t, uint64_t *sched, uint64_t *lock_key,
 	return 0;
 }
 
+/* 1 when a thread holds sched.lock (every thread is stopped), 0 when not.
+ * Up to Go 1.23 (lock_futex.go) the key is 0 when free, 1 or 2 (with
+ * sleepers) when held.  From Go 1.24 (lock_spinbit.go, whose Ms carry an
+ * mWaitList) only bit 0 says held: the key keeps its sleeping and spinning
+ * bits and the waiters' M pointer while free, for instance between an
+ * unlock and the woken waiter's grab (a thread stopped there would have
+ * kept user goroutines held for good). */
+static int sched_locked(grt_target *t, uint64_t sched, uint64_t key_off,
+			int *locked, gd_err *err)
+{
+	uint64_t key = 0;
+	if (grt__read_u64(t, sched + key_off, &key, err) < 0)
+		return -1;
+	if (gdw_has_member(t->dw, "runtime.m", "mWaitList"))
+		key &= 1; /* mutexLocked */
+	*locked = key != 0;
+	return 0;
+}
+
 int grt_sched_hold_user(grt_target *t, gd_err *err)
 {
 	if (t->user_held)
 		return 1;
-	uint64_t sched = 0, key_off = 0, user_off = 0, key = 0;
+	uint64_t sched = 0, key_off = 0, user_off = 0;
+	int locked = 0;
 	if (sched_offsets(t, &sched, &key_off, &user_off, err) < 0 ||
-	    grt__read_u64(t, sched + key_off, &key, err) < 0)
+	    sched_locked(t, sched, key_off, &locked, err) < 0)
 		return -1;
-	if (key != 0)
+	if (locked)
 		return 0; /* someone holds sched.lock: do not touch it */
 	uint8_t on = 1;
 	if (core_write(t->proc, sched + user_off, &on, 1, err) < 0)
@@ -47,13 +67,16 @@ int grt_sched_hold_user(grt_target *t, gd_err *err)
 static int unhold_by_hand(grt_target *t, gd_err *err)
 {
 	gdw_file *f = t->dw;
-	uint64_t sched, key_off, user_off, key, runq, dis, glink;
+	uint64_t sched, key_off, user_off, runq, dis, glink;
+	int locked = 0;
 	if (sched_offsets(t, &sched, &key_off, &user_off, err) < 0 ||
-	    grt__read_u64(t, sched + key_off, &key, err) < 0)
+	    sched_locked(t, sched, key_off, &locked, err) < 0)
 		return -1;
-	if (key != 0)
-		return gd_err_set(err, "the runtime's scheduler lock is held: user "
-				  "goroutines stay held");
+	if (locked) {
+		gd_err_set(err, "the runtime's scheduler lock is held: user "
+			   "goroutines stay held");
+		return GD_EAGAIN;
+	}
 	if (gdw_member_offset(f, "runtime.schedt", "runq", &runq, err) < 0 ||
 	    gdw_member_offset(f, "runtime.schedt", "disable.runnable", &dis, err) < 0 ||
 	    gdw_member_offset(f, "runtime.g", "schedlink", &glink, err) < 0)
