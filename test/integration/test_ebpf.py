@@ -52,6 +52,19 @@ def evaluate(c, tid, expr):
                                      "context": "watch"})["result"], fr["line"]
 
 
+def each_stop(c, at_stop):
+    """Until the program exits: at_stop(threadId) at every stop, then
+    continue.  What at_stop returned, stop by stop."""
+    out = []
+    while True:
+        ev = next_stop_or_exit(c)
+        if ev["event"] == "exited":
+            return out
+        tid = ev["body"]["threadId"]
+        out.append(at_stop(tid))
+        c.request_ok("continue", {"threadId": tid})
+
+
 # Integers of several widths and signs, bools, a pointer and nil, string
 # equality and length, globals (qualified or not), arithmetic that wraps.
 COND = " || ".join([
@@ -192,14 +205,7 @@ def test_ebpf_fallback_says_why_and_still_works(godap, go_tc):
     assert [b.get("message") for b in bps] == [
         "condition evaluated by godap (not in the kernel: p.v: fields are not compiled)",
         "condition evaluated by godap (not in the kernel: an expression of this kind is not compiled)"], bps
-    seen = []
-    while True:
-        ev = next_stop_or_exit(c)
-        if ev["event"] == "exited":
-            break
-        tid = ev["body"]["threadId"]
-        seen.append(evaluate(c, tid, "i"))
-        c.request_ok("continue", {"threadId": tid})
+    seen = each_stop(c, lambda tid: evaluate(c, tid, "i"))
     assert [s[0] for s in seen] == ["2997", "2998"], seen
     assert wait_exited(c) == 0
     assert "hits 3000 sum 10495500 total 4498500 sink 4498500\n" in c.output_text("stdout")
@@ -360,15 +366,9 @@ def test_ebpf_goroutines_hitting_at_once(godap, go_tc):
                        [{"line": L(f"ACC{k}"), "condition": "i < 0"} for k in range(4)],
                        ebpf, args=["par"], pads=pads)
         assert [b.get("message") for b in bps] == [KERNEL if ebpf is not False else None] * 5, bps
-        seen = []
-        while True:
-            ev = next_stop_or_exit(c)
-            if ev["event"] == "exited":
-                break
-            tid = ev["body"]["threadId"]
+        def at_stop(tid):
             i, line = evaluate(c, tid, "i")
             assert line == L("VISIT")
-            seen.append(int(i))
             # The other goroutines were stopped wherever they ran, often
             # inside VISIT's jump pad: each is shown at the original code.
             for t in c.request_ok("threads")["threads"]:
@@ -376,7 +376,8 @@ def test_ebpf_goroutines_hitting_at_once(godap, go_tc):
                 for fr in frames:
                     ip = fr.get("instructionPointerReference")
                     assert ip is None or int(ip, 16) not in PADS, (t, fr)
-            c.request_ok("continue", {"threadId": tid})
+            return int(i)
+        seen = each_stop(c, at_stop)
         assert sorted(seen) == want, (ebpf, pads, seen)
         assert wait_exited(c) == 0
         assert "par calls 4000\n" in c.output_text("stdout")
@@ -752,23 +753,20 @@ def test_ebpf_jump_pads_in_a_pie_program(godap, go_tc, tmp_path):
         {"line": L("VISIT"), "condition": COND}]})["breakpoints"]
     assert bps[0].get("message") == KERNEL, bps
     c.request_ok("configurationDone")
-    seen, first = [], None
-    while True:
-        ev = next_stop_or_exit(c)
-        if ev["event"] == "exited":
-            break
-        tid = ev["body"]["threadId"]
+    firsts = []
+
+    def at_stop(tid):
         i, line = evaluate(c, tid, "i")
         assert line == L("VISIT")
-        seen.append(int(i))
         fr = c.request_ok("stackTrace", {"threadId": tid, "levels": 1})["stackFrames"][0]
         ip = int(fr["instructionPointerReference"], 16)
         assert ip > 1 << 32, fr  # PIE text, where the kernel put it
-        if first is None:
-            first = text_byte(program_pid(c), ip)
-        c.request_ok("continue", {"threadId": tid})
+        if not firsts:
+            firsts.append(text_byte(program_pid(c), ip))
+        return int(i)
+    seen = each_stop(c, at_stop)
     assert wait_exited(c) == 0
-    assert first == JMP
+    assert firsts == [JMP]
     assert seen == expected_stops()
     assert "hits 3000 sum 10495500 total 4498500 sink 4498500\n" in c.output_text("stdout")
     disconnect(c)
