@@ -84,6 +84,9 @@ struct core_live {
 	int exit_signal;
 	int stopping; /* inside core_stop_all: keep every stop */
 	int hold_new; /* core_hold_new_threads: new threads stay stopped */
+	/* The program ran execve and nobody above was told yet (it happened
+	 * during a stop of every thread): live_wait reports it first. */
+	int exec_pending;
 	int memfd;    /* /proc/pid/mem, for writes */
 	gd_log *log;
 

@@ -214,6 +214,54 @@ static int classify_trap(core_live *p, core_thread *t, core_stop *out,
 	return 0;
 }
 
+/* The program ran execve: a new image, reported by the process id (the
+ * thread that ran it took that id; the kernel ended the others).  What
+ * godap had in the old image went with it: the pages it mapped (scratch
+ * page, jump pads), its int3s, jmps and uprobes (forgotten here, never
+ * written back: the new image may be another program), the debug
+ * registers (the kernel clears them).  /proc/pid/mem still reaches the
+ * old memory: it is opened again. */
+static int exec_reset(core_live *p, gd_err *err)
+{
+	p->scratch = 0;
+	p->scratch_failed = 0;
+	memset(p->slot_addr, 0, sizeof(p->slot_addr));
+	p->syscall_insn = 0;
+	core__pad_release(p);
+	p->pads = 0;
+	p->pads_failed = 0;
+	memset(p->pad_addr, 0, sizeof(p->pad_addr));
+	for (size_t i = 0; i < p->nbps; i++) {
+		core_bp *bp = &p->bps[i];
+		if (bp->perf_fd >= 0)
+			close(bp->perf_fd);
+		if (bp->kprog > 0)
+			close(bp->kprog);
+	}
+	p->nbps = 0;
+	for (size_t i = 0; i < p->nthreads;) {
+		if (p->threads[i].tid != p->pid)
+			core__thread_remove(p, p->threads[i].tid);
+		else
+			i++;
+	}
+	core_thread *t = core__thread_add(p, p->pid);
+	if (!t)
+		return gd_err_set(err, "out of memory");
+	pid_t tid = t->tid;
+	memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->state = CT_STOPPED;
+	memset(p->hw, 0, sizeof(p->hw));
+	if (p->memfd >= 0)
+		close(p->memfd);
+	p->memfd = -1;
+	if (core__open_mem(p, err) < 0)
+		return -1;
+	gd_log_info(p->log, "core: the program ran execve: a new image");
+	return 0;
+}
+
 static int exited_early(core_live *p, pid_t tid)
 {
 	size_t n = p->nearly_exits < 64 ? p->nearly_exits : 64;
@@ -308,30 +356,17 @@ static int handle_status(core_live *p, pid_t tid, int st, core_stop *out,
 		return 0;
 	}
 	if (event == PTRACE_EVENT_EXEC) {
-		/* The program ran execve: the pages godap had mapped into the
-		 * old image (scratch page, jump pads) are gone with it. */
-		p->scratch = 0;
-		p->scratch_failed = 0;
-		memset(p->slot_addr, 0, sizeof(p->slot_addr));
-		p->syscall_insn = 0;
-		core__pad_release(p);
-		p->pads = 0;
-		p->pads_failed = 0;
-		memset(p->pad_addr, 0, sizeof(p->pad_addr));
-		for (size_t i = 0; i < p->nbps; i++) {
-			core_bp *bp = &p->bps[i];
-			bp->slot = 0;
-			bp->disp_state = 0;
-			if (bp->pad_on) {
-				/* Its jmp went with the old image too. */
-				close(bp->perf_fd);
-				bp->perf_fd = -1;
-				bp->pad_on = 0;
-			}
-			bp->pad = 0;
+		if (exec_reset(p, err) < 0)
+			return -1;
+		if (p->stopping) {
+			p->exec_pending = 1;
+			return 0;
 		}
+		out->kind = CORE_STOP_EXEC;
+		out->tid = p->pid;
+		return 1;
 	}
-	if (event == PTRACE_EVENT_STOP || event == PTRACE_EVENT_EXEC) {
+	if (event == PTRACE_EVENT_STOP) {
 		/* PTRACE_INTERRUPT, a new thread's birth, or a group-stop:
 		 * nothing for the upper layer.  Outside a stop-all it is a
 		 * leftover interrupt, so the thread goes on -- unless it is a
@@ -451,6 +486,8 @@ static int held_hit(core_live *p, core_stop *out, gd_err *err)
 
 int live_has_held(const core_live *p)
 {
+	if (p->exec_pending)
+		return 1;
 	for (size_t i = 0; i < p->nthreads; i++)
 		if (p->threads[i].held_watch &&
 		    p->threads[i].state == CT_STOPPED)
@@ -461,6 +498,12 @@ int live_has_held(const core_live *p)
 int live_wait(core_live *p, int block, core_stop *out, gd_err *err)
 {
 	memset(out, 0, sizeof(*out));
+	if (!p->exited && !p->stopping && p->exec_pending) {
+		p->exec_pending = 0;
+		out->kind = CORE_STOP_EXEC;
+		out->tid = p->pid;
+		return 1;
+	}
 	if (!p->exited && !p->stopping) {
 		int rc = held_hit(p, out, err);
 		if (rc != 0)

@@ -55,6 +55,11 @@ typedef enum core_stop_kind {
 	CORE_STOP_WATCH,      /* hardware watchpoint slot `slot` fired */
 	CORE_STOP_TRAP,       /* an int3 that is not ours (PC after it) */
 	CORE_STOP_EXITED,     /* the process is gone */
+	/* The program ran execve: a new image, with none of our
+	 * breakpoints (core forgot them), its only thread tid (the process
+	 * id) stopped.  The upper layer reads the new executable
+	 * (core_exe_path) and sets its breakpoints again. */
+	CORE_STOP_EXEC,
 } core_stop_kind;
 
 typedef struct core_stop {

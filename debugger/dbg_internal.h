@@ -89,6 +89,13 @@ struct dbg {
 	int pads_wanted; /* ebpfJumpPads */
 };
 
+/* ---- dbg_target.c ---- */
+/* The program ran execve (CORE_STOP_EXEC, its one thread stopped): the
+ * breakpoints go into the new image as they went into the first, from its
+ * own debug info.  -1 when godap cannot debug the new image (said on the
+ * console): the caller lets the program go. */
+int dbg__on_exec(dbg *d);
+
 /* ---- dbg_call.c ---- */
 /* Lets go the user goroutines held for a call, with every thread stopped;
  * see dbg_call.c. */

@@ -285,6 +285,14 @@ static void handle_stop(dbg *d, const core_stop *st)
 	case CORE_STOP_EXITED:
 		emit_exit(d, st->exit_code, st->exit_signal);
 		return;
+	case CORE_STOP_EXEC:
+		if (dbg__on_exec(d) < 0) {
+			/* The session ends here; the program runs on. */
+			dbg_end(d, DBG_END_DETACH);
+			emit_exit(d, 0, 0);
+			return;
+		}
+		break;
 	case CORE_STOP_BREAKPOINT: {
 		if (dbg__exc_hit(d, st->tid, st->addr)) {
 			stop_and_report_exc(d);

@@ -47,6 +47,68 @@ static void resolve_pending(dbg *d)
 	}
 }
 
+int dbg__on_exec(dbg *d)
+{
+	/* Everything that pointed into the old image: the step under way,
+	 * the breakpoints' addresses (core forgot its int3s, jmps and
+	 * uprobes: nothing is written back), the watchpoints, the exception
+	 * sites, the runtime and its debug info. */
+	dbg__step_drop(d);
+	for (size_t i = 0; i < d->nbps; i++) {
+		dbg_bp *bp = &d->bps[i];
+		if (bp->kind == DBG_BP_DATA)
+			dbg__watch_disarm(d, bp);
+		else
+			dbg__bp_uninstall(d, bp);
+		bp->verified = 0;
+	}
+	memset(&d->exc_sites, 0, sizeof(d->exc_sites));
+	d->exc_panic_set = d->exc_throw_set = 0;
+	dbg__exc_clear(d);
+	d->cur_goid = 0;
+	grt_close(d->rt);
+	d->rt = NULL;
+	gdw_close(d->dw);
+	d->dw = NULL;
+	char *path = NULL;
+	gd_err err = GD_ERR_INIT;
+	int rc = core_exe_path(d->proc, &path, &err);
+	if (rc == 0 && (gdw_open(&d->dw, path, &err) < 0 ||
+			grt_open(&d->rt, d->dw, d->proc, &err) < 0))
+		rc = -1;
+	char *msg = NULL;
+	if (rc < 0) {
+		/* Not a program godap can read (not Go, no debug info):
+		 * it goes on alone. */
+		if (asprintf(&msg, "godap: the program ran execve of %s, which godap "
+			     "cannot debug (%s): godap lets it go (pid %d runs on, "
+			     "detached)\n", path ? path : "?", gd_err_msg(&err),
+			     (int)core_pid(d->proc)) < 0)
+			msg = NULL;
+		gd_log_info(d->log, "exec: %s", gd_err_msg(&err));
+		gd_err_clear(&err);
+		free(path);
+		if (d->rt) {
+			grt_close(d->rt);
+			d->rt = NULL;
+		}
+		if (msg)
+			dbg__emit_output(d, msg, NULL);
+		free(msg);
+		return -1;
+	}
+	gd_log_info(d->log, "exec: now %s, Go %s", path, grt_go_version(d->rt));
+	resolve_pending(d);
+	if (asprintf(&msg, "godap: the program ran execve: now %s (Go %s), its "
+		     "breakpoints set again\n", path, grt_go_version(d->rt)) < 0)
+		msg = NULL;
+	free(path);
+	if (msg)
+		dbg__emit_output(d, msg, NULL);
+	free(msg);
+	return 0;
+}
+
 int64_t dbg__mono_us(void)
 {
 	struct timespec ts;

@@ -798,3 +798,89 @@ def test_ebpf_program_killed_while_stepped_over_a_breakpoint(godap, go_tc):
         c.wait_event("exited", TIMEOUT)
         c.request_ok("threads")
         disconnect(c)
+
+
+
+@pytest.mark.parametrize("path", ["pads", "nopads", "int3"])
+def test_ebpf_program_execs_itself(godap, go_tc, path):
+    """The program runs execve of itself: godap's int3s, jmps and
+    uprobes went with the old image (none is written into the new one),
+    and the breakpoints are set again in the new image, whose stops are
+    those of the first, on every path."""
+    if path != "int3" and kernel_allows():
+        pytest.skip(kernel_allows())
+    ebpf = path != "int3"
+    c, bps = begin(godap, go_tc, [{"line": L("VISIT"), "condition": "i == 5 || i == 2995"}],
+                   ebpf, args=["exec"], pads=(path == "pads") if ebpf else None)
+    assert bps[0].get("message") == (KERNEL if ebpf else None), bps
+    seen = each_stop(c, lambda tid: evaluate(c, tid, "i"))
+    assert seen == [("5", L("VISIT")), ("2995", L("VISIT"))] * 2, seen
+    assert wait_exited(c) == 0
+    assert c.output_text("stdout") == "hits 3000 sum 10495500 total 4498500 sink 4498500\n" * 2
+    assert "godap: the program ran execve: now " in c.output_text("console")
+    disconnect(c)
+
+
+def test_ebpf_pie_program_execs_itself(godap, go_tc, tmp_path):
+    """The same with -buildmode=pie: the new image is loaded elsewhere
+    (ASLR), the breakpoint goes at its new address, through a new pad."""
+    import subprocess
+    why = kernel_allows()
+    if why:
+        pytest.skip(why)
+    exe = str(tmp_path / "ebpf-pie")
+    r = subprocess.run(["go", "build", "-buildmode=pie", "-gcflags=all=-N -l", "-o", exe, "."],
+                       cwd=fixture_dir("ebpf"), env=go_tc.full_env(), capture_output=True,
+                       text=True, timeout=900)
+    assert r.returncode == 0, r.stderr
+    c = godap.start(go_tc)
+    initialize(c)
+    r = launch(c, exe, mode="exec", args=["exec"], ebpfConditions=True)
+    assert r["success"], r.get("message")
+    c.wait_event("initialized", TIMEOUT)
+    bps = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
+        {"line": L("VISIT"), "condition": "i == 5 || i == 2995"}]})["breakpoints"]
+    assert bps[0].get("message") == KERNEL, bps
+    c.request_ok("configurationDone")
+    ips = []
+
+    def at_stop(tid):
+        fr = c.request_ok("stackTrace", {"threadId": tid, "levels": 1})["stackFrames"][0]
+        ip = int(fr["instructionPointerReference"], 16)
+        if len(ips) in (0, 2):  # the first stop in each image
+            assert text_byte(program_pid(c), ip) == JMP
+        ips.append(ip)
+        return evaluate(c, tid, "i")
+    seen = each_stop(c, at_stop)
+    assert seen == [("5", L("VISIT")), ("2995", L("VISIT"))] * 2, seen
+    assert ips[0] == ips[1] and ips[2] == ips[3], [hex(i) for i in ips]
+    assert wait_exited(c) == 0
+    assert c.output_text("stdout") == "hits 3000 sum 10495500 total 4498500 sink 4498500\n" * 2
+    disconnect(c)
+
+
+def test_program_execs_what_godap_cannot_debug(godap, go_tc):
+    """The program runs execve of a program that is not Go: godap says
+    so, lets it go (no longer traced, no int3 of ours in it), and ends
+    the session."""
+    import shutil
+    sleep = shutil.which("sleep")
+    c, bps = begin(godap, go_tc, [{"line": L("VISIT"), "condition": "i == 5"}],
+                   False, args=["exec", sleep, "60"])
+    ev = next_stop_or_exit(c)
+    assert ev["event"] == "stopped", ev
+    pid = program_pid(c)
+    c.request_ok("continue", {"threadId": ev["body"]["threadId"]})
+    c.wait_event("terminated", TIMEOUT)
+    console = c.output_text("console")
+    assert f"godap: the program ran execve of {os.path.realpath(sleep)}, which godap cannot debug" in console, console
+    assert f"pid {pid} runs on, detached" in console, console
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            status = f.read()
+        assert "\nTracerPid:\t0\n" in status, status
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            assert f.read().split(b"\0")[:2] == [sleep.encode(), b"60"]
+    finally:
+        os.kill(pid, 9)
+    disconnect(c)
