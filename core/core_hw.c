@@ -94,7 +94,7 @@ int live_hw_set(core_live *p, int slot, uint64_t addr, int len, int rw,
 		(void)apply_all(p, NULL);
 		return -1;
 	}
-	return 0;
+	return core__kbp_watch_guard(p, err);
 }
 
 int live_hw_clear(core_live *p, int slot, gd_err *err)
@@ -104,7 +104,9 @@ int live_hw_clear(core_live *p, int slot, gd_err *err)
 	if (!p->hw[slot].active)
 		return 0;
 	p->hw[slot].active = 0;
-	return apply_all(p, err);
+	if (apply_all(p, err) < 0)
+		return -1;
+	return core__kbp_watch_guard(p, err);
 }
 
 int core__hw_slot(core_live *p, pid_t tid)

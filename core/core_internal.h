@@ -65,6 +65,11 @@ typedef struct core_bp {
 	 * them); 0: the uprobe, if any, sits at addr. */
 	int pad, pad_on;
 	uint8_t pad_orig[5];
+	/* A kernel condition's instruction writes memory (writes_mem), and
+	 * an int3 of ours holds one of refs for it while a watchpoint is
+	 * armed and the uprobe would sit on the instruction (wguard):
+	 * core__kbp_watch_guard. */
+	uint8_t writes_mem, wguard;
 } core_bp;
 
 /* Jump pads: pages of a file of godap's mapped into the program. */
@@ -250,6 +255,10 @@ void core__kbp_detach_all(core_live *p);
 /* Every thread stopped: a thread our program sent SIGTRAP and that has not
  * taken it yet takes it now and is put back at its breakpoint. */
 void core__kbp_settle(core_live *p);
+/* Puts an int3 of ours on every kernel condition whose uprobe sits on an
+ * instruction that writes memory while a watchpoint is armed, and takes
+ * them off when none is (see core_kbp.c). */
+int core__kbp_watch_guard(core_live *p, gd_err *err);
 /* The process ended with wait status st (its main thread was reaped). */
 void core__note_exit(core_live *p, int st);
 /* Closes what is left (the process is gone or detached). */

@@ -216,6 +216,64 @@ out:
 	return rc;
 }
 
+/* 1 when the instruction writes memory through an operand (a store,
+ * read-modify-write, string op) or pushes. */
+static int writes_memory(const uint8_t *code, size_t len, uint64_t addr)
+{
+	csh cs;
+	cs_insn *in;
+	/* best effort: an instruction Capstone cannot decode is taken to
+	 * write (the guard then covers it). */
+	if (core__decode(code, len, addr, &cs, &in, NULL) < 0)
+		return 1;
+	const cs_x86 *x = &in->detail->x86;
+	int w = in->id == X86_INS_PUSH || in->id == X86_INS_PUSHFQ;
+	for (uint8_t i = 0; i < x->op_count && !w; i++)
+		w = x->operands[i].type == X86_OP_MEM &&
+		    (x->operands[i].access & CS_AC_WRITE);
+	core__decoded_end(&cs, in);
+	return w;
+}
+
+/* A uprobe on an instruction the kernel cannot emulate runs it out of
+ * line under the trap flag, and the debug exception of a watchpoint that
+ * instruction hits is taken as that single step's: the hit is lost.  So
+ * while any watchpoint is armed, each kernel condition whose uprobe would
+ * sit on an instruction that writes memory (a pad runs its instruction
+ * in plain code: no such loss) takes an int3 of ours instead, as when a
+ * step breakpoint shares its address: godap evaluates the condition, the
+ * watchpoint sees every write.  Slower only while watchpoints are set. */
+int core__kbp_watch_guard(core_live *p, gd_err *err)
+{
+	int armed = 0;
+	for (int i = 0; i < CORE_HW_SLOTS; i++)
+		armed |= p->hw[i].active;
+	for (size_t i = 0; i < p->nbps;) {
+		core_bp *bp = &p->bps[i];
+		uint64_t addr = bp->addr;
+		int want = armed && bp->kprog && bp->writes_mem && !bp->pad_on;
+		if (want == bp->wguard) {
+			i++;
+			continue;
+		}
+		if (want) {
+			if (live_bp_add(p, addr, err) < 0)
+				return -1;
+			core__bp(p, addr)->wguard = 1;
+			i++;
+			continue;
+		}
+		bp->wguard = 0;
+		if (live_bp_del(p, addr, err) < 0)
+			return -1;
+		/* The entry may be gone (its condition went meanwhile):
+		 * the last one took its place. */
+		if (i < p->nbps && p->bps[i].addr == addr)
+			i++;
+	}
+	return 0;
+}
+
 /* ---- the program ---- */
 
 typedef struct prog {
@@ -687,6 +745,7 @@ static int kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 		*bp = (core_bp){.addr = addr, .orig = code[0], .perf_fd = -1};
 	}
 	bp->kprog = prog_fd;
+	bp->writes_mem = (uint8_t)writes_memory(code, (size_t)got, addr);
 	if (bp->refs == 0 && core__kbp_attach(p, bp, 1, err) < 0) {
 		bp->kprog = 0;
 		goto out;
@@ -694,6 +753,8 @@ static int kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 	if (newbp)
 		p->nbps++;
 	prog_fd = -1;
+	if (core__kbp_watch_guard(p, err) < 0)
+		goto out;
 	gd_log_debug(p->log, "core: kernel condition at %#lx (%zu instructions)",
 		     (unsigned long)addr, pg.n);
 	rc = 0;
@@ -919,6 +980,12 @@ int live_kbp_del(core_live *p, uint64_t addr, gd_err *err)
 	int rc = core__kbp_attach(p, bp, 0, err);
 	close(bp->kprog);
 	bp->kprog = 0;
+	if (bp->wguard) {
+		/* Its watch guard goes with it (the int3 too, unless a
+		 * step or user breakpoint still holds one here). */
+		bp->wguard = 0;
+		return live_bp_del(p, addr, err) < 0 ? -1 : rc;
+	}
 	if (bp->refs == 0)
 		*bp = p->bps[--p->nbps];
 	return rc;

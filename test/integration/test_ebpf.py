@@ -673,14 +673,14 @@ def test_ebpf_logpoint_strings_follow_max_string_len(godap, go_tc):
     assert STRS_OUT in out_k
 
 
-def watch_in_pad(godap, go_tc, ebpf):
+def watch_in_pad(godap, go_tc, ebpf, pads=None):
     """par with a condition on ACC0 (never true) and a watchpoint on acc0,
-    whose write is the instruction ACC0's pad runs (ebpf) or that godap
-    steps over its int3 (not ebpf): the stop (with its frame) and the
-    program's sums."""
+    whose write is the instruction ACC0's pad runs (ebpf), that the uprobe
+    sits on (ebpf, pads False), or that godap steps over its int3 (not
+    ebpf): the stop (with its frame) and the program's sums."""
     c, bps = begin(godap, go_tc, [
         {"line": L("ACC0"), "condition": "i < 0"},
-        {"line": L("PAR"), "condition": "i == 10"}], ebpf, args=["par"])
+        {"line": L("PAR"), "condition": "i == 10"}], ebpf, args=["par"], pads=pads)
     assert [b.get("message") for b in bps] == [KERNEL if ebpf else None] * 2, bps
     ev = next_stop_or_exit(c)
     assert ev["event"] == "stopped", ev
@@ -713,21 +713,25 @@ def watch_in_pad(godap, go_tc, ebpf):
 def test_ebpf_watchpoint_hit_inside_a_jump_pad(godap, go_tc):
     """A watchpoint hit by the instruction a jump pad runs stops where the
     same hit stops on godap's own path: after the instruction, in the
-    original code, with the same values.  (With the uprobe on the
-    instruction itself, ebpfJumpPads false, the kernel's out-of-line
-    single step swallows that hit: a limit of that placement.)"""
+    original code, with the same values.  With the uprobe on the
+    instruction itself (ebpfJumpPads false) the kernel's out-of-line
+    single step would swallow that hit: while a watchpoint is armed,
+    godap's int3 stands in for such a uprobe, and the stop is the same."""
     why = kernel_allows()
     if why:
         pytest.skip(why)
     stop_k, out_k = watch_in_pad(godap, go_tc, True)
+    stop_n, out_n = watch_in_pad(godap, go_tc, True, pads=False)
     stop_u, out_u = watch_in_pad(godap, go_tc, False)
     before = sum(range(500))
     assert stop_k[0] == f"main.acc0 changed from {before} to {before + 500}", stop_k
     assert stop_k[1] == "main.add0", stop_k
     assert stop_k == stop_u
+    assert stop_n == stop_u
     sums = " ".join(str(sum(k * 1000 + j for j in range(1000))) for k in range(4))
     assert f"par sums {sums}\n" in out_k
     assert out_k == out_u
+    assert out_n == out_u
 
 
 def test_ebpf_jump_pads_in_a_pie_program(godap, go_tc, tmp_path):
