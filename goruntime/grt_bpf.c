@@ -4,7 +4,9 @@
  *
  * What compiles: locals, arguments and globals of basic kinds (integers of
  * every width, bools, pointers / maps / channels compared with nil, a
- * string compared with a literal and len of a string), integer constants,
+ * string compared with a literal and len of a string), and their fields
+ * (x.f of a struct, p.f through a pointer, chains of both), integer
+ * constants,
  * == != < <= > >=, + - * & | ^ &^, / and % by a positive constant, unary
  * - ^ !, && || (short-circuit).
  * Locations are resolved here once: a register, the stack (rsp + k: the
@@ -37,7 +39,8 @@
 #include <string.h>
 
 #define SLOT0 (-264)     /* first temporary (core keeps r10 - 256 and up) */
-#define NSLOTS 22        /* down to r10 - 440 */
+#define NSLOTS 21        /* down to r10 - 432 */
+#define DYN (-440)       /* the struct a field is read from, through a pointer */
 #define TMP (-448)       /* 8 bytes for a read */
 #define STRBUF (-512)    /* 64 bytes for a string's bytes */
 #define MAXSTR 64
@@ -66,6 +69,10 @@ typedef struct var {
 	const gdw_tinfo *ti;
 	piece p[4];
 	size_t np;
+	uint64_t base; /* a field: its offset in the variable's pieces, or
+			  (dyn) from the address in DYN */
+	int dyn;       /* a field through a pointer: the struct's address was
+			  stored at DYN by the code emitted so far */
 } var;
 
 typedef struct cc {
@@ -325,8 +332,30 @@ static int find_var(cc *c, const char *name, int qualified, var *out)
 
 /* Loads `width` bytes at offset `off` of v into r1 (extended); a read the
  * kernel cannot do makes the condition true. */
+static void read_r3(cc *c, int width)
+{
+	emit(c, INS(BPF_ST | BPF_MEM | BPF_DW, 10, 0, TMP, 0));
+	emit(c, INS(BPF_ALU64 | BPF_MOV | BPF_X, 1, 10, 0, 0));
+	emit(c, INS(BPF_ALU64 | BPF_ADD | BPF_K, 1, 0, 0, TMP));
+	emit(c, INS(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, width));
+	emit(c, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_probe_read_user));
+	to_true(c, emit(c, INS(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 0, 0)));
+	emit(c, INS(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, TMP, 0));
+}
+
 static int load_part(cc *c, const var *v, uint64_t off, int width, int sign)
 {
+	off += v->base;
+	if (v->dyn) {
+		if (off > INT32_MAX)
+			return refuse(c, "%s: a field too far into its struct", v->ti->name);
+		emit(c, INS(BPF_LDX | BPF_MEM | BPF_DW, 3, 10, DYN, 0));
+		if (off)
+			emit(c, INS(BPF_ALU64 | BPF_ADD | BPF_K, 3, 0, 0, (int32_t)off));
+		read_r3(c, width);
+		extend(c, 1, width, sign);
+		return 0;
+	}
 	uint64_t at = 0;
 	const piece *p = NULL;
 	for (size_t i = 0; i < v->np; i++) {
@@ -360,13 +389,7 @@ static int load_part(cc *c, const var *v, uint64_t off, int width, int sign)
 		} else {
 			ld64(c, 3, p->addr + k);
 		}
-		emit(c, INS(BPF_ST | BPF_MEM | BPF_DW, 10, 0, TMP, 0));
-		emit(c, INS(BPF_ALU64 | BPF_MOV | BPF_X, 1, 10, 0, 0));
-		emit(c, INS(BPF_ALU64 | BPF_ADD | BPF_K, 1, 0, 0, TMP));
-		emit(c, INS(BPF_ALU64 | BPF_MOV | BPF_K, 2, 0, 0, width));
-		emit(c, INS(BPF_JMP | BPF_CALL, 0, 0, 0, BPF_FUNC_probe_read_user));
-		to_true(c, emit(c, INS(BPF_JMP | BPF_JNE | BPF_K, 0, 0, 0, 0)));
-		emit(c, INS(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, TMP, 0));
+		read_r3(c, width);
 		break;
 	}
 	extend(c, 1, width, sign);
@@ -409,7 +432,50 @@ static int classify(const gdw_tinfo *ti, cval *out)
 	       out->width == 8 ? 0 : -1;
 }
 
-/* The name a node reads as a variable: x, or pkg.x (a package global). */
+static int var_of(cc *c, const gx_node *n, var *v);
+
+/* x.f: field f of the struct x, or of the struct x points to (read
+ * through the pointer, whose value the emitted code keeps at DYN; a nil
+ * one makes the condition true: godap then evaluates it and says why, as
+ * Go cannot read through nil either).  Only a struct's own fields (a
+ * promoted field is left to godap). */
+static int field_of(cc *c, const gx_node *n, var *v)
+{
+	if (var_of(c, n->x, v) < 0)
+		return -1;
+	gdw_file *dw = c->t->dw;
+	const gdw_tinfo *ti = v->ti;
+	if (ti->kind == GDW_K_PTR) {
+		const gdw_tinfo *et;
+		/* best effort: an unknown pointee: refused below. */
+		if (gdw_type_info(dw, ti->elem, &et, NULL) < 0 ||
+		    et->kind != GDW_K_STRUCT || ti->size != 8)
+			return refuse(c, "%s: not a pointer to a struct", ti->name);
+		if (load_part(c, v, 0, 8, 0) < 0)
+			return -1;
+		to_true(c, emit(c, INS(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0, 0)));
+		emit(c, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 1, DYN, 0));
+		v->dyn = 1;
+		v->base = 0;
+		v->ti = ti = et;
+	}
+	if (ti->kind != GDW_K_STRUCT)
+		return refuse(c, "%s: not a struct", ti->name);
+	const gdw_member *m = gdw_type_member(dw, ti->ref, n->name);
+	const gdw_tinfo *mt;
+	if (!m)
+		return refuse(c, "%s: no field of its own by that name (promoted "
+			      "fields are not compiled)", ti->name);
+	/* best effort: as above. */
+	if (gdw_type_info(dw, m->type, &mt, NULL) < 0)
+		return refuse(c, "%s: unknown type", n->name);
+	v->base += m->off;
+	v->ti = mt;
+	return 0;
+}
+
+/* The name a node reads as a variable: x, pkg.x (a package global), or a
+ * field of one (x.f, p.f, x.f.g). */
 static int var_of(cc *c, const gx_node *n, var *v)
 {
 	if (n->kind == GX_N_IDENT) {
@@ -426,18 +492,33 @@ static int var_of(cc *c, const gx_node *n, var *v)
 		int r = find_var(c, n->x->name, 0, &local);
 		c->why = keep;
 		gd_err_clear(&e);
+		if (r == 0)
+			return field_of(c, n, v);
 		size_t len = strlen(n->x->name) + strlen(n->name) + 2;
 		char *full = malloc(len);
 		if (!full)
 			return refuse(c, "out of memory%s", NULL);
 		snprintf(full, len, "%s.%s", n->x->name, n->name);
-		if (r == 0)
-			r = refuse(c, "%s: fields are not compiled", full);
-		else
-			r = find_var(c, full, 1, v);
+		c->why = &e;
+		r = find_var(c, full, 1, v);
+		c->why = keep;
 		free(full);
-		return r;
+		if (r == 0) {
+			gd_err_clear(&e);
+			return 0;
+		}
+		/* Not pkg.name: a field of a global of this package. */
+		if (field_of(c, n, v) == 0) {
+			gd_err_clear(&e);
+			return 0;
+		}
+		gd_err_clear(c->why);
+		gd_err_set(c->why, "%s", gd_err_msg(&e));
+		gd_err_clear(&e);
+		return -1;
 	}
+	if (n->kind == GX_N_SELECTOR)
+		return field_of(c, n, v);
 	return refuse(c, "an expression of this kind is not compiled%s", NULL);
 }
 
@@ -571,16 +652,28 @@ static int quiet_var_of(cc *c, const gx_node *n, gdw_kind kind, var *v)
 	gd_err *keep = c->why;
 	gd_err e = GD_ERR_INIT;
 	c->why = &e;
+	/* A field through a pointer emits the pointer's read: the caller
+	 * that goes on with v keeps that code, any other gets none. */
+	size_t n0 = c->n, t0 = c->ntrue;
 	int r = var_of(c, n, v);
 	c->why = keep;
 	gd_err_clear(&e);
-	return r == 0 && v->ti->kind == kind ? 0 : -1;
+	if (r == 0 && v->ti->kind == kind)
+		return 0;
+	c->n = n0;
+	c->ntrue = t0;
+	return -1;
 }
 
 static int is_string_var(cc *c, const gx_node *n)
 {
 	var v;
-	return quiet_var_of(c, n, GDW_K_STRING, &v) == 0;
+	size_t n0 = c->n, t0 = c->ntrue;
+	int r = quiet_var_of(c, n, GDW_K_STRING, &v) == 0;
+	/* Only a question: the caller compiles n itself. */
+	c->n = n0;
+	c->ntrue = t0;
+	return r;
 }
 
 static int compare(cc *c, const gx_node *n, int slot, cval *out)
