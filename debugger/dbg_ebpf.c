@@ -214,7 +214,14 @@ static void klog_record(void *ctx, const uint8_t *rec, size_t len)
 		if (k >= bp->nkvals)
 			break;
 		uint64_t v = rec_u64(rec, CORE_KLOG_VALS + 8 * k);
-		if (failed >> k & 1)
+		if (failed >> k & 1 && v) {
+			/* A nil pointer on the way, at offset v - 1 of the
+			 * expression: said as godap's own path says it. */
+			gd_err e = GD_ERR_INIT;
+			gx_errorf(p->expr, (size_t)(v - 1), &e, "nil pointer dereference");
+			gd_buf_printf(&out, "<%s: %s>", p->text, gd_err_msg(&e));
+			gd_err_clear(&e);
+		} else if (failed >> k & 1)
 			gd_buf_printf(&out, "<%s: could not be read>", p->text);
 		else if (bp->kvals[k].kind == GRT_BPF_BOOL)
 			gd_buf_puts(&out, v ? "true" : "false");

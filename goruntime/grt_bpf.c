@@ -41,6 +41,8 @@
 #define SLOT0 (-264)     /* first temporary (core keeps r10 - 256 and up) */
 #define NSLOTS 21        /* down to r10 - 432 */
 #define DYN (-440)       /* the struct a field is read from, through a pointer */
+#define NILPOS (-432)    /* a logpoint value: 1 + the offset of the '.' met
+			    with a nil pointer, 0 if none */
 #define TMP (-448)       /* 8 bytes for a read */
 #define STRBUF (-512)    /* 64 bytes for a string's bytes */
 #define MAXSTR 64
@@ -453,7 +455,13 @@ static int field_of(cc *c, const gx_node *n, var *v)
 			return refuse(c, "%s: not a pointer to a struct", ti->name);
 		if (load_part(c, v, 0, 8, 0) < 0)
 			return -1;
-		to_true(c, emit(c, INS(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 0, 0)));
+		/* nil: where, for a logpoint's text (godap's own path says
+		 * "nil pointer dereference" at that '.'). */
+		size_t ok = emit(c, INS(BPF_JMP | BPF_JNE | BPF_K, 1, 0, 0, 0));
+		emit(c, INS(BPF_ST | BPF_MEM | BPF_DW, 10, 0, NILPOS,
+			    (int32_t)(n->oppos + 1)));
+		to_true(c, emit(c, INS(BPF_JA | BPF_JMP, 0, 0, 0, 0)));
+		patch(c, ok);
 		emit(c, INS(BPF_STX | BPF_MEM | BPF_DW, 10, 1, DYN, 0));
 		v->dyn = 1;
 		v->base = 0;
@@ -1088,6 +1096,7 @@ int grt_bpf_log(grt_target *t, const char *msg, uint64_t pc, void **out,
 			break;
 		}
 		c.ntrue = 0;
+		emit(&c, INS(BPF_ST | BPF_MEM | BPF_DW, 10, 0, NILPOS, 0));
 		size_t off = (end + 7) & ~(size_t)7;
 		int str = 1;
 		if (max_string <= CORE_KLOG_MAXSTR &&
@@ -1145,7 +1154,10 @@ int grt_bpf_log(grt_target *t, const char *msg, uint64_t pc, void **out,
 			emit(&c, INS(BPF_LDX | BPF_MEM | BPF_DW, 1, RR, CORE_KLOG_FAILED, 0));
 			emit(&c, INS(BPF_ALU64 | BPF_OR | BPF_K, 1, 0, 0, (int32_t)(1u << k)));
 			emit(&c, INS(BPF_STX | BPF_MEM | BPF_DW, RR, 1, CORE_KLOG_FAILED, 0));
-			emit(&c, INS(BPF_ST | BPF_MEM | BPF_DW, RR, 0,
+			/* The value word of a failed value: where a nil
+			 * pointer was met (1 + offset), or 0. */
+			emit(&c, INS(BPF_LDX | BPF_MEM | BPF_DW, 1, 10, NILPOS, 0));
+			emit(&c, INS(BPF_STX | BPF_MEM | BPF_DW, RR, 1,
 				     (int16_t)(CORE_KLOG_VALS + 8 * (int)k), 0));
 			patch(&c, skip);
 		}

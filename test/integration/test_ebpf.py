@@ -224,8 +224,9 @@ FIELDS_COND = " || ".join([
 def run_fields(godap, go_tc, ebpf):
     c, bps = begin(godap, go_tc, [
         {"line": L("FIELDS"), "condition": FIELDS_COND},
-        {"line": L("FIELDS2"), "condition": "i % 100 == 7",
-         "logMessage": "f {i} {o.in.k} {o.in.name} {o.a} {o.ok}"}], ebpf, args=["fields"])
+        {"line": L("FIELDS2"), "condition": "i % 100 == 7 || i < 13",
+         "logMessage": "f {i} {o.in.k} {o.in.name} {o.a} {o.ok} {po.a} {po.pin.k}"}],
+        ebpf, args=["fields"])
     seen = each_stop(c, lambda tid: evaluate(c, tid, "i"))
     assert wait_exited(c) == 0
     logs = [m["body"]["output"].split("]: ", 1)[1] for m in c.events("output")
@@ -238,9 +239,10 @@ def run_fields(godap, go_tc, ebpf):
 
 def test_ebpf_fields(godap, go_tc):
     """Fields in kernel conditions and logpoints: of a struct argument,
-    nested, through one and two pointers (nil ones among them), a string
-    field compared and its len, ints of several widths and a bool: the
-    same stops and lines as godap's own path."""
+    nested, through one and two pointers (nil ones among them: the line
+    says where, as godap's own path does), a string field compared and
+    its len, ints of several widths and a bool: the same stops and lines
+    as godap's own path."""
     why = kernel_allows()
     if why:
         pytest.skip(why)
@@ -253,8 +255,14 @@ def test_ebpf_fields(godap, go_tc):
                   {i for i in range(581, 600) if i % 3 == 0 and i % 5} | {1, 4, 7})
     assert [int(i) for i, _ in seen_k] == want, seen_k
     assert seen_k == seen_p
-    assert logs_k == [f"f {i} {-i} \"{names[(i + 1) % 3]}\" {i} {str(i % 2 == 0).lower()}\n"
-                      for i in range(7, 600, 100)], logs_k
+    def line(i):
+        # po is nil when i % 5 == 0, po.pin when i % 4 == 0
+        nil = "1:3: nil pointer dereference"
+        pa = f"<po.a: {nil}>" if i % 5 == 0 else str(i)
+        pk = (f"<po.pin.k: {nil}>" if i % 5 == 0 else
+              "<po.pin.k: 1:7: nil pointer dereference>" if i % 4 == 0 else str(3 * i))
+        return f"f {i} {-i} \"{names[(i + 1) % 3]}\" {i} {str(i % 2 == 0).lower()} {pa} {pk}\n"
+    assert logs_k == [line(i) for i in sorted(set(range(13)) | set(range(7, 600, 100)))], logs_k
     assert logs_k == logs_p
     assert "fields sum" in out_k and out_k == out_p
 
