@@ -789,15 +789,11 @@ def test_ebpf_watchpoint_hit_inside_a_jump_pad(godap, go_tc):
     assert out_n == out_u
 
 
-def test_ebpf_jump_pads_in_a_pie_program(godap, go_tc, tmp_path):
-    """A position-independent program: its text is far above the low
-    addresses a non-PIE program leaves free, and the pads go near it
-    (a rel32 jmp must reach them).  The same stops and output as the
-    non-PIE runs, through a pad."""
+def start_pie(godap, go_tc, tmp_path, args):
+    """The ebpf fixture built with -buildmode=pie, launched with kernel
+    conditions, up to its initialized event: the client and the
+    executable."""
     import subprocess
-    why = kernel_allows()
-    if why:
-        pytest.skip(why)
     exe = str(tmp_path / "ebpf-pie")
     r = subprocess.run(["go", "build", "-buildmode=pie", "-gcflags=all=-N -l", "-o", exe, "."],
                        cwd=fixture_dir("ebpf"), env=go_tc.full_env(), capture_output=True,
@@ -805,9 +801,21 @@ def test_ebpf_jump_pads_in_a_pie_program(godap, go_tc, tmp_path):
     assert r.returncode == 0, r.stderr
     c = godap.start(go_tc)
     initialize(c)
-    r = launch(c, exe, mode="exec", ebpfConditions=True)
+    r = launch(c, exe, mode="exec", args=args, ebpfConditions=True)
     assert r["success"], r.get("message")
     c.wait_event("initialized", TIMEOUT)
+    return c, exe
+
+
+def test_ebpf_jump_pads_in_a_pie_program(godap, go_tc, tmp_path):
+    """A position-independent program: its text is far above the low
+    addresses a non-PIE program leaves free, and the pads go near it
+    (a rel32 jmp must reach them).  The same stops and output as the
+    non-PIE runs, through a pad."""
+    why = kernel_allows()
+    if why:
+        pytest.skip(why)
+    c, exe = start_pie(godap, go_tc, tmp_path, [])
     bps = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
         {"line": L("VISIT"), "condition": COND}]})["breakpoints"]
     assert bps[0].get("message") == KERNEL, bps
@@ -883,20 +891,10 @@ def test_ebpf_program_execs_itself(godap, go_tc, path):
 def test_ebpf_pie_program_execs_itself(godap, go_tc, tmp_path):
     """The same with -buildmode=pie: the new image is loaded elsewhere
     (ASLR), the breakpoint goes at its new address, through a new pad."""
-    import subprocess
     why = kernel_allows()
     if why:
         pytest.skip(why)
-    exe = str(tmp_path / "ebpf-pie")
-    r = subprocess.run(["go", "build", "-buildmode=pie", "-gcflags=all=-N -l", "-o", exe, "."],
-                       cwd=fixture_dir("ebpf"), env=go_tc.full_env(), capture_output=True,
-                       text=True, timeout=900)
-    assert r.returncode == 0, r.stderr
-    c = godap.start(go_tc)
-    initialize(c)
-    r = launch(c, exe, mode="exec", args=["exec"], ebpfConditions=True)
-    assert r["success"], r.get("message")
-    c.wait_event("initialized", TIMEOUT)
+    c, exe = start_pie(godap, go_tc, tmp_path, ["exec"])
     bps = c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
         {"line": L("VISIT"), "condition": "i == 5 || i == 2995"}]})["breakpoints"]
     assert bps[0].get("message") == KERNEL, bps
