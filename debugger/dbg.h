@@ -302,7 +302,8 @@ typedef struct dbg_calldrv {
 	grt_call_driver drv;
 	dbg *d;
 	int timeout_s;
-	int stage; /* 0 calling thread only, 1 runtime threads, 2 all */
+	int stage; /* of the protocol step under way: 0 calling thread
+		    * only, 1 runtime threads, 2 all */
 	int noted; /* the user was told that other threads ran */
 } dbg_calldrv;
 void dbg_calldrv_init(dbg_calldrv *c, dbg *d, int timeout_s);

@@ -143,6 +143,12 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 	int64_t start = now_ms();
 	int64_t deadline = start + (int64_t)c->timeout_s * 1000;
 	int released = 0;
+	/* Each step of the protocol starts with the calling thread alone:
+	 * a step that needed the rest of the program (the first ones can,
+	 * on a loaded machine: a stack to grow, a GC to assist) says
+	 * nothing of the next, and a stage left at 2 would never let the
+	 * others go again. */
+	c->stage = 0;
 	core_hold_new_threads(p, 1);
 	int rc = -1;
 	if (core_run_thread(p, tid, err) < 0)
@@ -198,6 +204,9 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 			 * goroutines held, the runtime declares a deadlock
 			 * (checkdead: "runnable g"). */
 			c->stage = 1;
+			gd_log_debug(d->log, "call: thread %d alone for %lld ms: "
+				     "runtime threads go", (int)tid,
+				     (long long)(now - start));
 			if (!other_user_thread(d, tid))
 				continue;
 			gd_err e = GD_ERR_INIT;
@@ -211,6 +220,9 @@ static int drv_run(void *ctx, pid_t tid, uint64_t bp_addr, int *timed_out,
 			/* The whole program, user goroutines too: a goroutine
 			 * the call waits for may have been queued while they
 			 * were held. */
+			gd_log_debug(d->log, "call: thread %d for %lld ms: "
+				     "every thread goes", (int)tid,
+				     (long long)(now - start));
 			if (core_stop_all(p, err) < 0)
 				goto out;
 			if (trapped(p, tid)) {
