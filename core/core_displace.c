@@ -208,8 +208,18 @@ int core__step_in_place(core_live *p, core_thread *t,
 		int sig = WSTOPSIG(st), event = st >> 16;
 		if (event)
 			continue; /* a leftover interrupt: step again */
-		if (sig == SIGTRAP)
+		if (sig == SIGTRAP) {
+			/* The step's trap also carries any watchpoint the
+			 * instruction hit (DR6): held, and reported by
+			 * core_wait as a hit, instead of lost with the step. */
+			int armed = 0;
+			for (int i = 0; i < CORE_HW_SLOTS; i++)
+				armed |= p->hw[i].active;
+			int slot = armed ? core__hw_slot(p, t->tid) : -1;
+			if (slot >= 0)
+				t->held_watch = slot + 1;
 			break;
+		}
 		/* Held until the instruction has run; a fault (a nil check,
 		 * say) means it did not: the program must see it at the
 		 * instruction's own address. */

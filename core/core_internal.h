@@ -65,11 +65,12 @@ typedef struct core_bp {
 	 * them); 0: the uprobe, if any, sits at addr. */
 	int pad, pad_on;
 	uint8_t pad_orig[5];
-	/* A kernel condition's instruction writes memory (writes_mem), and
-	 * an int3 of ours holds one of refs for it while a watchpoint is
-	 * armed and the uprobe would sit on the instruction (wguard):
+	/* How a kernel condition's instruction touches memory (mem:
+	 * CORE_HW_WRITE, 2 read), and whether an int3 of ours holds one of
+	 * refs for it while a watchpoint that access could hit is armed and
+	 * the uprobe would sit on the instruction (wguard):
 	 * core__kbp_watch_guard. */
-	uint8_t writes_mem, wguard;
+	uint8_t mem, wguard;
 } core_bp;
 
 /* Jump pads: pages of a file of godap's mapped into the program. */

@@ -216,42 +216,51 @@ out:
 	return rc;
 }
 
-/* 1 when the instruction writes memory through an operand (a store,
- * read-modify-write, string op) or pushes. */
-static int writes_memory(const uint8_t *code, size_t len, uint64_t addr)
+/* How the instruction touches memory through its operands (or a push):
+ * CORE_HW_WRITE when it writes, 2 when it reads, both ORed. */
+static int mem_access(const uint8_t *code, size_t len, uint64_t addr)
 {
 	csh cs;
 	cs_insn *in;
 	/* best effort: an instruction Capstone cannot decode is taken to
-	 * write (the guard then covers it). */
+	 * read and write (the guard then covers it). */
 	if (core__decode(code, len, addr, &cs, &in, NULL) < 0)
-		return 1;
+		return CORE_HW_WRITE | 2;
 	const cs_x86 *x = &in->detail->x86;
-	int w = in->id == X86_INS_PUSH || in->id == X86_INS_PUSHFQ;
-	for (uint8_t i = 0; i < x->op_count && !w; i++)
-		w = x->operands[i].type == X86_OP_MEM &&
-		    (x->operands[i].access & CS_AC_WRITE);
+	int a = in->id == X86_INS_PUSH || in->id == X86_INS_PUSHFQ ? CORE_HW_WRITE : 0;
+	for (uint8_t i = 0; i < x->op_count; i++) {
+		if (x->operands[i].type != X86_OP_MEM)
+			continue;
+		if (x->operands[i].access & CS_AC_WRITE)
+			a |= CORE_HW_WRITE;
+		if (x->operands[i].access & CS_AC_READ)
+			a |= 2;
+	}
 	core__decoded_end(&cs, in);
-	return w;
+	return a;
 }
 
 /* A uprobe on an instruction the kernel cannot emulate runs it out of
  * line under the trap flag, and the debug exception of a watchpoint that
  * instruction hits is taken as that single step's: the hit is lost.  So
- * while any watchpoint is armed, each kernel condition whose uprobe would
- * sit on an instruction that writes memory (a pad runs its instruction
- * in plain code: no such loss) takes an int3 of ours instead, as when a
- * step breakpoint shares its address: godap evaluates the condition, the
- * watchpoint sees every write.  Slower only while watchpoints are set. */
+ * while a watchpoint is armed, each kernel condition whose uprobe would
+ * sit on an instruction that touches memory as the watchpoint watches
+ * (writes; or reads too for a read-write one) -- a pad runs its
+ * instruction in plain code: no such loss -- takes an int3 of ours
+ * instead, as when a step breakpoint shares its address: godap evaluates
+ * the condition, and its own steps keep the watchpoint's hits
+ * (core__step_in_place).  Slower only while watchpoints are set. */
 int core__kbp_watch_guard(core_live *p, gd_err *err)
 {
-	int armed = 0;
+	int watched = 0; /* the accesses some watchpoint catches */
 	for (int i = 0; i < CORE_HW_SLOTS; i++)
-		armed |= p->hw[i].active;
+		if (p->hw[i].active)
+			watched |= p->hw[i].rw == CORE_HW_READWRITE
+					   ? CORE_HW_WRITE | 2 : CORE_HW_WRITE;
 	for (size_t i = 0; i < p->nbps;) {
 		core_bp *bp = &p->bps[i];
 		uint64_t addr = bp->addr;
-		int want = armed && bp->kprog && bp->writes_mem && !bp->pad_on;
+		int want = (watched & bp->mem) && bp->kprog && !bp->pad_on;
 		if (want == bp->wguard) {
 			i++;
 			continue;
@@ -745,7 +754,7 @@ static int kbp_add(core_live *p, uint64_t addr, const void *insns, size_t n,
 		*bp = (core_bp){.addr = addr, .orig = code[0], .perf_fd = -1};
 	}
 	bp->kprog = prog_fd;
-	bp->writes_mem = (uint8_t)writes_memory(code, (size_t)got, addr);
+	bp->mem = (uint8_t)mem_access(code, (size_t)got, addr);
 	if (bp->refs == 0 && core__kbp_attach(p, bp, 1, err) < 0) {
 		bp->kprog = 0;
 		goto out;

@@ -807,6 +807,60 @@ def start_pie(godap, go_tc, tmp_path, args):
     return c, exe
 
 
+def read_watch_at_visit(godap, go_tc, ebpf, pads=None):
+    """A read-write watchpoint on main.total armed at a stop in reg();
+    VISIT's first instruction reads total, under a kernel condition that
+    never holds (ebpf) or godap's int3: the next stop."""
+    c, bps = begin(godap, go_tc, [
+        {"line": L("VISIT"), "condition": "i < 0"},
+        {"line": L("REG"), "condition": "i == 10"}], ebpf, pads=pads)
+    assert [b.get("message") for b in bps] == [KERNEL if ebpf else None] * 2, bps
+    ev = next_stop_or_exit(c)
+    assert ev["event"] == "stopped", ev
+    tid = ev["body"]["threadId"]
+    fid = c.request_ok("stackTrace", {"threadId": tid, "levels": 1})["stackFrames"][0]["id"]
+    info = c.request_ok("dataBreakpointInfo", {"name": "main.total", "frameId": fid})
+    wbp = c.request_ok("setDataBreakpoints", {"breakpoints": [
+        {"dataId": info["dataId"], "accessType": "readWrite"}]})["breakpoints"]
+    assert wbp[0]["verified"], wbp
+    c.request_ok("continue", {"threadId": tid})
+    ev = next_stop_or_exit(c)
+    assert ev["event"] == "stopped" and ev["body"]["reason"] == "data breakpoint", ev
+    tid = ev["body"]["threadId"]
+    fr = c.request_ok("stackTrace", {"threadId": tid, "levels": 1})["stackFrames"][0]
+    i, _ = evaluate(c, tid, "i")
+    stop = (ev["body"].get("description"), fr["name"], fr["line"],
+            fr["instructionPointerReference"], i)
+    c.request_ok("setDataBreakpoints", {"breakpoints": []})
+    c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": []})
+    c.request_ok("continue", {"threadId": tid})
+    assert wait_exited(c) == 0
+    out = c.output_text("stdout")
+    disconnect(c)
+    return stop, out
+
+
+def test_ebpf_read_watchpoint_on_the_probed_instruction(godap, go_tc):
+    """A read-write watchpoint hit by a read the probed instruction does:
+    without a pad the kernel would step it out of line and lose the hit,
+    and godap's own first step over its int3 is a single step in place
+    (no scratch page yet), whose trap carries the hit too.  The first
+    access stops, as on godap's own path and through a pad."""
+    why = kernel_allows()
+    if why:
+        pytest.skip(why)
+    stop_n, out_n = read_watch_at_visit(godap, go_tc, True, pads=False)
+    stop_k, out_k = read_watch_at_visit(godap, go_tc, True)
+    stop_u, out_u = read_watch_at_visit(godap, go_tc, False)
+    total = sum(range(11))  # before pass 11 adds i
+    assert stop_u[0] == f"main.total accessed (value {total})", stop_u
+    assert stop_u[1:3] == ("main.visit", L("VISIT")) and stop_u[4] == "11", stop_u
+    assert stop_n == stop_u
+    assert stop_k == stop_u
+    assert "hits 3000 sum 10495500 total 4498500 sink 4498500\n" in out_u
+    assert out_n == out_u and out_k == out_u
+
+
 def test_ebpf_jump_pads_in_a_pie_program(godap, go_tc, tmp_path):
     """A position-independent program: its text is far above the low
     addresses a non-PIE program leaves free, and the pads go near it
