@@ -728,6 +728,23 @@ def test_ebpf_logpoint_strings_follow_max_string_len(godap, go_tc):
     assert STRS_OUT in out_k
 
 
+def watch_at_first_stop(c, bps, ebpf, name, spec):
+    """The two breakpoints took the path asked for; at the first stop, a
+    watchpoint on `name` (spec: its accessType, maybe a condition) is
+    armed.  The stopped thread."""
+    assert [b.get("message") for b in bps] == [KERNEL if ebpf else None] * 2, bps
+    ev = next_stop_or_exit(c)
+    assert ev["event"] == "stopped", ev
+    tid = ev["body"]["threadId"]
+    fid = c.request_ok("stackTrace", {"threadId": tid, "levels": 1})["stackFrames"][0]["id"]
+    info = c.request_ok("dataBreakpointInfo", {"name": name, "frameId": fid})
+    assert info["dataId"], info
+    wbp = c.request_ok("setDataBreakpoints", {"breakpoints": [
+        dict(spec, dataId=info["dataId"])]})["breakpoints"]
+    assert wbp[0]["verified"], wbp
+    return tid
+
+
 def watch_in_pad(godap, go_tc, ebpf, pads=None):
     """par with a condition on ACC0 (never true) and a watchpoint on acc0,
     whose write is the instruction ACC0's pad runs (ebpf), that the uprobe
@@ -736,16 +753,8 @@ def watch_in_pad(godap, go_tc, ebpf, pads=None):
     c, bps = begin(godap, go_tc, [
         {"line": L("ACC0"), "condition": "i < 0"},
         {"line": L("PAR"), "condition": "i == 10"}], ebpf, args=["par"], pads=pads)
-    assert [b.get("message") for b in bps] == [KERNEL if ebpf else None] * 2, bps
-    ev = next_stop_or_exit(c)
-    assert ev["event"] == "stopped", ev
-    tid = ev["body"]["threadId"]
-    fid = c.request_ok("stackTrace", {"threadId": tid, "levels": 1})["stackFrames"][0]["id"]
-    info = c.request_ok("dataBreakpointInfo", {"name": "main.acc0", "frameId": fid})
-    assert info["dataId"], info
-    wbp = c.request_ok("setDataBreakpoints", {"breakpoints": [
-        {"dataId": info["dataId"], "accessType": "write", "condition": "i == 500"}]})["breakpoints"]
-    assert wbp[0]["verified"], wbp
+    tid = watch_at_first_stop(c, bps, ebpf, "main.acc0",
+                              {"accessType": "write", "condition": "i == 500"})
     c.request_ok("setBreakpoints", {"source": {"path": SRC}, "breakpoints": [
         {"line": L("ACC0"), "condition": "i < 0"}]})
     c.request_ok("continue", {"threadId": tid})
@@ -814,15 +823,7 @@ def read_watch_at_visit(godap, go_tc, ebpf, pads=None):
     c, bps = begin(godap, go_tc, [
         {"line": L("VISIT"), "condition": "i < 0"},
         {"line": L("REG"), "condition": "i == 10"}], ebpf, pads=pads)
-    assert [b.get("message") for b in bps] == [KERNEL if ebpf else None] * 2, bps
-    ev = next_stop_or_exit(c)
-    assert ev["event"] == "stopped", ev
-    tid = ev["body"]["threadId"]
-    fid = c.request_ok("stackTrace", {"threadId": tid, "levels": 1})["stackFrames"][0]["id"]
-    info = c.request_ok("dataBreakpointInfo", {"name": "main.total", "frameId": fid})
-    wbp = c.request_ok("setDataBreakpoints", {"breakpoints": [
-        {"dataId": info["dataId"], "accessType": "readWrite"}]})["breakpoints"]
-    assert wbp[0]["verified"], wbp
+    tid = watch_at_first_stop(c, bps, ebpf, "main.total", {"accessType": "readWrite"})
     c.request_ok("continue", {"threadId": tid})
     ev = next_stop_or_exit(c)
     assert ev["event"] == "stopped" and ev["body"]["reason"] == "data breakpoint", ev
